@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** Reusable schemas for raw environment strings. Each error message says what a good value looks like. */
+
+export const booleanFlag = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      errorMap: () => ({ message: 'must be true or false' }),
+    })
+    .default(defaultValue ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const positiveInteger = (defaultValue: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .default(String(defaultValue))
+    .refine((v) => /^\d+$/.test(v) && Number(v) > 0 && Number(v) <= max, {
+      message: `must be a whole number from 1 to ${max}`,
+    })
+    .transform(Number);
+
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+export function isHostPort(value: string): boolean {
+  const match = HOST_PORT.exec(value);
+  if (!match) return false;
+  const port = Number(match[2]);
+  return port >= 1 && port <= 65535;
+}
+
+/** A comma-separated list of host:port pairs, such as KAFKA_BROKERS. */
+export const hostPortList = (defaultValue: string) =>
+  z
+    .string()
+    .default(defaultValue)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .superRefine((list, ctx) => {
+      if (list.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must list at least one host:port' });
+      for (const entry of list) {
+        if (!isHostPort(entry)) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not host:port (port 1-65535)` });
+        }
+      }
+    });
+
+export const urlWithProtocols = (protocols: readonly string[], defaultValue?: string) => {
+  const base = defaultValue === undefined ? z.string() : z.string().default(defaultValue);
+  return base.refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
+  );
+};
+
+export const identifier = (pattern: RegExp, description: string) =>
+  z.string().regex(pattern, { message: `must be ${description}` });

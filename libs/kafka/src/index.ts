@@ -1,0 +1,6 @@
+export * from './kafka-client';
+export * from './kafka.module';
+export * from './log-creator';
+export * from './offsets';
+export * from './record-producer';
+export * from './topics';

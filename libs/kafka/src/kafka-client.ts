@@ -1,0 +1,30 @@
+import type { KafkaConfig } from '@crosscare/config';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { kafkaLogCreator, type LogSink } from './log-creator';
+
+export interface KafkaClientOptions {
+  /** Used when KAFKA_CLIENT_ID is not set: the service's name. */
+  readonly defaultClientId: string;
+  readonly logger?: LogSink;
+  /** kafkajs is chatty at INFO (every group join); WARN keeps service logs readable. */
+  readonly logLevel?: logLevel;
+}
+
+/** One kafkajs client per service, built from validated config. */
+export function createKafka(config: KafkaConfig, options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: config.clientId ?? options.defaultClientId,
+    brokers: [...config.brokers],
+    ssl: config.ssl,
+    sasl: toSasl(config),
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    logLevel: options.logLevel ?? logLevel.WARN,
+    logCreator: options.logger ? kafkaLogCreator(options.logger) : undefined,
+  });
+}
+
+function toSasl(config: KafkaConfig): SASLOptions | undefined {
+  if (!config.sasl) return undefined;
+  return { mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password };
+}

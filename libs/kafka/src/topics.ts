@@ -1,0 +1,69 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** Omit to take the cluster's default.replication.factor. */
+  readonly replicationFactor?: number;
+  /** Topic-level configuration, e.g. { 'cleanup.policy': 'compact', 'retention.ms': '-1' }. */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface EnsureTopicsResult {
+  readonly created: string[];
+  readonly existing: string[];
+}
+
+export class TopicMismatchError extends Error {
+  constructor(
+    readonly topic: string,
+    readonly expectedPartitions: number,
+    readonly actualPartitions: number,
+  ) {
+    super(
+      `topic ${topic} has ${actualPartitions} partitions but ${expectedPartitions} are required: ` +
+        'partition counts are never changed automatically, because that moves keys to other partitions',
+    );
+    this.name = 'TopicMismatchError';
+  }
+}
+
+/**
+ * Creates the topics that are missing and checks the partition count of those that exist. Safe to call from every
+ * instance at start: a concurrent creation by another instance counts as existing.
+ */
+export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+  const existingNames = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existingNames.has(s.name));
+  const created: string[] = [];
+
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map(toTopicConfig),
+    });
+    // createTopics answers false (not an error) when another instance won the race; either way the topics exist.
+    created.push(...missing.map((s) => s.name));
+  }
+
+  const present = specs.filter((s) => existingNames.has(s.name));
+  if (present.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+    for (const spec of present) {
+      const topic = metadata.topics.find((t) => t.name === spec.name);
+      const actual = topic?.partitions.length ?? 0;
+      if (actual !== spec.partitions) throw new TopicMismatchError(spec.name, spec.partitions, actual);
+    }
+  }
+
+  return { created, existing: present.map((s) => s.name) };
+}
+
+function toTopicConfig(spec: TopicSpec): ITopicConfig {
+  return {
+    topic: spec.name,
+    numPartitions: spec.partitions,
+    replicationFactor: spec.replicationFactor ?? -1,
+    configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+  };
+}

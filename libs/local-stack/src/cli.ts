@@ -1,0 +1,81 @@
+/**
+ * npm run stack:up | stack:down | stack:status | kafka:fetch
+ *
+ *   up     [--brokers 1|3] [--port 9092]   start Postgres databases and Kafka (KRaft); idempotent
+ *   down   [--purge]                       stop what up started; --purge also deletes broker data
+ *   status                                 what runs, whether it answers; exit 1 when unhealthy
+ *   fetch                                  fetch the Kafka jars only
+ */
+import { ensureKafkaDistribution } from './kafka-distribution';
+import { stackPaths } from './paths';
+import { consoleProgress } from './progress';
+import { stackDown, stackStatus, stackUp } from './stack';
+import { StackError } from './stack-error';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i === -1) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new StackError(`${name} needs a value`);
+  return value;
+}
+
+function brokersFlag(args: string[]): 1 | 3 {
+  const value = flag(args, '--brokers') ?? process.env.CROSSCARE_KAFKA_BROKER_COUNT ?? '1';
+  if (value !== '1' && value !== '3') throw new StackError(`--brokers must be 1 or 3 (got "${value}")`);
+  return value === '1' ? 1 : 3;
+}
+
+function portFlag(args: string[]): number {
+  const value = flag(args, '--port') ?? process.env.CROSSCARE_KAFKA_PORT ?? '9092';
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1024 || port > 55535) {
+    throw new StackError(`--port must be a whole number from 1024 to 55535 (got "${value}")`);
+  }
+  return port;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const progress = consoleProgress();
+  switch (command) {
+    case 'up': {
+      const stack = await stackUp({ brokers: brokersFlag(args), basePort: portFlag(args), progress });
+      const paths = stackPaths();
+      progress.info(
+        [
+          '',
+          stack.kafka.started.length === 0 ? 'Crosscare local stack was already up:' : 'Crosscare local stack is up:',
+          `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,
+          `  DATABASE_URL=${stack.databaseUrl}`,
+          `  logs: ${paths.logs}`,
+        ].join('\n'),
+      );
+      return 0;
+    }
+    case 'down':
+      await stackDown({ purge: args.includes('--purge'), progress });
+      return 0;
+    case 'status': {
+      const status = await stackStatus();
+      progress.info(status.lines.join('\n'));
+      return status.healthy ? 0 : 1;
+    }
+    case 'fetch': {
+      const distribution = await ensureKafkaDistribution(stackPaths(), progress);
+      progress.info(`Kafka ${distribution.version} jars in ${distribution.libs}`);
+      return 0;
+    }
+    default:
+      process.stderr.write('usage: stack up [--brokers 1|3] [--port N] | down [--purge] | status | fetch\n');
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof StackError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+    process.exit(1);
+  },
+);

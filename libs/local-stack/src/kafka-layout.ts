@@ -1,0 +1,74 @@
+/**
+ * Where each local broker listens and what it is configured with. Pure, so the rendered configuration can be
+ * tested without starting a JVM.
+ */
+
+export type ClusterMode = 'single' | 'cluster';
+
+export interface KafkaNodeSpec {
+  readonly nodeId: number;
+  readonly clientPort: number;
+  readonly controllerPort: number;
+}
+
+export interface KafkaClusterSpec {
+  readonly mode: ClusterMode;
+  readonly nodes: readonly KafkaNodeSpec[];
+  /** Replication for internal and new topics: 1 on a single broker (else no group coordinator), 3 in a cluster. */
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+}
+
+/** Controllers listen this far above their broker's client port (9092 → 19092). */
+export const CONTROLLER_PORT_OFFSET = 10_000;
+
+export function clusterSpec(brokers: 1 | 3, basePort = 9092): KafkaClusterSpec {
+  if (basePort < 1024 || basePort + brokers - 1 + CONTROLLER_PORT_OFFSET > 65535) {
+    throw new RangeError(`base port ${basePort} leaves no room for ${brokers} broker(s) and their controllers`);
+  }
+  const nodes = Array.from({ length: brokers }, (_, i) => ({
+    nodeId: i + 1,
+    clientPort: basePort + i,
+    controllerPort: basePort + i + CONTROLLER_PORT_OFFSET,
+  }));
+  return brokers === 1
+    ? { mode: 'single', nodes, replicationFactor: 1, minInsyncReplicas: 1 }
+    : { mode: 'cluster', nodes, replicationFactor: 3, minInsyncReplicas: 2 };
+}
+
+export function bootstrapServers(spec: KafkaClusterSpec): string[] {
+  return spec.nodes.map((n) => `127.0.0.1:${n.clientPort}`);
+}
+
+/** server.properties for one combined broker+controller node in KRaft mode, on loopback only. */
+export function renderServerProperties(spec: KafkaClusterSpec, node: KafkaNodeSpec, logDir: string): string {
+  const voters = spec.nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
+  const rf = spec.replicationFactor;
+  const isr = spec.minInsyncReplicas;
+  const entries: Array<[string, string | number]> = [
+    ['process.roles', 'broker,controller'],
+    ['node.id', node.nodeId],
+    ['controller.quorum.voters', voters],
+    ['listeners', `PLAINTEXT://127.0.0.1:${node.clientPort},CONTROLLER://127.0.0.1:${node.controllerPort}`],
+    ['advertised.listeners', `PLAINTEXT://127.0.0.1:${node.clientPort}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['log.dirs', logDir],
+    // Crosscare provisions every topic explicitly; a typo in a topic name must fail, not create a topic.
+    ['auto.create.topics.enable', 'false'],
+    ['num.partitions', 6],
+    ['default.replication.factor', rf],
+    ['min.insync.replicas', isr],
+    ['offsets.topic.replication.factor', rf],
+    ['transaction.state.log.replication.factor', rf],
+    ['transaction.state.log.min.isr', isr],
+    ['share.coordinator.state.topic.replication.factor', rf],
+    ['share.coordinator.state.topic.min.isr', isr],
+    // A developer stack: groups start consuming at once instead of waiting 3 s for more members.
+    ['group.initial.rebalance.delay.ms', 0],
+  ];
+  return `# Written by libs/local-stack; edits are overwritten on the next start.\n${entries
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+
+/** The repository root: this file lives at libs/local-stack/src. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface StackPaths {
+  /** Everything the local stack writes: jars cache, broker data, logs, pid files. Git-ignored. */
+  readonly home: string;
+  readonly cache: string;
+  readonly logs: string;
+  readonly run: string;
+  readonly kafkaData: string;
+}
+
+export function stackPaths(home = process.env.CROSSCARE_HOME ?? path.join(REPO_ROOT, '.crosscare')): StackPaths {
+  const root = path.resolve(home);
+  return {
+    home: root,
+    cache: path.join(root, 'cache'),
+    logs: path.join(root, 'logs'),
+    run: path.join(root, 'run'),
+    kafkaData: path.join(root, 'kafka'),
+  };
+}
+
+export const KAFKA_POM = path.join(REPO_ROOT, 'deploy', 'kafka', 'pom.xml');
+export const KAFKA_LOG4J_CONFIG = path.join(REPO_ROOT, 'deploy', 'kafka', 'log4j2.xml');
