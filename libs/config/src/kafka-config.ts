@@ -6,7 +6,10 @@ import { booleanFlag, hostPortList, identifier, positiveInteger } from './variab
 /** How a service reaches the Kafka cluster. Defaults point at the local stack (npm run stack:up). */
 export const kafkaVariables = {
   KAFKA_BROKERS: hostPortList('127.0.0.1:9092'),
-  KAFKA_CLIENT_ID: identifier(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, dash or underscore').optional(),
+  KAFKA_CLIENT_ID: identifier(
+    /^[A-Za-z0-9._-]{1,100}$/,
+    'letters, digits, dot, dash or underscore',
+  ).optional(),
   KAFKA_SSL: booleanFlag(false),
   KAFKA_SASL_MECHANISM: z
     .enum(['scram-sha-256', 'scram-sha-512'], {
@@ -42,11 +45,20 @@ export function checkKafkaVariables(v: KafkaValues): ConfigProblem[] {
   const anySasl = v.KAFKA_SASL_MECHANISM ?? v.KAFKA_SASL_USERNAME ?? v.KAFKA_SASL_PASSWORD;
   if (anySasl !== undefined) {
     if (!v.KAFKA_SASL_MECHANISM)
-      problems.push({ variable: 'KAFKA_SASL_MECHANISM', reason: 'is required when SASL credentials are set' });
+      problems.push({
+        variable: 'KAFKA_SASL_MECHANISM',
+        reason: 'is required when SASL credentials are set',
+      });
     if (!v.KAFKA_SASL_USERNAME)
-      problems.push({ variable: 'KAFKA_SASL_USERNAME', reason: 'is required when KAFKA_SASL_MECHANISM is set' });
+      problems.push({
+        variable: 'KAFKA_SASL_USERNAME',
+        reason: 'is required when KAFKA_SASL_MECHANISM is set',
+      });
     if (!v.KAFKA_SASL_PASSWORD)
-      problems.push({ variable: 'KAFKA_SASL_PASSWORD', reason: 'is required when KAFKA_SASL_MECHANISM is set' });
+      problems.push({
+        variable: 'KAFKA_SASL_PASSWORD',
+        reason: 'is required when KAFKA_SASL_MECHANISM is set',
+      });
   }
   return problems;
 }
@@ -58,7 +70,11 @@ export function toKafkaConfig(v: KafkaValues): KafkaConfig {
     ssl: v.KAFKA_SSL,
     sasl:
       v.KAFKA_SASL_MECHANISM && v.KAFKA_SASL_USERNAME && v.KAFKA_SASL_PASSWORD
-        ? { mechanism: v.KAFKA_SASL_MECHANISM, username: v.KAFKA_SASL_USERNAME, password: v.KAFKA_SASL_PASSWORD }
+        ? {
+            mechanism: v.KAFKA_SASL_MECHANISM,
+            username: v.KAFKA_SASL_USERNAME,
+            password: v.KAFKA_SASL_PASSWORD,
+          }
         : undefined,
     connectionTimeoutMs: v.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeoutMs: v.KAFKA_REQUEST_TIMEOUT_MS,

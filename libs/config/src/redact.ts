@@ -9,6 +9,9 @@ export function isSecretVariable(name: string): boolean {
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    // "user:pass@host" without a scheme parses as scheme "user:" and path "pass@host": an '@' that did not end
+    // up as user info means the password could be anywhere, so nothing is shown.
+    if (!parsed.username && url.includes('@')) return '<unparseable url>';
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {

@@ -40,10 +40,14 @@ export const hostPortList = (defaultValue: string) =>
         .filter((s) => s.length > 0),
     )
     .superRefine((list, ctx) => {
-      if (list.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must list at least one host:port' });
+      if (list.length === 0)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must list at least one host:port' });
       for (const entry of list) {
         if (!isHostPort(entry)) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" is not host:port (port 1-65535)` });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: `"${entry}" is not host:port (port 1-65535)`,
+          });
         }
       }
     });

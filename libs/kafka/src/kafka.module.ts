@@ -1,5 +1,12 @@
 import type { KafkaConfig } from '@crosscare/config';
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Admin, Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import { createKafka } from './kafka-client';
 import { createRecordProducer, type RecordProducer } from './record-producer';

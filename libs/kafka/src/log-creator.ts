@@ -2,7 +2,8 @@ import { logLevel, type logCreator } from 'kafkajs';
 
 /** The subset of Nest's LoggerService that kafkajs logs are routed to. */
 export interface LogSink {
-  error(message: string, context?: string): void;
+  /** Nest's signature: the second argument is a stack trace, the third the context. */
+  error(message: string, stack?: string, context?: string): void;
   warn(message: string, context?: string): void;
   log(message: string, context?: string): void;
   debug?(message: string, context?: string): void;
@@ -18,10 +19,10 @@ export function kafkaLogCreator(sink: LogSink): logCreator {
       const { message, ...extra } = log;
       const line = Object.keys(extra).length > 0 ? `${message} ${JSON.stringify(extra)}` : message;
       const context = `kafkajs:${namespace}`;
-      switch (level) {
+      switch (effectiveLevel(namespace, level, message)) {
         case logLevel.ERROR:
         case logLevel.NOTHING:
-          sink.error(line, context);
+          sink.error(line, undefined, context);
           break;
         case logLevel.WARN:
           sink.warn(line, context);
@@ -33,4 +34,15 @@ export function kafkaLogCreator(sink: LogSink): logCreator {
           sink.debug?.(line, context);
       }
     };
+}
+
+/**
+ * kafkajs logs every error response a connection receives at ERROR, including the retriable ones it then retries
+ * (a coordinator still loading after a broker start). Those are warnings; a send or fetch that finally fails is
+ * reported by the caller's rejected promise.
+ */
+function effectiveLevel(namespace: string, level: logLevel, message: string): logLevel {
+  if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response '))
+    return logLevel.WARN;
+  return level;
 }

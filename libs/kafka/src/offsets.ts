@@ -9,7 +9,11 @@ export function nextOffset(offset: string): string {
  * A consumer group's committed offsets on one topic, partition → next offset to read.
  * Partitions the group never committed are absent (Kafka reports them as -1).
  */
-export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, string>> {
+export async function committedOffsets(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, string>> {
   const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
   const offsets = new Map<number, string>();
   for (const p of result?.partitions ?? []) {

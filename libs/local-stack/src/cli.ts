@@ -6,6 +6,7 @@
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
  */
+import { envValue } from './env';
 import { ensureKafkaDistribution } from './kafka-distribution';
 import { stackPaths } from './paths';
 import { consoleProgress } from './progress';
@@ -21,13 +22,13 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 function brokersFlag(args: string[]): 1 | 3 {
-  const value = flag(args, '--brokers') ?? process.env.CROSSCARE_KAFKA_BROKER_COUNT ?? '1';
+  const value = flag(args, '--brokers') ?? envValue('CROSSCARE_KAFKA_BROKER_COUNT') ?? '1';
   if (value !== '1' && value !== '3') throw new StackError(`--brokers must be 1 or 3 (got "${value}")`);
   return value === '1' ? 1 : 3;
 }
 
 function portFlag(args: string[]): number {
-  const value = flag(args, '--port') ?? process.env.CROSSCARE_KAFKA_PORT ?? '9092';
+  const value = flag(args, '--port') ?? envValue('CROSSCARE_KAFKA_PORT') ?? '9092';
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 1024 || port > 55535) {
     throw new StackError(`--port must be a whole number from 1024 to 55535 (got "${value}")`);
@@ -45,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
       progress.info(
         [
           '',
-          stack.kafka.started.length === 0 ? 'Crosscare local stack was already up:' : 'Crosscare local stack is up:',
+          stack.kafka.started.length === 0
+            ? 'Crosscare local stack was already up:'
+            : 'Crosscare local stack is up:',
           `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,
           `  DATABASE_URL=${stack.databaseUrl}`,
           `  logs: ${paths.logs}`,
@@ -75,7 +78,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof StackError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(
+      `error: ${error instanceof StackError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+    );
     process.exit(1);
   },
 );

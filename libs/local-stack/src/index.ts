@@ -1,3 +1,4 @@
+export * from './env';
 export * from './java';
 export * from './kafka-cluster';
 export * from './kafka-distribution';

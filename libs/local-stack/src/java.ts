@@ -1,3 +1,4 @@
+import { envValue } from './env';
 import { spawnSync } from 'node:child_process';
 import { StackError } from './stack-error';
 
@@ -30,5 +31,6 @@ export function checkJava(javaCommand = javaExecutable()): string {
 }
 
 export function javaExecutable(): string {
-  return process.env.JAVA_HOME ? `${process.env.JAVA_HOME}/bin/java` : 'java';
+  const home = envValue('JAVA_HOME');
+  return home ? `${home}/bin/java` : 'java';
 }

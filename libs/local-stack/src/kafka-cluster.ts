@@ -3,9 +3,16 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCommand } from './commands';
+import { envValue } from './env';
 import { checkJava } from './java';
 import { ensureKafkaDistribution, type KafkaDistribution } from './kafka-distribution';
-import { bootstrapServers, clusterSpec, renderServerProperties, type KafkaClusterSpec, type KafkaNodeSpec } from './kafka-layout';
+import {
+  bootstrapServers,
+  clusterSpec,
+  renderServerProperties,
+  type KafkaClusterSpec,
+  type KafkaNodeSpec,
+} from './kafka-layout';
 import { KAFKA_LOG4J_CONFIG, stackPaths, type StackPaths } from './paths';
 import { describePortOwner, isPortFree } from './ports';
 import { isAlive, isOurProcess, stopProcess } from './processes';
@@ -66,7 +73,9 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   for (const node of toStart) {
     for (const port of [node.clientPort, node.controllerPort]) {
       if (!(await isPortFree(port))) {
-        throw new StackError(`${describePortOwner(port)}: stop it, or start the stack on other ports (--port)`);
+        throw new StackError(
+          `${describePortOwner(port)}: stop it, or start the stack on other ports (--port)`,
+        );
       }
     }
   }
@@ -100,7 +109,9 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
         for (const node of nodes) {
           if (!isAlive(node.pid)) {
             removeRecord(paths, node);
-            throw new StackError(`Kafka node ${node.nodeId} (pid ${node.pid}) exited while starting:\n${tail(node.logFile)}`);
+            throw new StackError(
+              `Kafka node ${node.nodeId} (pid ${node.pid}) exited while starting:\n${tail(node.logFile)}`,
+            );
           }
         }
       },
@@ -111,7 +122,9 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
 }
 
 /** Stops every local Kafka node this checkout started, whichever mode; returns what it stopped. */
-export async function stopLocalKafka(options: { paths?: StackPaths; progress?: Progress } = {}): Promise<KafkaNodeRecord[]> {
+export async function stopLocalKafka(
+  options: { paths?: StackPaths; progress?: Progress } = {},
+): Promise<KafkaNodeRecord[]> {
   const paths = options.paths ?? stackPaths();
   const progress = options.progress ?? silentProgress;
   const nodes = runningNodes(paths);
@@ -149,7 +162,8 @@ export async function localKafkaStatus(paths: StackPaths = stackPaths()): Promis
 
 /** Deletes broker data (topics, offsets) so the next start is a fresh cluster. The jar cache is kept. */
 export function purgeLocalKafkaData(paths: StackPaths = stackPaths()): void {
-  if (runningNodes(paths).length > 0) throw new StackError('Kafka is running: stop it before purging its data');
+  if (runningNodes(paths).length > 0)
+    throw new StackError('Kafka is running: stop it before purging its data');
   fs.rmSync(paths.kafkaData, { recursive: true, force: true });
 }
 
@@ -186,7 +200,12 @@ function readOrCreateClusterId(clusterDir: string): string {
   return id;
 }
 
-function formatStorage(java: string, distribution: KafkaDistribution, clusterId: string, propertiesFile: string) {
+function formatStorage(
+  java: string,
+  distribution: KafkaDistribution,
+  clusterId: string,
+  propertiesFile: string,
+) {
   return runCommand(java, [
     '-cp',
     `${distribution.libs}/*`,
@@ -214,7 +233,7 @@ function launchNode(
   const name = `kafka-${spec.mode}-${basePort}-node-${node.nodeId}`;
   const logFile = path.join(paths.logs, `${name}.out`);
   const out = fs.openSync(logFile, 'a');
-  const heap = process.env.CROSSCARE_KAFKA_HEAP ?? (spec.nodes.length > 1 ? '512m' : '1g');
+  const heap = envValue('CROSSCARE_KAFKA_HEAP') ?? (spec.nodes.length > 1 ? '512m' : '1g');
   const child = spawn(
     java,
     [
@@ -236,7 +255,14 @@ function launchNode(
   fs.closeSync(out);
   if (child.pid === undefined) throw new StackError(`could not start ${java} for Kafka node ${node.nodeId}`);
   child.unref();
-  const record: KafkaNodeRecord = { ...node, pid: child.pid, mode: spec.mode, basePort, propertiesFile, logFile };
+  const record: KafkaNodeRecord = {
+    ...node,
+    pid: child.pid,
+    mode: spec.mode,
+    basePort,
+    propertiesFile,
+    logFile,
+  };
   fs.writeFileSync(recordFile(paths, record), JSON.stringify(record, null, 2));
   return record;
 }

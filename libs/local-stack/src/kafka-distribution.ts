@@ -22,7 +22,10 @@ export interface KafkaDistribution {
  * Fetches the broker's jars from Maven Central into the cache, once per version. A marker file is written only
  * after Maven succeeds, so an interrupted download is redone rather than half-used.
  */
-export async function ensureKafkaDistribution(paths: StackPaths, progress: Progress): Promise<KafkaDistribution> {
+export async function ensureKafkaDistribution(
+  paths: StackPaths,
+  progress: Progress,
+): Promise<KafkaDistribution> {
   const version = kafkaVersion();
   const dir = path.join(paths.cache, `kafka-${version}`);
   const libs = path.join(dir, 'libs');
@@ -30,7 +33,9 @@ export async function ensureKafkaDistribution(paths: StackPaths, progress: Progr
   if (fs.existsSync(marker)) return { version, libs };
 
   if (!hasCommand('mvn')) {
-    throw new StackError('mvn not found: install Apache Maven (Debian: apt-get install maven) to fetch the Kafka jars');
+    throw new StackError(
+      'mvn not found: install Apache Maven (Debian: apt-get install maven) to fetch the Kafka jars',
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(paths.logs, { recursive: true });
@@ -57,7 +62,9 @@ export async function ensureKafkaDistribution(paths: StackPaths, progress: Progr
   });
 
   if (!fs.existsSync(path.join(libs, `kafka_2.13-${version}.jar`))) {
-    throw new StackError(`Maven finished but kafka_2.13-${version}.jar is missing from ${libs}; see ${logFile}`);
+    throw new StackError(
+      `Maven finished but kafka_2.13-${version}.jar is missing from ${libs}; see ${logFile}`,
+    );
   }
   fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
   return { version, libs };

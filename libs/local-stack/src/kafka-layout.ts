@@ -24,7 +24,9 @@ export const CONTROLLER_PORT_OFFSET = 10_000;
 
 export function clusterSpec(brokers: 1 | 3, basePort = 9092): KafkaClusterSpec {
   if (basePort < 1024 || basePort + brokers - 1 + CONTROLLER_PORT_OFFSET > 65535) {
-    throw new RangeError(`base port ${basePort} leaves no room for ${brokers} broker(s) and their controllers`);
+    throw new RangeError(
+      `base port ${basePort} leaves no room for ${brokers} broker(s) and their controllers`,
+    );
   }
   const nodes = Array.from({ length: brokers }, (_, i) => ({
     nodeId: i + 1,

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { envValue } from './env';
 
 /** The repository root: this file lives at libs/local-stack/src. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -12,11 +13,14 @@ export interface StackPaths {
   readonly kafkaData: string;
 }
 
-export function stackPaths(home = process.env.CROSSCARE_HOME ?? path.join(REPO_ROOT, '.crosscare')): StackPaths {
+export function stackPaths(
+  home = envValue('CROSSCARE_HOME') ?? path.join(REPO_ROOT, '.crosscare'),
+): StackPaths {
   const root = path.resolve(home);
   return {
     home: root,
-    cache: path.join(root, 'cache'),
+    // Shared across homes, so a throwaway CROSSCARE_HOME (tests) does not fetch the jars again.
+    cache: path.resolve(envValue('CROSSCARE_CACHE') ?? path.join(root, 'cache')),
     logs: path.join(root, 'logs'),
     run: path.join(root, 'run'),
     kafkaData: path.join(root, 'kafka'),

@@ -100,7 +100,10 @@ export async function createDatabases(adminUrl: string, databases: readonly stri
 }
 
 /** Stops the Postgres clusters that stack:up started, and nothing else. */
-export async function stopPostgresIfStartedByUs(paths: StackPaths, progress: Progress = silentProgress): Promise<boolean> {
+export async function stopPostgresIfStartedByUs(
+  paths: StackPaths,
+  progress: Progress = silentProgress,
+): Promise<boolean> {
   const file = path.join(paths.run, 'postgres.json');
   if (!fs.existsSync(file)) return false;
   const { clusters } = JSON.parse(fs.readFileSync(file, 'utf8')) as { clusters: string[] };

@@ -29,7 +29,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * SIGTERM, then SIGKILL after `graceMs`. Kafka uses the grace period for a controlled shutdown (it moves
  * leadership away and flushes logs), which makes the next start fast.
  */
-export async function stopProcess(pid: number, graceMs: number): Promise<'stopped' | 'killed' | 'not-running'> {
+export async function stopProcess(
+  pid: number,
+  graceMs: number,
+): Promise<'stopped' | 'killed' | 'not-running'> {
   if (!isAlive(pid)) return 'not-running';
   signal(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

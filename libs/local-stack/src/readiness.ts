@@ -6,7 +6,10 @@ export interface ClusterView {
 }
 
 /** One metadata round trip: what the cluster says about itself, or undefined when it does not answer. */
-export async function describeCluster(bootstrap: readonly string[], timeoutMs = 3000): Promise<ClusterView | undefined> {
+export async function describeCluster(
+  bootstrap: readonly string[],
+  timeoutMs = 3000,
+): Promise<ClusterView | undefined> {
   const kafka = new Kafka({
     clientId: 'crosscare-local-stack',
     brokers: [...bootstrap],

@@ -1,4 +1,11 @@
-import { startLocalKafka, stopLocalKafka, localKafkaStatus, purgeLocalKafkaData, type LocalKafka } from './kafka-cluster';
+import { envValue } from './env';
+import {
+  startLocalKafka,
+  stopLocalKafka,
+  localKafkaStatus,
+  purgeLocalKafkaData,
+  type LocalKafka,
+} from './kafka-cluster';
 import { stackPaths, type StackPaths } from './paths';
 import {
   DEFAULT_POSTGRES_ADMIN_URL,
@@ -26,7 +33,7 @@ export interface RunningStack {
 }
 
 function adminUrl(options: StackOptions): string {
-  return options.postgresAdminUrl ?? process.env.CROSSCARE_POSTGRES_ADMIN_URL ?? DEFAULT_POSTGRES_ADMIN_URL;
+  return options.postgresAdminUrl ?? envValue('CROSSCARE_POSTGRES_ADMIN_URL') ?? DEFAULT_POSTGRES_ADMIN_URL;
 }
 
 /** Idempotent: what already runs is checked and kept, what is missing is started. */
@@ -36,7 +43,12 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   await progress.step('Checking PostgreSQL and Crosscare databases', () =>
     ensurePostgres({ adminUrl: adminUrl(options), databases: STACK_DATABASES, paths, progress }),
   );
-  const kafka = await startLocalKafka({ brokers: options.brokers, basePort: options.basePort, paths, progress });
+  const kafka = await startLocalKafka({
+    brokers: options.brokers,
+    basePort: options.basePort,
+    paths,
+    progress,
+  });
   return { kafka, databaseUrl: databaseUrl(adminUrl(options), STACK_DATABASES[0]) };
 }
 

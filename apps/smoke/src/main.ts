@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { ConfigError } from '@crosscare/config';
+import { KafkaConnections } from '@crosscare/kafka';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { runRoundTrip } from './round-trip';
+import { loadSmokeConfig } from './smoke-config';
+import { SmokeModule } from './smoke.module';
+
+/**
+ * crosscare-smoke: one round trip through the configured Kafka cluster (KAFKA_BROKERS), printed as a table.
+ * Exit code 0 when every record came back and the committed offsets match; 1 otherwise; 78 on bad configuration.
+ */
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadSmokeConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`crosscare-smoke: ${error.message}\n`);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const app = await NestFactory.createApplicationContext(SmokeModule.register(config), {
+    logger: config.logLevels,
+  });
+  app.enableShutdownHooks();
+  const logger = new Logger('Smoke');
+  try {
+    const report = await runRoundTrip(app.get(KafkaConnections), { messages: config.messages });
+    const lines = [
+      `Round trip through ${config.kafka.brokers.join(',')} in ${report.millis} ms (run ${report.runId})`,
+      `  topic ${report.topic}, consumer group ${report.groupId}`,
+      '  key                                                partition  offset',
+      ...report.records.map((p) => `  ${p.key.padEnd(50)} ${String(p.partition).padStart(9)}  ${p.offset}`),
+      `  committed offsets read back: ${Object.entries(report.committed)
+        .map(([partition, offset]) => `p${partition}=${offset}`)
+        .join(' ')}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const everyCommitMatches = report.records.every(
+      (p) => BigInt(report.committed[p.partition] ?? '-1') > BigInt(p.offset),
+    );
+    if (report.consumed !== config.messages || !everyCommitMatches) {
+      logger.error('round trip incomplete: see the table above');
+      return 1;
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    new Logger('Smoke').error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

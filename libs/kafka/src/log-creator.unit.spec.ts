@@ -1,0 +1,47 @@
+import { logLevel } from 'kafkajs';
+import { kafkaLogCreator, type LogSink } from './log-creator';
+
+function recordingSink() {
+  const lines: Array<{ level: string; message: string; context?: string }> = [];
+  const sink: LogSink = {
+    error: (message, _stack, context) => lines.push({ level: 'error', message, context }),
+    warn: (message, context) => lines.push({ level: 'warn', message, context }),
+    log: (message, context) => lines.push({ level: 'log', message, context }),
+    debug: (message, context) => lines.push({ level: 'debug', message, context }),
+  };
+  return { sink, lines };
+}
+
+const entry = (namespace: string, level: logLevel, message: string, extra: Record<string, unknown> = {}) => ({
+  namespace,
+  level,
+  label: '',
+  log: { message, timestamp: 't', ...extra },
+});
+
+describe('kafkaLogCreator', () => {
+  it('keeps a real error as an error with the kafkajs namespace as context', () => {
+    const { sink, lines } = recordingSink();
+    kafkaLogCreator(sink)(logLevel.ERROR)(entry('Consumer', logLevel.ERROR, 'Crash: boom'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error', context: 'kafkajs:Consumer' });
+    expect(lines[0].message).toContain('Crash: boom');
+  });
+
+  it('turns a retried error response on a connection into a warning', () => {
+    const { sink, lines } = recordingSink();
+    kafkaLogCreator(sink)(logLevel.ERROR)(
+      entry('Connection', logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', {
+        error: 'loading',
+      }),
+    );
+    expect(lines[0].level).toBe('warn');
+    expect(lines[0].message).toContain('"error":"loading"');
+  });
+
+  it('sends debug entries to debug', () => {
+    const { sink, lines } = recordingSink();
+    kafkaLogCreator(sink)(logLevel.DEBUG)(entry('Fetcher', logLevel.DEBUG, 'fetching'));
+    expect(lines[0].level).toBe('debug');
+  });
+});

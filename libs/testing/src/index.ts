@@ -1,0 +1,5 @@
+export * from './eventually';
+export * from './infrastructure';
+export * from './names';
+export * from './test-kafka';
+export * from './test-schema';

@@ -1,0 +1,184 @@
+import {
+  consoleProgress,
+  databaseUrl,
+  DEFAULT_POSTGRES_ADMIN_URL,
+  ensurePostgres,
+  envValue,
+  kafkaVersion,
+  stackPaths,
+  startLocalKafka,
+  stopLocalKafka,
+  type Progress,
+} from '@crosscare/local-stack';
+import * as net from 'node:net';
+
+/**
+ * Where an integration suite's Kafka and Postgres come from, decided once per test run:
+ *  1. environment: KAFKA_BROKERS / DATABASE_URL are set (CI, a developer's running stack, a remote cluster);
+ *  2. docker: a Docker engine answers, so testcontainers starts apache/kafka and postgres;
+ *  3. local: the project's own scripts start the KRaft broker from jars, and the local Postgres is used.
+ * CROSSCARE_TEST_INFRA=environment|docker|local forces one for both.
+ */
+export type InfraSource = 'environment' | 'docker' | 'local';
+
+export const TEST_DATABASE = 'crosscare_test';
+
+export function chooseSource(input: {
+  readonly configured: string | undefined;
+  readonly forced: string | undefined;
+  readonly dockerAvailable: () => Promise<boolean>;
+}): Promise<InfraSource> {
+  const forced = input.forced?.trim();
+  if (forced && forced !== 'auto') {
+    if (forced !== 'environment' && forced !== 'docker' && forced !== 'local') {
+      throw new Error(`CROSSCARE_TEST_INFRA must be auto, environment, docker or local (got "${forced}")`);
+    }
+    if (forced === 'environment' && !input.configured) {
+      throw new Error('CROSSCARE_TEST_INFRA=environment but KAFKA_BROKERS / DATABASE_URL is not set');
+    }
+    return Promise.resolve(forced);
+  }
+  if (input.configured) return Promise.resolve('environment');
+  return input.dockerAvailable().then((yes) => (yes ? 'docker' : 'local'));
+}
+
+export interface TestInfrastructure {
+  readonly kafkaBrokers: string[];
+  readonly databaseUrl: string;
+  readonly sources: { readonly kafka: InfraSource; readonly database: InfraSource };
+  /** Stops only what this run started: a broker or container that was already there keeps running. */
+  stop(): Promise<void>;
+}
+
+export async function startTestInfrastructure(
+  env: NodeJS.ProcessEnv = process.env,
+  progress: Progress = consoleProgress((line) => process.stderr.write(`[test infra] ${line}\n`)),
+): Promise<TestInfrastructure> {
+  let docker: Promise<boolean> | undefined;
+  const dockerAvailable = () => (docker ??= isDockerAvailable());
+  const kafkaSource = await chooseSource({
+    configured: envValue('KAFKA_BROKERS', env),
+    forced: envValue('CROSSCARE_TEST_INFRA', env),
+    dockerAvailable,
+  });
+  const databaseSource = await chooseSource({
+    configured: envValue('DATABASE_URL', env),
+    forced: envValue('CROSSCARE_TEST_INFRA', env),
+    dockerAvailable,
+  });
+  const stops: Array<() => Promise<void>> = [];
+
+  try {
+    const kafkaBrokers = await startKafka(kafkaSource, env, progress, stops);
+    const url = await startDatabase(databaseSource, env, progress, stops);
+    progress.info(`kafka from ${kafkaSource} (${kafkaBrokers.join(',')}), postgres from ${databaseSource}`);
+    return {
+      kafkaBrokers,
+      databaseUrl: url,
+      sources: { kafka: kafkaSource, database: databaseSource },
+      stop: () => stopAll(stops),
+    };
+  } catch (error) {
+    await stopAll(stops);
+    throw error;
+  }
+}
+
+async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops.reverse()) await stop();
+  stops.length = 0;
+}
+
+async function startKafka(
+  source: InfraSource,
+  env: NodeJS.ProcessEnv,
+  progress: Progress,
+  stops: Array<() => Promise<void>>,
+): Promise<string[]> {
+  if (source === 'environment') return (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim());
+  if (source === 'docker') {
+    const { GenericContainer, Wait } = await import('testcontainers');
+    const port = await freePort();
+    // A fixed host port, because the broker must advertise the address clients will use.
+    const container = await progress.step(`Starting apache/kafka:${kafkaVersion()} with testcontainers`, () =>
+      new GenericContainer(`apache/kafka:${kafkaVersion()}`)
+        .withExposedPorts({ container: 9092, host: port })
+        .withEnvironment({
+          KAFKA_NODE_ID: '1',
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
+          KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+        })
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+        .start(),
+    );
+    stops.push(async () => {
+      await container.stop();
+    });
+    return [`127.0.0.1:${port}`];
+  }
+  const kafka = await startLocalKafka({ brokers: 1, progress, paths: stackPaths() });
+  if (kafka.started.length > 0) {
+    stops.push(async () => {
+      await stopLocalKafka({ progress });
+    });
+  }
+  return kafka.bootstrap;
+}
+
+async function startDatabase(
+  source: InfraSource,
+  env: NodeJS.ProcessEnv,
+  progress: Progress,
+  stops: Array<() => Promise<void>>,
+): Promise<string> {
+  if (source === 'environment') return env.DATABASE_URL ?? '';
+  if (source === 'docker') {
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const container = await progress.step('Starting postgres:16-alpine with testcontainers', () =>
+      new PostgreSqlContainer('postgres:16-alpine').withDatabase(TEST_DATABASE).start(),
+    );
+    stops.push(async () => {
+      await container.stop();
+    });
+    return container.getConnectionUri();
+  }
+  const adminUrl = envValue('CROSSCARE_POSTGRES_ADMIN_URL', env) ?? DEFAULT_POSTGRES_ADMIN_URL;
+  await ensurePostgres({ adminUrl, databases: [TEST_DATABASE], paths: stackPaths(), progress });
+  return databaseUrl(adminUrl, TEST_DATABASE);
+}
+
+async function isDockerAvailable(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    // Bounded: on a machine with a docker CLI but no engine the lookup can wait on a socket.
+    return await Promise.race([
+      getContainerRuntimeClient().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
