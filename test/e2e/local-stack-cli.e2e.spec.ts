@@ -1,0 +1,102 @@
+import { REPO_ROOT, stackPaths } from '@crosscare/local-stack';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describeCluster } from '@crosscare/local-stack';
+
+/**
+ * `npm run stack:up | stack:status | stack:down` as an operator runs them, on ports and a state folder of their
+ * own, so they never touch the broker the rest of the suite uses.
+ */
+const PORT = 29092;
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
+const env = { ...process.env, CROSSCARE_HOME: home, CROSSCARE_CACHE: stackPaths().cache };
+
+function stack(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), 'libs/local-stack/src/cli.ts', ...args],
+    {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 150_000,
+    },
+  );
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+/** Broker processes started from this test's state folder, found by their command line. */
+function ourBrokers(): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('kafka.Kafka') && cmd.includes(home);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('local stack CLI', () => {
+  afterAll(() => {
+    stack('down');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('up twice leaves one healthy broker; down leaves no process behind', async () => {
+    const first = stack('up', '--port', String(PORT));
+    expect(first.out).toContain('Crosscare local stack is up');
+    expect(first.out).toContain(`KAFKA_BROKERS=127.0.0.1:${PORT}`);
+    expect(first.code).toBe(0);
+    const pids = ourBrokers();
+    expect(pids).toHaveLength(1);
+
+    const second = stack('up', '--port', String(PORT));
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('Crosscare local stack was already up');
+    expect(ourBrokers()).toEqual(pids);
+
+    const status = stack('status');
+    expect(status.code).toBe(0);
+    expect(status.out).toContain('cluster healthy (1/1 brokers registered)');
+    expect(await describeCluster([`127.0.0.1:${PORT}`])).toMatchObject({ brokers: 1 });
+
+    const otherMode = stack('up', '--brokers', '3', '--port', String(PORT));
+    expect(otherMode.code).toBe(1);
+    expect(otherMode.out).toContain('a single Kafka is already running');
+    expect(otherMode.out).toContain('run npm run stack:down first');
+
+    const down = stack('down');
+    expect(down.code).toBe(0);
+    expect(ourBrokers()).toEqual([]);
+    const after = stack('status');
+    expect(after.code).toBe(1);
+    expect(after.out).toContain('kafka      stopped');
+  });
+
+  it('names the process that holds a port it needs, and starts nothing', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(PORT + 100, '127.0.0.1', resolve));
+    try {
+      const result = stack('up', '--port', String(PORT + 100));
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`error: port ${PORT + 100} in use by pid ${process.pid} (node)`);
+      expect(ourBrokers()).toEqual([]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('rejects a bad flag with a message that names it', () => {
+    const result = stack('up', '--brokers', '2');
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('--brokers must be 1 or 3 (got "2")');
+  });
+});
