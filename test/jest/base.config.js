@@ -14,5 +14,6 @@ module.exports = (tier, overrides = {}) => ({
   testMatch: [`<rootDir>/{apps,libs,test}/**/*.${tier === 'integration' ? 'int' : tier}.spec.ts`],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.json') }] },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  reporters: ['default', ['<rootDir>/test/jest/summary-reporter.js', { tier }]],
   ...overrides,
 });

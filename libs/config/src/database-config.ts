@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { EnvValues } from './load-config';
 import { positiveInteger, urlWithProtocols } from './variables';
 
@@ -6,19 +5,13 @@ import { positiveInteger, urlWithProtocols } from './variables';
 export const databaseVariables = {
   DATABASE_URL: urlWithProtocols(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/crosscare'),
   DATABASE_POOL_SIZE: positiveInteger(10, 200),
-  DATABASE_SSL: z
-    .enum(['disable', 'require', 'verify-full'], {
-      errorMap: () => ({ message: 'must be disable, require or verify-full' }),
-    })
-    .default('disable'),
 };
 
 export interface DatabaseConfig {
   readonly url: string;
   readonly poolSize: number;
-  readonly ssl: 'disable' | 'require' | 'verify-full';
 }
 
 export function toDatabaseConfig(v: EnvValues<typeof databaseVariables>): DatabaseConfig {
-  return { url: v.DATABASE_URL, poolSize: v.DATABASE_POOL_SIZE, ssl: v.DATABASE_SSL };
+  return { url: v.DATABASE_URL, poolSize: v.DATABASE_POOL_SIZE };
 }

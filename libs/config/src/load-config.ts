@@ -44,5 +44,5 @@ function describeIssue(variable: string, value: string | undefined, message: str
   if (value === undefined) return message;
   if (isSecretVariable(variable)) return `${message} (value hidden)`;
   const shown = /URL$/.test(variable) ? redactUrl(value) : value;
-  return `${message} (got "${shown}")`;
+  return message.includes(`"${shown}"`) ? message : `${message} (got "${shown}")`;
 }
