@@ -15,16 +15,17 @@ const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
 const env = { ...process.env, CROSSCARE_HOME: home, CROSSCARE_CACHE: stackPaths().cache };
 
 function stack(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [require.resolve('tsx/cli'), 'libs/local-stack/src/cli.ts', ...args],
-    {
-      cwd: REPO_ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 150_000,
-    },
-  );
+  return stackWith(env, ...args);
+}
+
+function stackWith(environment: NodeJS.ProcessEnv, ...args: string[]) {
+  const cli = [require.resolve('tsx/cli'), 'libs/local-stack/src/cli.ts', ...args];
+  const result = spawnSync(process.execPath, cli, {
+    cwd: REPO_ROOT,
+    env: environment,
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
@@ -92,6 +93,15 @@ describe('local stack CLI', () => {
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
+  });
+
+  it('says how to get Java when there is none, and starts nothing', () => {
+    const result = stackWith({ ...env, JAVA_HOME: '/nonexistent-jdk' }, 'up', '--port', String(PORT + 200));
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(
+      'error: java not found (/nonexistent-jdk/bin/java): install JDK 17 or newer',
+    );
+    expect(ourBrokers()).toEqual([]);
   });
 
   it('rejects a bad flag with a message that names it', () => {
