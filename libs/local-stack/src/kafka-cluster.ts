@@ -194,10 +194,21 @@ function removeRecord(paths: StackPaths, node: KafkaNodeRecord): void {
 function readOrCreateClusterId(clusterDir: string): string {
   const file = path.join(clusterDir, 'cluster.id');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  // Kafka's Uuid: 16 random bytes, URL-safe base64 without padding.
-  const id = randomBytes(16).toString('base64url');
+  const id = newClusterId();
   fs.writeFileSync(file, `${id}\n`);
   return id;
+}
+
+/**
+ * A Kafka cluster id: 16 random bytes, URL-safe base64 without padding, like Kafka's Uuid. One that starts
+ * with '-' is drawn again, as Kafka's own Uuid.randomUuid does, because kafka-storage's argument parser reads
+ * it as an option (one id in 64 would otherwise fail to format).
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function formatStorage(
