@@ -11,6 +11,8 @@ import {
   type Progress,
 } from '@crosscare/local-stack';
 import * as net from 'node:net';
+import { brokersFromEnvironment } from './test-kafka';
+import { databaseUrlFromEnvironment } from './test-schema';
 
 /**
  * Where an integration suite's Kafka and Postgres come from, decided once per test run:
@@ -95,7 +97,7 @@ async function startKafka(
   progress: Progress,
   stops: Array<() => Promise<void>>,
 ): Promise<string[]> {
-  if (source === 'environment') return (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim());
+  if (source === 'environment') return brokersFromEnvironment(env);
   if (source === 'docker') {
     const { GenericContainer, Wait } = await import('testcontainers');
     const port = await freePort();
@@ -142,7 +144,7 @@ async function startDatabase(
   progress: Progress,
   stops: Array<() => Promise<void>>,
 ): Promise<string> {
-  if (source === 'environment') return env.DATABASE_URL ?? '';
+  if (source === 'environment') return databaseUrlFromEnvironment(env);
   if (source === 'docker') {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await progress.step('Starting postgres:16-alpine with testcontainers', () =>

@@ -1,4 +1,5 @@
 import { chooseSource } from './infrastructure';
+import { brokersFromEnvironment } from './test-kafka';
 
 const docker = (answer: boolean) => {
   const probe = jest.fn(() => Promise.resolve(answer));
@@ -42,5 +43,20 @@ describe('chooseSource', () => {
     expect(() =>
       chooseSource({ configured: undefined, forced: 'environment', dockerAvailable: docker(false) }),
     ).toThrow(/KAFKA_BROKERS/);
+  });
+});
+
+describe('brokersFromEnvironment', () => {
+  it('reads a comma-separated list', () => {
+    expect(brokersFromEnvironment({ KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093' })).toEqual([
+      '127.0.0.1:9092',
+      '127.0.0.1:9093',
+    ]);
+  });
+
+  it('names an entry that is not host:port', () => {
+    expect(() => brokersFromEnvironment({ KAFKA_BROKERS: '127.0.0.1:9092,kafka' })).toThrow(
+      'KAFKA_BROKERS: "kafka" is not host:port',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { isHostPort } from '@crosscare/config';
 import {
   createKafka,
   createRecordProducer,
@@ -163,5 +164,8 @@ export function brokersFromEnvironment(env: NodeJS.ProcessEnv = process.env): st
       'KAFKA_BROKERS is not set: run integration tests through their jest config (npm run test:integration)',
     );
   }
+  const bad = brokers.filter((b) => !isHostPort(b));
+  if (bad.length > 0)
+    throw new Error(`KAFKA_BROKERS: ${bad.map((b) => `"${b}"`).join(', ')} is not host:port`);
   return brokers;
 }
