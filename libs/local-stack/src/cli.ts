@@ -1,7 +1,9 @@
 /**
  * npm run stack:up | stack:down | stack:status | kafka:fetch
  *
- *   up     [--brokers 1|3] [--port 9092]   start Postgres databases and Kafka (KRaft); idempotent
+ *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081]
+ *                                          start Postgres databases, Kafka (KRaft) and the schema registry;
+ *                                          idempotent
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
@@ -27,11 +29,11 @@ function brokersFlag(args: string[]): 1 | 3 {
   return value === '1' ? 1 : 3;
 }
 
-function portFlag(args: string[]): number {
-  const value = flag(args, '--port') ?? envValue('CROSSCARE_KAFKA_PORT') ?? '9092';
+function portFlag(args: string[], name: string, variable: string, fallback: string): number {
+  const value = flag(args, name) ?? envValue(variable) ?? fallback;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port < 1024 || port > 55535) {
-    throw new StackError(`--port must be a whole number from 1024 to 55535 (got "${value}")`);
+    throw new StackError(`${name} must be a whole number from 1024 to 55535 (got "${value}")`);
   }
   return port;
 }
@@ -41,7 +43,12 @@ async function main(argv: string[]): Promise<number> {
   const progress = consoleProgress();
   switch (command) {
     case 'up': {
-      const stack = await stackUp({ brokers: brokersFlag(args), basePort: portFlag(args), progress });
+      const stack = await stackUp({
+        brokers: brokersFlag(args),
+        basePort: portFlag(args, '--port', 'CROSSCARE_KAFKA_PORT', '9092'),
+        registryPort: portFlag(args, '--registry-port', 'CROSSCARE_SCHEMA_REGISTRY_PORT', '8081'),
+        progress,
+      });
       const paths = stackPaths();
       progress.info(
         [
@@ -51,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
             : 'Crosscare local stack is up:',
           `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,
           `  DATABASE_URL=${stack.databaseUrl}`,
+          `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl}`,
           `  logs: ${paths.logs}`,
         ].join('\n'),
       );
@@ -70,7 +78,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write('usage: stack up [--brokers 1|3] [--port N] | down [--purge] | status | fetch\n');
+      process.stderr.write(
+        'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] | down [--purge] | status | fetch\n',
+      );
       return 2;
   }
 }

@@ -11,3 +11,4 @@ export * from './progress';
 export * from './readiness';
 export * from './stack';
 export * from './stack-error';
+export * from './schema-registry-process';

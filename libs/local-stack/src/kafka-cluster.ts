@@ -15,7 +15,7 @@ import {
 } from './kafka-layout';
 import { KAFKA_LOG4J_CONFIG, stackPaths, type StackPaths } from './paths';
 import { describePortOwner, isPortFree } from './ports';
-import { isAlive, isOurProcess, stopProcess } from './processes';
+import { isAlive, isOurProcess, stopProcess, tail } from './processes';
 import { silentProgress, type Progress } from './progress';
 import { describeCluster, waitForBrokers } from './readiness';
 import { StackError } from './stack-error';
@@ -276,12 +276,4 @@ function launchNode(
   };
   fs.writeFileSync(recordFile(paths, record), JSON.stringify(record, null, 2));
   return record;
-}
-
-function tail(file: string, lines = 20): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return `(no output in ${file})`;
-  }
 }

@@ -15,6 +15,12 @@ import {
   stopPostgresIfStartedByUs,
 } from './postgres';
 import { consoleProgress, type Progress } from './progress';
+import {
+  registryHealthy,
+  runningRegistry,
+  startLocalRegistry,
+  stopLocalRegistry,
+} from './schema-registry-process';
 
 /** Databases the running services use; each later service adds its own here. */
 export const STACK_DATABASES = ['crosscare'] as const;
@@ -22,6 +28,8 @@ export const STACK_DATABASES = ['crosscare'] as const;
 export interface StackOptions {
   readonly brokers?: 1 | 3;
   readonly basePort?: number;
+  /** The schema registry's port (default 8081). */
+  readonly registryPort?: number;
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
@@ -30,6 +38,7 @@ export interface StackOptions {
 export interface RunningStack {
   readonly kafka: LocalKafka;
   readonly databaseUrl: string;
+  readonly schemaRegistryUrl: string;
 }
 
 function adminUrl(options: StackOptions): string {
@@ -49,12 +58,20 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     paths,
     progress,
   });
-  return { kafka, databaseUrl: databaseUrl(adminUrl(options), STACK_DATABASES[0]) };
+  const url = databaseUrl(adminUrl(options), STACK_DATABASES[0]);
+  const registry = await startLocalRegistry({
+    port: options.registryPort ?? 8081,
+    databaseUrl: url,
+    paths,
+    progress,
+  });
+  return { kafka, databaseUrl: url, schemaRegistryUrl: registry.url };
 }
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {
   const paths = options.paths ?? stackPaths();
   const progress = options.progress ?? consoleProgress();
+  if (!(await stopLocalRegistry(paths, progress))) progress.info('Schema registry: not running');
   const stopped = await stopLocalKafka({ paths, progress });
   if (stopped.length === 0) progress.info('Kafka: not running');
   await stopPostgresIfStartedByUs(paths, progress);
@@ -86,8 +103,15 @@ export async function stackStatus(options: StackOptions = {}): Promise<StackStat
         `(${kafka.registeredBrokers ?? 0}/${kafka.nodes.length} brokers registered)`,
     );
   }
+  const registry = runningRegistry(paths);
+  const registryUp = registry !== undefined && (await registryHealthy(registry.url));
+  lines.push(
+    registry
+      ? `registry   pid ${registry.pid}  ${registry.url}  ${registryUp ? 'healthy' : 'NOT ANSWERING'}  log ${registry.logFile}`
+      : 'registry   stopped',
+  );
   const url = databaseUrl(adminUrl(options), STACK_DATABASES[0]);
   const postgresUp = await canConnect(url);
   lines.push(`postgres   ${postgresUp ? 'accepting connections' : 'NOT REACHABLE'} at ${new URL(url).host}`);
-  return { healthy: kafka.healthy && postgresUp, lines };
+  return { healthy: kafka.healthy && postgresUp && registryUp, lines };
 }

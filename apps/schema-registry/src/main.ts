@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { ConfigError, redactUrl } from '@crosscare/config';
+import { Logger } from '@nestjs/common';
+import { createRegistryApp } from './registry-app';
+import { loadRegistryConfig } from './registry-config';
+
+/**
+ * crosscare-schema-registry: the Confluent Schema Registry REST API over Postgres. Exit 78 on bad configuration,
+ * 1 if it cannot start (for example, Postgres unreachable).
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadRegistryConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`crosscare-schema-registry: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = new Logger('SchemaRegistry');
+  const app = await createRegistryApp(config);
+  await app.listen(config.port, config.host);
+  logger.log(
+    `listening on http://${config.host}:${config.port}, schemas in ${redactUrl(config.database.url)} ` +
+      `(schema ${config.databaseSchema})`,
+  );
+}
+
+main().catch((error: unknown) => {
+  new Logger('SchemaRegistry').error(
+    `could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

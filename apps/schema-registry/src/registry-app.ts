@@ -1,0 +1,20 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { registryBodyParsing } from './http/content-types';
+import type { RegistryConfig } from './registry-config';
+import { SchemaRegistryModule } from './registry.module';
+
+/** Builds the registry's HTTP application (not yet listening): shared by main.ts and the tests. */
+export async function createRegistryApp(config: RegistryConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(SchemaRegistryModule.forRoot(config), {
+    bodyParser: false,
+    logger: config.logLevels,
+  });
+  app.use(registryBodyParsing(config.maxBodyBytes));
+  app.disable('x-powered-by');
+  // Subjects are exact strings: /subjects/A and /subjects/a are different subjects.
+  app.set('case sensitive routing', true);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,54 @@
+import {
+  databaseVariables,
+  enabledLogLevels,
+  identifier,
+  loadConfig,
+  loggingVariables,
+  positiveInteger,
+  toDatabaseConfig,
+  type DatabaseConfig,
+  type LogLevelName,
+} from '@crosscare/config';
+import { z } from 'zod';
+
+export interface RegistryConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  /** The Postgres schema holding the registry's tables; replicas that share it are one registry. */
+  readonly databaseSchema: string;
+  /** Largest request body accepted, in bytes: a schema bigger than this is refused with 413. */
+  readonly maxBodyBytes: number;
+  readonly logLevels: LogLevelName[];
+}
+
+export const registryVariables = {
+  ...databaseVariables,
+  ...loggingVariables,
+  // 127.0.0.1 by default so that a developer's registry is not reachable from the network; containers set 0.0.0.0.
+  SCHEMA_REGISTRY_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' }),
+  SCHEMA_REGISTRY_PORT: positiveInteger(8081, 65535),
+  SCHEMA_REGISTRY_DATABASE_SCHEMA: identifier(
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    'a lower-case Postgres identifier (letters, digits, _; at most 63)',
+  ).default('schema_registry'),
+  SCHEMA_REGISTRY_MAX_BODY_BYTES: positiveInteger(4 * 1024 * 1024, 64 * 1024 * 1024),
+};
+
+export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  return loadConfig(
+    registryVariables,
+    (v) => ({
+      host: v.SCHEMA_REGISTRY_HOST,
+      port: v.SCHEMA_REGISTRY_PORT,
+      database: toDatabaseConfig(v),
+      databaseSchema: v.SCHEMA_REGISTRY_DATABASE_SCHEMA,
+      maxBodyBytes: v.SCHEMA_REGISTRY_MAX_BODY_BYTES,
+      logLevels: enabledLogLevels(v.LOG_LEVEL),
+    }),
+    env,
+  );
+}

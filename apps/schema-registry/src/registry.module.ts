@@ -1,0 +1,67 @@
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { CompatibilityController } from './http/compatibility.controller';
+import { ConfigController } from './http/config.controller';
+import { HealthController } from './http/health.controller';
+import { ModeController } from './http/mode.controller';
+import { RegistryExceptionFilter } from './http/registry-exception.filter';
+import { SchemasController } from './http/schemas.controller';
+import { SubjectsController } from './http/subjects.controller';
+import { RegistryService } from './registry/registry.service';
+import type { RegistryConfig } from './registry-config';
+import { createRegistryDataSource, migrateRegistryDatabase } from './storage/data-source';
+import { RegistryRepository } from './storage/registry-store';
+
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({})
+export class SchemaRegistryModule {
+  /** The data source is connected and migrated before any controller exists, so a bad DATABASE_URL fails start. */
+  static forRoot(config: RegistryConfig): DynamicModule {
+    return {
+      module: SchemaRegistryModule,
+      controllers: [
+        SubjectsController,
+        SchemasController,
+        ConfigController,
+        ModeController,
+        CompatibilityController,
+        HealthController,
+      ],
+      providers: [
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const dataSource = createRegistryDataSource(config.database, config.databaseSchema);
+            await dataSource.initialize();
+            await migrateRegistryDatabase(dataSource, config.databaseSchema);
+            return dataSource;
+          },
+        },
+        {
+          provide: RegistryRepository,
+          useFactory: (ds: DataSource) => new RegistryRepository(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: RegistryService,
+          useFactory: (repo: RegistryRepository) => new RegistryService(repo),
+          inject: [RegistryRepository],
+        },
+        {
+          provide: DataSourceCloser,
+          useFactory: (ds: DataSource) => new DataSourceCloser(ds),
+          inject: [DataSource],
+        },
+        { provide: APP_FILTER, useClass: RegistryExceptionFilter },
+      ],
+    };
+  }
+}

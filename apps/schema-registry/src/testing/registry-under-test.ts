@@ -1,0 +1,55 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRegistryApp } from '../registry-app';
+import { loadRegistryConfig } from '../registry-config';
+
+/** A real registry (HTTP on 127.0.0.1, an ephemeral port) over a given Postgres schema, for integration tests. */
+export interface RegistryUnderTest {
+  readonly url: string;
+  readonly app: INestApplication;
+  close(): Promise<void>;
+}
+
+export async function startRegistry(databaseUrl: string, databaseSchema: string): Promise<RegistryUnderTest> {
+  const config = loadRegistryConfig({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '4',
+    SCHEMA_REGISTRY_DATABASE_SCHEMA: databaseSchema,
+    SCHEMA_REGISTRY_HOST: '127.0.0.1',
+    SCHEMA_REGISTRY_PORT: '8081', // not used: listen(0) below
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const app = await createRegistryApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
+}
+
+/** A JSON request to the registry, returning status, content type and parsed body. */
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
+): Promise<{ status: number; type: string; body: any }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      accept: 'application/vnd.schemaregistry.v1+json',
+      ...(body === undefined ? {} : { 'content-type': 'application/vnd.schemaregistry.v1+json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // raw bodies stay text
+  }
+  return { status: response.status, type: response.headers.get('content-type') ?? '', body: parsed };
+}
