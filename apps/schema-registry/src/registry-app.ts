@@ -10,6 +10,8 @@ export async function createRegistryApp(config: RegistryConfig): Promise<INestAp
   const app = await NestFactory.create<NestExpressApplication>(SchemaRegistryModule.forRoot(config), {
     bodyParser: false,
     logger: config.logLevels,
+    // Let main.ts report a failed start (say, Postgres unreachable) in one line and exit 1, instead of aborting.
+    abortOnError: false,
   });
   app.use(registryBodyParsing(config.maxBodyBytes));
   app.disable('x-powered-by');

@@ -1,0 +1,77 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { TestKafka, TestSchema, uniqueName } from '@crosscare/testing';
+import { call, startRegistry, type RegistryUnderTest } from './testing/registry-under-test';
+
+/**
+ * The registry as a Confluent client sees it: @kafkajs/confluent-schema-registry registers, encodes (Confluent
+ * wire format), and decodes after a trip through a real broker, and gets refused for an incompatible change.
+ */
+describe('@kafkajs/confluent-schema-registry against the Crosscare registry (real Postgres, real broker)', () => {
+  let db: TestSchema;
+  let registry: RegistryUnderTest;
+  let client: SchemaRegistry;
+  const kafka = new TestKafka();
+
+  const namespace = `test.${uniqueName('client').replace(/[^a-z0-9]/g, '')}`;
+  const v1 = {
+    type: 'record',
+    name: 'ReferralMade',
+    namespace,
+    fields: [
+      { name: 'nhsNumber', type: 'string' },
+      { name: 'priority', type: { type: 'enum', name: 'Priority', symbols: ['ROUTINE', 'URGENT'] } },
+    ],
+  };
+
+  beforeAll(async () => {
+    db = await TestSchema.create('registry_client');
+    registry = await startRegistry(db.databaseUrl, db.name);
+    client = new SchemaRegistry({ host: registry.url });
+  });
+
+  afterAll(async () => {
+    await kafka.cleanup();
+    await registry?.close();
+    await db?.drop();
+  });
+
+  it('registers under the record-name subject, encodes, survives the broker, and decodes', async () => {
+    const { id } = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(v1) });
+    expect(id).toBeGreaterThan(0);
+    // The client's default subject strategy is namespace.name: the one Crosscare uses.
+    expect((await call(registry.url, 'GET', '/subjects')).body).toEqual([`${namespace}.ReferralMade`]);
+    // On first registration the client sets the subject's level; it reads it back on the next one.
+    expect((await call(registry.url, 'GET', `/config/${namespace}.ReferralMade`)).body).toEqual({
+      compatibilityLevel: 'BACKWARD',
+    });
+
+    const payload = { nhsNumber: '9990000018', priority: 'URGENT' };
+    const encoded = await client.encode(id, payload);
+    expect(encoded[0]).toBe(0);
+    expect(encoded.readUInt32BE(1)).toBe(id);
+
+    const topic = await kafka.createTopic({ kind: 'client', partitions: 1 });
+    const producer = await kafka.producer();
+    await producer.send({ topic, messages: [{ key: payload.nhsNumber, value: encoded }] });
+    const [message] = await kafka.waitForMessages(topic, 1);
+
+    // A fresh client has no cache: it must fetch the writer schema by id from the registry.
+    const fresh = new SchemaRegistry({ host: registry.url });
+    expect(await fresh.decode(message!.value!)).toEqual(payload);
+    expect(await fresh.getLatestSchemaId(`${namespace}.ReferralMade`)).toBe(id);
+  });
+
+  it('registers a compatible change as a new version and refuses an incompatible one with 409', async () => {
+    const v2 = { ...v1, fields: [...v1.fields, { name: 'service', type: ['null', 'string'], default: null }] };
+    const { id: v2Id } = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(v2) });
+    expect((await call(registry.url, 'GET', `/subjects/${namespace}.ReferralMade/versions`)).body).toEqual([1, 2]);
+
+    const broken = { ...v1, fields: [...v1.fields, { name: 'referrer', type: 'string' }] };
+    const refusal = await client
+      .register({ type: SchemaType.AVRO, schema: JSON.stringify(broken) })
+      .then(() => undefined, (error: unknown) => error as { status?: number; message: string });
+    expect(refusal?.status).toBe(409);
+    expect(refusal?.message).toMatch(/referrer/);
+    expect(await client.getLatestSchemaId(`${namespace}.ReferralMade`)).toBe(v2Id);
+  });
+});
