@@ -1,0 +1,43 @@
+/**
+ * npm run schemas:generate [-- --check]
+ *
+ *   (no flag)  write libs/events/src/generated/record-changes.ts from schemas/
+ *   --check    write nothing; exit 1 when the generated file is not what schemas/ give
+ *
+ * Run from the repository root (npm does).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { GENERATED_FILE, generateRecordChanges } from './generate-record-changes';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const unknown = argv.filter((arg) => arg !== '--check');
+  if (unknown.length > 0) {
+    console.error(`unknown argument ${unknown[0]}; usage: npm run schemas:generate [-- --check]`);
+    return 2;
+  }
+  const root = process.cwd();
+  const target = path.join(root, GENERATED_FILE);
+  const expected = await generateRecordChanges(root);
+  const actual = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+  if (argv.includes('--check')) {
+    if (actual === expected) return 0;
+    console.error(`${GENERATED_FILE} is stale: it does not match schemas/. Run npm run schemas:generate.`);
+    return 1;
+  }
+  if (actual !== expected) {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, expected);
+  }
+  console.log(`${GENERATED_FILE} ${actual === expected ? 'is up to date' : 'written'}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,13 @@
+/**
+ * A schema file breaks the contract's rules. The message starts with the file so that whoever edits schemas/
+ * sees at once which file to open.
+ */
+export class SchemaDefinitionError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'SchemaDefinitionError';
+  }
+}

@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+
+import { Schema, Type } from 'avsc';
+
+import { AllergyRecorded } from '../generated/record-changes';
+import { AvroRecordSchema } from './avro-schema';
+import { loadSchemaDirectory } from './load-schema-directory';
+
+const NS = 'uk.nhs.crosscare.events';
+const { events, sharedTypes } = loadSchemaDirectory(path.resolve(__dirname, '../../../../schemas'));
+
+const compile = (schema: object): Type => Type.forSchema(schema as Schema);
+
+describe('the schemas/ directory', () => {
+  it('holds the 17 events of the contract', () => {
+    expect(events.map((e) => e.name).sort()).toEqual(
+      [
+        'PatientRegistered',
+        'PatientDetailsChanged',
+        'PatientDied',
+        'PatientMerged',
+        'EncounterStarted',
+        'EncounterEnded',
+        'ProblemRecorded',
+        'AllergyRecorded',
+        'MedicationPrescribed',
+        'MedicationDispensed',
+        'ObservationRecorded',
+        'ImmunisationRecorded',
+        'CarePlanRecorded',
+        'ReferralMade',
+        'SocialCareInvolvementRecorded',
+        'EndOfLifePreferencesRecorded',
+        'RecordRemoved',
+      ].sort(),
+    );
+  });
+
+  it.each(events.map((e) => [e.name, e] as const))(
+    '%s compiles with avsc and declares the header first',
+    (_n, e) => {
+      expect(e.fullName).toBe(`${NS}.${e.name}`);
+      expect(() => compile(e.schema)).not.toThrow();
+      const [header] = e.schema.fields;
+      expect(header.name).toBe('header');
+      expect(header.type).toMatchObject({ type: 'record', name: 'RecordChangeHeader', namespace: NS });
+      expect(e.schema.fields.length - 1).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it('has a header with the fields every consumer relies on', () => {
+    const header = sharedTypes.find((t) => t.name === 'RecordChangeHeader')?.schema as AvroRecordSchema;
+    expect(header.fields.map((f) => f.name)).toEqual([
+      'eventId',
+      'eventType',
+      'occurredAt',
+      'recordedAt',
+      'providerOdsCode',
+      'ics',
+      'collaborative',
+      'nhsNumber',
+      'sourceRecordId',
+      'sourceRecordVersion',
+      'operation',
+      'correlationId',
+      'causationId',
+    ]);
+  });
+
+  it('round-trips an event typed with the generated interface through avsc', () => {
+    const allergy: AllergyRecorded = {
+      header: {
+        eventId: '4f0a1c2e-9a55-4b8e-8d6f-3c1f3f0d2a11',
+        eventType: 'AllergyRecorded',
+        occurredAt: Date.UTC(2024, 4, 1, 9, 30),
+        recordedAt: Date.UTC(2024, 4, 1, 9, 31),
+        providerOdsCode: 'M85001',
+        ics: 'QHL',
+        collaborative: 'CCR',
+        nhsNumber: '9990000018',
+        sourceRecordId: 'allergy-1',
+        sourceRecordVersion: 1,
+        operation: 'CREATE',
+        correlationId: 'batch-1',
+        causationId: null,
+      },
+      substance: { system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' },
+      category: 'MEDICATION',
+      clinicalStatus: 'ACTIVE',
+      criticality: 'HIGH',
+      reactions: [
+        {
+          manifestation: { system: 'http://snomed.info/sct', code: '39579001', display: 'Anaphylaxis' },
+          severity: 'SEVERE',
+          onsetAt: null,
+        },
+      ],
+      onsetDate: 19_000,
+    };
+    const type = compile(events.find((e) => e.name === 'AllergyRecorded')!.schema);
+    expect(type.fromBuffer(type.toBuffer(allergy))).toEqual(allergy);
+  });
+
+  it('lets a reader on the current schema read an enum symbol added later as its default', () => {
+    const schema = sharedTypes.find((t) => t.name === 'RecordOperation')!.schema;
+    const newer = compile({ ...schema, symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNKNOWN', 'RESTORE'] });
+    const reader = compile(schema);
+    expect(reader.fromBuffer(newer.toBuffer('RESTORE'), reader.createResolver(newer))).toBe('UNKNOWN');
+  });
+});
