@@ -4,4 +4,5 @@ export * from './kafka-config';
 export * from './load-config';
 export * from './logging-config';
 export * from './redact';
+export * from './schema-registry-config';
 export * from './variables';

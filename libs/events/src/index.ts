@@ -1,0 +1,6 @@
+export * from './generated/record-changes';
+export * from './schemas/avro-schema';
+export * from './schemas/load-schema-directory';
+export * from './schemas/schema-definition-error';
+export * from './registry';
+export * from './serde';

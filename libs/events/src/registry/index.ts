@@ -1,0 +1,2 @@
+export * from './schema-registry-client';
+export * from './schema-registry-error';
