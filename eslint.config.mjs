@@ -16,6 +16,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/explicit-module-boundary-types': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Dependencies point inward: apps use libs, libs never import apps (tests under test/ may use both).
+    files: ['libs/**/*.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/apps/**', 'apps/*'], message: 'libs never import apps' }] },

@@ -4,15 +4,25 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeCluster } from '@crosscare/local-stack';
+import { describeCluster, runningRegistry } from '@crosscare/local-stack';
+import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
+import { Pool } from 'pg';
 
 /**
  * `npm run stack:up | stack:status | stack:down` as an operator runs them, on ports and a state folder of their
  * own, so they never touch the broker the rest of the suite uses.
  */
 const PORT = 29092;
+const REGISTRY_PORT = 28081;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
-const env = { ...process.env, CROSSCARE_HOME: home, CROSSCARE_CACHE: stackPaths().cache };
+// Its own registry tables too, so the stack under test never shares state with the one the suite runs on.
+const registrySchema = uniqueIdentifier('e2e_stack_registry');
+const env = {
+  ...process.env,
+  CROSSCARE_HOME: home,
+  CROSSCARE_CACHE: stackPaths().cache,
+  SCHEMA_REGISTRY_DATABASE_SCHEMA: registrySchema,
+};
 
 function stack(...args: string[]) {
   return stackWith(env, ...args);
@@ -46,28 +56,38 @@ function ourBrokers(): number[] {
 }
 
 describe('local stack CLI', () => {
-  afterAll(() => {
+  afterAll(async () => {
     stack('down');
     fs.rmSync(home, { recursive: true, force: true });
+    const pool = new Pool({ connectionString: databaseUrlFromEnvironment(), max: 1 });
+    await pool.query(`drop schema if exists "${registrySchema}" cascade`).finally(() => pool.end());
   });
 
-  it('up twice leaves one healthy broker; down leaves no process behind', async () => {
-    const first = stack('up', '--port', String(PORT));
+  it('up twice leaves one healthy broker and registry; down leaves no process behind', async () => {
+    const up = ['up', '--port', String(PORT), '--registry-port', String(REGISTRY_PORT)];
+    const first = stack(...up);
     expect(first.out).toContain('Crosscare local stack is up');
     expect(first.out).toContain(`KAFKA_BROKERS=127.0.0.1:${PORT}`);
+    expect(first.out).toContain(`SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT}`);
     expect(first.code).toBe(0);
     const pids = ourBrokers();
     expect(pids).toHaveLength(1);
+    const registry = runningRegistry(stackPaths(home));
+    expect(registry?.port).toBe(REGISTRY_PORT);
 
-    const second = stack('up', '--port', String(PORT));
+    const second = stack(...up);
     expect(second.code).toBe(0);
     expect(second.out).toContain('Crosscare local stack was already up');
     expect(ourBrokers()).toEqual(pids);
+    expect(runningRegistry(stackPaths(home))?.pid).toBe(registry?.pid);
 
     const status = stack('status');
     expect(status.code).toBe(0);
     expect(status.out).toContain('cluster healthy (1/1 brokers registered)');
+    expect(status.out).toContain(`http://127.0.0.1:${REGISTRY_PORT}  healthy`);
     expect(await describeCluster([`127.0.0.1:${PORT}`])).toMatchObject({ brokers: 1 });
+    const health = await fetch(`http://127.0.0.1:${REGISTRY_PORT}/health`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
 
     const otherMode = stack('up', '--brokers', '3', '--port', String(PORT));
     expect(otherMode.code).toBe(1);
@@ -77,6 +97,8 @@ describe('local stack CLI', () => {
     const down = stack('down');
     expect(down.code).toBe(0);
     expect(ourBrokers()).toEqual([]);
+    expect(runningRegistry(stackPaths(home))).toBeUndefined();
+    expect(fs.existsSync(`/proc/${registry!.pid}`)).toBe(false);
     const after = stack('status');
     expect(after.code).toBe(1);
     expect(after.out).toContain('kafka      stopped');

@@ -57,19 +57,25 @@ describe('@kafkajs/confluent-schema-registry against the Crosscare registry (rea
 
     // A fresh client has no cache: it must fetch the writer schema by id from the registry.
     const fresh = new SchemaRegistry({ host: registry.url });
-    expect(await fresh.decode(message!.value!)).toEqual(payload);
+    expect(await fresh.decode(message.value!)).toEqual(payload);
     expect(await fresh.getLatestSchemaId(`${namespace}.ReferralMade`)).toBe(id);
   });
 
   it('registers a compatible change as a new version and refuses an incompatible one with 409', async () => {
-    const v2 = { ...v1, fields: [...v1.fields, { name: 'service', type: ['null', 'string'], default: null }] };
+    const v2 = {
+      ...v1,
+      fields: [...v1.fields, { name: 'service', type: ['null', 'string'], default: null }],
+    };
     const { id: v2Id } = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(v2) });
-    expect((await call(registry.url, 'GET', `/subjects/${namespace}.ReferralMade/versions`)).body).toEqual([1, 2]);
+    expect((await call(registry.url, 'GET', `/subjects/${namespace}.ReferralMade/versions`)).body).toEqual([
+      1, 2,
+    ]);
 
     const broken = { ...v1, fields: [...v1.fields, { name: 'referrer', type: 'string' }] };
-    const refusal = await client
-      .register({ type: SchemaType.AVRO, schema: JSON.stringify(broken) })
-      .then(() => undefined, (error: unknown) => error as { status?: number; message: string });
+    const refusal = await client.register({ type: SchemaType.AVRO, schema: JSON.stringify(broken) }).then(
+      () => undefined,
+      (error: unknown) => error as { status?: number; message: string },
+    );
     expect(refusal?.status).toBe(409);
     expect(refusal?.message).toMatch(/referrer/);
     expect(await client.getLatestSchemaId(`${namespace}.ReferralMade`)).toBe(v2Id);

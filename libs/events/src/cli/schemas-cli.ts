@@ -1,0 +1,109 @@
+/**
+ * npm run schemas:register | schemas:check   (or: npm run schemas -- <command> [options])
+ *
+ *   register [--dir DIR] [--git-ref REF]   register every event schema of DIR (default schemas/), or of schemas/ as
+ *                                          it was at commit REF, against SCHEMA_REGISTRY_URL: all of them or, if
+ *                                          one is incompatible, none
+ *   check    [--dir DIR]                   say per subject whether registering would succeed; exit 1 naming the
+ *                                          subject and field when a changed schema is incompatible
+ *
+ * Exit codes: 0 done, 1 incompatible or the registry failed, 2 usage, 78 bad configuration.
+ */
+import {
+  ConfigError,
+  loadConfig,
+  redactUrl,
+  schemaRegistryVariables,
+  toSchemaRegistryConfig,
+} from '@crosscare/config';
+import * as path from 'node:path';
+import { SchemaRegistryClient } from '../registry';
+import { loadSchemaDirectory } from '../schemas/load-schema-directory';
+import { checkSchemas, registerSchemas, type SubjectCheck } from './schema-publisher';
+import { schemasAtGitRef } from './schemas-at-git-ref';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+class UsageError extends Error {}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i === -1) return undefined;
+  const value = args[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return value;
+}
+
+function describe(check: SubjectCheck): string {
+  const label = {
+    new: 'new subject',
+    unchanged: 'unchanged',
+    compatible: 'compatible change',
+    incompatible: 'INCOMPATIBLE',
+  }[check.status];
+  const lines = [`  ${check.subject.padEnd(60)} ${label}`];
+  for (const message of check.messages) lines.push(`      ${message}`);
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command !== 'register' && command !== 'check') {
+    throw new UsageError('usage: schemas register [--dir DIR] [--git-ref REF] | check [--dir DIR]');
+  }
+  const config = loadConfig(schemaRegistryVariables, toSchemaRegistryConfig);
+  const registry = new SchemaRegistryClient(config);
+
+  const gitRef = option(args, '--git-ref');
+  if (gitRef !== undefined && command === 'check') throw new UsageError('--git-ref is for register only');
+  const dir =
+    gitRef !== undefined ? schemasAtGitRef(REPO_ROOT, gitRef) : (option(args, '--dir') ?? 'schemas');
+  if (dir === undefined) {
+    process.stdout.write(`schemas: ${gitRef} has no schemas/events/: nothing to register\n`);
+    return 0;
+  }
+  const source =
+    gitRef !== undefined ? `schemas/ at ${gitRef}` : path.relative(process.cwd(), path.resolve(dir));
+  const { events } = loadSchemaDirectory(path.resolve(dir));
+  process.stdout.write(
+    `schemas: ${events.length} event schemas from ${source}, registry ${redactUrl(registry.url)}\n`,
+  );
+
+  if (command === 'check') {
+    const checks = await checkSchemas(registry, events);
+    process.stdout.write(`${checks.map(describe).join('\n')}\n`);
+    const broken = checks.filter((c) => c.status === 'incompatible');
+    process.stdout.write(
+      broken.length === 0
+        ? `schemas: all ${checks.length} subjects can be registered\n`
+        : `schemas: ${broken.length} incompatible: ${broken.map((c) => c.subject).join(', ')}\n`,
+    );
+    return broken.length === 0 ? 0 : 1;
+  }
+
+  const { checks, registered } = await registerSchemas(registry, events);
+  if (registered.length === 0 && checks.some((c) => c.status === 'incompatible')) {
+    process.stdout.write(`${checks.map(describe).join('\n')}\nschemas: nothing registered\n`);
+    return 1;
+  }
+  for (const r of registered) {
+    process.stdout.write(
+      `  ${r.subject.padEnd(60)} id ${String(r.id).padStart(4)}  version ${r.version}${r.changed ? '' : '  (unchanged)'}\n`,
+    );
+  }
+  const changed = registered.filter((r) => r.changed).length;
+  process.stdout.write(`schemas: ${registered.length} subjects registered (${changed} new or changed)\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`schemas: ${error.message}\n`);
+      process.exit(78);
+    }
+    process.stderr.write(`schemas: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
