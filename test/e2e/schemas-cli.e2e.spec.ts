@@ -1,0 +1,111 @@
+import { REPO_ROOT } from '@crosscare/local-stack';
+import { TestSchema } from '@crosscare/testing';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  call,
+  startRegistry,
+  type RegistryUnderTest,
+} from '../../apps/schema-registry/src/testing/registry-under-test';
+
+/** `npm run schemas:register | schemas:check` as CI and a deploy run them, against a real registry. */
+describe('schemas CLI', () => {
+  let db: TestSchema;
+  let registry: RegistryUnderTest;
+  const changed = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-schemas-'));
+
+  // Async on purpose: the registry under test answers from this same process.
+  function schemas(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [require.resolve('tsx/cli'), 'libs/events/src/cli/schemas-cli.ts', ...args],
+        {
+          cwd: REPO_ROOT,
+          env,
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+  }
+  const cli = (...args: string[]) => schemas({ ...process.env, SCHEMA_REGISTRY_URL: registry.url }, ...args);
+
+  beforeAll(async () => {
+    db = await TestSchema.create('schemas_cli');
+    registry = await startRegistry(db.databaseUrl, db.name);
+    // A changed contract: one breaking change (a field without a default), one compatible (an optional field).
+    fs.cpSync(path.join(REPO_ROOT, 'schemas'), changed, { recursive: true });
+    const edit = (file: string, field: object) => {
+      const full = path.join(changed, 'events', file);
+      const schema = JSON.parse(fs.readFileSync(full, 'utf8')) as { fields: object[] };
+      schema.fields.push(field);
+      fs.writeFileSync(full, JSON.stringify(schema, null, 2));
+    };
+    edit('AllergyRecorded.avsc', {
+      name: 'reviewedBy',
+      type: 'string',
+      doc: 'Who last reviewed the allergy.',
+    });
+    edit('ReferralMade.avsc', {
+      name: 'urgencyNote',
+      type: ['null', 'string'],
+      default: null,
+      doc: 'Why the referrer chose this priority.',
+    });
+  });
+
+  afterAll(async () => {
+    fs.rmSync(changed, { recursive: true, force: true });
+    await registry?.close();
+    await db?.drop();
+  });
+
+  it('registers every event under its record-name subject, once', async () => {
+    const check = await cli('check');
+    expect(check.code).toBe(0);
+    expect(check.out).toContain('uk.nhs.crosscare.events.AllergyRecorded');
+    expect(check.out).toContain('new subject');
+
+    const first = await cli('register');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('schemas: 17 subjects registered (17 new or changed)');
+    const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
+    expect(subjects).toHaveLength(17);
+    expect(subjects.every((s) => s.startsWith('uk.nhs.crosscare.events.'))).toBe(true);
+
+    const again = await cli('register');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('(0 new or changed)');
+    // The contract at HEAD is what is on disk unless this checkout has uncommitted schema edits.
+    const atHead = await cli('register', '--git-ref', 'HEAD');
+    expect(atHead.code).toBe(0);
+  });
+
+  it('check exits 1 naming the subject and field of an incompatible change; register then writes nothing', async () => {
+    const check = await cli('check', '--dir', changed);
+    expect(check.code).toBe(1);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.AllergyRecorded\s+INCOMPATIBLE/);
+    expect(check.out).toMatch(/field 'reviewedBy'.*no default/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.ReferralMade\s+compatible change/);
+    expect(check.out).toContain('schemas: 1 incompatible: uk.nhs.crosscare.events.AllergyRecorded');
+
+    const register = await cli('register', '--dir', changed);
+    expect(register.code).toBe(1);
+    expect(register.out).toContain('schemas: nothing registered');
+    // All or nothing: the compatible ReferralMade change was not registered either.
+    expect(
+      (await call(registry.url, 'GET', '/subjects/uk.nhs.crosscare.events.ReferralMade/versions')).body,
+    ).toEqual([1]);
+  });
+
+  it('a bad SCHEMA_REGISTRY_URL stops it with exit 78 and the variable named', async () => {
+    const result = await schemas({ ...process.env, SCHEMA_REGISTRY_URL: 'ftp://registry' }, 'check');
+    expect(result.code).toBe(78);
+    expect(result.out).toContain('SCHEMA_REGISTRY_URL');
+  });
+});
