@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError } from '@crosscare/config';
+import { ConfigError, redactUrl } from '@crosscare/config';
+import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { KafkaConnections } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,8 +9,10 @@ import { loadSmokeConfig } from './smoke-config';
 import { SmokeModule } from './smoke.module';
 
 /**
- * crosscare-smoke: one round trip through the configured Kafka cluster (KAFKA_BROKERS), printed as a table.
- * Exit code 0 when every record came back and the committed offsets match; 1 otherwise; 78 on bad configuration.
+ * crosscare-smoke: one round trip of Avro record-change events through the configured Kafka cluster
+ * (KAFKA_BROKERS) and schema registry (SCHEMA_REGISTRY_URL; the schemas must be registered: npm run
+ * schemas:register), printed as a table. Exit code 0 when every event came back intact and the committed offsets
+ * match; 1 otherwise; 78 on bad configuration.
  */
 async function main(): Promise<number> {
   let config;
@@ -29,12 +32,19 @@ async function main(): Promise<number> {
   app.enableShutdownHooks();
   const logger = new Logger('Smoke');
   try {
-    const report = await runRoundTrip(app.get(KafkaConnections), { messages: config.messages });
+    // Looks schemas up rather than registering them, as every Crosscare producer does.
+    const serde = createRecordChangeSerde(new SchemaRegistryClient(config.schemaRegistry));
+    const report = await runRoundTrip(app.get(KafkaConnections), { messages: config.messages, serde });
     const lines = [
       `Round trip through ${config.kafka.brokers.join(',')} in ${report.millis} ms (run ${report.runId})`,
+      `  schemas from ${redactUrl(config.schemaRegistry.url)}`,
       `  topic ${report.topic}, consumer group ${report.groupId}`,
-      '  key                                                partition  offset',
-      ...report.records.map((p) => `  ${p.key.padEnd(50)} ${String(p.partition).padStart(9)}  ${p.offset}`),
+      '  key (NHS number)  event type              schema id  partition  offset',
+      ...report.records.map(
+        (p) =>
+          `  ${p.key.padEnd(17)} ${p.type.padEnd(23)} ${String(p.schemaId).padStart(9)} ${String(p.partition).padStart(10)}  ${p.offset}`,
+      ),
+      `  decoded events equal to those sent: ${report.consumed - report.mismatched} of ${report.consumed}`,
       `  committed offsets read back: ${Object.entries(report.committed)
         .map(([partition, offset]) => `p${partition}=${offset}`)
         .join(' ')}`,
@@ -43,7 +53,7 @@ async function main(): Promise<number> {
     const everyCommitMatches = report.records.every(
       (p) => BigInt(report.committed[p.partition] ?? '-1') > BigInt(p.offset),
     );
-    if (report.consumed !== config.messages || !everyCommitMatches) {
+    if (report.consumed !== config.messages || report.mismatched > 0 || !everyCommitMatches) {
       logger.error('round trip incomplete: see the table above');
       return 1;
     }

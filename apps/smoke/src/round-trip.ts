@@ -1,6 +1,8 @@
+import type { EventType, RecordChangeSerde } from '@crosscare/events';
 import { committedOffsets, ensureTopics, nextOffset, type KafkaConnections } from '@crosscare/kafka';
 import type { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { syntheticRecordChanges } from './synthetic-record-changes';
 
 /** Each run writes to a topic of its own, deleted afterwards, so runs never see each other's records. */
 export const SMOKE_TOPIC_PREFIX = 'crosscare.smoke.round-trip';
@@ -10,21 +12,31 @@ export interface RoundTripReport {
   readonly runId: string;
   readonly topic: string;
   readonly groupId: string;
-  /** Every record as read back: where the broker put it. */
-  readonly records: Array<{ key: string; partition: number; offset: string }>;
+  /** Every record as read back: the event, its schema id, and where the broker put it. */
+  readonly records: Array<{ key: string; type: string; schemaId: number; partition: number; offset: string }>;
   readonly consumed: number;
+  /** Events that came back decoded but different from what was sent (should be none). */
+  readonly mismatched: number;
   /** partition → committed offset, as read back from the broker after the consumer left its group. */
   readonly committed: Record<number, string>;
   readonly millis: number;
 }
 
+export interface RoundTripOptions {
+  readonly messages: number;
+  readonly timeoutMs?: number;
+  /** Encodes and decodes the events: Avro in the Confluent wire format, schemas from the registry. */
+  readonly serde: RecordChangeSerde;
+}
+
 /**
- * Proves a Kafka deployment does what Crosscare relies on: provision a topic, write with the idempotent acks=all
- * producer, read the same records in a consumer group, commit offsets by hand and read them back.
+ * Proves a Kafka deployment and schema registry do what Crosscare relies on: provision a topic, encode
+ * synthetic record changes with their registered schemas, write them keyed by NHS number with the idempotent
+ * acks=all producer, read and decode them in a consumer group, commit offsets by hand and read them back.
  */
 export async function runRoundTrip(
   connections: KafkaConnections,
-  options: { messages: number; timeoutMs?: number },
+  options: RoundTripOptions,
 ): Promise<RoundTripReport> {
   const started = Date.now();
   const runId = randomUUID();
@@ -42,9 +54,7 @@ export async function runRoundTrip(
 async function roundTrip(
   connections: KafkaConnections,
   admin: Admin,
-  run: {
-    messages: number;
-    timeoutMs?: number;
+  run: RoundTripOptions & {
     runId: string;
     topic: string;
     groupId: string;
@@ -54,32 +64,45 @@ async function roundTrip(
   const { runId, topic, groupId } = run;
 
   const producer = await connections.producer();
-  const keys = Array.from({ length: run.messages }, (_, i) => `smoke-${runId}-${i}`);
+  const sent = new Map(syntheticRecordChanges(run.messages, runId).map((e) => [e.header.eventId, e]));
   await producer.send({
     topic,
-    messages: keys.map((key) => ({
-      key,
-      value: JSON.stringify({ runId, key }),
-      headers: { 'crosscare-run': runId },
-    })),
+    messages: await Promise.all(
+      [...sent.values()].map(async (event) => ({
+        key: event.header.nhsNumber, // one patient's changes stay in order on one partition
+        // The header's eventType is a plain string in the schema; the generated union names the same types.
+        value: await run.serde.encode(event.header.eventType as EventType, event),
+        headers: { 'crosscare-run': runId },
+      })),
+    ),
   });
   const records: RoundTripReport['records'] = [];
+  let mismatched = 0;
   const consumer = await connections.consumer({ groupId });
   await consumer.subscribe({ topic, fromBeginning: true });
-  const remaining = new Set(keys);
+  const remaining = new Set(sent.keys());
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () =>
-        reject(new Error(`round trip timed out: ${remaining.size} of ${keys.length} records not read back`)),
+        reject(new Error(`round trip timed out: ${remaining.size} of ${sent.size} records not read back`)),
       run.timeoutMs ?? 30_000,
     );
     consumer
       .run({
         autoCommit: false,
         eachMessage: async ({ partition, message }) => {
-          const key = message.key?.toString() ?? '';
-          if (remaining.delete(key)) {
-            records.push({ key, partition, offset: message.offset });
+          const decoded = await run.serde.decode(message.value ?? Buffer.alloc(0));
+          const eventId = decoded.event.header.eventId;
+          if (remaining.delete(eventId)) {
+            if (canonicalJson(decoded.event) !== canonicalJson(sent.get(eventId))) mismatched++;
+            const key = message.key?.toString() ?? '';
+            records.push({
+              key,
+              type: decoded.type,
+              schemaId: decoded.schemaId,
+              partition,
+              offset: message.offset,
+            });
             await consumer.commitOffsets([{ topic, partition, offset: nextOffset(message.offset) }]);
           }
           if (remaining.size === 0) {
@@ -99,7 +122,19 @@ async function roundTrip(
     groupId,
     records,
     consumed: records.length,
+    mismatched,
     committed,
     millis: Date.now() - run.started,
   };
+}
+
+/** Field values only, keys sorted: avsc decodes records into its own classes, which a deep-equal would reject. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 }

@@ -5,13 +5,17 @@ import {
   loadConfig,
   loggingVariables,
   positiveInteger,
+  schemaRegistryVariables,
   toKafkaConfig,
+  toSchemaRegistryConfig,
   type KafkaConfig,
   type LogLevelName,
+  type SchemaRegistryConfig,
 } from '@crosscare/config';
 
 export interface SmokeConfig {
   readonly kafka: KafkaConfig;
+  readonly schemaRegistry: SchemaRegistryConfig;
   readonly logLevels: LogLevelName[];
   /** How many records the round trip sends. */
   readonly messages: number;
@@ -19,6 +23,7 @@ export interface SmokeConfig {
 
 const smokeVariables = {
   ...kafkaVariables,
+  ...schemaRegistryVariables,
   ...loggingVariables,
   SMOKE_MESSAGES: positiveInteger(6, 10_000),
 };
@@ -28,6 +33,7 @@ export function loadSmokeConfig(env: NodeJS.ProcessEnv = process.env): SmokeConf
     smokeVariables,
     (v) => ({
       kafka: toKafkaConfig(v),
+      schemaRegistry: toSchemaRegistryConfig(v),
       logLevels: enabledLogLevels(v.LOG_LEVEL),
       messages: v.SMOKE_MESSAGES,
     }),
