@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, redactUrl } from '@crosscare/config';
 import { Logger } from '@nestjs/common';
 import { createRegistryApp } from './registry-app';
-import { loadRegistryConfig } from './registry-config';
+import { loadRegistryConfig, type RegistryConfig } from './registry-config';
 
 /**
  * crosscare-schema-registry: the Confluent Schema Registry REST API over Postgres. Exit 78 on bad configuration,
@@ -24,8 +24,15 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   logger.log(
     `listening on http://${config.host}:${config.port}, schemas in ${redactUrl(config.database.url)} ` +
-      `(schema ${config.databaseSchema})`,
+      `(schema ${config.databaseSchema}), ${describeAuthentication(config)}`,
   );
+}
+
+/** Names and roles only: never a hash. */
+function describeAuthentication(config: RegistryConfig): string {
+  if (!config.users) return 'authentication off';
+  const users = [...config.users.values()].map((u) => `${u.name} (${u.role})`);
+  return `HTTP basic authentication for ${users.join(', ')}`;
 }
 
 main().catch((error: unknown) => {

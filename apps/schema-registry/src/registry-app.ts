@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { registryAuthentication } from './auth/registry-authentication';
 import { registryBodyParsing } from './http/content-types';
 import type { RegistryConfig } from './registry-config';
 import { SchemaRegistryModule } from './registry.module';
@@ -13,6 +14,8 @@ export async function createRegistryApp(config: RegistryConfig): Promise<INestAp
     // Let main.ts report a failed start (say, Postgres unreachable) in one line and exit 1, instead of aborting.
     abortOnError: false,
   });
+  // Authentication first: a caller without credentials must not get as far as having its body parsed.
+  if (config.users) app.use(registryAuthentication(config.users));
   app.use(registryBodyParsing(config.maxBodyBytes));
   app.disable('x-powered-by');
   // Subjects are exact strings: /subjects/A and /subjects/a are different subjects.

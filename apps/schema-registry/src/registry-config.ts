@@ -10,6 +10,8 @@ import {
   type LogLevelName,
 } from '@crosscare/config';
 import { z } from 'zod';
+import { checkRegistryAuth, registryAuthVariables, toRegistryUsers } from './auth/registry-auth-config';
+import type { RegistryUsers } from './auth/registry-users';
 
 export interface RegistryConfig {
   readonly host: string;
@@ -20,6 +22,8 @@ export interface RegistryConfig {
   /** Largest request body accepted, in bytes: a schema bigger than this is refused with 413. */
   readonly maxBodyBytes: number;
   readonly logLevels: LogLevelName[];
+  /** Who may read and who may write; undefined when authentication is off (anyone may do anything). */
+  readonly users?: RegistryUsers;
 }
 
 export const registryVariables = {
@@ -36,6 +40,7 @@ export const registryVariables = {
     'a lower-case Postgres identifier (letters, digits, _; at most 63)',
   ).default('schema_registry'),
   SCHEMA_REGISTRY_MAX_BODY_BYTES: positiveInteger(4 * 1024 * 1024, 64 * 1024 * 1024),
+  ...registryAuthVariables,
 };
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
@@ -48,7 +53,9 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
       databaseSchema: v.SCHEMA_REGISTRY_DATABASE_SCHEMA,
       maxBodyBytes: v.SCHEMA_REGISTRY_MAX_BODY_BYTES,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      users: toRegistryUsers(v),
     }),
     env,
+    checkRegistryAuth,
   );
 }

@@ -97,4 +97,10 @@ export const invalidSubject = (subject: string) =>
 
 export const invalidRequest = (message: string) => new RegistryError(422, 422, message);
 
+/** Missing or wrong credentials: Confluent's code and wording, so clients report it as an auth failure. */
+export const unauthorized = () => new RegistryError(401, 40101, 'Unauthorized');
+
+export const writerRoleRequired = (user: string, method: string, path: string) =>
+  new RegistryError(403, 40301, `User ${user} may not ${method} ${path}: writer role required`);
+
 export const storeError = () => new RegistryError(500, 50001, 'Error in the backend data store');

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRegistryApp } from '../registry-app';
@@ -11,7 +12,12 @@ export interface RegistryUnderTest {
   close(): Promise<void>;
 }
 
-export async function startRegistry(databaseUrl: string, databaseSchema: string): Promise<RegistryUnderTest> {
+/** `env` adds to or overrides the test defaults: SCHEMA_REGISTRY_AUTH_USERS, for example. */
+export async function startRegistry(
+  databaseUrl: string,
+  databaseSchema: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RegistryUnderTest> {
   const config = loadRegistryConfig({
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '4',
@@ -19,6 +25,7 @@ export async function startRegistry(databaseUrl: string, databaseSchema: string)
     SCHEMA_REGISTRY_HOST: '127.0.0.1',
     SCHEMA_REGISTRY_PORT: '8081', // not used: listen(0) below
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...env,
   });
   const app = await createRegistryApp(config);
   await app.listen(0, '127.0.0.1');
@@ -26,7 +33,17 @@ export async function startRegistry(databaseUrl: string, databaseSchema: string)
   return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
 }
 
-/** A JSON request to the registry, returning status, content type and parsed body. */
+/** An `Authorization: Basic` header, for call(). */
+export function basicAuth(name: string, password: string): Record<string, string> {
+  return { authorization: `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}` };
+}
+
+/** A SCHEMA_REGISTRY_AUTH_USERS entry for a password, hashed as the docs tell operators to. */
+export function authUserEntry(name: string, role: 'reader' | 'writer', password: string): string {
+  return `${name}:${role}:${createHash('sha256').update(password).digest('hex')}`;
+}
+
+/** A JSON request to the registry, returning status, content type, headers and parsed body. */
 export async function call(
   url: string,
   method: string,
@@ -34,7 +51,7 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
-): Promise<{ status: number; type: string; body: any }> {
+): Promise<{ status: number; type: string; headers: Headers; body: any }> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -51,5 +68,6 @@ export async function call(
   } catch {
     // raw bodies stay text
   }
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: parsed };
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, type, headers: response.headers, body: parsed };
 }
