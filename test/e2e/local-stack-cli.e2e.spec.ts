@@ -12,7 +12,8 @@ import { Pool } from 'pg';
  * `npm run stack:up | stack:status | stack:down` as an operator runs them, on ports and a state folder of their
  * own, so they never touch the broker the rest of the suite uses.
  */
-const PORT = 29092;
+// Below the kernel's ephemeral range (32768+), controllers included (+10000): an outgoing connection can never hold them.
+const PORT = 21092;
 const REGISTRY_PORT = 28081;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
 // Its own registry tables too, so the stack under test never shares state with the one the suite runs on.

@@ -15,7 +15,8 @@ describe('local three-broker cluster', () => {
   let kafka: TestKafka;
 
   beforeAll(async () => {
-    cluster = await startLocalKafka({ brokers: 3, basePort: 39092, paths });
+    // Clients 22092-22094, controllers 32092-32094: below the ephemeral range, so no outgoing socket holds them.
+    cluster = await startLocalKafka({ brokers: 3, basePort: 22092, paths });
     kafka = new TestKafka(cluster.bootstrap);
   });
 
@@ -26,7 +27,7 @@ describe('local three-broker cluster', () => {
   });
 
   it('replicates new topics three times and keeps accepting acks=all writes after losing one broker', async () => {
-    expect(cluster.bootstrap).toEqual(['127.0.0.1:39092', '127.0.0.1:39093', '127.0.0.1:39094']);
+    expect(cluster.bootstrap).toEqual(['127.0.0.1:22092', '127.0.0.1:22093', '127.0.0.1:22094']);
     const topic = await kafka.createTopic({ kind: 'replicated', partitions: 3 });
     const admin = await kafka.connectedAdmin();
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
