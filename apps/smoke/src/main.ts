@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, redactUrl } from '@crosscare/config';
+import { ConfigError } from '@crosscare/config';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { KafkaConnections } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
@@ -33,11 +33,12 @@ async function main(): Promise<number> {
   const logger = new Logger('Smoke');
   try {
     // Looks schemas up rather than registering them, as every Crosscare producer does.
-    const serde = createRecordChangeSerde(new SchemaRegistryClient(config.schemaRegistry));
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const serde = createRecordChangeSerde(registry);
     const report = await runRoundTrip(app.get(KafkaConnections), { messages: config.messages, serde });
     const lines = [
       `Round trip through ${config.kafka.brokers.join(',')} in ${report.millis} ms (run ${report.runId})`,
-      `  schemas from ${redactUrl(config.schemaRegistry.url)}`,
+      `  schemas from ${registry.url}`, // the client's url carries no credentials
       `  topic ${report.topic}, consumer group ${report.groupId}`,
       '  key (NHS number)  event type              schema id  partition  offset',
       ...report.records.map(

@@ -9,13 +9,7 @@
  *
  * Exit codes: 0 done, 1 incompatible or the registry failed, 2 usage, 78 bad configuration.
  */
-import {
-  ConfigError,
-  loadConfig,
-  redactUrl,
-  schemaRegistryVariables,
-  toSchemaRegistryConfig,
-} from '@crosscare/config';
+import { ConfigError, loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
 import * as path from 'node:path';
 import { SchemaRegistryClient } from '../registry';
 import { loadSchemaDirectory } from '../schemas/load-schema-directory';
@@ -65,9 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const source =
     gitRef !== undefined ? `schemas/ at ${gitRef}` : path.relative(process.cwd(), path.resolve(dir));
   const { events } = loadSchemaDirectory(path.resolve(dir));
-  process.stdout.write(
-    `schemas: ${events.length} event schemas from ${source}, registry ${redactUrl(registry.url)}\n`,
-  );
+  process.stdout.write(`schemas: ${events.length} event schemas from ${source}, registry ${registry.url}\n`);
 
   if (command === 'check') {
     const checks = await checkSchemas(registry, events);
