@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
       progress.info(
         [
           '',
-          stack.kafka.started.length === 0
+          stack.kafka.started.length === 0 && !stack.schemaRegistryStarted
             ? 'Crosscare local stack was already up:'
             : 'Crosscare local stack is up:',
           `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,

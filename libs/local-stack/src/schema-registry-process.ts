@@ -17,6 +17,8 @@ export interface LocalRegistryRecord {
   readonly port: number;
   readonly url: string;
   readonly logFile: string;
+  /** mtime of the build it runs: a newer build means this process runs old code. */
+  readonly builtAt: number;
 }
 
 export interface LocalRegistry {
@@ -39,12 +41,16 @@ function newestSourceMtime(dir: string): number {
   return newest;
 }
 
+const builtAt = () => (fs.existsSync(REGISTRY_ENTRY) ? fs.statSync(REGISTRY_ENTRY).mtimeMs : 0);
+
 /** Builds dist/apps/schema-registry when it is missing or older than its sources. */
 export async function ensureRegistryBuilt(progress: Progress = silentProgress): Promise<void> {
-  const builtAt = fs.existsSync(REGISTRY_ENTRY) ? fs.statSync(REGISTRY_ENTRY).mtimeMs : 0;
   const changedAt = Math.max(...REGISTRY_SOURCES.map(newestSourceMtime));
-  if (builtAt > changedAt) return;
+  if (builtAt() > changedAt) return;
   await progress.step('Building the schema registry (nest build schema-registry)', () => buildRegistry());
+  // webpack leaves an unchanged bundle untouched; the build time is what marks it current.
+  const now = new Date();
+  fs.utimesSync(REGISTRY_ENTRY, now, now);
 }
 
 function buildRegistry(): Promise<void> {
@@ -90,22 +96,33 @@ export interface LocalRegistryOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** Idempotent: a healthy registry from this checkout is kept; a registry on another port is an error. */
+/**
+ * Idempotent: a healthy registry running the current build is kept; one running an older build (its sources
+ * changed since) or not answering is replaced; a registry on another port is an error.
+ */
 export async function startLocalRegistry(options: LocalRegistryOptions): Promise<LocalRegistry> {
   const { paths, port } = options;
   const progress = options.progress ?? silentProgress;
   const existing = runningRegistry(paths);
+  if (existing && existing.port !== port) {
+    throw new StackError(
+      `a schema registry is already running on port ${existing.port} (pid ${existing.pid}); run npm run stack:down first`,
+    );
+  }
+  await ensureRegistryBuilt(progress);
   if (existing) {
-    if (existing.port !== port) {
-      throw new StackError(
-        `a schema registry is already running on port ${existing.port} (pid ${existing.pid}); run npm run stack:down first`,
-      );
+    const current = existing.builtAt === builtAt();
+    if (current && (await registryHealthy(existing.url))) {
+      return { url: existing.url, started: false, record: existing };
     }
-    if (await registryHealthy(existing.url)) return { url: existing.url, started: false, record: existing };
-    await stopLocalRegistry(paths); // alive but not answering: replace it
+    progress.info(
+      current
+        ? 'Schema registry not answering: restarting it'
+        : 'Schema registry code changed: restarting it',
+    );
+    await stopLocalRegistry(paths, progress);
   }
 
-  await ensureRegistryBuilt(progress);
   if (!(await isPortFree(port))) {
     throw new StackError(
       `${describePortOwner(port)}: stop it, or start the registry on another port (--registry-port)`,
@@ -133,7 +150,7 @@ export async function startLocalRegistry(options: LocalRegistryOptions): Promise
     fs.closeSync(out);
     if (child.pid === undefined) throw new StackError('could not start the schema registry');
     child.unref();
-    const record: LocalRegistryRecord = { pid: child.pid, port, url, logFile };
+    const record: LocalRegistryRecord = { pid: child.pid, port, url, logFile, builtAt: builtAt() };
     fs.writeFileSync(recordFile(paths), JSON.stringify(record, null, 2));
 
     const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);

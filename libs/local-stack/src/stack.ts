@@ -39,6 +39,8 @@ export interface RunningStack {
   readonly kafka: LocalKafka;
   readonly databaseUrl: string;
   readonly schemaRegistryUrl: string;
+  /** Whether this call started (or restarted) the registry. */
+  readonly schemaRegistryStarted: boolean;
 }
 
 function adminUrl(options: StackOptions): string {
@@ -65,7 +67,12 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     paths,
     progress,
   });
-  return { kafka, databaseUrl: url, schemaRegistryUrl: registry.url };
+  return {
+    kafka,
+    databaseUrl: url,
+    schemaRegistryUrl: registry.url,
+    schemaRegistryStarted: registry.started,
+  };
 }
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {
