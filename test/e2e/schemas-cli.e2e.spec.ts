@@ -1,19 +1,17 @@
 import { REPO_ROOT } from '@crosscare/local-stack';
-import { TestSchema } from '@crosscare/testing';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   call,
-  startRegistry,
-  type RegistryUnderTest,
+  startIsolatedRegistry,
+  type IsolatedRegistry,
 } from '../../apps/schema-registry/src/testing/registry-under-test';
 
 /** `npm run schemas:register | schemas:check` as CI and a deploy run them, against a real registry. */
 describe('schemas CLI', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
   const changed = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-schemas-'));
 
   // Async on purpose: the registry under test answers from this same process.
@@ -36,8 +34,7 @@ describe('schemas CLI', () => {
   const cli = (...args: string[]) => schemas({ ...process.env, SCHEMA_REGISTRY_URL: registry.url }, ...args);
 
   beforeAll(async () => {
-    db = await TestSchema.create('schemas_cli');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('schemas_cli');
     // A changed contract: one breaking change (a field without a default), one compatible (an optional field).
     fs.cpSync(path.join(REPO_ROOT, 'schemas'), changed, { recursive: true });
     const edit = (file: string, field: object) => {
@@ -62,7 +59,6 @@ describe('schemas CLI', () => {
   afterAll(async () => {
     fs.rmSync(changed, { recursive: true, force: true });
     await registry?.close();
-    await db?.drop();
   });
 
   it('registers every event under its record-name subject, once', async () => {

@@ -1,7 +1,6 @@
 import { createRecordChangeSerde, loadSchemaDirectory, SchemaRegistryClient } from '@crosscare/events';
 import { KafkaConnections } from '@crosscare/kafka';
 import { REPO_ROOT } from '@crosscare/local-stack';
-import { TestSchema } from '@crosscare/testing';
 import { Test } from '@nestjs/testing';
 import * as path from 'node:path';
 import { runRoundTrip, SMOKE_TOPIC_PREFIX } from '../../apps/smoke/src/round-trip';
@@ -9,25 +8,22 @@ import { loadSmokeConfig } from '../../apps/smoke/src/smoke-config';
 import { SmokeModule } from '../../apps/smoke/src/smoke.module';
 import { registerSchemas } from '../../libs/events/src/cli/schema-publisher';
 import {
-  startRegistry,
-  type RegistryUnderTest,
+  startIsolatedRegistry,
+  type IsolatedRegistry,
 } from '../../apps/schema-registry/src/testing/registry-under-test';
 
 /** The demo's round trip, against a real broker and a real registry holding the registered contract. */
 describe('smoke round trip (real broker, real registry)', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
 
   beforeAll(async () => {
-    db = await TestSchema.create('smoke_registry');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('smoke_registry');
     const { events } = loadSchemaDirectory(path.join(REPO_ROOT, 'schemas'));
     await registerSchemas(new SchemaRegistryClient({ url: registry.url }), events);
   });
 
   afterAll(async () => {
     await registry?.close();
-    await db?.drop();
   });
 
   it('reads back every event intact, commits past each one, and deletes its topic', async () => {

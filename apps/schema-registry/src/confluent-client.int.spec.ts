@@ -1,14 +1,13 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { TestKafka, TestSchema, uniqueName } from '@crosscare/testing';
-import { call, startRegistry, type RegistryUnderTest } from './testing/registry-under-test';
+import { TestKafka, uniqueName } from '@crosscare/testing';
+import { call, startIsolatedRegistry, type IsolatedRegistry } from './testing/registry-under-test';
 
 /**
  * The registry as a Confluent client sees it: @kafkajs/confluent-schema-registry registers, encodes (Confluent
  * wire format), and decodes after a trip through a real broker, and gets refused for an incompatible change.
  */
 describe('@kafkajs/confluent-schema-registry against the Crosscare registry (real Postgres, real broker)', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
   let client: SchemaRegistry;
   const kafka = new TestKafka();
 
@@ -24,15 +23,13 @@ describe('@kafkajs/confluent-schema-registry against the Crosscare registry (rea
   };
 
   beforeAll(async () => {
-    db = await TestSchema.create('registry_client');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('registry_client');
     client = new SchemaRegistry({ host: registry.url });
   });
 
   afterAll(async () => {
     await kafka.cleanup();
     await registry?.close();
-    await db?.drop();
   });
 
   it('registers under the record-name subject, encodes, survives the broker, and decodes', async () => {

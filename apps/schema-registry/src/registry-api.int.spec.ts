@@ -1,5 +1,4 @@
-import { TestSchema } from '@crosscare/testing';
-import { call, startRegistry, type RegistryUnderTest } from './testing/registry-under-test';
+import { call, startIsolatedRegistry, type IsolatedRegistry } from './testing/registry-under-test';
 
 const record = (name: string, fields: object[]) =>
   JSON.stringify({ type: 'record', name, namespace: 'test.api', fields });
@@ -14,19 +13,16 @@ const v2WithoutDefault = record('Allergy', [
 ]);
 
 describe('schema registry REST API (Confluent-compatible, real Postgres)', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
   let url: string;
 
   beforeAll(async () => {
-    db = await TestSchema.create('registry_api');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('registry_api');
     url = registry.url;
   });
 
   afterAll(async () => {
     await registry?.close();
-    await db?.drop();
   });
 
   describe('registering and reading', () => {

@@ -1,13 +1,13 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SchemaRegistryClient, SchemaRegistryError } from '@crosscare/events';
-import { TestSchema, uniqueName } from '@crosscare/testing';
+import { uniqueName } from '@crosscare/testing';
 import { randomBytes } from 'node:crypto';
 import {
   authUserEntry,
   basicAuth,
   call,
-  startRegistry,
-  type RegistryUnderTest,
+  startIsolatedRegistry,
+  type IsolatedRegistry,
 } from './testing/registry-under-test';
 
 /**
@@ -20,8 +20,7 @@ describe('schema registry authentication (reader and writer roles, real Postgres
   const writer = { name: 'ci-deploy', password: `p@ss:w/rd é ${randomBytes(9).toString('hex')}` };
   const MAX_BODY_BYTES = 8192;
 
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
   let url: string;
   let writes: jest.SpyInstance[] = [];
 
@@ -40,8 +39,7 @@ describe('schema registry authentication (reader and writer roles, real Postgres
   beforeAll(async () => {
     // Everything the registry logs, to show no password or Authorization header is ever among it.
     writes = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
-    db = await TestSchema.create('registry_auth');
-    registry = await startRegistry(db.databaseUrl, db.name, {
+    registry = await startIsolatedRegistry('registry_auth', {
       SCHEMA_REGISTRY_AUTH_USERS: [
         authUserEntry(reader.name, 'reader', reader.password),
         authUserEntry(writer.name, 'writer', writer.password),
@@ -54,7 +52,6 @@ describe('schema registry authentication (reader and writer roles, real Postgres
 
   afterAll(async () => {
     await registry?.close();
-    await db?.drop();
     writes.forEach((spy) => spy.mockRestore());
   });
 

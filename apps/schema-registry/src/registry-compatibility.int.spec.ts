@@ -1,24 +1,20 @@
-import { TestSchema } from '@crosscare/testing';
 import { COMPATIBILITY_LEVELS } from './avro';
 import { MATRIX, type Field } from './avro/compatibility-matrix.fixture';
-import { call, startRegistry, type RegistryUnderTest } from './testing/registry-under-test';
+import { call, startIsolatedRegistry, type IsolatedRegistry } from './testing/registry-under-test';
 
 const schema = (fields: Field[]) =>
   JSON.stringify({ type: 'record', name: 'Prescribed', namespace: 'ns', fields });
 
 /** The compatibility matrix as clients meet it: registering the change under each level, over HTTP. */
 describe('compatibility matrix through the registry (real Postgres)', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
 
   beforeAll(async () => {
-    db = await TestSchema.create('registry_compat');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('registry_compat');
   });
 
   afterAll(async () => {
     await registry?.close();
-    await db?.drop();
   });
 
   const cases = MATRIX.flatMap((row, r) =>

@@ -1,18 +1,14 @@
-import { TestSchema } from '@crosscare/testing';
-import { call, startRegistry, type RegistryUnderTest } from './testing/registry-under-test';
+import { call, startIsolatedRegistry, type IsolatedRegistry } from './testing/registry-under-test';
 
 describe('schema registry when its database fails (real Postgres)', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
 
   beforeAll(async () => {
-    db = await TestSchema.create('registry_failure');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('registry_failure');
   });
 
   afterAll(async () => {
     await registry?.close();
-    await db?.drop();
   });
 
   it('answers 500 / 50001 without database detail, and registers nothing', async () => {
@@ -20,7 +16,7 @@ describe('schema registry when its database fails (real Postgres)', () => {
     expect((await call(registry.url, 'POST', '/subjects/failing/versions', { schema })).status).toBe(200);
 
     // The store breaks underneath the running registry, as when a table is lost or permissions are revoked.
-    await db.query('alter table subject_versions rename to subject_versions_gone');
+    await registry.db.query('alter table subject_versions rename to subject_versions_gone');
     const read = await call(registry.url, 'GET', '/subjects');
     expect(read.status).toBe(500);
     expect(read.body).toEqual({ error_code: 50001, message: 'Error in the backend data store' });
@@ -29,9 +25,9 @@ describe('schema registry when its database fails (real Postgres)', () => {
     });
     expect([write.status, write.body.error_code]).toEqual([500, 50001]);
 
-    await db.query('alter table subject_versions_gone rename to subject_versions');
+    await registry.db.query('alter table subject_versions_gone rename to subject_versions');
     // The failed write left no schema row behind: its transaction rolled back.
-    expect((await db.query('select count(*)::int as n from schemas')).rows[0]).toEqual({ n: 1 });
+    expect((await registry.db.query('select count(*)::int as n from schemas')).rows[0]).toEqual({ n: 1 });
     expect((await call(registry.url, 'GET', '/subjects/failing/versions')).body).toEqual([1]);
   });
 });

@@ -1,3 +1,4 @@
+import { TestSchema } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -31,6 +32,32 @@ export async function startRegistry(
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
+}
+
+/** A registry with a Postgres schema of its own (so it starts empty); close() stops it and drops the schema. */
+export interface IsolatedRegistry extends RegistryUnderTest {
+  readonly db: TestSchema;
+}
+
+export async function startIsolatedRegistry(
+  kind: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<IsolatedRegistry> {
+  const db = await TestSchema.create(kind);
+  try {
+    const registry = await startRegistry(db.databaseUrl, db.name, env);
+    return {
+      ...registry,
+      db,
+      close: async () => {
+        await registry.close();
+        await db.drop();
+      },
+    };
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
 }
 
 /** An `Authorization: Basic` header, for call(). */
