@@ -5,63 +5,33 @@ import {
   EventSerde,
   SchemaRegistryClient,
   UnknownSchemaIdError,
+  syntheticAllergyRecorded,
   type AllergyRecorded,
 } from '@crosscare/events';
-import { TestKafka, TestSchema } from '@crosscare/testing';
+import { TestKafka } from '@crosscare/testing';
 import { randomUUID } from 'node:crypto';
 import {
-  startRegistry,
-  type RegistryUnderTest,
+  startIsolatedRegistry,
+  type IsolatedRegistry,
 } from '../../apps/schema-registry/src/testing/registry-under-test';
 
 /** libs/events against the real registry and a real broker: what producers and projectors will do. */
 describe('record change serde (real registry, Postgres and broker)', () => {
-  let db: TestSchema;
-  let registry: RegistryUnderTest;
+  let registry: IsolatedRegistry;
   let client: SchemaRegistryClient;
   const kafka = new TestKafka();
 
   beforeAll(async () => {
-    db = await TestSchema.create('event_serde');
-    registry = await startRegistry(db.databaseUrl, db.name);
+    registry = await startIsolatedRegistry('event_serde');
     client = new SchemaRegistryClient({ url: registry.url });
   });
 
   afterAll(async () => {
     await kafka.cleanup();
     await registry?.close();
-    await db?.drop();
   });
 
-  const allergy = (nhsNumber: string): AllergyRecorded => ({
-    header: {
-      eventId: randomUUID(),
-      eventType: 'AllergyRecorded',
-      occurredAt: Date.parse('2026-11-20T09:30:00Z'),
-      recordedAt: Date.parse('2026-11-20T09:30:02Z'),
-      providerOdsCode: 'M85001',
-      ics: 'QHL',
-      collaborative: 'CCR',
-      nhsNumber,
-      sourceRecordId: 'allergy-1',
-      sourceRecordVersion: 1,
-      operation: 'CREATE',
-      correlationId: randomUUID(),
-      causationId: null,
-    },
-    substance: { system: 'http://snomed.info/sct', code: '91936005', display: 'Penicillin allergy' },
-    category: 'MEDICATION',
-    clinicalStatus: 'ACTIVE',
-    criticality: 'HIGH',
-    reactions: [
-      {
-        manifestation: { system: 'http://snomed.info/sct', code: '271807003', display: 'Rash' },
-        severity: 'MODERATE',
-        onsetAt: null,
-      },
-    ],
-    onsetDate: null,
-  });
+  const allergy = (nhsNumber: string): AllergyRecorded => syntheticAllergyRecorded(nhsNumber, randomUUID());
 
   it('a producer encodes with the registered schema; a consumer decodes it off the broker', async () => {
     const producerSerde = createRecordChangeSerde(client, { autoRegister: true });

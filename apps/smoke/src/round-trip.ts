@@ -1,8 +1,7 @@
-import type { EventType, RecordChangeSerde } from '@crosscare/events';
+import { syntheticRecordChanges, type EventType, type RecordChangeSerde } from '@crosscare/events';
 import { committedOffsets, ensureTopics, nextOffset, type KafkaConnections } from '@crosscare/kafka';
 import type { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { syntheticRecordChanges } from './synthetic-record-changes';
 
 /** Each run writes to a topic of its own, deleted afterwards, so runs never see each other's records. */
 export const SMOKE_TOPIC_PREFIX = 'crosscare.smoke.round-trip';

@@ -4,3 +4,4 @@ export * from './schemas/load-schema-directory';
 export * from './schemas/schema-definition-error';
 export * from './registry';
 export * from './serde';
+export * from './synthetic/synthetic-record-changes';

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Schema, Type } from 'avsc';
 
 import { AllergyRecorded } from '../generated/record-changes';
+import { syntheticAllergyRecorded } from '../synthetic/synthetic-record-changes';
 import { AvroRecordSchema } from './avro-schema';
 import { loadSchemaDirectory } from './load-schema-directory';
 
@@ -68,35 +69,7 @@ describe('the schemas/ directory', () => {
   });
 
   it('round-trips an event typed with the generated interface through avsc', () => {
-    const allergy: AllergyRecorded = {
-      header: {
-        eventId: '4f0a1c2e-9a55-4b8e-8d6f-3c1f3f0d2a11',
-        eventType: 'AllergyRecorded',
-        occurredAt: Date.UTC(2024, 4, 1, 9, 30),
-        recordedAt: Date.UTC(2024, 4, 1, 9, 31),
-        providerOdsCode: 'M85001',
-        ics: 'QHL',
-        collaborative: 'CCR',
-        nhsNumber: '9990000018',
-        sourceRecordId: 'allergy-1',
-        sourceRecordVersion: 1,
-        operation: 'CREATE',
-        correlationId: 'batch-1',
-        causationId: null,
-      },
-      substance: { system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' },
-      category: 'MEDICATION',
-      clinicalStatus: 'ACTIVE',
-      criticality: 'HIGH',
-      reactions: [
-        {
-          manifestation: { system: 'http://snomed.info/sct', code: '39579001', display: 'Anaphylaxis' },
-          severity: 'SEVERE',
-          onsetAt: null,
-        },
-      ],
-      onsetDate: 19_000,
-    };
+    const allergy: AllergyRecorded = syntheticAllergyRecorded('9990000018', 'batch-1');
     const type = compile(events.find((e) => e.name === 'AllergyRecorded')!.schema);
     expect(type.fromBuffer(type.toBuffer(allergy))).toEqual(allergy);
   });
