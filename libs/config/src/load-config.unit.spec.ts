@@ -1,3 +1,4 @@
+import { thrownBy } from '@crosscare/testing';
 import { ConfigError } from './config-error';
 import { databaseVariables, toDatabaseConfig } from './database-config';
 import { checkKafkaVariables, kafkaVariables, toKafkaConfig } from './kafka-config';
@@ -12,15 +13,7 @@ const load = (env: NodeJS.ProcessEnv) =>
     checkKafkaVariables,
   );
 
-function problemsOf(env: NodeJS.ProcessEnv): ConfigError {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (env: NodeJS.ProcessEnv): ConfigError => thrownBy(ConfigError, () => load(env));
 
 describe('loadConfig', () => {
   it('given an empty environment, uses the local stack defaults', () => {

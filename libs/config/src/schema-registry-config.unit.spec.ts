@@ -1,18 +1,11 @@
+import { thrownBy } from '@crosscare/testing';
 import { ConfigError } from './config-error';
 import { loadConfig } from './load-config';
 import { schemaRegistryVariables, toSchemaRegistryConfig } from './schema-registry-config';
 
 const load = (env: NodeJS.ProcessEnv) => loadConfig(schemaRegistryVariables, toSchemaRegistryConfig, env);
 
-function problemsOf(env: NodeJS.ProcessEnv): ConfigError {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problemsOf = (env: NodeJS.ProcessEnv): ConfigError => thrownBy(ConfigError, () => load(env));
 
 describe('schema registry config', () => {
   it('given an empty environment, points at the local stack registry with a 5 s timeout', () => {

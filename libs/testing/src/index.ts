@@ -3,3 +3,4 @@ export * from './infrastructure';
 export * from './names';
 export * from './test-kafka';
 export * from './test-schema';
+export * from './thrown';

@@ -1,3 +1,4 @@
+import { thrownBy } from '@crosscare/testing';
 import { ConfigError } from '@crosscare/config';
 import { createHash } from 'node:crypto';
 import { loadRegistryConfig } from '../registry-config';
@@ -5,15 +6,8 @@ import { isLoopbackHost } from './registry-auth-config';
 
 const HASH = createHash('sha256').update('secret').digest('hex');
 
-function configError(env: NodeJS.ProcessEnv): ConfigError {
-  try {
-    loadRegistryConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: NodeJS.ProcessEnv): ConfigError =>
+  thrownBy(ConfigError, () => loadRegistryConfig(env));
 
 describe('isLoopbackHost', () => {
   it.each(['127.0.0.1', '127.10.0.1', 'localhost', 'LOCALHOST', '::1', '0:0:0:0:0:0:0:1'])(

@@ -1,15 +1,9 @@
+import { thrownBy } from '@crosscare/testing';
 import { createHash } from 'node:crypto';
 import { InvalidAvroSchemaError, parseAvroSchema } from './schema-type';
 
-function rejectionOf(text: string): InvalidAvroSchemaError {
-  try {
-    parseAvroSchema(text);
-  } catch (error) {
-    if (error instanceof InvalidAvroSchemaError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidAvroSchemaError');
-}
+const rejectionOf = (text: string): InvalidAvroSchemaError =>
+  thrownBy(InvalidAvroSchemaError, () => parseAvroSchema(text));
 
 // The JSON parser's wording changes between Node versions: ask it rather than hard-code it.
 function jsonParserReason(text: string): string {

@@ -1,3 +1,4 @@
+import { rejectionOf } from '@crosscare/testing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SchemaRegistryClient } from './schema-registry-client';
@@ -58,15 +59,8 @@ class FakeRegistry {
 
 const SCHEMA = { type: 'record', name: 'PatientUpdated', namespace: 'uk.nhs.crosscare', fields: [] };
 
-async function failure(promise: Promise<unknown>): Promise<SchemaRegistryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SchemaRegistryError) return error;
-    throw error;
-  }
-  throw new Error('expected a SchemaRegistryError');
-}
+const failure = (promise: Promise<unknown>): Promise<SchemaRegistryError> =>
+  rejectionOf(SchemaRegistryError, promise);
 
 describe('SchemaRegistryClient', () => {
   const registry = new FakeRegistry();

@@ -1,3 +1,4 @@
+import { thrownBy } from '@crosscare/testing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -80,13 +81,7 @@ function writeFiles(files: Files): void {
 
 function loadError(files: Files): SchemaDefinitionError {
   writeFiles(files);
-  try {
-    loadSchemaDirectory(dir);
-  } catch (error) {
-    if (error instanceof SchemaDefinitionError) return error;
-    throw error;
-  }
-  throw new Error('expected loadSchemaDirectory to fail');
+  return thrownBy(SchemaDefinitionError, () => loadSchemaDirectory(dir));
 }
 
 beforeEach(() => {
