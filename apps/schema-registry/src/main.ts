@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, redactUrl } from '@crosscare/config';
+import { configOrExit, redactUrl } from '@crosscare/config';
 import { Logger } from '@nestjs/common';
 import { createRegistryApp } from './registry-app';
 import { loadRegistryConfig, type RegistryConfig } from './registry-config';
@@ -9,16 +9,7 @@ import { loadRegistryConfig, type RegistryConfig } from './registry-config';
  * 1 if it cannot start (for example, Postgres unreachable).
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadRegistryConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`crosscare-schema-registry: ${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = configOrExit('crosscare-schema-registry', () => loadRegistryConfig());
   const logger = new Logger('SchemaRegistry');
   const app = await createRegistryApp(config);
   await app.listen(config.port, config.host);

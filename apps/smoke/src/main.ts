@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from '@crosscare/config';
+import { configOrExit } from '@crosscare/config';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { KafkaConnections } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
@@ -15,16 +15,7 @@ import { SmokeModule } from './smoke.module';
  * match; 1 otherwise; 78 on bad configuration.
  */
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadSmokeConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`crosscare-smoke: ${error.message}\n`);
-      return 78; // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = configOrExit('crosscare-smoke', () => loadSmokeConfig());
 
   const app = await NestFactory.createApplicationContext(SmokeModule.register(config), {
     logger: config.logLevels,

@@ -1,4 +1,5 @@
 export * from './config-error';
+export * from './config-or-exit';
 export * from './database-config';
 export * from './kafka-config';
 export * from './load-config';

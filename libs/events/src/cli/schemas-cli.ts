@@ -9,7 +9,7 @@
  *
  * Exit codes: 0 done, 1 incompatible or the registry failed, 2 usage, 78 bad configuration.
  */
-import { ConfigError, loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
+import { configOrExit, loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
 import * as path from 'node:path';
 import { SchemaRegistryClient } from '../registry';
 import { loadSchemaDirectory } from '../schemas/load-schema-directory';
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'register' && command !== 'check') {
     throw new UsageError('usage: schemas register [--dir DIR] [--git-ref REF] | check [--dir DIR]');
   }
-  const config = loadConfig(schemaRegistryVariables, toSchemaRegistryConfig);
+  const config = configOrExit('schemas', () => loadConfig(schemaRegistryVariables, toSchemaRegistryConfig));
   const registry = new SchemaRegistryClient(config);
 
   const gitRef = option(args, '--git-ref');
@@ -91,10 +91,6 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`schemas: ${error.message}\n`);
-      process.exit(78);
-    }
     process.stderr.write(`schemas: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
