@@ -9,6 +9,7 @@ import {
   GLOBAL_SCOPE,
   RegistryRepository,
   type RegistryStore,
+  type SettingKind,
   type StoredVersion,
 } from '../storage/registry-store';
 import {
@@ -33,6 +34,7 @@ import type { SchemaRequest, VersionSelector } from './registry-request';
 export const DEFAULT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD';
 export const MODES = ['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT'] as const;
 export type Mode = (typeof MODES)[number];
+export const DEFAULT_MODE: Mode = 'READWRITE';
 export const SCHEMA_TYPES = ['AVRO'] as const;
 
 export interface CompatibilityResult {
@@ -56,9 +58,7 @@ export class RegistryService {
     const candidate = this.parseRequest(request);
     return this.repository.write(async (store) => {
       const mode = await this.effectiveMode(store, subject);
-      if (mode === 'READONLY' || mode === 'READONLY_OVERRIDE') {
-        throw operationNotPermitted(`Subject ${subject} is in read-only mode`);
-      }
+      refuseIfReadOnly(mode, subject);
       if (request.id !== undefined && mode !== 'IMPORT') {
         throw operationNotPermitted(`Subject ${subject} is not in import mode: a schema id cannot be given`);
       }
@@ -111,7 +111,7 @@ export class RegistryService {
 
   deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
     return this.repository.write(async (store) => {
-      await this.refuseIfReadOnly(store, subject);
+      refuseIfReadOnly(await this.effectiveMode(store, subject), subject);
       const all = await store.versions(subject, true);
       if (all.length === 0) throw subjectNotFound(subject);
       const live = all.filter((v) => !v.deleted).map((v) => v.version);
@@ -131,7 +131,7 @@ export class RegistryService {
 
   deleteVersion(subject: string, selector: VersionSelector, permanent: boolean): Promise<number> {
     return this.repository.write(async (store) => {
-      await this.refuseIfReadOnly(store, subject);
+      refuseIfReadOnly(await this.effectiveMode(store, subject), subject);
       const all = await store.versions(subject, true);
       if (all.length === 0) throw subjectNotFound(subject);
       // "latest" means the latest live version, as in Confluent; permanent deletes name a number.
@@ -188,10 +188,10 @@ export class RegistryService {
 
   async compatibility(scope: string, defaultToGlobal: boolean): Promise<CompatibilityLevel> {
     const store = this.repository.read();
-    const own = await store.setting(scope, 'compatibility');
-    if (own && isCompatibilityLevel(own)) return own;
-    if (scope !== GLOBAL_SCOPE && !defaultToGlobal) throw subjectCompatibilityNotConfigured(scope);
-    return this.globalCompatibility(store);
+    if (scope === GLOBAL_SCOPE || defaultToGlobal) return this.effectiveCompatibility(store, scope);
+    const own = await ownSetting(store, scope, 'compatibility', isCompatibilityLevel);
+    if (own === undefined) throw subjectCompatibilityNotConfigured(scope);
+    return own;
   }
 
   async setCompatibility(scope: string, level: unknown): Promise<CompatibilityLevel> {
@@ -220,11 +220,10 @@ export class RegistryService {
 
   async mode(scope: string, defaultToGlobal: boolean): Promise<Mode> {
     const store = this.repository.read();
-    const own = await store.setting(scope, 'mode');
-    if (own && isMode(own)) return own;
-    if (scope !== GLOBAL_SCOPE && !defaultToGlobal) throw subjectModeNotConfigured(scope);
-    const global = await store.setting(GLOBAL_SCOPE, 'mode');
-    return global && isMode(global) ? global : 'READWRITE';
+    if (scope === GLOBAL_SCOPE || defaultToGlobal) return this.effectiveMode(store, scope);
+    const own = await ownSetting(store, scope, 'mode', isMode);
+    if (own === undefined) throw subjectModeNotConfigured(scope);
+    return own;
   }
 
   async setMode(scope: string, mode: unknown): Promise<Mode> {
@@ -239,7 +238,7 @@ export class RegistryService {
       const own = await store.setting(scope, 'mode');
       if (scope !== GLOBAL_SCOPE && own === undefined) throw subjectModeNotConfigured(scope);
       await store.deleteSetting(scope, 'mode');
-      return own && isMode(own) ? own : 'READWRITE';
+      return own && isMode(own) ? own : DEFAULT_MODE;
     });
   }
 
@@ -320,29 +319,37 @@ export class RegistryService {
     this.parsed.set(id, candidate);
   }
 
+  /** A subject's own setting, else the global one, else the default: how Confluent resolves level and mode. */
   private async effectiveCompatibility(store: RegistryStore, subject: string): Promise<CompatibilityLevel> {
-    const own = await store.setting(subject, 'compatibility');
-    if (own && isCompatibilityLevel(own)) return own;
-    return this.globalCompatibility(store);
-  }
-
-  private async globalCompatibility(store: RegistryStore): Promise<CompatibilityLevel> {
-    const global = await store.setting(GLOBAL_SCOPE, 'compatibility');
-    return global && isCompatibilityLevel(global) ? global : DEFAULT_COMPATIBILITY;
+    return (
+      (await ownSetting(store, subject, 'compatibility', isCompatibilityLevel)) ??
+      (await ownSetting(store, GLOBAL_SCOPE, 'compatibility', isCompatibilityLevel)) ??
+      DEFAULT_COMPATIBILITY
+    );
   }
 
   private async effectiveMode(store: RegistryStore, subject: string): Promise<Mode> {
-    const own = await store.setting(subject, 'mode');
-    if (own && isMode(own)) return own;
-    const global = await store.setting(GLOBAL_SCOPE, 'mode');
-    return global && isMode(global) ? global : 'READWRITE';
+    return (
+      (await ownSetting(store, subject, 'mode', isMode)) ??
+      (await ownSetting(store, GLOBAL_SCOPE, 'mode', isMode)) ??
+      DEFAULT_MODE
+    );
   }
+}
 
-  private async refuseIfReadOnly(store: RegistryStore, subject: string): Promise<void> {
-    const mode = await this.effectiveMode(store, subject);
-    if (mode === 'READONLY' || mode === 'READONLY_OVERRIDE') {
-      throw operationNotPermitted(`Subject ${subject} is in read-only mode`);
-    }
+async function ownSetting<T extends string>(
+  store: RegistryStore,
+  scope: string,
+  kind: SettingKind,
+  isValid: (value: string) => value is T,
+): Promise<T | undefined> {
+  const value = await store.setting(scope, kind);
+  return value !== undefined && isValid(value) ? value : undefined;
+}
+
+function refuseIfReadOnly(mode: Mode, subject: string): void {
+  if (mode === 'READONLY' || mode === 'READONLY_OVERRIDE') {
+    throw operationNotPermitted(`Subject ${subject} is in read-only mode`);
   }
 }
 
