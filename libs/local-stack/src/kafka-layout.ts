@@ -69,6 +69,10 @@ export function renderServerProperties(spec: KafkaClusterSpec, node: KafkaNodeSp
     ['share.coordinator.state.topic.min.isr', isr],
     // A developer stack: groups start consuming at once instead of waiting 3 s for more members.
     ['group.initial.rebalance.delay.ms', 0],
+    // A killed broker is fenced, and its partitions led elsewhere, within about 3 s instead of the default 9 s,
+    // so fault tests see a failover well inside a client's retry budget (kafkajs gives up on metadata after ~10 s).
+    ['broker.session.timeout.ms', 3000],
+    ['broker.heartbeat.interval.ms', 500],
   ];
   return `# Written by libs/local-stack; edits are overwritten on the next start.\n${entries
     .map(([k, v]) => `${k}=${v}`)

@@ -32,6 +32,11 @@ describe('local Kafka layout', () => {
     expect(second['controller.quorum.voters']).toBe('1@127.0.0.1:19092,2@127.0.0.1:19093,3@127.0.0.1:19094');
     expect(second['default.replication.factor']).toBe('3');
     expect(second['min.insync.replicas']).toBe('2');
+    // Failover faster than the clients' retry budget, for the fault tests.
+    expect([second['broker.session.timeout.ms'], second['broker.heartbeat.interval.ms']]).toEqual([
+      '3000',
+      '500',
+    ]);
     expect(second['offsets.topic.replication.factor']).toBe('3');
     expect(second['transaction.state.log.min.isr']).toBe('2');
   });
