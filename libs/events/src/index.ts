@@ -5,3 +5,5 @@ export * from './schemas/schema-definition-error';
 export * from './registry';
 export * from './serde';
 export * from './synthetic/synthetic-record-changes';
+export * from './mapping';
+export * from './topics';

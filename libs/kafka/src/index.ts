@@ -4,3 +4,4 @@ export * from './log-creator';
 export * from './offsets';
 export * from './record-producer';
 export * from './topics';
+export * from './transactional-publisher';

@@ -1,0 +1,2 @@
+export * from './input-issue';
+export * from './record-change-draft';

@@ -1,0 +1,44 @@
+import { isValidNhsNumber, nhsNumberProblem, normaliseNhsNumber } from './nhs-number';
+
+describe('NHS numbers', () => {
+  it('given numbers from the 999 test range with their check digit, accepts them', () => {
+    for (const n of ['9990000018', '9990000026', '9990000034', '9990000042', '9990001014']) {
+      expect(isValidNhsNumber(n)).toBe(true);
+    }
+  });
+
+  it('given a valid number outside the 999 range, accepts it: real traffic carries real numbers', () => {
+    expect(isValidNhsNumber('9434765919')).toBe(true);
+    expect(normaliseNhsNumber('943 476 5919')).toBe('9434765919');
+  });
+
+  it('given a wrong check digit, rejects the number and says why', () => {
+    expect(isValidNhsNumber('9990000019')).toBe(false);
+    expect(normaliseNhsNumber('9990000019')).toBeNull();
+    expect(nhsNumberProblem('9990000019')).toBe('the NHS number fails its modulus-11 check digit');
+  });
+
+  it('given nine digits whose check digit would be 10, rejects every tenth digit', () => {
+    // 9×10 + 9×9 + 9×8 = 243; 243 mod 11 = 1; 11 − 1 = 10: no check digit exists, so no such number is issued.
+    const nine = '999000000';
+    for (let last = 0; last <= 9; last++) expect(isValidNhsNumber(`${nine}${last}`)).toBe(false);
+  });
+
+  it('given spaces or hyphens, normalises to ten digits', () => {
+    expect(normaliseNhsNumber('999 000 0018')).toBe('9990000018');
+    expect(normaliseNhsNumber('999-000-0018')).toBe('9990000018');
+    expect(normaliseNhsNumber('  9990000018 ')).toBe('9990000018');
+  });
+
+  it('given the wrong number of digits or letters, rejects it as not ten digits', () => {
+    for (const value of ['999000001', '99900000181', '999000001A', '']) {
+      expect(isValidNhsNumber(value)).toBe(false);
+      expect(normaliseNhsNumber(value)).toBeNull();
+      expect(nhsNumberProblem(value)).toBe('an NHS number has 10 digits');
+    }
+  });
+
+  it('given spaces or hyphens, validity is only judged after normalising', () => {
+    expect(isValidNhsNumber('999 000 0018')).toBe(false);
+  });
+});
