@@ -160,6 +160,10 @@ export class TransactionalPublisher {
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
       transactionTimeout: Math.max(this.options.timeoutMs * 2, 10_000),
+      // Bounded, unlike kafkajs's default for idempotent producers (forever): a producer discarded after a timeout
+      // must stop retrying, or every outage would leak one that never gives up. Safe here because a failed
+      // transaction is aborted or fenced, never resumed. (kafkajs warns about this once per producer.)
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: Math.max(1000, this.options.timeoutMs / 5) },
     });
     this.producer = producer;
     await producer.connect();

@@ -721,11 +721,36 @@ export interface SocialCareInvolvementRecorded {
   teamContact: ContactPoint | null;
   /** When the involvement started and, once closed, ended. */
   period: Period;
+  /**
+   * Whether the source record is an assessment, a service or package of care, a worker allocation or a
+   * safeguarding flag. Events written before this field existed read as OTHER.
+   */
+  recordKind: SocialCareRecordKind;
+  /**
+   * Name and role of the allocated worker, e.g. Sam Patel, Social Worker; null while no worker is
+   * allocated or the council does not share it.
+   */
+  allocatedWorker: string | null;
+  /**
+   * The service or package of care as the council describes it, e.g. Home care, 14 hours a week; null
+   * for records that are not services.
+   */
+  service: string | null;
+  /**
+   * True for a restricted item, such as a safeguarding flag: show it only to professionals with a
+   * legitimate need for it, and never copy it into secondary-use (analytics, research, planning)
+   * streams. Events written before this field existed read as false, so consumers treat
+   * involvementType SAFEGUARDING as restricted whatever this says.
+   */
+  restricted: boolean;
 }
 
 /** The kind of social care involvement. */
 export type SocialCareInvolvementType =
   'ADULT_SOCIAL_CARE' | 'CHILDREN_SOCIAL_CARE' | 'SAFEGUARDING' | 'CARER_SUPPORT' | 'REABLEMENT' | 'OTHER';
+
+/** Which part of the council's record the involvement comes from. */
+export type SocialCareRecordKind = 'ASSESSMENT' | 'SERVICE' | 'ALLOCATION' | 'SAFEGUARDING' | 'OTHER';
 
 /** Every event type: its Avro record name, which is also header.eventType. */
 export const EVENT_TYPES = [
@@ -3632,6 +3657,36 @@ export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
           ],
         },
         doc: 'When the involvement started and, once closed, ended.',
+      },
+      {
+        name: 'recordKind',
+        type: {
+          type: 'enum',
+          name: 'SocialCareRecordKind',
+          doc: "Which part of the council's record the involvement comes from.",
+          symbols: ['ASSESSMENT', 'SERVICE', 'ALLOCATION', 'SAFEGUARDING', 'OTHER'],
+          default: 'OTHER',
+        },
+        default: 'OTHER',
+        doc: 'Whether the source record is an assessment, a service or package of care, a worker allocation or a safeguarding flag. Events written before this field existed read as OTHER.',
+      },
+      {
+        name: 'allocatedWorker',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'Name and role of the allocated worker, e.g. Sam Patel, Social Worker; null while no worker is allocated or the council does not share it.',
+      },
+      {
+        name: 'service',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The service or package of care as the council describes it, e.g. Home care, 14 hours a week; null for records that are not services.',
+      },
+      {
+        name: 'restricted',
+        type: 'boolean',
+        default: false,
+        doc: 'True for a restricted item, such as a safeguarding flag: show it only to professionals with a legitimate need for it, and never copy it into secondary-use (analytics, research, planning) streams. Events written before this field existed read as false, so consumers treat involvementType SAFEGUARDING as restricted whatever this says.',
       },
     ],
   },
