@@ -15,3 +15,4 @@ export type {
 export * from './publishing/input-format';
 export * from './publishing/record-kind';
 export * from './publishing/publishing-policy';
+export * from './publishing/care-setting';

@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { IngestError } from '../ingest-error';
+import { correlationIdOf } from './request-context';
+
+export type ErrorRenderer = (req: Request, res: Response, error: IngestError) => void;
+
+const logger = new Logger('Ingest');
+
+/** Headers every refusal carries, whatever its format. */
+export function refusalHeaders(res: Response, error: IngestError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="crosscare-ingest"');
+}
+
+/** RFC 9457 problem details, for the social care and directory routes. */
+export const renderProblem: ErrorRenderer = (req, res, error) => {
+  refusalHeaders(res, error);
+  res
+    .status(error.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://crosscare.nhs.uk/problems/${error.issues[0]?.code ?? 'error'}`,
+      title: STATUS_TITLES[error.status] ?? 'Error',
+      status: error.status,
+      detail: error.message,
+      correlationId: correlationIdOf(req, res),
+      issues: error.issues,
+    });
+};
+
+/** Anything that is not an IngestError is a bug or an outage we did not foresee: one log line, a bare 500. */
+export function unexpected(req: Request, res: Response, error: unknown): IngestError {
+  logger.error(
+    `unexpected error on ${req.method} ${req.path} (correlation ${correlationIdOf(req, res)}): ` +
+      (error instanceof Error ? (error.stack ?? error.message) : String(error)),
+  );
+  return new IngestError(500, [
+    { location: '(service)', code: 'structure', message: 'internal error; nothing was published' },
+  ]);
+}
+
+export const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};

@@ -1,0 +1,40 @@
+import { operationOutcome } from '@crosscare/fhir';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { PublishedEvent } from '../publishing/record-change-intake';
+import { refusalHeaders, type ErrorRenderer } from './error-rendering';
+
+export const FHIR_MEDIA_TYPE = 'application/fhir+json';
+
+/** Where an accepted event's id is given in an OperationOutcome: details.coding with this system. */
+export const EVENT_ID_SYSTEM = 'https://fhir.crosscare.nhs.uk/CodeSystem/event-id';
+
+/** FHIR routes answer every refusal with an OperationOutcome (and the status its issues call for). */
+export const renderOperationOutcome: ErrorRenderer = (_req, res, error) => {
+  refusalHeaders(res, error);
+  res
+    .status(error.status)
+    .type(FHIR_MEDIA_TYPE)
+    .send(JSON.stringify(operationOutcome(error.issues)));
+};
+
+/**
+ * The receipt for accepted record changes: one information issue per event, its id machine-readable in
+ * details.coding, and whether it was published now or had been published before (a re-sent version).
+ */
+export function receiptOutcome(events: readonly PublishedEvent[]): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: events.map((e) => ({
+      severity: 'information',
+      code: 'informational',
+      details: {
+        coding: [{ system: EVENT_ID_SYSTEM, code: e.eventId, display: e.eventType }],
+        text:
+          e.outcome === 'published'
+            ? `published ${e.eventType} ${e.eventId} to ${e.topic}`
+            : `version ${e.sourceRecordVersion} of ${e.sourceRecordId} was already published as ${e.eventId}; nothing new was sent`,
+      },
+      expression: [e.sourceRecordId],
+    })),
+  };
+}

@@ -1,0 +1,64 @@
+import type { InputIssue, InputIssueCode } from '@crosscare/events';
+
+/**
+ * The one error type ingest answers with. Each format renders it its own way (FHIR: OperationOutcome; HL7 v2: an
+ * AE/AR ACK; social care: a JSON problem), always with the status and the issues located in the sender's terms.
+ */
+export class IngestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly issues: readonly InputIssue[],
+    /** Seconds, for 429 and 503: when trying again makes sense. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(issues.map((i) => `${i.location}: ${i.message}`).join('; '));
+    this.name = 'IngestError';
+  }
+
+  /** True when the sender should resend the same input later (the HL7 AR case, as opposed to AE). */
+  get retriable(): boolean {
+    return this.status === 429 || this.status === 503;
+  }
+}
+
+const STATUS_BY_CODE: Record<InputIssueCode, number> = {
+  structure: 400,
+  required: 422,
+  value: 422,
+  'code-invalid': 422,
+  'not-supported': 422,
+  'too-costly': 413,
+  'not-found': 404,
+  forbidden: 403,
+};
+
+/** Input that failed validation or mapping: the most fundamental issue decides the status. */
+export function rejectedInput(issues: readonly InputIssue[]): IngestError {
+  const order: InputIssueCode[] = ['forbidden', 'too-costly', 'structure', 'not-found'];
+  const decisive = order.find((code) => issues.some((i) => i.code === code));
+  return new IngestError(decisive ? STATUS_BY_CODE[decisive] : 422, issues);
+}
+
+export function unauthenticated(message: string): IngestError {
+  return new IngestError(401, [{ location: 'Authorization', code: 'forbidden', message }]);
+}
+
+export function forbidden(location: string, message: string): IngestError {
+  return new IngestError(403, [{ location, code: 'forbidden', message }]);
+}
+
+export function unavailable(retryAfterSeconds: number, message: string): IngestError {
+  return new IngestError(503, [{ location: '(service)', code: 'too-costly', message }], retryAfterSeconds);
+}
+
+export function rateLimited(retryAfterSeconds: number, message: string): IngestError {
+  return new IngestError(429, [{ location: '(provider)', code: 'too-costly', message }], retryAfterSeconds);
+}
+
+export function conflict(location: string, message: string): IngestError {
+  return new IngestError(409, [{ location, code: 'value', message }]);
+}
+
+export function notFound(location: string, message: string): IngestError {
+  return new IngestError(404, [{ location, code: 'not-found', message }]);
+}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { configOrExit, redactUrl } from '@crosscare/config';
+import { Logger } from '@nestjs/common';
+import { createIngestApp } from './ingest-app';
+import { loadIngestConfig } from './ingest-config';
+import { IngestServices } from './ingest-services';
+
+/**
+ * crosscare-ingest: providers' record changes (FHIR R4, HL7 v2 over HTTP and MLLP, social care extracts) in, Avro
+ * events on the ICS record-change topics out. Exit 78 on bad configuration, 1 if it cannot start.
+ */
+async function main(): Promise<void> {
+  const config = configOrExit('crosscare-ingest', () => loadIngestConfig());
+  const logger = new Logger('Ingest');
+  const services = await IngestServices.start(config);
+  const app = await createIngestApp(services);
+  await app.listen(config.port, config.host);
+  const counts = services.directory.counts();
+  logger.log(
+    `listening on http://${config.host}:${config.port} (OpenAPI at /openapi.json); ` +
+      `directory ${services.directory.version} with ${counts.total} providers; ` +
+      `brokers ${config.kafka.brokers.join(',')}; registry ${redactUrl(config.schemaRegistry.url)}; ` +
+      `ledger in ${redactUrl(config.database.url)} (schema ${config.databaseSchema}); topics ${config.topicPrefix}.<ics>.record-changes.v1`,
+  );
+}
+
+main().catch((error: unknown) => {
+  new Logger('Ingest').error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

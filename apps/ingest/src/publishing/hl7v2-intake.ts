@@ -1,0 +1,84 @@
+import { buildAck, mapAdtMessage, readMessageControl, type AckOutcome } from '@crosscare/hl7v2';
+import { careSettingOf, type Provider } from '@crosscare/governance';
+import { IngestError } from '../ingest-error';
+import type { IngestServices } from '../ingest-services';
+
+/** An ACK and the HTTP status it travels with (MLLP ignores the status). */
+export interface Hl7v2Answer {
+  readonly status: number;
+  readonly ack: string;
+  readonly retryAfterSeconds?: number;
+}
+
+/**
+ * One HL7 v2 ADT message, whether it came over HTTP or MLLP: who sent it, may they, is it valid, publish it, and the
+ * ACK that says so. Over HTTP the provider authenticated with its API key; over MLLP, which has no headers, the key
+ * travels in MSH-8 (Security). Either way MSH-4 (sending facility) must be the authenticated provider.
+ */
+export class Hl7v2Intake {
+  constructor(private readonly services: IngestServices) {}
+
+  async handle(er7: string, correlationId: string, viaHttp?: Provider): Promise<Hl7v2Answer> {
+    const control = readMessageControl(er7);
+    if (!control.ok) return this.answer(er7, 400, { kind: 'invalid', issues: control.issues });
+    const { controlId, sendingFacility, security } = control.value;
+
+    let provider = viaHttp;
+    if (!provider) {
+      const odsCode = security ? await this.services.authenticator.providerFor(security) : null;
+      provider = odsCode ? this.services.directory.provider(odsCode) : undefined;
+      if (!provider) return this.answer(er7, 401, { kind: 'rejected', reason: 'unauthenticated' });
+      const formatReason = this.services.directory.policy.formatForbiddenReason(provider, 'hl7v2');
+      if (formatReason)
+        return this.answer(er7, 403, { kind: 'rejected', reason: 'forbidden', detail: formatReason });
+      const wait = this.services.limiter.take(provider.odsCode);
+      if (wait > 0)
+        return this.answer(
+          er7,
+          429,
+          {
+            kind: 'rejected',
+            reason: 'unavailable',
+            detail: `over the provider rate limit: resend after ${wait} s`,
+          },
+          wait,
+        );
+    }
+    if (sendingFacility.toUpperCase() !== provider.odsCode)
+      return this.answer(er7, 403, {
+        kind: 'rejected',
+        reason: 'forbidden',
+        detail: `MSH-4 names ${sendingFacility}, but the credential belongs to ${provider.odsCode}`,
+      });
+
+    const mapping = mapAdtMessage(er7, { careSetting: careSettingOf(provider.type) });
+    if (!mapping.ok) return this.answer(er7, 422, { kind: 'invalid', issues: mapping.issues });
+
+    try {
+      const events = await this.services.intake.submit(
+        provider,
+        [{ location: `MSH-10 ${controlId}`, drafts: mapping.value.drafts }],
+        correlationId,
+      );
+      return this.answer(er7, 202, { kind: 'accepted', eventIds: events.map((e) => e.eventId) });
+    } catch (error) {
+      if (!(error instanceof IngestError)) throw error;
+      return this.answer(er7, error.status, outcomeOf(error), error.retryAfterSeconds);
+    }
+  }
+
+  private answer(er7: string, status: number, outcome: AckOutcome, retryAfterSeconds?: number): Hl7v2Answer {
+    return { status, ack: buildAck(er7, outcome), retryAfterSeconds };
+  }
+}
+
+/** AR for what the sender cannot fix by correcting the message (or must resend later); AE for the content. */
+export function outcomeOf(error: IngestError): AckOutcome {
+  const detail = error.issues.map((i) => i.message).join('; ');
+  if (error.status === 401) return { kind: 'rejected', reason: 'unauthenticated' };
+  if (error.status === 403) return { kind: 'rejected', reason: 'forbidden', detail };
+  if (error.status === 413) return { kind: 'rejected', reason: 'too-large', detail };
+  if (error.retriable) return { kind: 'rejected', reason: 'unavailable', detail };
+  if (error.status >= 500) return { kind: 'rejected', reason: 'internal-error' };
+  return { kind: 'invalid', issues: error.issues };
+}

@@ -1,0 +1,250 @@
+import {
+  completeRecordChange,
+  recordChangeTopic,
+  SchemaRegistryUnavailableError,
+  type AnyRecordChangeDraft,
+  type EventType,
+  type RecordChangeDraft,
+  type RecordChangeEvent,
+  type RecordChangeSerde,
+} from '@crosscare/events';
+import { PublishUnavailableError, type TopicMessages, type TransactionalPublisher } from '@crosscare/kafka';
+import type { Provider } from '@crosscare/governance';
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { conflict, forbidden, unavailable, type IngestError } from '../ingest-error';
+import { ledgerKey, type LedgerEntry, type SharedRecordLedger } from '../storage/shared-record-ledger';
+
+/** The authenticated sender, as the provider directory describes it. */
+export type Sender = Pick<Provider, 'odsCode' | 'ics' | 'collaborative' | 'type' | 'status'>;
+
+/** Why the sender may not publish this draft, or null when it may. */
+export type PublishingPolicy = (sender: Sender, draft: AnyRecordChangeDraft) => string | null;
+
+export interface PublishedEvent {
+  readonly eventId: string;
+  readonly eventType: EventType;
+  readonly sourceRecordId: string;
+  readonly sourceRecordVersion: number;
+  readonly topic: string;
+  /** published: on the topic now; duplicate: this record version was published before, nothing new was sent. */
+  readonly outcome: 'published' | 'duplicate';
+}
+
+/** The drafts of one inbound item (a resource, a Bundle entry, a message, an extract) and where it was. */
+export interface SubmissionUnit {
+  /** In the sender's terms, for error messages: `Bundle.entry[3]`, `MSH-10 MSG0001`, `/records/2`. */
+  readonly location: string;
+  readonly drafts: readonly AnyRecordChangeDraft[];
+}
+
+export type UnitOutcome = { readonly events: PublishedEvent[] } | { readonly error: IngestError };
+
+export interface IntakeOptions {
+  readonly topicPrefix: string;
+  readonly retryAfterSeconds: number;
+}
+
+/**
+ * From drafts to acknowledged events: authorise every draft for the sender, complete it into an event as that
+ * sender, claim its record version in the ledger, publish what is new in one Kafka transaction, and commit the
+ * claims only once the broker acknowledged. Any failure publishes nothing and claims nothing.
+ */
+export class RecordChangeIntake {
+  constructor(
+    private readonly db: DataSource,
+    private readonly ledger: SharedRecordLedger,
+    private readonly serde: RecordChangeSerde,
+    private readonly publisher: TransactionalPublisher,
+    private readonly policy: PublishingPolicy,
+    private readonly options: IntakeOptions,
+  ) {}
+
+  /**
+   * All or nothing: every unit is published, or the request fails with the first unit's error and nothing is
+   * published. For single resources, HL7 messages, social care extracts and FHIR transactions.
+   */
+  async submit(
+    sender: Sender,
+    units: readonly SubmissionUnit[],
+    correlationId: string,
+  ): Promise<PublishedEvent[]> {
+    const outcomes = await this.process(sender, units, correlationId, true);
+    return outcomes.flatMap((o) => ('events' in o ? o.events : []));
+  }
+
+  /**
+   * Each unit on its own (a FHIR batch): a unit that may not be published or conflicts with what was shared is
+   * reported and left out; the others are published together. A broker outage still fails the whole request.
+   */
+  async submitEach(
+    sender: Sender,
+    units: readonly SubmissionUnit[],
+    correlationId: string,
+  ): Promise<UnitOutcome[]> {
+    return this.process(sender, units, correlationId, false);
+  }
+
+  private async process(
+    sender: Sender,
+    units: readonly SubmissionUnit[],
+    correlationId: string,
+    atomic: boolean,
+  ): Promise<UnitOutcome[]> {
+    const outcomes: (UnitOutcome | undefined)[] = units.map((unit) => {
+      for (const draft of unit.drafts) {
+        const reason = this.policy(sender, draft);
+        if (!reason) continue;
+        const error = forbidden(unit.location, reason);
+        if (atomic) throw error;
+        return { error };
+      }
+      return undefined;
+    });
+
+    const recordedAt = Date.now();
+    const topic = recordChangeTopic(sender.ics, this.options.topicPrefix);
+    const prepared = units.map((unit, u) =>
+      outcomes[u]
+        ? []
+        : unit.drafts.map((draft) => {
+            const event = completeRecordChange<EventType>(draft, {
+              providerOdsCode: sender.odsCode,
+              ics: sender.ics,
+              collaborative: sender.collaborative,
+              correlationId,
+              recordedAt,
+            });
+            return { unit: u, event, entry: toLedgerEntry(event, draft, topic) };
+          }),
+    );
+    const all = prepared.flat();
+
+    // Encoding before any database work: a registry outage answers 503 without holding a transaction open.
+    const values = await this.encodeAll(all.map((p) => p.event));
+
+    const claimed = await this.db.transaction(async (tx) => {
+      const unique = firstOfEachKey(all.map((p) => p.entry));
+      const claimedNow = await this.ledger.claim(tx, unique);
+      const repeats = unique.filter((e) => !claimedNow.has(ledgerKey(e)));
+      const existing = await this.ledger.existing(tx, repeats);
+      const byKey = new Map(all.map((p) => [ledgerKey(p.entry), p]));
+      for (const repeat of repeats) {
+        const before = existing.get(ledgerKey(repeat));
+        // A removal repeated is the same removal, whenever it was asked for: only other events can conflict.
+        if (
+          !before ||
+          repeat.eventType === 'RecordRemoved' ||
+          before.contentSha256.equals(repeat.contentSha256)
+        )
+          continue;
+        const u = byKey.get(ledgerKey(repeat))!.unit;
+        const error = conflict(
+          units[u].location,
+          `version ${repeat.sourceRecordVersion} of ${repeat.sourceRecordId} was already shared with different ` +
+            'content; a changed record needs a higher version',
+        );
+        if (atomic) throw error;
+        outcomes[u] = { error };
+      }
+      // Claims of units that failed here roll back with nothing else: a savepoint-free way is to release them.
+      const refused = all.filter((p) => outcomes[p.unit] && claimedNow.has(ledgerKey(p.entry)));
+      if (refused.length > 0)
+        await this.ledger.release(
+          tx,
+          refused.map((p) => p.entry),
+        );
+      const isFirst = new Set(unique);
+      const toSend = all
+        .map((p, i) => ({ ...p, value: values[i] }))
+        .filter((p) => !outcomes[p.unit] && isFirst.has(p.entry) && claimedNow.has(ledgerKey(p.entry)));
+      await this.publish([
+        {
+          topic,
+          messages: toSend.map(({ event, value }) => ({
+            key: event.header.nhsNumber,
+            value,
+            headers: {
+              'crosscare-event-type': event.header.eventType,
+              'crosscare-event-id': event.header.eventId,
+              'crosscare-correlation-id': correlationId,
+            },
+          })),
+        },
+      ]);
+      return new Set(toSend.map((p) => p.entry));
+    });
+
+    return units.map((_, u) => {
+      const failed = outcomes[u];
+      if (failed) return failed;
+      return {
+        events: prepared[u].map(({ event, entry }) => ({
+          eventId: event.header.eventId,
+          eventType: event.header.eventType as EventType,
+          sourceRecordId: event.header.sourceRecordId,
+          sourceRecordVersion: event.header.sourceRecordVersion,
+          topic,
+          outcome: claimed.has(entry) ? ('published' as const) : ('duplicate' as const),
+        })),
+      };
+    });
+  }
+
+  private async encodeAll(events: readonly RecordChangeEvent[]): Promise<Buffer[]> {
+    try {
+      return await Promise.all(
+        events.map((e) => this.serde.encode(e.header.eventType as EventType, e as never)),
+      );
+    } catch (error) {
+      if (error instanceof SchemaRegistryUnavailableError)
+        throw unavailable(
+          this.options.retryAfterSeconds,
+          'the schema registry is unavailable; nothing was published',
+        );
+      throw error;
+    }
+  }
+
+  private async publish(batches: TopicMessages[]): Promise<void> {
+    try {
+      await this.publisher.publish(batches);
+    } catch (error) {
+      if (error instanceof PublishUnavailableError)
+        throw unavailable(
+          this.options.retryAfterSeconds,
+          'the event store (Kafka) did not acknowledge in time; nothing was published, send the same input again',
+        );
+      throw error;
+    }
+  }
+}
+
+function toLedgerEntry(event: RecordChangeEvent, draft: AnyRecordChangeDraft, topic: string): LedgerEntry {
+  const h = event.header;
+  return {
+    providerOdsCode: h.providerOdsCode,
+    sourceRecordId: h.sourceRecordId,
+    sourceRecordVersion: h.sourceRecordVersion,
+    eventType: h.eventType,
+    eventId: h.eventId,
+    // What the source said, without what Crosscare adds per request (recordedAt, correlation id).
+    contentSha256: createHash('sha256')
+      .update(JSON.stringify({ t: draft.type, s: draft.source, b: draft.body }))
+      .digest(),
+    nhsNumber: h.nhsNumber,
+    topic,
+    correlationId: h.correlationId,
+  };
+}
+
+/** A request that carries the same record version twice publishes it once. */
+function firstOfEachKey(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const key = ledgerKey(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,23 @@
+import type { DatabaseConfig } from '@crosscare/config';
+import { createSchemaDataSource, migrateUnderLock } from '@crosscare/database';
+import type { DataSource } from 'typeorm';
+import { CreateIngestTables1764100000000 } from './migrations/1764100000000-create-ingest-tables';
+
+export const INGEST_MIGRATIONS = [CreateIngestTables1764100000000];
+
+// Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.
+const MIGRATION_LOCK_KEY = 7_236_512_104;
+
+export function createIngestDataSource(database: DatabaseConfig, schema: string): DataSource {
+  return createSchemaDataSource({
+    database,
+    schema,
+    migrations: INGEST_MIGRATIONS,
+    migrationsTableName: 'ingest_migrations',
+    applicationName: 'crosscare-ingest',
+  });
+}
+
+export function migrateIngestDatabase(dataSource: DataSource, schema: string): Promise<string[]> {
+  return migrateUnderLock(dataSource, schema, MIGRATION_LOCK_KEY);
+}

@@ -1,0 +1,159 @@
+import type { EntityManager } from 'typeorm';
+
+/** One record version as the ledger keeps it. */
+export interface LedgerEntry {
+  readonly providerOdsCode: string;
+  readonly sourceRecordId: string;
+  readonly sourceRecordVersion: number;
+  readonly eventType: string;
+  readonly eventId: string;
+  readonly contentSha256: Buffer;
+  readonly nhsNumber: string;
+  readonly topic: string;
+  readonly correlationId: string;
+}
+
+export interface ExistingEntry {
+  readonly key: string;
+  readonly eventId: string;
+  readonly contentSha256: Buffer;
+}
+
+export interface LatestSharedVersion {
+  readonly nhsNumber: string;
+  readonly version: number;
+  /** Event types published for that version, e.g. EncounterStarted and EncounterEnded. */
+  readonly eventTypes: string[];
+}
+
+/** The identity of a record version: what makes a re-send a duplicate. */
+export function ledgerKey(
+  e: Pick<LedgerEntry, 'providerOdsCode' | 'sourceRecordId' | 'sourceRecordVersion' | 'eventType'>,
+): string {
+  return `${e.providerOdsCode}\u0000${e.sourceRecordId}\u0000${e.sourceRecordVersion}\u0000${e.eventType}`;
+}
+
+/**
+ * The ledger of record versions ingest has published (table shared_record_versions). Claims run inside the caller's
+ * transaction: a concurrent request claiming the same version waits on the row until this one commits (then it sees
+ * a duplicate) or rolls back (then it publishes), so two identical requests never both publish.
+ */
+export class SharedRecordLedger {
+  /** Claims every entry not yet in the ledger; returns the keys claimed now. */
+  async claim(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const rows = await tx.query<
+      {
+        provider_ods_code: string;
+        source_record_id: string;
+        source_record_version: string;
+        event_type: string;
+      }[]
+    >(
+      `insert into shared_record_versions
+         (provider_ods_code, source_record_id, source_record_version, event_type, event_id, content_sha256,
+          nhs_number, topic, correlation_id)
+       select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::bytea[], $7::text[],
+                            $8::text[], $9::text[])
+       on conflict do nothing
+       returning provider_ods_code, source_record_id, source_record_version, event_type`,
+      [
+        entries.map((e) => e.providerOdsCode),
+        entries.map((e) => e.sourceRecordId),
+        entries.map((e) => String(e.sourceRecordVersion)),
+        entries.map((e) => e.eventType),
+        entries.map((e) => e.eventId),
+        entries.map((e) => e.contentSha256),
+        entries.map((e) => e.nhsNumber),
+        entries.map((e) => e.topic),
+        entries.map((e) => e.correlationId),
+      ],
+    );
+    return new Set(
+      rows.map((r) =>
+        ledgerKey({
+          providerOdsCode: r.provider_ods_code,
+          sourceRecordId: r.source_record_id,
+          sourceRecordVersion: Number(r.source_record_version),
+          eventType: r.event_type,
+        }),
+      ),
+    );
+  }
+
+  /** Gives back claims made in this transaction for entries that will not be published after all. */
+  async release(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
+    await tx.query(
+      `delete from shared_record_versions v
+        using unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as k(p, s, n, t)
+        where v.provider_ods_code = k.p and v.source_record_id = k.s and v.source_record_version = k.n
+          and v.event_type = k.t`,
+      [
+        entries.map((e) => e.providerOdsCode),
+        entries.map((e) => e.sourceRecordId),
+        entries.map((e) => String(e.sourceRecordVersion)),
+        entries.map((e) => e.eventType),
+      ],
+    );
+  }
+
+  /** The ledger's rows for entries that were already there. */
+  async existing(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<Map<string, ExistingEntry>> {
+    const found = new Map<string, ExistingEntry>();
+    if (entries.length === 0) return found;
+    const rows = await tx.query<
+      {
+        provider_ods_code: string;
+        source_record_id: string;
+        source_record_version: string;
+        event_type: string;
+        event_id: string;
+        content_sha256: Buffer;
+      }[]
+    >(
+      `select v.provider_ods_code, v.source_record_id, v.source_record_version, v.event_type, v.event_id,
+              v.content_sha256
+         from shared_record_versions v
+         join unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as k(p, s, n, t)
+           on v.provider_ods_code = k.p and v.source_record_id = k.s and v.source_record_version = k.n
+          and v.event_type = k.t`,
+      [
+        entries.map((e) => e.providerOdsCode),
+        entries.map((e) => e.sourceRecordId),
+        entries.map((e) => String(e.sourceRecordVersion)),
+        entries.map((e) => e.eventType),
+      ],
+    );
+    for (const r of rows) {
+      const key = ledgerKey({
+        providerOdsCode: r.provider_ods_code,
+        sourceRecordId: r.source_record_id,
+        sourceRecordVersion: Number(r.source_record_version),
+        eventType: r.event_type,
+      });
+      found.set(key, { key, eventId: r.event_id, contentSha256: r.content_sha256 });
+    }
+    return found;
+  }
+
+  /** The highest version of a record this provider shared, with its patient; undefined when never shared. */
+  async latest(
+    tx: EntityManager,
+    providerOdsCode: string,
+    sourceRecordId: string,
+  ): Promise<LatestSharedVersion | undefined> {
+    const rows = await tx.query<{ nhs_number: string; source_record_version: string; event_type: string }[]>(
+      `select nhs_number, source_record_version, event_type from shared_record_versions
+        where provider_ods_code = $1 and source_record_id = $2
+          and source_record_version = (select max(source_record_version) from shared_record_versions
+                                        where provider_ods_code = $1 and source_record_id = $2)`,
+      [providerOdsCode, sourceRecordId],
+    );
+    if (rows.length === 0) return undefined;
+    return {
+      nhsNumber: rows[0].nhs_number,
+      version: Number(rows[0].source_record_version),
+      eventTypes: rows.map((r) => r.event_type).sort(),
+    };
+  }
+}

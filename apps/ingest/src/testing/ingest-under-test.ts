@@ -1,0 +1,246 @@
+import {
+  createRecordChangeSerde,
+  EVENT_NAMESPACE,
+  EVENT_SCHEMAS,
+  recordChangeTopic,
+  SchemaRegistryClient,
+  type RecordChangeEvent,
+  type RecordChangeSerde,
+} from '@crosscare/events';
+import { ICS_CODES, type IcsCode, type Provider, type ProviderType } from '@crosscare/governance';
+import { brokersFromEnvironment, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
+import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  startIsolatedRegistry,
+  type IsolatedRegistry,
+} from '../../../schema-registry/src/testing/registry-under-test';
+import { createIngestApp } from '../ingest-app';
+import { loadIngestConfig } from '../ingest-config';
+import { IngestServices } from '../ingest-services';
+import { MllpGateway } from '../mllp/mllp-gateway';
+
+/**
+ * A real ingest (HTTP and MLLP on 127.0.0.1, ephemeral ports) over a real broker, registry and Postgres, with its own
+ * topics (a unique prefix), ledger schema, registry and transactional id: suites never see each other's events.
+ */
+export interface IngestUnderTest {
+  readonly url: string;
+  readonly mllpPort: number;
+  readonly app: INestApplication;
+  readonly services: IngestServices;
+  readonly registry: IsolatedRegistry;
+  readonly kafka: TestKafka;
+  /** A provider of the directory, by type (and ICS), for tests to send as. */
+  provider(type: ProviderType, ics?: IcsCode): Provider;
+  readonly serde: RecordChangeSerde;
+  topic(ics: IcsCode): string;
+  /** An API key for the provider, issued through the real credential store. */
+  credentialFor(odsCode: string): Promise<string>;
+  /**
+   * The committed events on the topic (those of one request when `correlationId` is given): waits for `expected`,
+   * then a moment longer, so that an extra event would be caught too.
+   */
+  events(
+    topic: string,
+    expected: number,
+    options?: { correlationId?: string; settleMs?: number },
+  ): Promise<ReceivedEvent[]>;
+  /** Offsets ever written to the topic (committed, aborted or markers): 0 means nothing reached the broker. */
+  offsetsWritten(topic: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface ReceivedEvent {
+  readonly key: string | null;
+  readonly partition: number;
+  readonly headers: Record<string, string>;
+  readonly event: RecordChangeEvent;
+}
+
+export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Promise<IngestUnderTest> {
+  const registry = await startIsolatedRegistry(`ingest_${kind}`);
+  const db = await TestSchema.create(`ingest_${kind}`);
+  const kafka = new TestKafka(env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',') : brokersFromEnvironment());
+  const prefix = uniqueIdentifier(`ingest_${kind}`).replace(/_/g, '-');
+  try {
+    const client = new SchemaRegistryClient({ url: registry.url });
+    for (const [type, schema] of Object.entries(EVENT_SCHEMAS))
+      await client.register(`${EVENT_NAMESPACE}.${type}`, JSON.stringify(schema));
+    for (const ics of ICS_CODES)
+      await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions: 3 });
+
+    const config = loadIngestConfig({
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      SCHEMA_REGISTRY_URL: registry.url,
+      DATABASE_URL: db.databaseUrl,
+      DATABASE_POOL_SIZE: '8',
+      INGEST_DATABASE_SCHEMA: db.name,
+      INGEST_TOPIC_PREFIX: prefix,
+      INGEST_TRANSACTIONAL_ID: `${prefix}-txn`,
+      INGEST_PORT: '0',
+      INGEST_MLLP_PORT: '0',
+      INGEST_PUBLISH_TIMEOUT_MS: '8000',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...env,
+    });
+    const services = await IngestServices.start(config);
+    const app = await createIngestApp(services);
+    await app.listen(0, '127.0.0.1');
+    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+    const serde = createRecordChangeSerde(new SchemaRegistryClient({ url: registry.url }));
+    const mllp = app.get(MllpGateway);
+
+    // One reader for the whole suite, on every ICS topic from the start (read_committed, kafkajs's default): tests
+    // look up their request's events by correlation id instead of each paying for a consumer group join.
+    const tapped: (ReceivedEvent & { topic: string })[] = [];
+    const tap = await kafka.consumer(uniqueIdentifier('tap'));
+    await tap.subscribe({
+      topics: ICS_CODES.map((ics) => recordChangeTopic(ics, prefix)),
+      fromBeginning: true,
+    });
+    await tap.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        tapped.push({
+          topic,
+          key: message.key?.toString() ?? null,
+          partition,
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          event: (await serde.decode(message.value!)).event,
+        });
+      },
+    });
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      mllpPort: mllp?.port() ?? 0,
+      app,
+      services,
+      registry,
+      kafka,
+      serde,
+      topic: (ics) => recordChangeTopic(ics, prefix),
+      provider(type, ics) {
+        const found = services.directory.providers({ type, ics })[0];
+        if (!found) throw new Error(`no ${type} provider${ics ? ` in ${ics}` : ''} in the directory`);
+        return found;
+      },
+      credentialFor: async (odsCode) => (await services.credentials.issue(odsCode, 'test')).token,
+      async events(topic, expected, { correlationId, settleMs = 750 } = {}) {
+        const matching = () =>
+          tapped.filter(
+            (e) =>
+              e.topic === topic &&
+              (correlationId === undefined || e.headers['crosscare-correlation-id'] === correlationId),
+          );
+        const deadline = Date.now() + 20_000;
+        while (matching().length < expected && Date.now() < deadline) await sleep(25);
+        if (matching().length < expected)
+          throw new Error(`expected ${expected} event(s) on ${topic}, received ${matching().length}`);
+        await sleep(settleMs);
+        return matching();
+      },
+      async offsetsWritten(topic) {
+        const admin = await kafka.connectedAdmin();
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((n, o) => n + Number(o.high), 0);
+      },
+      async close() {
+        await kafka.close(tap);
+        await app.close();
+        await services.stop();
+        await kafka.cleanup();
+        await db.drop();
+        await registry.close();
+      },
+    };
+  } catch (error) {
+    await kafka.cleanup();
+    await db.drop();
+    await registry.close();
+    throw error;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly type: string;
+  readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever came back
+  readonly body: any;
+  readonly text: string;
+}
+
+/** One request to ingest; JSON bodies are sent as FHIR JSON unless a content type is given. */
+export async function send(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; contentType?: string; correlationId?: string } = {},
+): Promise<HttpAnswer> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.correlationId) headers['x-correlation-id'] = options.correlationId;
+  if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/fhir+json';
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // ER7 and CSV stay text
+  }
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    headers: response.headers,
+    body,
+    text,
+  };
+}
+
+/** What an accepted FHIR answer says about each event (from an OperationOutcome receipt). */
+export interface ReceiptLine {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly text: string;
+}
+
+interface OutcomeJson {
+  issue?: { details?: { coding?: { code?: string; display?: string }[]; text?: string } }[];
+}
+
+export function receiptLines(outcome: unknown): ReceiptLine[] {
+  return ((outcome as OutcomeJson | undefined)?.issue ?? [])
+    .filter((i) => i.details?.coding?.[0])
+    .map((i) => ({
+      eventId: i.details!.coding![0].code ?? '',
+      eventType: i.details!.coding![0].display ?? '',
+      text: i.details!.text ?? '',
+    }));
+}
+
+interface BundleJson {
+  type?: string;
+  entry?: { response?: { status?: string; outcome?: unknown } }[];
+}
+
+/** Each response entry of a transaction- or batch-response: its status line and the events it published. */
+export function responseEntries(bundle: unknown): { status: string; events: ReceiptLine[] }[] {
+  return ((bundle as BundleJson | undefined)?.entry ?? []).map((e) => ({
+    status: e.response?.status ?? '',
+    events: receiptLines(e.response?.outcome),
+  }));
+}

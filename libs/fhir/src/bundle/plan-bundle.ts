@@ -1,0 +1,173 @@
+import {
+  type AnyRecordChangeDraft,
+  type CareSetting,
+  type InputIssue,
+  mapped,
+  type MappingResult,
+  rejected,
+} from '@crosscare/events';
+import { mapResourceAt } from '../map-fhir-resource';
+import type { PatientIndex } from '../mapping/patient-identity';
+import type { FhirResourceType } from '../resource-types';
+import { bundlePatientIndex } from './bundle-patient-index';
+import { entryRequest, isRecord } from './entry-request';
+
+export interface BundlePlanOptions {
+  readonly providerOdsCode: string;
+  readonly careSetting?: CareSetting;
+}
+
+/** A POST or PUT entry: the drafts its resource maps to. */
+export interface WriteEntryPlan {
+  readonly kind: 'write';
+  readonly index: number;
+  readonly method: 'POST' | 'PUT';
+  readonly resourceType: FhirResourceType;
+  readonly id: string;
+  readonly drafts: AnyRecordChangeDraft[];
+}
+
+/**
+ * A DELETE entry. Only the app knows which NHS number and version it shared for `resourceType/id`, so it turns this
+ * into a RecordRemoved (see fhirDeleteDraft) or a not-found.
+ */
+export interface DeleteEntryPlan {
+  readonly kind: 'delete';
+  readonly index: number;
+  readonly resourceType: FhirResourceType;
+  readonly id: string;
+}
+
+/** A batch entry that failed on its own; the other entries of the batch go ahead. */
+export interface RejectedEntryPlan {
+  readonly kind: 'rejected';
+  readonly index: number;
+  readonly issues: readonly InputIssue[];
+}
+
+export type BundleEntryPlan = WriteEntryPlan | DeleteEntryPlan | RejectedEntryPlan;
+
+/** Entries in request order. A transaction plan never holds a rejected entry: one bad entry rejects the whole Bundle. */
+export interface BundlePlan {
+  readonly type: 'transaction' | 'batch';
+  readonly entries: readonly BundleEntryPlan[];
+}
+
+/** How many entries a Bundle has, for the app's size limit before any mapping work; 0 when it is not a Bundle. */
+export function bundleEntryCount(bundle: unknown): number {
+  return isRecord(bundle) && Array.isArray(bundle.entry) ? bundle.entry.length : 0;
+}
+
+/**
+ * A transaction or batch Bundle → what each entry means. A transaction is all-or-nothing, and its entries may
+ * reference its Patient entries by fullUrl; a batch's entries stand alone and fail alone.
+ */
+export function planBundle(bundle: unknown, options: BundlePlanOptions): MappingResult<BundlePlan> {
+  if (!isRecord(bundle) || bundle.resourceType !== 'Bundle') {
+    return rejected({ code: 'structure', location: 'Bundle', message: 'expected a Bundle resource' });
+  }
+  const { type, entry } = bundle;
+  if (type !== 'transaction' && type !== 'batch') {
+    return rejected({
+      code: type === undefined ? 'required' : 'not-supported',
+      location: 'Bundle.type',
+      message: `Bundle.type must be transaction or batch${typeof type === 'string' ? `, not ${type}` : ''}`,
+    });
+  }
+  if (entry !== undefined && !Array.isArray(entry)) {
+    return rejected({
+      code: 'structure',
+      location: 'Bundle.entry',
+      message: 'Bundle.entry must be an array',
+    });
+  }
+  const entries: readonly unknown[] = entry ?? [];
+  const patients = type === 'transaction' ? bundlePatientIndex(entries) : undefined;
+  const planned = entries.map((item, index) => planEntry(item, index, options, patients));
+  if (type === 'batch') return mapped({ type, entries: planned });
+
+  const issues = [
+    ...planned.flatMap((plan) => (plan.kind === 'rejected' ? plan.issues : [])),
+    ...duplicates(planned),
+  ];
+  return issues.length > 0 ? rejected(...issues) : mapped({ type, entries: planned });
+}
+
+function planEntry(
+  entry: unknown,
+  index: number,
+  options: BundlePlanOptions,
+  patients: PatientIndex | undefined,
+): BundleEntryPlan {
+  const at = `Bundle.entry[${index}]`;
+  const reject = (...issues: InputIssue[]): RejectedEntryPlan => ({ kind: 'rejected', index, issues });
+  if (!isRecord(entry))
+    return reject({ code: 'structure', location: at, message: `${at} must be an object` });
+  const request = entryRequest(entry, at);
+  if (Array.isArray(request)) return reject(...request);
+  const { method, resourceType } = request;
+  if (method === 'DELETE') return { kind: 'delete', index, resourceType, id: request.id ?? '' };
+
+  const resource = entry.resource;
+  if (!isRecord(resource)) {
+    return reject({
+      code: 'required',
+      location: `${at}.resource`,
+      message: `${at}.resource is required for ${method}`,
+    });
+  }
+  const urlIssues = urlMismatches(resource, request.resourceType, request.id, at);
+  if (urlIssues.length > 0) return reject(...urlIssues);
+  const result = mapResourceAt(
+    resource,
+    { operation: method === 'POST' ? 'create' : 'update', ...options, patientsInBundle: patients },
+    `${at}.resource`,
+  );
+  if (!result.ok) return reject(...result.issues);
+  return { kind: 'write', index, method, resourceType, id: String(resource.id), drafts: result.value };
+}
+
+/** The url says what the entry is about; a resource that says otherwise would be shared under the wrong name. */
+function urlMismatches(
+  resource: Record<string, unknown>,
+  resourceType: string,
+  id: string | undefined,
+  at: string,
+) {
+  const issues: InputIssue[] = [];
+  if (resource.resourceType !== resourceType) {
+    issues.push({
+      code: 'value',
+      location: `${at}.resource.resourceType`,
+      message: `${at}.request.url is for ${resourceType} but the resource is ${String(resource.resourceType)}`,
+    });
+  }
+  if (id !== undefined && resource.id !== id) {
+    issues.push({
+      code: 'value',
+      location: `${at}.resource.id`,
+      message: `${at}.resource.id must equal the id in request.url (${id})`,
+    });
+  }
+  return issues;
+}
+
+/** A transaction changes each record at most once; two entries for one record leave its outcome undefined. */
+function duplicates(entries: readonly BundleEntryPlan[]): InputIssue[] {
+  const seen = new Map<string, number>();
+  const issues: InputIssue[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'rejected') continue;
+    const key = `${entry.resourceType}/${entry.id}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, entry.index);
+    else {
+      issues.push({
+        code: 'value',
+        location: `Bundle.entry[${entry.index}]`,
+        message: `Bundle.entry[${entry.index}] changes ${key} again (first in Bundle.entry[${first}])`,
+      });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,28 @@
+/** Identifier systems and code systems Crosscare reads from UK Core resources, each named once. */
+export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+export const ODS_ORGANISATION_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
+export const ODS_SITE_SYSTEM = 'https://fhir.nhs.uk/Id/ods-site-code';
+export const EPS_PRESCRIPTION_ID_SYSTEM = 'https://fhir.nhs.uk/Id/prescription-order-number';
+export const UBRN_SYSTEM = 'https://fhir.nhs.uk/Id/UBRN';
+
+export const SNOMED_CT = 'http://snomed.info/sct';
+export const DM_AND_D = 'https://dmd.nhs.uk';
+export const ICD_10 = 'http://hl7.org/fhir/sid/icd-10';
+export const LOINC = 'http://loinc.org';
+export const UCUM = 'http://unitsofmeasure.org';
+
+export const V3_ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+export const V3_OBSERVATION_INTERPRETATION =
+  'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+export const EPS_DISPENSE_TYPE = 'https://fhir.nhs.uk/CodeSystem/medicationdispense-type';
+export const UK_CORE_DISCHARGE_DESTINATION = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-DischargeDestination';
+export const UK_CORE_REPEAT_INFORMATION =
+  'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-MedicationRepeatInformation';
+export const UK_CORE_PROBLEM_SIGNIFICANCE =
+  'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ProblemSignificance';
+
+/** Crosscare's own code system for encounter classes FHIR's v3 ActCode cannot say (primary care, community). */
+export const CROSSCARE_ENCOUNTER_CLASS = 'https://fhir.crosscare.nhs.uk/CodeSystem/encounter-class';
+
+/** SNOMED CT 736366004 |Advance care plan|: a CarePlan in this category carries end of life preferences. */
+export const ADVANCE_CARE_PLAN_CATEGORY = '736366004';

@@ -1,0 +1,127 @@
+import {
+  type AnyRecordChangeDraft,
+  type CareSetting,
+  type InputIssue,
+  mapped,
+  type MappingResult,
+  rejected,
+} from '@crosscare/events';
+import { isResourceType } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import type { MappingContext } from './mapping/mapping-context';
+import type { PatientIndex } from './mapping/patient-identity';
+import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
+import { mapAllergyIntolerance } from './resources/allergy-intolerance';
+import { mapCarePlan } from './resources/care-plan';
+import { mapCondition } from './resources/condition';
+import { mapEncounter } from './resources/encounter';
+import { mapImmunization } from './resources/immunization';
+import { mapMedicationDispense } from './resources/medication-dispense';
+import { mapMedicationRequest } from './resources/medication-request';
+import { mapMedicationStatement } from './resources/medication-statement';
+import { mapObservation } from './resources/observation';
+import { mapPatient } from './resources/patient';
+import { mapServiceRequest } from './resources/service-request';
+import { IssueLog } from './validation/issue-log';
+import { ensureR4DefinitionsLoaded, validateStructure } from './validation/structural-validation';
+
+export interface FhirMappingOptions {
+  /** POST is a create, PUT an update; for a Patient it decides PatientRegistered or PatientDetailsChanged. */
+  readonly operation: 'create' | 'update';
+  /** The authenticated sender: the pharmacy of a MedicationDispense that names none. */
+  readonly providerOdsCode: string;
+  /**
+   * The sender's sector, when the app knows it (a hospice, a GP practice). It is every encounter's care setting and
+   * wins over what the encounter class suggests: a hospice's inpatient stay is HOSPICE, not ACUTE.
+   */
+  readonly careSetting?: CareSetting;
+  /** Patient entries of the same transaction Bundle, for references like `urn:uuid:…` (see planBundle). */
+  readonly patientsInBundle?: PatientIndex;
+}
+
+type Mapper<T extends FhirResourceType> = (
+  resource: Extract<Resource, { resourceType: T }>,
+  context: MappingContext,
+) => AnyRecordChangeDraft[];
+
+const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
+  Patient: mapPatient,
+  Encounter: mapEncounter,
+  Condition: mapCondition,
+  AllergyIntolerance: mapAllergyIntolerance,
+  MedicationRequest: mapMedicationRequest,
+  MedicationStatement: mapMedicationStatement,
+  MedicationDispense: mapMedicationDispense,
+  Observation: mapObservation,
+  Immunization: mapImmunization,
+  CarePlan: mapCarePlan,
+  ServiceRequest: mapServiceRequest,
+};
+
+/**
+ * One FHIR R4 resource → the record-change drafts it means, or every problem found. Structure is checked first
+ * against the base R4 definitions; once the structure holds, every UK Core and Crosscare rule is checked and all
+ * failures are reported together.
+ */
+export function mapFhirResource(
+  resource: unknown,
+  options: FhirMappingOptions,
+): MappingResult<AnyRecordChangeDraft[]> {
+  return mapResourceAt(resource, options, null);
+}
+
+/** As mapFhirResource, with issues located under `at` (e.g. `Bundle.entry[3].resource`) when given. */
+export function mapResourceAt(
+  resource: unknown,
+  options: FhirMappingOptions,
+  at: string | null,
+): MappingResult<AnyRecordChangeDraft[]> {
+  const typeProblem = resourceTypeProblem(resource, at);
+  if (typeProblem !== null) return rejected(typeProblem);
+  const typed = resource as Resource & { resourceType: FhirResourceType };
+  const location = at ?? typed.resourceType;
+  const structural = validateStructure(typed, location);
+  if (structural.length > 0) return rejected(...structural);
+
+  const issues = new IssueLog();
+  const context: MappingContext = {
+    at: location,
+    operation: options.operation === 'create' ? 'CREATE' : 'UPDATE',
+    providerOdsCode: options.providerOdsCode,
+    careSetting: options.careSetting,
+    patients: options.patientsInBundle,
+    issues,
+  };
+  const mapper = MAPPERS[typed.resourceType] as Mapper<FhirResourceType>;
+  const drafts = mapper(typed, context);
+  return issues.isEmpty ? mapped(drafts) : rejected(...issues.issues);
+}
+
+function resourceTypeProblem(resource: unknown, at: string | null): InputIssue | null {
+  const location = at ?? 'Resource';
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
+    return {
+      code: 'structure',
+      location,
+      message: 'expected a FHIR resource: a JSON object with a resourceType',
+    };
+  }
+  const { resourceType } = resource as { resourceType?: unknown };
+  if (typeof resourceType !== 'string') {
+    return { code: 'structure', location: `${location}.resourceType`, message: 'resourceType is missing' };
+  }
+  if (isSupportedResourceType(resourceType)) return null;
+  ensureR4DefinitionsLoaded();
+  const supported = FHIR_RESOURCE_TYPES.join(', ');
+  return isResourceType(resourceType)
+    ? {
+        code: 'not-supported',
+        location: `${at ?? resourceType}.resourceType`,
+        message: `Crosscare does not take ${resourceType} resources; it takes ${supported}`,
+      }
+    : {
+        code: 'structure',
+        location: `${location}.resourceType`,
+        message: `'${resourceType}' is not a FHIR R4 resource type`,
+      };
+}

