@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeCluster, isAlive, runningRegistry } from '@crosscare/local-stack';
+import { describeCluster, INGEST_APP, isAlive, SCHEMA_REGISTRY_APP } from '@crosscare/local-stack';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import { Pool } from 'pg';
 
@@ -15,15 +15,21 @@ import { Pool } from 'pg';
 // Below the kernel's ephemeral range (32768+), controllers included (+10000): an outgoing connection can never hold them.
 const PORT = 21092;
 const REGISTRY_PORT = 28081;
+const INGEST_PORT = 28082;
+const MLLP_PORT = 22575;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
-// Its own registry tables too, so the stack under test never shares state with the one the suite runs on.
+// Its own registry and ingest tables too, so the stack under test never shares state with the one the suite runs on.
 const registrySchema = uniqueIdentifier('e2e_stack_registry');
+const ingestSchema = uniqueIdentifier('e2e_stack_ingest');
 const env = {
   ...process.env,
   CROSSCARE_HOME: home,
   CROSSCARE_CACHE: stackPaths().cache,
   SCHEMA_REGISTRY_DATABASE_SCHEMA: registrySchema,
+  INGEST_DATABASE_SCHEMA: ingestSchema,
 };
+// The first up may build the registry and ingest as well as start everything.
+const UP_TIMEOUT_MS = 300_000;
 
 function stack(...args: string[]) {
   return stackWith(env, ...args);
@@ -35,75 +41,117 @@ function stackWith(environment: NodeJS.ProcessEnv, ...args: string[]) {
     cwd: REPO_ROOT,
     env: environment,
     encoding: 'utf8',
-    timeout: 150_000,
+    timeout: UP_TIMEOUT_MS,
   });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
-/** Broker processes started from this test's state folder, found by their command line. */
-function ourBrokers(): number[] {
+/**
+ * Processes whose command line names `marker`, started by this test's stack: brokers name its state folder on
+ * their command line, the apps have it in their environment (CROSSCARE_HOME).
+ */
+function ours(marker: string): number[] {
+  const read = (pid: string, file: string) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   return fs
     .readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .filter((pid) => {
-      try {
-        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        return cmd.includes('kafka.Kafka') && cmd.includes(home);
-      } catch {
-        return false;
-      }
+      const cmd = read(pid, 'cmdline');
+      return (
+        cmd.includes(marker) &&
+        (cmd.includes(home) || read(pid, 'environ').includes(`CROSSCARE_HOME=${home}\0`))
+      );
     })
     .map(Number);
 }
+
+const ourBrokers = () => ours('kafka.Kafka');
+const ourIngests = () => ours(INGEST_APP.entry);
 
 describe('local stack CLI', () => {
   afterAll(async () => {
     stack('down');
     fs.rmSync(home, { recursive: true, force: true });
     const pool = new Pool({ connectionString: databaseUrlFromEnvironment(), max: 1 });
-    await pool.query(`drop schema if exists "${registrySchema}" cascade`).finally(() => pool.end());
+    const schemas = [registrySchema, ingestSchema];
+    await Promise.all(schemas.map((s) => pool.query(`drop schema if exists "${s}" cascade`))).finally(() =>
+      pool.end(),
+    );
   });
 
-  it('up twice leaves one healthy broker and registry; down leaves no process behind', async () => {
-    const up = ['up', '--port', String(PORT), '--registry-port', String(REGISTRY_PORT)];
-    const first = stack(...up);
-    expect(first.out).toContain('Crosscare local stack is up');
-    expect(first.out).toContain(`KAFKA_BROKERS=127.0.0.1:${PORT}`);
-    expect(first.out).toContain(`SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT}`);
-    expect(first.code).toBe(0);
-    const pids = ourBrokers();
-    expect(pids).toHaveLength(1);
-    const registry = runningRegistry(stackPaths(home));
-    expect(registry?.port).toBe(REGISTRY_PORT);
+  it(
+    'up twice leaves one healthy broker, registry and ingest; down leaves no process behind',
+    async () => {
+      const up = [
+        'up',
+        '--port',
+        String(PORT),
+        '--registry-port',
+        String(REGISTRY_PORT),
+        '--ingest-port',
+        String(INGEST_PORT),
+        '--mllp-port',
+        String(MLLP_PORT),
+      ];
+      const paths = stackPaths(home);
+      const first = stack(...up);
+      expect(first.out).toContain('Crosscare local stack is up');
+      expect(first.out).toContain(`KAFKA_BROKERS=127.0.0.1:${PORT}`);
+      expect(first.out).toContain(`SCHEMA_REGISTRY_URL=http://127.0.0.1:${REGISTRY_PORT}`);
+      expect(first.out).toContain(`INGEST_URL=http://127.0.0.1:${INGEST_PORT}`);
+      expect(first.out).toContain('crosscare.qhl.record-changes.v1');
+      expect(first.code).toBe(0);
+      const pids = ourBrokers();
+      expect(pids).toHaveLength(1);
+      const registry = SCHEMA_REGISTRY_APP.running(paths);
+      expect(registry?.port).toBe(REGISTRY_PORT);
+      const ingest = INGEST_APP.running(paths);
+      expect(ingest?.port).toBe(INGEST_PORT);
+      expect(ourIngests()).toEqual([ingest?.pid]);
+      expect((await fetch(`http://127.0.0.1:${INGEST_PORT}/health/live`)).status).toBe(200);
 
-    const second = stack(...up);
-    expect(second.code).toBe(0);
-    expect(second.out).toContain('Crosscare local stack was already up');
-    expect(ourBrokers()).toEqual(pids);
-    expect(runningRegistry(stackPaths(home))?.pid).toBe(registry?.pid);
+      const second = stack(...up);
+      expect(second.code).toBe(0);
+      expect(second.out).toContain('Crosscare local stack was already up');
+      expect(ourBrokers()).toEqual(pids);
+      expect(SCHEMA_REGISTRY_APP.running(paths)?.pid).toBe(registry?.pid);
+      expect(ourIngests()).toEqual([ingest?.pid]);
 
-    const status = stack('status');
-    expect(status.code).toBe(0);
-    expect(status.out).toContain('cluster healthy (1/1 brokers registered)');
-    expect(status.out).toContain(`http://127.0.0.1:${REGISTRY_PORT}  healthy`);
-    expect(await describeCluster([`127.0.0.1:${PORT}`])).toMatchObject({ brokers: 1 });
-    const health = await fetch(`http://127.0.0.1:${REGISTRY_PORT}/health`);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
+      const status = stack('status');
+      expect(status.code).toBe(0);
+      expect(status.out).toContain('cluster healthy (1/1 brokers registered)');
+      expect(status.out).toContain(`http://127.0.0.1:${REGISTRY_PORT}  healthy`);
+      expect(status.out).toContain(`http://127.0.0.1:${INGEST_PORT}  mllp 127.0.0.1:${MLLP_PORT}  healthy`);
+      expect(await describeCluster([`127.0.0.1:${PORT}`])).toMatchObject({ brokers: 1 });
+      const health = await fetch(`http://127.0.0.1:${REGISTRY_PORT}/health`);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
 
-    const otherMode = stack('up', '--brokers', '3', '--port', String(PORT));
-    expect(otherMode.code).toBe(1);
-    expect(otherMode.out).toContain('a single Kafka is already running');
-    expect(otherMode.out).toContain('run npm run stack:down first');
+      const otherMode = stack('up', '--brokers', '3', '--port', String(PORT));
+      expect(otherMode.code).toBe(1);
+      expect(otherMode.out).toContain('a single Kafka is already running');
+      expect(otherMode.out).toContain('run npm run stack:down first');
 
-    const down = stack('down');
-    expect(down.code).toBe(0);
-    expect(ourBrokers()).toEqual([]);
-    expect(runningRegistry(stackPaths(home))).toBeUndefined();
-    expect(isAlive(registry!.pid)).toBe(false); // a zombie awaiting its reaper counts as gone
-    const after = stack('status');
-    expect(after.code).toBe(1);
-    expect(after.out).toContain('kafka      stopped');
-  });
+      const down = stack('down');
+      expect(down.code).toBe(0);
+      expect(ourBrokers()).toEqual([]);
+      expect(SCHEMA_REGISTRY_APP.running(paths)).toBeUndefined();
+      expect(isAlive(registry!.pid)).toBe(false); // a zombie awaiting its reaper counts as gone
+      expect(INGEST_APP.running(paths)).toBeUndefined();
+      expect(isAlive(ingest!.pid)).toBe(false);
+      expect(ourIngests()).toEqual([]);
+      const after = stack('status');
+      expect(after.code).toBe(1);
+      expect(after.out).toContain('kafka      stopped');
+      expect(after.out).toContain('ingest     stopped');
+    },
+    2 * UP_TIMEOUT_MS,
+  );
 
   it('names the process that holds a port it needs, and starts nothing', async () => {
     const squatter = net.createServer();

@@ -1,9 +1,9 @@
 /**
  * npm run stack:up | stack:down | stack:status | kafka:fetch
  *
- *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081]
- *                                          start Postgres databases, Kafka (KRaft) and the schema registry;
- *                                          idempotent
+ *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081] [--ingest-port 8082] [--mllp-port 2575]
+ *                                          start Postgres databases, Kafka (KRaft), the schema registry, the
+ *                                          record-change topics and ingest; idempotent
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
@@ -47,18 +47,22 @@ async function main(argv: string[]): Promise<number> {
         brokers: brokersFlag(args),
         basePort: portFlag(args, '--port', 'CROSSCARE_KAFKA_PORT', '9092'),
         registryPort: portFlag(args, '--registry-port', 'CROSSCARE_SCHEMA_REGISTRY_PORT', '8081'),
+        ingestPort: portFlag(args, '--ingest-port', 'CROSSCARE_INGEST_PORT', '8082'),
+        mllpPort: portFlag(args, '--mllp-port', 'CROSSCARE_INGEST_MLLP_PORT', '2575'),
         progress,
       });
       const paths = stackPaths();
       progress.info(
         [
           '',
-          stack.kafka.started.length === 0 && !stack.schemaRegistryStarted
+          stack.kafka.started.length === 0 && !stack.schemaRegistryStarted && !stack.ingestStarted
             ? 'Crosscare local stack was already up:'
             : 'Crosscare local stack is up:',
           `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,
           `  DATABASE_URL=${stack.databaseUrl}`,
           `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl}`,
+          `  INGEST_URL=${stack.ingestUrl}`,
+          `  HL7 v2 over MLLP: 127.0.0.1:${stack.ingestMllpPort}`,
           `  logs: ${paths.logs}`,
         ].join('\n'),
       );
@@ -79,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
     }
     default:
       process.stderr.write(
-        'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] | down [--purge] | status | fetch\n',
+        'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
+          ' | down [--purge] | status | fetch\n',
       );
       return 2;
   }

@@ -1,8 +1,33 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export interface ClusterView {
   readonly brokers: number;
   readonly controllerId: number | null;
+}
+
+/**
+ * Runs `work` with a connected admin client of the local brokers, quiet (the stack reports its own errors) and
+ * retrying `retries` times, so a probe fails fast and a provisioning step rides out a broker that is still warming.
+ */
+export async function withLocalAdmin<T>(
+  bootstrap: readonly string[],
+  options: { timeoutMs: number; retries: number },
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
+  const admin = new Kafka({
+    clientId: 'crosscare-local-stack',
+    brokers: [...bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: Math.min(options.timeoutMs, 3000),
+    requestTimeout: options.timeoutMs,
+    retry: { retries: options.retries },
+  }).admin();
+  try {
+    await admin.connect();
+    return await work(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** One metadata round trip: what the cluster says about itself, or undefined when it does not answer. */
@@ -10,23 +35,13 @@ export async function describeCluster(
   bootstrap: readonly string[],
   timeoutMs = 3000,
 ): Promise<ClusterView | undefined> {
-  const kafka = new Kafka({
-    clientId: 'crosscare-local-stack',
-    brokers: [...bootstrap],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return { brokers: cluster.brokers.length, controllerId: cluster.controller };
+    return await withLocalAdmin(bootstrap, { timeoutMs, retries: 0 }, async (admin) => {
+      const cluster = await admin.describeCluster();
+      return { brokers: cluster.brokers.length, controllerId: cluster.controller };
+    });
   } catch {
     return undefined;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
   }
 }
 

@@ -1,11 +1,19 @@
 import { envValue } from './env';
 import {
+  DEFAULT_INGEST_MLLP_PORT,
+  DEFAULT_INGEST_PORT,
+  INGEST_APP,
+  ingestEnvironment,
+} from './ingest-process';
+import {
   startLocalKafka,
   stopLocalKafka,
   localKafkaStatus,
   purgeLocalKafkaData,
   type LocalKafka,
 } from './kafka-cluster';
+import { clusterSpec } from './kafka-layout';
+import type { LocalApp } from './local-app';
 import { stackPaths, type StackPaths } from './paths';
 import {
   DEFAULT_POSTGRES_ADMIN_URL,
@@ -15,12 +23,7 @@ import {
   stopPostgresIfStartedByUs,
 } from './postgres';
 import { consoleProgress, type Progress } from './progress';
-import {
-  registryHealthy,
-  runningRegistry,
-  startLocalRegistry,
-  stopLocalRegistry,
-} from './schema-registry-process';
+import { DEFAULT_REGISTRY_PORT, registryEnvironment, SCHEMA_REGISTRY_APP } from './schema-registry-process';
 
 /** Databases the running services use; each later service adds its own here. */
 export const STACK_DATABASES = ['crosscare'] as const;
@@ -30,6 +33,9 @@ export interface StackOptions {
   readonly basePort?: number;
   /** The schema registry's port (default 8081). */
   readonly registryPort?: number;
+  /** Ingest's HTTP port (default 8082) and its MLLP port for HL7 v2 (default 2575). */
+  readonly ingestPort?: number;
+  readonly mllpPort?: number;
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
@@ -41,6 +47,10 @@ export interface RunningStack {
   readonly schemaRegistryUrl: string;
   /** Whether this call started (or restarted) the registry. */
   readonly schemaRegistryStarted: boolean;
+  readonly ingestUrl: string;
+  readonly ingestMllpPort: number;
+  /** Whether this call started (or restarted) ingest. */
+  readonly ingestStarted: boolean;
 }
 
 function adminUrl(options: StackOptions): string {
@@ -61,9 +71,35 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     progress,
   });
   const url = databaseUrl(adminUrl(options), STACK_DATABASES[0]);
-  const registry = await startLocalRegistry({
-    port: options.registryPort ?? 8081,
-    databaseUrl: url,
+  const registryPort = options.registryPort ?? DEFAULT_REGISTRY_PORT;
+  const registry = await SCHEMA_REGISTRY_APP.start({
+    port: registryPort,
+    env: registryEnvironment(registryPort, url),
+    paths,
+    progress,
+  });
+
+  // Loaded here, not at the top: @crosscare/testing imports this library for Kafka and Postgres alone, and should
+  // not load the event, governance and Kafka client libraries with it.
+  const { ensureRecordChangeTopics } = await import('./record-change-topics');
+  await ensureRecordChangeTopics({
+    bootstrap: kafka.bootstrap,
+    replicationFactor: clusterSpec(options.brokers ?? 1).replicationFactor,
+    prefix: envValue('INGEST_TOPIC_PREFIX'),
+    progress,
+  });
+  const ingestPort = options.ingestPort ?? DEFAULT_INGEST_PORT;
+  const mllpPort = options.mllpPort ?? DEFAULT_INGEST_MLLP_PORT;
+  const ingest = await INGEST_APP.start({
+    port: ingestPort,
+    otherPorts: [{ name: 'mllp', port: mllpPort, flag: '--mllp-port' }],
+    env: ingestEnvironment({
+      port: ingestPort,
+      mllpPort,
+      brokers: kafka.bootstrap,
+      schemaRegistryUrl: registry.url,
+      databaseUrl: url,
+    }),
     paths,
     progress,
   });
@@ -72,13 +108,24 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     databaseUrl: url,
     schemaRegistryUrl: registry.url,
     schemaRegistryStarted: registry.started,
+    ingestUrl: ingest.url,
+    ingestMllpPort: mllpPort,
+    ingestStarted: ingest.started,
   };
 }
+
+/** The apps in the order they start; they stop in reverse, each before what it depends on. */
+const LOCAL_APPS: ReadonlyArray<{ column: string; app: LocalApp }> = [
+  { column: 'registry', app: SCHEMA_REGISTRY_APP },
+  { column: 'ingest', app: INGEST_APP },
+];
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {
   const paths = options.paths ?? stackPaths();
   const progress = options.progress ?? consoleProgress();
-  if (!(await stopLocalRegistry(paths, progress))) progress.info('Schema registry: not running');
+  for (const { app } of [...LOCAL_APPS].reverse()) {
+    if (!(await app.stop(paths, progress))) progress.info(`${app.title}: not running`);
+  }
   const stopped = await stopLocalKafka({ paths, progress });
   if (stopped.length === 0) progress.info('Kafka: not running');
   await stopPostgresIfStartedByUs(paths, progress);
@@ -110,15 +157,23 @@ export async function stackStatus(options: StackOptions = {}): Promise<StackStat
         `(${kafka.registeredBrokers ?? 0}/${kafka.nodes.length} brokers registered)`,
     );
   }
-  const registry = runningRegistry(paths);
-  const registryUp = registry !== undefined && (await registryHealthy(registry.url));
-  lines.push(
-    registry
-      ? `registry   pid ${registry.pid}  ${registry.url}  ${registryUp ? 'healthy' : 'NOT ANSWERING'}  log ${registry.logFile}`
-      : 'registry   stopped',
-  );
+  let appsUp = true;
+  for (const { column, app } of LOCAL_APPS) {
+    const status = await app.status(paths);
+    appsUp &&= status?.healthy ?? false;
+    if (!status) {
+      lines.push(`${column.padEnd(10)} stopped`);
+      continue;
+    }
+    const { record } = status;
+    const others = (record.otherPorts ?? []).map((p) => `  ${p.name} 127.0.0.1:${p.port}`).join('');
+    lines.push(
+      `${column.padEnd(10)} pid ${record.pid}  ${record.url}${others}  ` +
+        `${status.healthy ? 'healthy' : 'NOT ANSWERING'}  log ${record.logFile}`,
+    );
+  }
   const url = databaseUrl(adminUrl(options), STACK_DATABASES[0]);
   const postgresUp = await canConnect(url);
   lines.push(`postgres   ${postgresUp ? 'accepting connections' : 'NOT REACHABLE'} at ${new URL(url).host}`);
-  return { healthy: kafka.healthy && postgresUp && registryUp, lines };
+  return { healthy: kafka.healthy && postgresUp && appsUp, lines };
 }

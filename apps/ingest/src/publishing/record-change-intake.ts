@@ -4,7 +4,6 @@ import {
   SchemaRegistryUnavailableError,
   type AnyRecordChangeDraft,
   type EventType,
-  type RecordChangeDraft,
   type RecordChangeEvent,
   type RecordChangeSerde,
 } from '@crosscare/events';
