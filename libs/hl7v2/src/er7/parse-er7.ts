@@ -1,0 +1,30 @@
+import { Hl7Message } from '@medplum/core';
+import { rejected, mapped, type MappingResult } from '@crosscare/events';
+
+const MLLP_END = String.fromCharCode(0x1c);
+
+/**
+ * Parses ER7 text with @medplum/core's Hl7Message, after the checks it does not make: Hl7Message only insists on a
+ * leading "MSH", and would otherwise take letters or a line break as delimiters and misread every field.
+ * Leading whitespace and framing bytes, and trailing segment separators, are tolerated.
+ */
+export function parseEr7(er7: string): MappingResult<Hl7Message> {
+  // \s covers MLLP's start block (VT); its end block (FS) is trimmed with the trailing segment separators.
+  const text = er7.replace(/^[\s\ufeff]+/, '').replace(new RegExp(`[\r\n${MLLP_END}]+$`), '');
+  if (!text.startsWith('MSH')) {
+    return rejected({
+      location: 'MSH',
+      code: 'structure',
+      message: 'an HL7 v2 message starts with an MSH segment',
+    });
+  }
+  const delimiters = text.slice(3, 8);
+  if (delimiters.length < 5 || new Set(delimiters).size < 5 || /[\sA-Za-z0-9]/.test(delimiters)) {
+    return rejected({
+      location: 'MSH-2',
+      code: 'structure',
+      message: 'MSH-1 and MSH-2 must give five distinct delimiters, e.g. MSH|^~\\&',
+    });
+  }
+  return mapped(Hl7Message.parse(text));
+}
