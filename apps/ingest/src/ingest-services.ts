@@ -1,6 +1,7 @@
 import { createRecordChangeSerde, SchemaRegistryClient, type RecordChangeSerde } from '@crosscare/events';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ProviderAuthenticator } from './auth/provider-authenticator';
 import type { IngestConfig } from './ingest-config';
@@ -46,7 +47,10 @@ export class IngestServices {
     const credentials = new CredentialStore(db);
     const ledger = new SharedRecordLedger();
     const serde = createRecordChangeSerde(new SchemaRegistryClient(config.schemaRegistry));
-    const kafka = createKafka(config.kafka, { defaultClientId: 'crosscare-ingest' });
+    const kafka = createKafka(config.kafka, {
+      defaultClientId: 'crosscare-ingest',
+      logger: new Logger('Kafka'),
+    });
     const publisher = new TransactionalPublisher(kafka, {
       transactionalId: config.transactionalId,
       timeoutMs: config.publishTimeoutMs,

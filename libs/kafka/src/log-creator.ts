@@ -44,5 +44,8 @@ export function kafkaLogCreator(sink: LogSink): logCreator {
 function effectiveLevel(namespace: string, level: logLevel, message: string): logLevel {
   if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response '))
     return logLevel.WARN;
+  // TransactionalPublisher bounds its retries on purpose (a failed transaction is aborted or fenced, never resumed).
+  if (level === logLevel.WARN && message.startsWith('Limiting retries for the idempotent producer'))
+    return logLevel.INFO;
   return level;
 }

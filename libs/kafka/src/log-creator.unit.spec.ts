@@ -39,6 +39,20 @@ describe('kafkaLogCreator', () => {
     expect(lines[0].message).toContain('"error":"loading"');
   });
 
+  it("logs kafkajs's warning about bounded idempotent retries as information: the publisher bounds them on purpose", () => {
+    const { sink, lines } = recordingSink();
+    const create = kafkaLogCreator(sink)(logLevel.WARN);
+    create(
+      entry(
+        'Producer',
+        logLevel.WARN,
+        'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+      ),
+    );
+    create(entry('Producer', logLevel.WARN, 'Some other warning'));
+    expect(lines.map((l) => l.level)).toEqual(['log', 'warn']);
+  });
+
   it('sends debug entries to debug', () => {
     const { sink, lines } = recordingSink();
     kafkaLogCreator(sink)(logLevel.DEBUG)(entry('Fetcher', logLevel.DEBUG, 'fetching'));

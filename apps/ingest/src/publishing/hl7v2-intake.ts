@@ -1,6 +1,6 @@
 import { buildAck, mapAdtMessage, readMessageControl, type AckOutcome } from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
-import { IngestError } from '../ingest-error';
+import { IngestError, rejectedInput } from '../ingest-error';
 import type { IngestServices } from '../ingest-services';
 
 /** An ACK and the HTTP status it travels with (MLLP ignores the status). */
@@ -20,7 +20,11 @@ export class Hl7v2Intake {
 
   async handle(er7: string, correlationId: string, viaHttp?: Provider): Promise<Hl7v2Answer> {
     const control = readMessageControl(er7);
-    if (!control.ok) return this.answer(er7, 400, { kind: 'invalid', issues: control.issues });
+    if (!control.ok)
+      return this.answer(er7, rejectedInput(control.issues).status, {
+        kind: 'invalid',
+        issues: control.issues,
+      });
     const { controlId, sendingFacility, security } = control.value;
 
     let provider = viaHttp;
