@@ -2,11 +2,14 @@ import { logLevel, type logCreator } from 'kafkajs';
 
 /** The subset of Nest's LoggerService that kafkajs logs are routed to. */
 export interface LogSink {
-  /** Nest's signature: the second argument is a stack trace, the third the context. */
-  error(message: string, stack?: string, context?: string): void;
-  warn(message: string, context?: string): void;
-  log(message: string, context?: string): void;
-  debug?(message: string, context?: string): void;
+  /**
+   * One argument only: a Nest Logger made with its own context ('Kafka') would print any further argument as a
+   * second message, so the kafkajs namespace travels inside the line instead.
+   */
+  error(message: string): void;
+  warn(message: string): void;
+  log(message: string): void;
+  debug?(message: string): void;
 }
 
 /**
@@ -17,21 +20,20 @@ export function kafkaLogCreator(sink: LogSink): logCreator {
   return () =>
     ({ namespace, level, log }) => {
       const { message, ...extra } = log;
-      const line = Object.keys(extra).length > 0 ? `${message} ${JSON.stringify(extra)}` : message;
-      const context = `kafkajs:${namespace}`;
+      const line = `[kafkajs:${namespace}] ${message}${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`;
       switch (effectiveLevel(namespace, level, message)) {
         case logLevel.ERROR:
         case logLevel.NOTHING:
-          sink.error(line, undefined, context);
+          sink.error(line);
           break;
         case logLevel.WARN:
-          sink.warn(line, context);
+          sink.warn(line);
           break;
         case logLevel.INFO:
-          sink.log(line, context);
+          sink.log(line);
           break;
         default:
-          sink.debug?.(line, context);
+          sink.debug?.(line);
       }
     };
 }

@@ -147,12 +147,18 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
         return offsets.reduce((n, o) => n + Number(o.high), 0);
       },
       async close() {
-        await kafka.close(tap);
-        await app.close();
-        await services.stop();
-        await kafka.cleanup();
-        await db.drop();
-        await registry.close();
+        // Every step even when one fails (a test that killed the broker makes Kafka steps fail), so nothing leaks.
+        const steps = [
+          () => kafka.close(tap),
+          () => app.close(),
+          () => services.stop(),
+          () => kafka.cleanup(),
+          () => db.drop(),
+          () => registry.close(),
+        ];
+        const failures: unknown[] = [];
+        for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+        if (failures.length > 0) throw failures[0];
       },
     };
   } catch (error) {
