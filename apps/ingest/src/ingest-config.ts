@@ -43,6 +43,8 @@ export interface IngestConfig {
   readonly topicPrefix: string;
   /** Kafka transactional id of this instance: stable across restarts, unique across instances. */
   readonly transactionalId: string;
+  /** Kafka transactions in flight at once, each on its own transactional producer. */
+  readonly publishLanes: number;
   /** How long a request waits for the broker's acknowledgement before answering 503. */
   readonly publishTimeoutMs: number;
   /** Retry-After on 503 and 429 responses, in seconds. */
@@ -94,6 +96,7 @@ export const ingestVariables = {
     'letters, digits, dot, dash or underscore',
   ).optional(),
   INGEST_PUBLISH_TIMEOUT_MS: positiveInteger(10_000, 120_000),
+  INGEST_PUBLISH_LANES: positiveInteger(4, 64),
   INGEST_RETRY_AFTER_SECONDS: positiveInteger(10, 3600),
   INGEST_MAX_BODY_BYTES: positiveInteger(5 * 1024 * 1024, 100 * 1024 * 1024),
   INGEST_MAX_ENTRIES: positiveInteger(1000, 100_000),
@@ -128,6 +131,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
       topicPrefix: v.INGEST_TOPIC_PREFIX,
       transactionalId: v.INGEST_TRANSACTIONAL_ID ?? `crosscare-ingest-${hostname()}`,
       publishTimeoutMs: v.INGEST_PUBLISH_TIMEOUT_MS,
+      publishLanes: v.INGEST_PUBLISH_LANES,
       retryAfterSeconds: v.INGEST_RETRY_AFTER_SECONDS,
       limits: {
         maxBodyBytes: v.INGEST_MAX_BODY_BYTES,

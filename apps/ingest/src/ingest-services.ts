@@ -54,6 +54,7 @@ export class IngestServices {
     const publisher = new TransactionalPublisher(kafka, {
       transactionalId: config.transactionalId,
       timeoutMs: config.publishTimeoutMs,
+      lanes: config.publishLanes,
     });
     const intake = new RecordChangeIntake(
       db,

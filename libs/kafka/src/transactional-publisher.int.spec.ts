@@ -5,8 +5,12 @@ import { PublishUnavailableError, TransactionalPublisher } from './transactional
 describe('TransactionalPublisher (real broker)', () => {
   const kafka = new TestKafka();
   const publishers: TransactionalPublisher[] = [];
-  const publisher = (timeoutMs = 10_000) => {
-    const p = new TransactionalPublisher(kafka.kafka, { transactionalId: uniqueName('txn'), timeoutMs });
+  const publisher = (timeoutMs = 10_000, lanes = 3) => {
+    const p = new TransactionalPublisher(kafka.kafka, {
+      transactionalId: uniqueName('txn'),
+      timeoutMs,
+      lanes,
+    });
     publishers.push(p);
     return p;
   };
@@ -48,7 +52,7 @@ describe('TransactionalPublisher (real broker)', () => {
 
   it('fails a publish that cannot complete as unavailable, and none of its messages become visible', async () => {
     const good = await kafka.createTopic({ kind: 'txn-good' });
-    const sut = publisher(3000);
+    const sut = publisher(3000, 1);
     const failed = sut.publish([
       { topic: good, messages: [{ key: 'k', value: 'must not appear' }] },
       { topic: uniqueName('never-created'), messages: [{ key: 'k', value: 'x' }] },

@@ -18,6 +18,13 @@ export interface TransactionalPublisherOptions {
   readonly timeoutMs: number;
   /** A publish still queued after this long fails without being sent (the caller has likely given up). */
   readonly queueTimeoutMs?: number;
+  /**
+   * Transactions in flight at once, each on its own producer (transactional ids `<id>-0`, `<id>-1`, ...). A
+   * transaction costs several round trips, so one at a time leaves the broker idle between them. Publishes that
+   * are in flight together have no order among them (they are concurrent requests); one that starts after another
+   * was acknowledged is always committed after it.
+   */
+  readonly lanes?: number;
   /** Most messages in one transaction; a larger backlog is split over consecutive transactions. */
   readonly maxMessagesPerTransaction?: number;
 }
@@ -32,6 +39,13 @@ export class PublishUnavailableError extends Error {
     super(message);
     this.name = 'PublishUnavailableError';
   }
+}
+
+/** One transactional producer and whether a transaction of it is in flight. */
+interface Lane {
+  readonly transactionalId: string;
+  producer?: Producer;
+  busy: boolean;
 }
 
 interface PendingPublish {
@@ -58,14 +72,19 @@ interface PendingPublish {
  */
 export class TransactionalPublisher {
   private readonly queue: PendingPublish[] = [];
-  private producer?: Producer;
-  private running = false;
+  private readonly lanes: Lane[];
   private closed = false;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: TransactionalPublisherOptions,
-  ) {}
+  ) {
+    const count = options.lanes ?? 1;
+    this.lanes = Array.from({ length: count }, (_, i) => ({
+      transactionalId: count === 1 ? options.transactionalId : `${options.transactionalId}-${i}`,
+      busy: false,
+    }));
+  }
 
   publish(batches: readonly TopicMessages[]): Promise<void> {
     if (this.closed) return Promise.reject(new PublishUnavailableError('the publisher is shutting down'));
@@ -73,41 +92,47 @@ export class TransactionalPublisher {
     if (size === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ batches, size, enqueuedAt: Date.now(), resolve, reject });
-      void this.drain();
+      this.drain();
     });
   }
 
   /** Waits for queued publishes to finish, then disconnects. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
-    await this.discardProducer();
+    while (this.queue.length > 0 || this.lanes.some((l) => l.busy))
+      await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(this.lanes.map((lane) => this.discardProducer(lane)));
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  /** Gives queued publishes to every free lane; each lane runs one transaction at a time. */
+  private drain(): void {
+    for (const lane of this.lanes) {
+      if (this.queue.length === 0) return;
+      if (lane.busy) continue;
+      const group = this.takeGroup();
+      if (group.length === 0) return;
+      lane.busy = true;
+      void this.run(lane, group).finally(() => {
+        lane.busy = false;
+        this.drain();
+      });
+    }
+  }
+
+  private async run(lane: Lane, group: PendingPublish[]): Promise<void> {
+    const attempt = { abandoned: false };
     try {
-      while (this.queue.length > 0) {
-        const group = this.takeGroup();
-        if (group.length === 0) continue;
-        const attempt = { abandoned: false };
-        try {
-          await this.withTimeout(this.commitTransaction(group, attempt), this.options.timeoutMs);
-          for (const p of group) p.resolve();
-        } catch (error) {
-          attempt.abandoned = true;
-          const failure =
-            error instanceof PublishUnavailableError
-              ? error
-              : new PublishUnavailableError(`publishing failed: ${messageOf(error)}`, error);
-          for (const p of group) p.reject(failure);
-          // Whatever state the transaction is in, a new producer with the same transactional id fences it.
-          await this.discardProducer();
-        }
-      }
-    } finally {
-      this.running = false;
+      await this.withTimeout(this.commitTransaction(lane, group, attempt), this.options.timeoutMs);
+      for (const p of group) p.resolve();
+    } catch (error) {
+      attempt.abandoned = true;
+      const failure =
+        error instanceof PublishUnavailableError
+          ? error
+          : new PublishUnavailableError(`publishing failed: ${messageOf(error)}`, error);
+      for (const p of group) p.reject(failure);
+      // Whatever state the transaction is in, a new producer with the same transactional id fences it.
+      await this.discardProducer(lane);
     }
   }
 
@@ -135,10 +160,11 @@ export class TransactionalPublisher {
   }
 
   private async commitTransaction(
+    lane: Lane,
     group: readonly PendingPublish[],
     attempt: { abandoned: boolean },
   ): Promise<void> {
-    const producer = await this.connectedProducer();
+    const producer = await this.connectedProducer(lane);
     const transaction = await producer.transaction();
     try {
       await transaction.sendBatch({ topicMessages: mergeByTopic(group), acks: -1 });
@@ -151,10 +177,10 @@ export class TransactionalPublisher {
     }
   }
 
-  private async connectedProducer(): Promise<Producer> {
-    if (this.producer) return this.producer;
+  private async connectedProducer(lane: Lane): Promise<Producer> {
+    if (lane.producer) return lane.producer;
     const producer = this.kafka.producer({
-      transactionalId: this.options.transactionalId,
+      transactionalId: lane.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -163,16 +189,16 @@ export class TransactionalPublisher {
       // Bounded, unlike kafkajs's default for idempotent producers (forever): a producer discarded after a timeout
       // must stop retrying, or every outage would leak one that never gives up. Safe here because a failed
       // transaction is aborted or fenced, never resumed. (kafkajs warns about this once per producer.)
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: Math.max(1000, this.options.timeoutMs / 5) },
+      retry: { retries: 10, initialRetryTime: 10, maxRetryTime: Math.max(1000, this.options.timeoutMs / 5) },
     });
-    this.producer = producer;
+    lane.producer = producer;
     await producer.connect();
     return producer;
   }
 
-  private async discardProducer(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
+  private async discardProducer(lane: Lane): Promise<void> {
+    const producer = lane.producer;
+    lane.producer = undefined;
     if (!producer) return;
     // Never wait long on a dead broker: the next producer fences this one anyway.
     await this.withTimeout(producer.disconnect(), 2_000).catch(() => undefined);
