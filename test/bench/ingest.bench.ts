@@ -246,9 +246,7 @@ async function main(): Promise<void> {
           eachMessage: async ({ message }) => {
             if (values.length < ENTRIES_PER_BUNDLE) values.push(message.value!);
             if (values.length === ENTRIES_PER_BUNDLE) {
-              await (
-                await serde.decode(message.value!)
-              ).event; // the payloads decode: they are real events
+              await serde.decode(message.value!); // the payloads decode: they are real events
               setImmediate(() => void consumer.disconnect().then(() => resolve(values)));
             }
           },
