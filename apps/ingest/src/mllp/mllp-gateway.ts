@@ -6,7 +6,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { IngestServices } from '../ingest-services';
 import { Hl7v2Intake } from '../publishing/hl7v2-intake';
 
@@ -29,7 +28,7 @@ export class MllpGateway implements OnApplicationBootstrap, OnApplicationShutdow
       host,
       port: mllpPort,
       maxMessageBytes: limits.maxBodyBytes,
-      handle: async (er7) => (await intake.handle(er7, randomUUID())).ack,
+      handle: async (er7) => (await intake.handle(er7)).ack,
       logger: this.logger,
     });
     this.logger.log(`MLLP listening on ${host}:${this.server.port}`);

@@ -18,7 +18,11 @@ export interface Hl7v2Answer {
 export class Hl7v2Intake {
   constructor(private readonly services: IngestServices) {}
 
-  async handle(er7: string, correlationId: string, viaHttp?: Provider): Promise<Hl7v2Answer> {
+  /**
+   * `correlationId` is the HTTP request's; over MLLP there is none, and the message's own identity is used instead
+   * (`<MSH-4>.<MSH-10>`), so a PAS feed can be traced by the control ids it logs.
+   */
+  async handle(er7: string, correlationId?: string, viaHttp?: Provider): Promise<Hl7v2Answer> {
     const control = readMessageControl(er7);
     if (!control.ok)
       return this.answer(er7, rejectedInput(control.issues).status, {
@@ -62,7 +66,7 @@ export class Hl7v2Intake {
       const events = await this.services.intake.submit(
         provider,
         [{ location: `MSH-10 ${controlId}`, drafts: mapping.value.drafts }],
-        correlationId,
+        correlationId ?? messageCorrelationId(sendingFacility, controlId),
       );
       return this.answer(er7, 202, { kind: 'accepted', eventIds: events.map((e) => e.eventId) });
     } catch (error) {
@@ -85,4 +89,9 @@ export function outcomeOf(error: IngestError): AckOutcome {
   if (error.retriable) return { kind: 'rejected', reason: 'unavailable', detail };
   if (error.status >= 500) return { kind: 'rejected', reason: 'internal-error' };
   return { kind: 'invalid', issues: error.issues };
+}
+
+/** `<sending facility>.<control id>`, in the characters a correlation id allows. */
+export function messageCorrelationId(sendingFacility: string, controlId: string): string {
+  return `${sendingFacility}.${controlId}`.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 100);
 }
