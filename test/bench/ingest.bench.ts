@@ -28,6 +28,7 @@ import {
   SchemaRegistryClient,
   testNhsNumber,
 } from '@crosscare/events';
+import { fhirFixtures } from '@crosscare/fhir';
 import { ICS_CODES, loadProviderDirectory } from '@crosscare/governance';
 import { consoleProgress, INGEST_APP } from '@crosscare/local-stack';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -106,36 +107,13 @@ function socialCareRecord(extract: number, record: number) {
   };
 }
 
+/** A care home's body weight (the fixture), made a record of its own per entry. */
 function observation(bundle: number, entry: number) {
   const n = bundle * ENTRIES_PER_BUNDLE + entry;
-  const id = `bench-obs-${n}`;
-  return {
-    fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    resource: {
-      resourceType: 'Observation',
-      id,
-      meta: { versionId: '1', lastUpdated: '2026-11-25T09:30:00Z' },
-      status: 'final',
-      category: [
-        {
-          coding: [
-            {
-              system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-              code: 'vital-signs',
-              display: 'Vital Signs',
-            },
-          ],
-        },
-      ],
-      code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001', display: 'Body weight' }] },
-      subject: {
-        identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: testNhsNumber(1 + (n % 5000)) },
-      },
-      effectiveDateTime: '2026-11-25T09:15:00Z',
-      valueQuantity: { value: 70 + (n % 30), unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' },
-    },
-    request: { method: 'PUT', url: `Observation/${id}` },
-  };
+  const resource = fhirFixtures.careHomeWeight(testNhsNumber(1 + (n % 5000)));
+  resource.id = `bench-obs-${n}`;
+  resource.valueQuantity = { ...resource.valueQuantity, value: 50 + (n % 40) };
+  return { resource, request: { method: 'PUT', url: `Observation/${resource.id}` } };
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { InputIssue, InputIssueCode } from '@crosscare/events';
+import { httpStatusForIssues, type InputIssue } from '@crosscare/events';
 
 /**
  * The one error type ingest answers with. Each format renders it its own way (FHIR: OperationOutcome; HL7 v2: an
@@ -21,22 +21,9 @@ export class IngestError extends Error {
   }
 }
 
-const STATUS_BY_CODE: Record<InputIssueCode, number> = {
-  structure: 400,
-  required: 422,
-  value: 422,
-  'code-invalid': 422,
-  'not-supported': 422,
-  'too-costly': 413,
-  'not-found': 404,
-  forbidden: 403,
-};
-
 /** Input that failed validation or mapping: the most fundamental issue decides the status. */
 export function rejectedInput(issues: readonly InputIssue[]): IngestError {
-  const order: InputIssueCode[] = ['forbidden', 'too-costly', 'structure', 'not-found'];
-  const decisive = order.find((code) => issues.some((i) => i.code === code));
-  return new IngestError(decisive ? STATUS_BY_CODE[decisive] : 422, issues);
+  return new IngestError(httpStatusForIssues(issues), issues);
 }
 
 export function unauthenticated(message: string): IngestError {

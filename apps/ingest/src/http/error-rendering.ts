@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { IngestError } from '../ingest-error';
 import { correlationIdOf } from './request-context';
 
@@ -21,7 +22,7 @@ export const renderProblem: ErrorRenderer = (req, res, error) => {
     .type('application/problem+json')
     .json({
       type: `https://crosscare.nhs.uk/problems/${error.issues[0]?.code ?? 'error'}`,
-      title: STATUS_TITLES[error.status] ?? 'Error',
+      title: STATUS_CODES[error.status] ?? 'Error',
       status: error.status,
       detail: error.message,
       correlationId: correlationIdOf(req, res),
@@ -39,17 +40,3 @@ export function unexpected(req: Request, res: Response, error: unknown): IngestE
     { location: '(service)', code: 'structure', message: 'internal error; nothing was published' },
   ]);
 }
-
-export const STATUS_TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};

@@ -190,30 +190,32 @@ export class RecordChangeIntake {
     });
   }
 
-  private async encodeAll(events: readonly RecordChangeEvent[]): Promise<Buffer[]> {
-    try {
-      return await Promise.all(
-        events.map((e) => this.serde.encode(e.header.eventType as EventType, e as never)),
-      );
-    } catch (error) {
-      if (error instanceof SchemaRegistryUnavailableError)
-        throw unavailable(
-          this.options.retryAfterSeconds,
-          'the schema registry is unavailable; nothing was published',
-        );
-      throw error;
-    }
+  private encodeAll(events: readonly RecordChangeEvent[]): Promise<Buffer[]> {
+    return this.unavailableOn(
+      Promise.all(events.map((e) => this.serde.encode(e.header.eventType as EventType, e as never))),
+      SchemaRegistryUnavailableError,
+      'the schema registry is unavailable; nothing was published',
+    );
   }
 
-  private async publish(batches: TopicMessages[]): Promise<void> {
+  private publish(batches: TopicMessages[]): Promise<void> {
+    return this.unavailableOn(
+      this.publisher.publish(batches),
+      PublishUnavailableError,
+      'the event store (Kafka) did not acknowledge in time; nothing was published, send the same input again',
+    );
+  }
+
+  /** An outage of a dependency becomes 503 with Retry-After; any other failure stays what it is. */
+  private async unavailableOn<T>(
+    work: Promise<T>,
+    outage: new (...args: never[]) => Error,
+    message: string,
+  ): Promise<T> {
     try {
-      await this.publisher.publish(batches);
+      return await work;
     } catch (error) {
-      if (error instanceof PublishUnavailableError)
-        throw unavailable(
-          this.options.retryAfterSeconds,
-          'the event store (Kafka) did not acknowledge in time; nothing was published, send the same input again',
-        );
+      if (error instanceof outage) throw unavailable(this.options.retryAfterSeconds, message);
       throw error;
     }
   }

@@ -88,12 +88,7 @@ export class SharedRecordLedger {
         using unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as k(p, s, n, t)
         where v.provider_ods_code = k.p and v.source_record_id = k.s and v.source_record_version = k.n
           and v.event_type = k.t`,
-      [
-        entries.map((e) => e.providerOdsCode),
-        entries.map((e) => e.sourceRecordId),
-        entries.map((e) => String(e.sourceRecordVersion)),
-        entries.map((e) => e.eventType),
-      ],
+      keyColumns(entries),
     );
   }
 
@@ -117,12 +112,7 @@ export class SharedRecordLedger {
          join unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as k(p, s, n, t)
            on v.provider_ods_code = k.p and v.source_record_id = k.s and v.source_record_version = k.n
           and v.event_type = k.t`,
-      [
-        entries.map((e) => e.providerOdsCode),
-        entries.map((e) => e.sourceRecordId),
-        entries.map((e) => String(e.sourceRecordVersion)),
-        entries.map((e) => e.eventType),
-      ],
+      keyColumns(entries),
     );
     for (const r of rows) {
       const key = ledgerKey({
@@ -156,4 +146,14 @@ export class SharedRecordLedger {
       eventTypes: rows.map((r) => r.event_type).sort(),
     };
   }
+}
+
+/** The identity columns of entries, one array per column, for `unnest($1::text[], $2::text[], $3::bigint[], $4::text[])`. */
+function keyColumns(entries: readonly LedgerEntry[]): [string[], string[], string[], string[]] {
+  return [
+    entries.map((e) => e.providerOdsCode),
+    entries.map((e) => e.sourceRecordId),
+    entries.map((e) => String(e.sourceRecordVersion)),
+    entries.map((e) => e.eventType),
+  ];
 }

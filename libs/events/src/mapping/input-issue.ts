@@ -41,3 +41,24 @@ export type MappingResult<T> =
 
 export const mapped = <T>(value: T): MappingResult<T> => ({ ok: true, value });
 export const rejected = <T = never>(...issues: InputIssue[]): MappingResult<T> => ({ ok: false, issues });
+
+/** The HTTP status each kind of problem answers with, as documented on InputIssueCode. */
+const STATUS_BY_CODE: Readonly<Record<InputIssueCode, number>> = {
+  structure: 400,
+  forbidden: 403,
+  'not-found': 404,
+  'too-costly': 413,
+  required: 422,
+  value: 422,
+  'code-invalid': 422,
+  'not-supported': 422,
+};
+
+/** Most fundamental first: a request that cannot be parsed is a 400 whatever else is wrong with it. */
+const PRECEDENCE = [400, 413, 403, 404, 422];
+
+/** One HTTP status for a set of issues: the most fundamental problem decides. */
+export function httpStatusForIssues(issues: readonly InputIssue[]): number {
+  const statuses = new Set(issues.map((issue) => STATUS_BY_CODE[issue.code]));
+  return PRECEDENCE.find((status) => statuses.has(status)) ?? 422;
+}
