@@ -38,6 +38,7 @@ describe('ingest: authentication, authorisation and limits (real broker, registr
       const answer = await send(ingest.url, 'PUT', `/fhir/Condition/${c.id}`, { token, body: c });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(answer.body.issue[0].code).toBe('login');
       expect(answer.body.resourceType).toBe('OperationOutcome');
       expect(answer.body.issue[0].details.text).toMatch(reason);
       expect(await ingest.offsetsWritten(ingest.topic('QHL'))).toBe(before);
@@ -105,6 +106,7 @@ describe('ingest: authentication, authorisation and limits (real broker, registr
       });
       expect(asCouncil.status).toBe(403);
       expect(asCouncil.body.resourceType).toBe('OperationOutcome');
+      expect(asCouncil.body.issue[0].expression).toEqual([`/fhir/Condition/${c.id}`]);
       const gpToken = await ingest.credentialFor(gp.odsCode);
       const socialCare = await send(ingest.url, 'POST', '/social-care/extracts', {
         token: gpToken,
@@ -154,6 +156,7 @@ describe('ingest: authentication, authorisation and limits (real broker, registr
       expect(statuses.slice(0, 3)).toEqual([202, 202, 202]);
       expect(statuses.slice(3)).toEqual([429, 429]);
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(retryAfter)).toBeLessThanOrEqual(60);
       const c = condition();
       const fromOther = await send(ingest.url, 'PUT', `/fhir/Condition/${c.id}`, {
         token: await ingest.credentialFor(other.odsCode),

@@ -47,7 +47,7 @@ export interface IngestConfig {
   readonly publishLanes: number;
   /** How long a request waits for the broker's acknowledgement before answering 503. */
   readonly publishTimeoutMs: number;
-  /** Retry-After on 503 and 429 responses, in seconds. */
+  /** Retry-After on 503 responses, in seconds (a 429's Retry-After is when the provider's next token is due). */
   readonly retryAfterSeconds: number;
   readonly limits: IngestLimits;
   /** How long a verified API key is trusted before the database is asked again (also the revocation delay). */

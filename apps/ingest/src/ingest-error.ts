@@ -27,7 +27,7 @@ export function rejectedInput(issues: readonly InputIssue[]): IngestError {
 }
 
 export function unauthenticated(message: string): IngestError {
-  return new IngestError(401, [{ location: 'Authorization', code: 'forbidden', message }]);
+  return new IngestError(401, [{ location: 'Authorization', code: 'login', message }]);
 }
 
 export function forbidden(location: string, message: string): IngestError {
@@ -35,15 +35,15 @@ export function forbidden(location: string, message: string): IngestError {
 }
 
 export function unavailable(retryAfterSeconds: number, message: string): IngestError {
-  return new IngestError(503, [{ location: '(service)', code: 'too-costly', message }], retryAfterSeconds);
+  return new IngestError(503, [{ location: '(service)', code: 'transient', message }], retryAfterSeconds);
 }
 
 export function rateLimited(retryAfterSeconds: number, message: string): IngestError {
-  return new IngestError(429, [{ location: '(provider)', code: 'too-costly', message }], retryAfterSeconds);
+  return new IngestError(429, [{ location: '(provider)', code: 'throttled', message }], retryAfterSeconds);
 }
 
 export function conflict(location: string, message: string): IngestError {
-  return new IngestError(409, [{ location, code: 'value', message }]);
+  return new IngestError(409, [{ location, code: 'conflict', message }]);
 }
 
 export function notFound(location: string, message: string): IngestError {

@@ -235,6 +235,15 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       ).toEqual([]);
     });
 
+    it('a POST and a PUT of the same version are the same content: the second is a duplicate, not a conflict', async () => {
+      const allergy = gpAllergy('9990001014');
+      allergy.id = randomUUID();
+      const created = await sendAs('GP_PRACTICE', 'QWU', 'POST', '/fhir/AllergyIntolerance', allergy);
+      const updated = await sendAs('GP_PRACTICE', 'QWU', 'PUT', urlOf(allergy), allergy);
+      expect([created.answer.status, updated.answer.status]).toEqual([202, 202]);
+      expect(receiptLines(updated.answer.body)[0].text).toMatch(/already published/);
+    });
+
     it('the same version with different content is 409; a higher version is published', async () => {
       const allergy = gpAllergy('9990001014');
       allergy.id = randomUUID();
@@ -242,6 +251,7 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       const changed = { ...allergy, criticality: 'low' as const };
       const conflict = await sendAs('GP_PRACTICE', 'QWU', 'PUT', urlOf(changed), changed);
       expect(conflict.answer.status).toBe(409);
+      expect(conflict.answer.body.issue[0].code).toBe('conflict');
       expect(conflict.answer.body.issue[0].details.text).toMatch(/higher version/);
       const next = {
         ...changed,
@@ -271,9 +281,11 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       const twice = await sendAs('GP_PRACTICE', 'QGH', 'DELETE', urlOf(condition));
       expect(twice.answer.status).toBe(202);
       expect(twice.answer.body.issue[0].details.text).toMatch(/already published/);
-      const never = await sendAs('GP_PRACTICE', 'QGH', 'DELETE', `/fhir/Condition/${randomUUID()}`);
+      const neverShared = randomUUID();
+      const never = await sendAs('GP_PRACTICE', 'QGH', 'DELETE', `/fhir/Condition/${neverShared}`);
       expect(never.answer.status).toBe(404);
       expect(never.answer.body.issue[0].code).toBe('not-found');
+      expect(never.answer.body.issue[0].expression).toEqual([`Condition/${neverShared}`]);
     });
   });
 });

@@ -75,6 +75,17 @@ describe('ingest: HL7 v2 ADT over HTTP and MLLP (real broker, registry and Postg
     expect(await ingest.offsetsWritten(ingest.topic(trust.ics))).toBe(before);
   });
 
+  it('a body that is not ER7 by its Content-Type is 415 with an AR saying what to send', async () => {
+    const answer = await send(ingest.url, 'POST', '/hl7v2', {
+      token,
+      body: { message: CERNER_ADT.A01 },
+      contentType: 'application/json',
+    });
+    expect(answer.status).toBe(415);
+    expect(ackCode(answer.text)).toBe('AR');
+    expect(answer.text).toContain('x-application/hl7-v2+er7');
+  });
+
   it('MSH-4 naming another organisation is AR (403): a trust sends only as itself', async () => {
     const answer = await send(ingest.url, 'POST', '/hl7v2', {
       token,

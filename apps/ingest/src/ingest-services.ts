@@ -32,10 +32,7 @@ export class IngestServices {
 
   static async start(config: IngestConfig): Promise<IngestServices> {
     // The directory first: a bad data file should stop the service before it opens any connection.
-    const directory = loadProviderDirectory({
-      dataDir: config.directoryDataDir,
-      onboardingDirs: config.onboardingDirs.length > 0 ? config.onboardingDirs : undefined,
-    });
+    const directory = loadDirectoryOf(config);
     const db = createIngestDataSource(config.database, config.databaseSchema);
     await db.initialize();
     try {
@@ -82,4 +79,12 @@ export class IngestServices {
     await this.publisher.close();
     if (this.db.isInitialized) await this.db.destroy();
   }
+}
+
+/** The provider directory as this configuration names it (release and onboarding waves): for the service and CLIs. */
+export function loadDirectoryOf(config: IngestConfig): ProviderDirectory {
+  return loadProviderDirectory({
+    dataDir: config.directoryDataDir,
+    onboardingDirs: config.onboardingDirs.length > 0 ? config.onboardingDirs : undefined,
+  });
 }

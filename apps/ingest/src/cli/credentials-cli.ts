@@ -1,7 +1,7 @@
 import { configOrExit } from '@crosscare/config';
-import { loadProviderDirectory } from '@crosscare/governance';
 import { parseArgs } from 'node:util';
 import { loadIngestConfig } from '../ingest-config';
+import { loadDirectoryOf } from '../ingest-services';
 import { CredentialStore } from '../storage/credential-store';
 import { createIngestDataSource, migrateIngestDatabase } from '../storage/data-source';
 
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     await migrateIngestDatabase(db, config.databaseSchema);
     const store = new CredentialStore(db);
     if (command === 'issue') {
-      const directory = loadProviderDirectory({ dataDir: config.directoryDataDir });
+      const directory = loadDirectoryOf(config);
       const provider = values.provider ? directory.provider(values.provider) : undefined;
       if (!provider) {
         console.error(

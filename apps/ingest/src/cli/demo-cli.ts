@@ -6,7 +6,7 @@ import {
   type RecordChangeEvent,
 } from '@crosscare/events';
 import { fhirFixtures } from '@crosscare/fhir';
-import { loadProviderDirectory, type Provider } from '@crosscare/governance';
+import type { Provider } from '@crosscare/governance';
 import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2';
 import { createKafka } from '@crosscare/kafka';
 import { Hl7Message } from '@medplum/core';
@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadIngestConfig } from '../ingest-config';
+import { loadDirectoryOf } from '../ingest-services';
 import { messageCorrelationId } from '../publishing/hl7v2-intake';
 import { CredentialStore } from '../storage/credential-store';
 import { createIngestDataSource, migrateIngestDatabase } from '../storage/data-source';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const config = configOrExit('ingest:demo', () => loadIngestConfig());
   const ingestUrl = process.env.INGEST_URL ?? `http://127.0.0.1:${config.port}`;
   const mllpPort = Number(process.env.INGEST_MLLP_PORT ?? config.mllpPort ?? 2575);
-  const directory = loadProviderDirectory({ dataDir: config.directoryDataDir });
+  const directory = loadDirectoryOf(config);
   const gp = directory.providers({ type: 'GP_PRACTICE', ics: 'QHL' })[0];
   const trust = directory.providers({ type: 'ACUTE_TRUST', ics: 'QNC' })[0];
   const council = directory.providers({ type: 'LOCAL_AUTHORITY', ics: 'QWU' })[0];

@@ -104,7 +104,11 @@ export class FhirController {
   ): Promise<void> {
     const provider = providerOf(res);
     const resourceType = supportedType(type);
-    const unit = await this.resolve(provider, { kind: 'delete', index: 0, resourceType, id });
+    const unit = await this.resolve(
+      provider,
+      { kind: 'delete', index: 0, resourceType, id },
+      `${type}/${id}`,
+    );
     if (unit instanceof IngestError) throw unit;
     const events = await this.services.intake.submit(
       provider,
@@ -159,8 +163,11 @@ export class FhirController {
    * shared: its NHS number from the ledger, one version above the last shared. Deleting it again repeats that same
    * removal, so it publishes nothing new.
    */
-  private async resolve(provider: Provider, entry: BundleEntryPlan): Promise<ResolvedEntry | IngestError> {
-    const location = `Bundle.entry[${entry.index}]`;
+  private async resolve(
+    provider: Provider,
+    entry: BundleEntryPlan,
+    location = `Bundle.entry[${entry.index}]`,
+  ): Promise<ResolvedEntry | IngestError> {
     if (entry.kind === 'rejected') return rejectedInput(entry.issues);
     if (entry.kind === 'write')
       return {

@@ -9,8 +9,12 @@ export const HL7V2_MEDIA_TYPE = 'x-application/hl7-v2+er7';
 export const renderNegativeAck: ErrorRenderer = (req, res, error) => {
   refusalHeaders(res, error);
   const raw: unknown = req.body;
-  res
-    .status(error.status)
-    .type(HL7V2_MEDIA_TYPE)
-    .send(buildAck(typeof raw === 'string' ? raw : '', outcomeOf(error)));
+  const message = typeof raw === 'string' ? raw : '';
+  const outcome = outcomeOf(error);
+  // With no readable message (wrong Content-Type, unparseable body) the ACK is an AR; keep the real reason in it.
+  const answer =
+    outcome.kind === 'invalid' && message === ''
+      ? ({ kind: 'rejected', reason: 'unparseable', detail: error.message } as const)
+      : outcome;
+  res.status(error.status).type(HL7V2_MEDIA_TYPE).send(buildAck(message, answer));
 };

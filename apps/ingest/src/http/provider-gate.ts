@@ -37,7 +37,7 @@ async function admit(services: IngestServices, format: InputFormat, req: Request
   const provider = services.directory.provider(odsCode);
   if (!provider) throw forbidden('Authorization', `provider ${odsCode} is not in the provider directory`);
   const formatReason = services.directory.policy.formatForbiddenReason(provider, format);
-  if (formatReason) throw forbidden(req.path, formatReason);
+  if (formatReason) throw forbidden(`${req.baseUrl}${req.path}`, formatReason);
   const wait = services.limiter.take(provider.odsCode);
   if (wait > 0)
     throw rateLimited(

@@ -1,4 +1,4 @@
-import { buildAck, mapAdtMessage, readMessageControl, type AckOutcome } from '@crosscare/hl7v2';
+import { buildAck, mapAdtMessage, readMessageControl, readSecurity, type AckOutcome } from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
 import { IngestError, rejectedInput } from '../ingest-error';
 import type { IngestServices } from '../ingest-services';
@@ -23,16 +23,11 @@ export class Hl7v2Intake {
    * (`<MSH-4>.<MSH-10>`), so a PAS feed can be traced by the control ids it logs.
    */
   async handle(er7: string, correlationId?: string, viaHttp?: Provider): Promise<Hl7v2Answer> {
-    const control = readMessageControl(er7);
-    if (!control.ok)
-      return this.answer(er7, rejectedInput(control.issues).status, {
-        kind: 'invalid',
-        issues: control.issues,
-      });
-    const { controlId, sendingFacility, security } = control.value;
-
+    // Over MLLP the credential is in MSH-8: who is sending is settled before anything else is looked at, so an
+    // unauthenticated sender learns nothing about what Crosscare accepts.
     let provider = viaHttp;
     if (!provider) {
+      const security = readSecurity(er7);
       const odsCode = security ? await this.services.authenticator.providerFor(security) : null;
       provider = odsCode ? this.services.directory.provider(odsCode) : undefined;
       if (!provider) return this.answer(er7, 401, { kind: 'rejected', reason: 'unauthenticated' });
@@ -52,6 +47,15 @@ export class Hl7v2Intake {
           wait,
         );
     }
+
+    const control = readMessageControl(er7);
+    if (!control.ok)
+      return this.answer(er7, rejectedInput(control.issues).status, {
+        kind: 'invalid',
+        issues: control.issues,
+      });
+    const { controlId, sendingFacility } = control.value;
+
     if (sendingFacility.toUpperCase() !== provider.odsCode)
       return this.answer(er7, 403, {
         kind: 'rejected',

@@ -229,10 +229,7 @@ function toLedgerEntry(event: RecordChangeEvent, draft: AnyRecordChangeDraft, to
     sourceRecordVersion: h.sourceRecordVersion,
     eventType: h.eventType,
     eventId: h.eventId,
-    // What the source said, without what Crosscare adds per request (recordedAt, correlation id).
-    contentSha256: createHash('sha256')
-      .update(JSON.stringify({ t: draft.type, s: draft.source, b: draft.body }))
-      .digest(),
+    contentSha256: contentHash(draft),
     nhsNumber: h.nhsNumber,
     topic,
     correlationId: h.correlationId,
@@ -248,4 +245,15 @@ function firstOfEachKey(entries: readonly LedgerEntry[]): LedgerEntry[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * What the source said about the record version, without what Crosscare adds per request (recordedAt, correlation
+ * id) and without the operation: a POST and a PUT of the same version are the same content.
+ */
+function contentHash(draft: AnyRecordChangeDraft): Buffer {
+  const { operation: _operation, ...source } = draft.source;
+  return createHash('sha256')
+    .update(JSON.stringify({ t: draft.type, s: source, b: draft.body }))
+    .digest();
 }

@@ -23,7 +23,11 @@ export interface InputIssue {
  * - not-supported: a resource type, message type or operation Crosscare does not take (422);
  * - too-costly: over a documented limit (413);
  * - not-found: refers to a record Crosscare has never seen from this provider (404);
- * - forbidden: the authenticated provider may not send this (403).
+ * - forbidden: the authenticated provider may not send this (403);
+ * - login: no credential, or one that is not valid (401);
+ * - conflict: this record version was already shared with other content (409);
+ * - throttled: over the provider's rate (429);
+ * - transient: a dependency (broker, registry) is unavailable; nothing was done, try again (503).
  */
 export type InputIssueCode =
   | 'structure'
@@ -33,7 +37,11 @@ export type InputIssueCode =
   | 'not-supported'
   | 'too-costly'
   | 'not-found'
-  | 'forbidden';
+  | 'forbidden'
+  | 'login'
+  | 'conflict'
+  | 'throttled'
+  | 'transient';
 
 /** A mapping outcome: either every draft, or every issue found (never some of each). */
 export type MappingResult<T> =
@@ -52,10 +60,17 @@ const STATUS_BY_CODE: Readonly<Record<InputIssueCode, number>> = {
   value: 422,
   'code-invalid': 422,
   'not-supported': 422,
+  login: 401,
+  conflict: 409,
+  throttled: 429,
+  transient: 503,
 };
 
-/** Most fundamental first: a request that cannot be parsed is a 400 whatever else is wrong with it. */
-const PRECEDENCE = [400, 413, 403, 404, 422];
+/**
+ * Most fundamental first: an outage or a missing credential decides before anything in the input; then a request
+ * that cannot be parsed is a 400 whatever else is wrong with it.
+ */
+const PRECEDENCE = [503, 429, 401, 400, 413, 403, 404, 409, 422];
 
 /** One HTTP status for a set of issues: the most fundamental problem decides. */
 export function httpStatusForIssues(issues: readonly InputIssue[]): number {

@@ -10,6 +10,7 @@ export const HL7_ERROR_CODES = {
   unsupportedProcessingId: { code: '202', text: 'Unsupported processing id' },
   unsupportedVersionId: { code: '203', text: 'Unsupported version id' },
   unknownKeyIdentifier: { code: '204', text: 'Unknown key identifier' },
+  duplicateKeyIdentifier: { code: '205', text: 'Duplicate key identifier' },
   applicationInternalError: { code: '207', text: 'Application internal error' },
 } as const;
 
@@ -55,8 +56,13 @@ export function hl7ErrorCode(issue: InputIssue): Hl7ErrorCode {
       return HL7_ERROR_CODES.segmentSequenceError;
     case 'not-found':
       return HL7_ERROR_CODES.unknownKeyIdentifier;
+    case 'conflict':
+      return HL7_ERROR_CODES.duplicateKeyIdentifier;
     case 'too-costly':
     case 'forbidden':
+    case 'login':
+    case 'throttled':
+    case 'transient':
       return HL7_ERROR_CODES.applicationInternalError;
   }
 }
