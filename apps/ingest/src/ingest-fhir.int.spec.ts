@@ -82,6 +82,7 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       ['CARE_HOME', 'QOC', () => careHomeWeight(), ['ObservationRecorded']],
       ['COMMUNITY_PHARMACY', 'QNC', () => pharmacyDispense(), ['MedicationDispensed']],
       ['COMMUNITY_PHARMACY', 'QHL', () => pharmacyConsultation(), ['EncounterStarted', 'EncounterEnded']],
+      ['COMMUNITY_PHARMACY', 'QGH', () => careHomeWeight(), ['ObservationRecorded']],
     ];
 
     it.each(cases)('%s in %s: %p', async (type, ics, resource, expectedTypes) => {
