@@ -39,7 +39,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
-import { createIngestDataSource, migrateIngestDatabase } from '../../apps/ingest/src/storage/data-source';
+import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 
 const ENTRIES_PER_BUNDLE = Number(process.env.BENCH_BUNDLE_ENTRIES ?? 100);
 const BUNDLES = Number(process.env.BENCH_BUNDLES ?? 200);
@@ -146,9 +146,7 @@ async function main(): Promise<void> {
   // Ingest runs as deployed: the built app in a process of its own, so the benchmark's HTTP client does not take
   // its CPU. Credentials are issued into its (fresh) ledger schema first.
   await INGEST_APP.ensureBuilt(consoleProgress());
-  const db = createIngestDataSource(database, schema);
-  await db.initialize();
-  await migrateIngestDatabase(db, schema);
+  const db = await openIngestDatabase(database, schema);
   const credentials = new CredentialStore(db);
   const directory = loadProviderDirectory();
   const port = await freePort();

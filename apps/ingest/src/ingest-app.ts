@@ -7,7 +7,8 @@ import type { IngestServices } from './ingest-services';
 import { IngestModule } from './ingest.module';
 import { rendererFor } from './http/ingest-exception.filter';
 import { providerGate } from './http/provider-gate';
-import { correlationIdOf, type InputFormat } from './http/request-context';
+import type { InputFormat } from '@crosscare/governance';
+import { correlationIdOf } from './http/request-context';
 
 /** Media types each format accepts; anything else is 415 before the body is read. */
 export const FORMAT_MEDIA_TYPES: Record<InputFormat, string[]> = {

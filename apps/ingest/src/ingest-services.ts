@@ -8,7 +8,7 @@ import type { IngestConfig } from './ingest-config';
 import { ProviderRateLimiter } from './limits/rate-limiter';
 import { RecordChangeIntake } from './publishing/record-change-intake';
 import { CredentialStore } from './storage/credential-store';
-import { createIngestDataSource, migrateIngestDatabase } from './storage/data-source';
+import { openIngestDatabase } from './storage/data-source';
 import { SharedRecordLedger } from './storage/shared-record-ledger';
 
 /**
@@ -33,14 +33,7 @@ export class IngestServices {
   static async start(config: IngestConfig): Promise<IngestServices> {
     // The directory first: a bad data file should stop the service before it opens any connection.
     const directory = loadDirectoryOf(config);
-    const db = createIngestDataSource(config.database, config.databaseSchema);
-    await db.initialize();
-    try {
-      await migrateIngestDatabase(db, config.databaseSchema);
-    } catch (error) {
-      await db.destroy();
-      throw error;
-    }
+    const db = await openIngestDatabase(config.database, config.databaseSchema);
     const credentials = new CredentialStore(db);
     const ledger = new SharedRecordLedger();
     const serde = createRecordChangeSerde(new SchemaRegistryClient(config.schemaRegistry));

@@ -10,7 +10,7 @@ import { SchemasController } from './http/schemas.controller';
 import { SubjectsController } from './http/subjects.controller';
 import { RegistryService } from './registry/registry.service';
 import type { RegistryConfig } from './registry-config';
-import { createRegistryDataSource, migrateRegistryDatabase } from './storage/data-source';
+import { openRegistryDatabase } from './storage/data-source';
 import { RegistryRepository } from './storage/registry-store';
 
 class DataSourceCloser implements OnApplicationShutdown {
@@ -38,12 +38,7 @@ export class SchemaRegistryModule {
       providers: [
         {
           provide: DataSource,
-          useFactory: async () => {
-            const dataSource = createRegistryDataSource(config.database, config.databaseSchema);
-            await dataSource.initialize();
-            await migrateRegistryDatabase(dataSource, config.databaseSchema);
-            return dataSource;
-          },
+          useFactory: () => openRegistryDatabase(config.database, config.databaseSchema),
         },
         {
           provide: RegistryRepository,

@@ -31,6 +31,24 @@ export function createSchemaDataSource(options: SchemaDataSourceOptions): DataSo
 }
 
 /**
+ * Connects and migrates: the data source a service uses, ready. On failure nothing is left connected.
+ */
+export async function openMigrated(
+  dataSource: DataSource,
+  schema: string,
+  lockKey: number,
+): Promise<DataSource> {
+  await dataSource.initialize();
+  try {
+    await migrateUnderLock(dataSource, schema, lockKey);
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}
+
+/**
  * Creates the schema if needed and runs pending migrations. Instances starting together take turns through a session
  * advisory lock (any fixed key, the same on every instance of one service), so two never race to create a table.
  */

@@ -1,4 +1,4 @@
-const MILLIS_PER_DAY = 86_400_000;
+import { epochDay, MILLIS_PER_DAY } from '@crosscare/events';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -13,14 +13,7 @@ const ISO_INSTANT =
 export function epochDayOf(isoDate: string): number | undefined {
   const parts = ISO_DATE.exec(isoDate);
   if (parts === null) return undefined;
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const millis = Date.UTC(year, month - 1, day);
-  const date = new Date(millis);
-  // Date.UTC rolls 2024-02-30 over to 1 March and maps years below 100 to the 1900s; a round trip catches both.
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    return undefined;
-  }
-  return millis / MILLIS_PER_DAY;
+  return epochDay(Number(parts[1]), Number(parts[2]), Number(parts[3]));
 }
 
 /** An ISO 8601 instant with `Z` or an offset, as epoch milliseconds; undefined when it is not one. */

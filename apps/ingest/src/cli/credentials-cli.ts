@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadIngestConfig } from '../ingest-config';
 import { loadDirectoryOf } from '../ingest-services';
 import { CredentialStore } from '../storage/credential-store';
-import { createIngestDataSource, migrateIngestDatabase } from '../storage/data-source';
+import { openIngestDatabase } from '../storage/data-source';
 
 const USAGE = `usage: npm run ingest:credentials -- <command>
   issue  --provider <ODS code> [--label <text>]   issue an API key (printed once; only its hash is stored)
@@ -23,10 +23,8 @@ async function main(): Promise<number> {
     return 64;
   }
   const config = configOrExit('ingest:credentials', () => loadIngestConfig());
-  const db = createIngestDataSource(config.database, config.databaseSchema);
-  await db.initialize();
+  const db = await openIngestDatabase(config.database, config.databaseSchema);
   try {
-    await migrateIngestDatabase(db, config.databaseSchema);
     const store = new CredentialStore(db);
     if (command === 'issue') {
       const directory = loadDirectoryOf(config);

@@ -18,7 +18,7 @@ import { loadIngestConfig } from '../ingest-config';
 import { loadDirectoryOf } from '../ingest-services';
 import { messageCorrelationId } from '../publishing/hl7v2-intake';
 import { CredentialStore } from '../storage/credential-store';
-import { createIngestDataSource, migrateIngestDatabase } from '../storage/data-source';
+import { openIngestDatabase } from '../storage/data-source';
 
 /**
  * npm run ingest:demo (part of npm run demo): three providers in three ICSs send what their systems speak to the
@@ -36,11 +36,9 @@ async function main(): Promise<void> {
   const correlationId = `demo-${randomUUID()}`;
 
   step(`ingest at ${ingestUrl} (MLLP 127.0.0.1:${mllpPort}); ledger ${redactUrl(config.database.url)}`);
-  const db = createIngestDataSource(config.database, config.databaseSchema);
-  await db.initialize();
+  const db = await openIngestDatabase(config.database, config.databaseSchema);
   const keys = new Map<string, string>();
   try {
-    await migrateIngestDatabase(db, config.databaseSchema);
     const store = new CredentialStore(db);
     for (const p of [gp, trust, council]) keys.set(p.odsCode, (await store.issue(p.odsCode, 'demo')).token);
   } finally {

@@ -1,8 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { IngestError, forbidden, rateLimited, unauthenticated } from '../ingest-error';
+import { IngestError } from '../ingest-error';
+import { admitProvider } from '../auth/admit-provider';
 import type { IngestServices } from '../ingest-services';
 import { apiKeyFromHeaders } from '../auth/api-key';
-import { correlationIdOf, type InputFormat } from './request-context';
+import type { InputFormat } from '@crosscare/governance';
+import { correlationIdOf } from './request-context';
 import type { ErrorRenderer } from './error-rendering';
 
 /**
@@ -16,7 +18,7 @@ export function providerGate(
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     correlationIdOf(req, res);
-    admit(services, format, req)
+    admitProvider(services, apiKeyFromHeaders(req.headers), format, `${req.baseUrl}${req.path}`)
       .then((provider) => {
         res.locals.provider = provider;
         next();
@@ -26,24 +28,4 @@ export function providerGate(
         else next(error);
       });
   };
-}
-
-async function admit(services: IngestServices, format: InputFormat, req: Request) {
-  const token = apiKeyFromHeaders(req.headers);
-  if (!token)
-    throw unauthenticated('no credential: send the provider API key as "Authorization: Bearer <key>"');
-  const odsCode = await services.authenticator.providerFor(token);
-  if (!odsCode) throw unauthenticated('the API key is not valid (unknown, malformed or revoked)');
-  const provider = services.directory.provider(odsCode);
-  if (!provider) throw forbidden('Authorization', `provider ${odsCode} is not in the provider directory`);
-  const formatReason = services.directory.policy.formatForbiddenReason(provider, format);
-  if (formatReason) throw forbidden(`${req.baseUrl}${req.path}`, formatReason);
-  const wait = services.limiter.take(provider.odsCode);
-  if (wait > 0)
-    throw rateLimited(
-      wait,
-      `provider ${provider.odsCode} is over its limit of ${services.config.limits.requestsPerMinute} requests a ` +
-        `minute (burst ${services.config.limits.burst}); retry after ${wait} s`,
-    );
-  return provider;
 }

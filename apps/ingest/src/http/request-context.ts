@@ -2,12 +2,6 @@ import type { Provider } from '@crosscare/governance';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 
-/** The provider a request authenticated as, as the provider directory describes it. */
-export type AuthenticatedProvider = Provider;
-
-/** Input formats, each with its own path and error rendering. */
-export type InputFormat = 'fhir' | 'hl7v2' | 'social-care';
-
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The sender's X-Correlation-Id when it is sane, else a new one; echoed on the response. */
@@ -21,8 +15,8 @@ export function correlationIdOf(req: Request, res: Response): string {
   return id;
 }
 
-export function providerOf(res: Response): AuthenticatedProvider {
-  const provider = res.locals.provider as AuthenticatedProvider | undefined;
+export function providerOf(res: Response): Provider {
+  const provider = res.locals.provider as Provider | undefined;
   // The gate runs before every ingest route; reaching here without it is a wiring bug, not a client error.
   if (!provider) throw new Error('no authenticated provider on an ingest route');
   return provider;

@@ -1,5 +1,6 @@
 import { buildAck, mapAdtMessage, readMessageControl, readSecurity, type AckOutcome } from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
+import { admitProvider } from '../auth/admit-provider';
 import { IngestError, rejectedInput } from '../ingest-error';
 import type { IngestServices } from '../ingest-services';
 
@@ -27,25 +28,12 @@ export class Hl7v2Intake {
     // unauthenticated sender learns nothing about what Crosscare accepts.
     let provider = viaHttp;
     if (!provider) {
-      const security = readSecurity(er7);
-      const odsCode = security ? await this.services.authenticator.providerFor(security) : null;
-      provider = odsCode ? this.services.directory.provider(odsCode) : undefined;
-      if (!provider) return this.answer(er7, 401, { kind: 'rejected', reason: 'unauthenticated' });
-      const formatReason = this.services.directory.policy.formatForbiddenReason(provider, 'hl7v2');
-      if (formatReason)
-        return this.answer(er7, 403, { kind: 'rejected', reason: 'forbidden', detail: formatReason });
-      const wait = this.services.limiter.take(provider.odsCode);
-      if (wait > 0)
-        return this.answer(
-          er7,
-          429,
-          {
-            kind: 'rejected',
-            reason: 'unavailable',
-            detail: `over the provider rate limit: resend after ${wait} s`,
-          },
-          wait,
-        );
+      try {
+        provider = await admitProvider(this.services, readSecurity(er7), 'hl7v2', 'MSH-8');
+      } catch (error) {
+        if (!(error instanceof IngestError)) throw error;
+        return this.answer(er7, error.status, outcomeOf(error), error.retryAfterSeconds);
+      }
     }
 
     const control = readMessageControl(er7);

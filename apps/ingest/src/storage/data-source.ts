@@ -1,5 +1,5 @@
 import type { DatabaseConfig } from '@crosscare/config';
-import { createSchemaDataSource, migrateUnderLock } from '@crosscare/database';
+import { createSchemaDataSource, openMigrated } from '@crosscare/database';
 import type { DataSource } from 'typeorm';
 import { CreateIngestTables1764100000000 } from './migrations/1764100000000-create-ingest-tables';
 
@@ -8,16 +8,14 @@ export const INGEST_MIGRATIONS = [CreateIngestTables1764100000000];
 // Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.
 const MIGRATION_LOCK_KEY = 7_236_512_104;
 
-export function createIngestDataSource(database: DatabaseConfig, schema: string): DataSource {
-  return createSchemaDataSource({
+/** Ingest's ledger and credentials, connected, the schema migrated; instances starting together take turns. */
+export function openIngestDatabase(database: DatabaseConfig, schema: string): Promise<DataSource> {
+  const dataSource = createSchemaDataSource({
     database,
     schema,
     migrations: INGEST_MIGRATIONS,
     migrationsTableName: 'ingest_migrations',
     applicationName: 'crosscare-ingest',
   });
-}
-
-export function migrateIngestDatabase(dataSource: DataSource, schema: string): Promise<string[]> {
-  return migrateUnderLock(dataSource, schema, MIGRATION_LOCK_KEY);
+  return openMigrated(dataSource, schema, MIGRATION_LOCK_KEY);
 }

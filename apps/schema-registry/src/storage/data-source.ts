@@ -1,5 +1,5 @@
 import type { DatabaseConfig } from '@crosscare/config';
-import { createSchemaDataSource, migrateUnderLock } from '@crosscare/database';
+import { createSchemaDataSource, openMigrated } from '@crosscare/database';
 import type { DataSource } from 'typeorm';
 import { REGISTRY_ENTITIES } from './entities';
 import { CreateRegistryTables1764000000000 } from './migrations/1764000000000-create-registry-tables';
@@ -9,8 +9,9 @@ export const REGISTRY_MIGRATIONS = [CreateRegistryTables1764000000000];
 // Any fixed 64-bit key works; it only has to be the same on every replica.
 const MIGRATION_LOCK_KEY = 7_236_512_001;
 
-export function createRegistryDataSource(database: DatabaseConfig, schema: string): DataSource {
-  return createSchemaDataSource({
+/** The registry's data source, connected, its schema migrated; replicas starting together take turns migrating. */
+export function openRegistryDatabase(database: DatabaseConfig, schema: string): Promise<DataSource> {
+  const dataSource = createSchemaDataSource({
     database,
     schema,
     entities: REGISTRY_ENTITIES,
@@ -18,9 +19,5 @@ export function createRegistryDataSource(database: DatabaseConfig, schema: strin
     migrationsTableName: 'registry_migrations',
     applicationName: 'crosscare-schema-registry',
   });
-}
-
-/** Replicas starting together take turns migrating. */
-export function migrateRegistryDatabase(dataSource: DataSource, schema: string): Promise<string[]> {
-  return migrateUnderLock(dataSource, schema, MIGRATION_LOCK_KEY);
+  return openMigrated(dataSource, schema, MIGRATION_LOCK_KEY);
 }

@@ -1,2 +1,3 @@
 export * from './input-issue';
 export * from './record-change-draft';
+export * from './avro-date';

@@ -1,6 +1,5 @@
+import { epochDay, MILLIS_PER_DAY } from '@crosscare/events';
 import type { IssueLog } from '../validation/issue-log';
-
-const MILLIS_PER_DAY = 86_400_000;
 
 /**
  * FHIR date, dateTime and instant share one shape: a year, optionally month and day, optionally a time with seconds
@@ -25,12 +24,10 @@ export function parseFhirTime(value: string): FhirTime | null {
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
-  const dayStart = Date.UTC(year, month - 1, day);
-  const probe = new Date(dayStart);
-  if (month < 1 || month > 12 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
-  // Date.UTC maps years 0-99 to 1900-1999; no clinical record is that old, so reject rather than misdate.
-  if (year < 1800) return null;
-  const days = Math.floor(dayStart / MILLIS_PER_DAY);
+  const days = epochDay(year, month, day);
+  // No clinical record is older than 1800: an earlier year is a typing error, not history.
+  if (days === undefined || year < 1800) return null;
+  const dayStart = days * MILLIS_PER_DAY;
   if (h === undefined || mi === undefined) return { millis: dayStart, days, hasTime: false };
   const hours = Number(h);
   const minutes = Number(mi);

@@ -1,6 +1,5 @@
+import { epochDay } from '@crosscare/events';
 import { londonWallClockToEpochMillis } from './europe-london';
-
-const DAY_MS = 86_400_000;
 
 /**
  * An HL7 v2 date/time (DTM, or the first component of TS) as the sender wrote it: calendar fields of its wall clock
@@ -59,7 +58,8 @@ export function hl7TimestampToEpochMillis(timestamp: Hl7Timestamp): number {
  * date on the sender's calendar, not the UTC date of some instant.
  */
 export function hl7TimestampToEpochDay(timestamp: Hl7Timestamp): number {
-  return Date.UTC(timestamp.year, timestamp.month - 1, timestamp.day) / DAY_MS;
+  // parseHl7Timestamp only makes timestamps of real days.
+  return epochDay(timestamp.year, timestamp.month, timestamp.day)!;
 }
 
 /** Epoch milliseconds of an HL7 date/time, or null when it is malformed. */
@@ -82,13 +82,9 @@ export function formatHl7Instant(epochMillis: number): string {
 
 function isValidTimestamp(timestamp: Hl7Timestamp, offsetHours: number, offsetMinutes: number): boolean {
   const { year, month, day, hour, minute, second } = timestamp;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return (
     year >= 1000 &&
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
+    epochDay(year, month, day) !== undefined &&
     (hour === null || hour <= 23) &&
     minute <= 59 &&
     second <= 59 &&
