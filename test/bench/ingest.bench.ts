@@ -22,9 +22,8 @@ import {
 } from '@crosscare/config';
 import {
   createRecordChangeSerde,
-  EVENT_NAMESPACE,
-  EVENT_SCHEMAS,
   recordChangeTopic,
+  registerRecordChangeSchemas,
   SchemaRegistryClient,
   testNhsNumber,
 } from '@crosscare/events';
@@ -40,6 +39,11 @@ import * as path from 'node:path';
 import { Pool } from 'pg';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
+// Not in the package index: that keeps the test harness, which imports local-stack, free of the domain libs.
+import {
+  RECORD_CHANGE_PARTITIONS,
+  recordChangeTopicSpecs,
+} from '../../libs/local-stack/src/record-change-topics';
 
 const ENTRIES_PER_BUNDLE = Number(process.env.BENCH_BUNDLE_ENTRIES ?? 100);
 const BUNDLES = Number(process.env.BENCH_BUNDLES ?? 200);
@@ -131,17 +135,17 @@ async function main(): Promise<void> {
   );
 
   const registry = new SchemaRegistryClient(registryConfig);
-  for (const [type, avro] of Object.entries(EVENT_SCHEMAS))
-    await registry.register(`${EVENT_NAMESPACE}.${type}`, JSON.stringify(avro));
+  await registerRecordChangeSchemas(registry);
   const kafka = createKafka(kafkaConfig, { defaultClientId: 'crosscare-bench' });
   const admin = kafka.admin();
   await admin.connect();
   const topics = ICS_CODES.map((ics) => recordChangeTopic(ics, prefix));
   const rawTopic = `${prefix}.raw-baseline`;
-  await ensureTopics(
-    admin,
-    [...topics, rawTopic].map((name) => ({ name, partitions: 6 })),
-  );
+  // The record-change topics as the stack provisions them; the raw baseline's topic has the same partitions.
+  await ensureTopics(admin, [
+    ...recordChangeTopicSpecs(1, prefix),
+    { name: rawTopic, partitions: RECORD_CHANGE_PARTITIONS, replicationFactor: 1 },
+  ]);
 
   // Ingest runs as deployed: the built app in a process of its own, so the benchmark's HTTP client does not take
   // its CPU. Credentials are issued into its (fresh) ledger schema first.

@@ -21,7 +21,7 @@ export function kafkaLogCreator(sink: LogSink): logCreator {
     ({ namespace, level, log }) => {
       const { message, ...extra } = log;
       const line = `[kafkajs:${namespace}] ${message}${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`;
-      switch (effectiveLevel(namespace, level, message)) {
+      switch (effectiveLevel(namespace, level, message, line)) {
         case logLevel.ERROR:
         case logLevel.NOTHING:
           sink.error(line);
@@ -43,7 +43,10 @@ export function kafkaLogCreator(sink: LogSink): logCreator {
  * (a coordinator still loading after a broker start). Those are warnings; a send or fetch that finally fails is
  * reported by the caller's rejected promise.
  */
-function effectiveLevel(namespace: string, level: logLevel, message: string): logLevel {
+function effectiveLevel(namespace: string, level: logLevel, message: string, line: string): logLevel {
+  // CONCURRENT_TRANSACTIONS (in the message, or in the error of a connection's response): the coordinator is still
+  // writing the previous commit's markers and kafkajs retries in a few ms. Routine for transactional producers.
+  if (line.includes('another concurrent operation on the same transaction')) return logLevel.DEBUG;
   if (level === logLevel.ERROR && namespace === 'Connection' && message.startsWith('Response '))
     return logLevel.WARN;
   // TransactionalPublisher bounds its retries on purpose (a failed transaction is aborted or fenced, never resumed).

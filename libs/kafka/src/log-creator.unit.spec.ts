@@ -52,6 +52,20 @@ describe('kafkaLogCreator', () => {
     expect(lines.map((l) => l.level)).toEqual(['log', 'warn']);
   });
 
+  it("logs the transaction coordinator's retried 'concurrent operation' answers at debug, at either level", () => {
+    const { sink, lines } = recordingSink();
+    const text = 'another concurrent operation on the same transaction was ongoing';
+    kafkaLogCreator(sink)(logLevel.DEBUG)(
+      entry('Producer', logLevel.ERROR, `Failed to send messages: ${text}`),
+    );
+    kafkaLogCreator(sink)(logLevel.DEBUG)(
+      entry('Connection', logLevel.ERROR, 'Response AddPartitionsToTxn(key: 24, version: 1)', {
+        error: `The producer attempted to update a transaction while ${text}`,
+      }),
+    );
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug']);
+  });
+
   it('sends debug entries to debug', () => {
     const { sink, lines } = recordingSink();
     kafkaLogCreator(sink)(logLevel.DEBUG)(entry('Fetcher', logLevel.DEBUG, 'fetching'));

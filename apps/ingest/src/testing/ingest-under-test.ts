@@ -1,8 +1,7 @@
 import {
   createRecordChangeSerde,
-  EVENT_NAMESPACE,
-  EVENT_SCHEMAS,
   recordChangeTopic,
+  registerRecordChangeSchemas,
   SchemaRegistryClient,
   type RecordChangeEvent,
   type RecordChangeSerde,
@@ -66,8 +65,7 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
   const prefix = uniqueIdentifier(`ingest_${kind}`).replace(/_/g, '-');
   try {
     const client = new SchemaRegistryClient({ url: registry.url });
-    for (const [type, schema] of Object.entries(EVENT_SCHEMAS))
-      await client.register(`${EVENT_NAMESPACE}.${type}`, JSON.stringify(schema));
+    await registerRecordChangeSchemas(client);
     for (const ics of ICS_CODES)
       await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions: 3 });
 

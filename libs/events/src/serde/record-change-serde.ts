@@ -1,4 +1,5 @@
 import { EVENT_NAMESPACE, EVENT_SCHEMAS, type RecordChangeEventMap } from '../generated/record-changes';
+import { subjectFor } from './subject';
 import { EventSerde, type EventSchemaRegistry } from './event-serde';
 
 export type RecordChangeSerde = EventSerde<RecordChangeEventMap>;
@@ -19,4 +20,15 @@ export function createRecordChangeSerde(
     namespace: EVENT_NAMESPACE,
     autoRegister: options.autoRegister,
   });
+}
+
+/**
+ * Registers this build's record-change schemas, one subject per event type. For tests and benchmarks that bring a
+ * registry of their own; deployments register with the schemas CLI, which checks compatibility first.
+ */
+export async function registerRecordChangeSchemas(
+  registry: Pick<EventSchemaRegistry, 'register'>,
+): Promise<void> {
+  for (const [type, schema] of Object.entries(EVENT_SCHEMAS))
+    await registry.register(subjectFor(EVENT_NAMESPACE, type), JSON.stringify(schema));
 }
