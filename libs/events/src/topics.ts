@@ -8,3 +8,32 @@ export const DEFAULT_TOPIC_PREFIX = 'crosscare';
 export function recordChangeTopic(ics: string, prefix: string = DEFAULT_TOPIC_PREFIX): string {
   return `${prefix}.${ics.toLowerCase()}.record-changes.v1`;
 }
+
+/**
+ * A collaborative's changelog, e.g. `crosscare.ccr.patient-records.v1`: compacted, keyed by NHS number, each value
+ * the patient's whole record as that collaborative's projector holds it. What cross-ICS subscribers follow.
+ */
+export function changelogTopic(collaborative: string, prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.${collaborative.toLowerCase()}.patient-records.v1`;
+}
+
+/** Events a collaborative's projector could not decode or project, with the reason in headers. */
+export function projectorDeadLetterTopic(
+  collaborative: string,
+  prefix: string = DEFAULT_TOPIC_PREFIX,
+): string {
+  return `${prefix}.${collaborative.toLowerCase()}.projector-dead-letters.v1`;
+}
+
+/**
+ * Dead letters re-driven by `npm run dlq -- replay`: the projector consumes this beside its ICS topics, so a replay
+ * never rewrites an ICS topic, which other consumers read too.
+ */
+export function projectorRetryTopic(collaborative: string, prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.${collaborative.toLowerCase()}.projector-retries.v1`;
+}
+
+/** Every read of a shared record, one audit event each: who, in what role and organisation, why, and when. */
+export function recordAccessAuditTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.audit.record-access.v1`;
+}

@@ -2,6 +2,7 @@
  * npm run stack:up | stack:down | stack:status | kafka:fetch
  *
  *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081] [--ingest-port 8082] [--mllp-port 2575]
+ *          [--projector-ccr-port 8083] [--projector-ohc-port 8084]
  *                                          start Postgres databases, Kafka (KRaft), the schema registry, the
  *                                          record-change topics and ingest; idempotent
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
@@ -49,6 +50,10 @@ async function main(argv: string[]): Promise<number> {
         registryPort: portFlag(args, '--registry-port', 'CROSSCARE_SCHEMA_REGISTRY_PORT', '8081'),
         ingestPort: portFlag(args, '--ingest-port', 'CROSSCARE_INGEST_PORT', '8082'),
         mllpPort: portFlag(args, '--mllp-port', 'CROSSCARE_INGEST_MLLP_PORT', '2575'),
+        projectorPorts: {
+          CCR: portFlag(args, '--projector-ccr-port', 'CROSSCARE_PROJECTOR_CCR_PORT', '8083'),
+          OHC: portFlag(args, '--projector-ohc-port', 'CROSSCARE_PROJECTOR_OHC_PORT', '8084'),
+        },
         progress,
       });
       const paths = stackPaths();
@@ -84,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(
         'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
+          ' [--projector-ccr-port N] [--projector-ohc-port N]' +
           ' | down [--purge] | status | fetch\n',
       );
       return 2;

@@ -14,3 +14,4 @@ export * from './readiness';
 export * from './stack';
 export * from './stack-error';
 export * from './schema-registry-process';
+export * from './projector-process';

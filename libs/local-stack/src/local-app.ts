@@ -13,8 +13,10 @@ import { StackError } from './stack-error';
  * runs in production, not a dev server. It outlives the npm script that started it, until `stack:down`.
  */
 export interface LocalAppSpec {
-  /** The Nest project: `nest build <name>`, and the name of its run record and log. */
+  /** The name of its run record and log; also the Nest project unless `project` says otherwise. */
   readonly name: string;
+  /** The Nest project (`nest build <project>`) when several local apps run one bundle, e.g. both projectors. */
+  readonly project?: string;
   /** How messages name it: "the <label>". */
   readonly label: string;
   /** Folders, from the repository root, whose code the bundle contains: the app and every lib it imports. */
@@ -133,7 +135,11 @@ export class LocalApp {
   readonly entry: string;
 
   constructor(readonly spec: LocalAppSpec) {
-    this.entry = path.join(REPO_ROOT, 'dist', 'apps', spec.name, 'main.js');
+    this.entry = path.join(REPO_ROOT, 'dist', 'apps', this.project, 'main.js');
+  }
+
+  get project(): string {
+    return this.spec.project ?? this.spec.name;
   }
 
   /** The label as a sentence starts it. */
@@ -158,8 +164,8 @@ export class LocalApp {
     const changedAt = Math.max(...this.spec.sources.map((d) => newestSourceMtime(path.join(REPO_ROOT, d))));
     if (isBuildCurrent(this.builtAt(), changedAt)) return;
     const nest = path.join(REPO_ROOT, 'node_modules', '.bin', 'nest');
-    await progress.step(`Building the ${this.spec.label} (nest build ${this.spec.name})`, (tick) =>
-      runCommand(nest, ['build', this.spec.name], { cwd: REPO_ROOT, onOutput: () => tick('compiling') }),
+    await progress.step(`Building the ${this.spec.label} (nest build ${this.project})`, (tick) =>
+      runCommand(nest, ['build', this.project], { cwd: REPO_ROOT, onOutput: () => tick('compiling') }),
     );
     // webpack leaves an unchanged bundle untouched; the build time is what marks it current.
     const now = new Date();

@@ -23,6 +23,7 @@ import {
   stopPostgresIfStartedByUs,
 } from './postgres';
 import { consoleProgress, type Progress } from './progress';
+import { DEFAULT_PROJECTOR_PORTS, PROJECTOR_APPS, projectorEnvironment } from './projector-process';
 import { DEFAULT_REGISTRY_PORT, registryEnvironment, SCHEMA_REGISTRY_APP } from './schema-registry-process';
 
 /** Databases the running services use; each later service adds its own here. */
@@ -36,6 +37,8 @@ export interface StackOptions {
   /** Ingest's HTTP port (default 8082) and its MLLP port for HL7 v2 (default 2575). */
   readonly ingestPort?: number;
   readonly mllpPort?: number;
+  /** The projectors' ports (health, metrics): CCR 8083, OHC 8084 by default. */
+  readonly projectorPorts?: { readonly CCR?: number; readonly OHC?: number };
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
@@ -51,6 +54,7 @@ export interface RunningStack {
   readonly ingestMllpPort: number;
   /** Whether this call started (or restarted) ingest. */
   readonly ingestStarted: boolean;
+  readonly projectorUrls: { readonly CCR: string; readonly OHC: string };
 }
 
 function adminUrl(options: StackOptions): string {
@@ -103,6 +107,24 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     paths,
     progress,
   });
+  const projectorUrls = { CCR: '', OHC: '' };
+  for (const collaborative of ['CCR', 'OHC'] as const) {
+    const port = options.projectorPorts?.[collaborative] ?? DEFAULT_PROJECTOR_PORTS[collaborative];
+    const projector = await PROJECTOR_APPS[collaborative].start({
+      port,
+      env: projectorEnvironment({
+        collaborative,
+        port,
+        brokers: kafka.bootstrap,
+        schemaRegistryUrl: registry.url,
+        databaseUrl: url,
+        topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
+      }),
+      paths,
+      progress,
+    });
+    projectorUrls[collaborative] = projector.url;
+  }
   return {
     kafka,
     databaseUrl: url,
@@ -111,6 +133,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     ingestUrl: ingest.url,
     ingestMllpPort: mllpPort,
     ingestStarted: ingest.started,
+    projectorUrls,
   };
 }
 
@@ -118,6 +141,8 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
 const LOCAL_APPS: ReadonlyArray<{ column: string; app: LocalApp }> = [
   { column: 'registry', app: SCHEMA_REGISTRY_APP },
   { column: 'ingest', app: INGEST_APP },
+  { column: 'proj-ccr', app: PROJECTOR_APPS.CCR },
+  { column: 'proj-ohc', app: PROJECTOR_APPS.OHC },
 ];
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {

@@ -1,0 +1,131 @@
+import type { RecordProducer } from '@crosscare/kafka';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { ProjectorMetrics } from '../metrics/projector-metrics';
+
+/** Header carrying a changelog record's per-patient sequence number, so a subscriber can check it without decoding. */
+export const SEQUENCE_HEADER = 'crosscare-sequence';
+
+export interface OutboxRelayOptions {
+  readonly changelogTopic: string;
+  /** Names the session advisory lock that makes one instance the relay: one per read model schema. */
+  readonly leaderLockName: string;
+  readonly intervalMs: number;
+  readonly batchSize?: number;
+  readonly log: { log(message: string): void; warn(message: string): void };
+}
+
+/**
+ * Moves changelog records from the outbox table to the changelog topic, oldest first.
+ *
+ * Exactly one instance of a projector relays at a time (a session advisory lock), because two relays could publish
+ * one patient's records out of order, and compaction keeps whichever came last. A record is deleted from the outbox
+ * only after the broker acknowledged it; a crash in between publishes it again, with the same sequence number,
+ * which subscribers drop. Per patient, outbox ids increase with sequence: the transaction that wrote a later record
+ * waited for the patient's row lock held by the one that wrote the earlier record.
+ */
+export class OutboxRelay {
+  private running = false;
+  private leader?: QueryRunner;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly producer: RecordProducer,
+    private readonly metrics: ProjectorMetrics,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.leader !== undefined;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.releaseLeadership();
+  }
+
+  /** Publishes what the outbox holds now, if this instance is the relay; returns how many records it published. */
+  async relayOnce(): Promise<number> {
+    if (!(await this.ensureLeadership())) return 0;
+    const leader = this.leader as QueryRunner;
+    const rows = (await leader.query(
+      `select id, nhs_number, sequence, payload from changelog_outbox order by id limit $1`,
+      [this.options.batchSize ?? 500],
+    )) as { id: string; nhs_number: string; sequence: string; payload: Buffer }[];
+    if (rows.length === 0) {
+      this.metrics.outboxPending.set(0);
+      return 0;
+    }
+    await this.producer.send({
+      topic: this.options.changelogTopic,
+      messages: rows.map((r) => ({
+        key: r.nhs_number,
+        value: r.payload,
+        headers: { [SEQUENCE_HEADER]: r.sequence },
+      })),
+    });
+    await leader.query(`delete from changelog_outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
+    this.metrics.changelogPublished.inc(rows.length);
+    this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? 500) ? rows.length : 0);
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.relayOnce();
+      } catch (error) {
+        this.options.log.warn(
+          `changelog relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        await this.releaseLeadership();
+      }
+      if (published === 0 && this.running) await this.sleep(this.options.intervalMs);
+    }
+  }
+
+  private async ensureLeadership(): Promise<boolean> {
+    if (this.leader) return true;
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    const [row] = (await runner.query(`select pg_try_advisory_lock(hashtext($1)) as locked`, [
+      this.options.leaderLockName,
+    ])) as { locked: boolean }[];
+    if (!row.locked) {
+      await runner.release();
+      return false;
+    }
+    this.leader = runner;
+    this.options.log.log(`this instance now relays the changelog to ${this.options.changelogTopic}`);
+    return true;
+  }
+
+  private async releaseLeadership(): Promise<void> {
+    const runner = this.leader;
+    this.leader = undefined;
+    if (!runner) return;
+    await runner
+      .query(`select pg_advisory_unlock(hashtext($1))`, [this.options.leaderLockName])
+      .catch(() => undefined);
+    await runner.release().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,200 @@
+import { isRetriable, type RecordChangeSerde } from '@crosscare/events';
+import type { PatientRecord } from '@crosscare/projection';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import type { ProjectorMetrics } from '../metrics/projector-metrics';
+import type { ProjectorTopology } from '../projector-topology';
+import { ConsumedOffsets } from '../read-model/consumed-offsets';
+import type { RecordChangeProjection } from '../read-model/record-change-projection';
+import type { RemoteViewProjection } from '../read-model/remote-view-projection';
+import type { DeadLetterPublisher } from './dead-letter-publisher';
+import type { Decoded, SourceMessage } from './partition-batch';
+
+export interface ProjectorConsumerOptions {
+  readonly groupId: string;
+  readonly partitionsConsumedConcurrently: number;
+  readonly maxBytesPerPartition: number;
+  readonly log: { log(message: string): void; warn(message: string): void; error(message: string): void };
+}
+
+export type ConsumerState = 'starting' | 'running' | 'crashed' | 'stopped';
+
+/** Decodes the other side's changelog records; throws what EventSerde throws. */
+export type RemoteRecordDecoder = (value: Buffer) => Promise<PatientRecord>;
+
+/**
+ * The Kafka edge of a projector: one consumer in the collaborative's group, reading its ICS topics, its retry topic
+ * and the other side's changelog (read_committed, so an ingest transaction is seen whole or not at all), one batch
+ * per partition, several partitions at once.
+ *
+ * Positions live in the read model (ConsumedOffsets). Kafka's committed offsets are written after each database
+ * commit only so that standard tools show the group's lag; they are never ahead of the database, and on joining the
+ * group each assigned partition is sought to the database's position.
+ */
+export class ProjectorConsumer {
+  private readonly consumer: Consumer;
+  private readonly offsets = new ConsumedOffsets();
+  private currentState: ConsumerState = 'starting';
+  private assigned: { topic: string; partition: number }[] = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly db: DataSource,
+    private readonly topology: ProjectorTopology,
+    private readonly serde: RecordChangeSerde,
+    private readonly decodeRemote: RemoteRecordDecoder,
+    private readonly records: RecordChangeProjection,
+    private readonly remote: RemoteViewProjection,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly metrics: ProjectorMetrics,
+    private readonly options: ProjectorConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+      readUncommitted: false,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => ({ topic, partition })),
+      );
+      this.seekToStoredOffsets().catch((error: unknown) =>
+        this.options.log.warn(
+          `could not seek to stored offsets (batches will skip what is done): ${messageOf(error)}`,
+        ),
+      );
+    });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.options.log.error(`consumer crashed: ${messageOf(event.payload.error)}`);
+      if (!event.payload.restart) this.currentState = 'crashed';
+    });
+  }
+
+  get state(): ConsumerState {
+    return this.currentState;
+  }
+
+  get assignment(): readonly { topic: string; partition: number }[] {
+    return this.assigned;
+  }
+
+  get topics(): string[] {
+    return [...this.topology.recordChangeTopics, this.topology.remoteChangelogTopic];
+  }
+
+  async start(): Promise<void> {
+    await this.startFreshReadModelFromTheBeginning();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.currentState = 'running';
+  }
+
+  async stop(): Promise<void> {
+    this.currentState = 'stopped';
+    await this.consumer.disconnect();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const started = process.hrtime.bigint();
+    const sink = (letters: Parameters<DeadLetterPublisher['publish']>[0]) =>
+      this.deadLetters.publish(letters);
+    let outcome;
+    if (batch.topic === this.topology.remoteChangelogTopic) {
+      const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, this.decodeRemote)));
+      outcome = await this.remote.project({ topic: batch.topic, partition: batch.partition, messages }, sink);
+      if (outcome.gaps > 0) {
+        this.metrics.changelogGaps.inc({ topic: batch.topic }, outcome.gaps);
+        this.options.log.warn(
+          `${outcome.gaps} record(s) on ${batch.topic}[${batch.partition}] skipped sequence numbers`,
+        );
+      }
+    } else {
+      const decode = async (value: Buffer) => (await this.serde.decode(value)).event;
+      const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, decode)));
+      outcome = await this.records.project(
+        { topic: batch.topic, partition: batch.partition, messages },
+        sink,
+      );
+    }
+    const last = batch.messages[batch.messages.length - 1].offset;
+    payload.resolveOffset(last);
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
+    await payload.heartbeat();
+
+    const labels = { topic: batch.topic };
+    this.metrics.events.inc({ ...labels, outcome: 'projected' }, outcome.projected);
+    this.metrics.events.inc({ ...labels, outcome: 'already_applied' }, outcome.alreadyApplied);
+    this.metrics.events.inc({ ...labels, outcome: 'dead_lettered' }, outcome.deadLettered);
+    this.metrics.batchSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    this.metrics.highWatermark.set(
+      { ...labels, partition: String(batch.partition) },
+      Number(batch.highWatermark),
+    );
+  }
+
+  /** Decodes one message; a message that can never decode is marked for the dead-letter topic, an outage is thrown. */
+  private async sourceMessage<T>(
+    message: KafkaMessage,
+    decode: (value: Buffer) => Promise<T>,
+  ): Promise<SourceMessage<T>> {
+    let decoded: Decoded<T>;
+    if (message.value === null || message.value.length === 0) {
+      decoded = { ok: false, reason: 'the message has no value' };
+    } else {
+      try {
+        decoded = { ok: true, value: await decode(message.value) };
+      } catch (error) {
+        if (isRetriable(error)) throw error;
+        decoded = { ok: false, reason: `cannot decode: ${messageOf(error)}` };
+      }
+    }
+    return { offset: message.offset, key: message.key, value: message.value, decoded };
+  }
+
+  private async seekToStoredOffsets(): Promise<void> {
+    const stored = await this.offsets.all(this.db, this.topics);
+    for (const { topic, partition } of this.assigned) {
+      const position = stored.find((s) => s.topic === topic && s.partition === partition);
+      if (position) this.consumer.seek({ topic, partition, offset: position.nextOffset.toString() });
+    }
+  }
+
+  /**
+   * A read model with no stored positions (new, or rebuilt into a new schema) must see every event, whatever the
+   * group committed for an earlier read model: its committed offsets are reset to the earliest.
+   */
+  private async startFreshReadModelFromTheBeginning(): Promise<void> {
+    if ((await this.offsets.all(this.db, this.topics)).length > 0) return;
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.topics });
+      const behind = committed.filter((t) => t.partitions.some((p) => p.offset !== '-1')).map((t) => t.topic);
+      for (const topic of behind) {
+        // Refused while another instance of the group is consuming: that instance then owns the positions.
+        await admin
+          .resetOffsets({ groupId: this.options.groupId, topic, earliest: true })
+          .catch((error: unknown) =>
+            this.options.log.warn(`kept the group's offsets on ${topic}: ${messageOf(error)}`),
+          );
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,30 @@
+import { ConfigError } from '@crosscare/config';
+import { loadProjectorConfig } from './projector-config';
+
+describe('projector configuration', () => {
+  it('derives port, schema and group from the collaborative', () => {
+    const config = loadProjectorConfig({ PROJECTOR_COLLABORATIVE: 'OHC' });
+    expect(config).toMatchObject({
+      collaborative: 'OHC',
+      port: 8084,
+      databaseSchema: 'projector_ohc',
+      groupId: 'crosscare-projector-ohc',
+      topicPrefix: 'crosscare',
+    });
+  });
+
+  it('stops on a missing or unknown collaborative, naming the variable', () => {
+    expect(() => loadProjectorConfig({})).toThrow(ConfigError);
+    expect(() => loadProjectorConfig({})).toThrow(/PROJECTOR_COLLABORATIVE/);
+    expect(() => loadProjectorConfig({ PROJECTOR_COLLABORATIVE: 'WMCA' })).toThrow(/PROJECTOR_COLLABORATIVE/);
+  });
+
+  it('refuses a schema name that is not a plain Postgres identifier', () => {
+    expect(() =>
+      loadProjectorConfig({
+        PROJECTOR_COLLABORATIVE: 'CCR',
+        PROJECTOR_DATABASE_SCHEMA: 'x"; drop table patient',
+      }),
+    ).toThrow(/PROJECTOR_DATABASE_SCHEMA/);
+  });
+});

@@ -1,0 +1,144 @@
+import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
+import { loadProviderDirectory } from '@crosscare/governance';
+import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { Logger } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { OutboxRelay } from './changelog/outbox-relay';
+import { PatientRecordSerde } from './changelog/patient-record-serde';
+import { DeadLetterPublisher } from './consumer/dead-letter-publisher';
+import { ProjectorConsumer } from './consumer/projector-consumer';
+import { LagMonitor } from './metrics/lag-monitor';
+import { ProjectorMetrics } from './metrics/projector-metrics';
+import type { ProjectorConfig } from './projector-config';
+import { projectorTopicSpecs, projectorTopology, type ProjectorTopology } from './projector-topology';
+import { openReadModel } from './read-model/read-model-database';
+import { RecordChangeProjection } from './read-model/record-change-projection';
+import { RemoteViewProjection } from './read-model/remote-view-projection';
+
+/**
+ * One projector instance, built from validated config and started: the consumer projecting into the read model,
+ * the outbox relay publishing the changelog (when this instance holds the relay lock), and the lag monitor. Plain
+ * objects, each taking its collaborators in its constructor, so tests build them the same way.
+ */
+export class ProjectorServices {
+  private constructor(
+    readonly config: ProjectorConfig,
+    readonly topology: ProjectorTopology,
+    readonly db: DataSource,
+    readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly producer: RecordProducer,
+    readonly metrics: ProjectorMetrics,
+    readonly consumer: ProjectorConsumer,
+    readonly relay: OutboxRelay,
+    readonly lag: LagMonitor,
+  ) {}
+
+  static async start(config: ProjectorConfig): Promise<ProjectorServices> {
+    const log = new Logger(`Projector ${config.collaborative}`);
+    const topology = projectorTopology(
+      config.collaborative,
+      loadProviderDirectory().collaboratives(),
+      config.topicPrefix,
+    );
+    const db = await openReadModel(config.database, config.databaseSchema);
+    const kafka = createKafka(config.kafka, {
+      defaultClientId: `crosscare-projector-${config.collaborative.toLowerCase()}`,
+      logger: new Logger('Kafka'),
+    });
+    const admin = kafka.admin();
+    const producer = createRecordProducer(kafka);
+    try {
+      await admin.connect();
+      await ensureTopics(admin, projectorTopicSpecs(topology));
+      await producer.connect();
+    } catch (error) {
+      await Promise.allSettled([admin.disconnect(), producer.disconnect(), db.destroy()]);
+      throw error;
+    }
+
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const changelog = new PatientRecordSerde(registry, { register: true });
+    const metrics = new ProjectorMetrics({
+      collaborative: config.collaborative,
+      instance: config.instanceId,
+    });
+    const consumer = new ProjectorConsumer(
+      kafka,
+      db,
+      topology,
+      createRecordChangeSerde(registry),
+      (value) => changelog.decode(value),
+      new RecordChangeProjection(db, {
+        collaborative: config.collaborative,
+        publishChangelog: true,
+        encodeRecord: (record) => changelog.encode(record),
+      }),
+      new RemoteViewProjection(db),
+      new DeadLetterPublisher(producer, topology.deadLetterTopic, config.groupId),
+      metrics,
+      {
+        groupId: config.groupId,
+        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+        maxBytesPerPartition: config.maxBytesPerPartition,
+        log,
+      },
+    );
+    const relay = new OutboxRelay(db, producer, metrics, {
+      changelogTopic: topology.changelogTopic,
+      leaderLockName: `crosscare-changelog-relay:${config.databaseSchema}`,
+      intervalMs: config.relayIntervalMs,
+      log,
+    });
+    const lag = new LagMonitor(
+      admin,
+      db,
+      consumer.topics,
+      config.groupId,
+      metrics,
+      config.lagIntervalMs,
+      (m) => log.warn(m),
+    );
+    const services = new ProjectorServices(
+      config,
+      topology,
+      db,
+      kafka,
+      admin,
+      producer,
+      metrics,
+      consumer,
+      relay,
+      lag,
+    );
+    try {
+      await consumer.start();
+    } catch (error) {
+      await services.stop();
+      throw error;
+    }
+    relay.start();
+    lag.start();
+    return services;
+  }
+
+  /** Ready: the consumer runs and the database answers. An instance with no partitions (a standby) is ready too. */
+  async readiness(): Promise<{ ready: boolean; consumer: string; database: string }> {
+    const database = await this.db
+      .query('select 1')
+      .then(() => 'UP')
+      .catch(() => 'DOWN');
+    const consumer = this.consumer.state;
+    return { ready: consumer === 'running' && database === 'UP', consumer, database };
+  }
+
+  /** Stops consuming first (what is in flight commits or rolls back), then the relay, then the connections. */
+  async stop(): Promise<void> {
+    this.lag.stop();
+    await this.consumer.stop().catch(() => undefined);
+    await this.relay.stop().catch(() => undefined);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}

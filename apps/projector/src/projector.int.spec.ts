@@ -1,0 +1,246 @@
+import { recordChangeTopic, testNhsNumber } from '@crosscare/events';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { eventually } from '@crosscare/testing';
+import { DEAD_LETTER_HEADERS } from './consumer/dead-letter-publisher';
+import { readDeadLetters, replayDeadLetters } from './dead-letters/dead-letter-store';
+import type { ProjectorServices } from './projector-services';
+import { RegionUnderTest } from './testing/region-under-test';
+
+jest.setTimeout(120_000);
+
+const QNC_ACUTE = { providerOdsCode: 'RNB', ics: 'QNC', collaborative: 'OHC' };
+
+describe('projector (real broker, registry and Postgres)', () => {
+  let region: RegionUnderTest;
+  let ccr: ProjectorServices;
+  let ccrSchema: string;
+
+  beforeAll(async () => {
+    region = await RegionUnderTest.start('projector');
+    ccrSchema = region.newSchema('CCR');
+    ccr = await region.startProjector('CCR', ccrSchema);
+  });
+
+  afterAll(() => region.close());
+
+  const itemsOf = (nhsNumber: string) => region.items(ccrSchema, 'nhs_number = $1', [nhsNumber]);
+
+  it('keeps the highest version of a record whatever order its versions arrive in', async () => {
+    const nhsNumber = testNhsNumber(101);
+    const header = { nhsNumber, sourceRecordId: 'AllergyIntolerance/a-101' };
+    await region.publish([
+      testEvents.AllergyRecorded({
+        header: { ...header, sourceRecordVersion: 2 },
+        clinicalStatus: 'RESOLVED',
+      }),
+      testEvents.AllergyRecorded({ header: { ...header, sourceRecordVersion: 1 }, clinicalStatus: 'ACTIVE' }),
+      testEvents.PatientRegistered({ header: { nhsNumber, sourceRecordId: 'Patient/p-101' } }),
+    ]);
+    const items = await eventually('both items projected', async () => {
+      const rows = await itemsOf(nhsNumber);
+      return rows.length === 2 ? rows : undefined;
+    });
+    const allergy = items.find((i) => i.kind === 'allergy');
+    expect(allergy?.source_record_version).toBe('2');
+    expect(allergy?.event).toMatchObject({ clinicalStatus: 'RESOLVED' });
+  });
+
+  it('removes a removed record, and a late copy of an older version does not bring it back', async () => {
+    const nhsNumber = testNhsNumber(102);
+    const header = { nhsNumber, sourceRecordId: 'Condition/c-102' };
+    await region.publish([
+      testEvents.ProblemRecorded({ header: { ...header, sourceRecordVersion: 1 } }),
+      testEvents.RecordRemoved({
+        header: { ...header, sourceRecordVersion: 2, operation: 'DELETE' },
+        removedEventType: 'ProblemRecorded',
+        removedSourceRecordId: header.sourceRecordId,
+      }),
+      testEvents.ProblemRecorded({ header: { ...header, sourceRecordVersion: 1, eventId: undefined } }),
+      testEvents.ImmunisationRecorded({ header: { nhsNumber, sourceRecordId: 'Immunization/i-102' } }),
+    ]);
+    const items = await eventually('the immunisation after the removal is projected', async () => {
+      const rows = await itemsOf(nhsNumber);
+      return rows.some((r) => r.kind === 'immunisation') ? rows : undefined;
+    });
+    const problem = items.find((i) => i.kind === 'problem');
+    expect(problem).toMatchObject({ removed: true, source_record_version: '2', event_type: 'RecordRemoved' });
+    const record = await eventually('the changelog record without the problem', async () => {
+      const log = await region.readChangelog(ccr.topology.changelogTopic, (rs) =>
+        rs.some(
+          (r) =>
+            r.key === nhsNumber && r.record.items.some((e) => e.header.eventType === 'ImmunisationRecorded'),
+        ),
+      );
+      return log.filter((r) => r.key === nhsNumber).pop();
+    });
+    expect(record.record.items.map((e) => e.header.eventType)).toEqual(['ImmunisationRecorded']);
+  });
+
+  it('moves a merged record to the surviving NHS number, points the retired one at it, and redirects late events', async () => {
+    const retired = testNhsNumber(103);
+    const surviving = testNhsNumber(104);
+    await region.publish([
+      testEvents.AllergyRecorded({
+        header: { nhsNumber: retired, sourceRecordId: 'AllergyIntolerance/a-103' },
+      }),
+      testEvents.PatientRegistered({ header: { nhsNumber: surviving, sourceRecordId: 'Patient/p-104' } }),
+    ]);
+    await eventually('the retired number has its allergy', async () =>
+      (await itemsOf(retired)).length === 1 ? true : undefined,
+    );
+    await region.publish([
+      testEvents.PatientMerged({
+        header: { nhsNumber: surviving, sourceRecordId: 'Patient/p-104', sourceRecordVersion: 2 },
+        retiredNhsNumber: retired,
+        survivingNhsNumber: surviving,
+      }),
+    ]);
+    await eventually('the allergy moved to the survivor', async () =>
+      (await itemsOf(surviving)).length === 2 ? true : undefined,
+    );
+    // Recorded under the retired number after the merge (a provider that had not caught up): lands on the survivor.
+    await region.publish([
+      testEvents.ProblemRecorded({ header: { nhsNumber: retired, sourceRecordId: 'Condition/c-103' } }),
+    ]);
+    const items = await eventually('the late problem redirected', async () => {
+      const rows = await itemsOf(surviving);
+      return rows.length === 3 ? rows : undefined;
+    });
+    expect(await itemsOf(retired)).toEqual([]);
+    expect(items.find((i) => i.kind === 'problem')?.event.header.nhsNumber).toBe(retired);
+    const [pointer] = await region.query<{ merged_into: string }>(
+      `select merged_into from "${ccrSchema}".patient where nhs_number = $1`,
+      [retired],
+    );
+    expect(pointer.merged_into).toBe(surviving);
+    const log = await region.readChangelog(
+      ccr.topology.changelogTopic,
+      (rs) =>
+        rs.some((r) => r.key === retired && r.record.mergedInto === surviving) &&
+        rs.some((r) => r.key === surviving && r.record.mergedFrom.includes(retired)),
+    );
+    const survivor = log.filter((r) => r.key === surviving).pop();
+    expect(survivor?.record.mergedFrom).toEqual([retired]);
+  });
+
+  it('publishes every change of a patient to the changelog with consecutive sequence numbers, in order', async () => {
+    const nhsNumber = testNhsNumber(105);
+    for (let version = 1; version <= 5; version++)
+      await region.publish([
+        testEvents.MedicationPrescribed({
+          header: { nhsNumber, sourceRecordId: 'MedicationRequest/m-105', sourceRecordVersion: version },
+          dosageText: `version ${version}`,
+        }),
+      ]);
+    const log = await region.readChangelog(ccr.topology.changelogTopic, (rs) =>
+      rs.some(
+        (r) =>
+          r.key === nhsNumber &&
+          r.record.items.some((e) => 'dosageText' in e && e.dosageText === 'version 5'),
+      ),
+    );
+    const mine = log.filter((r) => r.key === nhsNumber);
+    const sequences = mine.map((r) => r.record.sequence);
+    expect(sequences).toEqual(sequences.map((_, i) => sequences[0] + i));
+    expect(mine.map((r) => r.sequenceHeader)).toEqual(sequences.map(String));
+    await eventually('the outbox drained', async () => {
+      const [row] = await region.query<{ n: string }>(
+        `select count(*) as n from "${ccrSchema}".changelog_outbox`,
+      );
+      return row.n === '0' ? true : undefined;
+    });
+  });
+
+  it('dead-letters an event it cannot decode, with the reason and source, and keeps projecting the partition', async () => {
+    const nhsNumber = testNhsNumber(106);
+    const topic = recordChangeTopic('QHL', region.prefix);
+    await region.publishRaw(topic, nhsNumber, Buffer.from('not an avro frame'));
+    await region.publish([
+      testEvents.AllergyRecorded({ header: { nhsNumber, sourceRecordId: 'AllergyIntolerance/a-106' } }),
+    ]);
+    await eventually('the later event projected', async () =>
+      (await itemsOf(nhsNumber)).length === 1 ? true : undefined,
+    );
+    const letters = await eventually('the dead letter', async () => {
+      const all = await readDeadLetters(region.kafka.kafka, ccr.topology.deadLetterTopic);
+      const mine = all.filter((l) => l.key?.toString() === nhsNumber);
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(letters).toHaveLength(1);
+    expect(letters[0].value?.toString()).toBe('not an avro frame');
+    expect(letters[0].headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.sourceTopic]: topic,
+      [DEAD_LETTER_HEADERS.consumerGroup]: ccr.config.groupId,
+    });
+    expect(letters[0].headers[DEAD_LETTER_HEADERS.reason]).toMatch(/cannot decode/);
+    expect(Number(letters[0].headers[DEAD_LETTER_HEADERS.sourceOffset])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('replays a dead letter through the retry topic, where a fixed cause lets it project', async () => {
+    // A merge into itself is refused by the projection and dead-lettered.
+    const nhsNumber = testNhsNumber(107);
+    const invalid = testEvents.PatientMerged({
+      header: { nhsNumber, sourceRecordId: 'Patient/p-107' },
+      retiredNhsNumber: nhsNumber,
+      survivingNhsNumber: nhsNumber,
+    });
+    await region.publish([invalid]);
+    const [letter] = await eventually('the refused merge dead-lettered', async () => {
+      const mine = (await readDeadLetters(region.kafka.kafka, ccr.topology.deadLetterTopic)).filter(
+        (l) => l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId,
+      );
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(letter.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/retired/i);
+
+    await replayDeadLetters(await region.producer(), ccr.topology.retryTopic, ccr.topology.deadLetterTopic, [
+      letter,
+    ]);
+    // Replayed unchanged, it is refused again, now from the retry topic: proof the projector consumes replays.
+    const again = await eventually('the replay dead-lettered from the retry topic', async () => {
+      const mine = (await readDeadLetters(region.kafka.kafka, ccr.topology.deadLetterTopic)).filter(
+        (l) =>
+          l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId &&
+          l.headers[DEAD_LETTER_HEADERS.sourceTopic] === ccr.topology.retryTopic,
+      );
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(again).toHaveLength(1);
+    expect(again[0].headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(ccr.topology.retryTopic);
+  });
+
+  it("shows the other collaborative's records in its remote view", async () => {
+    const nhsNumber = testNhsNumber(108);
+    const ohcSchema = region.newSchema('OHC');
+    await region.startProjector('OHC', ohcSchema);
+    await region.publish([
+      testEvents.EncounterStarted({
+        header: { ...QNC_ACUTE, nhsNumber, sourceRecordId: 'Encounter/e-108' },
+        careSetting: 'ACUTE',
+        encounterClass: 'INPATIENT',
+      }),
+      testEvents.ProblemRecorded({
+        header: { ...TEST_PROVIDERS.ccrGpPractice, nhsNumber, sourceRecordId: 'Condition/c-108' },
+      }),
+    ]);
+    const remoteInCcr = await eventually("OHC's record in CCR's remote view", async () => {
+      const [row] = await region.query<{
+        collaborative: string;
+        record: { items: { header: { ics: string } }[] };
+      }>(`select collaborative, record from "${ccrSchema}".remote_patient_record where nhs_number = $1`, [
+        nhsNumber,
+      ]);
+      return row;
+    });
+    expect(remoteInCcr.collaborative).toBe('OHC');
+    expect(remoteInCcr.record.items.map((i) => i.header.ics)).toEqual(['QNC']);
+    const remoteInOhc = await eventually("CCR's record in OHC's remote view", async () => {
+      const [row] = await region.query<{ record: { items: { header: { ics: string } }[] } }>(
+        `select record from "${ohcSchema}".remote_patient_record where nhs_number = $1`,
+        [nhsNumber],
+      );
+      return row;
+    });
+    expect(remoteInOhc.record.items.map((i) => i.header.ics)).toEqual(['QHL']);
+  });
+});

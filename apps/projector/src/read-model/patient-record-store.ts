@@ -1,0 +1,263 @@
+import type { RecordChangeEvent } from '@crosscare/events';
+import {
+  buildPatientRecord,
+  supersedesSql,
+  type ItemKind,
+  type ItemWrite,
+  type MergeChange,
+  type PatientRecord,
+  type StoredItem,
+} from '@crosscare/projection';
+import type { EntityManager } from 'typeorm';
+import { rows } from './sql';
+
+/** Something a batch asked for that the read model refuses, e.g. a merge that would make a cycle. */
+export interface StoreRejection {
+  readonly eventId: string;
+  readonly reason: string;
+}
+
+export interface AppliedChanges {
+  /** Patients whose record changed, by surviving NHS number and by retired numbers whose pointer changed. */
+  readonly touched: string[];
+  readonly rejected: StoreRejection[];
+  /** Item writes that changed a row (the others lost to a version already stored). */
+  readonly itemsChanged: number;
+}
+
+/** Most merge hops followed when resolving a number; chains are compressed on every merge, so one is the norm. */
+const MAX_LOCK_ROUNDS = 4;
+
+/**
+ * The SQL of one collaborative's read model, set-based so that one batch costs a handful of round trips whatever
+ * its size. Every method runs inside the caller's transaction (the one that also stores the consumed offsets).
+ *
+ * Concurrency: instances of one projector, and partitions projected at once, may touch the same patient (a
+ * patient's events arrive on three ICS topics; a merge names two numbers on different partitions). Each batch
+ * first locks the patient rows of every number it touches, in sorted order, and resolves merges only then, so a
+ * merge and a write to the retired number cannot interleave and strand an item under a retired number.
+ */
+export class PatientRecordStore {
+  /**
+   * Locks (creating where new) the patient rows of `nhsNumbers` and of whatever they have been merged into.
+   * Returns number → surviving number for those that are merged.
+   */
+  async lockPatients(tx: EntityManager, nhsNumbers: readonly string[]): Promise<Map<string, string>> {
+    const survivors = new Map<string, string>();
+    const locked = new Set<string>();
+    let pending = [...new Set(nhsNumbers)].sort();
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === MAX_LOCK_ROUNDS)
+        throw new Error(`merge chain longer than ${MAX_LOCK_ROUNDS} hops at ${pending.join(', ')}`);
+      const lockedRows = await tx.query<{ nhs_number: string; merged_into: string | null }[]>(
+        `insert into patient (nhs_number) select unnest($1::text[]) order by 1
+         on conflict (nhs_number) do update set nhs_number = excluded.nhs_number
+         returning nhs_number, merged_into`,
+        [pending],
+      );
+      for (const row of lockedRows) {
+        locked.add(row.nhs_number);
+        if (row.merged_into !== null) survivors.set(row.nhs_number, row.merged_into);
+      }
+      pending = [...new Set(lockedRows.map((r) => r.merged_into).filter((n): n is string => n !== null))]
+        .filter((n) => !locked.has(n))
+        .sort();
+    }
+    // Chains are compressed by applyMerge, but a survivor read before a concurrent merge committed may itself point on.
+    for (const [retired, survivor] of survivors) survivors.set(retired, resolve(survivors, survivor));
+    return survivors;
+  }
+
+  /**
+   * Moves everything under the retired number to the survivor and points the retired number (and any that pointed
+   * at it) there. The numbers must be locked. Returns the touched numbers, or a rejection.
+   */
+  async applyMerge(
+    tx: EntityManager,
+    merge: MergeChange,
+    survivors: Map<string, string>,
+  ): Promise<{ touched: string[] } | { rejected: string }> {
+    const retired = merge.retiredNhsNumber;
+    const survivor = resolve(survivors, merge.survivingNhsNumber);
+    const retiredNow = survivors.get(retired);
+    if (survivor === retired)
+      return {
+        rejected: `merging ${retired} into ${merge.survivingNhsNumber} would make a cycle: ${merge.survivingNhsNumber} is already merged into ${retired}`,
+      };
+    if (retiredNow !== undefined && retiredNow !== survivor)
+      return {
+        rejected: `${retired} is already merged into ${retiredNow}, so it cannot also be merged into ${survivor}`,
+      };
+    await tx.query(
+      `insert into patient_merge (retired_nhs_number, surviving_nhs_number, provider_ods_code, ics, event_id, occurred_at)
+       values ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0)) on conflict (retired_nhs_number) do nothing`,
+      [retired, merge.survivingNhsNumber, merge.providerOdsCode, merge.ics, merge.eventId, merge.occurredAt],
+    );
+    if (retiredNow === survivor) return { touched: [] };
+    await tx.query(`update record_item set nhs_number = $2 where nhs_number = $1`, [retired, survivor]);
+    const repointed = await rows<{ nhs_number: string }>(
+      tx,
+      `update patient set merged_into = $2 where nhs_number = $1 or merged_into = $1 returning nhs_number`,
+      [retired, survivor],
+    );
+    for (const row of repointed) survivors.set(row.nhs_number, survivor);
+    return { touched: [survivor, ...repointed.map((r) => r.nhs_number)] };
+  }
+
+  /**
+   * Upserts item writes under their surviving numbers; a write only lands when it supersedes the stored row.
+   * Returns the patients whose items changed, including those an item moved away from.
+   */
+  async writeItems(
+    tx: EntityManager,
+    writes: readonly ItemWrite[],
+    survivors: ReadonlyMap<string, string>,
+  ): Promise<{ touched: string[]; changed: number }> {
+    if (writes.length === 0) return { touched: [], changed: 0 };
+    const values = writes.map((w) => ({
+      p: w.providerOdsCode,
+      s: w.sourceRecordId,
+      part: w.part,
+      n: resolve(survivors, w.nhsNumber),
+      k: w.kind,
+      i: w.ics,
+      c: w.collaborative,
+      v: w.sourceRecordVersion,
+      e: w.eventId,
+      t: w.eventType,
+      o: w.occurredAt,
+      r: w.recordedAt,
+      x: w.removed,
+      ev: w.event,
+    }));
+    // One statement: the old owner of each item (as before the statement) beside the upsert that may move it.
+    const result = await tx.query<{ nhs_number: string; moved_from: string | null }[]>(
+      `with w as (
+         select * from json_to_recordset($1::json) as w(p text, s text, part text, n text, k text, i text, c text,
+           v bigint, e text, t text, o double precision, r double precision, x boolean, ev jsonb)
+       ), old as (
+         select item.provider_ods_code, item.source_record_id, item.part, item.nhs_number
+         from record_item item join w on (item.provider_ods_code, item.source_record_id, item.part) = (w.p, w.s, w.part)
+       ), up as (
+         insert into record_item as item (provider_ods_code, source_record_id, part, nhs_number, kind, ics,
+           collaborative, source_record_version, event_id, event_type, occurred_at, recorded_at, removed, event)
+         select p, s, part, n, k, i, c, v, e, t, to_timestamp(o / 1000.0), to_timestamp(r / 1000.0), x, ev from w
+         on conflict (provider_ods_code, source_record_id, part) do update set
+           nhs_number = excluded.nhs_number, kind = excluded.kind, ics = excluded.ics,
+           collaborative = excluded.collaborative, source_record_version = excluded.source_record_version,
+           event_id = excluded.event_id, event_type = excluded.event_type, occurred_at = excluded.occurred_at,
+           recorded_at = excluded.recorded_at, removed = excluded.removed, event = excluded.event
+         where ${supersedesSql('excluded', 'item')}
+         returning provider_ods_code, source_record_id, part, nhs_number
+       )
+       select up.nhs_number, nullif(old.nhs_number, up.nhs_number) as moved_from
+       from up left join old using (provider_ods_code, source_record_id, part)`,
+      [JSON.stringify(values)],
+    );
+    const touched = new Set<string>();
+    for (const row of result) {
+      touched.add(row.nhs_number);
+      if (row.moved_from !== null) touched.add(row.moved_from);
+    }
+    return { touched: [...touched], changed: result.length };
+  }
+
+  /** Counts one more changelog record for each patient and returns the new sequence numbers. */
+  async nextSequences(tx: EntityManager, nhsNumbers: readonly string[]): Promise<Map<string, number>> {
+    const updated = await rows<{ nhs_number: string; sequence: string }>(
+      tx,
+      `update patient set sequence = sequence + 1, updated_at = now()
+       where nhs_number = any($1::text[]) returning nhs_number, sequence`,
+      [[...nhsNumbers].sort()],
+    );
+    return new Map(updated.map((r) => [r.nhs_number, Number(r.sequence)]));
+  }
+
+  /** The current records of these patients, as the changelog publishes them. */
+  async patientRecords(
+    tx: EntityManager,
+    collaborative: string,
+    nhsNumbers: readonly string[],
+  ): Promise<PatientRecord[]> {
+    if (nhsNumbers.length === 0) return [];
+    const [patients, items] = await Promise.all([
+      tx.query<PatientRow[]>(
+        `select p.nhs_number, p.sequence, p.merged_into, p.updated_at,
+           coalesce((select array_agg(m.nhs_number order by m.nhs_number) from patient m
+                     where m.merged_into = p.nhs_number), '{}') as merged_from
+         from patient p where p.nhs_number = any($1::text[])`,
+        [nhsNumbers],
+      ),
+      tx.query<ItemRow[]>(
+        `select nhs_number, provider_ods_code, source_record_id, part, kind, removed, event from record_item
+         where nhs_number = any($1::text[]) and not removed`,
+        [nhsNumbers],
+      ),
+    ]);
+    const itemsByPatient = new Map<string, StoredItem[]>();
+    for (const row of items) {
+      const list = itemsByPatient.get(row.nhs_number) ?? [];
+      list.push({
+        providerOdsCode: row.provider_ods_code,
+        sourceRecordId: row.source_record_id,
+        part: row.part,
+        kind: row.kind as ItemKind,
+        removed: row.removed,
+        event: row.event,
+      });
+      itemsByPatient.set(row.nhs_number, list);
+    }
+    return patients.map((p) =>
+      buildPatientRecord({
+        nhsNumber: p.nhs_number,
+        collaborative,
+        sequence: Number(p.sequence),
+        updatedAt: p.updated_at.getTime(),
+        mergedInto: p.merged_into,
+        mergedFrom: p.merged_from,
+        items: itemsByPatient.get(p.nhs_number) ?? [],
+      }),
+    );
+  }
+
+  async addToOutbox(
+    tx: EntityManager,
+    records: readonly { nhsNumber: string; sequence: number; payload: Buffer }[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    await tx.query(
+      `insert into changelog_outbox (nhs_number, sequence, payload)
+       select * from unnest($1::text[], $2::bigint[], $3::bytea[])`,
+      [records.map((r) => r.nhsNumber), records.map((r) => r.sequence), records.map((r) => r.payload)],
+    );
+  }
+}
+
+/** A number's survivor, following the (normally single) hop; itself when not merged. */
+function resolve(survivors: ReadonlyMap<string, string>, nhsNumber: string): string {
+  let current = nhsNumber;
+  for (let hops = 0; hops < MAX_LOCK_ROUNDS; hops++) {
+    const next = survivors.get(current);
+    if (next === undefined || next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+interface PatientRow {
+  nhs_number: string;
+  sequence: string;
+  merged_into: string | null;
+  updated_at: Date;
+  merged_from: string[];
+}
+
+interface ItemRow {
+  nhs_number: string;
+  provider_ods_code: string;
+  source_record_id: string;
+  part: string;
+  kind: string;
+  removed: boolean;
+  event: RecordChangeEvent;
+}

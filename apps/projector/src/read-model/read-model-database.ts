@@ -1,0 +1,25 @@
+import type { DatabaseConfig } from '@crosscare/config';
+import { createSchemaDataSource, openMigrated } from '@crosscare/database';
+import type { DataSource } from 'typeorm';
+import { CreateReadModel1764200000000 } from './migrations/1764200000000-create-read-model';
+
+export const READ_MODEL_MIGRATIONS = [CreateReadModel1764200000000];
+
+// Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.
+const MIGRATION_LOCK_KEY = 7_236_512_205;
+
+/** A collaborative's read model in its schema, connected and migrated; instances starting together take turns. */
+export function openReadModel(
+  database: DatabaseConfig,
+  schema: string,
+  applicationName = 'crosscare-projector',
+): Promise<DataSource> {
+  const dataSource = createSchemaDataSource({
+    database,
+    schema,
+    migrations: READ_MODEL_MIGRATIONS,
+    migrationsTableName: 'read_model_migrations',
+    applicationName,
+  });
+  return openMigrated(dataSource, schema, MIGRATION_LOCK_KEY);
+}

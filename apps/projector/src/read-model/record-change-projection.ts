@@ -1,0 +1,164 @@
+import type { RecordChangeEvent } from '@crosscare/events';
+import { planBatch, type PatientRecord } from '@crosscare/projection';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  deadLetterOf,
+  type BatchOutcome,
+  type DeadLetter,
+  type DeadLetterSink,
+  type PartitionBatch,
+  type SourceMessage,
+} from '../consumer/partition-batch';
+import { ConsumedOffsets } from './consumed-offsets';
+import { PatientRecordStore } from './patient-record-store';
+
+export interface RecordChangeProjectionOptions {
+  readonly collaborative: string;
+  /**
+   * Write each changed patient's record to the changelog outbox. Off while a rebuild catches up: the live read
+   * model keeps publishing, and the switch publishes only the records the rebuild changed.
+   */
+  readonly publishChangelog: boolean;
+  /** Encodes a record for the changelog topic (Avro, registry framed). */
+  readonly encodeRecord: (record: PatientRecord) => Promise<Buffer>;
+}
+
+/**
+ * Projects one partition's batch of record changes into the read model in one transaction, with the partition's
+ * next offset and the changed patients' changelog records: the read model, its position and its changelog never
+ * disagree. Events that cannot be projected are dead-lettered (the broker has them before the transaction commits)
+ * and the partition moves on.
+ */
+export class RecordChangeProjection {
+  private readonly store = new PatientRecordStore();
+  private readonly offsets = new ConsumedOffsets();
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly options: RecordChangeProjectionOptions,
+  ) {}
+
+  async project(
+    batch: PartitionBatch<RecordChangeEvent>,
+    deadLetters: DeadLetterSink,
+  ): Promise<BatchOutcome> {
+    if (batch.messages.length === 0) return { projected: 0, alreadyApplied: 0, deadLettered: 0, touched: 0 };
+    try {
+      return await this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters));
+    } catch (error) {
+      // A value the database refuses (a NUL in a string, a number out of range) fails the whole statement, and with
+      // it every event of the batch. Project them one by one to find the culprit; only it is dead-lettered.
+      if (!isDataError(error) || batch.messages.length === 1) {
+        if (isDataError(error)) return this.deadLetterAlone(batch, deadLetters, messageOf(error));
+        throw error;
+      }
+      return this.projectOneByOne(batch, deadLetters);
+    }
+  }
+
+  private async projectIn(
+    tx: EntityManager,
+    batch: PartitionBatch<RecordChangeEvent>,
+    sink: DeadLetterSink,
+  ): Promise<BatchOutcome> {
+    const next = await this.offsets.lock(tx, batch.topic, batch.partition);
+    const fresh = batch.messages.filter((m) => next === undefined || BigInt(m.offset) >= next);
+    const alreadyApplied = batch.messages.length - fresh.length;
+    if (fresh.length === 0) return { projected: 0, alreadyApplied, deadLettered: 0, touched: 0 };
+
+    const letters: DeadLetter[] = [];
+    const decoded: { message: SourceMessage<RecordChangeEvent>; event: RecordChangeEvent }[] = [];
+    for (const message of fresh) {
+      if (message.decoded.ok) decoded.push({ message, event: message.decoded.value });
+      else letters.push(deadLetterOf(batch, message, message.decoded.reason));
+    }
+    const plan = planBatch(decoded.map((d) => d.event));
+    for (const { index, reason } of plan.rejected)
+      letters.push(deadLetterOf(batch, decoded[index].message, reason, decoded[index].event));
+
+    const survivors = await this.store.lockPatients(tx, plan.nhsNumbers);
+    const touched = new Set<string>();
+    for (const merge of plan.merges) {
+      const applied = await this.store.applyMerge(tx, merge, survivors);
+      if ('rejected' in applied) {
+        const at = decoded.find((d) => d.event.header.eventId === merge.eventId);
+        if (at) letters.push(deadLetterOf(batch, at.message, applied.rejected, at.event));
+      } else for (const n of applied.touched) touched.add(n);
+    }
+    const written = await this.store.writeItems(tx, plan.writes, survivors);
+    for (const n of written.touched) touched.add(n);
+
+    if (this.options.publishChangelog && touched.size > 0) await this.publish(tx, [...touched]);
+    if (letters.length > 0) await sink(letters);
+    await this.offsets.advance(tx, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
+    return {
+      projected: fresh.length - letters.length,
+      alreadyApplied,
+      deadLettered: letters.length,
+      touched: touched.size,
+    };
+  }
+
+  private async publish(tx: EntityManager, nhsNumbers: string[]): Promise<void> {
+    const sequences = await this.store.nextSequences(tx, nhsNumbers);
+    const records = await this.store.patientRecords(tx, this.options.collaborative, nhsNumbers);
+    const outbox = [];
+    for (const record of records) {
+      const sequence = sequences.get(record.nhsNumber) ?? record.sequence;
+      outbox.push({
+        nhsNumber: record.nhsNumber,
+        sequence,
+        payload: await this.options.encodeRecord({ ...record, sequence }),
+      });
+    }
+    await this.store.addToOutbox(tx, outbox);
+  }
+
+  private async projectOneByOne(
+    batch: PartitionBatch<RecordChangeEvent>,
+    sink: DeadLetterSink,
+  ): Promise<BatchOutcome> {
+    const total = { projected: 0, alreadyApplied: 0, deadLettered: 0, touched: 0 };
+    for (const message of batch.messages) {
+      const outcome = await this.project({ ...batch, messages: [message] }, sink);
+      total.projected += outcome.projected;
+      total.alreadyApplied += outcome.alreadyApplied;
+      total.deadLettered += outcome.deadLettered;
+      total.touched += outcome.touched;
+    }
+    return total;
+  }
+
+  /** A single message the database refused: dead-letter it and move the offset past it, in a transaction of its own. */
+  private deadLetterAlone(
+    batch: PartitionBatch<RecordChangeEvent>,
+    sink: DeadLetterSink,
+    reason: string,
+  ): Promise<BatchOutcome> {
+    const [message] = batch.messages;
+    return this.db.transaction(async (tx) => {
+      const next = await this.offsets.lock(tx, batch.topic, batch.partition);
+      if (next !== undefined && BigInt(message.offset) < next)
+        return { projected: 0, alreadyApplied: 1, deadLettered: 0, touched: 0 };
+      const event = message.decoded.ok ? message.decoded.value : undefined;
+      await sink([deadLetterOf(batch, message, `the read model refused the event: ${reason}`, event)]);
+      await this.offsets.advance(tx, batch.topic, batch.partition, BigInt(message.offset) + 1n);
+      return { projected: 0, alreadyApplied: 0, deadLettered: 1, touched: 0 };
+    });
+  }
+}
+
+/**
+ * Postgres classes 22 (data exception) and 23 (integrity constraint): the data is at fault, and retrying the same
+ * data fails the same way. Everything else (connections, deadlocks, serialization) is worth retrying as it is.
+ */
+export function isDataError(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ??
+    (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

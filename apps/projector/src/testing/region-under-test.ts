@@ -1,0 +1,244 @@
+import {
+  createRecordChangeSerde,
+  recordChangeTopic,
+  registerRecordChangeSchemas,
+  SchemaRegistryClient,
+  type RecordChangeEvent,
+  type RecordChangeSerde,
+} from '@crosscare/events';
+import { ICS_CODES, type CollaborativeCode } from '@crosscare/governance';
+import type { RecordProducer } from '@crosscare/kafka';
+import type { PatientRecord } from '@crosscare/projection';
+import { brokersFromEnvironment, TestKafka, uniqueIdentifier } from '@crosscare/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { Pool } from 'pg';
+import {
+  startIsolatedRegistry,
+  type IsolatedRegistry,
+} from '../../../schema-registry/src/testing/registry-under-test';
+import { PatientRecordSerde } from '../changelog/patient-record-serde';
+import { SEQUENCE_HEADER } from '../changelog/outbox-relay';
+import { loadProjectorConfig } from '../projector-config';
+import { ProjectorServices } from '../projector-services';
+import { projectorTopology, type ProjectorTopology } from '../projector-topology';
+import { loadProviderDirectory } from '@crosscare/governance';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+/**
+ * A private region for one suite: its own registry, its six ICS topics (a unique prefix), and projectors started
+ * in-process or as child processes (to kill -9), each on a read model schema of its own. Real broker, real
+ * Postgres, real registry.
+ */
+export class RegionUnderTest {
+  private readonly pool: Pool;
+  private readonly schemas = new Set<string>();
+  private readonly running: ProjectorServices[] = [];
+  private readonly children: ChildProcess[] = [];
+  private producerPromise?: Promise<RecordProducer>;
+
+  private constructor(
+    readonly kafka: TestKafka,
+    readonly registry: IsolatedRegistry,
+    readonly prefix: string,
+    readonly serde: RecordChangeSerde,
+    readonly changelogSerde: PatientRecordSerde,
+    readonly databaseUrl: string,
+  ) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: 3 });
+  }
+
+  static async start(kind: string, partitions = 3): Promise<RegionUnderTest> {
+    const registry = await startIsolatedRegistry(`projector_${kind}`);
+    const kafka = new TestKafka(brokersFromEnvironment());
+    const prefix = uniqueIdentifier(`proj_${kind}`).replace(/_/g, '-');
+    const client = new SchemaRegistryClient({ url: registry.url });
+    await registerRecordChangeSchemas(client);
+    for (const ics of ICS_CODES)
+      await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions });
+    return new RegionUnderTest(
+      kafka,
+      registry,
+      prefix,
+      createRecordChangeSerde(client),
+      new PatientRecordSerde(client, { register: false }),
+      registry.db.databaseUrl,
+    );
+  }
+
+  topology(collaborative: CollaborativeCode): ProjectorTopology {
+    return projectorTopology(collaborative, loadProviderDirectory().collaboratives(), this.prefix);
+  }
+
+  /** A new, unique read model schema name (dropped by close()). */
+  newSchema(collaborative: CollaborativeCode): string {
+    const name = uniqueIdentifier(`test_rm_${collaborative.toLowerCase()}`);
+    this.schemas.add(name);
+    return name;
+  }
+
+  environment(
+    collaborative: CollaborativeCode,
+    schema: string,
+    extra: NodeJS.ProcessEnv = {},
+  ): NodeJS.ProcessEnv {
+    return {
+      KAFKA_BROKERS: this.kafka.brokers.join(','),
+      SCHEMA_REGISTRY_URL: this.registry.url,
+      DATABASE_URL: this.databaseUrl,
+      DATABASE_POOL_SIZE: '6',
+      PROJECTOR_COLLABORATIVE: collaborative,
+      PROJECTOR_DATABASE_SCHEMA: schema,
+      PROJECTOR_TOPIC_PREFIX: this.prefix,
+      PROJECTOR_GROUP_ID: `${this.prefix}-${schema}`,
+      PROJECTOR_PORT: '0',
+      PROJECTOR_RELAY_INTERVAL_MS: '50',
+      PROJECTOR_LAG_INTERVAL_SECONDS: '1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...extra,
+    };
+  }
+
+  /** A projector in this process. */
+  async startProjector(
+    collaborative: CollaborativeCode,
+    schema = this.newSchema(collaborative),
+    extra: NodeJS.ProcessEnv = {},
+  ): Promise<ProjectorServices> {
+    const services = await ProjectorServices.start(
+      loadProjectorConfig(this.environment(collaborative, schema, extra)),
+    );
+    this.running.push(services);
+    return services;
+  }
+
+  async stopProjector(services: ProjectorServices): Promise<void> {
+    this.running.splice(this.running.indexOf(services), 1);
+    await services.stop();
+  }
+
+  /** A projector as a separate process (tsx, from source), for tests that kill it. */
+  spawnProjector(
+    collaborative: CollaborativeCode,
+    schema: string,
+    extra: NodeJS.ProcessEnv = {},
+  ): ChildProcess {
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), path.join('apps', 'projector', 'src', 'main.ts')],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...this.environment(collaborative, schema, extra) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    this.children.push(child);
+    return child;
+  }
+
+  async producer(): Promise<RecordProducer> {
+    this.producerPromise ??= this.kafka.producer();
+    return this.producerPromise;
+  }
+
+  /** Publishes events to their ICS topics as ingest would: keyed by NHS number, Avro, in the order given. */
+  async publish(events: readonly RecordChangeEvent[]): Promise<void> {
+    const producer = await this.producer();
+    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+    for (const event of events) {
+      const topic = recordChangeTopic(event.header.ics, this.prefix);
+      const value = await this.serde.encode(event.header.eventType as never, event as never);
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key: event.header.nhsNumber, value });
+      byTopic.set(topic, list);
+    }
+    for (const [topic, messages] of byTopic) await producer.send({ topic, messages });
+  }
+
+  /** Raw bytes on a topic, for poison messages. */
+  async publishRaw(topic: string, key: string, value: Buffer): Promise<void> {
+    await (await this.producer()).send({ topic, messages: [{ key, value }] });
+  }
+
+  query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.pool.query(sql, params).then((r) => r.rows as R[]);
+  }
+
+  /** The read model's items of a schema, in a stable order, for row-for-row comparison. */
+  items(schema: string, where = 'true', params: unknown[] = []) {
+    return this.query<ItemRow>(
+      `select provider_ods_code, source_record_id, part, nhs_number, kind, ics, collaborative,
+         source_record_version::text, event_id, event_type, removed, event
+       from "${schema}".record_item where ${where}
+       order by provider_ods_code, source_record_id, part`,
+      params,
+    );
+  }
+
+  /** Reads a changelog from the beginning until `until` holds (or the timeout), decoding each record. */
+  async readChangelog(
+    topic: string,
+    until: (records: ChangelogRecord[]) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<ChangelogRecord[]> {
+    const records: ChangelogRecord[] = [];
+    const consumer = await this.kafka.consumer(uniqueIdentifier('changelog-reader'));
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          records.push({
+            key: message.key?.toString() ?? '',
+            partition,
+            offset: message.offset,
+            sequenceHeader: message.headers?.[SEQUENCE_HEADER]?.toString(),
+            record: await this.changelogSerde.decode(message.value as Buffer),
+          });
+        },
+      });
+      const deadline = Date.now() + timeoutMs;
+      while (!until(records) && Date.now() < deadline) await sleep(50);
+      return records;
+    } finally {
+      await this.kafka.close(consumer);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL');
+    const steps = [
+      ...this.running.map((s) => () => s.stop()),
+      () => this.kafka.cleanup(),
+      ...[...this.schemas].map((s) => () => this.pool.query(`drop schema if exists "${s}" cascade`)),
+      () => this.pool.end(),
+      () => this.registry.close(),
+    ];
+    for (const step of steps) await step().catch(() => undefined);
+  }
+}
+
+export interface ItemRow {
+  provider_ods_code: string;
+  source_record_id: string;
+  part: string;
+  nhs_number: string;
+  kind: string;
+  ics: string;
+  collaborative: string;
+  source_record_version: string;
+  event_id: string;
+  event_type: string;
+  removed: boolean;
+  event: RecordChangeEvent;
+}
+
+export interface ChangelogRecord {
+  readonly key: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly sequenceHeader?: string;
+  readonly record: PatientRecord;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,51 @@
+import { LocalApp } from './local-app';
+
+/** The projector's sources: the app and every lib its bundle contains. */
+const PROJECTOR_SOURCES = [
+  'apps/projector/src',
+  ...['config', 'events', 'kafka', 'governance', 'database', 'projection'].map((lib) => `libs/${lib}/src`),
+];
+
+/** One local projector per collaborative, both running the one projector bundle. */
+export const PROJECTOR_APPS = {
+  CCR: new LocalApp({
+    name: 'projector-ccr',
+    project: 'projector',
+    label: 'CCR projector',
+    sources: PROJECTOR_SOURCES,
+    healthPath: '/health/ready',
+    portFlag: '--projector-ccr-port',
+  }),
+  OHC: new LocalApp({
+    name: 'projector-ohc',
+    project: 'projector',
+    label: 'OHC projector',
+    sources: PROJECTOR_SOURCES,
+    healthPath: '/health/ready',
+    portFlag: '--projector-ohc-port',
+  }),
+} as const;
+
+export const DEFAULT_PROJECTOR_PORTS = { CCR: 8083, OHC: 8084 } as const;
+
+export interface ProjectorWiring {
+  readonly collaborative: 'CCR' | 'OHC';
+  readonly port: number;
+  readonly brokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+  readonly databaseUrl: string;
+  readonly topicPrefix?: string;
+}
+
+export function projectorEnvironment(wiring: ProjectorWiring): Record<string, string> {
+  return {
+    KAFKA_BROKERS: wiring.brokers.join(','),
+    SCHEMA_REGISTRY_URL: wiring.schemaRegistryUrl,
+    DATABASE_URL: wiring.databaseUrl,
+    PROJECTOR_COLLABORATIVE: wiring.collaborative,
+    PROJECTOR_HOST: '127.0.0.1',
+    PROJECTOR_PORT: String(wiring.port),
+    PROJECTOR_INSTANCE_ID: `projector-${wiring.collaborative.toLowerCase()}-local`,
+    ...(wiring.topicPrefix ? { PROJECTOR_TOPIC_PREFIX: wiring.topicPrefix } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+export * from './record-item';
+export * from './supersedes';
+export * from './item-key';
+export * from './project-event';
+export * from './plan-batch';
+export * from './canonical-json';
+export * from './patient-record';
+export * from './patient-record-schema';
+export * from './shared-record-view';
+export type * from './view/clinical-view';
+export type * from './view/encounter-view';
+export type * from './view/patient-view';
+export type * from './view/provenance';
+export type * from './view/readable';
+export type * from './view/social-care-view';
+export { isRestrictedInvolvement } from './view/social-care-view';
+export { MAX_OBSERVATIONS } from './view/clinical-view';
+export * from './testing/record-change-factories';
