@@ -26,3 +26,4 @@ export { batchResponse, transactionResponse, type ResponseEntry } from './respon
 export { httpStatusForIssues, statusLine } from './responses/http-status';
 export { ensureR4DefinitionsLoaded } from './validation/structural-validation';
 export * as fhirFixtures from './fixtures';
+export * from './render';
