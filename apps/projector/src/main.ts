@@ -3,7 +3,7 @@ import { configOrExit, redactUrl } from '@crosscare/config';
 import { Logger } from '@nestjs/common';
 import { createProjectorApp } from './projector-app';
 import { loadProjectorConfig } from './projector-config';
-import { ProjectorServices } from './projector-services';
+import { ProjectorRuntime } from './projector-runtime';
 
 /**
  * crosscare-projector: one collaborative's record changes in, its read model in Postgres and its changelog topic
@@ -12,8 +12,8 @@ import { ProjectorServices } from './projector-services';
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-projector', () => loadProjectorConfig());
   const logger = new Logger(`Projector ${config.collaborative}`);
-  const services = await ProjectorServices.start(config);
-  const app = await createProjectorApp(services);
+  const runtime = await ProjectorRuntime.start(config);
+  const app = await createProjectorApp(runtime);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger.log(`${signal}: finishing the batches in flight, then stopping`);
     void app
       .close()
-      .then(() => services.stop())
+      .then(() => runtime.stop())
       .then(
         () => process.exit(0),
         () => process.exit(1),
@@ -30,11 +30,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   await app.listen(config.port, config.host);
-  const { topology } = services;
+  const { topology, schema } = runtime.services;
   logger.log(
     `listening on http://${config.host}:${config.port} (health, metrics); group ${config.groupId}; ` +
       `reading ${[...topology.recordChangeTopics, topology.remoteChangelogTopic].join(', ')}; ` +
-      `read model ${redactUrl(config.database.url)} schema ${config.databaseSchema}; changelog ${topology.changelogTopic}`,
+      `read model ${redactUrl(config.database.url)} schema ${schema}; changelog ${topology.changelogTopic}`,
   );
 }
 

@@ -41,6 +41,8 @@ export interface ProjectorConfig {
   readonly partitionsConsumedConcurrently: number;
   /** Upper bound of one fetch per partition, and so of one batch. */
   readonly maxBytesPerPartition: number;
+  /** How long the group waits for a silent instance before giving its partitions to the others. */
+  readonly sessionTimeoutMs: number;
   /** How often the outbox relay looks for changelog records when it found none. */
   readonly relayIntervalMs: number;
   /** How often consumer lag is measured for the metrics endpoint. */
@@ -87,6 +89,7 @@ export const projectorVariables = {
   ).optional(),
   PROJECTOR_PARTITIONS_CONCURRENTLY: positiveInteger(2, 64),
   PROJECTOR_MAX_BYTES_PER_PARTITION: positiveInteger(1024 * 1024, 64 * 1024 * 1024),
+  PROJECTOR_SESSION_TIMEOUT_MS: positiveInteger(30_000, 300_000),
   PROJECTOR_RELAY_INTERVAL_MS: positiveInteger(100, 60_000),
   PROJECTOR_LAG_INTERVAL_SECONDS: positiveInteger(10, 3600),
 };
@@ -109,6 +112,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
         instanceId: v.PROJECTOR_INSTANCE_ID ?? hostname(),
         partitionsConsumedConcurrently: v.PROJECTOR_PARTITIONS_CONCURRENTLY,
         maxBytesPerPartition: v.PROJECTOR_MAX_BYTES_PER_PARTITION,
+        sessionTimeoutMs: v.PROJECTOR_SESSION_TIMEOUT_MS,
         relayIntervalMs: v.PROJECTOR_RELAY_INTERVAL_MS,
         lagIntervalMs: v.PROJECTOR_LAG_INTERVAL_SECONDS * 1000,
         logLevels: enabledLogLevels(v.LOG_LEVEL),

@@ -3,7 +3,7 @@ import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxRelay } from './changelog/outbox-relay';
 import { PatientRecordSerde } from './changelog/patient-record-serde';
 import { DeadLetterPublisher } from './consumer/dead-letter-publisher';
@@ -12,6 +12,7 @@ import { LagMonitor } from './metrics/lag-monitor';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import type { ProjectorConfig } from './projector-config';
 import { projectorTopicSpecs, projectorTopology, type ProjectorTopology } from './projector-topology';
+import { ReadModelControl } from './read-model/read-model-control';
 import { openReadModel } from './read-model/read-model-database';
 import { RecordChangeProjection } from './read-model/record-change-projection';
 import { RemoteViewProjection } from './read-model/remote-view-projection';
@@ -24,6 +25,8 @@ import { RemoteViewProjection } from './read-model/remote-view-projection';
 export class ProjectorServices {
   private constructor(
     readonly config: ProjectorConfig,
+    /** The schema this instance projects into. */
+    readonly schema: string,
     readonly topology: ProjectorTopology,
     readonly db: DataSource,
     readonly kafka: Kafka,
@@ -35,14 +38,24 @@ export class ProjectorServices {
     readonly lag: LagMonitor,
   ) {}
 
-  static async start(config: ProjectorConfig): Promise<ProjectorServices> {
+  /**
+   * `schema` is the schema serving the read model named config.databaseSchema (the same until a rebuild switches
+   * it); `onReadModelSwitched` is told when a batch finds that a rebuild switched it since.
+   */
+  static async start(
+    config: ProjectorConfig,
+    options: { schema?: string; onReadModelSwitched?: () => void } = {},
+  ): Promise<ProjectorServices> {
     const log = new Logger(`Projector ${config.collaborative}`);
+    const schema = options.schema ?? config.databaseSchema;
+    const assertServing = (tx: EntityManager) =>
+      ReadModelControl.assertServing(tx, config.databaseSchema, schema);
     const topology = projectorTopology(
       config.collaborative,
       loadProviderDirectory().collaboratives(),
       config.topicPrefix,
     );
-    const db = await openReadModel(config.database, config.databaseSchema);
+    const db = await openReadModel(config.database, schema);
     const kafka = createKafka(config.kafka, {
       defaultClientId: `crosscare-projector-${config.collaborative.toLowerCase()}`,
       logger: new Logger('Kafka'),
@@ -74,20 +87,23 @@ export class ProjectorServices {
         collaborative: config.collaborative,
         publishChangelog: true,
         encodeRecord: (record) => changelog.encode(record),
+        assertServing,
       }),
-      new RemoteViewProjection(db),
+      new RemoteViewProjection(db, assertServing),
       new DeadLetterPublisher(producer, topology.deadLetterTopic, config.groupId),
       metrics,
       {
         groupId: config.groupId,
         partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
         maxBytesPerPartition: config.maxBytesPerPartition,
+        sessionTimeoutMs: config.sessionTimeoutMs,
         log,
+        onReadModelSwitched: options.onReadModelSwitched,
       },
     );
     const relay = new OutboxRelay(db, producer, metrics, {
       changelogTopic: topology.changelogTopic,
-      leaderLockName: `crosscare-changelog-relay:${config.databaseSchema}`,
+      leaderLockName: `crosscare-changelog-relay:${schema}`,
       intervalMs: config.relayIntervalMs,
       log,
     });
@@ -102,6 +118,7 @@ export class ProjectorServices {
     );
     const services = new ProjectorServices(
       config,
+      schema,
       topology,
       db,
       kafka,

@@ -3,7 +3,7 @@ import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
 import { eventually } from '@crosscare/testing';
 import { DEAD_LETTER_HEADERS } from './consumer/dead-letter-publisher';
 import { readDeadLetters, replayDeadLetters } from './dead-letters/dead-letter-store';
-import type { ProjectorServices } from './projector-services';
+import type { ProjectorRuntime } from './projector-runtime';
 import { RegionUnderTest } from './testing/region-under-test';
 
 jest.setTimeout(120_000);
@@ -12,7 +12,7 @@ const QNC_ACUTE = { providerOdsCode: 'RNB', ics: 'QNC', collaborative: 'OHC' };
 
 describe('projector (real broker, registry and Postgres)', () => {
   let region: RegionUnderTest;
-  let ccr: ProjectorServices;
+  let ccr: ProjectorRuntime;
   let ccrSchema: string;
 
   beforeAll(async () => {
@@ -65,7 +65,7 @@ describe('projector (real broker, registry and Postgres)', () => {
     const problem = items.find((i) => i.kind === 'problem');
     expect(problem).toMatchObject({ removed: true, source_record_version: '2', event_type: 'RecordRemoved' });
     const record = await eventually('the changelog record without the problem', async () => {
-      const log = await region.readChangelog(ccr.topology.changelogTopic, (rs) =>
+      const log = await region.readChangelog(ccr.services.topology.changelogTopic, (rs) =>
         rs.some(
           (r) =>
             r.key === nhsNumber && r.record.items.some((e) => e.header.eventType === 'ImmunisationRecorded'),
@@ -114,7 +114,7 @@ describe('projector (real broker, registry and Postgres)', () => {
     );
     expect(pointer.merged_into).toBe(surviving);
     const log = await region.readChangelog(
-      ccr.topology.changelogTopic,
+      ccr.services.topology.changelogTopic,
       (rs) =>
         rs.some((r) => r.key === retired && r.record.mergedInto === surviving) &&
         rs.some((r) => r.key === surviving && r.record.mergedFrom.includes(retired)),
@@ -132,7 +132,7 @@ describe('projector (real broker, registry and Postgres)', () => {
           dosageText: `version ${version}`,
         }),
       ]);
-    const log = await region.readChangelog(ccr.topology.changelogTopic, (rs) =>
+    const log = await region.readChangelog(ccr.services.topology.changelogTopic, (rs) =>
       rs.some(
         (r) =>
           r.key === nhsNumber &&
@@ -162,7 +162,7 @@ describe('projector (real broker, registry and Postgres)', () => {
       (await itemsOf(nhsNumber)).length === 1 ? true : undefined,
     );
     const letters = await eventually('the dead letter', async () => {
-      const all = await readDeadLetters(region.kafka.kafka, ccr.topology.deadLetterTopic);
+      const all = await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic);
       const mine = all.filter((l) => l.key?.toString() === nhsNumber);
       return mine.length > 0 ? mine : undefined;
     });
@@ -170,7 +170,7 @@ describe('projector (real broker, registry and Postgres)', () => {
     expect(letters[0].value?.toString()).toBe('not an avro frame');
     expect(letters[0].headers).toMatchObject({
       [DEAD_LETTER_HEADERS.sourceTopic]: topic,
-      [DEAD_LETTER_HEADERS.consumerGroup]: ccr.config.groupId,
+      [DEAD_LETTER_HEADERS.consumerGroup]: ccr.services.config.groupId,
     });
     expect(letters[0].headers[DEAD_LETTER_HEADERS.reason]).toMatch(/cannot decode/);
     expect(Number(letters[0].headers[DEAD_LETTER_HEADERS.sourceOffset])).toBeGreaterThanOrEqual(0);
@@ -186,27 +186,30 @@ describe('projector (real broker, registry and Postgres)', () => {
     });
     await region.publish([invalid]);
     const [letter] = await eventually('the refused merge dead-lettered', async () => {
-      const mine = (await readDeadLetters(region.kafka.kafka, ccr.topology.deadLetterTopic)).filter(
+      const mine = (await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic)).filter(
         (l) => l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId,
       );
       return mine.length > 0 ? mine : undefined;
     });
     expect(letter.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/retired/i);
 
-    await replayDeadLetters(await region.producer(), ccr.topology.retryTopic, ccr.topology.deadLetterTopic, [
-      letter,
-    ]);
+    await replayDeadLetters(
+      await region.producer(),
+      ccr.services.topology.retryTopic,
+      ccr.services.topology.deadLetterTopic,
+      [letter],
+    );
     // Replayed unchanged, it is refused again, now from the retry topic: proof the projector consumes replays.
     const again = await eventually('the replay dead-lettered from the retry topic', async () => {
-      const mine = (await readDeadLetters(region.kafka.kafka, ccr.topology.deadLetterTopic)).filter(
+      const mine = (await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic)).filter(
         (l) =>
           l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId &&
-          l.headers[DEAD_LETTER_HEADERS.sourceTopic] === ccr.topology.retryTopic,
+          l.headers[DEAD_LETTER_HEADERS.sourceTopic] === ccr.services.topology.retryTopic,
       );
       return mine.length > 0 ? mine : undefined;
     });
     expect(again).toHaveLength(1);
-    expect(again[0].headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(ccr.topology.retryTopic);
+    expect(again[0].headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(ccr.services.topology.retryTopic);
   });
 
   it("shows the other collaborative's records in its remote view", async () => {

@@ -1,14 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { HealthController } from './http/health.controller';
-import { ProjectorServices } from './projector-services';
+import { ProjectorRuntime } from './projector-runtime';
 
 @Module({})
 export class ProjectorModule {
-  static forRoot(services: ProjectorServices): DynamicModule {
+  static forRoot(runtime: ProjectorRuntime): DynamicModule {
     return {
       module: ProjectorModule,
       controllers: [HealthController],
-      providers: [{ provide: ProjectorServices, useValue: services }],
+      providers: [{ provide: ProjectorRuntime, useValue: runtime }],
     };
   }
 }

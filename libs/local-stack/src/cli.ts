@@ -2,7 +2,7 @@
  * npm run stack:up | stack:down | stack:status | kafka:fetch
  *
  *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081] [--ingest-port 8082] [--mllp-port 2575]
- *          [--projector-ccr-port 8083] [--projector-ohc-port 8084]
+ *          [--projector-ccr-port 8083] [--projector-ohc-port 8084] [--record-api-port 8085]
  *                                          start Postgres databases, Kafka (KRaft), the schema registry, the
  *                                          record-change topics and ingest; idempotent
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
@@ -54,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
           CCR: portFlag(args, '--projector-ccr-port', 'CROSSCARE_PROJECTOR_CCR_PORT', '8083'),
           OHC: portFlag(args, '--projector-ohc-port', 'CROSSCARE_PROJECTOR_OHC_PORT', '8084'),
         },
+        recordApiPort: portFlag(args, '--record-api-port', 'CROSSCARE_RECORD_API_PORT', '8085'),
         progress,
       });
       const paths = stackPaths();
@@ -68,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
           `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl}`,
           `  INGEST_URL=${stack.ingestUrl}`,
           `  HL7 v2 over MLLP: 127.0.0.1:${stack.ingestMllpPort}`,
+          `  projectors (health, metrics): CCR ${stack.projectorUrls.CCR}, OHC ${stack.projectorUrls.OHC}`,
+          `  RECORD_API_URL=${stack.recordApiUrl} (a token: npm run -s record-api:token)`,
           `  logs: ${paths.logs}`,
         ].join('\n'),
       );
@@ -89,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(
         'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
-          ' [--projector-ccr-port N] [--projector-ohc-port N]' +
+          ' [--projector-ccr-port N] [--projector-ohc-port N] [--record-api-port N]' +
           ' | down [--purge] | status | fetch\n',
       );
       return 2;

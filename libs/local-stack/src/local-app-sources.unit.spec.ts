@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { INGEST_APP } from './ingest-process';
 import type { LocalApp } from './local-app';
 import { REPO_ROOT } from './paths';
+import { PROJECTOR_APPS } from './projector-process';
+import { RECORD_API_APP } from './record-api-process';
 import { SCHEMA_REGISTRY_APP } from './schema-registry-process';
 
 /** The @crosscare libs the bundled code under `dir` imports (tests and test helpers are not bundled). */
@@ -36,6 +38,9 @@ function bundledLibs(appSources: string): string[] {
 describe.each<[string, LocalApp]>([
   ['schema registry', SCHEMA_REGISTRY_APP],
   ['ingest', INGEST_APP],
+  ['CCR projector', PROJECTOR_APPS.CCR],
+  ['OHC projector', PROJECTOR_APPS.OHC],
+  ['record API', RECORD_API_APP],
 ])('%s sources', (_name, app) => {
   it('exist, so a build is judged against real folders', () => {
     for (const source of app.spec.sources) expect(fs.existsSync(path.join(REPO_ROOT, source))).toBe(true);

@@ -3,7 +3,9 @@ import { LocalApp } from './local-app';
 /** The projector's sources: the app and every lib its bundle contains. */
 const PROJECTOR_SOURCES = [
   'apps/projector/src',
-  ...['config', 'events', 'kafka', 'governance', 'database', 'projection'].map((lib) => `libs/${lib}/src`),
+  ...['config', 'events', 'kafka', 'governance', 'database', 'projection', 'local-stack'].map(
+    (lib) => `libs/${lib}/src`,
+  ),
 ];
 
 /** One local projector per collaborative, both running the one projector bundle. */

@@ -24,6 +24,12 @@ import {
 } from './postgres';
 import { consoleProgress, type Progress } from './progress';
 import { DEFAULT_PROJECTOR_PORTS, PROJECTOR_APPS, projectorEnvironment } from './projector-process';
+import {
+  DEFAULT_RECORD_API_PORT,
+  localRecordApiJwtSecret,
+  RECORD_API_APP,
+  recordApiEnvironment,
+} from './record-api-process';
 import { DEFAULT_REGISTRY_PORT, registryEnvironment, SCHEMA_REGISTRY_APP } from './schema-registry-process';
 
 /** Databases the running services use; each later service adds its own here. */
@@ -39,6 +45,8 @@ export interface StackOptions {
   readonly mllpPort?: number;
   /** The projectors' ports (health, metrics): CCR 8083, OHC 8084 by default. */
   readonly projectorPorts?: { readonly CCR?: number; readonly OHC?: number };
+  /** The record API's port (default 8085). */
+  readonly recordApiPort?: number;
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
@@ -55,6 +63,7 @@ export interface RunningStack {
   /** Whether this call started (or restarted) ingest. */
   readonly ingestStarted: boolean;
   readonly projectorUrls: { readonly CCR: string; readonly OHC: string };
+  readonly recordApiUrl: string;
 }
 
 function adminUrl(options: StackOptions): string {
@@ -125,6 +134,20 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     });
     projectorUrls[collaborative] = projector.url;
   }
+  const recordApiPort = options.recordApiPort ?? DEFAULT_RECORD_API_PORT;
+  const recordApi = await RECORD_API_APP.start({
+    port: recordApiPort,
+    env: recordApiEnvironment({
+      port: recordApiPort,
+      brokers: kafka.bootstrap,
+      schemaRegistryUrl: registry.url,
+      databaseUrl: url,
+      jwtSecret: localRecordApiJwtSecret(paths),
+      topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
+    }),
+    paths,
+    progress,
+  });
   return {
     kafka,
     databaseUrl: url,
@@ -134,6 +157,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     ingestMllpPort: mllpPort,
     ingestStarted: ingest.started,
     projectorUrls,
+    recordApiUrl: recordApi.url,
   };
 }
 
@@ -143,6 +167,7 @@ const LOCAL_APPS: ReadonlyArray<{ column: string; app: LocalApp }> = [
   { column: 'ingest', app: INGEST_APP },
   { column: 'proj-ccr', app: PROJECTOR_APPS.CCR },
   { column: 'proj-ohc', app: PROJECTOR_APPS.OHC },
+  { column: 'record-api', app: RECORD_API_APP },
 ];
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {

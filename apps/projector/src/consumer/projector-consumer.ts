@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorTopology } from '../projector-topology';
 import { ConsumedOffsets } from '../read-model/consumed-offsets';
+import { ReadModelSwitchedError } from '../read-model/read-model-control';
 import type { RecordChangeProjection } from '../read-model/record-change-projection';
 import type { RemoteViewProjection } from '../read-model/remote-view-projection';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
@@ -14,7 +15,10 @@ export interface ProjectorConsumerOptions {
   readonly groupId: string;
   readonly partitionsConsumedConcurrently: number;
   readonly maxBytesPerPartition: number;
+  readonly sessionTimeoutMs?: number;
   readonly log: { log(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Called once when a batch finds its read model switched by a rebuild; the batch is not committed. */
+  readonly onReadModelSwitched?: (error: ReadModelSwitchedError) => void;
 }
 
 export type ConsumerState = 'starting' | 'running' | 'crashed' | 'stopped';
@@ -36,6 +40,7 @@ export class ProjectorConsumer {
   private readonly offsets = new ConsumedOffsets();
   private currentState: ConsumerState = 'starting';
   private assigned: { topic: string; partition: number }[] = [];
+  private switched = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -52,6 +57,8 @@ export class ProjectorConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.sessionTimeoutMs ? Math.floor(options.sessionTimeoutMs / 10) : undefined,
       allowAutoTopicCreation: false,
       readUncommitted: false,
     });
@@ -102,8 +109,21 @@ export class ProjectorConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    try {
+      await this.projectBatch(payload);
+    } catch (error) {
+      if (!(error instanceof ReadModelSwitchedError)) throw error;
+      if (!this.switched) {
+        this.switched = true;
+        this.options.log.log(error.message);
+        this.options.onReadModelSwitched?.(error);
+      }
+    }
+  }
+
+  private async projectBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale() || this.switched) return;
     const started = process.hrtime.bigint();
     const sink = (letters: Parameters<DeadLetterPublisher['publish']>[0]) =>
       this.deadLetters.publish(letters);

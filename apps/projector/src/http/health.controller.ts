@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ProjectorServices } from '../projector-services';
+import { ProjectorRuntime } from '../projector-runtime';
 
 @Controller()
 export class HealthController {
-  constructor(@Inject(ProjectorServices) private readonly services: ProjectorServices) {}
+  constructor(@Inject(ProjectorRuntime) private readonly runtime: ProjectorRuntime) {}
 
   /** Liveness: the process answers. */
   @Get('health/live')
@@ -15,7 +15,7 @@ export class HealthController {
   /** Readiness: consuming and the database answers; 503 otherwise, so a load balancer or orchestrator waits. */
   @Get('health/ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const readiness = await this.services.readiness();
+    const readiness = await this.runtime.services.readiness();
     if (!readiness.ready) res.status(503);
     return {
       status: readiness.ready ? 'UP' : 'DOWN',
@@ -27,15 +27,16 @@ export class HealthController {
   /** What an operator asks first: which partitions this instance holds, whether it relays, how far behind it is. */
   @Get('health')
   async health(@Res({ passthrough: true }) res: Response) {
-    const readiness = await this.services.readiness();
+    const readiness = await this.runtime.services.readiness();
     if (!readiness.ready) res.status(503);
-    const { config, topology, consumer, relay, lag } = this.services;
+    const { config, schema, topology, consumer, relay, lag } = this.runtime.services;
     return {
       status: readiness.ready ? 'UP' : 'DOWN',
       collaborative: config.collaborative,
       instance: config.instanceId,
       group: config.groupId,
-      schema: config.databaseSchema,
+      readModel: config.databaseSchema,
+      schema,
       consumer: readiness.consumer,
       database: readiness.database,
       assignment: consumer.assignment,
@@ -53,6 +54,6 @@ export class HealthController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metrics(): Promise<string> {
-    return this.services.metrics.registry.metrics();
+    return this.runtime.services.metrics.registry.metrics();
   }
 }

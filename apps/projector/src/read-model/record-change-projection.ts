@@ -21,6 +21,8 @@ export interface RecordChangeProjectionOptions {
   readonly publishChangelog: boolean;
   /** Encodes a record for the changelog topic (Avro, registry framed). */
   readonly encodeRecord: (record: PatientRecord) => Promise<Buffer>;
+  /** First step of every batch transaction: throws when this read model no longer serves (a rebuild switched). */
+  readonly assertServing?: (tx: EntityManager) => Promise<void>;
 }
 
 /**
@@ -44,7 +46,7 @@ export class RecordChangeProjection {
   ): Promise<BatchOutcome> {
     if (batch.messages.length === 0) return { projected: 0, alreadyApplied: 0, deadLettered: 0, touched: 0 };
     try {
-      return await this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters));
+      return await retryOnConflict(() => this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters)));
     } catch (error) {
       // A value the database refuses (a NUL in a string, a number out of range) fails the whole statement, and with
       // it every event of the batch. Project them one by one to find the culprit; only it is dead-lettered.
@@ -61,6 +63,7 @@ export class RecordChangeProjection {
     batch: PartitionBatch<RecordChangeEvent>,
     sink: DeadLetterSink,
   ): Promise<BatchOutcome> {
+    await this.options.assertServing?.(tx);
     const next = await this.offsets.lock(tx, batch.topic, batch.partition);
     const fresh = batch.messages.filter((m) => next === undefined || BigInt(m.offset) >= next);
     const alreadyApplied = batch.messages.length - fresh.length;
@@ -137,6 +140,7 @@ export class RecordChangeProjection {
   ): Promise<BatchOutcome> {
     const [message] = batch.messages;
     return this.db.transaction(async (tx) => {
+      await this.options.assertServing?.(tx);
       const next = await this.offsets.lock(tx, batch.topic, batch.partition);
       if (next !== undefined && BigInt(message.offset) < next)
         return { projected: 0, alreadyApplied: 1, deadLettered: 0, touched: 0 };
@@ -149,14 +153,40 @@ export class RecordChangeProjection {
 }
 
 /**
+ * Runs a transaction again when Postgres broke a deadlock by aborting it (40P01) or refused it for serialization
+ * (40001). Batches lock patients in sorted order, but a merge's survivor is only known, and locked, after the first
+ * round, so two batches touching the same patients from both ends can still meet; the retry is the designed answer.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isConflict(error)) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));
+    }
+  }
+}
+
+function isConflict(error: unknown): boolean {
+  const code = sqlState(error);
+  return code === '40P01' || code === '40001';
+}
+
+function sqlState(error: unknown): string | undefined {
+  const code =
+    (error as { driverError?: { code?: unknown } } | null)?.driverError?.code ??
+    (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
  * Postgres classes 22 (data exception) and 23 (integrity constraint): the data is at fault, and retrying the same
  * data fails the same way. Everything else (connections, deadlocks, serialization) is worth retrying as it is.
  */
 export function isDataError(error: unknown): boolean {
-  const code =
-    (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ??
-    (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+  const code = sqlState(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
 }
 
 function messageOf(error: unknown): string {

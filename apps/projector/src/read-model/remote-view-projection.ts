@@ -1,5 +1,5 @@
 import type { PatientRecord } from '@crosscare/projection';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
   type BatchOutcome,
@@ -22,10 +22,14 @@ export interface RemoteViewOutcome extends BatchOutcome {
 export class RemoteViewProjection {
   private readonly offsets = new ConsumedOffsets();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly assertServing?: (tx: EntityManager) => Promise<void>,
+  ) {}
 
   project(batch: PartitionBatch<PatientRecord>, sink: DeadLetterSink): Promise<RemoteViewOutcome> {
-    return this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx): Promise<RemoteViewOutcome> => {
+      await this.assertServing?.(tx);
       const next = await this.offsets.lock(tx, batch.topic, batch.partition);
       const fresh = batch.messages.filter((m) => next === undefined || BigInt(m.offset) >= next);
       const alreadyApplied = batch.messages.length - fresh.length;

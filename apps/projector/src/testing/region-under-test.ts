@@ -20,7 +20,7 @@ import {
 import { PatientRecordSerde } from '../changelog/patient-record-serde';
 import { SEQUENCE_HEADER } from '../changelog/outbox-relay';
 import { loadProjectorConfig } from '../projector-config';
-import { ProjectorServices } from '../projector-services';
+import { ProjectorRuntime } from '../projector-runtime';
 import { projectorTopology, type ProjectorTopology } from '../projector-topology';
 import { loadProviderDirectory } from '@crosscare/governance';
 
@@ -34,7 +34,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export class RegionUnderTest {
   private readonly pool: Pool;
   private readonly schemas = new Set<string>();
-  private readonly running: ProjectorServices[] = [];
+  private readonly running: ProjectorRuntime[] = [];
   private readonly children: ChildProcess[] = [];
   private producerPromise?: Promise<RecordProducer>;
 
@@ -95,6 +95,8 @@ export class RegionUnderTest {
       PROJECTOR_PORT: '0',
       PROJECTOR_RELAY_INTERVAL_MS: '50',
       PROJECTOR_LAG_INTERVAL_SECONDS: '1',
+      // The broker's minimum: a killed instance's partitions move on within seconds.
+      PROJECTOR_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...extra,
     };
@@ -105,17 +107,17 @@ export class RegionUnderTest {
     collaborative: CollaborativeCode,
     schema = this.newSchema(collaborative),
     extra: NodeJS.ProcessEnv = {},
-  ): Promise<ProjectorServices> {
-    const services = await ProjectorServices.start(
+  ): Promise<ProjectorRuntime> {
+    const runtime = await ProjectorRuntime.start(
       loadProjectorConfig(this.environment(collaborative, schema, extra)),
     );
-    this.running.push(services);
-    return services;
+    this.running.push(runtime);
+    return runtime;
   }
 
-  async stopProjector(services: ProjectorServices): Promise<void> {
-    this.running.splice(this.running.indexOf(services), 1);
-    await services.stop();
+  async stopProjector(runtime: ProjectorRuntime): Promise<void> {
+    this.running.splice(this.running.indexOf(runtime), 1);
+    await runtime.stop();
   }
 
   /** A projector as a separate process (tsx, from source), for tests that kill it. */
@@ -126,7 +128,9 @@ export class RegionUnderTest {
   ): ChildProcess {
     const child = spawn(
       process.execPath,
-      [require.resolve('tsx/cli'), path.join('apps', 'projector', 'src', 'main.ts')],
+      // tsx as a loader of this very process (not its CLI, which runs the app in a grandchild): kill -9 must hit
+      // the projector itself.
+      ['--import', 'tsx', path.join('apps', 'projector', 'src', 'main.ts')],
       {
         cwd: REPO_ROOT,
         env: { ...process.env, ...this.environment(collaborative, schema, extra) },

@@ -1,0 +1,227 @@
+import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
+import { loadProviderDirectory } from '@crosscare/governance';
+import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
+import type { Admin } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { PatientRecordSerde } from '../changelog/patient-record-serde';
+import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
+import { ProjectorConsumer } from '../consumer/projector-consumer';
+import { ProjectorMetrics } from '../metrics/projector-metrics';
+import type { ProjectorConfig } from '../projector-config';
+import { projectorTopicSpecs, projectorTopology } from '../projector-topology';
+import { ConsumedOffsets, type StoredOffset } from '../read-model/consumed-offsets';
+import { ReadModelControl } from '../read-model/read-model-control';
+import { openReadModel } from '../read-model/read-model-database';
+import { rows } from '../read-model/sql';
+import { RecordChangeProjection } from '../read-model/record-change-projection';
+import { RemoteViewProjection } from '../read-model/remote-view-projection';
+import { reconcileSequences } from './reconcile-sequences';
+
+/** What a rebuild reports as it goes: the replay (offsets done of total), then the switch. */
+export interface RebuildProgress {
+  replay(done: bigint, total: bigint): void;
+  step(message: string): void;
+}
+
+export interface RebuildOutcome {
+  readonly previousSchema: string;
+  readonly schema: string;
+  readonly eventsProjected: number;
+  readonly patients: number;
+  readonly republished: number;
+  readonly replaySeconds: number;
+}
+
+export interface RebuildOptions {
+  /** The fresh schema's name; by default the read model's name with a timestamp. */
+  readonly schema?: string;
+  /** Longest wait, under the switch lock, for the rebuild to reach the live read model's positions. */
+  readonly switchTimeoutMs?: number;
+  readonly pollMs?: number;
+}
+
+/**
+ * Rebuilds a collaborative's read model: replays every topic the projector reads from offset 0 into a fresh schema,
+ * while the serving read model keeps serving and projecting; then, holding the read model's switch lock (live
+ * batches wait), catches up to the live positions, carries the changelog's sequence numbers over (publishing only
+ * the records the rebuild changed) and points the read model at the fresh schema. Live projectors notice on their
+ * next batch and reopen on it; the record API follows the pointer. The previous schema is kept for a rollback.
+ */
+export async function rebuildReadModel(
+  config: ProjectorConfig,
+  progress: RebuildProgress,
+  options: RebuildOptions = {},
+): Promise<RebuildOutcome> {
+  const pollMs = options.pollMs ?? 250;
+  const control = await ReadModelControl.open(config.database, 'crosscare-projector-rebuild');
+  const previousSchema = await control.activeSchema(config.databaseSchema);
+  const schema = options.schema ?? rebuildSchemaName(config.databaseSchema, new Date());
+  const topology = projectorTopology(
+    config.collaborative,
+    loadProviderDirectory().collaboratives(),
+    config.topicPrefix,
+  );
+  const kafka = createKafka(config.kafka, {
+    defaultClientId: `crosscare-projector-rebuild-${config.collaborative.toLowerCase()}`,
+  });
+  const admin = kafka.admin();
+  const producer = createRecordProducer(kafka);
+  let rebuilt: DataSource | undefined;
+  let previous: DataSource | undefined;
+  let consumer: ProjectorConsumer | undefined;
+  try {
+    await admin.connect();
+    await ensureTopics(admin, projectorTopicSpecs(topology));
+    await producer.connect();
+    rebuilt = await openReadModel(config.database, schema, 'crosscare-projector-rebuild');
+    previous = await openReadModel(config.database, previousSchema, 'crosscare-projector-rebuild');
+    progress.step(`replaying into schema ${schema} (serving: ${previousSchema})`);
+
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const changelog = new PatientRecordSerde(registry, { register: true });
+    const groupId = `${config.groupId}-rebuild-${schema}`;
+    consumer = new ProjectorConsumer(
+      kafka,
+      rebuilt,
+      topology,
+      createRecordChangeSerde(registry),
+      (value) => changelog.decode(value),
+      // No changelog while replaying: the serving read model publishes; the switch publishes what changed.
+      new RecordChangeProjection(rebuilt, {
+        collaborative: config.collaborative,
+        publishChangelog: false,
+        encodeRecord: (record) => changelog.encode(record),
+      }),
+      new RemoteViewProjection(rebuilt),
+      new DeadLetterPublisher(producer, topology.deadLetterTopic, groupId),
+      new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
+      {
+        groupId,
+        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+        maxBytesPerPartition: config.maxBytesPerPartition,
+        sessionTimeoutMs: config.sessionTimeoutMs,
+        log: {
+          log: () => undefined,
+          warn: (m) => progress.step(`warning: ${m}`),
+          error: (m) => progress.step(`error: ${m}`),
+        },
+      },
+    );
+    const topics = consumer.topics;
+    const target = await endOffsets(admin, topics);
+    const total = target.reduce((n, t) => n + (t.end - t.start), 0n);
+    const started = Date.now();
+    await consumer.start();
+    const offsets = new ConsumedOffsets();
+    const rebuiltDb = rebuilt;
+    const replayed = async () => sumDone(target, await offsets.all(rebuiltDb, topics));
+    for (;;) {
+      const done = await replayed();
+      progress.replay(done, total);
+      // A transaction's commit marker takes the offset after its last message: one short of the end is the end.
+      if (reached(target, await offsets.all(rebuiltDb, topics), 1n)) break;
+      await sleep(pollMs);
+    }
+    const replaySeconds = (Date.now() - started) / 1000;
+    const eventsProjected = Number(await replayed());
+
+    progress.step('caught up with the topics as they were; switching (live projection pauses meanwhile)');
+    const previousDb = previous;
+    const runningConsumer = consumer;
+    const reconciled = await control.switchTo(config.databaseSchema, schema, async (serving) => {
+      if (serving !== previousSchema)
+        throw new Error(
+          `another rebuild switched ${config.databaseSchema} to ${serving} meanwhile; nothing switched`,
+        );
+      const deadline = Date.now() + (options.switchTimeoutMs ?? 60_000);
+      // Live batches now wait on the lock, so the live positions stand still: reach them.
+      const live = await offsets.all(previousDb, topics);
+      while (
+        !reached(
+          live.map((l) => ({ topic: l.topic, partition: l.partition, start: 0n, end: l.nextOffset })),
+          await offsets.all(rebuiltDb, topics),
+          0n,
+        )
+      ) {
+        if (Date.now() > deadline)
+          throw new Error('the rebuild did not reach the live positions in time; nothing switched');
+        await sleep(pollMs);
+      }
+      await runningConsumer.stop();
+      // What the serving read model already committed to its outbox must reach the topic before the rebuilt one's.
+      while (await outboxDepth(previousDb)) {
+        if (Date.now() > deadline)
+          throw new Error("the live projector's changelog outbox did not drain in time; nothing switched");
+        await sleep(pollMs);
+      }
+      progress.step('carrying changelog sequence numbers over');
+      return reconcileSequences(
+        previousDb,
+        rebuiltDb,
+        config.collaborative,
+        (r) => changelog.encode(r),
+        (done, all) => progress.step(`  ${done}/${all} patients compared`),
+      );
+    });
+    progress.step(
+      `switched: ${config.databaseSchema} is now served by ${schema}; ${previousSchema} is kept for a rollback`,
+    );
+    return {
+      previousSchema,
+      schema,
+      eventsProjected,
+      patients: reconciled.patients,
+      republished: reconciled.republished,
+      replaySeconds,
+    };
+  } finally {
+    await consumer?.stop().catch(() => undefined);
+    await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+    await Promise.allSettled([rebuilt?.destroy(), previous?.destroy(), control.close()]);
+  }
+}
+
+/** `projector_ccr_r20261125T171500`, within Postgres's 63 characters. */
+export function rebuildSchemaName(name: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').toLowerCase();
+  return `${name.replace(/_r\d{8}t\d{6}$/, '').slice(0, 46)}_r${stamp}`;
+}
+
+interface PartitionRange {
+  readonly topic: string;
+  readonly partition: number;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+async function endOffsets(admin: Admin, topics: readonly string[]): Promise<PartitionRange[]> {
+  const ranges: PartitionRange[] = [];
+  for (const topic of topics)
+    for (const p of await admin.fetchTopicOffsets(topic))
+      ranges.push({ topic, partition: p.partition, start: BigInt(p.low), end: BigInt(p.high) });
+  return ranges;
+}
+
+function positionOf(stored: readonly StoredOffset[], range: PartitionRange): bigint {
+  return (
+    stored.find((s) => s.topic === range.topic && s.partition === range.partition)?.nextOffset ?? range.start
+  );
+}
+
+function sumDone(target: readonly PartitionRange[], stored: readonly StoredOffset[]): bigint {
+  return target.reduce((n, r) => {
+    const position = positionOf(stored, r);
+    return n + ((position > r.end ? r.end : position) - r.start);
+  }, 0n);
+}
+
+function reached(target: readonly PartitionRange[], stored: readonly StoredOffset[], slack: bigint): boolean {
+  return target.every((r) => r.end <= r.start || positionOf(stored, r) + slack >= r.end);
+}
+
+async function outboxDepth(db: DataSource): Promise<number> {
+  const [row] = await rows<{ n: number }>(db, `select count(*)::int as n from changelog_outbox`);
+  return row.n;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

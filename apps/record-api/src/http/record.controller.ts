@@ -1,0 +1,32 @@
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PURPOSE_OF_USE_HEADER } from '../access/purpose-of-use';
+import { RecordApiServices } from '../record-api-services';
+import { sendAnswer } from './send-answer';
+import { correlationIdOf } from './correlation-id';
+
+@Controller('patients')
+export class RecordController {
+  constructor(@Inject(RecordApiServices) private readonly services: RecordApiServices) {}
+
+  /** One patient's shared record, across both collaboratives: JSON view, or a FHIR Bundle (Accept or _format). */
+  @Get(':nhsNumber/record')
+  async record(
+    @Param('nhsNumber') nhsNumber: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const correlationId = correlationIdOf(req.header('x-correlation-id'));
+    res.locals.correlationId = correlationId;
+    const answer = await this.services.reads.read({
+      nhsNumber,
+      authorization: req.header('authorization'),
+      purposeOfUse: req.header(PURPOSE_OF_USE_HEADER),
+      formatParameter: req.query._format,
+      accept: req.header('accept'),
+      correlationId,
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    });
+    sendAnswer(res, answer, correlationId);
+  }
+}

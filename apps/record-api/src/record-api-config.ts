@@ -1,0 +1,128 @@
+import {
+  checkKafkaVariables,
+  databaseVariables,
+  enabledLogLevels,
+  identifier,
+  kafkaVariables,
+  loadConfig,
+  loggingVariables,
+  positiveInteger,
+  schemaRegistryVariables,
+  toDatabaseConfig,
+  toKafkaConfig,
+  toSchemaRegistryConfig,
+  type DatabaseConfig,
+  type KafkaConfig,
+  type LogLevelName,
+  type SchemaRegistryConfig,
+} from '@crosscare/config';
+import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
+import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
+import { z } from 'zod';
+
+export const DEFAULT_RECORD_API_PORT = 8085;
+export const DEFAULT_JWT_ISSUER = 'crosscare-local';
+/** HS256 keys shorter than the hash output weaken it (RFC 7518 section 3.2). */
+export const MIN_JWT_SECRET_BYTES = 32;
+
+export interface RecordApiAuthConfig {
+  /** The HS256 key. Never logged: only the verifier and the token CLI hold it. */
+  readonly jwtSecret: Buffer;
+  readonly issuer: string;
+  /** Roles that may see restricted social care items whatever the purpose of use. */
+  readonly restrictedRoles: readonly string[];
+}
+
+export interface RecordApiConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Whose read model this deployment reads: its own items, plus the other collaborative's records it holds. */
+  readonly collaborative: CollaborativeCode;
+  readonly kafka: KafkaConfig;
+  readonly schemaRegistry: SchemaRegistryConfig;
+  readonly database: DatabaseConfig;
+  /**
+   * The name of the collaborative's read model: its schema, until a projector rebuild switches it to another (the
+   * projectors' control table says which). Read, never written.
+   */
+  readonly databaseSchema: string;
+  /** The audit topic is `<prefix>.audit.record-access.v1`. */
+  readonly topicPrefix: string;
+  readonly auth: RecordApiAuthConfig;
+  /** How long a read waits for the audit event's acknowledgement before answering 503 without the record. */
+  readonly auditTimeoutMs: number;
+  readonly logLevels: LogLevelName[];
+}
+
+export const recordApiVariables = {
+  ...kafkaVariables,
+  ...schemaRegistryVariables,
+  ...databaseVariables,
+  ...loggingVariables,
+  // 127.0.0.1 by default so that a developer's record API is not reachable from the network; containers set 0.0.0.0.
+  RECORD_API_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' }),
+  RECORD_API_PORT: z
+    .string()
+    .default(String(DEFAULT_RECORD_API_PORT))
+    .refine((v) => /^\d+$/.test(v) && Number(v) <= 65535, { message: 'must be a port number (0 for any)' })
+    .transform(Number),
+  RECORD_API_COLLABORATIVE: z
+    .enum(COLLABORATIVE_CODES, {
+      errorMap: () => ({ message: `must be one of ${COLLABORATIVE_CODES.join(', ')}` }),
+    })
+    .default('CCR'),
+  RECORD_API_DATABASE_SCHEMA: identifier(
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    'a lower-case Postgres identifier (letters, digits, _; at most 63)',
+  ).optional(),
+  RECORD_API_TOPIC_PREFIX: identifier(
+    /^[a-z0-9][a-z0-9._-]{0,100}$/,
+    'lower-case letters, digits, dot, dash, _',
+  ).default(DEFAULT_TOPIC_PREFIX),
+  RECORD_API_JWT_SECRET: z
+    .string({
+      required_error: `is required: the HS256 key of readers' tokens, at least ${MIN_JWT_SECRET_BYTES} bytes`,
+    })
+    .refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_JWT_SECRET_BYTES, {
+      message: `must be at least ${MIN_JWT_SECRET_BYTES} bytes`,
+    }),
+  RECORD_API_JWT_ISSUER: z.string().default(DEFAULT_JWT_ISSUER),
+  RECORD_API_RESTRICTED_ROLES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  RECORD_API_AUDIT_TIMEOUT_MS: positiveInteger(5000, 60_000),
+};
+
+export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): RecordApiConfig {
+  return loadConfig(
+    recordApiVariables,
+    (v) => ({
+      host: v.RECORD_API_HOST,
+      port: v.RECORD_API_PORT,
+      collaborative: v.RECORD_API_COLLABORATIVE,
+      kafka: toKafkaConfig(v),
+      schemaRegistry: toSchemaRegistryConfig(v),
+      database: toDatabaseConfig(v),
+      databaseSchema: v.RECORD_API_DATABASE_SCHEMA ?? `projector_${v.RECORD_API_COLLABORATIVE.toLowerCase()}`,
+      topicPrefix: v.RECORD_API_TOPIC_PREFIX,
+      auth: {
+        jwtSecret: Buffer.from(v.RECORD_API_JWT_SECRET, 'utf8'),
+        issuer: v.RECORD_API_JWT_ISSUER,
+        restrictedRoles: v.RECORD_API_RESTRICTED_ROLES,
+      },
+      auditTimeoutMs: v.RECORD_API_AUDIT_TIMEOUT_MS,
+      logLevels: enabledLogLevels(v.LOG_LEVEL),
+    }),
+    env,
+    checkKafkaVariables,
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * FHIR issue types (http://hl7.org/fhir/issue-type) the record API answers with: the same word names the problem in
+ * an OperationOutcome and in a problem+json `type`.
+ */
+export type RecordApiIssueCode = 'value' | 'required' | 'login' | 'not-found' | 'transient' | 'exception';
+
+/**
+ * The one error type the record API answers with, rendered as an OperationOutcome for FHIR reads and as RFC 9457
+ * problem details otherwise. Messages are for the caller: they never repeat a token or show record data.
+ */
+export class RecordApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: RecordApiIssueCode,
+    /** Where the problem is, in the request's terms: a header, the path parameter, a query parameter. */
+    readonly location: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RecordApiError';
+  }
+
+  /** True when the same request may succeed later (an outage, not the request). */
+  get retriable(): boolean {
+    return this.status === 503;
+  }
+}
+
+export const invalidRequest = (location: string, message: string, code: RecordApiIssueCode = 'value') =>
+  new RecordApiError(400, code, location, message);
+
+export const unauthenticated = (message: string) =>
+  new RecordApiError(401, 'login', 'Authorization', message);
+
+export const patientNotFound = (nhsNumber: string) =>
+  new RecordApiError(404, 'not-found', 'nhsNumber', `no shared record is held for NHS number ${nhsNumber}`);
+
+export const auditUnavailable = () =>
+  new RecordApiError(
+    503,
+    'transient',
+    '(service)',
+    'the read could not be audited, so no record was returned; try again shortly',
+  );
+
+export const internalError = () =>
+  new RecordApiError(500, 'exception', '(service)', 'internal error; no record was returned');

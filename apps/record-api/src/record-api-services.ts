@@ -1,0 +1,124 @@
+import { EventSerde, recordAccessAuditTopic, SchemaRegistryClient, subjectFor } from '@crosscare/events';
+import { loadProviderDirectory, type ProviderDirectory } from '@crosscare/governance';
+import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditTrail } from './audit/audit-trail';
+import type { RecordAccessed } from './audit/record-accessed';
+import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './audit/record-accessed-schema';
+import type { RecordApiConfig } from './record-api-config';
+import { ReadModelReader } from './record/read-model-reader';
+import { SharedRecordReads } from './shared-record-reads';
+
+export const AUDIT_TOPIC_PARTITIONS = 6;
+/** Audit events are kept forever: the audit requirement outlives any operational retention window. */
+const AUDIT_TOPIC_CONFIG = { 'retention.ms': '-1' };
+
+/**
+ * Everything the record API's routes share, built once at start from validated config. Plain objects, each taking
+ * its collaborators in its constructor, so tests build them the same way.
+ */
+export class RecordApiServices {
+  private constructor(
+    readonly config: RecordApiConfig,
+    readonly db: DataSource,
+    readonly directory: ProviderDirectory,
+    readonly readModel: ReadModelReader,
+    /** Exposed so that tests can take the audit path down. */
+    readonly auditProducer: RecordProducer,
+    readonly audit: AuditTrail,
+    readonly reads: SharedRecordReads,
+  ) {}
+
+  static async start(config: RecordApiConfig): Promise<RecordApiServices> {
+    const log = new Logger('RecordApi');
+    // The directory first: a bad data file should stop the service before it opens any connection.
+    const directory = loadProviderDirectory();
+    const db = readModelDataSource(config);
+    const kafka = createKafka(config.kafka, {
+      defaultClientId: 'crosscare-record-api',
+      logger: new Logger('Kafka'),
+    });
+    const admin = kafka.admin();
+    const producer = createRecordProducer(kafka);
+    const topic = recordAccessAuditTopic(config.topicPrefix);
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    try {
+      await db.initialize();
+      await admin.connect();
+      await ensureTopics(admin, [
+        { name: topic, partitions: AUDIT_TOPIC_PARTITIONS, config: AUDIT_TOPIC_CONFIG },
+      ]);
+      // The same JSON the serde sends, so its first encode finds this id; a registry that refuses the schema (an
+      // incompatible change) stops the start instead of every read.
+      await registry.register(
+        subjectFor(AUDIT_NAMESPACE, 'RecordAccessed'),
+        JSON.stringify(RECORD_ACCESSED_SCHEMA),
+      );
+      await producer.connect();
+    } catch (error) {
+      await Promise.allSettled([producer.disconnect(), db.isInitialized ? db.destroy() : undefined]);
+      throw error;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+
+    const serde = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+      registry,
+      schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+      namespace: AUDIT_NAMESPACE,
+      autoRegister: true,
+    });
+    const audit = new AuditTrail(serde, (record) => producer.send(record), topic, config.auditTimeoutMs);
+    const readModel = new ReadModelReader(db, config.collaborative, config.databaseSchema);
+    const reads = new SharedRecordReads({
+      records: readModel,
+      audit,
+      jwtSecret: config.auth.jwtSecret,
+      issuer: config.auth.issuer,
+      restrictedRoles: config.auth.restrictedRoles,
+      providerName: (odsCode) => directory.provider(odsCode)?.name,
+      clock: Date.now,
+      newAuditId: randomUUID,
+      onAuditFailure: (error, correlationId) =>
+        log.error(
+          `read ${correlationId} refused (503): ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    });
+    return new RecordApiServices(config, db, directory, readModel, producer, audit, reads);
+  }
+
+  /** Ready: Postgres answers and the projector has created the read model. */
+  async readiness(): Promise<{ ready: boolean; database: string; readModel: string }> {
+    const readModel = await this.readModel
+      .isReady()
+      .then((ready) => (ready ? 'UP' : 'MISSING'))
+      .catch(() => 'DOWN');
+    const database = readModel === 'DOWN' ? 'DOWN' : 'UP';
+    return { ready: readModel === 'UP', database, readModel };
+  }
+
+  async stop(): Promise<void> {
+    await this.auditProducer.disconnect().catch(() => undefined);
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+/**
+ * The projector's read model, read-only: every session defaults to read-only transactions, so no code path of this
+ * service can write the projector's tables, whatever the database role allows.
+ */
+function readModelDataSource(config: RecordApiConfig): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: config.database.url,
+    schema: config.databaseSchema,
+    entities: [],
+    extra: {
+      max: config.database.poolSize,
+      options: `-c search_path=${config.databaseSchema} -c default_transaction_read_only=on`,
+    },
+    applicationName: 'crosscare-record-api',
+  });
+}

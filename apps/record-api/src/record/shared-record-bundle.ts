@@ -1,0 +1,126 @@
+import type {
+  PatientDetailsChanged,
+  PatientDied,
+  PatientRegistered,
+  RecordChangeEvent,
+} from '@crosscare/events';
+import { NHS_NUMBER_SYSTEM, renderSharedRecordBundle, type SharedRecordItem } from '@crosscare/fhir';
+import { isEventOf, isRestrictedInvolvement, type SharedRecordView } from '@crosscare/projection';
+import type { Bundle, BundleEntry, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
+import { createHash } from 'node:crypto';
+import type { PatientRecordSet } from './patient-record-set';
+
+export interface SharedRecordBundleOptions {
+  /** The Bundle's id: the audit id of the read, so a Bundle someone holds can be traced to its audit event. */
+  readonly bundleId: string;
+  /** Epoch ms. */
+  readonly now: number;
+  readonly includeRestricted: boolean;
+  readonly providerName: (odsCode: string) => string | undefined;
+}
+
+export interface RenderedBundle {
+  readonly bundle: Bundle;
+  /** Record items shown: one Provenance each. */
+  readonly itemCount: number;
+  readonly restrictedWithheld: number;
+}
+
+/** FHIR issue type for information left out for privacy or security reasons. */
+const SUPPRESSED = 'suppressed';
+
+/**
+ * The FHIR form of a read. Patient details and death are the events the JSON view chose, so both formats show the
+ * same person; every other current item is rendered, except restricted social care items the reader may not see,
+ * which an OperationOutcome entry counts instead. After a merge the Patient says which numbers it replaces and, when
+ * a retired number was asked for, a Patient for that number points on to the survivor (link replaced-by).
+ */
+export function sharedRecordBundle(
+  set: PatientRecordSet,
+  view: SharedRecordView,
+  options: SharedRecordBundleOptions,
+): RenderedBundle {
+  const items: SharedRecordItem[] = set.records.flatMap((record) =>
+    record.items.map((event) => ({ event, collaborative: record.collaborative })),
+  );
+  const withheld = options.includeRestricted ? [] : items.filter((item) => isRestrictedItem(item.event));
+  const shown = items.filter((item) => !withheld.includes(item));
+  const chosen = (eventId: string | undefined) =>
+    items.find((item) => item.event.header.eventId === eventId)?.event;
+
+  const bundle = renderSharedRecordBundle({
+    nhsNumber: set.nhsNumber,
+    bundleId: options.bundleId,
+    timestamp: options.now,
+    demographics: (chosen(view.demographics?.provenance.eventId) ?? null) as
+      PatientRegistered | PatientDetailsChanged | null,
+    death: (chosen(view.death?.provenance.eventId) ?? null) as PatientDied | null,
+    items: shown,
+    providerName: options.providerName,
+  });
+  const entries = withMergeLinks(bundle.entry ?? [], set);
+  if (withheld.length > 0) entries.push(withheldNotice(withheld.length, set.nhsNumber));
+  return {
+    bundle: { ...bundle, entry: entries },
+    itemCount: entries.filter((e) => e.resource?.resourceType === 'Provenance').length,
+    restrictedWithheld: withheld.length,
+  };
+}
+
+function isRestrictedItem(event: RecordChangeEvent): boolean {
+  return isEventOf(event, 'SocialCareInvolvementRecorded') && isRestrictedInvolvement(event);
+}
+
+function withMergeLinks(entries: readonly BundleEntry[], set: PatientRecordSet): BundleEntry[] {
+  const result = entries.map((entry) => {
+    const resource = entry.resource;
+    if (resource?.resourceType !== 'Patient' || set.mergedFrom.length === 0) return entry;
+    const patient: Patient = {
+      ...resource,
+      link: set.mergedFrom.map((retired) => ({
+        other: { identifier: { system: NHS_NUMBER_SYSTEM, value: retired } },
+        type: 'replaces',
+      })),
+    };
+    return { ...entry, resource: patient };
+  });
+  const survivor = result.find((entry) => entry.resource?.resourceType === 'Patient');
+  if (set.mergedInto === null || survivor?.fullUrl === undefined) return result;
+  const retired: Patient & { id: string } = {
+    resourceType: 'Patient',
+    id: retiredPatientId(set.requestedNhsNumber),
+    active: false,
+    identifier: [{ system: NHS_NUMBER_SYSTEM, value: set.requestedNhsNumber }],
+    link: [{ other: { reference: survivor.fullUrl }, type: 'replaced-by' }],
+  };
+  // Right after the survivor: a reader scanning for the Patient asked for finds where it went.
+  result.splice(result.indexOf(survivor) + 1, 0, entryOf(retired));
+  return result;
+}
+
+function withheldNotice(count: number, nhsNumber: string): BundleEntry {
+  const text =
+    `${count} restricted social care item${count === 1 ? ' was' : 's were'} withheld: they are shown for a ` +
+    'safeguarding purpose of use or to a role trusted with them. Ask the council when there is a need.';
+  const outcome: OperationOutcome & { id: string } = {
+    resourceType: 'OperationOutcome',
+    id: nameBasedId('withheld', nhsNumber),
+    issue: [{ severity: 'information', code: SUPPRESSED, diagnostics: text, details: { text } }],
+  };
+  return entryOf(outcome);
+}
+
+const retiredPatientId = (nhsNumber: string) => nameBasedId('retired-patient', nhsNumber);
+
+const entryOf = (resource: Resource & { id: string }): BundleEntry => ({
+  fullUrl: `urn:uuid:${resource.id}`,
+  resource,
+});
+
+/** A UUID derived from its parts, so the same record always gives the same Bundle. */
+function nameBasedId(...parts: string[]): string {
+  const hex = createHash('sha256')
+    .update(`crosscare-record-api\u0000${parts.join('\u0000')}`)
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

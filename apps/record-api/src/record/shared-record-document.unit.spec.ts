@@ -1,0 +1,80 @@
+import { viewSharedRecord } from '@crosscare/projection';
+import {
+  ccrSnapshot,
+  EVENTS,
+  ohcSnapshot,
+  PATIENT,
+  recordSet,
+  RETIRED,
+  TEST_NOW,
+} from '../testing/record-set-fixtures';
+import { itemsShown, sharedRecordDocument } from './shared-record-document';
+
+const names = (ods: string) =>
+  ods === EVENTS.problem.header.providerOdsCode ? 'Hazelwood Surgery' : undefined;
+
+describe('the JSON answer', () => {
+  it('given both collaboratives, then it heads the view with the patient and the snapshots shown', () => {
+    const set = recordSet([ccrSnapshot(4), ohcSnapshot(7)]);
+    const view = viewSharedRecord(set.records, {
+      now: TEST_NOW,
+      includeRestricted: false,
+      providerName: names,
+    });
+
+    const document = sharedRecordDocument(set, view);
+
+    expect(document).toMatchObject({
+      nhsNumber: PATIENT,
+      requestedNhsNumber: PATIENT,
+      mergedInto: null,
+      mergedFrom: [],
+      sources: [
+        {
+          collaborative: 'CCR',
+          nhsNumber: PATIENT,
+          sequence: 4,
+          updatedAt: new Date(TEST_NOW).toISOString(),
+        },
+        {
+          collaborative: 'OHC',
+          nhsNumber: PATIENT,
+          sequence: 7,
+          updatedAt: new Date(TEST_NOW).toISOString(),
+        },
+      ],
+    });
+    expect(document.problems[0].provenance).toMatchObject({
+      providerOdsCode: EVENTS.problem.header.providerOdsCode,
+      providerName: 'Hazelwood Surgery',
+      collaborative: 'CCR',
+      eventId: EVENTS.problem.header.eventId,
+    });
+    expect(document.encounters[0].started?.provenance).toMatchObject({
+      collaborative: 'OHC',
+      eventId: EVENTS.encounter.header.eventId,
+    });
+  });
+
+  it('given a retired number asked for, then the answer says which record answered instead', () => {
+    const set = recordSet([ccrSnapshot()], RETIRED);
+    const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
+    expect(sharedRecordDocument(set, view)).toMatchObject({
+      nhsNumber: PATIENT,
+      requestedNhsNumber: RETIRED,
+      mergedInto: PATIENT,
+      mergedFrom: [RETIRED],
+    });
+  });
+
+  it('counts the items shown, leaving out withheld restricted ones, and each event once', () => {
+    const set = recordSet([ccrSnapshot(), ohcSnapshot()]);
+    const withheld = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
+    const included = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: true });
+
+    // details (demographics and registered GP cite the same event), problem, encounter, home care
+    expect(itemsShown(withheld)).toBe(4);
+    expect(withheld.socialCare.restrictedWithheld).toBe(1);
+    expect(itemsShown(included)).toBe(5);
+  });
+});

@@ -1,0 +1,242 @@
+import {
+  EventSerde,
+  recordAccessAuditTopic,
+  SchemaRegistryClient,
+  type RecordChangeEvent,
+} from '@crosscare/events';
+import { itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
+import { brokersFromEnvironment, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { openReadModel } from '../../../projector/src/read-model/read-model-database';
+import { startIsolatedRegistry } from '../../../schema-registry/src/testing/registry-under-test';
+import { signReaderToken, type ReaderClaims } from '../auth/reader-token';
+import type { RecordAccessed } from '../audit/record-accessed';
+import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
+import { createRecordApiApp } from '../record-api-app';
+import { loadRecordApiConfig } from '../record-api-config';
+import { RecordApiServices } from '../record-api-services';
+
+const ISSUER = 'crosscare-test';
+
+export interface AuditedRead {
+  readonly key: string | null;
+  readonly partition: number;
+  readonly event: RecordAccessed;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever came back
+  readonly body: any;
+  readonly text: string;
+}
+
+/**
+ * A real record API (HTTP on 127.0.0.1, an ephemeral port) over a real broker, registry and Postgres, reading a CCR
+ * read model of its own (the projector's migration, in a private schema) that the test fills with INSERTs, and
+ * auditing to an audit topic of its own (a unique prefix). A reader taps the audit topic from the start.
+ */
+export class RecordApiUnderTest {
+  private constructor(
+    readonly url: string,
+    readonly app: INestApplication,
+    readonly services: RecordApiServices,
+    /** The read model, for the test to write as the projector would; its schema is also its name. */
+    readonly readModel: DataSource,
+    readonly readModelName: string,
+    readonly auditTopic: string,
+    readonly kafka: TestKafka,
+    private readonly secret: Buffer,
+    private readonly audited: AuditedRead[],
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async start(env: NodeJS.ProcessEnv = {}): Promise<RecordApiUnderTest> {
+    const registry = await startIsolatedRegistry('record_api');
+    const schema = await TestSchema.create('record_api_ccr');
+    const kafka = new TestKafka(brokersFromEnvironment());
+    const prefix = uniqueIdentifier('record_api').replace(/_/g, '-');
+    const auditTopic = recordAccessAuditTopic(prefix);
+    const steps: (() => Promise<unknown>)[] = [
+      () => registry.close(),
+      () => schema.drop(),
+      () => kafka.cleanup(),
+    ];
+    const cleanup = async () => {
+      // Every step even when one fails, so nothing leaks; the first failure is reported.
+      const failures: unknown[] = [];
+      for (const step of steps.reverse()) await step().catch((error: unknown) => failures.push(error));
+      if (failures.length > 0) throw failures[0];
+    };
+    try {
+      const config = loadRecordApiConfig({
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        SCHEMA_REGISTRY_URL: registry.url,
+        DATABASE_URL: schema.databaseUrl,
+        DATABASE_POOL_SIZE: '4',
+        RECORD_API_PORT: '0',
+        RECORD_API_COLLABORATIVE: 'CCR',
+        RECORD_API_DATABASE_SCHEMA: schema.name,
+        RECORD_API_TOPIC_PREFIX: prefix,
+        // Hex, because the variable is text: 64 characters, well over the 32-byte minimum.
+        RECORD_API_JWT_SECRET: randomBytes(32).toString('hex'),
+        RECORD_API_JWT_ISSUER: ISSUER,
+        RECORD_API_RESTRICTED_ROLES: 'safeguarding-lead',
+        RECORD_API_AUDIT_TIMEOUT_MS: '3000',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        ...env,
+      });
+      const readModel = await openReadModel(config.database, schema.name, 'crosscare-record-api-test');
+      steps.push(() => readModel.destroy());
+      const services = await RecordApiServices.start(config);
+      steps.push(() => services.stop());
+      steps.push(async () => (await kafka.connectedAdmin()).deleteTopics({ topics: [auditTopic] }));
+      const app = await createRecordApiApp(services);
+      await app.listen(0, '127.0.0.1');
+      steps.push(() => app.close());
+      const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+
+      const serde = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+        registry: new SchemaRegistryClient({ url: registry.url }),
+        schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+        namespace: AUDIT_NAMESPACE,
+      });
+      const audited: AuditedRead[] = [];
+      const tap = await kafka.consumer(uniqueIdentifier('audit_tap'));
+      steps.push(() => kafka.close(tap));
+      await tap.subscribe({ topic: auditTopic, fromBeginning: true });
+      await tap.run({
+        eachMessage: async ({ partition, message }) => {
+          audited.push({
+            key: message.key?.toString() ?? null,
+            partition,
+            event: (await serde.decode(message.value!)).event,
+          });
+        },
+      });
+      return new RecordApiUnderTest(
+        `http://127.0.0.1:${port}`,
+        app,
+        services,
+        readModel,
+        schema.name,
+        auditTopic,
+        kafka,
+        config.auth.jwtSecret,
+        audited,
+        cleanup,
+      );
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+  }
+
+  /** A reader's token signed with the service's key; claims may be overridden, or removed with undefined. */
+  token(claims: Partial<Record<keyof ReaderClaims, unknown>> = {}): string {
+    const now = Math.floor(Date.now() / 1000);
+    return signReaderToken(
+      {
+        sub: 'u-test-1',
+        name: 'Dr Test Clinician',
+        role: 'clinician',
+        org: 'RHA',
+        iss: ISSUER,
+        iat: now,
+        exp: now + 600,
+        ...claims,
+      } as ReaderClaims,
+      this.secret,
+    );
+  }
+
+  async get(path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+    const response = await fetch(`${this.url}${path}`, { headers });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: tests read the text
+    }
+    return { status: response.status, headers: response.headers, body, text };
+  }
+
+  /** The audit events of one request, by correlation id: waits for `expected`, then a moment for any extra. */
+  async auditedReads(correlationId: string, expected = 1, settleMs = 500): Promise<AuditedRead[]> {
+    const matching = () => this.audited.filter((read) => read.event.correlationId === correlationId);
+    const deadline = Date.now() + 20_000;
+    while (matching().length < expected && Date.now() < deadline) await sleep(25);
+    if (matching().length < expected)
+      throw new Error(
+        `expected ${expected} audit event(s) for ${correlationId}, received ${matching().length}`,
+      );
+    await sleep(settleMs);
+    return matching();
+  }
+
+  /** Messages ever written to the audit topic: unchanged across a request means it wrote nothing. */
+  async auditOffsets(): Promise<number> {
+    const offsets = await (await this.kafka.connectedAdmin()).fetchTopicOffsets(this.auditTopic);
+    return offsets.reduce((n, o) => n + Number(o.high), 0);
+  }
+
+  close(): Promise<void> {
+    return this.cleanup();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Stores the events in a read model as the projector would: the patient row (with its sequence), one row per item. */
+export async function storeLocalRecord(
+  readModel: DataSource,
+  nhsNumber: string,
+  sequence: number,
+  events: readonly RecordChangeEvent[],
+  mergedInto: string | null = null,
+): Promise<void> {
+  await readModel.query(
+    `insert into patient (nhs_number, sequence, merged_into) values ($1, $2, $3)
+     on conflict (nhs_number) do update set sequence = excluded.sequence, merged_into = excluded.merged_into`,
+    [nhsNumber, sequence, mergedInto],
+  );
+  for (const event of events) {
+    const { header } = event;
+    await readModel.query(
+      `insert into record_item (provider_ods_code, source_record_id, part, nhs_number, kind, ics, collaborative,
+         source_record_version, event_id, event_type, occurred_at, recorded_at, removed, event)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), to_timestamp($12 / 1000.0),
+         false, $13)`,
+      [
+        header.providerOdsCode,
+        header.sourceRecordId,
+        partOf(header.eventType),
+        nhsNumber,
+        itemKindOf(header.eventType),
+        header.ics,
+        header.collaborative,
+        header.sourceRecordVersion,
+        header.eventId,
+        header.eventType,
+        header.occurredAt,
+        header.recordedAt,
+        JSON.stringify(event),
+      ],
+    );
+  }
+}
+
+/** Stores the other collaborative's record of a patient in a read model, as its changelog would have delivered it. */
+export async function storeRemoteRecord(readModel: DataSource, record: PatientRecord): Promise<void> {
+  await readModel.query(
+    `insert into remote_patient_record (nhs_number, collaborative, sequence, updated_at, record)
+     values ($1, $2, $3, to_timestamp($4 / 1000.0), $5)`,
+    [record.nhsNumber, record.collaborative, record.sequence, record.updatedAt, JSON.stringify(record)],
+  );
+}

@@ -1,0 +1,314 @@
+/**
+ * npm run bench:projector   (needs the local stack: npm run stack:up; or KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL)
+ *
+ * Events/s into the CCR read model, beside two measurements taken on the same broker, database and events in the
+ * same run (absolute figures on a shared two-core machine vary run to run; ratios much less):
+ *  - the naive baseline: a NestJS Kafka microservice with an @EventPattern handler and one TypeORM save per event
+ *    (test/bench/naive-projector.ts), as a newcomer would first build it;
+ *  - the ceiling: consuming and Avro-decoding the same events with a no-op handler.
+ * Then the wall time of `projector:rebuild` over BENCH_EVENTS (default 1,000,000) events: replay into a fresh schema
+ * and switch. Events are a synthetic region's (libs/synthetic-region), CCR's three ICSs, on private topics.
+ * Writes bench/results/projector.json and prints a table.
+ */
+import {
+  checkKafkaVariables,
+  databaseVariables,
+  kafkaVariables,
+  loadConfig,
+  schemaRegistryVariables,
+  toDatabaseConfig,
+  toKafkaConfig,
+  toSchemaRegistryConfig,
+} from '@crosscare/config';
+import {
+  createRecordChangeSerde,
+  recordChangeTopic,
+  registerRecordChangeSchemas,
+  SchemaRegistryClient,
+} from '@crosscare/events';
+import { loadProviderDirectory } from '@crosscare/governance';
+import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
+import { progressBar } from '@crosscare/local-stack';
+import { generateRegion } from '@crosscare/synthetic-region';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Pool } from 'pg';
+import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
+import { ProjectorRuntime } from '../../apps/projector/src/projector-runtime';
+import { rebuildReadModel } from '../../apps/projector/src/rebuild/rebuild-read-model';
+import { startNaiveProjector } from './naive-projector';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const SAMPLE = Math.min(EVENTS, Number(process.env.BENCH_SAMPLE_EVENTS ?? 200_000));
+const NAIVE_SAMPLE = Math.min(SAMPLE, Number(process.env.BENCH_NAIVE_EVENTS ?? 10_000));
+const PARTITIONS = 6;
+const TARGET_RATIO = 20;
+const REBUILD_CEILING_SECONDS = 120;
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const env = loadConfig(
+    { ...kafkaVariables, ...schemaRegistryVariables, ...databaseVariables },
+    (v) => ({ kafka: toKafkaConfig(v), registry: toSchemaRegistryConfig(v), database: toDatabaseConfig(v) }),
+    process.env,
+    checkKafkaVariables,
+  );
+  const runId = `bench-${Date.now()}`;
+  const prefix = runId;
+  const kafka = createKafka(env.kafka, { defaultClientId: 'crosscare-bench' });
+  const admin = kafka.admin();
+  await admin.connect();
+  const registry = new SchemaRegistryClient(env.registry);
+  await registerRecordChangeSchemas(registry);
+  const serde = createRecordChangeSerde(registry);
+  const directory = loadProviderDirectory();
+  const ccr = directory.collaboratives().find((c) => c.code === 'CCR');
+  if (!ccr) throw new Error('no CCR in the provider directory');
+  const topics = ccr.ics.map((ics) => recordChangeTopic(ics, prefix));
+  await ensureTopics(
+    admin,
+    topics.map((name) => ({ name, partitions: PARTITIONS, config: { 'retention.ms': '-1' } })),
+  );
+  const pool = new Pool({ connectionString: env.database.url, max: 2 });
+  const schemas: string[] = [];
+
+  try {
+    process.stdout.write(
+      `projector benchmark ${runId}: ${EVENTS} events (rebuild), ${SAMPLE} (projector, ceiling), ${NAIVE_SAMPLE} (naive)\n`,
+    );
+    await publishRegion(kafka, serde, prefix, EVENTS);
+
+    const ceiling = await consumeAndDecode(kafka, serde, topics, `${runId}-ceiling`, SAMPLE);
+    process.stdout.write(`  ceiling (consume + decode, no-op): ${round(ceiling)} events/s\n`);
+
+    const naiveSchema = `${runId.replace(/-/g, '_')}_naive`;
+    schemas.push(naiveSchema);
+    const naive = await startNaiveProjector({
+      brokers: env.kafka.brokers,
+      topics,
+      groupId: `${runId}-naive`,
+      databaseUrl: env.database.url,
+      schema: naiveSchema,
+      serde,
+    });
+    const naiveBar = progressBar('Naive projector (@EventPattern, one save per event)', NAIVE_SAMPLE);
+    // The clock starts at the first event projected, for each contender: group joins are not throughput.
+    while (naive.counter.count === 0) await sleep(20);
+    const [naiveStarted, naiveFirst] = [Date.now(), naive.counter.count];
+    while (naive.counter.count < NAIVE_SAMPLE) {
+      naiveBar.update(naive.counter.count);
+      await sleep(200);
+    }
+    const naiveRate = ((naive.counter.count - naiveFirst) / (Date.now() - naiveStarted)) * 1000;
+    naiveBar.done(`${round(naiveRate)} events/s`);
+    await naive.close();
+
+    const name = `${runId.replace(/-/g, '_')}_ccr`;
+    schemas.push(name);
+    const projectorEnv = {
+      ...process.env,
+      PROJECTOR_COLLABORATIVE: 'CCR',
+      PROJECTOR_DATABASE_SCHEMA: name,
+      PROJECTOR_TOPIC_PREFIX: prefix,
+      PROJECTOR_GROUP_ID: `${runId}-projector`,
+      PROJECTOR_PORT: '0',
+      LOG_LEVEL: 'error',
+    };
+    const config = loadProjectorConfig(projectorEnv);
+    const runtime = await ProjectorRuntime.start(config);
+    const projectedEvents = async () =>
+      (await runtime.services.metrics.events.get()).values.reduce((n, v) => n + v.value, 0);
+    const projectorBar = progressBar('Projector (batches, set-based SQL, changelog on)', SAMPLE);
+    let projected = 0;
+    while ((projected = await projectedEvents()) === 0) await sleep(20);
+    const [projectorStarted, projectorFirst] = [Date.now(), projected];
+    while ((projected = await projectedEvents()) < SAMPLE) {
+      projectorBar.update(projected);
+      await sleep(100);
+    }
+    const projectorRate = ((projected - projectorFirst) / (Date.now() - projectorStarted)) * 1000;
+    projectorBar.done(`${round(projectorRate)} events/s`);
+    // Drain its changelog, then stop it: the rebuild switches away from this read model.
+    const outboxDepth = async () =>
+      (await pool.query<{ n: string }>(`select count(*) as n from "${name}".changelog_outbox`)).rows[0].n;
+    while ((await outboxDepth()) !== '0') await sleep(200);
+    await runtime.stop();
+
+    const rebuilt = `${name}_rebuilt`;
+    schemas.push(rebuilt);
+    let bar: ReturnType<typeof progressBar> | undefined;
+    const rebuildStarted = Date.now();
+    const outcome = await rebuildReadModel(
+      config,
+      {
+        replay(done, total) {
+          bar ??= progressBar('Rebuild: replay into a fresh schema', Number(total));
+          bar.update(Number(done));
+        },
+        step(message) {
+          bar?.done();
+          bar = undefined;
+          process.stdout.write(`  ${message}\n`);
+        },
+      },
+      { schema: rebuilt },
+    );
+    const rebuildSeconds = (Date.now() - rebuildStarted) / 1000;
+    const rebuildRate = outcome.eventsProjected / outcome.replaySeconds;
+
+    const results = [
+      {
+        metric: 'projector_throughput_vs_naive',
+        value: round(projectorRate),
+        unit: 'events/s',
+        baseline: 'naive NestJS @EventPattern handler, one TypeORM save per event, same broker and events',
+        baseline_value: round(naiveRate),
+        ratio: round(projectorRate / naiveRate, 2),
+      },
+      {
+        metric: 'projector_throughput_vs_ceiling',
+        value: round(projectorRate),
+        unit: 'events/s',
+        baseline: 'raw kafkajs consume + Avro decode, no-op handler, same events',
+        baseline_value: round(ceiling),
+        ratio: round(projectorRate / ceiling, 3),
+      },
+      {
+        metric: 'projector_rebuild_replay_throughput',
+        value: round(rebuildRate),
+        unit: 'events/s',
+        baseline: 'raw kafkajs consume + Avro decode, no-op handler, same events',
+        baseline_value: round(ceiling),
+        ratio: round(rebuildRate / ceiling, 3),
+      },
+      {
+        metric: `projector_rebuild_wall_time_${EVENTS}_events`,
+        value: round(rebuildSeconds),
+        unit: 's',
+        baseline: `target ceiling for ${EVENTS} events`,
+        baseline_value: REBUILD_CEILING_SECONDS,
+        ratio: round(rebuildSeconds / REBUILD_CEILING_SECONDS, 3),
+      },
+    ];
+    const file = path.join(process.cwd(), 'bench', 'results', 'projector.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+    console.table(
+      results.map((r) => ({
+        metric: r.metric,
+        value: `${r.value} ${r.unit}`,
+        baseline: `${r.baseline_value} ${r.unit}`,
+        ratio: r.ratio,
+      })),
+    );
+    const vsNaive = projectorRate / naiveRate;
+    process.stdout.write(
+      `projector vs naive ${vsNaive.toFixed(1)}× (target ≥ ${TARGET_RATIO}×): ${vsNaive >= TARGET_RATIO ? 'met' : 'NOT met'}; ` +
+        `rebuild of ${outcome.eventsProjected} offsets in ${rebuildSeconds.toFixed(1)} s ` +
+        `(replay ${outcome.replaySeconds.toFixed(1)} s; target ≤ ${REBUILD_CEILING_SECONDS} s for 1,000,000): ` +
+        `${rebuildSeconds <= REBUILD_CEILING_SECONDS ? 'met' : 'NOT met'}; written to ${path.relative(process.cwd(), file)}\n`,
+    );
+  } finally {
+    for (const schema of schemas)
+      await pool.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
+    await pool
+      .query(`delete from projector_control.active_read_model where name like $1`, [
+        `${runId.replace(/-/g, '_')}%`,
+      ])
+      .catch(() => undefined);
+    await pool.end();
+    const created = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/** Streams a synthetic region's CCR events onto the private topics until `count`, with a progress bar. */
+async function publishRegion(
+  kafka: ReturnType<typeof createKafka>,
+  serde: ReturnType<typeof createRecordChangeSerde>,
+  prefix: string,
+  count: number,
+): Promise<void> {
+  const producer = createRecordProducer(kafka);
+  await producer.connect();
+  const bar = progressBar('Publishing a synthetic region (CCR)', count);
+  const directory = loadProviderDirectory();
+  let sent = 0;
+  let batch = new Map<string, { key: string; value: Buffer }[]>();
+  let batched = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const flush = async () => {
+    const messages = batch;
+    batch = new Map();
+    batched = 0;
+    const send = Promise.all([...messages].map(([topic, m]) => producer.send({ topic, messages: m })));
+    inFlight.add(send);
+    void send.finally(() => inFlight.delete(send));
+    if (inFlight.size >= 4) await Promise.race(inFlight);
+  };
+  for (const event of generateRegion({ seed: 20261125, patients: Math.ceil(count / 12), directory })) {
+    if (event.header.collaborative !== 'CCR') continue;
+    const topic = recordChangeTopic(event.header.ics, prefix);
+    const list = batch.get(topic) ?? [];
+    list.push({
+      key: event.header.nhsNumber,
+      value: await serde.encode(event.header.eventType as never, event as never),
+    });
+    batch.set(topic, list);
+    batched++;
+    sent++;
+    if (batched >= 2000) {
+      await flush();
+      bar.update(sent);
+    }
+    if (sent >= count) break;
+  }
+  if (batched > 0) await flush();
+  await Promise.all(inFlight);
+  bar.done();
+  if (sent < count) throw new Error(`the region had only ${sent} CCR events; raise its patient count`);
+  await producer.disconnect();
+}
+
+/** The ceiling: consume and decode `count` events, doing nothing with them. */
+async function consumeAndDecode(
+  kafka: ReturnType<typeof createKafka>,
+  serde: ReturnType<typeof createRecordChangeSerde>,
+  topics: readonly string[],
+  groupId: string,
+  count: number,
+): Promise<number> {
+  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  let seen = 0;
+  let started = 0;
+  const bar = progressBar('Ceiling (consume + decode, no-op handler)', count);
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  await consumer.run({
+    partitionsConsumedConcurrently: 2,
+    eachBatch: async ({ batch }) => {
+      started ||= Date.now();
+      for (const message of batch.messages) await serde.decode(message.value as Buffer);
+      seen += batch.messages.length;
+      bar.update(Math.min(seen, count));
+      if (seen >= count) finish();
+    },
+  });
+  await finished;
+  const rate = (seen / (Date.now() - started)) * 1000;
+  bar.done(`${round(rate)} events/s`);
+  await consumer.disconnect();
+  return rate;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:projector: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
