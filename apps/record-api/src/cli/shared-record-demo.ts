@@ -1,0 +1,212 @@
+import {
+  checkKafkaVariables,
+  configOrExit,
+  kafkaVariables,
+  loadConfig,
+  schemaRegistryVariables,
+  toKafkaConfig,
+  toSchemaRegistryConfig,
+} from '@crosscare/config';
+import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
+import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2';
+import { createKafka } from '@crosscare/kafka';
+import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
+import type { Provenance } from '@crosscare/projection';
+import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { PatientRecordSerde } from '../../../projector/src/changelog/patient-record-serde';
+import type { RecordAccessed } from '../audit/record-accessed';
+import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
+import { signReaderToken } from '../auth/reader-token';
+
+/**
+ * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
+ * `npm run ingest:demo` just sent through ingest — a FHIR Condition from a GP practice in Birmingham and Solihull
+ * (CCR) and an HL7 v2 admission from an acute trust in Staffordshire and Stoke-on-Trent (OHC) — shown as the CCR
+ * record API serves it, with the changelog records it came through and the audit event of the read.
+ */
+async function main(): Promise<void> {
+  const config = configOrExit('record:demo', () =>
+    loadConfig(
+      { ...kafkaVariables, ...schemaRegistryVariables },
+      (v) => ({ kafka: toKafkaConfig(v), registry: toSchemaRegistryConfig(v) }),
+      process.env,
+      checkKafkaVariables,
+    ),
+  );
+  const recordApi = process.env.RECORD_API_URL ?? 'http://127.0.0.1:8085';
+  const prefix = process.env.INGEST_TOPIC_PREFIX;
+  const nhsNumber = ADT_FIXTURE_NHS_NUMBERS.alice;
+  const kafka = createKafka(config.kafka, { defaultClientId: 'crosscare-record-demo' });
+  const registry = new SchemaRegistryClient(config.registry);
+
+  step(`waiting for patient ${nhsNumber} on both collaboratives' changelogs`);
+  const changelog = new PatientRecordSerde(registry, { register: false });
+  const logs = await readUntil(
+    kafka,
+    ['CCR', 'OHC'].map((c) => changelogTopic(c, prefix)),
+    async (topic, key, value) =>
+      key === nhsNumber ? { topic, record: await changelog.decode(value) } : undefined,
+    (found) => new Set(found.map((f) => f.record.collaborative)).size === 2,
+    60_000,
+  );
+  console.table(
+    logs.map(({ topic, offset, partition, value }) => ({
+      topic,
+      partition,
+      offset,
+      sequence: value.record.sequence,
+      items: value.record.items.map((e) => `${e.header.eventType} (${e.header.providerOdsCode})`).join(', '),
+    })),
+  );
+
+  const now = Math.floor(Date.now() / 1000);
+  const token = signReaderToken(
+    {
+      sub: 'demo-clinician',
+      name: 'Dr Demo Clinician',
+      role: 'clinician',
+      org: 'RHA',
+      iss: process.env.RECORD_API_JWT_ISSUER ?? 'crosscare-local',
+      iat: now,
+      exp: now + 300,
+    },
+    Buffer.from(process.env.RECORD_API_JWT_SECRET ?? localRecordApiJwtSecret(stackPaths()), 'utf8'),
+  );
+  const correlationId = `record-demo-${randomUUID()}`;
+  // The remote view follows the other side's changelog within moments; until it holds the patient, try again.
+  let body: RecordView | undefined;
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    const response = await fetch(`${recordApi}/patients/${nhsNumber}/record`, {
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-purpose-of-use': 'DIRECT_CARE',
+        'x-correlation-id': correlationId,
+      },
+    });
+    if (response.status !== 200 && response.status !== 404)
+      throw new Error(`the record API answered ${response.status}: ${await response.text()}`);
+    body = response.status === 200 ? ((await response.json()) as RecordView) : undefined;
+    if (body && new Set(body.sources.map((s) => s.collaborative)).size === 2) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (!body) throw new Error(`the record API does not know ${nhsNumber} yet`);
+  step(
+    `GET ${recordApi}/patients/${nhsNumber}/record (X-Purpose-Of-Use: DIRECT_CARE), as Dr Demo Clinician (RHA):`,
+  );
+  const sections = Object.entries(body).filter(
+    ([name]) => !['sources', 'mergedFrom', 'nhsNumber', 'requestedNhsNumber', 'mergedInto'].includes(name),
+  );
+  const rows = sections.flatMap(([name, value]) =>
+    entriesOf(value).map((entry) => ({ section: name, ...describe(entry) })),
+  );
+  console.table(rows);
+  step(`sources: ${body.sources.map((s) => `${s.collaborative} sequence ${s.sequence}`).join(', ')}`);
+
+  const audit = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+    registry,
+    schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+    namespace: AUDIT_NAMESPACE,
+  });
+  const audited = await readUntil(
+    kafka,
+    [recordAccessAuditTopic(prefix)],
+    async (_topic, _key, value) => {
+      const { event } = await audit.decode(value);
+      return event.correlationId === correlationId ? event : undefined;
+    },
+    (found) => found.length > 0,
+    30_000,
+  );
+  step(`the audit trail of those reads, from ${recordAccessAuditTopic(prefix)} (no audit event, no data):`);
+  console.table(
+    audited.map(({ value: a }) => ({
+      when: new Date(a.occurredAt).toISOString(),
+      user: `${a.user.name} (${a.user.id})`,
+      role: a.user.role,
+      organisation: a.organisationOdsCode,
+      purpose: a.purposeOfUse,
+      patient: a.nhsNumber,
+      outcome: a.outcome,
+      sequences: a.sources.map((s) => `${s.collaborative}#${s.sequence}`).join(' '),
+    })),
+  );
+}
+
+interface RecordView {
+  readonly sources: { collaborative: string; sequence: number }[];
+  readonly [section: string]: unknown;
+}
+
+/** The entries of a section: a list, one entry, or a section object of lists (medications, social care). */
+function entriesOf(value: unknown): { provenance?: Provenance; [field: string]: unknown }[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value as { provenance?: Provenance }[];
+  if ('provenance' in value) return [value as { provenance?: Provenance }];
+  return Object.values(value).flatMap(entriesOf);
+}
+
+function describe(entry: { provenance?: Provenance; [field: string]: unknown }) {
+  const code = (entry.code ?? entry.substance ?? entry.medication ?? entry.vaccine ?? entry.category) as
+    { display?: string | null; code?: string } | undefined;
+  const p = entry.provenance;
+  return {
+    item: code?.display ?? code?.code ?? (entry.practiceOdsCode as string | undefined) ?? 'details',
+    from: p ? `${p.providerName ?? p.providerOdsCode} (${p.providerOdsCode})` : '',
+    ics: p?.ics ?? '',
+    collaborative: p?.collaborative ?? '',
+    source: p ? `${p.sourceRecordId} v${p.sourceRecordVersion}` : '',
+  };
+}
+
+interface Found<T> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly value: T;
+}
+
+/** Reads topics from the start with a throwaway group until `done` holds, keeping what `pick` returns. */
+async function readUntil<T>(
+  kafka: Kafka,
+  topics: string[],
+  pick: (topic: string, key: string, value: Buffer) => Promise<T | undefined>,
+  done: (found: T[]) => boolean,
+  timeoutMs: number,
+): Promise<Found<T>[]> {
+  const groupId = `crosscare-record-demo-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId });
+  const found: Found<T>[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        if (!message.value) return;
+        const value = await pick(topic, message.key?.toString() ?? '', message.value);
+        if (value !== undefined) found.push({ topic, partition, offset: message.offset, value });
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (!done(found.map((f) => f.value))) {
+      if (Date.now() > deadline) throw new Error(`timed out reading ${topics.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return found;
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+function step(message: string): void {
+  process.stdout.write(`▸ ${message}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`record:demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
