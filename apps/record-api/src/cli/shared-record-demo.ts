@@ -138,20 +138,27 @@ interface RecordView {
   readonly [section: string]: unknown;
 }
 
-/** The entries of a section: a list, one entry, or a section object of lists (medications, social care). */
-function entriesOf(value: unknown): { provenance?: Provenance; [field: string]: unknown }[] {
+/** The entries of a section: a list, one entry, or nested (medications, social care, an encounter's two parts). */
+function entriesOf(value: unknown): Entry[] {
   if (value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value as { provenance?: Provenance }[];
-  if ('provenance' in value) return [value as { provenance?: Provenance }];
+  if (Array.isArray(value)) return value.flatMap(entriesOf);
+  if ('provenance' in value) return [value as Entry];
   return Object.values(value).flatMap(entriesOf);
 }
 
-function describe(entry: { provenance?: Provenance; [field: string]: unknown }) {
-  const code = (entry.code ?? entry.substance ?? entry.medication ?? entry.vaccine ?? entry.category) as
-    { display?: string | null; code?: string } | undefined;
+type Entry = { provenance?: Provenance; [field: string]: unknown };
+
+/** What a clinician would call the entry: its coded concept's term, else its kind. */
+function describe(entry: Entry) {
+  const coded = ['code', 'substance', 'medication', 'vaccine', 'reason', 'specialty', 'category', 'service']
+    .map((field) => entry[field] as { display?: string | null; code?: string } | undefined)
+    .find((c) => c && typeof c === 'object' && c.display);
+  const kind = ['title', 'involvementType', 'encounterClass', 'practiceOdsCode', 'dnacprDecision']
+    .map((field) => entry[field])
+    .find((v): v is string => typeof v === 'string');
   const p = entry.provenance;
   return {
-    item: code?.display ?? code?.code ?? (entry.practiceOdsCode as string | undefined) ?? 'details',
+    item: coded?.display ?? coded?.code ?? kind ?? p?.eventType ?? '',
     from: p ? `${p.providerName ?? p.providerOdsCode} (${p.providerOdsCode})` : '',
     ics: p?.ics ?? '',
     collaborative: p?.collaborative ?? '',
