@@ -118,23 +118,29 @@ export class SchemaRegistryClient {
     if (this.authorization) headers.Authorization = this.authorization;
     const what = `Schema registry ${method} ${path}`;
 
-    let status: number;
-    let text: string;
-    try {
-      // One signal for the whole exchange, so a registry that sends headers and then stalls also times out.
-      const response = await fetch(this.url + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      throw new SchemaRegistryError(`${what}: ${describeFailure(error, this.timeoutMs)}`, {
-        retriable: true,
-        cause: error,
-      });
+    let status = 0;
+    let text = '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // One signal for the whole exchange, so a registry that sends headers and then stalls also times out.
+        const response = await fetch(this.url + path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        status = response.status;
+        text = await response.text();
+        break;
+      } catch (error) {
+        // A kept-alive connection the registry closed as it was reused: every registry call is idempotent (a lookup,
+        // a read, or a register that answers the same id again), so one fresh attempt is safe and usually enough.
+        if (attempt === 1 && isStaleConnection(error)) continue;
+        throw new SchemaRegistryError(`${what}: ${describeFailure(error, this.timeoutMs)}`, {
+          retriable: true,
+          cause: error,
+        });
+      }
     }
 
     const json = parseJson(text);
@@ -191,6 +197,11 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
   const code = property(property(error, 'cause'), 'code');
   return `could not reach the registry${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
+function isStaleConnection(error: unknown): boolean {
+  const code = property(property(error, 'cause'), 'code');
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }
 
 function property(value: unknown, key: string): unknown {

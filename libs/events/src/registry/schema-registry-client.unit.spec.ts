@@ -13,7 +13,7 @@ interface Seen {
   readonly body: unknown;
 }
 
-type Answer = { status: number; body?: unknown; raw?: string } | 'hang';
+type Answer = { status: number; body?: unknown; raw?: string } | 'hang' | 'drop';
 
 /** A registry on 127.0.0.1:0 that records each request and answers with whatever the test queued. */
 class FakeRegistry {
@@ -52,6 +52,10 @@ class FakeRegistry {
       body: { error_code: 50001, message: 'no answer queued' },
     };
     if (answer === 'hang') return;
+    if (answer === 'drop') {
+      req.socket.destroy();
+      return;
+    }
     res.writeHead(answer.status, { 'Content-Type': CONTENT_TYPE });
     res.end(answer.raw ?? JSON.stringify(answer.body));
   }
@@ -102,6 +106,23 @@ describe('SchemaRegistryClient', () => {
         url: '/subjects/s',
         body: { schema: '"string"' },
       });
+    });
+
+    it('given a connection the registry drops unanswered, asks once more on a fresh one', async () => {
+      registry.answer('drop', { status: 200, body: { schema: '"int"' } });
+
+      expect(await client.schemaById(42)).toBe('"int"');
+      expect(registry.seen).toHaveLength(2);
+    });
+
+    it('given a registry that drops the connection twice, fails as unreachable and retriable', async () => {
+      registry.answer('drop', 'drop');
+
+      const error = await failure(client.schemaById(42));
+
+      expect(error.retriable).toBe(true);
+      expect(error.message).toMatch(/could not reach the registry/);
+      expect(registry.seen).toHaveLength(2);
     });
 
     it('fetches a schema by id with GET and no body', async () => {
