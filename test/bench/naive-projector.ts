@@ -57,10 +57,11 @@ export async function startNaiveProjector(options: {
     url: options.databaseUrl,
     schema: options.schema,
     entities: [NaiveRecordItem],
-    synchronize: true,
   });
-  await db.query(`create schema if not exists "${options.schema}"`).catch(() => undefined);
   await db.initialize();
+  await db.query(`create schema if not exists "${options.schema}"`);
+  // The newcomer's way to a table: let TypeORM create it from the entity.
+  await db.synchronize();
   const counter: NaiveCounter = { count: 0 };
   const [first, second, third] = options.topics;
 

@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeCluster, INGEST_APP, isAlive, SCHEMA_REGISTRY_APP } from '@crosscare/local-stack';
+import {
+  describeCluster,
+  INGEST_APP,
+  isAlive,
+  PROJECTOR_APPS,
+  RECORD_API_APP,
+  SCHEMA_REGISTRY_APP,
+} from '@crosscare/local-stack';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import { Pool } from 'pg';
 
@@ -17,19 +24,23 @@ const PORT = 21092;
 const REGISTRY_PORT = 28081;
 const INGEST_PORT = 28082;
 const MLLP_PORT = 22575;
+const PROJECTOR_PORTS = { CCR: 28083, OHC: 28084 };
+const RECORD_API_PORT = 28085;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
 // Its own registry and ingest tables too, so the stack under test never shares state with the one the suite runs on.
 const registrySchema = uniqueIdentifier('e2e_stack_registry');
 const ingestSchema = uniqueIdentifier('e2e_stack_ingest');
+const projectorSchemaPrefix = uniqueIdentifier('e2e_stack_projector');
 const env = {
   ...process.env,
   CROSSCARE_HOME: home,
   CROSSCARE_CACHE: stackPaths().cache,
   SCHEMA_REGISTRY_DATABASE_SCHEMA: registrySchema,
   INGEST_DATABASE_SCHEMA: ingestSchema,
+  CROSSCARE_PROJECTOR_SCHEMA_PREFIX: projectorSchemaPrefix,
 };
-// The first up may build the registry and ingest as well as start everything.
-const UP_TIMEOUT_MS = 300_000;
+// The first up may build the registry, ingest, the projector and the record API as well as start everything.
+const UP_TIMEOUT_MS = 420_000;
 
 function stack(...args: string[]) {
   return stackWith(env, ...args);
@@ -79,7 +90,12 @@ describe('local stack CLI', () => {
     stack('down');
     fs.rmSync(home, { recursive: true, force: true });
     const pool = new Pool({ connectionString: databaseUrlFromEnvironment(), max: 1 });
-    const schemas = [registrySchema, ingestSchema];
+    const schemas = [
+      registrySchema,
+      ingestSchema,
+      `${projectorSchemaPrefix}_ccr`,
+      `${projectorSchemaPrefix}_ohc`,
+    ];
     await Promise.all(schemas.map((s) => pool.query(`drop schema if exists "${s}" cascade`))).finally(() =>
       pool.end(),
     );
@@ -98,6 +114,12 @@ describe('local stack CLI', () => {
         String(INGEST_PORT),
         '--mllp-port',
         String(MLLP_PORT),
+        '--projector-ccr-port',
+        String(PROJECTOR_PORTS.CCR),
+        '--projector-ohc-port',
+        String(PROJECTOR_PORTS.OHC),
+        '--record-api-port',
+        String(RECORD_API_PORT),
       ];
       const paths = stackPaths(home);
       const first = stack(...up);
@@ -115,6 +137,17 @@ describe('local stack CLI', () => {
       expect(ingest?.port).toBe(INGEST_PORT);
       expect(ourIngests()).toEqual([ingest?.pid]);
       expect((await fetch(`http://127.0.0.1:${INGEST_PORT}/health/live`)).status).toBe(200);
+      expect(first.out).toContain(`RECORD_API_URL=http://127.0.0.1:${RECORD_API_PORT}`);
+      for (const collaborative of ['CCR', 'OHC'] as const) {
+        expect(PROJECTOR_APPS[collaborative].running(paths)?.port).toBe(PROJECTOR_PORTS[collaborative]);
+        const ready = await fetch(`http://127.0.0.1:${PROJECTOR_PORTS[collaborative]}/health`);
+        expect(await ready.json()).toMatchObject({
+          status: 'UP',
+          collaborative,
+          schema: `${projectorSchemaPrefix}_${collaborative.toLowerCase()}`,
+        });
+      }
+      expect(RECORD_API_APP.running(paths)?.port).toBe(RECORD_API_PORT);
 
       const second = stack(...up);
       expect(second.code).toBe(0);
@@ -145,6 +178,9 @@ describe('local stack CLI', () => {
       expect(INGEST_APP.running(paths)).toBeUndefined();
       expect(isAlive(ingest!.pid)).toBe(false);
       expect(ourIngests()).toEqual([]);
+      expect(PROJECTOR_APPS.CCR.running(paths)).toBeUndefined();
+      expect(PROJECTOR_APPS.OHC.running(paths)).toBeUndefined();
+      expect(RECORD_API_APP.running(paths)).toBeUndefined();
       const after = stack('status');
       expect(after.code).toBe(1);
       expect(after.out).toContain('kafka      stopped');

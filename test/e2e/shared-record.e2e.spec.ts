@@ -1,10 +1,10 @@
+import { PatientRecordSerde } from '@crosscare/read-model';
 import { changelogTopic } from '@crosscare/events';
 import { fhirFixtures } from '@crosscare/fhir';
 import { CERNER_ADT, withControlId } from '@crosscare/hl7v2';
 import { eventually, uniqueIdentifier, uniqueName } from '@crosscare/testing';
 import type { Bundle, Provenance } from '@medplum/fhirtypes';
 import { send, startIngest, type IngestUnderTest } from '../../apps/ingest/src/testing/ingest-under-test';
-import { PatientRecordSerde } from '../../apps/projector/src/changelog/patient-record-serde';
 import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
 import { ProjectorRuntime } from '../../apps/projector/src/projector-runtime';
 import { RecordApiUnderTest } from '../../apps/record-api/src/testing/record-api-under-test';

@@ -1,7 +1,7 @@
+import { ReadModelControl } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
 import type { ProjectorConfig } from './projector-config';
 import { ProjectorServices } from './projector-services';
-import { ReadModelControl } from './read-model/read-model-control';
 
 const POINTER_CHECK_MS = 1000;
 

@@ -1,3 +1,4 @@
+import { PatientRecordSerde, ReadModelControl, openReadModel } from '@crosscare/read-model';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
@@ -5,15 +6,12 @@ import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxRelay } from './changelog/outbox-relay';
-import { PatientRecordSerde } from './changelog/patient-record-serde';
 import { DeadLetterPublisher } from './consumer/dead-letter-publisher';
 import { ProjectorConsumer } from './consumer/projector-consumer';
 import { LagMonitor } from './metrics/lag-monitor';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import type { ProjectorConfig } from './projector-config';
 import { projectorTopicSpecs, projectorTopology, type ProjectorTopology } from './projector-topology';
-import { ReadModelControl } from './read-model/read-model-control';
-import { openReadModel } from './read-model/read-model-database';
 import { RecordChangeProjection } from './read-model/record-change-projection';
 import { RemoteViewProjection } from './read-model/remote-view-projection';
 

@@ -1,11 +1,10 @@
+import { ReadModelControl, openReadModel } from '@crosscare/read-model';
 import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
 import type { Provider } from '@crosscare/governance';
 import { testEvents, type PatientRecord } from '@crosscare/projection';
 import { uniqueIdentifier, uniqueName } from '@crosscare/testing';
 import type { Bundle, Provenance, Resource } from '@medplum/fhirtypes';
 import { ConfigResourceTypes } from 'kafkajs';
-import { ReadModelControl } from '../../projector/src/read-model/read-model-control';
-import { openReadModel } from '../../projector/src/read-model/read-model-database';
 import type { SharedRecordDocument } from './record/shared-record-document';
 import { RecordApiUnderTest, storeLocalRecord, storeRemoteRecord } from './testing/record-api-under-test';
 

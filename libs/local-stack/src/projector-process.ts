@@ -3,7 +3,7 @@ import { LocalApp } from './local-app';
 /** The projector's sources: the app and every lib its bundle contains. */
 const PROJECTOR_SOURCES = [
   'apps/projector/src',
-  ...['config', 'events', 'kafka', 'governance', 'database', 'projection', 'local-stack'].map(
+  ...['config', 'events', 'kafka', 'governance', 'database', 'projection', 'read-model', 'local-stack'].map(
     (lib) => `libs/${lib}/src`,
   ),
 ];
@@ -37,6 +37,12 @@ export interface ProjectorWiring {
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly topicPrefix?: string;
+  /** Read model schemas are `<prefix>_ccr` / `<prefix>_ohc` (default `projector`), so a second stack can keep apart. */
+  readonly schemaPrefix?: string;
+}
+
+export function projectorSchema(collaborative: 'CCR' | 'OHC', schemaPrefix = 'projector'): string {
+  return `${schemaPrefix}_${collaborative.toLowerCase()}`;
 }
 
 export function projectorEnvironment(wiring: ProjectorWiring): Record<string, string> {
@@ -48,6 +54,7 @@ export function projectorEnvironment(wiring: ProjectorWiring): Record<string, st
     PROJECTOR_HOST: '127.0.0.1',
     PROJECTOR_PORT: String(wiring.port),
     PROJECTOR_INSTANCE_ID: `projector-${wiring.collaborative.toLowerCase()}-local`,
+    PROJECTOR_DATABASE_SCHEMA: projectorSchema(wiring.collaborative, wiring.schemaPrefix),
     ...(wiring.topicPrefix ? { PROJECTOR_TOPIC_PREFIX: wiring.topicPrefix } : {}),
   };
 }

@@ -12,9 +12,18 @@ export const RECORD_API_APP = new LocalApp({
   label: 'record API',
   sources: [
     'apps/record-api/src',
-    ...['config', 'events', 'kafka', 'governance', 'fhir', 'projection', 'local-stack'].map(
-      (lib) => `libs/${lib}/src`,
-    ),
+    ...[
+      'config',
+      'events',
+      'kafka',
+      'governance',
+      'fhir',
+      'hl7v2',
+      'projection',
+      'read-model',
+      'database',
+      'local-stack',
+    ].map((lib) => `libs/${lib}/src`),
   ],
   // Readiness (database up, the CCR projector's read model created), not mere liveness.
   healthPath: '/health',
@@ -55,6 +64,8 @@ export interface RecordApiWiring {
   readonly databaseUrl: string;
   readonly jwtSecret: string;
   readonly topicPrefix?: string;
+  /** The CCR projector's read model schema, which it reads. */
+  readonly readModelSchema: string;
 }
 
 export function recordApiEnvironment(wiring: RecordApiWiring): Record<string, string> {
@@ -65,6 +76,7 @@ export function recordApiEnvironment(wiring: RecordApiWiring): Record<string, st
     RECORD_API_HOST: '127.0.0.1',
     RECORD_API_PORT: String(wiring.port),
     RECORD_API_COLLABORATIVE: 'CCR',
+    RECORD_API_DATABASE_SCHEMA: wiring.readModelSchema,
     RECORD_API_JWT_SECRET: wiring.jwtSecret,
     RECORD_API_JWT_ISSUER: 'crosscare-local',
     ...(wiring.topicPrefix ? { RECORD_API_TOPIC_PREFIX: wiring.topicPrefix } : {}),

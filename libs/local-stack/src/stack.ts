@@ -23,7 +23,12 @@ import {
   stopPostgresIfStartedByUs,
 } from './postgres';
 import { consoleProgress, type Progress } from './progress';
-import { DEFAULT_PROJECTOR_PORTS, PROJECTOR_APPS, projectorEnvironment } from './projector-process';
+import {
+  DEFAULT_PROJECTOR_PORTS,
+  PROJECTOR_APPS,
+  projectorEnvironment,
+  projectorSchema,
+} from './projector-process';
 import {
   DEFAULT_RECORD_API_PORT,
   localRecordApiJwtSecret,
@@ -128,6 +133,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
         schemaRegistryUrl: registry.url,
         databaseUrl: url,
         topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
+        schemaPrefix: envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX'),
       }),
       paths,
       progress,
@@ -144,6 +150,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       databaseUrl: url,
       jwtSecret: localRecordApiJwtSecret(paths),
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
+      readModelSchema: projectorSchema('CCR', envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX')),
     }),
     paths,
     progress,

@@ -1,3 +1,4 @@
+import { ReadModelSwitchedError } from '@crosscare/read-model';
 import { isRetriable, type RecordChangeSerde } from '@crosscare/events';
 import type { PatientRecord } from '@crosscare/projection';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
@@ -5,7 +6,6 @@ import type { DataSource } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorTopology } from '../projector-topology';
 import { ConsumedOffsets } from '../read-model/consumed-offsets';
-import { ReadModelSwitchedError } from '../read-model/read-model-control';
 import type { RecordChangeProjection } from '../read-model/record-change-projection';
 import type { RemoteViewProjection } from '../read-model/remote-view-projection';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
@@ -145,13 +145,7 @@ export class ProjectorConsumer {
         sink,
       );
     }
-    const last = batch.messages[batch.messages.length - 1].offset;
-    payload.resolveOffset(last);
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
-    await payload.heartbeat();
-
+    // Committed to the read model: count it now, whatever happens to the informational Kafka commit below.
     const labels = { topic: batch.topic };
     this.metrics.events.inc({ ...labels, outcome: 'projected' }, outcome.projected);
     this.metrics.events.inc({ ...labels, outcome: 'already_applied' }, outcome.alreadyApplied);
@@ -161,6 +155,17 @@ export class ProjectorConsumer {
       { ...labels, partition: String(batch.partition) },
       Number(batch.highWatermark),
     );
+
+    const last = batch.messages[batch.messages.length - 1].offset;
+    payload.resolveOffset(last);
+    // Only for standard lag tools: positions live in the read model, so a commit refused during a rebalance is not
+    // worth failing (and so redelivering) a batch that is already in the database.
+    await this.consumer
+      .commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ])
+      .catch(() => undefined);
+    await payload.heartbeat().catch(() => undefined);
   }
 
   /** Decodes one message; a message that can never decode is marked for the dead-letter topic, an outage is thrown. */

@@ -1,15 +1,12 @@
-import type { RecordChangeEvent } from '@crosscare/events';
 import {
   buildPatientRecord,
   supersedesSql,
-  type ItemKind,
   type ItemWrite,
   type MergeChange,
   type PatientRecord,
-  type StoredItem,
 } from '@crosscare/projection';
+import { readStoredPatients, rows } from '@crosscare/read-model';
 import type { EntityManager } from 'typeorm';
-import { rows } from './sql';
 
 /** Something a batch asked for that the read model refuses, e.g. a merge that would make a cycle. */
 export interface StoreRejection {
@@ -179,45 +176,7 @@ export class PatientRecordStore {
     collaborative: string,
     nhsNumbers: readonly string[],
   ): Promise<PatientRecord[]> {
-    if (nhsNumbers.length === 0) return [];
-    const [patients, items] = await Promise.all([
-      tx.query<PatientRow[]>(
-        `select p.nhs_number, p.sequence, p.merged_into, p.updated_at,
-           coalesce((select array_agg(m.nhs_number order by m.nhs_number) from patient m
-                     where m.merged_into = p.nhs_number), '{}') as merged_from
-         from patient p where p.nhs_number = any($1::text[])`,
-        [nhsNumbers],
-      ),
-      tx.query<ItemRow[]>(
-        `select nhs_number, provider_ods_code, source_record_id, part, kind, removed, event from record_item
-         where nhs_number = any($1::text[]) and not removed`,
-        [nhsNumbers],
-      ),
-    ]);
-    const itemsByPatient = new Map<string, StoredItem[]>();
-    for (const row of items) {
-      const list = itemsByPatient.get(row.nhs_number) ?? [];
-      list.push({
-        providerOdsCode: row.provider_ods_code,
-        sourceRecordId: row.source_record_id,
-        part: row.part,
-        kind: row.kind as ItemKind,
-        removed: row.removed,
-        event: row.event,
-      });
-      itemsByPatient.set(row.nhs_number, list);
-    }
-    return patients.map((p) =>
-      buildPatientRecord({
-        nhsNumber: p.nhs_number,
-        collaborative,
-        sequence: Number(p.sequence),
-        updatedAt: p.updated_at.getTime(),
-        mergedInto: p.merged_into,
-        mergedFrom: p.merged_from,
-        items: itemsByPatient.get(p.nhs_number) ?? [],
-      }),
-    );
+    return (await readStoredPatients(tx, nhsNumbers)).map((p) => buildPatientRecord({ ...p, collaborative }));
   }
 
   async addToOutbox(
@@ -242,22 +201,4 @@ function resolve(survivors: ReadonlyMap<string, string>, nhsNumber: string): str
     current = next;
   }
   return current;
-}
-
-interface PatientRow {
-  nhs_number: string;
-  sequence: string;
-  merged_into: string | null;
-  updated_at: Date;
-  merged_from: string[];
-}
-
-interface ItemRow {
-  nhs_number: string;
-  provider_ods_code: string;
-  source_record_id: string;
-  part: string;
-  kind: string;
-  removed: boolean;
-  event: RecordChangeEvent;
 }

@@ -1,7 +1,7 @@
+import { rows } from '@crosscare/read-model';
 import { patientRecordFingerprint, type PatientRecord } from '@crosscare/projection';
 import type { DataSource } from 'typeorm';
 import { PatientRecordStore } from '../read-model/patient-record-store';
-import { rows } from '../read-model/sql';
 
 /** What the switch did to the changelog. */
 export interface ReconcileOutcome {

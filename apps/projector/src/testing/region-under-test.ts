@@ -1,3 +1,4 @@
+import { PatientRecordSerde } from '@crosscare/read-model';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
@@ -17,7 +18,6 @@ import {
   startIsolatedRegistry,
   type IsolatedRegistry,
 } from '../../../schema-registry/src/testing/registry-under-test';
-import { PatientRecordSerde } from '../changelog/patient-record-serde';
 import { SEQUENCE_HEADER } from '../changelog/outbox-relay';
 import { loadProjectorConfig } from '../projector-config';
 import { ProjectorRuntime } from '../projector-runtime';

@@ -1,3 +1,4 @@
+import { PatientRecordSerde } from '@crosscare/read-model';
 import {
   checkKafkaVariables,
   configOrExit,
@@ -14,7 +15,6 @@ import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
 import type { Provenance } from '@crosscare/projection';
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { PatientRecordSerde } from '../../../projector/src/changelog/patient-record-serde';
 import type { RecordAccessed } from '../audit/record-accessed';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
 import { signReaderToken } from '../auth/reader-token';

@@ -1,5 +1,5 @@
-import type { RecordChangeEvent } from '@crosscare/events';
-import type { ItemKind, PatientRecord } from '@crosscare/projection';
+import type { PatientRecord } from '@crosscare/projection';
+import { READ_MODEL_CONTROL_SCHEMA, readStoredPatients } from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import { followMerges, type MergePointers } from './merge-resolution';
 import {
@@ -13,7 +13,7 @@ import {
  * Where the projectors record which schema serves each read model (the projector's read-model-control migration):
  * a rebuild fills a fresh schema and then points the read model's name at it.
  */
-const READ_MODEL_CONTROL_TABLE = 'projector_control.active_read_model';
+const READ_MODEL_CONTROL_TABLE = `${READ_MODEL_CONTROL_SCHEMA}.active_read_model`;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -88,38 +88,8 @@ async function mergePointers(tx: EntityManager, nhsNumber: string): Promise<Merg
   return { local: row?.local ?? null, remote: row?.remote ?? null };
 }
 
-async function localPatients(tx: EntityManager, nhsNumbers: readonly string[]): Promise<LocalPatient[]> {
-  const [patients, items] = await Promise.all([
-    tx.query<PatientRow[]>(
-      `select p.nhs_number, p.sequence, p.merged_into, p.updated_at,
-         coalesce((select array_agg(m.nhs_number order by m.nhs_number) from patient m
-                   where m.merged_into = p.nhs_number), '{}') as merged_from
-       from patient p where p.nhs_number = any($1::text[])`,
-      [nhsNumbers],
-    ),
-    tx.query<ItemRow[]>(
-      `select nhs_number, provider_ods_code, source_record_id, part, kind, event from record_item
-       where nhs_number = any($1::text[]) and not removed`,
-      [nhsNumbers],
-    ),
-  ]);
-  return patients.map((p) => ({
-    nhsNumber: p.nhs_number,
-    sequence: Number(p.sequence),
-    mergedInto: p.merged_into,
-    updatedAt: p.updated_at.getTime(),
-    mergedFrom: p.merged_from,
-    items: items
-      .filter((item) => item.nhs_number === p.nhs_number)
-      .map((item) => ({
-        providerOdsCode: item.provider_ods_code,
-        sourceRecordId: item.source_record_id,
-        part: item.part,
-        kind: item.kind as ItemKind,
-        removed: false,
-        event: item.event,
-      })),
-  }));
+function localPatients(tx: EntityManager, nhsNumbers: readonly string[]): Promise<LocalPatient[]> {
+  return readStoredPatients(tx, nhsNumbers);
 }
 
 async function remoteRecords(tx: EntityManager, nhsNumbers: readonly string[]): Promise<PatientRecord[]> {
@@ -128,21 +98,4 @@ async function remoteRecords(tx: EntityManager, nhsNumbers: readonly string[]): 
     [nhsNumbers],
   );
   return rows.map((row) => row.record);
-}
-
-interface PatientRow {
-  nhs_number: string;
-  sequence: string;
-  merged_into: string | null;
-  updated_at: Date;
-  merged_from: string[];
-}
-
-interface ItemRow {
-  nhs_number: string;
-  provider_ods_code: string;
-  source_record_id: string;
-  part: string;
-  kind: string;
-  event: RecordChangeEvent;
 }

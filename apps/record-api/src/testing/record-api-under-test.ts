@@ -1,3 +1,4 @@
+import { openReadModel } from '@crosscare/read-model';
 import {
   EventSerde,
   recordAccessAuditTopic,
@@ -11,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { openReadModel } from '../../../projector/src/read-model/read-model-database';
 import { startIsolatedRegistry } from '../../../schema-registry/src/testing/registry-under-test';
 import { signReaderToken, type ReaderClaims } from '../auth/reader-token';
 import type { RecordAccessed } from '../audit/record-accessed';
