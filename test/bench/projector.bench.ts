@@ -130,10 +130,14 @@ async function main(): Promise<void> {
     }
     const projectorRate = ((projected - projectorFirst) / (Date.now() - projectorStarted)) * 1000;
     projectorBar.done(`${round(projectorRate)} events/s`);
-    // Drain its changelog, then stop it: the rebuild switches away from this read model.
-    const outboxDepth = async () =>
-      (await pool.query<{ n: string }>(`select count(*) as n from "${name}".changelog_outbox`)).rows[0].n;
-    while ((await outboxDepth()) !== '0') await sleep(200);
+    // As in production, the read model a rebuild replaces is caught up (not timed). Stopping drains its changelog
+    // outbox, as a graceful shutdown does; the rebuild then switches away from it.
+    const catchUp = progressBar('Projector catching up with the rest (not timed)', EVENTS);
+    while ((projected = await projectedEvents()) < EVENTS) {
+      catchUp.update(projected);
+      await sleep(500);
+    }
+    catchUp.done();
     await runtime.stop();
 
     const rebuilt = `${name}_rebuilt`;

@@ -55,7 +55,8 @@ export function projectorTopicSpecs(topology: ProjectorTopology, replicationFact
     name,
     partitions: PROJECTOR_TOPIC_PARTITIONS,
     replicationFactor,
-    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' },
+    // A patient's whole record is one message: allow long histories (8 MiB) beyond the 1 MiB default.
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000', 'max.message.bytes': '8388608' },
   });
   const kept = (name: string): TopicSpec => ({
     name,

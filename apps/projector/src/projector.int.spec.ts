@@ -1,6 +1,9 @@
 import { recordChangeTopic, testNhsNumber } from '@crosscare/events';
 import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
 import { eventually } from '@crosscare/testing';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProjectorApp } from './projector-app';
 import { DEAD_LETTER_HEADERS } from './consumer/dead-letter-publisher';
 import { readDeadLetters, replayDeadLetters } from './dead-letters/dead-letter-store';
 import type { ProjectorRuntime } from './projector-runtime';
@@ -210,6 +213,37 @@ describe('projector (real broker, registry and Postgres)', () => {
     });
     expect(again).toHaveLength(1);
     expect(again[0].headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(ccr.services.topology.retryTopic);
+  });
+
+  it('serves readiness, its partitions and lag per group and partition as Prometheus metrics', async () => {
+    const app = await createProjectorApp(ccr);
+    await app.listen(0, '127.0.0.1');
+    try {
+      const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      const health = (await (await fetch(`${base}/health`)).json()) as {
+        assignment: unknown[];
+        changelog: { relaying: boolean };
+      };
+      expect(health.assignment.length).toBeGreaterThan(0);
+      expect(health.changelog.relaying).toBe(true);
+      await ccr.services.lag.refresh();
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      const qhl = recordChangeTopic('QHL', region.prefix);
+      const lagLines = metrics
+        .split('\n')
+        .filter((line) => line.startsWith('crosscare_projector_consumer_lag{'))
+        .filter(
+          (line) =>
+            line.includes(`group="${ccr.services.config.groupId}"`) && line.includes(`topic="${qhl}"`),
+        );
+      expect(lagLines.length).toBe(3);
+      for (const line of lagLines) expect(line).toMatch(/ \d+$/);
+      expect(metrics).toContain('crosscare_projector_events_total{');
+    } finally {
+      await app.close();
+    }
   });
 
   it("shows the other collaborative's records in its remote view", async () => {

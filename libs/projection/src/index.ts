@@ -3,7 +3,6 @@ export * from './supersedes';
 export * from './item-key';
 export * from './project-event';
 export * from './plan-batch';
-export * from './canonical-json';
 export * from './patient-record';
 export * from './patient-record-schema';
 export * from './shared-record-view';

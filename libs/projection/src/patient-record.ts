@@ -1,6 +1,4 @@
 import type { RecordChangeEvent } from '@crosscare/events';
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
 import { compareCodeUnits, compareItemKeys } from './item-key';
 import { ITEM_KINDS, type ItemKey, type ItemKind } from './record-item';
 
@@ -64,14 +62,4 @@ export function buildPatientRecord(input: PatientRecordInput): PatientRecord {
     mergedFrom: [...new Set(input.mergedFrom)].sort(compareCodeUnits),
     items: items.map((item) => item.event),
   };
-}
-
-/**
- * A digest of what a record says, leaving out sequence and updatedAt (which change on every publication): after a
- * rebuild of the read model, the patients whose fingerprint differs from the last published record are exactly those
- * whose record would change.
- */
-export function patientRecordFingerprint(record: PatientRecord): string {
-  const { sequence: _sequence, updatedAt: _updatedAt, ...content } = record;
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }

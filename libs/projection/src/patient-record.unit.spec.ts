@@ -1,5 +1,5 @@
 import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
-import { buildPatientRecord, patientRecordFingerprint, type StoredItem } from './patient-record';
+import { buildPatientRecord, type StoredItem } from './patient-record';
 import { itemKindOf, partOf } from './project-event';
 import { testEvents } from './testing/record-change-factories';
 
@@ -50,7 +50,7 @@ describe('buildPatientRecord', () => {
     expect(record.mergedFrom).toEqual([testNhsNumber(2), testNhsNumber(4)]);
   });
 
-  it('given the same items in any order, when built, then the record and its fingerprint are the same', () => {
+  it('given the same items in any order, when built, then the record is the same', () => {
     const forwards = buildPatientRecord(input(items));
     const backwards = buildPatientRecord(input([...items].reverse()));
     const shuffled = buildPatientRecord(
@@ -59,54 +59,5 @@ describe('buildPatientRecord', () => {
 
     expect(backwards).toEqual(forwards);
     expect(shuffled).toEqual(forwards);
-    expect(patientRecordFingerprint(backwards)).toBe(patientRecordFingerprint(forwards));
-    expect(patientRecordFingerprint(shuffled)).toBe(patientRecordFingerprint(forwards));
-  });
-});
-
-describe('patientRecordFingerprint', () => {
-  it('given records that differ only in sequence and updatedAt, then their fingerprints are equal', () => {
-    const earlier = buildPatientRecord(input(items, { sequence: 1, updatedAt: 1_000 }));
-    const later = buildPatientRecord(input(items, { sequence: 9, updatedAt: 9_000 }));
-
-    expect(patientRecordFingerprint(later)).toBe(patientRecordFingerprint(earlier));
-  });
-
-  it('given the same record read back from JSON with its keys in another order, then the fingerprint is equal', () => {
-    const record = buildPatientRecord(input(items));
-    const reversedKeys = (value: object) => Object.fromEntries(Object.entries(value).reverse());
-    const readBack = reversedKeys({
-      ...record,
-      items: record.items.map((event) => reversedKeys(JSON.parse(JSON.stringify(event)))),
-    });
-
-    expect(Object.keys(readBack)).not.toEqual(Object.keys(record));
-    expect(patientRecordFingerprint(readBack as typeof record)).toBe(patientRecordFingerprint(record));
-  });
-
-  it('given a record where one item changed, or an item was removed, then the fingerprint differs', () => {
-    const before = patientRecordFingerprint(buildPatientRecord(input(items)));
-    const changed = items.map((item) =>
-      item.kind === 'observation'
-        ? stored(
-            testEvents.ObservationRecorded({
-              valueQuantity: { value: 70.1, unit: 'kg', ucumCode: 'kg' },
-              header: { sourceRecordVersion: 2 },
-            }),
-          )
-        : item,
-    );
-    const removed = items.map((item) => (item.kind === 'observation' ? { ...item, removed: true } : item));
-
-    expect(patientRecordFingerprint(buildPatientRecord(input(changed)))).not.toBe(before);
-    expect(patientRecordFingerprint(buildPatientRecord(input(removed)))).not.toBe(before);
-  });
-
-  it('given a record merged into another, then the fingerprint differs from the unmerged one', () => {
-    const record = buildPatientRecord(input(items));
-
-    expect(patientRecordFingerprint({ ...record, mergedInto: testNhsNumber(3) })).not.toBe(
-      patientRecordFingerprint(record),
-    );
   });
 });

@@ -2,6 +2,27 @@ import type { RecordProducer } from '@crosscare/kafka';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
+/** Payload bytes per send, well under the broker's default max.message.bytes (1 MiB) for any one partition. */
+const MAX_SEND_BYTES = 512 * 1024;
+
+/** Splits rows, in order, into runs of at most `maxBytes` of payload (a larger row goes alone). */
+export function chunksOf<T extends { payload: Buffer }>(rows: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (current.length > 0 && bytes + row.payload.length > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += row.payload.length;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /** Header carrying a changelog record's per-patient sequence number, so a subscriber can check it without decoding. */
 export const SEQUENCE_HEADER = 'crosscare-sequence';
 
@@ -45,11 +66,24 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops relaying. The leader first publishes what the outbox holds (for at most `drainMs`), so a graceful shutdown
+   * leaves nothing committed and unpublished; whatever a crash leaves, the next relay publishes.
+   */
+  async stop(drainMs = 10_000): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await this.releaseLeadership();
+    const deadline = Date.now() + drainMs;
+    try {
+      while (this.isLeader && Date.now() < deadline && (await this.relayOnce()) > 0);
+    } catch (error) {
+      this.options.log.warn(
+        `changelog outbox not drained at stop: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      await this.releaseLeadership();
+    }
   }
 
   /** Publishes what the outbox holds now, if this instance is the relay; returns how many records it published. */
@@ -64,14 +98,18 @@ export class OutboxRelay {
       this.metrics.outboxPending.set(0);
       return 0;
     }
-    await this.producer.send({
-      topic: this.options.changelogTopic,
-      messages: rows.map((r) => ({
-        key: r.nhs_number,
-        value: r.payload,
-        headers: { [SEQUENCE_HEADER]: r.sequence },
-      })),
-    });
+    // Several small sends rather than one large one: the broker refuses a request whose batch for one partition is
+    // larger than its max.message.bytes. Order within the outbox is kept, send after send.
+    for (const chunk of chunksOf(rows, MAX_SEND_BYTES)) {
+      await this.producer.send({
+        topic: this.options.changelogTopic,
+        messages: chunk.map((r) => ({
+          key: r.nhs_number,
+          value: r.payload,
+          headers: { [SEQUENCE_HEADER]: r.sequence },
+        })),
+      });
+    }
     await leader.query(`delete from changelog_outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
     this.metrics.changelogPublished.inc(rows.length);
     this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? 500) ? rows.length : 0);

@@ -109,6 +109,7 @@ export class PatientRecordStore {
     tx: EntityManager,
     writes: readonly ItemWrite[],
     survivors: ReadonlyMap<string, string>,
+    options: { trackTouched: boolean } = { trackTouched: true },
   ): Promise<{ touched: string[]; changed: number }> {
     if (writes.length === 0) return { touched: [], changed: 0 };
     const values = writes.map((w) => ({
@@ -127,16 +128,7 @@ export class PatientRecordStore {
       x: w.removed,
       ev: w.event,
     }));
-    // One statement: the old owner of each item (as before the statement) beside the upsert that may move it.
-    const result = await tx.query<{ nhs_number: string; moved_from: string | null }[]>(
-      `with w as (
-         select * from json_to_recordset($1::json) as w(p text, s text, part text, n text, k text, i text, c text,
-           v bigint, e text, t text, o double precision, r double precision, x boolean, ev jsonb)
-       ), old as (
-         select item.provider_ods_code, item.source_record_id, item.part, item.nhs_number
-         from record_item item join w on (item.provider_ods_code, item.source_record_id, item.part) = (w.p, w.s, w.part)
-       ), up as (
-         insert into record_item as item (provider_ods_code, source_record_id, part, nhs_number, kind, ics,
+    const upsert = `insert into record_item as item (provider_ods_code, source_record_id, part, nhs_number, kind, ics,
            collaborative, source_record_version, event_id, event_type, occurred_at, recorded_at, removed, event)
          select p, s, part, n, k, i, c, v, e, t, to_timestamp(o / 1000.0), to_timestamp(r / 1000.0), x, ev from w
          on conflict (provider_ods_code, source_record_id, part) do update set
@@ -144,7 +136,23 @@ export class PatientRecordStore {
            collaborative = excluded.collaborative, source_record_version = excluded.source_record_version,
            event_id = excluded.event_id, event_type = excluded.event_type, occurred_at = excluded.occurred_at,
            recorded_at = excluded.recorded_at, removed = excluded.removed, event = excluded.event
-         where ${supersedesSql('excluded', 'item')}
+         where ${supersedesSql('excluded', 'item')}`;
+    const input = `w as (
+         select * from json_to_recordset($1::json) as w(p text, s text, part text, n text, k text, i text, c text,
+           v bigint, e text, t text, o double precision, r double precision, x boolean, ev json)
+       )`;
+    if (!options.trackTouched) {
+      // A rebuild publishes nothing while it replays, so it need not learn whom each write touched.
+      await tx.query(`with ${input} ${upsert}`, [JSON.stringify(values)]);
+      return { touched: [], changed: 0 };
+    }
+    // One statement: the old owner of each item (as before the statement) beside the upsert that may move it.
+    const result = await tx.query<{ nhs_number: string; moved_from: string | null }[]>(
+      `with ${input}, old as (
+         select item.provider_ods_code, item.source_record_id, item.part, item.nhs_number
+         from record_item item join w on (item.provider_ods_code, item.source_record_id, item.part) = (w.p, w.s, w.part)
+       ), up as (
+         ${upsert}
          returning provider_ods_code, source_record_id, part, nhs_number
        )
        select up.nhs_number, nullif(old.nhs_number, up.nhs_number) as moved_from

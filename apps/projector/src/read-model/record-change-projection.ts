@@ -88,7 +88,9 @@ export class RecordChangeProjection {
         if (at) letters.push(deadLetterOf(batch, at.message, applied.rejected, at.event));
       } else for (const n of applied.touched) touched.add(n);
     }
-    const written = await this.store.writeItems(tx, plan.writes, survivors);
+    const written = await this.store.writeItems(tx, plan.writes, survivors, {
+      trackTouched: this.options.publishChangelog,
+    });
     for (const n of written.touched) touched.add(n);
 
     if (this.options.publishChangelog && touched.size > 0) await this.publish(tx, [...touched]);

@@ -1,5 +1,5 @@
+import type { PatientRecord } from '@crosscare/projection';
 import { rows } from '@crosscare/read-model';
-import { patientRecordFingerprint, type PatientRecord } from '@crosscare/projection';
 import type { DataSource } from 'typeorm';
 import { PatientRecordStore } from '../read-model/patient-record-store';
 
@@ -15,6 +15,10 @@ export interface ReconcileOutcome {
  * subscribers see no gap and no step back: a patient whose record is the same keeps its number and publishes
  * nothing; one whose record differs (the reason to rebuild is usually a projection fix) publishes its new record
  * under the next number. Patients only the old read model knew publish an empty record.
+ *
+ * Records are compared by a fingerprint computed in SQL over both schemas at once: the keys and event ids of the
+ * current items (an event id names one event's content for good), the merge pointer and the numbers merged in.
+ * Only the patients that differ are read whole and encoded, so a rebuild that changed little switches quickly.
  */
 export async function reconcileSequences(
   previous: DataSource,
@@ -24,47 +28,65 @@ export async function reconcileSequences(
   onProgress: (done: number, total: number) => void = () => undefined,
   chunkSize = 2000,
 ): Promise<ReconcileOutcome> {
+  const [before, after] = await Promise.all([fingerprints(previous), fingerprints(rebuilt)]);
+  const numbers = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const changed = numbers.filter((n) => before.get(n)?.fingerprint !== after.get(n)?.fingerprint);
+  const isChanged = new Set(changed);
+  const sequences = numbers.map((n) => ({
+    n,
+    s: (before.get(n)?.sequence ?? 0) + (isChanged.has(n) ? 1 : 0),
+  }));
   const store = new PatientRecordStore();
-  const numbers = await allPatients(previous, rebuilt);
-  let republished = 0;
-  for (let start = 0; start < numbers.length; start += chunkSize) {
-    const chunk = numbers.slice(start, start + chunkSize);
-    const before = new Map(
-      (await store.patientRecords(previous.manager, collaborative, chunk)).map((r) => [r.nhsNumber, r]),
+  await rebuilt.transaction(async (tx) => {
+    // Patients only the old read model knew get a row, so their (empty) record can be published.
+    await store.lockPatients(
+      tx,
+      numbers.filter((n) => !after.has(n)),
     );
+    await tx.query(
+      `update patient p set sequence = w.s from json_to_recordset($1::json) as w(n text, s bigint)
+       where p.nhs_number = w.n`,
+      [JSON.stringify(sequences)],
+    );
+  });
+  const sequenceOf = new Map(sequences.map((s) => [s.n, s.s]));
+  for (let start = 0; start < changed.length; start += chunkSize) {
+    const chunk = changed.slice(start, start + chunkSize);
     await rebuilt.transaction(async (tx) => {
-      await store.lockPatients(tx, chunk);
-      const after = new Map(
-        (await store.patientRecords(tx, collaborative, chunk)).map((r) => [r.nhsNumber, r]),
-      );
-      const sequences: { n: string; s: number }[] = [];
-      const outbox: { nhsNumber: string; sequence: number; payload: Buffer }[] = [];
-      for (const nhsNumber of chunk) {
-        const old = before.get(nhsNumber);
-        const now = after.get(nhsNumber) as PatientRecord;
-        const unchanged =
-          old !== undefined && patientRecordFingerprint(old) === patientRecordFingerprint(now);
-        const sequence = (old?.sequence ?? 0) + (unchanged ? 0 : 1);
-        sequences.push({ n: nhsNumber, s: sequence });
-        if (!unchanged) outbox.push({ nhsNumber, sequence, payload: await encode({ ...now, sequence }) });
+      const outbox = [];
+      for (const record of await store.patientRecords(tx, collaborative, chunk)) {
+        const sequence = sequenceOf.get(record.nhsNumber) as number;
+        outbox.push({
+          nhsNumber: record.nhsNumber,
+          sequence,
+          payload: await encode({ ...record, sequence }),
+        });
       }
-      await tx.query(
-        `update patient p set sequence = w.s from json_to_recordset($1::json) as w(n text, s bigint)
-         where p.nhs_number = w.n`,
-        [JSON.stringify(sequences)],
-      );
       await store.addToOutbox(tx, outbox);
-      republished += outbox.length;
     });
-    onProgress(Math.min(start + chunkSize, numbers.length), numbers.length);
+    onProgress(Math.min(start + chunkSize, changed.length), changed.length);
   }
-  return { patients: numbers.length, republished };
+  return { patients: numbers.length, republished: changed.length };
 }
 
-async function allPatients(previous: DataSource, rebuilt: DataSource): Promise<string[]> {
-  const [a, b] = await Promise.all([
-    rows<{ nhs_number: string }>(previous, `select nhs_number from patient`),
-    rows<{ nhs_number: string }>(rebuilt, `select nhs_number from patient`),
-  ]);
-  return [...new Set([...a, ...b].map((r) => r.nhs_number))].sort();
+/** Every patient of a read model: its changelog sequence and a fingerprint of what its record holds. */
+async function fingerprints(db: DataSource): Promise<Map<string, { sequence: number; fingerprint: string }>> {
+  const found = await rows<{ nhs_number: string; sequence: string; fingerprint: string }>(
+    db,
+    `with items as (
+       select nhs_number, md5(string_agg(
+         provider_ods_code || chr(31) || source_record_id || chr(31) || part || chr(31) || event_id, chr(30)
+         order by provider_ods_code collate "C", source_record_id collate "C", part collate "C")) as h
+       from record_item where not removed group by nhs_number
+     ), merged as (
+       select merged_into as nhs_number, string_agg(nhs_number, ',' order by nhs_number collate "C") as f
+       from patient where merged_into is not null group by merged_into
+     )
+     select p.nhs_number, p.sequence,
+       md5(coalesce(p.merged_into, '') || chr(29) || coalesce(m.f, '') || chr(29) || coalesce(i.h, '')) as fingerprint
+     from patient p left join items i using (nhs_number) left join merged m using (nhs_number)`,
+  );
+  return new Map(
+    found.map((r) => [r.nhs_number, { sequence: Number(r.sequence), fingerprint: r.fingerprint }]),
+  );
 }

@@ -20,7 +20,8 @@ export class CreateReadModel1764200000000 implements MigrationInterface {
     await q.query(`create index patient_merged_into on patient (merged_into) where merged_into is not null`);
     // One row per item: the latest version of one part of a provider's source record, or a tombstone (removed) that
     // keeps an older version arriving late from bringing it back. The event is kept whole so that a snapshot, the
-    // record API and FHIR rendering need no column per field of 15 event types.
+    // record API and FHIR rendering need no column per field of 15 event types; as json, not jsonb, because it is
+    // only ever read whole, and converting every write to jsonb costs the projector more than any query would gain.
     await q.query(`
       create table record_item (
         provider_ods_code text not null,
@@ -36,7 +37,7 @@ export class CreateReadModel1764200000000 implements MigrationInterface {
         occurred_at timestamptz not null,
         recorded_at timestamptz not null,
         removed boolean not null,
-        event jsonb not null,
+        event json not null,
         primary key (provider_ods_code, source_record_id, part)
       )`);
     await q.query(`create index record_item_patient on record_item (nhs_number)`);
