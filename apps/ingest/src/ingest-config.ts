@@ -1,20 +1,22 @@
 import {
   checkKafkaVariables,
+  type DatabaseConfig,
   databaseVariables,
   enabledLogLevels,
   identifier,
+  type KafkaConfig,
   kafkaVariables,
+  listenHost,
+  listenPort,
   loadConfig,
   loggingVariables,
+  type LogLevelName,
   positiveInteger,
+  type SchemaRegistryConfig,
   schemaRegistryVariables,
   toDatabaseConfig,
   toKafkaConfig,
   toSchemaRegistryConfig,
-  type DatabaseConfig,
-  type KafkaConfig,
-  type LogLevelName,
-  type SchemaRegistryConfig,
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { hostname } from 'node:os';
@@ -72,16 +74,8 @@ export const ingestVariables = {
   ...schemaRegistryVariables,
   ...databaseVariables,
   ...loggingVariables,
-  // 127.0.0.1 by default so that a developer's ingest is not reachable from the network; containers set 0.0.0.0.
-  INGEST_HOST: z
-    .string()
-    .default('127.0.0.1')
-    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' }),
-  INGEST_PORT: z
-    .string()
-    .default('8082')
-    .refine((v) => /^\d+$/.test(v) && Number(v) <= 65535, { message: 'must be a port number (0 for any)' })
-    .transform(Number),
+  INGEST_HOST: listenHost(),
+  INGEST_PORT: listenPort(8082),
   INGEST_MLLP_PORT: portOrOff('2575'),
   INGEST_DATABASE_SCHEMA: identifier(
     /^[a-z_][a-z0-9_]{0,62}$/,

@@ -1,20 +1,22 @@
 import {
   checkKafkaVariables,
+  type DatabaseConfig,
   databaseVariables,
   enabledLogLevels,
   identifier,
+  type KafkaConfig,
   kafkaVariables,
+  listenHost,
   loadConfig,
   loggingVariables,
+  type LogLevelName,
+  optionalListenPort,
   positiveInteger,
+  type SchemaRegistryConfig,
   schemaRegistryVariables,
   toDatabaseConfig,
   toKafkaConfig,
   toSchemaRegistryConfig,
-  type DatabaseConfig,
-  type KafkaConfig,
-  type LogLevelName,
-  type SchemaRegistryConfig,
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
@@ -50,14 +52,6 @@ export interface ProjectorConfig {
   readonly logLevels: LogLevelName[];
 }
 
-const port = (defaultValue?: string) => {
-  const base = z
-    .string()
-    .refine((v) => /^\d+$/.test(v) && Number(v) <= 65535, { message: 'must be a port number (0 for any)' })
-    .transform(Number);
-  return defaultValue === undefined ? base.optional() : base.default(defaultValue);
-};
-
 export const projectorVariables = {
   ...kafkaVariables,
   ...schemaRegistryVariables,
@@ -66,11 +60,8 @@ export const projectorVariables = {
   PROJECTOR_COLLABORATIVE: z.enum(COLLABORATIVE_CODES, {
     errorMap: () => ({ message: `is required: one of ${COLLABORATIVE_CODES.join(', ')}` }),
   }),
-  PROJECTOR_HOST: z
-    .string()
-    .default('127.0.0.1')
-    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' }),
-  PROJECTOR_PORT: port(),
+  PROJECTOR_HOST: listenHost(),
+  PROJECTOR_PORT: optionalListenPort(),
   PROJECTOR_DATABASE_SCHEMA: identifier(
     /^[a-z_][a-z0-9_]{0,62}$/,
     'a lower-case Postgres identifier (letters, digits, _; at most 63)',

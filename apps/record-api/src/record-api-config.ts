@@ -1,20 +1,22 @@
 import {
   checkKafkaVariables,
+  type DatabaseConfig,
   databaseVariables,
   enabledLogLevels,
   identifier,
+  type KafkaConfig,
   kafkaVariables,
+  listenHost,
+  listenPort,
   loadConfig,
   loggingVariables,
+  type LogLevelName,
   positiveInteger,
+  type SchemaRegistryConfig,
   schemaRegistryVariables,
   toDatabaseConfig,
   toKafkaConfig,
   toSchemaRegistryConfig,
-  type DatabaseConfig,
-  type KafkaConfig,
-  type LogLevelName,
-  type SchemaRegistryConfig,
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
@@ -59,16 +61,8 @@ export const recordApiVariables = {
   ...schemaRegistryVariables,
   ...databaseVariables,
   ...loggingVariables,
-  // 127.0.0.1 by default so that a developer's record API is not reachable from the network; containers set 0.0.0.0.
-  RECORD_API_HOST: z
-    .string()
-    .default('127.0.0.1')
-    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' }),
-  RECORD_API_PORT: z
-    .string()
-    .default(String(DEFAULT_RECORD_API_PORT))
-    .refine((v) => /^\d+$/.test(v) && Number(v) <= 65535, { message: 'must be a port number (0 for any)' })
-    .transform(Number),
+  RECORD_API_HOST: listenHost(),
+  RECORD_API_PORT: listenPort(DEFAULT_RECORD_API_PORT),
   RECORD_API_COLLABORATIVE: z
     .enum(COLLABORATIVE_CODES, {
       errorMap: () => ({ message: `must be one of ${COLLABORATIVE_CODES.join(', ')}` }),

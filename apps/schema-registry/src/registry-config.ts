@@ -1,15 +1,15 @@
 import {
+  type DatabaseConfig,
   databaseVariables,
   enabledLogLevels,
   identifier,
+  listenHost,
   loadConfig,
   loggingVariables,
+  type LogLevelName,
   positiveInteger,
   toDatabaseConfig,
-  type DatabaseConfig,
-  type LogLevelName,
 } from '@crosscare/config';
-import { z } from 'zod';
 import { checkRegistryAuth, registryAuthVariables, toRegistryUsers } from './auth/registry-auth-config';
 import type { RegistryUsers } from './auth/registry-users';
 
@@ -29,11 +29,7 @@ export interface RegistryConfig {
 export const registryVariables = {
   ...databaseVariables,
   ...loggingVariables,
-  // 127.0.0.1 by default so that a developer's registry is not reachable from the network; containers set 0.0.0.0.
-  SCHEMA_REGISTRY_HOST: z
-    .string()
-    .default('127.0.0.1')
-    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' }),
+  SCHEMA_REGISTRY_HOST: listenHost(),
   SCHEMA_REGISTRY_PORT: positiveInteger(8081, 65535),
   SCHEMA_REGISTRY_DATABASE_SCHEMA: identifier(
     /^[a-z_][a-z0-9_]{0,62}$/,

@@ -68,3 +68,26 @@ export const urlWithProtocols = (protocols: readonly string[], defaultValue?: st
 
 export const identifier = (pattern: RegExp, description: string) =>
   z.string().regex(pattern, { message: `must be ${description}` });
+
+/**
+ * The address a service listens on. Loopback by default, so that a developer's service is not reachable from the
+ * network; containers set 0.0.0.0.
+ */
+export const listenHost = () =>
+  z
+    .string()
+    .default('127.0.0.1')
+    .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v), { message: 'must be a host name or IP address' });
+
+const PORT = {
+  check: (v: string) => /^\d+$/.test(v) && Number(v) <= 65535,
+  message: 'must be a port number (0 for any)',
+};
+
+/** A port a service listens on; 0 asks for any free one (tests). */
+export const listenPort = (defaultValue: number) =>
+  z.string().default(String(defaultValue)).refine(PORT.check, { message: PORT.message }).transform(Number);
+
+/** A port a service listens on whose default depends on other settings: undefined when unset. */
+export const optionalListenPort = () =>
+  z.string().refine(PORT.check, { message: PORT.message }).transform(Number).optional();

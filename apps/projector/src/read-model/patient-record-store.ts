@@ -192,10 +192,15 @@ export class PatientRecordStore {
     records: readonly { nhsNumber: string; sequence: number; payload: Buffer }[],
   ): Promise<void> {
     if (records.length === 0) return;
+    // Base64 in one JSON parameter: a bytea[] parameter is escaped as hex, character by character, in JavaScript.
     await tx.query(
       `insert into changelog_outbox (nhs_number, sequence, payload)
-       select * from unnest($1::text[], $2::bigint[], $3::bytea[])`,
-      [records.map((r) => r.nhsNumber), records.map((r) => r.sequence), records.map((r) => r.payload)],
+       select n, s, decode(p, 'base64') from json_to_recordset($1::json) as w(n text, s bigint, p text)`,
+      [
+        JSON.stringify(
+          records.map((r) => ({ n: r.nhsNumber, s: r.sequence, p: r.payload.toString('base64') })),
+        ),
+      ],
     );
   }
 }
