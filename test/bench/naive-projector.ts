@@ -1,9 +1,8 @@
 /**
  * The benchmark's naive baseline: a projector as a newcomer to NestJS would first write it, from the framework's
- * documentation — a Kafka microservice with an @EventPattern handler per topic that decodes the event, looks the item
- * up and saves it with TypeORM, one save per event, committing Kafka offsets automatically. It is correct enough to
- * compare against (it keeps the highest version) and has none of the projector's batching, set-based SQL, exactly-once
- * offsets, merges or changelog. Only the benchmark uses it.
+ * documentation — a Kafka microservice with an @EventPattern handler per topic that decodes the event and saves it
+ * with TypeORM, one save per event, committing Kafka offsets automatically. It has none of the projector's batching,
+ * set-based SQL, version resolution, exactly-once offsets, merges or changelog. Only the benchmark uses it.
  */
 import type { RecordChangeEvent, RecordChangeSerde } from '@crosscare/events';
 import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/common';
@@ -91,16 +90,14 @@ export async function startNaiveProjector(options: {
     private async project(context: KafkaContext): Promise<void> {
       const { event } = await this.serde.decode(context.getMessage().value as unknown as Buffer);
       const h = event.header;
-      const id = `${h.providerOdsCode}|${h.sourceRecordId}|${h.eventType}`;
-      const existing = await this.items.findOneBy({ id });
-      if (!existing || Number(existing.version) < h.sourceRecordVersion)
-        await this.items.save({
-          id,
-          nhsNumber: h.nhsNumber,
-          eventType: h.eventType,
-          version: h.sourceRecordVersion,
-          event,
-        });
+      // One save per event: TypeORM's save itself reads the row to choose between insert and update.
+      await this.items.save({
+        id: `${h.providerOdsCode}|${h.sourceRecordId}|${h.eventType}`,
+        nhsNumber: h.nhsNumber,
+        eventType: h.eventType,
+        version: h.sourceRecordVersion,
+        event,
+      });
       this.seen.count++;
     }
   }
