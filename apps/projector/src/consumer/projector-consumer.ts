@@ -204,7 +204,9 @@ export class ProjectorConsumer {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
-      const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.topics });
+      const committed = await whileCoordinatorLoads(() =>
+        admin.fetchOffsets({ groupId: this.options.groupId, topics: this.topics }),
+      );
       const behind = committed.filter((t) => t.partitions.some((p) => p.offset !== '-1')).map((t) => t.topic);
       for (const topic of behind) {
         // Refused while another instance of the group is consuming: that instance then owns the positions.
@@ -216,6 +218,22 @@ export class ProjectorConsumer {
       }
     } finally {
       await admin.disconnect();
+    }
+  }
+}
+
+/**
+ * A broker that has just started answers group requests with "not the coordinator" or "coordinator loading" for a few
+ * seconds; kafkajs gives up on the admin call sooner than that. Ask again, for up to half a minute.
+ */
+async function whileCoordinatorLoads<T>(request: () => Promise<T>, attempts = 30): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      // Not only errors marked retriable: kafkajs wraps these in a non-retriable error once its own retries end.
+      if (attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 }
