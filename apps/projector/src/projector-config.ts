@@ -1,4 +1,5 @@
 import {
+  booleanFlag,
   checkKafkaVariables,
   type DatabaseConfig,
   databaseVariables,
@@ -49,6 +50,8 @@ export interface ProjectorConfig {
   readonly relayIntervalMs: number;
   /** How often consumer lag is measured for the metrics endpoint. */
   readonly lagIntervalMs: number;
+  /** Start the read model afresh when it was built from another Kafka cluster (local stacks), instead of stopping. */
+  readonly resetOnNewCluster: boolean;
   readonly logLevels: LogLevelName[];
 }
 
@@ -83,6 +86,7 @@ export const projectorVariables = {
   PROJECTOR_SESSION_TIMEOUT_MS: positiveInteger(30_000, 300_000),
   PROJECTOR_RELAY_INTERVAL_MS: positiveInteger(100, 60_000),
   PROJECTOR_LAG_INTERVAL_SECONDS: positiveInteger(10, 3600),
+  PROJECTOR_RESET_ON_NEW_CLUSTER: booleanFlag(false),
 };
 
 export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
@@ -106,6 +110,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
         sessionTimeoutMs: v.PROJECTOR_SESSION_TIMEOUT_MS,
         relayIntervalMs: v.PROJECTOR_RELAY_INTERVAL_MS,
         lagIntervalMs: v.PROJECTOR_LAG_INTERVAL_SECONDS * 1000,
+        resetOnNewCluster: v.PROJECTOR_RESET_ON_NEW_CLUSTER,
         logLevels: enabledLogLevels(v.LOG_LEVEL),
       };
     },

@@ -1,4 +1,9 @@
-import { PatientRecordSerde, ReadModelControl, openReadModel } from '@crosscare/read-model';
+import {
+  checkSourceCluster,
+  openReadModel,
+  PatientRecordSerde,
+  ReadModelControl,
+} from '@crosscare/read-model';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
@@ -53,7 +58,7 @@ export class ProjectorServices {
       loadProviderDirectory().collaboratives(),
       config.topicPrefix,
     );
-    const db = await openReadModel(config.database, schema);
+    let db = await openReadModel(config.database, schema);
     const kafka = createKafka(config.kafka, {
       defaultClientId: `crosscare-projector-${config.collaborative.toLowerCase()}`,
       logger: new Logger('Kafka'),
@@ -62,6 +67,7 @@ export class ProjectorServices {
     const producer = createRecordProducer(kafka);
     try {
       await admin.connect();
+      db = await ensureSameCluster(db, (await admin.describeCluster()).clusterId, config, schema, log);
       await ensureTopics(admin, projectorTopicSpecs(topology));
       await producer.connect();
     } catch (error) {
@@ -156,4 +162,33 @@ export class ProjectorServices {
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
     if (this.db.isInitialized) await this.db.destroy();
   }
+}
+
+/**
+ * A read model built from another Kafka cluster would resume at offsets that mean nothing here and skip this
+ * cluster's events as already projected. In production that is a misconfiguration to stop on; the local stack, whose
+ * broker data may be recreated under a database that stays, sets PROJECTOR_RESET_ON_NEW_CLUSTER to start afresh.
+ */
+async function ensureSameCluster(
+  db: DataSource,
+  clusterId: string,
+  config: ProjectorConfig,
+  schema: string,
+  log: Logger,
+): Promise<DataSource> {
+  const check = await checkSourceCluster(db, clusterId);
+  if (check.outcome !== 'different') return db;
+  if (!config.resetOnNewCluster)
+    throw new Error(
+      `read model schema ${schema} was built from Kafka cluster ${check.recorded}, but the brokers are cluster ` +
+        `${clusterId}: point KAFKA_BROKERS at the right cluster, or rebuild the read model (npm run projector:rebuild)`,
+    );
+  log.warn(
+    `read model schema ${schema} was built from Kafka cluster ${check.recorded}; starting it afresh for ${clusterId}`,
+  );
+  await db.query(`drop schema "${schema}" cascade`);
+  await db.destroy();
+  const fresh = await openReadModel(config.database, schema);
+  await checkSourceCluster(fresh, clusterId);
+  return fresh;
 }

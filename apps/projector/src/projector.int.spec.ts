@@ -246,6 +246,27 @@ describe('projector (real broker, registry and Postgres)', () => {
     }
   });
 
+  it('refuses a read model built from another Kafka cluster, or starts it afresh when told to', async () => {
+    const schema = region.newSchema('CCR');
+    const first = await region.startProjector('CCR', schema);
+    await region.stopProjector(first);
+    await region.query(`update "${schema}".source_cluster set cluster_id = 'another-cluster'`);
+    await region.query(
+      `insert into "${schema}".consumed_offset (topic, partition, next_offset) values ('x', 0, 42)`,
+    );
+
+    await expect(region.startProjector('CCR', schema)).rejects.toThrow(
+      /built from Kafka cluster another-cluster/,
+    );
+    const fresh = await region.startProjector('CCR', schema, { PROJECTOR_RESET_ON_NEW_CLUSTER: 'true' });
+    expect(await region.query(`select * from "${schema}".consumed_offset where topic = 'x'`)).toEqual([]);
+    const [recorded] = await region.query<{ cluster_id: string }>(
+      `select cluster_id from "${schema}".source_cluster`,
+    );
+    expect(recorded.cluster_id).not.toBe('another-cluster');
+    await region.stopProjector(fresh);
+  });
+
   it("shows the other collaborative's records in its remote view", async () => {
     const nhsNumber = testNhsNumber(108);
     const ohcSchema = region.newSchema('OHC');

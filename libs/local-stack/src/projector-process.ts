@@ -55,6 +55,8 @@ export function projectorEnvironment(wiring: ProjectorWiring): Record<string, st
     PROJECTOR_PORT: String(wiring.port),
     PROJECTOR_INSTANCE_ID: `projector-${wiring.collaborative.toLowerCase()}-local`,
     PROJECTOR_DATABASE_SCHEMA: projectorSchema(wiring.collaborative, wiring.schemaPrefix),
+    // The local broker's data can be purged (stack:down --purge) while Postgres keeps the read models: start afresh.
+    PROJECTOR_RESET_ON_NEW_CLUSTER: 'true',
     ...(wiring.topicPrefix ? { PROJECTOR_TOPIC_PREFIX: wiring.topicPrefix } : {}),
   };
 }

@@ -1,4 +1,10 @@
-import { PatientRecordSerde, ReadModelControl, openReadModel, rows } from '@crosscare/read-model';
+import {
+  checkSourceCluster,
+  openReadModel,
+  PatientRecordSerde,
+  ReadModelControl,
+  rows,
+} from '@crosscare/read-model';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
@@ -71,6 +77,7 @@ export async function rebuildReadModel(
     await ensureTopics(admin, projectorTopicSpecs(topology));
     await producer.connect();
     rebuilt = await openReadModel(config.database, schema, 'crosscare-projector-rebuild');
+    await checkSourceCluster(rebuilt, (await admin.describeCluster()).clusterId);
     previous = await openReadModel(config.database, previousSchema, 'crosscare-projector-rebuild');
     progress.step(`replaying into schema ${schema} (serving: ${previousSchema})`);
 
