@@ -10,10 +10,9 @@ import {
 } from '@crosscare/config';
 import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
 import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2';
-import { createKafka } from '@crosscare/kafka';
+import { createKafka, readFromStart } from '@crosscare/kafka';
 import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
 import type { Provenance } from '@crosscare/projection';
-import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { RecordAccessed } from '../audit/record-accessed';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
@@ -42,21 +41,23 @@ async function main(): Promise<void> {
 
   step(`waiting for patient ${nhsNumber} on both collaboratives' changelogs`);
   const changelog = new PatientRecordSerde(registry, { register: false });
-  const logs = await readUntil(
-    kafka,
-    ['CCR', 'OHC'].map((c) => changelogTopic(c, prefix)),
-    async (topic, key, value) =>
-      key === nhsNumber ? { topic, record: await changelog.decode(value) } : undefined,
-    (found) => new Set(found.map((f) => f.record.collaborative)).size === 2,
-    60_000,
-  );
+  const logs = await readFromStart(kafka, {
+    topics: ['CCR', 'OHC'].map((c) => changelogTopic(c, prefix)),
+    reader: 'crosscare-record-demo',
+    keep: async ({ topic, partition, message }) =>
+      message.value && message.key?.toString() === nhsNumber
+        ? { topic, partition, offset: message.offset, record: await changelog.decode(message.value) }
+        : undefined,
+    until: (found) => new Set(found.map((f) => f.record.collaborative)).size === 2,
+    timeoutMs: 60_000,
+  });
   console.table(
-    logs.map(({ topic, offset, partition, value }) => ({
+    logs.map(({ topic, offset, partition, record }) => ({
       topic,
       partition,
       offset,
-      sequence: value.record.sequence,
-      items: value.record.items.map((e) => `${e.header.eventType} (${e.header.providerOdsCode})`).join(', '),
+      sequence: record.sequence,
+      items: record.items.map((e) => `${e.header.eventType} (${e.header.providerOdsCode})`).join(', '),
     })),
   );
 
@@ -108,19 +109,20 @@ async function main(): Promise<void> {
     schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
     namespace: AUDIT_NAMESPACE,
   });
-  const audited = await readUntil(
-    kafka,
-    [recordAccessAuditTopic(prefix)],
-    async (_topic, _key, value) => {
-      const { event } = await audit.decode(value);
+  const audited = await readFromStart(kafka, {
+    topics: [recordAccessAuditTopic(prefix)],
+    reader: 'crosscare-record-demo',
+    keep: async ({ message }) => {
+      if (!message.value) return undefined;
+      const { event } = await audit.decode(message.value);
       return event.correlationId === correlationId ? event : undefined;
     },
-    (found) => found.length > 0,
-    30_000,
-  );
+    until: (found) => found.length > 0,
+    timeoutMs: 30_000,
+  });
   step(`the audit trail of those reads, from ${recordAccessAuditTopic(prefix)} (no audit event, no data):`);
   console.table(
-    audited.map(({ value: a }) => ({
+    audited.map((a) => ({
       when: new Date(a.occurredAt).toISOString(),
       user: `${a.user.name} (${a.user.id})`,
       role: a.user.role,
@@ -164,49 +166,6 @@ function describe(entry: Entry) {
     collaborative: p?.collaborative ?? '',
     source: p ? `${p.sourceRecordId} v${p.sourceRecordVersion}` : '',
   };
-}
-
-interface Found<T> {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly value: T;
-}
-
-/** Reads topics from the start with a throwaway group until `done` holds, keeping what `pick` returns. */
-async function readUntil<T>(
-  kafka: Kafka,
-  topics: string[],
-  pick: (topic: string, key: string, value: Buffer) => Promise<T | undefined>,
-  done: (found: T[]) => boolean,
-  timeoutMs: number,
-): Promise<Found<T>[]> {
-  const groupId = `crosscare-record-demo-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId });
-  const found: Found<T>[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        if (!message.value) return;
-        const value = await pick(topic, message.key?.toString() ?? '', message.value);
-        if (value !== undefined) found.push({ topic, partition, offset: message.offset, value });
-      },
-    });
-    const deadline = Date.now() + timeoutMs;
-    while (!done(found.map((f) => f.value))) {
-      if (Date.now() > deadline) throw new Error(`timed out reading ${topics.join(', ')}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return found;
-  } finally {
-    await consumer.disconnect();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect();
-  }
 }
 
 function step(message: string): void {

@@ -1,0 +1,122 @@
+import { rejectionOf, TestKafka, uniqueName } from '@crosscare/testing';
+import { readFromStart, TopicReadTimeoutError, type TopicMessage } from './topic-reader';
+
+describe('readFromStart (real broker)', () => {
+  const kafka = new TestKafka();
+  afterAll(() => kafka.cleanup());
+
+  const asText = ({ message }: TopicMessage) => message.value?.toString();
+
+  /** Publishes `values` in order to a one-partition topic, so the order read is the order written. */
+  async function topicHolding(values: string[], partitions = 1): Promise<string> {
+    const topic = await kafka.createTopic({ partitions });
+    await (await kafka.producer()).send({ topic, messages: values.map((value) => ({ key: value, value })) });
+    return topic;
+  }
+
+  /** The reader's throwaway groups still known to the broker: none, once a read is over. */
+  async function groupsLeftBy(reader: string): Promise<string[]> {
+    const { groups } = await (await kafka.connectedAdmin()).listGroups();
+    return groups.map((g) => g.groupId).filter((id) => id.startsWith(reader));
+  }
+
+  it('stops as soon as the predicate holds over what it kept, and leaves no group behind', async () => {
+    const topic = await topicHolding(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+    const reader = uniqueName('reader');
+    const kept = await readFromStart(kafka.kafka, {
+      topics: [topic],
+      reader,
+      keep: (message) => (Number(asText(message)?.slice(1)) % 2 === 0 ? asText(message) : undefined),
+      until: (evens) => evens.length === 3,
+      timeoutMs: 20_000,
+    });
+    expect(kept).toEqual(['m0', 'm2', 'm4']);
+    expect(await groupsLeftBy(reader)).toEqual([]);
+  });
+
+  it('reads every partition to the end offsets it found on starting, and nothing written after', async () => {
+    // Partition 1 holds more than one fetch brings (1 MB a partition), so partition 0, already read to its end, is
+    // fetched again while partition 1 is still being read: after a message written there meanwhile.
+    const topic = await kafka.createTopic({ partitions: 2 });
+    const producer = await kafka.producer();
+    await producer.send({ topic, messages: [{ partition: 0, value: 'small' }] });
+    const padding = 'x'.repeat(400_000);
+    for (let i = 0; i < 4; i++)
+      await producer.send({ topic, messages: [{ partition: 1, value: `large-${i} ${padding}` }] });
+    let lateSent = false;
+    const kept = await readFromStart(kafka.kafka, {
+      topics: [topic],
+      reader: uniqueName('reader'),
+      keep: async ({ partition, message }) => {
+        if (!lateSent) {
+          lateSent = true;
+          await producer.send({ topic, messages: [{ partition: 0, value: 'late' }] });
+        }
+        return `${partition}:${message.value?.toString().split(' ')[0]}`;
+      },
+      until: 'end-offsets',
+      timeoutMs: 20_000,
+    });
+    expect(lateSent).toBe(true);
+    expect([...kept].sort()).toEqual(['0:small', '1:large-0', '1:large-1', '1:large-2', '1:large-3']);
+  });
+
+  it('answers an empty topic read to its end offsets without waiting', async () => {
+    const topic = await kafka.createTopic({ partitions: 2 });
+    const started = Date.now();
+    const kept = await readFromStart(kafka.kafka, {
+      topics: [topic],
+      reader: uniqueName('reader'),
+      keep: asText,
+      until: 'end-offsets',
+      timeoutMs: 20_000,
+    });
+    expect(kept).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('times out with an error naming the topic, and still leaves no group behind', async () => {
+    const topic = await topicHolding(['only']);
+    const reader = uniqueName('reader');
+    const error = await rejectionOf(
+      TopicReadTimeoutError,
+      readFromStart(kafka.kafka, {
+        topics: [topic],
+        reader,
+        keep: asText,
+        until: (kept) => kept.length === 2,
+        timeoutMs: 2_000,
+      }),
+    );
+    expect(error.message).toBe(`timed out after 2000 ms reading ${topic} from the start (1 kept)`);
+    expect(error.topics).toEqual([topic]);
+    expect(await groupsLeftBy(reader)).toEqual([]);
+  });
+
+  it("answers with what it kept on a timeout when told to, and fails with a keep's error at once", async () => {
+    const topic = await topicHolding(['first', 'second']);
+    const partial = await readFromStart(kafka.kafka, {
+      topics: [topic],
+      reader: uniqueName('reader'),
+      keep: asText,
+      until: () => false,
+      timeoutMs: 2_000,
+      onTimeout: 'return-partial',
+    });
+    expect(partial).toEqual(['first', 'second']);
+
+    const started = Date.now();
+    const failed = readFromStart(kafka.kafka, {
+      topics: [topic],
+      reader: uniqueName('reader'),
+      keep: (message) => {
+        if (asText(message) === 'second') throw new Error('cannot decode second');
+        return asText(message);
+      },
+      until: () => false,
+      timeoutMs: 20_000,
+    });
+    await expect(failed).rejects.toThrow('cannot decode second');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});

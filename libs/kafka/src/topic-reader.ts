@@ -1,0 +1,123 @@
+import type { Admin, EachMessagePayload, Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+
+/** One message as a reader sees it: where it sits and what it holds. */
+export type TopicMessage = Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>;
+
+/**
+ * When a read from the start is finished: as soon as `until` holds over what was kept so far, or once every
+ * message the topics held when the read began has been seen ('end-offsets'; later messages are left out).
+ */
+export type ReadEnd<T> = ((kept: readonly T[]) => boolean) | 'end-offsets';
+
+export interface ReadFromStart<T> {
+  readonly topics: readonly string[];
+  /** Names the throwaway consumer group, so a broker's group list says who was reading. */
+  readonly reader: string;
+  /** What the caller wants of a message; undefined leaves the message out. */
+  readonly keep: (message: TopicMessage) => T | undefined | Promise<T | undefined>;
+  readonly until: ReadEnd<T>;
+  readonly timeoutMs: number;
+  /** 'return-partial' answers with what was kept by the timeout instead of failing. */
+  readonly onTimeout?: 'fail' | 'return-partial';
+}
+
+/** The read did not finish in time. Names the topics, since callers often read several. */
+export class TopicReadTimeoutError extends Error {
+  constructor(
+    readonly topics: readonly string[],
+    readonly timeoutMs: number,
+    readonly kept: number,
+  ) {
+    super(`timed out after ${timeoutMs} ms reading ${topics.join(', ')} from the start (${kept} kept)`);
+    this.name = 'TopicReadTimeoutError';
+  }
+}
+
+/**
+ * Reads topics from their first offsets and answers what `keep` kept, in the order it arrived.
+ *
+ * kafkajs cannot read without a consumer group, so the read uses a throwaway one: unique, committing nothing (it
+ * cannot move anyone's position) and deleted afterwards, so groups of one-off reads do not pile up on the broker.
+ */
+export async function readFromStart<T>(kafka: Kafka, read: ReadFromStart<T>): Promise<T[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `${read.reader}-${randomUUID()}`;
+  // A read never creates a topic: that would come with the broker's defaults, not the topic's own layout.
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  try {
+    const kept: T[] = [];
+    const toEnd = read.until === 'end-offsets';
+    const progress = toEnd ? await endOffsets(admin, read.topics) : new Map<string, PartitionProgress>();
+    const finished = () =>
+      typeof read.until === 'function'
+        ? read.until(kept)
+        : [...progress.values()].every((p) => p.next >= p.end);
+    if (finished()) return kept;
+
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...read.topics], fromBeginning: true });
+    // Settles with the failure, if any, rather than rejecting: a rejection before the await below would go unhandled.
+    let stopped = false;
+    let settle!: (failure?: { error: unknown }) => void;
+    const outcome = new Promise<{ error: unknown } | undefined>((resolve) => (settle = resolve));
+    const stop = (failure?: { error: unknown }) => {
+      if (stopped) return;
+      stopped = true;
+      settle(failure);
+    };
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) stop({ error: payload.error });
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        if (stopped) return;
+        const position = progress.get(partitionKey(topic, partition));
+        const offset = BigInt(message.offset);
+        if (toEnd && (!position || offset >= position.end)) return;
+        try {
+          const value = await read.keep({ topic, partition, message });
+          if (stopped) return;
+          if (value !== undefined) kept.push(value);
+          if (position) position.next = offset + 1n;
+          if (finished()) stop();
+        } catch (error) {
+          // Thrown into kafkajs, the message would be retried until the timeout hid why.
+          stop({ error });
+        }
+      },
+    });
+    // The clock starts once the group is joined: connecting and joining are bounded by kafkajs's own retries.
+    const timer = setTimeout(() => {
+      if (read.onTimeout === 'return-partial') stop();
+      else stop({ error: new TopicReadTimeoutError(read.topics, read.timeoutMs, kept.length) });
+    }, read.timeoutMs);
+    const failure = await outcome;
+    clearTimeout(timer);
+    if (failure) throw failure.error;
+    return kept;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+interface PartitionProgress {
+  /** The next offset expected; the partition is read once it reaches `end`. */
+  next: bigint;
+  /** The partition's end offset when the read began. */
+  readonly end: bigint;
+}
+
+async function endOffsets(admin: Admin, topics: readonly string[]): Promise<Map<string, PartitionProgress>> {
+  const progress = new Map<string, PartitionProgress>();
+  for (const topic of topics)
+    for (const p of await admin.fetchTopicOffsets(topic))
+      progress.set(partitionKey(topic, p.partition), { next: BigInt(p.low), end: BigInt(p.high) });
+  return progress;
+}
+
+const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
