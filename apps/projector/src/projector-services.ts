@@ -1,4 +1,5 @@
 import {
+  assertOwnItemEncoding,
   checkSourceCluster,
   openReadModel,
   PatientRecordSerde,
@@ -68,6 +69,7 @@ export class ProjectorServices {
     try {
       await admin.connect();
       db = await ensureSameCluster(db, (await admin.describeCluster()).clusterId, config, schema, log);
+      await assertOwnItemEncoding(db, schema);
       await ensureTopics(admin, projectorTopicSpecs(topology));
       await producer.connect();
     } catch (error) {
@@ -90,7 +92,7 @@ export class ProjectorServices {
       new RecordChangeProjection(db, {
         collaborative: config.collaborative,
         publishChangelog: true,
-        encodeRecord: (record) => changelog.encode(record),
+        encodeRecordHead: (head) => changelog.encodeHead(head),
         assertServing,
       }),
       new RemoteViewProjection(db, assertServing),

@@ -1,5 +1,5 @@
 import { recordChangeTopic, testNhsNumber } from '@crosscare/events';
-import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { decodeRecordItem, testEvents, TEST_PROVIDERS } from '@crosscare/projection';
 import { eventually } from '@crosscare/testing';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,7 +45,7 @@ describe('projector (real broker, registry and Postgres)', () => {
     });
     const allergy = items.find((i) => i.kind === 'allergy');
     expect(allergy?.source_record_version).toBe('2');
-    expect(allergy?.event).toMatchObject({ clinicalStatus: 'RESOLVED' });
+    expect(decodeRecordItem(allergy!.item!)).toMatchObject({ clinicalStatus: 'RESOLVED' });
   });
 
   it('removes a removed record, and a late copy of an older version does not bring it back', async () => {
@@ -110,7 +110,8 @@ describe('projector (real broker, registry and Postgres)', () => {
       return rows.length === 3 ? rows : undefined;
     });
     expect(await itemsOf(retired)).toEqual([]);
-    expect(items.find((i) => i.kind === 'problem')?.event.header.nhsNumber).toBe(retired);
+    const problem = items.find((i) => i.kind === 'problem');
+    expect(decodeRecordItem(problem!.item!).header.nhsNumber).toBe(retired);
     const [pointer] = await region.query<{ merged_into: string }>(
       `select merged_into from "${ccrSchema}".patient where nhs_number = $1`,
       [retired],

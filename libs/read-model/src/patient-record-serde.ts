@@ -1,6 +1,7 @@
 import { EventSerde, type EventSchemaRegistry } from '@crosscare/events';
 import {
   CHANGELOG_NAMESPACE,
+  encodePatientRecordHead,
   fromAvroPatientRecord,
   PATIENT_RECORD_SCHEMA,
   toAvroPatientRecord,
@@ -9,8 +10,8 @@ import {
 } from '@crosscare/projection';
 
 /**
- * The changelog's Avro serde (subject `uk.nhs.crosscare.changelog.PatientRecord`). The projector owns the changelog schema, so it registers it (the registry still
- * refuses an incompatible change); subscribers only look it up.
+ * The changelog's Avro serde (subject `uk.nhs.crosscare.changelog.PatientRecord`). The projector owns the changelog
+ * schema, so it registers it (the registry still refuses an incompatible change); subscribers only look it up.
  */
 export class PatientRecordSerde {
   private readonly serde: EventSerde<{ PatientRecord: AvroPatientRecord }>;
@@ -26,6 +27,14 @@ export class PatientRecordSerde {
 
   encode(record: PatientRecord): Promise<Buffer> {
     return this.serde.encode('PatientRecord', toAvroPatientRecord(record));
+  }
+
+  /**
+   * The start of a framed record, its fields before the items: the read model appends the stored items and the end
+   * of the array (see assemblePatientRecord), so the whole record is never decoded and encoded again.
+   */
+  encodeHead(record: Omit<PatientRecord, 'items'>): Promise<Buffer> {
+    return this.serde.frame('PatientRecord', encodePatientRecordHead(record));
   }
 
   async decode(value: Buffer): Promise<PatientRecord> {

@@ -3,8 +3,13 @@ import { createSchemaDataSource, openMigrated } from '@crosscare/database';
 import type { DataSource } from 'typeorm';
 import { CreateReadModel1764200000000 } from './migrations/1764200000000-create-read-model';
 import { RecordSourceCluster1764200000002 } from './migrations/1764200000002-record-source-cluster';
+import { StoreItemsAsAvro1764200000003 } from './migrations/1764200000003-store-items-as-avro';
 
-export const READ_MODEL_MIGRATIONS = [CreateReadModel1764200000000, RecordSourceCluster1764200000002];
+export const READ_MODEL_MIGRATIONS = [
+  CreateReadModel1764200000000,
+  RecordSourceCluster1764200000002,
+  StoreItemsAsAvro1764200000003,
+];
 
 // Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.
 const MIGRATION_LOCK_KEY = 7_236_512_205;

@@ -1,6 +1,6 @@
 import type { ItemKind, PatientRecordInput, StoredItem } from '@crosscare/projection';
-import type { RecordChangeEvent } from '@crosscare/events';
 import type { EntityManager } from 'typeorm';
+import { storedItemDecoder } from './item-encoding';
 
 /** A patient as the read model stores it: what `buildPatientRecord` needs, but the collaborative. */
 export type StoredPatient = Omit<PatientRecordInput, 'collaborative'>;
@@ -22,8 +22,9 @@ export async function readStoredPatients(
      from patient p where p.nhs_number = any($1::text[])`,
     [nhsNumbers],
   );
+  const decode = await storedItemDecoder(q);
   const items = await q.query<ItemRow[]>(
-    `select nhs_number, provider_ods_code, source_record_id, part, kind, event from record_item
+    `select nhs_number, provider_ods_code, source_record_id, part, kind, item from record_item
      where nhs_number = any($1::text[]) and not removed`,
     [nhsNumbers],
   );
@@ -36,7 +37,7 @@ export async function readStoredPatients(
       part: row.part,
       kind: row.kind as ItemKind,
       removed: false,
-      event: row.event,
+      event: decode(row.item),
     });
     byPatient.set(row.nhs_number, list);
   }
@@ -64,5 +65,5 @@ interface ItemRow {
   source_record_id: string;
   part: string;
   kind: string;
-  event: RecordChangeEvent;
+  item: Buffer;
 }

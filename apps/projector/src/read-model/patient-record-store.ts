@@ -1,12 +1,29 @@
 import {
-  buildPatientRecord,
+  ITEM_BLOCK_START,
+  ITEM_KINDS,
+  ITEMS_END,
   supersedesSql,
   type ItemWrite,
   type MergeChange,
   type PatientRecord,
 } from '@crosscare/projection';
-import { readStoredPatients, rows } from '@crosscare/read-model';
+import { rows } from '@crosscare/read-model';
 import type { EntityManager } from 'typeorm';
+
+/** An item write with its event Avro-encoded as the read model stores it (null for a tombstone). */
+export interface StoredItemWrite extends ItemWrite {
+  readonly item: Buffer | null;
+}
+
+/** What a changelog record says besides its items: the fields its head is encoded from. */
+export type RecordHead = Omit<PatientRecord, 'items' | 'collaborative'>;
+
+/** A record to add to the changelog outbox: its encoded, framed head; the store appends the items. */
+export interface OutboxRecord {
+  readonly nhsNumber: string;
+  readonly sequence: number;
+  readonly head: Buffer;
+}
 
 /** Something a batch asked for that the read model refuses, e.g. a merge that would make a cycle. */
 export interface StoreRejection {
@@ -107,7 +124,7 @@ export class PatientRecordStore {
    */
   async writeItems(
     tx: EntityManager,
-    writes: readonly ItemWrite[],
+    writes: readonly StoredItemWrite[],
     survivors: ReadonlyMap<string, string>,
     options: { trackTouched: boolean } = { trackTouched: true },
   ): Promise<{ touched: string[]; changed: number }> {
@@ -126,20 +143,21 @@ export class PatientRecordStore {
       o: w.occurredAt,
       r: w.recordedAt,
       x: w.removed,
-      ev: w.event,
+      b: w.item?.toString('base64') ?? null,
     }));
     const upsert = `insert into record_item as item (provider_ods_code, source_record_id, part, nhs_number, kind, ics,
-           collaborative, source_record_version, event_id, event_type, occurred_at, recorded_at, removed, event)
-         select p, s, part, n, k, i, c, v, e, t, to_timestamp(o / 1000.0), to_timestamp(r / 1000.0), x, ev from w
+           collaborative, source_record_version, event_id, event_type, occurred_at, recorded_at, removed, item)
+         select p, s, part, n, k, i, c, v, e, t, to_timestamp(o / 1000.0), to_timestamp(r / 1000.0), x,
+           decode(b, 'base64') from w
          on conflict (provider_ods_code, source_record_id, part) do update set
            nhs_number = excluded.nhs_number, kind = excluded.kind, ics = excluded.ics,
            collaborative = excluded.collaborative, source_record_version = excluded.source_record_version,
            event_id = excluded.event_id, event_type = excluded.event_type, occurred_at = excluded.occurred_at,
-           recorded_at = excluded.recorded_at, removed = excluded.removed, event = excluded.event
+           recorded_at = excluded.recorded_at, removed = excluded.removed, item = excluded.item
          where ${supersedesSql('excluded', 'item')}`;
     const input = `w as (
          select * from json_to_recordset($1::json) as w(p text, s text, part text, n text, k text, i text, c text,
-           v bigint, e text, t text, o double precision, r double precision, x boolean, ev json)
+           v bigint, e text, t text, o double precision, r double precision, x boolean, b text)
        )`;
     if (!options.trackTouched) {
       // A rebuild publishes nothing while it replays, so it need not learn whom each write touched.
@@ -167,42 +185,80 @@ export class PatientRecordStore {
     return { touched: [...touched], changed: result.length };
   }
 
-  /** Counts one more changelog record for each patient and returns the new sequence numbers. */
-  async nextSequences(tx: EntityManager, nhsNumbers: readonly string[]): Promise<Map<string, number>> {
-    const updated = await rows<{ nhs_number: string; sequence: string }>(
-      tx,
-      `update patient set sequence = sequence + 1, updated_at = now()
-       where nhs_number = any($1::text[]) returning nhs_number, sequence`,
-      [[...nhsNumbers].sort()],
+  /**
+   * Counts one more changelog record for each patient and returns the heads of their new records, sorted by number.
+   */
+  async nextSequences(tx: EntityManager, nhsNumbers: readonly string[]): Promise<RecordHead[]> {
+    return headsOf(
+      await rows<HeadRow>(
+        tx,
+        `update patient p set sequence = sequence + 1, updated_at = now()
+         where nhs_number = any($1::text[]) returning ${HEAD_COLUMNS}`,
+        [[...nhsNumbers].sort()],
+      ),
     );
-    return new Map(updated.map((r) => [r.nhs_number, Number(r.sequence)]));
   }
 
-  /** The current records of these patients, as the changelog publishes them. */
-  async patientRecords(
-    tx: EntityManager,
-    collaborative: string,
-    nhsNumbers: readonly string[],
-  ): Promise<PatientRecord[]> {
-    return (await readStoredPatients(tx, nhsNumbers)).map((p) => buildPatientRecord({ ...p, collaborative }));
+  /** The heads of these patients' current records, as last numbered, sorted by number. */
+  async recordHeads(tx: EntityManager, nhsNumbers: readonly string[]): Promise<RecordHead[]> {
+    return headsOf(
+      await tx.query<HeadRow[]>(`select ${HEAD_COLUMNS} from patient p where nhs_number = any($1::text[])`, [
+        nhsNumbers,
+      ]),
+    );
   }
 
-  async addToOutbox(
-    tx: EntityManager,
-    records: readonly { nhsNumber: string; sequence: number; payload: Buffer }[],
-  ): Promise<void> {
+  /**
+   * Adds each patient's whole record to the changelog outbox: its head, then its current items as stored, in the
+   * order buildPatientRecord gives them (kind, then provider, source record id and part, then event id), each as an
+   * Avro array block of one, then the array's end. The items never leave the database.
+   */
+  async addToOutbox(tx: EntityManager, records: readonly OutboxRecord[]): Promise<void> {
     if (records.length === 0) return;
     // Base64 in one JSON parameter: a bytea[] parameter is escaped as hex, character by character, in JavaScript.
+    // Code-unit order (compareCodeUnits) and "C" (UTF-8 byte) order agree but for characters outside the BMP.
     await tx.query(
       `insert into changelog_outbox (nhs_number, sequence, payload)
-       select n, s, decode(p, 'base64') from json_to_recordset($1::json) as w(n text, s bigint, p text)`,
+       select w.n, w.s, decode(w.h, 'base64') || coalesce(items.bytes, ''::bytea) || $4::bytea
+       from json_to_recordset($1::json) as w(n text, s bigint, h text)
+       left join lateral (
+         select string_agg($3::bytea || item, ''::bytea order by array_position($2::text[], kind),
+           provider_ods_code collate "C", source_record_id collate "C", part collate "C", event_id collate "C") as bytes
+         from record_item where nhs_number = w.n and not removed
+       ) items on true
+       order by w.n, w.s`,
       [
-        JSON.stringify(
-          records.map((r) => ({ n: r.nhsNumber, s: r.sequence, p: r.payload.toString('base64') })),
-        ),
+        JSON.stringify(records.map((r) => ({ n: r.nhsNumber, s: r.sequence, h: r.head.toString('base64') }))),
+        ITEM_KINDS,
+        ITEM_BLOCK_START,
+        ITEMS_END,
       ],
     );
   }
+}
+
+interface HeadRow {
+  nhs_number: string;
+  sequence: string;
+  merged_into: string | null;
+  updated_at: Date;
+  merged_from: string[];
+}
+
+const HEAD_COLUMNS = `p.nhs_number, p.sequence, p.merged_into, p.updated_at,
+  coalesce((select array_agg(m.nhs_number order by m.nhs_number collate "C") from patient m
+            where m.merged_into = p.nhs_number), '{}') as merged_from`;
+
+function headsOf(found: readonly HeadRow[]): RecordHead[] {
+  return found
+    .map((row) => ({
+      nhsNumber: row.nhs_number,
+      sequence: Number(row.sequence),
+      updatedAt: row.updated_at.getTime(),
+      mergedInto: row.merged_into,
+      mergedFrom: row.merged_from,
+    }))
+    .sort((a, b) => (a.nhsNumber < b.nhsNumber ? -1 : a.nhsNumber > b.nhsNumber ? 1 : 0));
 }
 
 /** A number's survivor, following the (normally single) hop; itself when not merged. */

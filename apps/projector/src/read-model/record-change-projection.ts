@@ -1,5 +1,5 @@
 import type { RecordChangeEvent } from '@crosscare/events';
-import { planBatch, type PatientRecord } from '@crosscare/projection';
+import { encodeRecordItem, isItemEvent, planBatch } from '@crosscare/projection';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -10,7 +10,7 @@ import {
   type SourceMessage,
 } from '../consumer/partition-batch';
 import { ConsumedOffsets } from './consumed-offsets';
-import { PatientRecordStore } from './patient-record-store';
+import { PatientRecordStore, type RecordHead } from './patient-record-store';
 
 export interface RecordChangeProjectionOptions {
   readonly collaborative: string;
@@ -19,8 +19,11 @@ export interface RecordChangeProjectionOptions {
    * model keeps publishing, and the switch publishes only the records the rebuild changed.
    */
   readonly publishChangelog: boolean;
-  /** Encodes a record for the changelog topic (Avro, registry framed). */
-  readonly encodeRecord: (record: PatientRecord) => Promise<Buffer>;
+  /**
+   * Encodes the head of a record for the changelog topic (Avro, registry framed); the store appends the items it
+   * keeps encoded (see PatientRecordSerde.encodeHead).
+   */
+  readonly encodeRecordHead: (head: RecordHead & { collaborative: string }) => Promise<Buffer>;
   /** First step of every batch transaction: throws when this read model no longer serves (a rebuild switched). */
   readonly assertServing?: (tx: EntityManager) => Promise<void>;
 }
@@ -71,9 +74,20 @@ export class RecordChangeProjection {
 
     const letters: DeadLetter[] = [];
     const decoded: { message: SourceMessage<RecordChangeEvent>; event: RecordChangeEvent }[] = [];
+    // Each item event is encoded once, as the read model keeps it and the changelog records are assembled from it.
+    const items = new Map<RecordChangeEvent, Buffer>();
     for (const message of fresh) {
-      if (message.decoded.ok) decoded.push({ message, event: message.decoded.value });
-      else letters.push(deadLetterOf(batch, message, message.decoded.reason));
+      if (!message.decoded.ok) {
+        letters.push(deadLetterOf(batch, message, message.decoded.reason));
+        continue;
+      }
+      const event = message.decoded.value;
+      const stored = storedItemOf(event);
+      if (typeof stored === 'string') letters.push(deadLetterOf(batch, message, stored, event));
+      else {
+        if (stored) items.set(event, stored);
+        decoded.push({ message, event });
+      }
     }
     const plan = planBatch(decoded.map((d) => d.event));
     for (const { index, reason } of plan.rejected)
@@ -88,7 +102,8 @@ export class RecordChangeProjection {
         if (at) letters.push(deadLetterOf(batch, at.message, applied.rejected, at.event));
       } else for (const n of applied.touched) touched.add(n);
     }
-    const written = await this.store.writeItems(tx, plan.writes, survivors, {
+    const writes = plan.writes.map((w) => ({ ...w, item: w.removed ? null : (items.get(w.event) ?? null) }));
+    const written = await this.store.writeItems(tx, writes, survivors, {
       trackTouched: this.options.publishChangelog,
     });
     for (const n of written.touched) touched.add(n);
@@ -105,17 +120,15 @@ export class RecordChangeProjection {
   }
 
   private async publish(tx: EntityManager, nhsNumbers: string[]): Promise<void> {
-    const sequences = await this.store.nextSequences(tx, nhsNumbers);
-    const records = await this.store.patientRecords(tx, this.options.collaborative, nhsNumbers);
+    const heads = await this.store.nextSequences(tx, nhsNumbers);
+    const { collaborative } = this.options;
     const outbox = [];
-    for (const record of records) {
-      const sequence = sequences.get(record.nhsNumber) ?? record.sequence;
+    for (const head of heads)
       outbox.push({
-        nhsNumber: record.nhsNumber,
-        sequence,
-        payload: await this.options.encodeRecord({ ...record, sequence }),
+        nhsNumber: head.nhsNumber,
+        sequence: head.sequence,
+        head: await this.options.encodeRecordHead({ ...head, collaborative }),
       });
-    }
     await this.store.addToOutbox(tx, outbox);
   }
 
@@ -151,6 +164,16 @@ export class RecordChangeProjection {
       await this.offsets.advance(tx, batch.topic, batch.partition, BigInt(message.offset) + 1n);
       return { projected: 0, alreadyApplied: 0, deadLettered: 1, touched: 0 };
     });
+  }
+}
+
+/** An item event's bytes as the read model stores them, undefined for other events, or why it cannot be stored. */
+function storedItemOf(event: RecordChangeEvent): Buffer | undefined | string {
+  if (!isItemEvent(event)) return undefined;
+  try {
+    return encodeRecordItem(event);
+  } catch (error) {
+    return `the event cannot be stored as an item of the changelog record: ${messageOf(error)}`;
   }
 }
 

@@ -94,7 +94,7 @@ export async function rebuildReadModel(
       new RecordChangeProjection(rebuilt, {
         collaborative: config.collaborative,
         publishChangelog: false,
-        encodeRecord: (record) => changelog.encode(record),
+        encodeRecordHead: (head) => changelog.encodeHead(head),
       }),
       new RemoteViewProjection(rebuilt),
       new DeadLetterPublisher(producer, topology.deadLetterTopic, groupId),
@@ -163,7 +163,7 @@ export async function rebuildReadModel(
         previousDb,
         rebuiltDb,
         config.collaborative,
-        (r) => changelog.encode(r),
+        (head) => changelog.encodeHead(head),
         (done, all) => progress.step(`  ${done}/${all} patients compared`),
       );
     });

@@ -1,7 +1,6 @@
-import type { PatientRecord } from '@crosscare/projection';
 import { rows } from '@crosscare/read-model';
 import type { DataSource } from 'typeorm';
-import { PatientRecordStore } from '../read-model/patient-record-store';
+import { PatientRecordStore, type RecordHead } from '../read-model/patient-record-store';
 
 /** What the switch did to the changelog. */
 export interface ReconcileOutcome {
@@ -18,13 +17,13 @@ export interface ReconcileOutcome {
  *
  * Records are compared by a fingerprint computed in SQL over both schemas at once: the keys and event ids of the
  * current items (an event id names one event's content for good), the merge pointer and the numbers merged in.
- * Only the patients that differ are read whole and encoded, so a rebuild that changed little switches quickly.
+ * Only the patients that differ are republished, so a rebuild that changed little switches quickly.
  */
 export async function reconcileSequences(
   previous: DataSource,
   rebuilt: DataSource,
   collaborative: string,
-  encode: (record: PatientRecord) => Promise<Buffer>,
+  encodeHead: (head: RecordHead & { collaborative: string }) => Promise<Buffer>,
   onProgress: (done: number, total: number) => void = () => undefined,
   chunkSize = 2000,
 ): Promise<ReconcileOutcome> {
@@ -49,19 +48,16 @@ export async function reconcileSequences(
       [JSON.stringify(sequences)],
     );
   });
-  const sequenceOf = new Map(sequences.map((s) => [s.n, s.s]));
   for (let start = 0; start < changed.length; start += chunkSize) {
     const chunk = changed.slice(start, start + chunkSize);
     await rebuilt.transaction(async (tx) => {
       const outbox = [];
-      for (const record of await store.patientRecords(tx, collaborative, chunk)) {
-        const sequence = sequenceOf.get(record.nhsNumber) as number;
+      for (const head of await store.recordHeads(tx, chunk))
         outbox.push({
-          nhsNumber: record.nhsNumber,
-          sequence,
-          payload: await encode({ ...record, sequence }),
+          nhsNumber: head.nhsNumber,
+          sequence: head.sequence,
+          head: await encodeHead({ ...head, collaborative }),
         });
-      }
       await store.addToOutbox(tx, outbox);
     });
     onProgress(Math.min(start + chunkSize, changed.length), changed.length);

@@ -8,7 +8,7 @@ import {
   type RecordChangeSerde,
 } from '@crosscare/events';
 import { ICS_CODES, type CollaborativeCode } from '@crosscare/governance';
-import type { RecordProducer } from '@crosscare/kafka';
+import { readFromStart, type RecordProducer } from '@crosscare/kafka';
 import type { PatientRecord } from '@crosscare/projection';
 import { brokersFromEnvironment, TestKafka, uniqueIdentifier } from '@crosscare/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -173,40 +173,33 @@ export class RegionUnderTest {
   items(schema: string, where = 'true', params: unknown[] = []) {
     return this.query<ItemRow>(
       `select provider_ods_code, source_record_id, part, nhs_number, kind, ics, collaborative,
-         source_record_version::text, event_id, event_type, removed, event
+         source_record_version::text, event_id, event_type, removed, item
        from "${schema}".record_item where ${where}
        order by provider_ods_code, source_record_id, part`,
       params,
     );
   }
 
-  /** Reads a changelog from the beginning until `until` holds (or the timeout), decoding each record. */
-  async readChangelog(
+  /** Reads a changelog from the beginning until `until` holds, decoding each record; on a timeout, what was read. */
+  readChangelog(
     topic: string,
-    until: (records: ChangelogRecord[]) => boolean,
+    until: (records: readonly ChangelogRecord[]) => boolean,
     timeoutMs = 30_000,
   ): Promise<ChangelogRecord[]> {
-    const records: ChangelogRecord[] = [];
-    const consumer = await this.kafka.consumer(uniqueIdentifier('changelog-reader'));
-    try {
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          records.push({
-            key: message.key?.toString() ?? '',
-            partition,
-            offset: message.offset,
-            sequenceHeader: message.headers?.[SEQUENCE_HEADER]?.toString(),
-            record: await this.changelogSerde.decode(message.value as Buffer),
-          });
-        },
-      });
-      const deadline = Date.now() + timeoutMs;
-      while (!until(records) && Date.now() < deadline) await sleep(50);
-      return records;
-    } finally {
-      await this.kafka.close(consumer);
-    }
+    return readFromStart(this.kafka.kafka, {
+      topics: [topic],
+      reader: 'changelog-reader',
+      keep: async ({ partition, message }): Promise<ChangelogRecord> => ({
+        key: message.key?.toString() ?? '',
+        partition,
+        offset: message.offset,
+        sequenceHeader: message.headers?.[SEQUENCE_HEADER]?.toString(),
+        record: await this.changelogSerde.decode(message.value as Buffer),
+      }),
+      until,
+      timeoutMs,
+      onTimeout: 'return-partial',
+    });
   }
 
   async close(): Promise<void> {
@@ -234,7 +227,8 @@ export interface ItemRow {
   event_id: string;
   event_type: string;
   removed: boolean;
-  event: RecordChangeEvent;
+  /** The item's event, Avro-encoded as stored (null for a tombstone). */
+  item: Buffer | null;
 }
 
 export interface ChangelogRecord {

@@ -5,7 +5,7 @@ import {
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
-import { itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
+import { encodeRecordItem, itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
 import { brokersFromEnvironment, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -210,7 +210,7 @@ export async function storeLocalRecord(
     const { header } = event;
     await readModel.query(
       `insert into record_item (provider_ods_code, source_record_id, part, nhs_number, kind, ics, collaborative,
-         source_record_version, event_id, event_type, occurred_at, recorded_at, removed, event)
+         source_record_version, event_id, event_type, occurred_at, recorded_at, removed, item)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), to_timestamp($12 / 1000.0),
          false, $13)`,
       [
@@ -226,7 +226,7 @@ export async function storeLocalRecord(
         header.eventType,
         header.occurredAt,
         header.recordedAt,
-        JSON.stringify(event),
+        encodeRecordItem(event),
       ],
     );
   }

@@ -101,6 +101,16 @@ export class EventSerde<M extends EventMap<M>> {
     return encodeFrame(schemaId, reader.avro.toBuffer(event));
   }
 
+  /**
+   * Frames a payload that is already the Avro encoding of `type` under this service's schema: one assembled from
+   * parts encoded earlier, which `encode` would only decode and encode again.
+   */
+  async frame<K extends keyof M & string>(type: K, payload: Buffer): Promise<Buffer> {
+    const reader = this.local.get(type);
+    if (!reader) throw new UnknownEventTypeError(subjectFor(this.namespace, type));
+    return encodeFrame(await this.schemaIdFor(type, reader.json), payload);
+  }
+
   async decode(buf: Buffer): Promise<DecodedEvent<M>> {
     const { schemaId, payload } = decodeFrame(buf);
     const plan = await this.planFor(schemaId);

@@ -1,3 +1,4 @@
+import { Type, type Schema } from 'avsc';
 import { RegistryErrorCode, SchemaRegistryError } from '../registry/schema-registry-error';
 import {
   CorruptPayloadError,
@@ -167,6 +168,16 @@ describe('EventSerde', () => {
       // Compiles only because the union narrows on `type`.
       const nhsNumber = decoded.type === 'RecordDeleted' ? decoded.event.nhsNumber : decoded.event.changedAt;
       expect(nhsNumber).toBe('9434765919');
+    });
+
+    it('given a payload encoded beforehand, frames it as encode would frame the event', async () => {
+      const serde = v1Serde(registry);
+      const payload = Type.forSchema(patientUpdatedV1 as Schema).toBuffer(updated);
+
+      const framed = await serde.frame('PatientUpdated', payload);
+
+      expect(framed).toEqual(await serde.encode('PatientUpdated', updated));
+      expect((await serde.decode(framed)).event).toEqual(updated);
     });
   });
 
