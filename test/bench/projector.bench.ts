@@ -31,6 +31,7 @@ import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafk
 import { progressBar } from '@crosscare/local-stack';
 import { generateRegion } from '@crosscare/synthetic-region';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
@@ -123,13 +124,19 @@ async function main(): Promise<void> {
     const projectorBar = progressBar('Projector (batches, set-based SQL, changelog on)', SAMPLE);
     let projected = 0;
     while ((projected = await projectedEvents()) === 0) await sleep(20);
-    const [projectorStarted, projectorFirst] = [Date.now(), projected];
+    const [projectorStarted, projectorFirst, cpuBefore] = [Date.now(), projected, cpuSeconds()];
     while ((projected = await projectedEvents()) < SAMPLE) {
       projectorBar.update(projected);
       await sleep(100);
     }
     const projectorRate = ((projected - projectorFirst) / (Date.now() - projectorStarted)) * 1000;
     projectorBar.done(`${round(projectorRate)} events/s`);
+    const cpu = cpuSeconds();
+    const perThousand = (seconds: number) => round((seconds * 1e6) / (projected - projectorFirst), 1);
+    process.stdout.write(
+      `  CPU per 1,000 events: projector (Node) ${perThousand(cpu.node - cpuBefore.node)} ms, ` +
+        `Postgres ${perThousand(cpu.postgres - cpuBefore.postgres)} ms (${os.cpus().length} cores)\n`,
+    );
     // As in production, the read model a rebuild replaces is caught up (not timed). Stopping drains its changelog
     // outbox, as a graceful shutdown does; the rebuild then switches away from it.
     const catchUp = progressBar('Projector catching up with the rest (longer histories)', EVENTS);
@@ -238,6 +245,26 @@ async function main(): Promise<void> {
     if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+/**
+ * CPU seconds used so far by this process (the projector runs in it) and by every Postgres process (Linux only; 0
+ * elsewhere): where a two-core machine's time goes.
+ */
+function cpuSeconds(): { node: number; postgres: number } {
+  const usage = process.cpuUsage();
+  let postgres = 0;
+  for (const pid of fs.existsSync('/proc') ? fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : []) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      postgres += (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return { node: (usage.user + usage.system) / 1e6, postgres };
 }
 
 /** Streams a synthetic region's CCR events onto the private topics until `count`, with a progress bar. */
