@@ -1,6 +1,7 @@
 import type { RecordChangeEvent } from '@crosscare/events';
 import { Type, type Schema, type types } from 'avsc';
 import type { PatientRecord } from './patient-record';
+import { ITEM_EVENT_TYPES, type ItemEventType } from './record-item';
 import {
   fromAvroPatientRecord,
   PATIENT_RECORD_SCHEMA,
@@ -25,6 +26,8 @@ if (itemsField?.name !== 'items') throw new Error('PatientRecord must end with i
 
 /** The union of item events, as `items` holds it (avsc wraps each value in an object keyed by its full name). */
 export const RECORD_ITEM_TYPE = (itemsField.type as types.ArrayType).itemsType;
+// One byte of union index (recordItemFromPayload) holds branches 0 to 63.
+if (ITEM_EVENT_TYPES.length > 64) throw new Error('the item union has outgrown one byte of branch index');
 
 /** The item union's schema, self-contained: what a read model records beside its items, to read them back. */
 export const RECORD_ITEM_SCHEMA: string = JSON.stringify(RECORD_ITEM_TYPE.schema());
@@ -40,6 +43,19 @@ export const RECORD_ITEM_FINGERPRINT: string = RECORD_ITEM_TYPE.fingerprint('sha
 export function encodeRecordItem(event: RecordChangeEvent): Buffer {
   const [wrapped] = toAvroPatientRecord({ ...EMPTY_RECORD, items: [event] }).items;
   return RECORD_ITEM_TYPE.toBuffer(wrapped);
+}
+
+/**
+ * An item event as the read model stores it, from the Avro payload it arrived in: valid only when that payload was
+ * written with this code's schema of the event (EventSerde's payloadAsRead), which is each branch of the union.
+ * Saves encoding every event again; the result is what encodeRecordItem gives.
+ */
+export function recordItemFromPayload(eventType: string, payload: Buffer): Buffer {
+  const branch = ITEM_EVENT_TYPES.indexOf(eventType as ItemEventType);
+  if (branch < 0)
+    throw new Error(`A PatientRecord item cannot be a ${eventType}: only item events are part of a record`);
+  // The union index as Avro writes a long (zigzag varint): one byte for the few branches there are.
+  return Buffer.concat([Buffer.from([branch << 1]), payload]);
 }
 
 /** Reads a stored item; with a resolver when it was stored under another item schema (see recordItemResolver). */

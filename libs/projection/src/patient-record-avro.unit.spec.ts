@@ -9,9 +9,12 @@ import {
   PATIENT_RECORD_TYPE,
   RECORD_ITEM_FINGERPRINT,
   RECORD_ITEM_SCHEMA,
+  recordItemFromPayload,
   recordItemResolver,
 } from './patient-record-avro';
 import { fromAvroPatientRecord, toAvroPatientRecord, type AvroPatientRecord } from './patient-record-schema';
+import { EVENT_SCHEMAS } from '@crosscare/events';
+import { ITEM_EVENT_TYPES } from './record-item';
 import { testEvents } from './testing/record-change-factories';
 
 const items = [
@@ -68,6 +71,21 @@ describe('assemblePatientRecord', () => {
 describe('encodeRecordItem and decodeRecordItem', () => {
   it('given an item event, when stored and read back, then it is the same event', () => {
     for (const event of items) expect(decodeRecordItem(encodeRecordItem(event))).toEqual(event);
+  });
+
+  it('given an item event as its own schema encodes it, when stored from those bytes, then they are what encodeRecordItem gives', () => {
+    for (const eventType of ITEM_EVENT_TYPES) {
+      const event = testEvents[eventType]();
+      const payload = Type.forSchema(EVENT_SCHEMAS[eventType] as Schema).toBuffer(event);
+
+      expect(recordItemFromPayload(eventType, payload)).toEqual(encodeRecordItem(event));
+    }
+  });
+
+  it('given an event that is not an item, when stored from its bytes, then it is refused by name', () => {
+    expect(() => recordItemFromPayload('PatientMerged', Buffer.alloc(1))).toThrow(
+      'cannot be a PatientMerged',
+    );
   });
 
   it('given an event that is not an item, when stored, then it is refused by name', () => {

@@ -17,7 +17,13 @@ export interface SourceMessage<T> {
 
 /** A message either decoded, or could never be (corrupt frame, unknown schema): the latter is a dead letter. */
 export type Decoded<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: true;
+      readonly value: T;
+      /** The value's Avro payload, when it was written with this projector's own schema (see payloadAsRead). */
+      readonly payloadAsRead?: Buffer;
+    }
+  | { readonly ok: false; readonly reason: string };
 
 /** A message the projector will not project, with why; published to the dead-letter topic before the offset moves. */
 export interface DeadLetter {

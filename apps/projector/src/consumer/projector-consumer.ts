@@ -129,7 +129,8 @@ export class ProjectorConsumer {
       this.deadLetters.publish(letters);
     let outcome;
     if (batch.topic === this.topology.remoteChangelogTopic) {
-      const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, this.decodeRemote)));
+      const decode = async (value: Buffer) => ({ value: await this.decodeRemote(value) });
+      const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, decode)));
       outcome = await this.remote.project({ topic: batch.topic, partition: batch.partition, messages }, sink);
       if (outcome.gaps > 0) {
         this.metrics.changelogGaps.inc({ topic: batch.topic }, outcome.gaps);
@@ -138,7 +139,10 @@ export class ProjectorConsumer {
         );
       }
     } else {
-      const decode = async (value: Buffer) => (await this.serde.decode(value)).event;
+      const decode = async (value: Buffer) => {
+        const decoded = await this.serde.decode(value);
+        return { value: decoded.event, payloadAsRead: decoded.payloadAsRead };
+      };
       const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, decode)));
       outcome = await this.records.project(
         { topic: batch.topic, partition: batch.partition, messages },
@@ -171,14 +175,14 @@ export class ProjectorConsumer {
   /** Decodes one message; a message that can never decode is marked for the dead-letter topic, an outage is thrown. */
   private async sourceMessage<T>(
     message: KafkaMessage,
-    decode: (value: Buffer) => Promise<T>,
+    decode: (value: Buffer) => Promise<{ value: T; payloadAsRead?: Buffer }>,
   ): Promise<SourceMessage<T>> {
     let decoded: Decoded<T>;
     if (message.value === null || message.value.length === 0) {
       decoded = { ok: false, reason: 'the message has no value' };
     } else {
       try {
-        decoded = { ok: true, value: await decode(message.value) };
+        decoded = { ok: true, ...(await decode(message.value)) };
       } catch (error) {
         if (isRetriable(error)) throw error;
         decoded = { ok: false, reason: `cannot decode: ${messageOf(error)}` };

@@ -63,10 +63,14 @@ export class PatientRecordStore {
     for (let round = 0; pending.length > 0; round++) {
       if (round === MAX_LOCK_ROUNDS)
         throw new Error(`merge chain longer than ${MAX_LOCK_ROUNDS} hops at ${pending.join(', ')}`);
+      // Two statements: the select runs with a new snapshot, so it sees (and waits for) rows another batch inserted
+      // meanwhile. Locking, rather than touching every row with an upsert, writes no new row version per patient.
+      await tx.query(
+        `insert into patient (nhs_number) select unnest($1::text[]) order by 1 on conflict (nhs_number) do nothing`,
+        [pending],
+      );
       const lockedRows = await tx.query<{ nhs_number: string; merged_into: string | null }[]>(
-        `insert into patient (nhs_number) select unnest($1::text[]) order by 1
-         on conflict (nhs_number) do update set nhs_number = excluded.nhs_number
-         returning nhs_number, merged_into`,
+        `select nhs_number, merged_into from patient where nhs_number = any($1::text[]) order by nhs_number for update`,
         [pending],
       );
       for (const row of lockedRows) {

@@ -1,5 +1,5 @@
 import type { RecordChangeEvent } from '@crosscare/events';
-import { encodeRecordItem, isItemEvent, planBatch } from '@crosscare/projection';
+import { encodeRecordItem, isItemEvent, planBatch, recordItemFromPayload } from '@crosscare/projection';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -82,7 +82,7 @@ export class RecordChangeProjection {
         continue;
       }
       const event = message.decoded.value;
-      const stored = storedItemOf(event);
+      const stored = storedItemOf(event, message.decoded.payloadAsRead);
       if (typeof stored === 'string') letters.push(deadLetterOf(batch, message, stored, event));
       else {
         if (stored) items.set(event, stored);
@@ -168,9 +168,11 @@ export class RecordChangeProjection {
 }
 
 /** An item event's bytes as the read model stores them, undefined for other events, or why it cannot be stored. */
-function storedItemOf(event: RecordChangeEvent): Buffer | undefined | string {
+function storedItemOf(event: RecordChangeEvent, payloadAsRead?: Buffer): Buffer | undefined | string {
   if (!isItemEvent(event)) return undefined;
   try {
+    // Most events were written with the very schema the projector reads them with: their bytes are stored as is.
+    if (payloadAsRead) return recordItemFromPayload(event.header.eventType, payloadAsRead);
     return encodeRecordItem(event);
   } catch (error) {
     return `the event cannot be stored as an item of the changelog record: ${messageOf(error)}`;

@@ -36,7 +36,16 @@ export interface EventSerdeOptions<M extends EventMap<M>> {
 }
 
 export type DecodedEvent<M> = {
-  [K in keyof M & string]: { readonly type: K; readonly schemaId: number; readonly event: M[K] };
+  [K in keyof M & string]: {
+    readonly type: K;
+    readonly schemaId: number;
+    readonly event: M[K];
+    /**
+     * The frame's Avro payload, when the writer's schema is this service's own for the type (equal canonical
+     * forms): the payload is then exactly what this service would encode, and can be kept without encoding again.
+     */
+    readonly payloadAsRead?: Buffer;
+  };
 }[keyof M & string];
 
 interface LocalSchema {
@@ -47,7 +56,13 @@ interface LocalSchema {
 
 /** How to read events written with one schema id, or why they cannot be read (the same every time). */
 type ReadPlan =
-  | { readonly ok: true; readonly type: string; readonly reader: Type; readonly resolver: Resolver }
+  | {
+      readonly ok: true;
+      readonly type: string;
+      readonly reader: Type;
+      readonly resolver: Resolver;
+      readonly writtenAsRead: boolean;
+    }
   | { readonly ok: false; readonly fail: () => EventSerdeError };
 
 /**
@@ -122,7 +137,12 @@ export class EventSerde<M extends EventMap<M>> {
     } catch (error) {
       throw new CorruptPayloadError(`Avro decoding failed: ${messageOf(error)}`, schemaId, error);
     }
-    return { type: plan.type, schemaId, event } as DecodedEvent<M>;
+    return {
+      type: plan.type,
+      schemaId,
+      event,
+      ...(plan.writtenAsRead ? { payloadAsRead: payload } : {}),
+    } as DecodedEvent<M>;
   }
 
   private schemaIdFor(type: string, schema: string): Promise<number> {
@@ -175,7 +195,13 @@ export class EventSerde<M extends EventMap<M>> {
       return { ok: false, fail: () => new UnknownEventTypeError(name, schemaId) };
     }
     try {
-      return { ok: true, type, reader: reader.avro, resolver: reader.avro.createResolver(writer) };
+      return {
+        ok: true,
+        type,
+        reader: reader.avro,
+        resolver: reader.avro.createResolver(writer),
+        writtenAsRead: writer.equals(reader.avro),
+      };
     } catch (error) {
       return { ok: false, fail: () => new IncompatibleSchemaError(writer.name ?? type, schemaId, error) };
     }

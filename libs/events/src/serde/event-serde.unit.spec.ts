@@ -157,7 +157,12 @@ describe('EventSerde', () => {
 
       expect(bytes[0]).toBe(0);
       expect(bytes.readUInt32BE(1)).toBe(v1Id);
-      expect(decoded).toEqual({ type: 'PatientUpdated', schemaId: v1Id, event });
+      expect(decoded).toEqual({
+        type: 'PatientUpdated',
+        schemaId: v1Id,
+        event,
+        payloadAsRead: bytes.subarray(5),
+      });
     });
 
     it('given a decoded event, narrows its shape by type', async () => {
@@ -356,6 +361,8 @@ describe('EventSerde', () => {
 
       expect(decoded.type).toBe('PatientUpdated');
       expect(decoded.event).toEqual(updated);
+      // Written with another schema: the payload is not what this reader would encode, so it is not offered.
+      expect(decoded.payloadAsRead).toBeUndefined();
     });
 
     it('given an event written with v1, reads it with v2 and fills the added field from its default', async () => {
