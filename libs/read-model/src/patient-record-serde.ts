@@ -4,7 +4,6 @@ import {
   encodePatientRecordHead,
   fromAvroPatientRecord,
   PATIENT_RECORD_SCHEMA,
-  toAvroPatientRecord,
   type AvroPatientRecord,
   type PatientRecord,
 } from '@crosscare/projection';
@@ -23,10 +22,6 @@ export class PatientRecordSerde {
       namespace: CHANGELOG_NAMESPACE,
       autoRegister: options.register,
     });
-  }
-
-  encode(record: PatientRecord): Promise<Buffer> {
-    return this.serde.encode('PatientRecord', toAvroPatientRecord(record));
   }
 
   /**
