@@ -4,8 +4,9 @@ import { REPLAYED_FROM_HEADER } from '../consumer/dead-letter-publisher';
 import type { StoredDeadLetter } from './dead-letter-view';
 
 /**
- * Reads a dead-letter topic from its start to its current end, in partition and offset order. On a timeout it
- * answers with the dead letters read by then rather than failing.
+ * Reads a dead-letter topic from its start to its current end, in partition and offset order. A read that does not
+ * reach the end in time fails (TopicReadTimeoutError) rather than answering with part of the topic: `dlq replay
+ * --all` must not re-drive a partial list while saying it did all.
  */
 export async function readDeadLetters(
   kafka: Kafka,
@@ -17,7 +18,6 @@ export async function readDeadLetters(
     reader: 'crosscare-dlq-reader',
     until: 'end-offsets',
     timeoutMs,
-    onTimeout: 'return-partial',
     keep: ({ partition, message }): StoredDeadLetter => ({
       id: `${partition}:${message.offset}`,
       partition,
