@@ -14,6 +14,8 @@ export async function createRecordApiApp(services: RecordApiServices): Promise<I
   });
   app.disable('x-powered-by');
   app.disable('etag');
+  // Audit records name the client: behind a gateway, only the proxies configured may say who that is.
+  if (services.config.trustedProxies !== undefined) app.set('trust proxy', services.config.trustedProxies);
   app.enableShutdownHooks();
   return app;
 }

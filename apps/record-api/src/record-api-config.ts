@@ -17,6 +17,7 @@ import {
   toDatabaseConfig,
   toKafkaConfig,
   toSchemaRegistryConfig,
+  trustedProxies,
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
@@ -54,6 +55,11 @@ export interface RecordApiConfig {
   /** How long a read waits for the audit event's acknowledgement before answering 503 without the record. */
   readonly auditTimeoutMs: number;
   readonly logLevels: LogLevelName[];
+  /**
+   * Proxies whose X-Forwarded-For names the client, as Express's 'trust proxy' takes them (a hop count or addresses
+   * and subnets); undefined trusts none, so the audited client address is the socket's peer.
+   */
+  readonly trustedProxies: number | string[] | undefined;
 }
 
 export const recordApiVariables = {
@@ -94,6 +100,7 @@ export const recordApiVariables = {
         .filter(Boolean),
     ),
   RECORD_API_AUDIT_TIMEOUT_MS: positiveInteger(5000, 60_000),
+  RECORD_API_TRUSTED_PROXIES: trustedProxies(),
 };
 
 export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): RecordApiConfig {
@@ -115,6 +122,7 @@ export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): Recor
       },
       auditTimeoutMs: v.RECORD_API_AUDIT_TIMEOUT_MS,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      trustedProxies: v.RECORD_API_TRUSTED_PROXIES,
     }),
     env,
     checkKafkaVariables,

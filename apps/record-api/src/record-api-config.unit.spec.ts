@@ -59,4 +59,30 @@ describe('record API configuration', () => {
     expect(error.message).toContain('must be at least 32 bytes');
     expect(error.message).not.toContain(short);
   });
+
+  it('given trusted proxies as a hop count or a list of addresses, subnets and names, then Express gets them as such', () => {
+    const load = (value: string) =>
+      loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET, RECORD_API_TRUSTED_PROXIES: value })
+        .trustedProxies;
+
+    expect(loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET }).trustedProxies).toBeUndefined();
+    expect(load('2')).toBe(2);
+    expect(load('loopback, 10.20.0.0/16 ,fd00::/8,192.0.2.10')).toEqual([
+      'loopback',
+      '10.20.0.0/16',
+      'fd00::/8',
+      '192.0.2.10',
+    ]);
+  });
+
+  it.each(['true', '*', '10.0.0.0/33', 'gateway.example', '10.0.0.1/8/1', '1, 2'])(
+    'given trusted proxies %p, then start fails naming the variable',
+    (value) => {
+      const error = thrownBy(ConfigError, () =>
+        loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET, RECORD_API_TRUSTED_PROXIES: value }),
+      );
+      expect(error.problems.map((p) => p.variable)).toEqual(['RECORD_API_TRUSTED_PROXIES']);
+      expect(error.message).toContain('never "true"');
+    },
+  );
 });

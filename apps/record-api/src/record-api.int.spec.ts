@@ -135,6 +135,8 @@ describe('record API (real broker, registry and Postgres)', () => {
     const { answer, correlationId } = await read(PATIENT, {
       authorization: `Bearer ${api.token({ sub: 'u-42', name: 'Dr Audit Reader', role: 'R8000', org: 'rnb' })}`,
       'x-purpose-of-use': 'EMERGENCY_CARE',
+      // No proxy is trusted by default: a client cannot put another address in the audit trail.
+      'x-forwarded-for': '203.0.113.7',
     });
     expect(answer.status).toBe(200);
 
@@ -340,5 +342,29 @@ describe('record API (real broker, registry and Postgres)', () => {
     expect(json.answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(fhir.answer.body.resourceType).toBe('OperationOutcome');
     expect(await api.auditOffsets()).toBe(before);
+  });
+});
+
+describe('record API behind a gateway (RECORD_API_TRUSTED_PROXIES)', () => {
+  let api: RecordApiUnderTest;
+
+  beforeAll(async () => {
+    api = await RecordApiUnderTest.start({ RECORD_API_TRUSTED_PROXIES: 'loopback' });
+  });
+  afterAll(() => api?.close());
+
+  it('audits the address the trusted proxy forwarded, not the proxy', async () => {
+    const correlationId = uniqueName('corr');
+
+    const answer = await api.get(`/patients/${UNKNOWN}/record`, {
+      authorization: `Bearer ${api.token()}`,
+      'x-purpose-of-use': 'DIRECT_CARE',
+      'x-correlation-id': correlationId,
+      'x-forwarded-for': '203.0.113.7',
+    });
+
+    expect(answer.status).toBe(404);
+    const [audited] = await api.auditedReads(correlationId);
+    expect(audited.event).toMatchObject({ outcome: 'NOT_FOUND', clientIp: '203.0.113.7' });
   });
 });

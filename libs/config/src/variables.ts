@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Reusable schemas for raw environment strings. Each error message says what a good value looks like. */
@@ -91,3 +92,40 @@ export const listenPort = (defaultValue: number) =>
 /** A port a service listens on whose default depends on other settings: undefined when unset. */
 export const optionalListenPort = () =>
   z.string().refine(PORT.check, { message: PORT.message }).transform(Number).optional();
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of an HTTP service may say who the client is (X-Forwarded-For), for audit records that name
+ * the client's address rather than the gateway's. Unset: none, the socket's peer is the client. A hop count, or a
+ * comma list of addresses, CIDR subnets and Express's names (loopback, linklocal, uniquelocal). Never "true":
+ * trusting every hop lets any client write its own address into the audit trail.
+ */
+export const trustedProxies = () =>
+  z
+    .string()
+    .optional()
+    .refine(
+      (v) =>
+        v === undefined ||
+        /^\d{1,2}$/.test(v.trim()) ||
+        v.split(',').every((entry) => isProxyAddress(entry.trim())),
+      {
+        message:
+          'must be a hop count or a comma list of proxy addresses, CIDR subnets or loopback / linklocal / uniquelocal (never "true": any client could then set its own address)',
+      },
+    )
+    .transform((v) => {
+      if (v === undefined) return undefined;
+      if (/^\d{1,2}$/.test(v.trim())) return Number(v.trim());
+      return v.split(',').map((entry) => entry.trim());
+    });
