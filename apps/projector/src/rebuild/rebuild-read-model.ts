@@ -8,10 +8,11 @@ import {
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { DeadLetterPublisher } from '../consumer/dead-letter-publisher';
+import { DEAD_LETTER_HEADERS, DeadLetterPublisher, failureIdentity } from '../consumer/dead-letter-publisher';
 import { ProjectorConsumer } from '../consumer/projector-consumer';
+import { readDeadLetters } from '../dead-letters/dead-letter-store';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorConfig } from '../projector-config';
 import { projectorTopicSpecs, projectorTopology } from '../projector-topology';
@@ -97,7 +98,13 @@ export async function rebuildReadModel(
         encodeRecordHead: (head) => changelog.encodeHead(head),
       }),
       new RemoteViewProjection(rebuilt),
-      new DeadLetterPublisher(producer, topology.deadLetterTopic, groupId),
+      new DeadLetterPublisher(
+        producer,
+        topology.deadLetterTopic,
+        groupId,
+        Date.now,
+        await publishedFailures(kafka, topology.deadLetterTopic),
+      ),
       new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
       {
         groupId,
@@ -229,3 +236,24 @@ async function outboxDepth(db: DataSource): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The failures the dead-letter topic already holds. The replay meets every one of them again; without this each
+ * would be dead-lettered a second time, and `dlq replay --all` would re-drive it twice. A failure with a new reason
+ * (say, after the projection fix the rebuild is for) is still published.
+ */
+async function publishedFailures(kafka: Kafka, deadLetterTopic: string): Promise<Set<string>> {
+  const letters = await readDeadLetters(kafka, deadLetterTopic, 120_000);
+  return new Set(
+    letters.map((l) =>
+      failureIdentity(
+        {
+          topic: l.headers[DEAD_LETTER_HEADERS.sourceTopic] ?? '',
+          partition: l.headers[DEAD_LETTER_HEADERS.sourcePartition] ?? '',
+          offset: l.headers[DEAD_LETTER_HEADERS.sourceOffset] ?? '',
+        },
+        l.headers[DEAD_LETTER_HEADERS.reason] ?? '',
+      ),
+    ),
+  );
+}

@@ -1,5 +1,7 @@
 import { testEvents } from '@crosscare/projection';
 import { eventually } from '@crosscare/testing';
+import { DEAD_LETTER_HEADERS } from '../consumer/dead-letter-publisher';
+import { readDeadLetters } from '../dead-letters/dead-letter-store';
 import { loadProjectorConfig } from '../projector-config';
 import { churn } from '../testing/churn';
 import { RegionUnderTest, sleep } from '../testing/region-under-test';
@@ -26,6 +28,17 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
       const [row] = await region.query<{ n: string }>(`select count(*) as n from "${name}".record_item`);
       return Number(row.n) > 0 ? true : undefined;
     });
+    // A poison message the live projector dead-letters; the rebuild's replay meets it again.
+    const topology = region.topology('CCR');
+    const poisonTopic = topology.recordChangeTopics[0];
+    await region.publishRaw(poisonTopic, patient, Buffer.from('not an avro frame'));
+    const poisonLetters = async () =>
+      (await readDeadLetters(region.kafka.kafka, topology.deadLetterTopic)).filter(
+        (l) => l.headers[DEAD_LETTER_HEADERS.sourceTopic] === poisonTopic,
+      );
+    await eventually('the live projector to dead-letter the poison message', async () =>
+      (await poisonLetters()).length > 0 ? true : undefined,
+    );
 
     // The second half flows while the rebuild replays.
     const flowing = (async () => {
@@ -52,8 +65,10 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
       { timeoutMs: 30_000 },
     );
 
+    // The rebuild met the poison message again and left the dead letter already on the topic alone.
+    expect(await poisonLetters()).toHaveLength(1);
+
     // Everything published so far is in the rebuilt schema, exactly as the old one had projected it.
-    const topology = region.topology('CCR');
     const caughtUp = async (schema: string) => {
       const admin = await region.kafka.connectedAdmin();
       const stored = await region.query<{ topic: string; partition: number; next_offset: string }>(
