@@ -1,5 +1,5 @@
 import { startLocalKafka, stackPaths, stopLocalKafka, type LocalKafka } from '@crosscare/local-stack';
-import { TestKafka, uniqueName } from '@crosscare/testing';
+import { eventually, TestKafka, uniqueName } from '@crosscare/testing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,11 +30,13 @@ describe('local three-broker cluster', () => {
     expect(cluster.bootstrap).toEqual(['127.0.0.1:22092', '127.0.0.1:22093', '127.0.0.1:22094']);
     const topic = await kafka.createTopic({ kind: 'replicated', partitions: 3 });
     const admin = await kafka.connectedAdmin();
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    for (const partition of metadata.topics[0].partitions) {
-      expect(partition.replicas).toHaveLength(3);
-      expect(partition.isr).toHaveLength(3);
-    }
+    // Each broker learns of a new topic, and each follower joins the ISR, on its own time: ask until all three have.
+    const partitions = await eventually('every partition to have three replicas in sync', async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const all = metadata.topics[0].partitions;
+      return all.every((p) => p.isr.length === 3) ? all : undefined;
+    });
+    for (const partition of partitions) expect(partition.replicas).toHaveLength(3);
     const [config] = (
       await admin.describeConfigs({
         resources: [{ type: 2, name: topic, configNames: ['min.insync.replicas'] }],

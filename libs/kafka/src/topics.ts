@@ -44,6 +44,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
     });
     // createTopics answers false (not an error) when another instance won the race; either way the topics exist.
     created.push(...missing.map((s) => s.name));
+    await waitUntilKnown(admin, created);
   }
 
   const present = specs.filter((s) => existingNames.has(s.name));
@@ -57,6 +58,44 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
   }
 
   return { created, existing: present.map((s) => s.name) };
+}
+
+/**
+ * Waits until the cluster's metadata has the new topics with a leader for every partition. createTopics waits for
+ * leaders as the controller sees them, but each broker learns of a topic on its own time (KRaft propagates metadata
+ * asynchronously): on a cluster of several brokers, the next request may otherwise meet one that answers "does not
+ * host this topic-partition".
+ */
+export async function waitUntilKnown(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<void> {
+  if (topics.length === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const led = (name: string) => {
+        const partitions = metadata.topics.find((t) => t.name === name)?.partitions ?? [];
+        return partitions.length > 0 && partitions.every((p) => p.leader >= 0);
+      };
+      if (topics.every(led)) return;
+    } catch (error) {
+      if (!isNotYetKnown(error)) throw error;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(
+        `topics ${topics.join(', ')} were created but the cluster's metadata did not show them with leaders within ${timeoutMs} ms`,
+      );
+    await sleep(delay);
+  }
+}
+
+function isNotYetKnown(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
 }
 
 function toTopicConfig(spec: TopicSpec): ITopicConfig {

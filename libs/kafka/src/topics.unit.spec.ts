@@ -1,0 +1,54 @@
+import type { Admin } from 'kafkajs';
+import { waitUntilKnown } from './topics';
+
+type Metadata = Awaited<ReturnType<Admin['fetchTopicMetadata']>>;
+
+const notHosted = Object.assign(new Error('This server does not host this topic-partition'), {
+  type: 'UNKNOWN_TOPIC_OR_PARTITION',
+});
+const led = (name: string, leader = 1): Metadata => ({
+  topics: [
+    { name, partitions: [{ partitionId: 0, leader, replicas: [1], isr: [1], partitionErrorCode: 0 }] },
+  ],
+});
+
+/** A broker whose metadata answers are given in turn: an error to throw or metadata to return. */
+function brokerAnswering(...answers: (Error | Metadata)[]) {
+  const asked: number[] = [];
+  const admin = {
+    fetchTopicMetadata: () => {
+      asked.push(asked.length);
+      const answer = answers[Math.min(asked.length - 1, answers.length - 1)];
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    },
+  };
+  return { admin, asked };
+}
+
+const noWait = () => Promise.resolve();
+
+describe('waitUntilKnown', () => {
+  it('given a broker that does not know the topic yet, then a leader-less one, asks again until it is led', async () => {
+    const { admin, asked } = brokerAnswering(notHosted, led('t', -1), led('t'));
+
+    await waitUntilKnown(admin, ['t'], 30_000, noWait);
+
+    expect(asked).toHaveLength(3);
+  });
+
+  it('given any other error, fails at once with it', async () => {
+    const denied = Object.assign(new Error('denied'), { type: 'TOPIC_AUTHORIZATION_FAILED' });
+    const { admin, asked } = brokerAnswering(denied, led('t'));
+
+    await expect(waitUntilKnown(admin, ['t'], 30_000, noWait)).rejects.toBe(denied);
+    expect(asked).toHaveLength(1);
+  });
+
+  it('given a topic that never appears, fails after the timeout naming it', async () => {
+    const { admin } = brokerAnswering(notHosted);
+
+    await expect(waitUntilKnown(admin, ['crosscare.qhl.record-changes.v1'], 0, noWait)).rejects.toThrow(
+      'topics crosscare.qhl.record-changes.v1 were created but',
+    );
+  });
+});
