@@ -48,6 +48,7 @@ export async function readFromStart<T>(kafka: Kafka, read: ReadFromStart<T>): Pr
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   try {
     const kept: T[] = [];
+    const delivered = new Map<string, bigint>();
     const toEnd = read.until === 'end-offsets';
     const progress = toEnd ? await endOffsets(admin, read.topics) : new Map<string, PartitionProgress>();
     const finished = () =>
@@ -77,6 +78,11 @@ export async function readFromStart<T>(kafka: Kafka, read: ReadFromStart<T>): Pr
         const position = progress.get(partitionKey(topic, partition));
         const offset = BigInt(message.offset);
         if (toEnd && (!position || offset >= position.end)) return;
+        // Nothing is committed, so a rebalance or a consumer restart delivers a partition again from its start: keep
+        // each message once.
+        const next = delivered.get(partitionKey(topic, partition)) ?? 0n;
+        if (offset < next) return;
+        delivered.set(partitionKey(topic, partition), offset + 1n);
         try {
           const value = await read.keep({ topic, partition, message });
           if (stopped) return;
