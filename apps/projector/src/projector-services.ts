@@ -158,7 +158,7 @@ export class ProjectorServices {
 
   /** Stops consuming first (what is in flight commits or rolls back), then the relay, then the connections. */
   async stop(): Promise<void> {
-    this.lag.stop();
+    await this.lag.stop();
     await this.consumer.stop().catch(() => undefined);
     await this.relay.stop().catch(() => undefined);
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);

@@ -40,6 +40,7 @@ export async function measureLag(
 export class LagMonitor {
   private timer?: NodeJS.Timeout;
   private latest: PartitionLag[] = [];
+  private measuring?: Promise<unknown>;
 
   constructor(
     private readonly admin: Admin,
@@ -57,7 +58,7 @@ export class LagMonitor {
 
   start(): void {
     const tick = () => {
-      this.refresh()
+      this.measuring = this.refresh()
         .catch((error: unknown) =>
           this.warn(`lag not measured: ${error instanceof Error ? error.message : String(error)}`),
         )
@@ -68,9 +69,14 @@ export class LagMonitor {
     this.timer = setTimeout(tick, 0).unref();
   }
 
-  stop(): void {
+  /**
+   * Stops measuring and waits for a measurement in flight: one that outlived the admin client's disconnect would
+   * have kafkajs connect it again, and that connection would never be closed.
+   */
+  async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    await this.measuring;
   }
 
   async refresh(): Promise<readonly PartitionLag[]> {
