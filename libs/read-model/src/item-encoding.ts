@@ -15,7 +15,7 @@ interface ItemEncodingRow {
  * version of the projector; this one serves a read model rebuilt with its own schema (projector:rebuild).
  */
 export async function assertOwnItemEncoding(q: Query, schema: string): Promise<void> {
-  const [row] = await q.query<ItemEncodingRow[]>(`select fingerprint, item_schema from item_encoding`);
+  const row = await recordedItemEncoding(q);
   if (row?.fingerprint === RECORD_ITEM_FINGERPRINT) return;
   throw new Error(
     `read model ${schema} stores items encoded with item schema ${row?.fingerprint ?? '(none)'}, and this ` +
@@ -31,7 +31,7 @@ const resolvers = new Map<string, ReturnType<typeof recordItemResolver> | undefi
  * may run a version before or after the projector's.
  */
 export async function storedItemDecoder(q: Query): Promise<(item: Buffer) => RecordChangeEvent> {
-  const [row] = await q.query<ItemEncodingRow[]>(`select fingerprint, item_schema from item_encoding`);
+  const row = await recordedItemEncoding(q);
   if (!row) throw new Error('the read model records no item encoding: is it migrated?');
   if (!resolvers.has(row.fingerprint))
     resolvers.set(
@@ -40,4 +40,10 @@ export async function storedItemDecoder(q: Query): Promise<(item: Buffer) => Rec
     );
   const resolver = resolvers.get(row.fingerprint);
   return (item) => decodeRecordItem(item, resolver);
+}
+
+/** The item schema a read model recorded for its items (migration 1764200000003 writes its one row). */
+async function recordedItemEncoding(q: Query): Promise<ItemEncodingRow | undefined> {
+  const [row] = await q.query<ItemEncodingRow[]>(`select fingerprint, item_schema from item_encoding`);
+  return row;
 }

@@ -1,4 +1,5 @@
 import {
+  compareCodeUnits,
   ITEM_BLOCK_START,
   ITEM_KINDS,
   ITEMS_END,
@@ -274,7 +275,7 @@ function headsOf(found: readonly HeadRow[]): RecordHead[] {
       mergedInto: row.merged_into,
       mergedFrom: row.merged_from,
     }))
-    .sort((a, b) => (a.nhsNumber < b.nhsNumber ? -1 : a.nhsNumber > b.nhsNumber ? 1 : 0));
+    .sort((a, b) => compareCodeUnits(a.nhsNumber, b.nhsNumber));
 }
 
 /** A number's survivor, following the (normally single) hop; itself when not merged. */
