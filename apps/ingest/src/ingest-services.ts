@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { ProviderAuthenticator } from './auth/provider-authenticator';
 import type { IngestConfig } from './ingest-config';
 import { ProviderRateLimiter } from './limits/rate-limiter';
-import { RecordChangeIntake } from './publishing/record-change-intake';
+import { RecordChangeIntake } from './intake/record-change-intake';
 import { CredentialStore } from './storage/credential-store';
 import { openIngestDatabase } from './storage/data-source';
 import { SharedRecordLedger } from './storage/shared-record-ledger';

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadIngestConfig } from '../ingest-config';
 import { loadDirectoryOf } from '../ingest-services';
-import { messageCorrelationId } from '../publishing/hl7v2-intake';
+import { messageCorrelationId } from '../intake/hl7v2-intake';
 import { CredentialStore } from '../storage/credential-store';
 import { openIngestDatabase } from '../storage/data-source';
 

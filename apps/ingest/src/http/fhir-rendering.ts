@@ -1,6 +1,6 @@
 import { operationOutcome } from '@crosscare/fhir';
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import type { PublishedEvent } from '../publishing/record-change-intake';
+import type { PublishedEvent } from '../intake/record-change-intake';
 import { refusalHeaders, type ErrorRenderer } from './error-rendering';
 
 export const FHIR_MEDIA_TYPE = 'application/fhir+json';

@@ -18,7 +18,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
 import { IngestError, notFound, rejectedInput } from '../ingest-error';
 import { IngestServices } from '../ingest-services';
-import type { PublishedEvent, SubmissionUnit } from '../publishing/record-change-intake';
+import type { PublishedEvent, SubmissionUnit } from '../intake/record-change-intake';
 import { FHIR_MEDIA_TYPE, receiptOutcome } from './fhir-rendering';
 import { correlationIdOf, providerOf } from './request-context';
 

@@ -1,7 +1,7 @@
 import { buildAck } from '@crosscare/hl7v2';
 import type { ErrorRenderer } from './error-rendering';
 import { refusalHeaders } from './error-rendering';
-import { outcomeOf } from '../publishing/hl7v2-intake';
+import { outcomeOf } from '../intake/hl7v2-intake';
 
 export const HL7V2_MEDIA_TYPE = 'x-application/hl7-v2+er7';
 

@@ -1,7 +1,7 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { IngestServices } from '../ingest-services';
-import { Hl7v2Intake } from '../publishing/hl7v2-intake';
+import { Hl7v2Intake } from '../intake/hl7v2-intake';
 import { HL7V2_MEDIA_TYPE } from './hl7v2-rendering';
 import { correlationIdOf, providerOf } from './request-context';
 

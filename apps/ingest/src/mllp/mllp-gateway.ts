@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { IngestServices } from '../ingest-services';
-import { Hl7v2Intake } from '../publishing/hl7v2-intake';
+import { Hl7v2Intake } from '../intake/hl7v2-intake';
 
 /**
  * The MLLP listener for PAS feeds that speak HL7 v2 over TCP. Each message is handled exactly as over HTTP; the ACK
