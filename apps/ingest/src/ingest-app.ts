@@ -35,7 +35,7 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
   ] as const) {
     const render = rendererFor(path);
     // Authentication and rate limiting first: a caller without a valid key never has its body read.
-    app.use(path, providerGate(services, format, render));
+    app.use(path, providerGate(services.admission, format, render));
     app.use(path, (req: Request, res: Response, next: NextFunction) => {
       if (req.method === 'DELETE' || req.method === 'GET') return next();
       if (!req.is(FORMAT_MEDIA_TYPES[format]))

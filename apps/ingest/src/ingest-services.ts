@@ -1,20 +1,24 @@
-import { createRecordChangeSerde, SchemaRegistryClient, type RecordChangeSerde } from '@crosscare/events';
+import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { ProviderAdmission } from './auth/provider-admission';
 import { ProviderAuthenticator } from './auth/provider-authenticator';
 import type { IngestConfig } from './ingest-config';
-import { ProviderRateLimiter } from './limits/rate-limiter';
+import { FhirIntake } from './intake/fhir-intake';
+import { Hl7v2Intake } from './intake/hl7v2-intake';
 import { RecordChangeIntake } from './intake/record-change-intake';
+import { SocialCareIntake } from './intake/social-care-intake';
+import { ProviderRateLimiter } from './limits/rate-limiter';
 import { CredentialStore } from './storage/credential-store';
 import { openIngestDatabase } from './storage/data-source';
 import { SharedRecordLedger } from './storage/shared-record-ledger';
 
 /**
- * Everything the ingest routes and the MLLP listener share, built once at start from validated config. Plain
- * objects rather than Nest providers: each takes its collaborators in its constructor, so tests build them the same
- * way.
+ * Ingest wired once at start from validated config: the admission every route passes, one intake per format (each
+ * given only the collaborators it uses), and what the health, directory and key routes read. Plain objects rather
+ * than Nest providers: each takes its collaborators in its constructor, so tests build them the same way.
  */
 export class IngestServices {
   private constructor(
@@ -22,12 +26,11 @@ export class IngestServices {
     readonly db: DataSource,
     readonly directory: ProviderDirectory,
     readonly credentials: CredentialStore,
-    readonly authenticator: ProviderAuthenticator,
-    readonly limiter: ProviderRateLimiter,
-    readonly ledger: SharedRecordLedger,
-    readonly serde: RecordChangeSerde,
     readonly publisher: TransactionalPublisher,
-    readonly intake: RecordChangeIntake,
+    readonly admission: ProviderAdmission,
+    readonly fhir: FhirIntake,
+    readonly hl7v2: Hl7v2Intake,
+    readonly socialCare: SocialCareIntake,
   ) {}
 
   static async start(config: IngestConfig): Promise<IngestServices> {
@@ -46,7 +49,7 @@ export class IngestServices {
       timeoutMs: config.publishTimeoutMs,
       lanes: config.publishLanes,
     });
-    const intake = new RecordChangeIntake(
+    const records = new RecordChangeIntake(
       db,
       ledger,
       serde,
@@ -54,17 +57,23 @@ export class IngestServices {
       (sender, draft) => directory.policy.forbiddenReason(sender, recordKindOf(draft)) ?? null,
       { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
     );
+    const admission = new ProviderAdmission(
+      new ProviderAuthenticator(credentials, config.credentialCacheMs),
+      directory,
+      new ProviderRateLimiter(config.limits.requestsPerMinute, config.limits.burst),
+      config.limits,
+    );
+    const { maxEntries } = config.limits;
     return new IngestServices(
       config,
       db,
       directory,
       credentials,
-      new ProviderAuthenticator(credentials, config.credentialCacheMs),
-      new ProviderRateLimiter(config.limits.requestsPerMinute, config.limits.burst),
-      ledger,
-      serde,
       publisher,
-      intake,
+      admission,
+      new FhirIntake(records, ledger, db, { maxEntries }),
+      new Hl7v2Intake(admission, records),
+      new SocialCareIntake(directory, records, { maxEntries }),
     );
   }
 

@@ -8,8 +8,12 @@ import { IngestExceptionFilter } from './http/ingest-exception.filter';
 import { OpenApiController } from './http/openapi.controller';
 import { SocialCareController } from './http/social-care.controller';
 import { IngestServices } from './ingest-services';
-import { MllpGateway } from './mllp/mllp-gateway';
+import { FhirIntake } from './intake/fhir-intake';
+import { Hl7v2Intake } from './intake/hl7v2-intake';
+import { SocialCareIntake } from './intake/social-care-intake';
+import { MLLP_SETTINGS, MllpGateway, mllpSettingsOf } from './mllp/mllp-gateway';
 
+/** Each format's routes get their intake alone; health, directory and OpenAPI read the started services. */
 @Module({})
 export class IngestModule {
   static forRoot(services: IngestServices): DynamicModule {
@@ -25,6 +29,10 @@ export class IngestModule {
       ],
       providers: [
         { provide: IngestServices, useValue: services },
+        { provide: FhirIntake, useValue: services.fhir },
+        { provide: Hl7v2Intake, useValue: services.hl7v2 },
+        { provide: SocialCareIntake, useValue: services.socialCare },
+        { provide: MLLP_SETTINGS, useValue: mllpSettingsOf(services.config) },
         { provide: APP_FILTER, useClass: IngestExceptionFilter },
         MllpGateway,
       ],

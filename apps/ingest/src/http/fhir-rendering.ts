@@ -1,5 +1,6 @@
-import { operationOutcome } from '@crosscare/fhir';
-import type { OperationOutcome } from '@medplum/fhirtypes';
+import { batchResponse, operationOutcome, transactionResponse } from '@crosscare/fhir';
+import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
+import type { BundleOutcome } from '../intake/fhir-intake';
 import type { PublishedEvent } from '../intake/record-change-intake';
 import { refusalHeaders, type ErrorRenderer } from './error-rendering';
 
@@ -36,5 +37,20 @@ export function receiptOutcome(events: readonly PublishedEvent[]): OperationOutc
       },
       expression: [e.sourceRecordId],
     })),
+  };
+}
+
+/** A transaction- or batch-response, each successful entry's response carrying the receipt of its events. */
+export function bundleResponse(outcome: BundleOutcome): Bundle {
+  const responses = outcome.entries.map((e) => e.response);
+  const bundle = outcome.type === 'transaction' ? transactionResponse(responses) : batchResponse(responses);
+  const receipts = outcome.entries.map((e) => e.events);
+  return {
+    ...bundle,
+    entry: bundle.entry?.map((e, i) =>
+      receipts[i]?.length && e.response
+        ? { ...e, response: { ...e.response, outcome: receiptOutcome(receipts[i]) } }
+        : e,
+    ),
   };
 }

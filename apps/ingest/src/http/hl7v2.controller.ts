@@ -1,6 +1,5 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { IngestServices } from '../ingest-services';
 import { Hl7v2Intake } from '../intake/hl7v2-intake';
 import { HL7V2_MEDIA_TYPE } from './hl7v2-rendering';
 import { correlationIdOf, providerOf } from './request-context';
@@ -8,11 +7,7 @@ import { correlationIdOf, providerOf } from './request-context';
 /** One HL7 v2 ER7 message per request; the answer is its ACK, with 202 for AA and 4xx/5xx for AE/AR. */
 @Controller('hl7v2')
 export class Hl7v2Controller {
-  private readonly intake: Hl7v2Intake;
-
-  constructor(@Inject(IngestServices) services: IngestServices) {
-    this.intake = new Hl7v2Intake(services);
-  }
+  constructor(@Inject(Hl7v2Intake) private readonly intake: Hl7v2Intake) {}
 
   @Post()
   async message(@Req() req: Request, @Res() res: Response): Promise<void> {

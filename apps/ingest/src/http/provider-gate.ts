@@ -1,7 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { IngestError } from '../ingest-error';
-import { admitProvider } from '../auth/admit-provider';
-import type { IngestServices } from '../ingest-services';
+import type { ProviderAdmission } from '../auth/provider-admission';
 import { apiKeyFromHeaders } from '../auth/api-key';
 import type { InputFormat } from '@crosscare/governance';
 import { correlationIdOf } from './request-context';
@@ -12,13 +11,14 @@ import type { ErrorRenderer } from './error-rendering';
  * this format, and is it within its rate. A caller that fails here never gets as far as having its body parsed.
  */
 export function providerGate(
-  services: IngestServices,
+  admission: ProviderAdmission,
   format: InputFormat,
   render: ErrorRenderer,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     correlationIdOf(req, res);
-    admitProvider(services, apiKeyFromHeaders(req.headers), format, `${req.baseUrl}${req.path}`)
+    admission
+      .admit(apiKeyFromHeaders(req.headers), format, `${req.baseUrl}${req.path}`)
       .then((provider) => {
         res.locals.provider = provider;
         next();

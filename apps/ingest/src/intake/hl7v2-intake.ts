@@ -1,8 +1,8 @@
 import { buildAck, mapAdtMessage, readMessageControl, readSecurity, type AckOutcome } from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
-import { admitProvider } from '../auth/admit-provider';
+import type { ProviderAdmission } from '../auth/provider-admission';
 import { IngestError, rejectedInput } from '../ingest-error';
-import type { IngestServices } from '../ingest-services';
+import type { RecordChangeIntake } from './record-change-intake';
 
 /** An ACK and the HTTP status it travels with (MLLP ignores the status). */
 export interface Hl7v2Answer {
@@ -17,7 +17,10 @@ export interface Hl7v2Answer {
  * travels in MSH-8 (Security). Either way MSH-4 (sending facility) must be the authenticated provider.
  */
 export class Hl7v2Intake {
-  constructor(private readonly services: IngestServices) {}
+  constructor(
+    private readonly admission: ProviderAdmission,
+    private readonly records: RecordChangeIntake,
+  ) {}
 
   /**
    * `correlationId` is the HTTP request's; over MLLP there is none, and the message's own identity is used instead
@@ -29,7 +32,7 @@ export class Hl7v2Intake {
     let provider = viaHttp;
     if (!provider) {
       try {
-        provider = await admitProvider(this.services, readSecurity(er7), 'hl7v2', 'MSH-8');
+        provider = await this.admission.admit(readSecurity(er7), 'hl7v2', 'MSH-8');
       } catch (error) {
         if (!(error instanceof IngestError)) throw error;
         return this.answer(er7, error.status, outcomeOf(error), error.retryAfterSeconds);
@@ -55,7 +58,7 @@ export class Hl7v2Intake {
     if (!mapping.ok) return this.answer(er7, 422, { kind: 'invalid', issues: mapping.issues });
 
     try {
-      const events = await this.services.intake.submit(
+      const events = await this.records.submit(
         provider,
         [{ location: `MSH-10 ${controlId}`, drafts: mapping.value.drafts }],
         correlationId ?? messageCorrelationId(sendingFacility, controlId),

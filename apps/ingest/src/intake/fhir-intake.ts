@@ -1,0 +1,218 @@
+import type { AnyRecordChangeDraft } from '@crosscare/events';
+import {
+  bundleEntryCount,
+  isSupportedResourceType,
+  mapFhirResource,
+  planBundle,
+  type BundleEntryPlan,
+  type FhirResourceType,
+  type ResponseEntry,
+} from '@crosscare/fhir';
+import { careSettingOf, type Provider } from '@crosscare/governance';
+import type { DataSource } from 'typeorm';
+import { IngestError, notFound, rejectedInput } from '../ingest-error';
+import type { SharedRecordLedger } from '../storage/shared-record-ledger';
+import { fhirRemoval } from './fhir-removal';
+import type { PublishedEvent, RecordChangeIntake, SubmissionUnit } from './record-change-intake';
+
+export interface FhirIntakeOptions {
+  /** Most entries in one Bundle (413 above it). */
+  readonly maxEntries: number;
+}
+
+/** What a Bundle came to, entry by entry in request order: its response and the events published for it. */
+export interface BundleOutcome {
+  readonly type: 'transaction' | 'batch';
+  readonly entries: readonly BundleEntryOutcome[];
+}
+
+export interface BundleEntryOutcome {
+  readonly response: ResponseEntry;
+  /** Empty for an entry that was refused. */
+  readonly events: readonly PublishedEvent[];
+}
+
+/**
+ * FHIR R4 (UK Core shaped) create, update and delete of single resources, and transaction and batch Bundles, for
+ * the authenticated provider: map, resolve deletes against the ledger, and publish through the record-change intake.
+ * Refusals are thrown as IngestError, located in FHIR terms.
+ */
+export class FhirIntake {
+  constructor(
+    private readonly records: RecordChangeIntake,
+    private readonly ledger: SharedRecordLedger,
+    private readonly db: DataSource,
+    private readonly options: FhirIntakeOptions,
+  ) {}
+
+  /** A transaction is all or nothing; each entry of a batch stands alone. */
+  async bundle(provider: Provider, body: unknown, correlationId: string): Promise<BundleOutcome> {
+    const max = this.options.maxEntries;
+    const count = bundleEntryCount(body);
+    if (count > max)
+      throw rejectedInput([
+        {
+          location: 'Bundle.entry',
+          code: 'too-costly',
+          message: `${count} entries; at most ${max} per Bundle`,
+        },
+      ]);
+    const plan = planBundle(body, {
+      providerOdsCode: provider.odsCode,
+      careSetting: careSettingOf(provider.type),
+    });
+    if (!plan.ok) throw rejectedInput(plan.issues);
+    const resolved = await Promise.all(plan.value.entries.map((entry) => this.resolve(provider, entry)));
+
+    if (plan.value.type === 'transaction') {
+      const failure = resolved.find((r): r is IngestError => r instanceof IngestError);
+      if (failure) throw failure;
+      const units = resolved as ResolvedEntry[];
+      const events = await this.records.submit(provider, units, correlationId);
+      const byUnit = groupByUnit(units, events);
+      return {
+        type: 'transaction',
+        entries: units.map((unit, i) => ({ response: responseOf(unit), events: byUnit[i] })),
+      };
+    }
+
+    const writable = resolved.filter((r): r is ResolvedEntry => !(r instanceof IngestError));
+    const outcomes = await this.records.submitEach(provider, writable, correlationId);
+    const outcomeOf = new Map(writable.map((unit, i) => [unit, outcomes[i]]));
+    const entries = resolved.map((r): BundleEntryOutcome => {
+      if (r instanceof IngestError) return { response: { status: r.status, issues: r.issues }, events: [] };
+      const outcome = outcomeOf.get(r)!;
+      if ('error' in outcome)
+        return { response: { status: outcome.error.status, issues: outcome.error.issues }, events: [] };
+      return { response: responseOf(r), events: outcome.events };
+    });
+    return { type: 'batch', entries };
+  }
+
+  /** POST [type]: the resource as the sender's new record. */
+  create(provider: Provider, type: string, body: unknown, correlationId: string): Promise<PublishedEvent[]> {
+    return this.write(provider, 'create', type, undefined, body, correlationId);
+  }
+
+  /** PUT [type]/[id]: the resource, whose id must be the URL's. */
+  update(
+    provider: Provider,
+    type: string,
+    id: string,
+    body: unknown,
+    correlationId: string,
+  ): Promise<PublishedEvent[]> {
+    return this.write(provider, 'update', type, id, body, correlationId);
+  }
+
+  /** DELETE [type]/[id]: the removal of a record this provider shared. */
+  async remove(
+    provider: Provider,
+    type: string,
+    id: string,
+    correlationId: string,
+  ): Promise<PublishedEvent[]> {
+    const resourceType = supportedType(type);
+    const unit = await this.resolve(
+      provider,
+      { kind: 'delete', index: 0, resourceType, id },
+      `${type}/${id}`,
+    );
+    if (unit instanceof IngestError) throw unit;
+    return this.records.submit(provider, [{ ...unit, location: `${type}/${id}` }], correlationId);
+  }
+
+  private async write(
+    provider: Provider,
+    operation: 'create' | 'update',
+    type: string,
+    id: string | undefined,
+    input: unknown,
+    correlationId: string,
+  ): Promise<PublishedEvent[]> {
+    const resourceType = supportedType(type);
+    const body = input as { resourceType?: unknown; id?: unknown } | undefined;
+    if (body?.resourceType !== resourceType)
+      throw rejectedInput([
+        {
+          location: `${resourceType}.resourceType`,
+          code: 'structure',
+          message: `the body must be a ${resourceType} resource (got ${typeof body?.resourceType === 'string' ? body.resourceType : 'none'})`,
+        },
+      ]);
+    if (id !== undefined && body.id !== id)
+      throw rejectedInput([
+        {
+          location: `${resourceType}.id`,
+          code: 'structure',
+          message: `the resource id must equal the URL's id ${id}`,
+        },
+      ]);
+    const result = mapFhirResource(body, {
+      operation,
+      providerOdsCode: provider.odsCode,
+      careSetting: careSettingOf(provider.type),
+    });
+    if (!result.ok) throw rejectedInput(result.issues);
+    return this.records.submit(provider, [{ location: resourceType, drafts: result.value }], correlationId);
+  }
+
+  /** A planned entry as the drafts to publish; a DELETE needs what the ledger recorded when it was shared. */
+  private async resolve(
+    provider: Provider,
+    entry: BundleEntryPlan,
+    location = `Bundle.entry[${entry.index}]`,
+  ): Promise<ResolvedEntry | IngestError> {
+    if (entry.kind === 'rejected') return rejectedInput(entry.issues);
+    if (entry.kind === 'write')
+      return {
+        location,
+        drafts: entry.drafts,
+        method: entry.method,
+        resourceType: entry.resourceType,
+        id: entry.id,
+      };
+    const sourceRecordId = `${entry.resourceType}/${entry.id}`;
+    const latest = await this.ledger.latest(this.db.manager, provider.odsCode, sourceRecordId);
+    if (!latest)
+      return notFound(
+        location,
+        `${provider.odsCode} has never shared ${sourceRecordId}, so there is nothing to delete`,
+      );
+    const draft = fhirRemoval(entry.resourceType, entry.id, latest, Date.now());
+    return { location, drafts: [draft], method: 'DELETE', resourceType: entry.resourceType, id: entry.id };
+  }
+}
+
+/** A Bundle entry or single resource, resolved: its drafts, and what its response names. */
+export interface ResolvedEntry extends SubmissionUnit {
+  readonly drafts: readonly AnyRecordChangeDraft[];
+  readonly method: 'POST' | 'PUT' | 'DELETE';
+  readonly resourceType: FhirResourceType;
+  readonly id: string;
+}
+
+function supportedType(type: string): FhirResourceType {
+  if (isSupportedResourceType(type)) return type;
+  throw new IngestError(404, [
+    { location: type, code: 'not-supported', message: `Crosscare does not take ${type} resources` },
+  ]);
+}
+
+/** 201 for a POST, 200 otherwise, naming the record version the entry's drafts carry. */
+export function responseOf(entry: ResolvedEntry): ResponseEntry {
+  const version = entry.drafts[0]?.source.sourceRecordVersion ?? 0;
+  return {
+    status: entry.method === 'POST' ? 201 : 200,
+    location: { resourceType: entry.resourceType, id: entry.id, version },
+  };
+}
+
+/** The events of each unit, in unit order (submit returns them flat, unit after unit). */
+export function groupByUnit(
+  units: readonly SubmissionUnit[],
+  events: readonly PublishedEvent[],
+): PublishedEvent[][] {
+  let next = 0;
+  return units.map((u) => events.slice(next, (next += u.drafts.length)));
+}
