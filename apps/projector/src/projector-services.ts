@@ -18,8 +18,8 @@ import { LagMonitor } from './metrics/lag-monitor';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import type { ProjectorConfig } from './projector-config';
 import { projectorTopicSpecs, projectorTopology, type ProjectorTopology } from './projector-topology';
-import { RecordChangeProjection } from './read-model/record-change-projection';
-import { RemoteViewProjection } from './read-model/remote-view-projection';
+import { RecordChangeProjection } from './projection/record-change-projection';
+import { RemoteViewProjection } from './projection/remote-view-projection';
 
 /**
  * One projector instance, built from validated config and started: the consumer projecting into the read model,

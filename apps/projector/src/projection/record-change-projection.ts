@@ -1,5 +1,12 @@
 import type { RecordChangeEvent } from '@crosscare/events';
-import { encodeRecordItem, isItemEvent, planBatch, recordItemFromPayload } from '@crosscare/projection';
+import { isItemEvent, planBatch } from '@crosscare/projection';
+import {
+  ConsumedOffsets,
+  encodeRecordItem,
+  PatientRecordStore,
+  recordItemFromPayload,
+  type RecordHead,
+} from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -8,9 +15,7 @@ import {
   type DeadLetterSink,
   type PartitionBatch,
   type SourceMessage,
-} from '../consumer/partition-batch';
-import { ConsumedOffsets } from './consumed-offsets';
-import { PatientRecordStore, type RecordHead } from './patient-record-store';
+} from './partition-batch';
 
 export interface RecordChangeProjectionOptions {
   readonly collaborative: string;

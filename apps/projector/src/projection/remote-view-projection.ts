@@ -1,4 +1,5 @@
 import type { PatientRecord } from '@crosscare/projection';
+import { ConsumedOffsets } from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -6,8 +7,7 @@ import {
   type DeadLetter,
   type DeadLetterSink,
   type PartitionBatch,
-} from '../consumer/partition-batch';
-import { ConsumedOffsets } from './consumed-offsets';
+} from './partition-batch';
 
 export interface RemoteViewOutcome extends BatchOutcome {
   /** Records whose sequence skipped numbers after one already held: the other side published something not seen. */

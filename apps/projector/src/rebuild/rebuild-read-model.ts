@@ -1,9 +1,12 @@
 import {
   checkSourceCluster,
+  ConsumedOffsets,
   openReadModel,
   PatientRecordSerde,
   ReadModelControl,
+  reconcileSequences,
   rows,
+  type StoredOffset,
 } from '@crosscare/read-model';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
@@ -16,10 +19,8 @@ import { readDeadLetters } from '../dead-letters/dead-letter-store';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorConfig } from '../projector-config';
 import { projectorTopicSpecs, projectorTopology } from '../projector-topology';
-import { ConsumedOffsets, type StoredOffset } from '../read-model/consumed-offsets';
-import { RecordChangeProjection } from '../read-model/record-change-projection';
-import { RemoteViewProjection } from '../read-model/remote-view-projection';
-import { reconcileSequences } from './reconcile-sequences';
+import { RecordChangeProjection } from '../projection/record-change-projection';
+import { RemoteViewProjection } from '../projection/remote-view-projection';
 
 /** What a rebuild reports as it goes: the replay (offsets done of total), then the switch. */
 export interface RebuildProgress {

@@ -1,19 +1,21 @@
 import { testNhsNumber } from '@crosscare/events';
 import {
   buildPatientRecord,
-  encodePatientRecordHead,
-  encodeRecordItem,
-  fromAvroPatientRecord,
-  PATIENT_RECORD_TYPE,
   planBatch,
   testEvents,
   TEST_PROVIDERS,
-  type AvroPatientRecord,
   type PatientRecord,
 } from '@crosscare/projection';
-import { openReadModel, readStoredPatients } from '@crosscare/read-model';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import type { DataSource } from 'typeorm';
+import {
+  encodePatientRecordHead,
+  encodeRecordItem,
+  PATIENT_RECORD_TYPE,
+} from '../changelog/patient-record-avro';
+import { fromAvroPatientRecord, type AvroPatientRecord } from '../changelog/patient-record-schema';
+import { readStoredPatients } from '../read/stored-patients';
+import { openReadModel } from '../read-model-database';
 import { PatientRecordStore } from './patient-record-store';
 
 const database = { url: databaseUrlFromEnvironment(), poolSize: 2 };

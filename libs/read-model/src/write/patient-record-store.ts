@@ -1,15 +1,14 @@
 import {
   compareCodeUnits,
-  ITEM_BLOCK_START,
   ITEM_KINDS,
-  ITEMS_END,
   supersedesSql,
   type ItemWrite,
   type MergeChange,
   type PatientRecord,
 } from '@crosscare/projection';
-import { rows } from '@crosscare/read-model';
 import type { EntityManager } from 'typeorm';
+import { ITEM_BLOCK_START, ITEMS_END } from '../changelog/patient-record-avro';
+import { rows } from '../sql';
 
 /** An item write with its event Avro-encoded as the read model stores it (null for a tombstone). */
 export interface StoredItemWrite extends ItemWrite {

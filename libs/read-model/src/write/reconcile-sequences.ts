@@ -1,6 +1,6 @@
-import { rows } from '@crosscare/read-model';
 import type { DataSource } from 'typeorm';
-import { PatientRecordStore, type RecordHead } from '../read-model/patient-record-store';
+import { rows } from '../sql';
+import { PatientRecordStore, type RecordHead } from './patient-record-store';
 
 /** What the switch did to the changelog. */
 export interface ReconcileOutcome {
