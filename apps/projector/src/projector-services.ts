@@ -1,6 +1,7 @@
 import {
   assertOwnItemEncoding,
   checkSourceCluster,
+  dropReadModel,
   openReadModel,
   PatientRecordSerde,
   ReadModelControl,
@@ -188,7 +189,7 @@ async function ensureSameCluster(
   log.warn(
     `read model schema ${schema} was built from Kafka cluster ${check.recorded}; starting it afresh for ${clusterId}`,
   );
-  await db.query(`drop schema "${schema}" cascade`);
+  await dropReadModel(db, schema);
   await db.destroy();
   const fresh = await openReadModel(config.database, schema);
   await checkSourceCluster(fresh, clusterId);

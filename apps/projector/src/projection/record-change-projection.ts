@@ -1,6 +1,7 @@
 import type { RecordChangeEvent } from '@crosscare/events';
 import { isItemEvent, planBatch } from '@crosscare/projection';
 import {
+  ChangelogOutbox,
   ConsumedOffsets,
   encodeRecordItem,
   PatientRecordStore,
@@ -42,6 +43,7 @@ export interface RecordChangeProjectionOptions {
 export class RecordChangeProjection {
   private readonly store = new PatientRecordStore();
   private readonly offsets = new ConsumedOffsets();
+  private readonly outbox = new ChangelogOutbox();
 
   constructor(
     private readonly db: DataSource,
@@ -134,7 +136,7 @@ export class RecordChangeProjection {
         sequence: head.sequence,
         head: await this.options.encodeRecordHead({ ...head, collaborative }),
       });
-    await this.store.addToOutbox(tx, outbox);
+    await this.outbox.add(tx, outbox);
   }
 
   private async projectOneByOne(

@@ -1,11 +1,11 @@
 import {
+  ChangelogOutbox,
   checkSourceCluster,
   ConsumedOffsets,
   openReadModel,
   PatientRecordSerde,
   ReadModelControl,
   reconcileSequences,
-  rows,
   type StoredOffset,
 } from '@crosscare/read-model';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
@@ -161,7 +161,7 @@ export async function rebuildReadModel(
       }
       await runningConsumer.stop();
       // What the serving read model already committed to its outbox must reach the topic before the rebuilt one's.
-      while (await outboxDepth(previousDb)) {
+      while (await new ChangelogOutbox().depth(previousDb)) {
         if (Date.now() > deadline)
           throw new Error("the live projector's changelog outbox did not drain in time; nothing switched");
         await sleep(pollMs);
@@ -229,11 +229,6 @@ function sumDone(target: readonly PartitionRange[], stored: readonly StoredOffse
 
 function reached(target: readonly PartitionRange[], stored: readonly StoredOffset[], slack: bigint): boolean {
   return target.every((r) => r.end <= r.start || positionOf(stored, r) + slack >= r.end);
-}
-
-async function outboxDepth(db: DataSource): Promise<number> {
-  const [row] = await rows<{ n: number }>(db, `select count(*)::int as n from changelog_outbox`);
-  return row.n;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

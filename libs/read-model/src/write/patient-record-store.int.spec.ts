@@ -8,6 +8,7 @@ import {
 } from '@crosscare/projection';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import type { DataSource } from 'typeorm';
+import { ChangelogOutbox } from '../changelog/changelog-outbox';
 import {
   encodePatientRecordHead,
   encodeRecordItem,
@@ -41,9 +42,10 @@ const events = [
   testEvents.PatientRegistered({ header: { ...ccrGpPractice, nhsNumber: surviving } }),
 ];
 
-describe('PatientRecordStore: changelog records assembled from stored items', () => {
+describe('PatientRecordStore and ChangelogOutbox: changelog records assembled from stored items', () => {
   const schema = uniqueIdentifier('test_store');
   const store = new PatientRecordStore();
+  const changelog = new ChangelogOutbox();
   let readModel: DataSource;
 
   beforeAll(async () => {
@@ -86,7 +88,7 @@ describe('PatientRecordStore: changelog records assembled from stored items', ()
         survivors,
       );
       const heads = await store.nextSequences(tx, [surviving, retired]);
-      await store.addToOutbox(
+      await changelog.add(
         tx,
         heads.map((head) => ({
           nhsNumber: head.nhsNumber,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { ChangelogOutbox } from '../changelog/changelog-outbox';
 import { rows } from '../sql';
 import { PatientRecordStore, type RecordHead } from './patient-record-store';
 
@@ -36,6 +37,7 @@ export async function reconcileSequences(
     s: (before.get(n)?.sequence ?? 0) + (isChanged.has(n) ? 1 : 0),
   }));
   const store = new PatientRecordStore();
+  const changelog = new ChangelogOutbox();
   await rebuilt.transaction(async (tx) => {
     // Patients only the old read model knew get a row, so their (empty) record can be published.
     await store.lockPatients(
@@ -58,7 +60,7 @@ export async function reconcileSequences(
           sequence: head.sequence,
           head: await encodeHead({ ...head, collaborative }),
         });
-      await store.addToOutbox(tx, outbox);
+      await changelog.add(tx, outbox);
     });
     onProgress(Math.min(start + chunkSize, changed.length), changed.length);
   }
