@@ -3,24 +3,21 @@ import {
   checkSourceCluster,
   ConsumedOffsets,
   openReadModel,
-  PatientRecordSerde,
   ReadModelControl,
   reconcileSequences,
   type StoredOffset,
 } from '@crosscare/read-model';
-import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { DEAD_LETTER_HEADERS, DeadLetterPublisher, failureIdentity } from '../consumer/dead-letter-publisher';
-import { ProjectorConsumer } from '../consumer/projector-consumer';
+import { DEAD_LETTER_HEADERS, failureIdentity } from '../consumer/dead-letter-publisher';
+import type { ProjectorConsumer } from '../consumer/projector-consumer';
 import { readDeadLetters } from '../dead-letters/dead-letter-store';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorConfig } from '../projector-config';
+import { projectorPipeline } from '../projector-pipeline';
 import { projectorTopicSpecs, projectorTopology } from '../projector-topology';
-import { RecordChangeProjection } from '../projection/record-change-projection';
-import { RemoteViewProjection } from '../projection/remote-view-projection';
 
 /** What a rebuild reports as it goes: the replay (offsets done of total), then the switch. */
 export interface RebuildProgress {
@@ -83,35 +80,17 @@ export async function rebuildReadModel(
     previous = await openReadModel(config.database, previousSchema, 'crosscare-projector-rebuild');
     progress.step(`replaying into schema ${schema} (serving: ${previousSchema})`);
 
-    const registry = new SchemaRegistryClient(config.schemaRegistry);
-    const changelog = new PatientRecordSerde(registry, { register: true });
     const groupId = `${config.groupId}-rebuild-${schema}`;
-    consumer = new ProjectorConsumer(
-      kafka,
-      rebuilt,
+    const pipeline = projectorPipeline(
+      config,
       topology,
-      createRecordChangeSerde(registry),
-      (value) => changelog.decode(value),
-      // No changelog while replaying: the serving read model publishes; the switch publishes what changed.
-      new RecordChangeProjection(rebuilt, {
-        collaborative: config.collaborative,
-        publishChangelog: false,
-        encodeRecordHead: (head) => changelog.encodeHead(head),
-      }),
-      new RemoteViewProjection(rebuilt),
-      new DeadLetterPublisher(
-        producer,
-        topology.deadLetterTopic,
-        groupId,
-        Date.now,
-        await publishedFailures(kafka, topology.deadLetterTopic),
-      ),
-      new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
+      { kafka, producer, db: rebuilt },
       {
         groupId,
-        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-        maxBytesPerPartition: config.maxBytesPerPartition,
-        sessionTimeoutMs: config.sessionTimeoutMs,
+        // No changelog while replaying: the serving read model publishes; the switch publishes what changed.
+        publishChangelog: false,
+        alreadyDeadLettered: await publishedFailures(kafka, topology.deadLetterTopic),
+        metrics: new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
         log: {
           log: () => undefined,
           warn: (m) => progress.step(`warning: ${m}`),
@@ -119,6 +98,8 @@ export async function rebuildReadModel(
         },
       },
     );
+    consumer = pipeline.consumer;
+    const { changelog } = pipeline;
     const topics = consumer.topics;
     const target = await endOffsets(admin, topics);
     const total = target.reduce((n, t) => n + (t.end - t.start), 0n);
