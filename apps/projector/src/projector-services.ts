@@ -1,25 +1,22 @@
 import {
   assertOwnItemEncoding,
   checkSourceCluster,
+  dropReadModel,
   openReadModel,
-  PatientRecordSerde,
   ReadModelControl,
 } from '@crosscare/read-model';
-import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxRelay } from './changelog/outbox-relay';
-import { DeadLetterPublisher } from './consumer/dead-letter-publisher';
-import { ProjectorConsumer } from './consumer/projector-consumer';
+import type { ProjectorConsumer } from './consumer/projector-consumer';
 import { LagMonitor } from './metrics/lag-monitor';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import type { ProjectorConfig } from './projector-config';
+import { projectorPipeline } from './projector-pipeline';
 import { projectorTopicSpecs, projectorTopology, type ProjectorTopology } from './projector-topology';
-import { RecordChangeProjection } from './read-model/record-change-projection';
-import { RemoteViewProjection } from './read-model/remote-view-projection';
 
 /**
  * One projector instance, built from validated config and started: the consumer projecting into the read model,
@@ -77,32 +74,19 @@ export class ProjectorServices {
       throw error;
     }
 
-    const registry = new SchemaRegistryClient(config.schemaRegistry);
-    const changelog = new PatientRecordSerde(registry, { register: true });
     const metrics = new ProjectorMetrics({
       collaborative: config.collaborative,
       instance: config.instanceId,
     });
-    const consumer = new ProjectorConsumer(
-      kafka,
-      db,
+    const { consumer } = projectorPipeline(
+      config,
       topology,
-      createRecordChangeSerde(registry),
-      (value) => changelog.decode(value),
-      new RecordChangeProjection(db, {
-        collaborative: config.collaborative,
-        publishChangelog: true,
-        encodeRecordHead: (head) => changelog.encodeHead(head),
-        assertServing,
-      }),
-      new RemoteViewProjection(db, assertServing),
-      new DeadLetterPublisher(producer, topology.deadLetterTopic, config.groupId),
-      metrics,
+      { kafka, producer, db },
       {
         groupId: config.groupId,
-        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-        maxBytesPerPartition: config.maxBytesPerPartition,
-        sessionTimeoutMs: config.sessionTimeoutMs,
+        publishChangelog: true,
+        assertServing,
+        metrics,
         log,
         onReadModelSwitched: options.onReadModelSwitched,
       },
@@ -188,7 +172,7 @@ async function ensureSameCluster(
   log.warn(
     `read model schema ${schema} was built from Kafka cluster ${check.recorded}; starting it afresh for ${clusterId}`,
   );
-  await db.query(`drop schema "${schema}" cascade`);
+  await dropReadModel(db, schema);
   await db.destroy();
   const fresh = await openReadModel(config.database, schema);
   await checkSourceCluster(fresh, clusterId);

@@ -1,5 +1,6 @@
 import { recordChangeTopic, testNhsNumber } from '@crosscare/events';
-import { decodeRecordItem, testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { decodeRecordItem } from '@crosscare/read-model';
 import { eventually } from '@crosscare/testing';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

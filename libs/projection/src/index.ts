@@ -4,8 +4,6 @@ export * from './item-key';
 export * from './project-event';
 export * from './plan-batch';
 export * from './patient-record';
-export * from './patient-record-schema';
-export * from './patient-record-avro';
 export * from './shared-record-view';
 export type * from './view/clinical-view';
 export type * from './view/encounter-view';

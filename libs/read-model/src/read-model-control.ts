@@ -9,6 +9,10 @@ export const READ_MODEL_CONTROL_SCHEMA = 'projector_control';
 
 const CONTROL_LOCK_KEY = 7_236_512_206;
 
+/** Where the projectors record which schema serves each read model: a rebuild points a name at a fresh schema. */
+const ACTIVE_READ_MODEL = `${READ_MODEL_CONTROL_SCHEMA}.active_read_model`;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
 /** A projector's batch found that a rebuild switched its read model to another schema. */
 export class ReadModelSwitchedError extends Error {
   constructor(
@@ -46,16 +50,34 @@ export class ReadModelControl {
   /** The schema serving `name`; registers `name` as serving itself the first time it is asked. */
   async activeSchema(name: string): Promise<string> {
     await this.db.query(
-      `insert into ${READ_MODEL_CONTROL_SCHEMA}.active_read_model (name, schema) values ($1, $1)
+      `insert into ${ACTIVE_READ_MODEL} (name, schema) values ($1, $1)
        on conflict (name) do nothing`,
       [name],
     );
     const [row] = await rows<{ schema: string }>(
       this.db,
-      `select schema from ${READ_MODEL_CONTROL_SCHEMA}.active_read_model where name = $1`,
+      `select schema from ${ACTIVE_READ_MODEL} where name = $1`,
       [name],
     );
     return row.schema;
+  }
+
+  /**
+   * The schema now serving `name`, as a reader (the record API) looks it up: without writing, and from any
+   * connection of the database. Its own name until a rebuild switched it, or before any projector ran (the control
+   * table may not exist yet).
+   */
+  static async servingSchema(q: Pick<EntityManager, 'query'>, name: string): Promise<string> {
+    const [control] = await q.query<{ present: boolean }[]>(`select to_regclass($1) is not null as present`, [
+      ACTIVE_READ_MODEL,
+    ]);
+    const [row] = control?.present
+      ? await q.query<{ schema: string }[]>(`select schema from ${ACTIVE_READ_MODEL} where name = $1`, [name])
+      : [];
+    const schema = row?.schema ?? name;
+    // Readers splice it into search_path: anything but a plain identifier is a corrupt pointer, not something to run.
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`read model ${name} points at an invalid schema name`);
+    return schema;
   }
 
   /**
@@ -65,7 +87,7 @@ export class ReadModelControl {
   static async assertServing(tx: EntityManager, name: string, schema: string): Promise<void> {
     const [row] = await rows<{ schema: string }>(
       tx,
-      `select schema from ${READ_MODEL_CONTROL_SCHEMA}.active_read_model where name = $1 for share`,
+      `select schema from ${ACTIVE_READ_MODEL} where name = $1 for share`,
       [name],
     );
     if (row && row.schema !== schema) throw new ReadModelSwitchedError(name, schema, row.schema);
@@ -76,12 +98,12 @@ export class ReadModelControl {
     return this.db.transaction(async (tx) => {
       const [row] = await rows<{ schema: string }>(
         tx,
-        `select schema from ${READ_MODEL_CONTROL_SCHEMA}.active_read_model where name = $1 for update`,
+        `select schema from ${ACTIVE_READ_MODEL} where name = $1 for update`,
         [name],
       );
       const result = await work(row.schema);
       await tx.query(
-        `update ${READ_MODEL_CONTROL_SCHEMA}.active_read_model
+        `update ${ACTIVE_READ_MODEL}
          set schema = $2, previous_schema = schema, switched_at = now() where name = $1`,
         [name, schema],
       );

@@ -29,3 +29,8 @@ export function openReadModel(
   });
   return openMigrated(dataSource, schema, MIGRATION_LOCK_KEY);
 }
+
+/** Drops a read model's schema with everything in it, for a read model that is to start afresh. */
+export async function dropReadModel(db: DataSource, schema: string): Promise<void> {
+  await db.query(`drop schema "${schema}" cascade`);
+}

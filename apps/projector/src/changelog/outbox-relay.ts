@@ -1,4 +1,5 @@
 import type { RecordProducer } from '@crosscare/kafka';
+import { ChangelogOutbox } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
@@ -49,6 +50,7 @@ export class OutboxRelay {
   private leader?: QueryRunner;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private readonly outbox = new ChangelogOutbox();
 
   constructor(
     private readonly db: DataSource,
@@ -90,10 +92,7 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     if (!(await this.ensureLeadership())) return 0;
     const leader = this.leader as QueryRunner;
-    const rows = (await leader.query(
-      `select id, nhs_number, sequence, payload from changelog_outbox order by id limit $1`,
-      [this.options.batchSize ?? 500],
-    )) as { id: string; nhs_number: string; sequence: string; payload: Buffer }[];
+    const rows = await this.outbox.oldest(leader, this.options.batchSize ?? 500);
     if (rows.length === 0) {
       this.metrics.outboxPending.set(0);
       return 0;
@@ -110,7 +109,10 @@ export class OutboxRelay {
         })),
       });
     }
-    await leader.query(`delete from changelog_outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
+    await this.outbox.remove(
+      leader,
+      rows.map((r) => r.id),
+    );
     this.metrics.changelogPublished.inc(rows.length);
     this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? 500) ? rows.length : 0);
     return rows.length;

@@ -1,5 +1,5 @@
 import type { RecordProducer } from '@crosscare/kafka';
-import type { DeadLetter } from './partition-batch';
+import type { DeadLetter } from '../projection/partition-batch';
 
 /** Header names of a dead letter, read back by `npm run dlq`. Defined once, here. */
 export const DEAD_LETTER_HEADERS = {

@@ -1,15 +1,14 @@
-import { ReadModelSwitchedError } from '@crosscare/read-model';
+import { ConsumedOffsets, ReadModelSwitchedError } from '@crosscare/read-model';
 import { isRetriable, type RecordChangeSerde } from '@crosscare/events';
 import type { PatientRecord } from '@crosscare/projection';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorTopology } from '../projector-topology';
-import { ConsumedOffsets } from '../read-model/consumed-offsets';
-import type { RecordChangeProjection } from '../read-model/record-change-projection';
-import type { RemoteViewProjection } from '../read-model/remote-view-projection';
+import type { Decoded, SourceMessage } from '../projection/partition-batch';
+import type { RecordChangeProjection } from '../projection/record-change-projection';
+import type { RemoteViewProjection } from '../projection/remote-view-projection';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
-import type { Decoded, SourceMessage } from './partition-batch';
 
 export interface ProjectorConsumerOptions {
   readonly groupId: string;

@@ -1,6 +1,6 @@
+import { ConsumedOffsets } from '@crosscare/read-model';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { ConsumedOffsets } from '../read-model/consumed-offsets';
 import type { ProjectorMetrics } from './projector-metrics';
 
 export interface PartitionLag {

@@ -1,25 +1,23 @@
 import {
+  ChangelogOutbox,
   checkSourceCluster,
+  ConsumedOffsets,
   openReadModel,
-  PatientRecordSerde,
   ReadModelControl,
-  rows,
+  reconcileSequences,
+  type StoredOffset,
 } from '@crosscare/read-model';
-import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { DEAD_LETTER_HEADERS, DeadLetterPublisher, failureIdentity } from '../consumer/dead-letter-publisher';
-import { ProjectorConsumer } from '../consumer/projector-consumer';
+import { DEAD_LETTER_HEADERS, failureIdentity } from '../consumer/dead-letter-publisher';
+import type { ProjectorConsumer } from '../consumer/projector-consumer';
 import { readDeadLetters } from '../dead-letters/dead-letter-store';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorConfig } from '../projector-config';
+import { projectorPipeline } from '../projector-pipeline';
 import { projectorTopicSpecs, projectorTopology } from '../projector-topology';
-import { ConsumedOffsets, type StoredOffset } from '../read-model/consumed-offsets';
-import { RecordChangeProjection } from '../read-model/record-change-projection';
-import { RemoteViewProjection } from '../read-model/remote-view-projection';
-import { reconcileSequences } from './reconcile-sequences';
 
 /** What a rebuild reports as it goes: the replay (offsets done of total), then the switch. */
 export interface RebuildProgress {
@@ -82,35 +80,17 @@ export async function rebuildReadModel(
     previous = await openReadModel(config.database, previousSchema, 'crosscare-projector-rebuild');
     progress.step(`replaying into schema ${schema} (serving: ${previousSchema})`);
 
-    const registry = new SchemaRegistryClient(config.schemaRegistry);
-    const changelog = new PatientRecordSerde(registry, { register: true });
     const groupId = `${config.groupId}-rebuild-${schema}`;
-    consumer = new ProjectorConsumer(
-      kafka,
-      rebuilt,
+    const pipeline = projectorPipeline(
+      config,
       topology,
-      createRecordChangeSerde(registry),
-      (value) => changelog.decode(value),
-      // No changelog while replaying: the serving read model publishes; the switch publishes what changed.
-      new RecordChangeProjection(rebuilt, {
-        collaborative: config.collaborative,
-        publishChangelog: false,
-        encodeRecordHead: (head) => changelog.encodeHead(head),
-      }),
-      new RemoteViewProjection(rebuilt),
-      new DeadLetterPublisher(
-        producer,
-        topology.deadLetterTopic,
-        groupId,
-        Date.now,
-        await publishedFailures(kafka, topology.deadLetterTopic),
-      ),
-      new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
+      { kafka, producer, db: rebuilt },
       {
         groupId,
-        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-        maxBytesPerPartition: config.maxBytesPerPartition,
-        sessionTimeoutMs: config.sessionTimeoutMs,
+        // No changelog while replaying: the serving read model publishes; the switch publishes what changed.
+        publishChangelog: false,
+        alreadyDeadLettered: await publishedFailures(kafka, topology.deadLetterTopic),
+        metrics: new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
         log: {
           log: () => undefined,
           warn: (m) => progress.step(`warning: ${m}`),
@@ -118,6 +98,8 @@ export async function rebuildReadModel(
         },
       },
     );
+    consumer = pipeline.consumer;
+    const { changelog } = pipeline;
     const topics = consumer.topics;
     const target = await endOffsets(admin, topics);
     const total = target.reduce((n, t) => n + (t.end - t.start), 0n);
@@ -160,7 +142,7 @@ export async function rebuildReadModel(
       }
       await runningConsumer.stop();
       // What the serving read model already committed to its outbox must reach the topic before the rebuilt one's.
-      while (await outboxDepth(previousDb)) {
+      while (await new ChangelogOutbox().depth(previousDb)) {
         if (Date.now() > deadline)
           throw new Error("the live projector's changelog outbox did not drain in time; nothing switched");
         await sleep(pollMs);
@@ -228,11 +210,6 @@ function sumDone(target: readonly PartitionRange[], stored: readonly StoredOffse
 
 function reached(target: readonly PartitionRange[], stored: readonly StoredOffset[], slack: bigint): boolean {
   return target.every((r) => r.end <= r.start || positionOf(stored, r) + slack >= r.end);
-}
-
-async function outboxDepth(db: DataSource): Promise<number> {
-  const [row] = await rows<{ n: number }>(db, `select count(*)::int as n from changelog_outbox`);
-  return row.n;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,11 +1,11 @@
-import { openReadModel } from '@crosscare/read-model';
+import { encodeRecordItem, openReadModel } from '@crosscare/read-model';
 import {
   EventSerde,
   recordAccessAuditTopic,
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
-import { encodeRecordItem, itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
+import { itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
 import { brokersFromEnvironment, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';

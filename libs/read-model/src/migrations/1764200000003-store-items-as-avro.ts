@@ -1,6 +1,10 @@
-import { encodeRecordItem, RECORD_ITEM_FINGERPRINT, RECORD_ITEM_SCHEMA } from '@crosscare/projection';
 import type { RecordChangeEvent } from '@crosscare/events';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import {
+  encodeRecordItem,
+  RECORD_ITEM_FINGERPRINT,
+  RECORD_ITEM_SCHEMA,
+} from '../changelog/patient-record-avro';
 
 const CHUNK = 5_000;
 

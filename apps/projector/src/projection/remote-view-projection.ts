@@ -1,4 +1,5 @@
 import type { PatientRecord } from '@crosscare/projection';
+import { ConsumedOffsets, RemoteViewStore } from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -6,8 +7,7 @@ import {
   type DeadLetter,
   type DeadLetterSink,
   type PartitionBatch,
-} from '../consumer/partition-batch';
-import { ConsumedOffsets } from './consumed-offsets';
+} from './partition-batch';
 
 export interface RemoteViewOutcome extends BatchOutcome {
   /** Records whose sequence skipped numbers after one already held: the other side published something not seen. */
@@ -21,6 +21,7 @@ export interface RemoteViewOutcome extends BatchOutcome {
  */
 export class RemoteViewProjection {
   private readonly offsets = new ConsumedOffsets();
+  private readonly store = new RemoteViewStore();
 
   constructor(
     private readonly db: DataSource,
@@ -47,38 +48,7 @@ export class RemoteViewProjection {
         const held = latest.get(record.nhsNumber);
         if (!held || record.sequence > held.sequence) latest.set(record.nhsNumber, record);
       }
-      const records = [...latest.values()];
-      let gaps = 0;
-      let touched = 0;
-      if (records.length > 0) {
-        const rows = records.map((r) => ({
-          n: r.nhsNumber,
-          c: r.collaborative,
-          s: r.sequence,
-          u: r.updatedAt,
-          rec: r,
-        }));
-        const result = await tx.query<{ nhs_number: string; gap: boolean }[]>(
-          `with w as (
-             select * from json_to_recordset($1::json) as w(n text, c text, s bigint, u double precision, rec jsonb)
-           ), held as (
-             select r.nhs_number, r.sequence from remote_patient_record r join w on r.nhs_number = w.n
-           ), up as (
-             insert into remote_patient_record as r (nhs_number, collaborative, sequence, updated_at, record)
-             select n, c, s, to_timestamp(u / 1000.0), rec from w
-             on conflict (nhs_number) do update set collaborative = excluded.collaborative,
-               sequence = excluded.sequence, updated_at = excluded.updated_at, record = excluded.record,
-               received_at = now()
-             where excluded.sequence > r.sequence
-             returning nhs_number, sequence
-           )
-           select up.nhs_number, coalesce(up.sequence > held.sequence + 1, false) as gap
-           from up left join held using (nhs_number)`,
-          [JSON.stringify(rows)],
-        );
-        touched = result.length;
-        gaps = result.filter((r) => r.gap).length;
-      }
+      const { touched, gaps } = await this.store.storeLatest(tx, [...latest.values()]);
       if (letters.length > 0) await sink(letters);
       await this.offsets.advance(
         tx,

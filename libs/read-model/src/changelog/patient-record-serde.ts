@@ -1,12 +1,12 @@
 import { EventSerde, type EventSchemaRegistry } from '@crosscare/events';
+import type { PatientRecord } from '@crosscare/projection';
+import { encodePatientRecordHead } from './patient-record-avro';
 import {
   CHANGELOG_NAMESPACE,
-  encodePatientRecordHead,
   fromAvroPatientRecord,
   PATIENT_RECORD_SCHEMA,
   type AvroPatientRecord,
-  type PatientRecord,
-} from '@crosscare/projection';
+} from './patient-record-schema';
 
 /**
  * The changelog's Avro serde (subject `uk.nhs.crosscare.changelog.PatientRecord`). The projector owns the changelog

@@ -1,6 +1,6 @@
 import type { ItemKind, PatientRecordInput, StoredItem } from '@crosscare/projection';
 import type { EntityManager } from 'typeorm';
-import { storedItemDecoder } from './item-encoding';
+import { storedItemDecoder } from '../changelog/item-encoding';
 
 /** A patient as the read model stores it: what `buildPatientRecord` needs, but the collaborative. */
 export type StoredPatient = Omit<PatientRecordInput, 'collaborative'>;

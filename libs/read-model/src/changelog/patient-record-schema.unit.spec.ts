@@ -1,14 +1,12 @@
 import { EVENT_NAMESPACE, EVENT_SCHEMAS, testNhsNumber } from '@crosscare/events';
 import { Type, type Schema, type types } from 'avsc';
-import type { PatientRecord } from './patient-record';
+import { ITEM_EVENT_TYPES, testEvents, type PatientRecord } from '@crosscare/projection';
 import {
   PATIENT_RECORD_SCHEMA,
   fromAvroPatientRecord,
   toAvroPatientRecord,
   type AvroPatientRecord,
 } from './patient-record-schema';
-import { ITEM_EVENT_TYPES } from './record-item';
-import { testEvents } from './testing/record-change-factories';
 
 type Json = { readonly [member: string]: unknown };
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { rows } from './sql';
+import { rows } from '../sql';
 
 /** How a read model's positions relate to the brokers it is about to read. */
 export type SourceClusterCheck =

@@ -1,6 +1,7 @@
-import { rows } from '@crosscare/read-model';
 import type { DataSource } from 'typeorm';
-import { PatientRecordStore, type RecordHead } from '../read-model/patient-record-store';
+import { ChangelogOutbox } from '../changelog/changelog-outbox';
+import { rows } from '../sql';
+import { PatientRecordStore, type RecordHead } from './patient-record-store';
 
 /** What the switch did to the changelog. */
 export interface ReconcileOutcome {
@@ -36,6 +37,7 @@ export async function reconcileSequences(
     s: (before.get(n)?.sequence ?? 0) + (isChanged.has(n) ? 1 : 0),
   }));
   const store = new PatientRecordStore();
+  const changelog = new ChangelogOutbox();
   await rebuilt.transaction(async (tx) => {
     // Patients only the old read model knew get a row, so their (empty) record can be published.
     await store.lockPatients(
@@ -58,7 +60,7 @@ export async function reconcileSequences(
           sequence: head.sequence,
           head: await encodeHead({ ...head, collaborative }),
         });
-      await store.addToOutbox(tx, outbox);
+      await changelog.add(tx, outbox);
     });
     onProgress(Math.min(start + chunkSize, changed.length), changed.length);
   }

@@ -1,7 +1,6 @@
 import { EVENT_NAMESPACE, EVENT_SCHEMAS, type RecordChangeEvent } from '@crosscare/events';
 import type { Schema } from 'avsc';
-import type { PatientRecord } from './patient-record';
-import { ITEM_EVENT_TYPES, isItemEventType } from './record-item';
+import { ITEM_EVENT_TYPES, isItemEventType, type PatientRecord } from '@crosscare/projection';
 
 /** Namespace of the changelog topics' records. */
 export const CHANGELOG_NAMESPACE = 'uk.nhs.crosscare.changelog';

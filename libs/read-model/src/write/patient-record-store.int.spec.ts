@@ -1,19 +1,22 @@
 import { testNhsNumber } from '@crosscare/events';
 import {
   buildPatientRecord,
-  encodePatientRecordHead,
-  encodeRecordItem,
-  fromAvroPatientRecord,
-  PATIENT_RECORD_TYPE,
   planBatch,
   testEvents,
   TEST_PROVIDERS,
-  type AvroPatientRecord,
   type PatientRecord,
 } from '@crosscare/projection';
-import { openReadModel, readStoredPatients } from '@crosscare/read-model';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import type { DataSource } from 'typeorm';
+import { ChangelogOutbox } from '../changelog/changelog-outbox';
+import {
+  encodePatientRecordHead,
+  encodeRecordItem,
+  PATIENT_RECORD_TYPE,
+} from '../changelog/patient-record-avro';
+import { fromAvroPatientRecord, type AvroPatientRecord } from '../changelog/patient-record-schema';
+import { readStoredPatients } from '../read/stored-patients';
+import { openReadModel } from '../read-model-database';
 import { PatientRecordStore } from './patient-record-store';
 
 const database = { url: databaseUrlFromEnvironment(), poolSize: 2 };
@@ -39,9 +42,10 @@ const events = [
   testEvents.PatientRegistered({ header: { ...ccrGpPractice, nhsNumber: surviving } }),
 ];
 
-describe('PatientRecordStore: changelog records assembled from stored items', () => {
+describe('PatientRecordStore and ChangelogOutbox: changelog records assembled from stored items', () => {
   const schema = uniqueIdentifier('test_store');
   const store = new PatientRecordStore();
+  const changelog = new ChangelogOutbox();
   let readModel: DataSource;
 
   beforeAll(async () => {
@@ -84,7 +88,7 @@ describe('PatientRecordStore: changelog records assembled from stored items', ()
         survivors,
       );
       const heads = await store.nextSequences(tx, [surviving, retired]);
-      await store.addToOutbox(
+      await changelog.add(
         tx,
         heads.map((head) => ({
           nhsNumber: head.nhsNumber,

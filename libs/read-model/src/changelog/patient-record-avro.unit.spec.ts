@@ -1,6 +1,6 @@
 import { testNhsNumber } from '@crosscare/events';
 import { Type, type Schema } from 'avsc';
-import type { PatientRecord } from './patient-record';
+import { ITEM_EVENT_TYPES, testEvents, type PatientRecord } from '@crosscare/projection';
 import {
   assemblePatientRecord,
   decodeRecordItem,
@@ -14,8 +14,6 @@ import {
 } from './patient-record-avro';
 import { fromAvroPatientRecord, toAvroPatientRecord, type AvroPatientRecord } from './patient-record-schema';
 import { EVENT_SCHEMAS } from '@crosscare/events';
-import { ITEM_EVENT_TYPES } from './record-item';
-import { testEvents } from './testing/record-change-factories';
 
 const items = [
   testEvents.PatientRegistered(),

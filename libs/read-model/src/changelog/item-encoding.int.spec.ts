@@ -1,13 +1,14 @@
 import { createSchemaDataSource, openMigrated } from '@crosscare/database';
 import { testNhsNumber } from '@crosscare/events';
-import { decodeRecordItem, RECORD_ITEM_FINGERPRINT, testEvents } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection';
 import { databaseUrlFromEnvironment, rejectionOf, uniqueIdentifier } from '@crosscare/testing';
 import { DataSource } from 'typeorm';
+import { CreateReadModel1764200000000 } from '../migrations/1764200000000-create-read-model';
+import { RecordSourceCluster1764200000002 } from '../migrations/1764200000002-record-source-cluster';
+import { readStoredPatients } from '../read/stored-patients';
+import { openReadModel } from '../read-model-database';
 import { assertOwnItemEncoding } from './item-encoding';
-import { CreateReadModel1764200000000 } from './migrations/1764200000000-create-read-model';
-import { RecordSourceCluster1764200000002 } from './migrations/1764200000002-record-source-cluster';
-import { openReadModel } from './read-model-database';
-import { readStoredPatients } from './stored-patients';
+import { decodeRecordItem, RECORD_ITEM_FINGERPRINT } from './patient-record-avro';
 
 const database = { url: databaseUrlFromEnvironment(), poolSize: 2 };
 const nhsNumber = testNhsNumber(71);

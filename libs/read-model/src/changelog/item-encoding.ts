@@ -1,6 +1,6 @@
-import { decodeRecordItem, RECORD_ITEM_FINGERPRINT, recordItemResolver } from '@crosscare/projection';
 import type { RecordChangeEvent } from '@crosscare/events';
 import type { EntityManager } from 'typeorm';
+import { decodeRecordItem, RECORD_ITEM_FINGERPRINT, recordItemResolver } from './patient-record-avro';
 
 type Query = Pick<EntityManager, 'query'>;
 

@@ -1,7 +1,6 @@
 import type { RecordChangeEvent } from '@crosscare/events';
 import { Type, type Schema, type types } from 'avsc';
-import type { PatientRecord } from './patient-record';
-import { ITEM_EVENT_TYPES, type ItemEventType } from './record-item';
+import { ITEM_EVENT_TYPES, type ItemEventType, type PatientRecord } from '@crosscare/projection';
 import {
   fromAvroPatientRecord,
   PATIENT_RECORD_SCHEMA,

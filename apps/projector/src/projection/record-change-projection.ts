@@ -1,5 +1,13 @@
 import type { RecordChangeEvent } from '@crosscare/events';
-import { encodeRecordItem, isItemEvent, planBatch, recordItemFromPayload } from '@crosscare/projection';
+import { isItemEvent, planBatch } from '@crosscare/projection';
+import {
+  ChangelogOutbox,
+  ConsumedOffsets,
+  encodeRecordItem,
+  PatientRecordStore,
+  recordItemFromPayload,
+  type RecordHead,
+} from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -8,9 +16,7 @@ import {
   type DeadLetterSink,
   type PartitionBatch,
   type SourceMessage,
-} from '../consumer/partition-batch';
-import { ConsumedOffsets } from './consumed-offsets';
-import { PatientRecordStore, type RecordHead } from './patient-record-store';
+} from './partition-batch';
 
 export interface RecordChangeProjectionOptions {
   readonly collaborative: string;
@@ -37,6 +43,7 @@ export interface RecordChangeProjectionOptions {
 export class RecordChangeProjection {
   private readonly store = new PatientRecordStore();
   private readonly offsets = new ConsumedOffsets();
+  private readonly outbox = new ChangelogOutbox();
 
   constructor(
     private readonly db: DataSource,
@@ -129,7 +136,7 @@ export class RecordChangeProjection {
         sequence: head.sequence,
         head: await this.options.encodeRecordHead({ ...head, collaborative }),
       });
-    await this.store.addToOutbox(tx, outbox);
+    await this.outbox.add(tx, outbox);
   }
 
   private async projectOneByOne(

@@ -1,15 +1,12 @@
 import {
   compareCodeUnits,
-  ITEM_BLOCK_START,
-  ITEM_KINDS,
-  ITEMS_END,
   supersedesSql,
   type ItemWrite,
   type MergeChange,
   type PatientRecord,
 } from '@crosscare/projection';
-import { rows } from '@crosscare/read-model';
 import type { EntityManager } from 'typeorm';
+import { rows } from '../sql';
 
 /** An item write with its event Avro-encoded as the read model stores it (null for a tombstone). */
 export interface StoredItemWrite extends ItemWrite {
@@ -18,13 +15,6 @@ export interface StoredItemWrite extends ItemWrite {
 
 /** What a changelog record says besides its items: the fields its head is encoded from. */
 export type RecordHead = Omit<PatientRecord, 'items' | 'collaborative'>;
-
-/** A record to add to the changelog outbox: its encoded, framed head; the store appends the items. */
-export interface OutboxRecord {
-  readonly nhsNumber: string;
-  readonly sequence: number;
-  readonly head: Buffer;
-}
 
 /** Something a batch asked for that the read model refuses, e.g. a merge that would make a cycle. */
 export interface StoreRejection {
@@ -222,34 +212,6 @@ export class PatientRecordStore {
       await tx.query<HeadRow[]>(`select ${HEAD_COLUMNS} from patient p where nhs_number = any($1::text[])`, [
         nhsNumbers,
       ]),
-    );
-  }
-
-  /**
-   * Adds each patient's whole record to the changelog outbox: its head, then its current items as stored, in the
-   * order buildPatientRecord gives them (kind, then provider, source record id and part, then event id), each as an
-   * Avro array block of one, then the array's end. The items never leave the database.
-   */
-  async addToOutbox(tx: EntityManager, records: readonly OutboxRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    // Base64 in one JSON parameter: a bytea[] parameter is escaped as hex, character by character, in JavaScript.
-    // Code-unit order (compareCodeUnits) and "C" (UTF-8 byte) order agree but for characters outside the BMP.
-    await tx.query(
-      `insert into changelog_outbox (nhs_number, sequence, payload)
-       select w.n, w.s, decode(w.h, 'base64') || coalesce(items.bytes, ''::bytea) || $4::bytea
-       from json_to_recordset($1::json) as w(n text, s bigint, h text)
-       left join lateral (
-         select string_agg($3::bytea || item, ''::bytea order by array_position($2::text[], kind),
-           provider_ods_code collate "C", source_record_id collate "C", part collate "C", event_id collate "C") as bytes
-         from record_item where nhs_number = w.n and not removed
-       ) items on true
-       order by w.n, w.s`,
-      [
-        JSON.stringify(records.map((r) => ({ n: r.nhsNumber, s: r.sequence, h: r.head.toString('base64') }))),
-        ITEM_KINDS,
-        ITEM_BLOCK_START,
-        ITEMS_END,
-      ],
     );
   }
 }
