@@ -1,5 +1,7 @@
-import { recordChangeTopic, testNhsNumber } from '@crosscare/events';
-import { decodeRecordItem, testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { recordChangeTopic } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { decodeRecordItem } from '@crosscare/projection';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { eventually } from '@crosscare/testing';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

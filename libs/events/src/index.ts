@@ -4,6 +4,5 @@ export * from './schemas/load-schema-directory';
 export * from './schemas/schema-definition-error';
 export * from './registry';
 export * from './serde';
-export * from './synthetic/synthetic-record-changes';
 export * from './mapping';
 export * from './topics';

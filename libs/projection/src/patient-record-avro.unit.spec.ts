@@ -1,4 +1,4 @@
-import { testNhsNumber } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { Type, type Schema } from 'avsc';
 import type { PatientRecord } from './patient-record';
 import {

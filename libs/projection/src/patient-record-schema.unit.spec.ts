@@ -1,4 +1,5 @@
-import { EVENT_NAMESPACE, EVENT_SCHEMAS, testNhsNumber } from '@crosscare/events';
+import { EVENT_NAMESPACE, EVENT_SCHEMAS } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { Type, type Schema, type types } from 'avsc';
 import type { PatientRecord } from './patient-record';
 import {

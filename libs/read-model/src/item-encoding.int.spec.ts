@@ -1,6 +1,7 @@
 import { createSchemaDataSource, openMigrated } from '@crosscare/database';
-import { testNhsNumber } from '@crosscare/events';
-import { decodeRecordItem, RECORD_ITEM_FINGERPRINT, testEvents } from '@crosscare/projection';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { decodeRecordItem, RECORD_ITEM_FINGERPRINT } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import { databaseUrlFromEnvironment, rejectionOf, uniqueIdentifier } from '@crosscare/testing';
 import { DataSource } from 'typeorm';
 import { assertOwnItemEncoding } from './item-encoding';

@@ -5,9 +5,9 @@ import {
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
-import { fhirFixtures } from '@crosscare/fhir';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import type { Provider } from '@crosscare/governance';
-import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2';
+import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import { createKafka } from '@crosscare/kafka';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';

@@ -1,4 +1,4 @@
-import { testNhsNumber } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import {
   buildPatientRecord,
   encodePatientRecordHead,
@@ -6,11 +6,10 @@ import {
   fromAvroPatientRecord,
   PATIENT_RECORD_TYPE,
   planBatch,
-  testEvents,
-  TEST_PROVIDERS,
   type AvroPatientRecord,
   type PatientRecord,
 } from '@crosscare/projection';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { openReadModel, readStoredPatients } from '@crosscare/read-model';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import type { DataSource } from 'typeorm';

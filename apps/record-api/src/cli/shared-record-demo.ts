@@ -9,7 +9,7 @@ import {
   toSchemaRegistryConfig,
 } from '@crosscare/config';
 import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
-import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2';
+import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2/testing';
 import { createKafka, readFromStart } from '@crosscare/kafka';
 import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
 import type { Provenance } from '@crosscare/projection';
