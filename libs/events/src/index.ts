@@ -1,4 +1,6 @@
 export * from './generated/record-changes';
+export * from './generated/changelog-schemas';
+export * from './generated/audit-schemas';
 export * from './schemas/avro-schema';
 export * from './schemas/load-schema-directory';
 export * from './schemas/schema-definition-error';
