@@ -14,9 +14,12 @@ import { createKafka, readFromStart } from '@crosscare/kafka';
 import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
 import type { Provenance } from '@crosscare/projection';
 import { randomUUID } from 'node:crypto';
-import type { RecordAccessed } from '../audit/record-accessed';
-import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
-import { signReaderToken } from '../auth/reader-token';
+import type { RecordAccessed } from '../../apps/record-api/src/audit/record-accessed';
+import {
+  AUDIT_NAMESPACE,
+  RECORD_ACCESSED_SCHEMA,
+} from '../../apps/record-api/src/audit/record-accessed-schema';
+import { signReaderToken } from '../../apps/record-api/src/auth/reader-token';
 
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
