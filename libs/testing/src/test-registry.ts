@@ -101,6 +101,8 @@ function keepLastLines(child: ChildProcess): () => string {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // Without a listener, a process that cannot be run would throw in the test instead of being reported.
+  child.on('error', (error) => keep(Buffer.from(`could not run the registry: ${error.message}`)));
   return () => lines.join('\n');
 }
 
