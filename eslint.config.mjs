@@ -29,6 +29,30 @@ export default tseslint.config(
     },
   },
   {
+    // Production code of the apps never depends on tooling or test material: demo and development tools that do
+    // live in test/demo, test helpers in each app's src/testing.
+    files: ['apps/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'apps/*/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@crosscare/local-stack',
+                '@crosscare/testing',
+                '@crosscare/*/testing',
+                '**/testing/**',
+              ],
+              message: 'apps use neither the local stack nor test helpers and fixtures outside their tests',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts'],
     // Tests assert on parsed JSON bodies; typing every one would hide the assertions.
     rules: {

@@ -25,9 +25,9 @@ import {
   recordChangeTopic,
   registerRecordChangeSchemas,
   SchemaRegistryClient,
-  testNhsNumber,
 } from '@crosscare/events';
-import { fhirFixtures } from '@crosscare/fhir';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import { ICS_CODES, loadProviderDirectory } from '@crosscare/governance';
 import { consoleProgress, INGEST_APP } from '@crosscare/local-stack';
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -28,7 +28,7 @@ import {
 } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
-import { progressBar } from '@crosscare/local-stack';
+import { progressBar } from '@crosscare/cli';
 import { generateRegion } from '@crosscare/synthetic-region';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

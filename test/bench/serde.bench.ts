@@ -5,12 +5,8 @@
  * same process on the same events, so the ratio holds on a noisy machine where absolute numbers do not.
  */
 import { loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
-import {
-  createRecordChangeSerde,
-  SchemaRegistryClient,
-  syntheticRecordChanges,
-  type EventType,
-} from '@crosscare/events';
+import { createRecordChangeSerde, SchemaRegistryClient, type EventType } from '@crosscare/events';
+import { syntheticRecordChanges } from '@crosscare/events/synthetic';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const ROUNDS = 5;

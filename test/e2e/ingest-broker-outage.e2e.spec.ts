@@ -1,4 +1,4 @@
-import { fhirFixtures } from '@crosscare/fhir';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import { startLocalKafka, stackPaths, stopLocalKafka, type LocalKafka } from '@crosscare/local-stack';
 import { uniqueName } from '@crosscare/testing';
 import type { Bundle } from '@medplum/fhirtypes';

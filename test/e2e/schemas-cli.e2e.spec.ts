@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@crosscare/events';
 import { REPO_ROOT } from '@crosscare/local-stack';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -61,18 +62,24 @@ describe('schemas CLI', () => {
     await registry?.close();
   });
 
-  it('registers every event under its record-name subject, once', async () => {
+  it('registers every event, the changelog record and the audit record under its record-name subject, once', async () => {
     const check = await cli('check');
     expect(check.code).toBe(0);
     expect(check.out).toContain('uk.nhs.crosscare.events.AllergyRecorded');
-    expect(check.out).toContain('new subject');
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecord\s+new subject/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+new subject/);
 
     const first = await cli('register');
     expect(first.code).toBe(0);
-    expect(first.out).toContain('schemas: 17 subjects registered (17 new or changed)');
+    expect(first.out).toContain('schemas: 19 subjects registered (19 new or changed)');
     const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
-    expect(subjects).toHaveLength(17);
-    expect(subjects.every((s) => s.startsWith('uk.nhs.crosscare.events.'))).toBe(true);
+    expect([...subjects].sort()).toEqual(
+      [
+        ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
+        'uk.nhs.crosscare.changelog.PatientRecord',
+        'uk.nhs.crosscare.audit.RecordAccessed',
+      ].sort(),
+    );
 
     const again = await cli('register');
     expect(again.code).toBe(0);
@@ -88,7 +95,12 @@ describe('schemas CLI', () => {
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.AllergyRecorded\s+INCOMPATIBLE/);
     expect(check.out).toMatch(/field 'reviewedBy'.*no default/);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.ReferralMade\s+compatible change/);
-    expect(check.out).toContain('schemas: 1 incompatible: uk.nhs.crosscare.events.AllergyRecorded');
+    // The changelog record carries AllergyRecorded among its items, so the breaking change breaks it too.
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecord\s+INCOMPATIBLE/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+unchanged/);
+    expect(check.out).toContain(
+      'schemas: 2 incompatible: uk.nhs.crosscare.events.AllergyRecorded, uk.nhs.crosscare.changelog.PatientRecord',
+    );
 
     const register = await cli('register', '--dir', changed);
     expect(register.code).toBe(1);

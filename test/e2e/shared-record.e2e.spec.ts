@@ -1,7 +1,7 @@
 import { PatientRecordSerde } from '@crosscare/read-model';
 import { changelogTopic } from '@crosscare/events';
-import { fhirFixtures } from '@crosscare/fhir';
-import { CERNER_ADT, withControlId } from '@crosscare/hl7v2';
+import { fhirFixtures } from '@crosscare/fhir/testing';
+import { CERNER_ADT, withControlId } from '@crosscare/hl7v2/testing';
 import { eventually, uniqueIdentifier, uniqueName } from '@crosscare/testing';
 import type { Bundle, Provenance } from '@medplum/fhirtypes';
 import { send, startIngest, type IngestUnderTest } from '../../apps/ingest/src/testing/ingest-under-test';

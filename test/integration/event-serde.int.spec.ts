@@ -5,9 +5,9 @@ import {
   EventSerde,
   SchemaRegistryClient,
   UnknownSchemaIdError,
-  syntheticAllergyRecorded,
   type AllergyRecorded,
 } from '@crosscare/events';
+import { syntheticAllergyRecorded } from '@crosscare/events/synthetic';
 import { TestKafka } from '@crosscare/testing';
 import { randomUUID } from 'node:crypto';
 import {

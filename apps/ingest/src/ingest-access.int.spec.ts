@@ -1,4 +1,4 @@
-import { fhirFixtures } from '@crosscare/fhir';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import { uniqueName } from '@crosscare/testing';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { fhirFixtures } from '@crosscare/fhir';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import type { IcsCode, ProviderType } from '@crosscare/governance';
 import { uniqueName } from '@crosscare/testing';
 import { randomUUID } from 'node:crypto';

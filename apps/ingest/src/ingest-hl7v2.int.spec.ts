@@ -1,4 +1,4 @@
-import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2';
+import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import type { Provider } from '@crosscare/governance';
 import { uniqueName } from '@crosscare/testing';
 import { Hl7Message } from '@medplum/core';

@@ -1,4 +1,4 @@
-import { readSocialCareFixture, SOCIAL_CARE_FIXTURES } from '../../../libs/social-care/src/fixtures';
+import { readSocialCareFixture, SOCIAL_CARE_FIXTURES } from '@crosscare/social-care/testing';
 import { uniqueName } from '@crosscare/testing';
 import { send, startIngest, type IngestUnderTest } from './testing/ingest-under-test';
 

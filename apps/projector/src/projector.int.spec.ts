@@ -1,5 +1,6 @@
-import { recordChangeTopic, testNhsNumber } from '@crosscare/events';
-import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { recordChangeTopic } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { decodeRecordItem } from '@crosscare/read-model';
 import { eventually } from '@crosscare/testing';
 import type { Server } from 'node:http';

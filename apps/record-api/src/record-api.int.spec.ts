@@ -1,7 +1,9 @@
 import { ReadModelControl, openReadModel } from '@crosscare/read-model';
-import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Provider } from '@crosscare/governance';
-import { testEvents, type PatientRecord } from '@crosscare/projection';
+import { type PatientRecord } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import { uniqueIdentifier, uniqueName } from '@crosscare/testing';
 import type { Bundle, Provenance, Resource } from '@medplum/fhirtypes';
 import { ConfigResourceTypes } from 'kafkajs';

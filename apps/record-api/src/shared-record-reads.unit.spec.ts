@@ -1,4 +1,4 @@
-import { testNhsNumber } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { signReaderToken, type ReaderClaims } from './auth/reader-token';
 import type { RecordAccessed } from './audit/record-accessed';
 import type { PatientRecordSet } from './record/patient-record-set';

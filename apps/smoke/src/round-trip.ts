@@ -1,4 +1,5 @@
-import { syntheticRecordChanges, type EventType, type RecordChangeSerde } from '@crosscare/events';
+import { type EventType, type RecordChangeSerde } from '@crosscare/events';
+import { syntheticRecordChanges } from '@crosscare/events/synthetic';
 import { committedOffsets, ensureTopics, nextOffset, type KafkaConnections } from '@crosscare/kafka';
 import type { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';

@@ -25,5 +25,4 @@ export { operationOutcome, type IssueSeverity } from './responses/operation-outc
 export { batchResponse, transactionResponse, type ResponseEntry } from './responses/bundle-response';
 export { httpStatusForIssues, statusLine } from './responses/http-status';
 export { ensureR4DefinitionsLoaded } from './validation/structural-validation';
-export * as fhirFixtures from './fixtures';
 export * from './render';

@@ -11,4 +11,3 @@ export * from './time/europe-london';
 export * from './time/hl7-timestamp';
 export * from './mllp/mllp-frame-decoder';
 export * from './mllp/mllp-server';
-export * from './fixtures/cerner-adt-messages';

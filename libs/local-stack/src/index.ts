@@ -10,7 +10,6 @@ export * from './ports';
 export * from './postgres';
 export * from './processes';
 export * from './progress';
-export * from './progress-bar';
 export * from './readiness';
 export * from './stack';
 export * from './stack-error';

@@ -22,7 +22,6 @@ export const RECORD_API_APP = new LocalApp({
       'projection',
       'read-model',
       'database',
-      'local-stack',
     ].map((lib) => `libs/${lib}/src`),
   ],
   // Readiness (database up, the CCR projector's read model created), not mere liveness.

@@ -13,4 +13,3 @@ export type * from './view/readable';
 export type * from './view/social-care-view';
 export { isRestrictedInvolvement } from './view/social-care-view';
 export { MAX_OBSERVATIONS } from './view/clinical-view';
-export * from './testing/record-change-factories';

@@ -1,4 +1,5 @@
-import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { buildPatientRecord, type StoredItem } from './patient-record';
 import { itemKindOf, partOf } from './project-event';
 import { testEvents } from './testing/record-change-factories';

@@ -1,4 +1,5 @@
-import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { planBatch } from './plan-batch';
 import { TEST_PROVIDERS, testEvents } from './testing/record-change-factories';
 

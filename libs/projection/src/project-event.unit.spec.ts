@@ -1,4 +1,5 @@
-import { testNhsNumber, type EventType, type RecordChangeEvent } from '@crosscare/events';
+import { type EventType, type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { itemKindOf, partOf, projectEvent, type Projected } from './project-event';
 import type { ItemWrite } from './record-item';
 import { TEST_PROVIDERS, testEvents } from './testing/record-change-factories';

@@ -1,4 +1,5 @@
-import { MILLIS_PER_DAY, epochDay, testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
+import { MILLIS_PER_DAY, epochDay, type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { PatientRecord } from './patient-record';
 import { viewSharedRecord, type SharedRecordViewOptions } from './shared-record-view';
 import { TEST_NOW, TEST_PROVIDERS, testEvents } from './testing/record-change-factories';

@@ -10,7 +10,7 @@ import {
   stopLocalKafka,
   type Progress,
 } from '@crosscare/local-stack';
-import * as net from 'node:net';
+import { freePort } from './free-port';
 import { brokersFromEnvironment } from './test-kafka';
 import { databaseUrlFromEnvironment } from './test-schema';
 
@@ -171,16 +171,4 @@ async function isDockerAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

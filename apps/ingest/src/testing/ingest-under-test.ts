@@ -7,14 +7,17 @@ import {
   type RecordChangeSerde,
 } from '@crosscare/events';
 import { ICS_CODES, type IcsCode, type Provider, type ProviderType } from '@crosscare/governance';
-import { brokersFromEnvironment, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
+import {
+  brokersFromEnvironment,
+  startTestRegistry,
+  TestKafka,
+  TestSchema,
+  uniqueIdentifier,
+  type TestRegistry,
+} from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  startIsolatedRegistry,
-  type IsolatedRegistry,
-} from '../../../schema-registry/src/testing/registry-under-test';
 import { createIngestApp } from '../ingest-app';
 import { loadIngestConfig } from '../ingest-config';
 import { IngestServices } from '../ingest-services';
@@ -29,7 +32,7 @@ export interface IngestUnderTest {
   readonly mllpPort: number;
   readonly app: INestApplication;
   readonly services: IngestServices;
-  readonly registry: IsolatedRegistry;
+  readonly registry: TestRegistry;
   readonly kafka: TestKafka;
   /** A provider of the directory, by type (and ICS), for tests to send as. */
   provider(type: ProviderType, ics?: IcsCode): Provider;
@@ -59,7 +62,7 @@ export interface ReceivedEvent {
 }
 
 export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Promise<IngestUnderTest> {
-  const registry = await startIsolatedRegistry(`ingest_${kind}`);
+  const registry = await startTestRegistry(`ingest_${kind}`);
   const db = await TestSchema.create(`ingest_${kind}`);
   const kafka = new TestKafka(env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',') : brokersFromEnvironment());
   const prefix = uniqueIdentifier(`ingest_${kind}`).replace(/_/g, '-');

@@ -1,5 +1,5 @@
 import { configOrExit } from '@crosscare/config';
-import { progressBar, type ProgressBar } from '@crosscare/local-stack';
+import { progressBar, type ProgressBar } from '@crosscare/cli';
 import { loadProjectorConfig } from '../projector-config';
 import { rebuildReadModel } from '../rebuild/rebuild-read-model';
 

@@ -1,4 +1,4 @@
-import { testEvents } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import { eventually } from '@crosscare/testing';
 import { DEAD_LETTER_HEADERS } from '../consumer/dead-letter-publisher';
 import { readDeadLetters } from '../dead-letters/dead-letter-store';

@@ -1,5 +1,6 @@
-import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
-import { testEvents, TEST_PROVIDERS } from '@crosscare/projection';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 
 /** A small seeded generator (mulberry32), so a failing run can be repeated exactly. */
 export function seededRandom(seed: number): () => number {

@@ -10,14 +10,16 @@ import {
 import { ICS_CODES, type CollaborativeCode } from '@crosscare/governance';
 import { readFromStart, type RecordProducer } from '@crosscare/kafka';
 import type { PatientRecord } from '@crosscare/projection';
-import { brokersFromEnvironment, TestKafka, uniqueIdentifier } from '@crosscare/testing';
+import {
+  brokersFromEnvironment,
+  startTestRegistry,
+  TestKafka,
+  uniqueIdentifier,
+  type TestRegistry,
+} from '@crosscare/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { Pool } from 'pg';
-import {
-  startIsolatedRegistry,
-  type IsolatedRegistry,
-} from '../../../schema-registry/src/testing/registry-under-test';
 import { SEQUENCE_HEADER } from '../changelog/outbox-relay';
 import { loadProjectorConfig } from '../projector-config';
 import { ProjectorRuntime } from '../projector-runtime';
@@ -40,7 +42,7 @@ export class RegionUnderTest {
 
   private constructor(
     readonly kafka: TestKafka,
-    readonly registry: IsolatedRegistry,
+    readonly registry: TestRegistry,
     readonly prefix: string,
     readonly serde: RecordChangeSerde,
     readonly changelogSerde: PatientRecordSerde,
@@ -50,7 +52,7 @@ export class RegionUnderTest {
   }
 
   static async start(kind: string, partitions = 3): Promise<RegionUnderTest> {
-    const registry = await startIsolatedRegistry(`projector_${kind}`);
+    const registry = await startTestRegistry(`projector_${kind}`);
     const kafka = new TestKafka(brokersFromEnvironment());
     const prefix = uniqueIdentifier(`proj_${kind}`).replace(/_/g, '-');
     const client = new SchemaRegistryClient({ url: registry.url });

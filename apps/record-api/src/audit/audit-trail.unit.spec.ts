@@ -1,4 +1,5 @@
-import { EventSerde, testNhsNumber } from '@crosscare/events';
+import { EventSerde } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Message } from 'kafkajs';
 import { InMemoryRegistry } from '../testing/in-memory-registry';
 import { AuditTrail, AuditUnavailableError, type AuditSend } from './audit-trail';

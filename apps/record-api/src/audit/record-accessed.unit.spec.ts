@@ -1,4 +1,5 @@
-import { EventSerde, testNhsNumber } from '@crosscare/events';
+import { EventSerde } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { InMemoryRegistry } from '../testing/in-memory-registry';
 import { recordAccessedEvent, type RecordAccess, type RecordAccessed } from './record-accessed';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './record-accessed-schema';

@@ -1,4 +1,4 @@
-import { testNhsNumber } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { followMerges, type MergePointers } from './merge-resolution';
 
 const [A, B, C, D] = [1, 2, 3, 4].map(testNhsNumber);

@@ -1,5 +1,7 @@
-import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
-import { TEST_NOW, testEvents, type PatientRecord, type StoredItem } from '@crosscare/projection';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { type PatientRecord, type StoredItem } from '@crosscare/projection';
+import { TEST_NOW, testEvents } from '@crosscare/projection/testing';
 import { isKnownPatient, patientNumbers, patientRecordSet, type LocalPatient } from './patient-record-set';
 
 // In ascending order, as the record set sorts numbers.

@@ -6,13 +6,18 @@ import {
   type RecordChangeEvent,
 } from '@crosscare/events';
 import { itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
-import { brokersFromEnvironment, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
+import {
+  brokersFromEnvironment,
+  startTestRegistry,
+  TestKafka,
+  TestSchema,
+  uniqueIdentifier,
+} from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { startIsolatedRegistry } from '../../../schema-registry/src/testing/registry-under-test';
 import { signReaderToken, type ReaderClaims } from '../auth/reader-token';
 import type { RecordAccessed } from '../audit/record-accessed';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
@@ -57,7 +62,7 @@ export class RecordApiUnderTest {
   ) {}
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<RecordApiUnderTest> {
-    const registry = await startIsolatedRegistry('record_api');
+    const registry = await startTestRegistry('record_api');
     const schema = await TestSchema.create('record_api_ccr');
     const kafka = new TestKafka(brokersFromEnvironment());
     const prefix = uniqueIdentifier('record_api').replace(/_/g, '-');

@@ -1,5 +1,7 @@
-import { testNhsNumber, type RecordChangeEvent } from '@crosscare/events';
-import { TEST_NOW, TEST_PROVIDERS, testEvents, type PatientRecord } from '@crosscare/projection';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { type PatientRecord } from '@crosscare/projection';
+import { TEST_NOW, TEST_PROVIDERS, testEvents } from '@crosscare/projection/testing';
 import type { PatientRecordSet } from '../record/patient-record-set';
 
 export const PATIENT = testNhsNumber(1);

@@ -1,5 +1,5 @@
 import { RegistryErrorCode, SchemaRegistryError, type SchemaRegistryClient } from '../registry';
-import type { EventSchema } from '../schemas/load-schema-directory';
+import type { ComposedSchema } from '../schemas/load-schema-directory';
 
 export type SubjectStatus = 'new' | 'unchanged' | 'compatible' | 'incompatible';
 
@@ -20,17 +20,17 @@ export interface RegisteredSubject {
 type Registry = Pick<SchemaRegistryClient, 'lookup' | 'checkCompatibility' | 'register'>;
 
 /**
- * What registering `events` would do to each subject (record-name strategy: subject = full record name), decided
+ * What registering `schemas` would do to each subject (record-name strategy: subject = full record name), decided
  * by the registry itself with the subject's own compatibility level, so the answer is the one registration gets.
  */
 export async function checkSchemas(
   registry: Registry,
-  events: readonly EventSchema[],
+  schemas: readonly ComposedSchema[],
 ): Promise<SubjectCheck[]> {
   const checks: SubjectCheck[] = [];
-  for (const event of events) {
-    const subject = event.fullName;
-    const status = await registry.lookup(subject, event.schema).then(
+  for (const record of schemas) {
+    const subject = record.fullName;
+    const status = await registry.lookup(subject, record.schema).then(
       () => 'unchanged' as const,
       (error: unknown) => {
         // A subject with no versions answers 40401; a schema the subject does not have yet, 40403.
@@ -47,7 +47,7 @@ export async function checkSchemas(
       checks.push({ subject, status, messages: [] });
       continue;
     }
-    const result = await registry.checkCompatibility(subject, event.schema, 'all');
+    const result = await registry.checkCompatibility(subject, record.schema, 'all');
     checks.push({
       subject,
       status: result.compatible ? 'compatible' : 'incompatible',
@@ -58,21 +58,21 @@ export async function checkSchemas(
 }
 
 /**
- * Registers every event schema, or none: all subjects are checked first, so an incompatible change to one event
- * does not leave the registry with half of a release's schemas.
+ * Registers every schema, or none: all subjects are checked first, so an incompatible change to one event (or to
+ * the changelog record that carries it) does not leave the registry with half of a release's schemas.
  */
 export async function registerSchemas(
   registry: Registry,
-  events: readonly EventSchema[],
+  schemas: readonly ComposedSchema[],
 ): Promise<{ checks: SubjectCheck[]; registered: RegisteredSubject[] }> {
-  const checks = await checkSchemas(registry, events);
+  const checks = await checkSchemas(registry, schemas);
   if (checks.some((c) => c.status === 'incompatible')) return { checks, registered: [] };
   const registered: RegisteredSubject[] = [];
-  for (const event of events) {
-    const id = await registry.register(event.fullName, event.schema);
-    const { version } = await registry.lookup(event.fullName, event.schema);
-    const status = checks.find((c) => c.subject === event.fullName)?.status;
-    registered.push({ subject: event.fullName, id, version, changed: status !== 'unchanged' });
+  for (const record of schemas) {
+    const id = await registry.register(record.fullName, record.schema);
+    const { version } = await registry.lookup(record.fullName, record.schema);
+    const status = checks.find((c) => c.subject === record.fullName)?.status;
+    registered.push({ subject: record.fullName, id, version, changed: status !== 'unchanged' });
   }
   return { checks, registered };
 }

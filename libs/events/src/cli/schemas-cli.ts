@@ -1,9 +1,9 @@
 /**
  * npm run schemas:register | schemas:check   (or: npm run schemas -- <command> [options])
  *
- *   register [--dir DIR] [--git-ref REF]   register every event schema of DIR (default schemas/), or of schemas/ as
- *                                          it was at commit REF, against SCHEMA_REGISTRY_URL: all of them or, if
- *                                          one is incompatible, none
+ *   register [--dir DIR] [--git-ref REF]   register every schema of DIR (default schemas/: the events, the
+ *                                          changelog and audit records), or of schemas/ as it was at commit REF,
+ *                                          against SCHEMA_REGISTRY_URL: all of them or, if one is incompatible, none
  *   check    [--dir DIR]                   say per subject whether registering would succeed; exit 1 naming the
  *                                          subject and field when a changed schema is incompatible
  *
@@ -12,7 +12,7 @@
 import { configOrExit, loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
 import * as path from 'node:path';
 import { SchemaRegistryClient } from '../registry';
-import { loadSchemaDirectory } from '../schemas/load-schema-directory';
+import { loadSchemaDirectory, registeredSchemas } from '../schemas/load-schema-directory';
 import { checkSchemas, registerSchemas, type SubjectCheck } from './schema-publisher';
 import { schemasAtGitRef } from './schemas-at-git-ref';
 
@@ -58,11 +58,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const source =
     gitRef !== undefined ? `schemas/ at ${gitRef}` : path.relative(process.cwd(), path.resolve(dir));
-  const { events } = loadSchemaDirectory(path.resolve(dir));
-  process.stdout.write(`schemas: ${events.length} event schemas from ${source}, registry ${registry.url}\n`);
+  const loaded = loadSchemaDirectory(path.resolve(dir));
+  const schemas = registeredSchemas(loaded);
+  process.stdout.write(
+    `schemas: ${loaded.events.length} event, ${loaded.changelog.length} changelog and ${loaded.audit.length} ` +
+      `audit schemas from ${source}, registry ${registry.url}\n`,
+  );
 
   if (command === 'check') {
-    const checks = await checkSchemas(registry, events);
+    const checks = await checkSchemas(registry, schemas);
     process.stdout.write(`${checks.map(describe).join('\n')}\n`);
     const broken = checks.filter((c) => c.status === 'incompatible');
     process.stdout.write(
@@ -73,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     return broken.length === 0 ? 0 : 1;
   }
 
-  const { checks, registered } = await registerSchemas(registry, events);
+  const { checks, registered } = await registerSchemas(registry, schemas);
   if (registered.length === 0 && checks.some((c) => c.status === 'incompatible')) {
     process.stdout.write(`${checks.map(describe).join('\n')}\nschemas: nothing registered\n`);
     return 1;

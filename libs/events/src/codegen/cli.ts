@@ -1,15 +1,15 @@
 /**
  * npm run schemas:generate [-- --check]
  *
- *   (no flag)  write libs/events/src/generated/record-changes.ts from schemas/
- *   --check    write nothing; exit 1 when the generated file is not what schemas/ give
+ *   (no flag)  write libs/events/src/generated/{record-changes,changelog-schemas,audit-schemas}.ts from schemas/
+ *   --check    write nothing; exit 1 when a generated file is not what schemas/ give
  *
  * Run from the repository root (npm does).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { GENERATED_FILE, generateRecordChanges } from './generate-record-changes';
+import { generateContract } from './generate-record-changes';
 
 async function main(argv: readonly string[]): Promise<number> {
   const unknown = argv.filter((arg) => arg !== '--check');
@@ -18,20 +18,25 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const root = process.cwd();
-  const target = path.join(root, GENERATED_FILE);
-  const expected = await generateRecordChanges(root);
-  const actual = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
-  if (argv.includes('--check')) {
-    if (actual === expected) return 0;
-    console.error(`${GENERATED_FILE} is stale: it does not match schemas/. Run npm run schemas:generate.`);
-    return 1;
+  const generated = await generateContract(root);
+  let stale = 0;
+  for (const { file, text: expected } of generated) {
+    const target = path.join(root, file);
+    const actual = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+    if (argv.includes('--check')) {
+      if (actual !== expected) {
+        console.error(`${file} is stale: it does not match schemas/. Run npm run schemas:generate.`);
+        stale++;
+      }
+      continue;
+    }
+    if (actual !== expected) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, expected);
+    }
+    console.log(`${file} ${actual === expected ? 'is up to date' : 'written'}`);
   }
-  if (actual !== expected) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, expected);
-  }
-  console.log(`${GENERATED_FILE} ${actual === expected ? 'is up to date' : 'written'}`);
-  return 0;
+  return stale === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -4,11 +4,20 @@ import * as path from 'node:path';
 import type { Options } from 'prettier';
 
 import { loadSchemaDirectory } from '../schemas/load-schema-directory';
-import { generateTypes } from './generate-types';
+import { SCHEMA_FOLDER_NAMESPACES } from '../schemas/read-schema-files';
+import { generateRecordSchemas, generateTypes } from './generate-types';
 
 /** Where the contract lives and where its types go, relative to the repository root. */
 export const SCHEMA_DIR = 'schemas';
 export const GENERATED_FILE = 'libs/events/src/generated/record-changes.ts';
+export const GENERATED_CHANGELOG_FILE = 'libs/events/src/generated/changelog-schemas.ts';
+export const GENERATED_AUDIT_FILE = 'libs/events/src/generated/audit-schemas.ts';
+
+/** A file npm run schemas:generate writes, and the text it must have. */
+export interface GeneratedFile {
+  readonly file: string;
+  readonly text: string;
+}
 
 /**
  * Reads the repository's .prettierrc. It is JSON here; the Prettier entry point that resolves any config format
@@ -24,4 +33,39 @@ export function generateRecordChanges(repoRoot: string): Promise<string> {
   return generateTypes(loadSchemaDirectory(path.join(repoRoot, SCHEMA_DIR)), {
     prettier: readPrettierOptions(repoRoot),
   });
+}
+
+/** Every generated file, with the text it must have for the schemas currently in the repository. */
+export async function generateContract(repoRoot: string): Promise<GeneratedFile[]> {
+  const schemas = loadSchemaDirectory(path.join(repoRoot, SCHEMA_DIR));
+  const options = { prettier: readPrettierOptions(repoRoot) };
+  return [
+    { file: GENERATED_FILE, text: await generateTypes(schemas, options) },
+    {
+      file: GENERATED_CHANGELOG_FILE,
+      text: await generateRecordSchemas(
+        {
+          namespaceConstant: 'CHANGELOG_NAMESPACE',
+          namespace: SCHEMA_FOLDER_NAMESPACES.changelog,
+          description: "the changelog topics' records",
+          schemasConstant: 'CHANGELOG_SCHEMAS',
+          schemas: schemas.changelog,
+        },
+        options,
+      ),
+    },
+    {
+      file: GENERATED_AUDIT_FILE,
+      text: await generateRecordSchemas(
+        {
+          namespaceConstant: 'AUDIT_NAMESPACE',
+          namespace: SCHEMA_FOLDER_NAMESPACES.audit,
+          description: "the audit topic's records",
+          schemasConstant: 'AUDIT_SCHEMAS',
+          schemas: schemas.audit,
+        },
+        options,
+      ),
+    },
+  ];
 }

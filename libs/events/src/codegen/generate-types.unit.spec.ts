@@ -47,7 +47,12 @@ function composed<S extends AvroNamedSchema>(schema: S): ComposedSchema<S> {
   return { name: schema.name, fullName: `${NS}.${schema.name}`, file: `${schema.name}.avsc`, schema };
 }
 
-const schemas: SchemaSet = { events: [composed(thing)], sharedTypes: [composed(header)] };
+const schemas: SchemaSet = {
+  events: [composed(thing)],
+  sharedTypes: [composed(header)],
+  changelog: [],
+  audit: [],
+};
 
 describe('generateTypes', () => {
   let text: string;

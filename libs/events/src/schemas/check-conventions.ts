@@ -1,4 +1,4 @@
-import { CROSSCARE_NAMESPACE, isUnion, namespaceOf } from './avro-schema';
+import { isUnion, namespaceOf } from './avro-schema';
 import { NamedDefinition } from './collect-definitions';
 import { SchemaDefinitionError } from './schema-definition-error';
 
@@ -7,19 +7,17 @@ function hasDoc(value: { readonly doc?: string }): boolean {
 }
 
 /**
- * The house rules that Avro itself does not enforce: one namespace, a doc on everything a reader of the contract
- * meets, enum defaults (so an older reader survives a new symbol) and optional values written ["null", T] with a
- * null default (so a field can be added or dropped without breaking either side).
+ * The house rules that Avro itself does not enforce: one namespace per folder of schemas/ (given), a doc on
+ * everything a reader of the contract meets, enum defaults (so an older reader survives a new symbol) and optional
+ * values written ["null", T] with a null default (so a field can be added or dropped without breaking either side).
  */
-export function checkConventions(definitions: readonly NamedDefinition[]): void {
+export function checkConventions(definitions: readonly NamedDefinition[], namespace: string): void {
   for (const { fullName, schema, file } of definitions) {
     const fail = (reason: string): never => {
       throw new SchemaDefinitionError(file, reason);
     };
-    if (namespaceOf(fullName) !== CROSSCARE_NAMESPACE) {
-      fail(
-        `${fullName} is in namespace "${namespaceOf(fullName)}"; every type belongs in ${CROSSCARE_NAMESPACE}`,
-      );
+    if (namespaceOf(fullName) !== namespace) {
+      fail(`${fullName} is in namespace "${namespaceOf(fullName)}"; every type here belongs in ${namespace}`);
     }
     if (!hasDoc(schema)) fail(`${schema.type} ${fullName} has no "doc"`);
     if (schema.type === 'enum' && schema.default === undefined) {

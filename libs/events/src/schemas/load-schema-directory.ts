@@ -12,8 +12,9 @@ import {
 import { checkConventions } from './check-conventions';
 import { collectDefinitions, NamedDefinition } from './collect-definitions';
 import { composeSchema, DefinitionIndex } from './compose-schema';
+import { composeWithContract } from './compose-with-contract';
 import { parseSchema } from './parse-schema';
-import { readSchemaFiles, SchemaFile } from './read-schema-files';
+import { readSchemaFiles, SCHEMA_FOLDER_NAMESPACES, SchemaFile, SchemaFileKind } from './read-schema-files';
 import { SchemaDefinitionError } from './schema-definition-error';
 
 export const HEADER_FULL_NAME = `${CROSSCARE_NAMESPACE}.RecordChangeHeader`;
@@ -35,6 +36,18 @@ export interface SchemaSet {
   readonly events: readonly EventSchema[];
   /** One per file of common/, sorted by name. */
   readonly sharedTypes: readonly ComposedSchema[];
+  /** One per file of changelog/, sorted by name: the changelog topics' values, whose items are events. */
+  readonly changelog: readonly ComposedSchema<AvroRecordSchema>[];
+  /** One per file of audit/, sorted by name: the audit topic's records. */
+  readonly audit: readonly ComposedSchema<AvroRecordSchema>[];
+}
+
+/**
+ * Every schema registered under a subject of its own (record-name strategy: the subject is the full name), in the
+ * order the schemas CLI checks and registers them: the events, then the changelog and audit records.
+ */
+export function registeredSchemas(schemas: SchemaSet): ComposedSchema<AvroRecordSchema>[] {
+  return [...schemas.events, ...schemas.changelog, ...schemas.audit];
 }
 
 interface ParsedFile {
@@ -46,10 +59,11 @@ interface ParsedFile {
 function parseFile(source: SchemaFile): ParsedFile {
   const { file, kind } = source;
   const schema: AvroSchema = parseSchema(source.json, file);
-  if (kind === 'events' ? !isNamedSchema(schema) || schema.type !== 'record' : !isNamedSchema(schema)) {
+  const holdsRecord = kind !== 'common';
+  if (holdsRecord ? !isNamedSchema(schema) || schema.type !== 'record' : !isNamedSchema(schema)) {
     throw new SchemaDefinitionError(
       file,
-      kind === 'events' ? 'an event file holds one record' : 'a common file holds one named type',
+      holdsRecord ? `a file of ${kind}/ holds one record` : 'a common file holds one named type',
     );
   }
   const definitions = collectDefinitions(schema, file);
@@ -60,7 +74,7 @@ function parseFile(source: SchemaFile): ParsedFile {
       `file name must equal the type's name: defines ${shortNameOf(root.fullName)}, file is ${source.baseName}.avsc`,
     );
   }
-  checkConventions(definitions);
+  checkConventions(definitions, SCHEMA_FOLDER_NAMESPACES[kind]);
   if (kind === 'common' && definitions.length > 1) {
     throw new SchemaDefinitionError(
       file,
@@ -115,26 +129,37 @@ function checkCompiles(composed: ComposedSchema): void {
   }
 }
 
-function compose(file: ParsedFile, index: DefinitionIndex): ComposedSchema {
+function compose(file: ParsedFile, composeRoot: (root: NamedDefinition) => AvroNamedSchema): ComposedSchema {
   const composed: ComposedSchema = {
     name: shortNameOf(file.root.fullName),
     fullName: file.root.fullName,
     file: file.source.file,
-    schema: composeSchema(file.root, index),
+    schema: composeRoot(file.root),
   };
   checkCompiles(composed);
   return composed;
 }
 
 /**
- * Loads the event contract from dir/common/*.avsc (shared types) and dir/events/*.avsc (one event each), checks
- * the house rules and returns every event and shared type as a self-contained schema.
+ * Loads the event contract from dir/common/*.avsc (shared types) and dir/events/*.avsc (one event each), and the
+ * records built from it, dir/changelog/*.avsc and dir/audit/*.avsc (one record each, which may name events and
+ * shared types); checks the house rules and returns every one as a self-contained schema.
  */
 export function loadSchemaDirectory(dir: string): SchemaSet {
   const files = readSchemaFiles(dir).map(parseFile);
   const index = indexDefinitions(files);
+  const ofKind = (kind: SchemaFileKind) => files.filter((f) => f.source.kind === kind);
+  const composeFromFiles = (root: NamedDefinition) => composeSchema(root, index);
+  const events = ofKind('events').map((f) => compose(f, composeFromFiles) as EventSchema);
+  const sharedTypes = ofKind('common').map((f) => compose(f, composeFromFiles));
+  const contract = new Map([...events, ...sharedTypes].map((c) => [c.fullName, c.schema]));
+  const composeFromContract = (root: NamedDefinition) => composeWithContract(root, contract);
   return {
-    events: files.filter((f) => f.source.kind === 'events').map((f) => compose(f, index) as EventSchema),
-    sharedTypes: files.filter((f) => f.source.kind === 'common').map((f) => compose(f, index)),
+    events,
+    sharedTypes,
+    changelog: ofKind('changelog').map(
+      (f) => compose(f, composeFromContract) as ComposedSchema<AvroRecordSchema>,
+    ),
+    audit: ofKind('audit').map((f) => compose(f, composeFromContract) as ComposedSchema<AvroRecordSchema>),
   };
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Type } from 'avsc';
+import { Type, type types } from 'avsc';
 
 import { AvroRecordSchema } from './avro-schema';
 import { loadSchemaDirectory } from './load-schema-directory';
@@ -133,6 +133,136 @@ describe('loadSchemaDirectory', () => {
     loadSchemaDirectory(dir);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'events/ThingRecorded.avsc'), 'utf8'))).toEqual(
       validFiles()['events/ThingRecorded.avsc'],
+    );
+  });
+
+  describe('changelog/ and audit/', () => {
+    const CHANGELOG = 'uk.nhs.crosscare.changelog';
+    const snapshot = (items: unknown) => ({
+      type: 'record',
+      name: 'ThingSnapshot',
+      namespace: CHANGELOG,
+      doc: 'Every thing of a patient.',
+      fields: [
+        { name: 'patient', type: 'string', doc: 'Whose.' },
+        { name: 'items', type: { type: 'array', items }, doc: 'The things.' },
+      ],
+    });
+    const withSecondEvent = (): Files => ({
+      ...validFiles(),
+      'events/OtherRecorded.avsc': event('OtherRecorded', [
+        { name: 'code', type: 'CodedValue', doc: 'What.' },
+      ]),
+    });
+
+    it('writes out each named event at its first use, and every type the events share only once', () => {
+      writeFiles({
+        ...withSecondEvent(),
+        'changelog/ThingSnapshot.avsc': snapshot([`${NS}.ThingRecorded`, `${NS}.OtherRecorded`]),
+      });
+      const { changelog, events } = loadSchemaDirectory(dir);
+
+      expect(changelog.map((c) => [c.name, c.fullName])).toEqual([
+        ['ThingSnapshot', `${CHANGELOG}.ThingSnapshot`],
+      ]);
+      const [thing, other] = (changelog[0].schema.fields[1].type as unknown as { items: AvroRecordSchema[] })
+        .items;
+      expect(thing).toMatchObject({ type: 'record', name: 'ThingRecorded', namespace: NS });
+      expect(other).toMatchObject({ type: 'record', name: 'OtherRecorded', namespace: NS });
+      // The second event's header and code are the first one's, so they are references by full name.
+      expect(other.fields.map((f) => f.type)).toEqual([`${NS}.RecordChangeHeader`, `${NS}.CodedValue`]);
+      // Each branch is the event as registered on its own: the same canonical form.
+      const eventType = (name: string) =>
+        Type.forSchema(events.find((e) => e.name === name)!.schema as never)
+          .fingerprint()
+          .toString('hex');
+      const union = (
+        (Type.forSchema(changelog[0].schema as never) as types.RecordType).field('items')
+          .type as types.ArrayType
+      ).itemsType as types.WrappedUnionType;
+      expect(union.types.map((t) => t.fingerprint().toString('hex'))).toEqual([
+        eventType('ThingRecorded'),
+        eventType('OtherRecorded'),
+      ]);
+    });
+
+    it('keeps a record that names no other file as written, with its own nested types', () => {
+      const record = {
+        type: 'record',
+        name: 'ThingRead',
+        namespace: 'uk.nhs.crosscare.audit',
+        doc: 'A read.',
+        fields: [
+          {
+            name: 'reader',
+            type: {
+              type: 'record',
+              name: 'ThingReader',
+              doc: 'Who.',
+              fields: [{ name: 'id', type: 'string', doc: 'Id.' }],
+            },
+            doc: 'Who read.',
+          },
+          { name: 'previous', type: ['null', 'ThingReader'], default: null, doc: 'Who read before.' },
+        ],
+      };
+      writeFiles({ ...validFiles(), 'audit/ThingRead.avsc': record });
+      const { audit, events } = loadSchemaDirectory(dir);
+
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit[0].schema)).toBe(JSON.stringify(record));
+      expect(events.map((e) => e.name)).toEqual(['ThingRecorded']);
+    });
+
+    it.each([
+      [
+        'a type that is neither its own nor an event or shared type',
+        { 'changelog/ThingSnapshot.avsc': snapshot([`${NS}.NothingRecorded`]) },
+        'changelog/ThingSnapshot.avsc',
+        /unknown type "uk\.nhs\.crosscare\.events\.NothingRecorded"/,
+      ],
+      [
+        'a record in the events namespace',
+        { 'changelog/ThingSnapshot.avsc': { ...snapshot([`${NS}.ThingRecorded`]), namespace: NS } },
+        'changelog/ThingSnapshot.avsc',
+        /every type here belongs in uk\.nhs\.crosscare\.changelog/,
+      ],
+      [
+        'an enum that is not a record',
+        {
+          'audit/Level.avsc': {
+            type: 'enum',
+            name: 'Level',
+            namespace: 'uk.nhs.crosscare.audit',
+            doc: 'L.',
+            symbols: ['A'],
+            default: 'A',
+          },
+        },
+        'audit/Level.avsc',
+        /a file of audit\/ holds one record/,
+      ],
+      [
+        'a field without a doc',
+        {
+          'audit/ThingRead.avsc': {
+            type: 'record',
+            name: 'ThingRead',
+            namespace: 'uk.nhs.crosscare.audit',
+            doc: 'A read.',
+            fields: [{ name: 'id', type: 'string' }],
+          },
+        },
+        'audit/ThingRead.avsc',
+        /field uk\.nhs\.crosscare\.audit\.ThingRead\.id has no "doc"/,
+      ],
+    ] as [string, Files, string, RegExp][])(
+      'rejects %s, naming the file',
+      (_case, overrides, file, message) => {
+        const error = loadError({ ...validFiles(), ...overrides });
+        expect(error.file).toBe(path.join(dir, file));
+        expect(error.message).toMatch(message);
+      },
     );
   });
 

@@ -1,9 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { CROSSCARE_NAMESPACE } from './avro-schema';
 import { SchemaDefinitionError } from './schema-definition-error';
 
-export type SchemaFileKind = 'common' | 'events';
+/**
+ * The folders of schemas/, each holding the types of one namespace: the event contract (shared types in common/,
+ * one record change per file in events/), then the records built from it that are published on other topics.
+ */
+export const SCHEMA_FOLDER_NAMESPACES = {
+  common: CROSSCARE_NAMESPACE,
+  events: CROSSCARE_NAMESPACE,
+  /** The changelog topics' values, the record a projector publishes per patient. */
+  changelog: 'uk.nhs.crosscare.changelog',
+  /** The record API's audit topic. */
+  audit: 'uk.nhs.crosscare.audit',
+} as const;
+
+export type SchemaFileKind = keyof typeof SCHEMA_FOLDER_NAMESPACES;
 
 /** One parsed *.avsc file. */
 export interface SchemaFile {
@@ -38,11 +52,11 @@ function readKind(dir: string, kind: SchemaFileKind): SchemaFile[] {
   );
 }
 
-/** Reads dir/common/*.avsc and dir/events/*.avsc. */
+/** Reads dir/common/*.avsc, dir/events/*.avsc, dir/changelog/*.avsc and dir/audit/*.avsc, in that order. */
 export function readSchemaFiles(dir: string): SchemaFile[] {
   if (!fs.existsSync(dir)) throw new SchemaDefinitionError(dir, 'schema directory not found');
   const events = readKind(dir, 'events');
   if (events.length === 0)
     throw new SchemaDefinitionError(path.join(dir, 'events'), 'no *.avsc event schemas');
-  return [...readKind(dir, 'common'), ...events];
+  return [...readKind(dir, 'common'), ...events, ...readKind(dir, 'changelog'), ...readKind(dir, 'audit')];
 }

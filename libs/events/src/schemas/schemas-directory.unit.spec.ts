@@ -8,7 +8,9 @@ import { AvroRecordSchema } from './avro-schema';
 import { loadSchemaDirectory } from './load-schema-directory';
 
 const NS = 'uk.nhs.crosscare.events';
-const { events, sharedTypes } = loadSchemaDirectory(path.resolve(__dirname, '../../../../schemas'));
+const { events, sharedTypes, changelog, audit } = loadSchemaDirectory(
+  path.resolve(__dirname, '../../../../schemas'),
+);
 
 const compile = (schema: object): Type => Type.forSchema(schema as Schema);
 
@@ -35,6 +37,12 @@ describe('the schemas/ directory', () => {
         'RecordRemoved',
       ].sort(),
     );
+  });
+
+  it('holds the changelog record and the audit record, each under its own namespace (its subject)', () => {
+    expect(changelog.map((r) => r.fullName)).toEqual(['uk.nhs.crosscare.changelog.PatientRecord']);
+    expect(audit.map((r) => r.fullName)).toEqual(['uk.nhs.crosscare.audit.RecordAccessed']);
+    for (const record of [...changelog, ...audit]) expect(compile(record.schema).name).toBe(record.fullName);
   });
 
   it.each(events.map((e) => [e.name, e] as const))(

@@ -3,7 +3,7 @@ import type {
   PatientRegistered,
   RecordChangeEvent,
   RecordChangeHeader,
-} from '@crosscare/events';
+} from '../generated/record-changes';
 import { randomUUID } from 'node:crypto';
 
 /**

@@ -21,8 +21,8 @@ import {
   recordChangeEventId,
   type ReferralMade,
   type SocialCareInvolvementRecorded,
-  testNhsNumber,
 } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Resource } from '@medplum/fhirtypes';
 import { type FhirMappingOptions, mapFhirResource } from '../map-fhir-resource';
 import { validateStructure } from '../validation/structural-validation';

@@ -3,8 +3,8 @@ import {
   type PatientMerged,
   type RecordChangeEvent,
   type RecordRemoved,
-  testNhsNumber,
 } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Encounter, Patient, Reference, Resource } from '@medplum/fhirtypes';
 import {
   allergyRecorded,

@@ -1,4 +1,5 @@
-import { type RecordChangeEvent, testNhsNumber } from '@crosscare/events';
+import { type RecordChangeEvent } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Bundle, Encounter, Extension, Provenance, Resource } from '@medplum/fhirtypes';
 import {
   allergyRecorded,

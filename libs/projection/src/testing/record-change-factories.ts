@@ -1,10 +1,10 @@
 import {
   epochDay,
-  testNhsNumber,
   type EventType,
   type RecordChangeEventMap,
   type RecordChangeHeader,
 } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { createHash } from 'node:crypto';
 
 /** Where a synthetic event comes from: ODS-style codes from the synthetic provider directory. */

@@ -1,6 +1,6 @@
 import { createSchemaDataSource, openMigrated } from '@crosscare/database';
-import { testNhsNumber } from '@crosscare/events';
-import { testEvents } from '@crosscare/projection';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { testEvents } from '@crosscare/projection/testing';
 import { databaseUrlFromEnvironment, rejectionOf, uniqueIdentifier } from '@crosscare/testing';
 import { DataSource } from 'typeorm';
 import { CreateReadModel1764200000000 } from '../migrations/1764200000000-create-read-model';

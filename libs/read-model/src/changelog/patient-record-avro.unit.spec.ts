@@ -1,6 +1,7 @@
-import { testNhsNumber } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { Type, type Schema } from 'avsc';
-import { ITEM_EVENT_TYPES, testEvents, type PatientRecord } from '@crosscare/projection';
+import { ITEM_EVENT_TYPES, type PatientRecord } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import {
   assemblePatientRecord,
   decodeRecordItem,

@@ -1,12 +1,126 @@
-import { EVENT_NAMESPACE, EVENT_SCHEMAS, testNhsNumber } from '@crosscare/events';
+import { EVENT_NAMESPACE, EVENT_SCHEMAS } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { Type, type Schema, type types } from 'avsc';
-import { ITEM_EVENT_TYPES, testEvents, type PatientRecord } from '@crosscare/projection';
+import { ITEM_EVENT_TYPES, type PatientRecord } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import {
   PATIENT_RECORD_SCHEMA,
   fromAvroPatientRecord,
   toAvroPatientRecord,
   type AvroPatientRecord,
 } from './patient-record-schema';
+
+/*
+ * PATIENT_RECORD_SCHEMA as libs/projection built it in code before it moved to schemas/changelog/PatientRecord.avsc,
+ * copied unchanged (only the names of the result and of the namespace constant differ): its top level written out,
+ * its items the item events joined by this NamedTypeInliner. Kept here to prove the move changed no byte of the
+ * schema the projector registers and writes with, for the event schemas of today and of any later commit.
+ */
+const PRIMITIVE_TYPES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+const NAMED_TYPES = new Set(['record', 'error', 'enum', 'fixed']);
+
+type SchemaNode = string | SchemaNode[] | { readonly [member: string]: unknown };
+
+/**
+ * Joins self-contained schemas into one. Each event schema defines the shared types (RecordChangeHeader, CodedValue,
+ * Period, ...) again, and Avro allows one definition per full name, so the first occurrence, in the order a parser
+ * reads (depth first, fields and branches in order), is kept in full and every later one becomes a reference.
+ * Every definition and reference is written with its full name, so nothing depends on the namespace it is moved into.
+ */
+class NamedTypeInliner {
+  private readonly defined = new Set<string>();
+
+  inline(node: SchemaNode, enclosingNamespace: string): SchemaNode {
+    if (typeof node === 'string')
+      return PRIMITIVE_TYPES.has(node) ? node : fullName(node, enclosingNamespace);
+    if (Array.isArray(node)) return node.map((branch) => this.inline(branch, enclosingNamespace));
+    const type = node.type as SchemaNode;
+    if (typeof type === 'string' && NAMED_TYPES.has(type)) return this.inlineNamed(node, enclosingNamespace);
+    if (type === 'array')
+      return { ...node, items: this.inline(node.items as SchemaNode, enclosingNamespace) };
+    if (type === 'map')
+      return { ...node, values: this.inline(node.values as SchemaNode, enclosingNamespace) };
+    return { ...node, type: this.inline(type, enclosingNamespace) };
+  }
+
+  private inlineNamed(node: { readonly [member: string]: unknown }, enclosingNamespace: string): SchemaNode {
+    const name = fullName(node.name as string, (node.namespace as string | undefined) ?? enclosingNamespace);
+    if (this.defined.has(name)) return name;
+    this.defined.add(name);
+    const namespace = name.slice(0, name.lastIndexOf('.'));
+    const definition: { [member: string]: unknown } = {
+      ...node,
+      name: name.slice(namespace.length + 1),
+      namespace,
+    };
+    if (Array.isArray(node.fields))
+      definition.fields = (node.fields as { readonly type: SchemaNode }[]).map((field) => ({
+        ...field,
+        type: this.inline(field.type, namespace),
+      }));
+    return definition;
+  }
+}
+
+function fullName(name: string, namespace: string): string {
+  return name.includes('.') || namespace === '' ? name : `${namespace}.${name}`;
+}
+
+const inliner = new NamedTypeInliner();
+const itemEventSchemas = ITEM_EVENT_TYPES.map((type) =>
+  inliner.inline(EVENT_SCHEMAS[type] as SchemaNode, EVENT_NAMESPACE),
+);
+
+/**
+ * The Avro schema of the changelog topics' values, registered under uk.nhs.crosscare.changelog.PatientRecord.
+ * Self-contained like the event schemas, so any Confluent client reads the changelog without schema references.
+ * Read it with avsc's default union handling: `items` is a union of records, which avsc wraps (see
+ * `toAvroPatientRecord`).
+ */
+const SCHEMA_AS_IT_WAS: Schema = {
+  type: 'record',
+  name: 'PatientRecord',
+  namespace: 'uk.nhs.crosscare.changelog',
+  doc: "One patient's whole shared care record as one collaborative's projector holds it, keyed by NHS number on a compacted changelog topic: the latest message per key is the current record.",
+  fields: [
+    {
+      name: 'nhsNumber',
+      type: 'string',
+      doc: 'NHS number of the patient: 10 digits, no spaces, valid modulus-11 check digit. Equals the message key.',
+    },
+    {
+      name: 'collaborative',
+      type: 'string',
+      doc: 'The shared care record collaborative whose projector built this record: CCR or OHC.',
+    },
+    {
+      name: 'sequence',
+      type: 'long',
+      doc: 'Increases with every record the projector publishes for this patient; a consumer ignores a record whose sequence is not above the last it applied.',
+    },
+    {
+      name: 'updatedAt',
+      type: { type: 'long', logicalType: 'timestamp-millis' },
+      doc: 'When the projector built this record.',
+    },
+    {
+      name: 'mergedInto',
+      type: ['null', 'string'],
+      default: null,
+      doc: 'The surviving NHS number when this one was retired by a merge (its items are then in the surviving record); null otherwise.',
+    },
+    {
+      name: 'mergedFrom',
+      type: { type: 'array', items: 'string' },
+      doc: 'NHS numbers retired by merges into this one, sorted.',
+    },
+    {
+      name: 'items',
+      type: { type: 'array', items: itemEventSchemas },
+      doc: 'The latest event of every current item of the record (removed items left out), ordered by kind, provider, source record id and part.',
+    },
+  ],
+} as Schema;
 
 type Json = { readonly [member: string]: unknown };
 
@@ -75,6 +189,18 @@ describe('PATIENT_RECORD_SCHEMA', () => {
     branches.forEach((branch, i) =>
       expect(branch.equals(Type.forSchema(EVENT_SCHEMAS[ITEM_EVENT_TYPES[i]] as Schema))).toBe(true),
     );
+  });
+});
+
+describe('PATIENT_RECORD_SCHEMA from schemas/changelog/PatientRecord.avsc', () => {
+  it('is, byte for byte, the schema the projection built in code before (same JSON sent to the registry)', () => {
+    expect(JSON.stringify(PATIENT_RECORD_SCHEMA)).toBe(JSON.stringify(SCHEMA_AS_IT_WAS));
+  });
+
+  it('has the same canonical form and fingerprint, so the registered id and the wire format are unchanged', () => {
+    const before = Type.forSchema(SCHEMA_AS_IT_WAS);
+    expect(type.equals(before)).toBe(true);
+    expect(type.fingerprint('sha256').toString('hex')).toBe(before.fingerprint('sha256').toString('hex'));
   });
 });
 

@@ -1,11 +1,6 @@
-import { testNhsNumber } from '@crosscare/events';
-import {
-  buildPatientRecord,
-  planBatch,
-  testEvents,
-  TEST_PROVIDERS,
-  type PatientRecord,
-} from '@crosscare/projection';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { buildPatientRecord, planBatch, type PatientRecord } from '@crosscare/projection';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import type { DataSource } from 'typeorm';
 import { ChangelogOutbox } from '../changelog/changelog-outbox';

@@ -29,7 +29,7 @@ import {
 } from '@crosscare/events';
 import { loadProviderDirectory, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, type RecordProducer } from '@crosscare/kafka';
-import { progressBar } from '@crosscare/local-stack';
+import { progressBar } from '@crosscare/cli';
 import type { Kafka } from 'kafkajs';
 import { pickDemoPatient, type DemoPatient } from '../demo-patient';
 import { generateRegion } from '../generate-region';

@@ -1,4 +1,4 @@
-import { testNhsNumber } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 
 /**
  * Serials each patient owns: its own NHS number and a spare for a duplicate registration. testNhsNumber moves a

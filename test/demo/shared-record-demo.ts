@@ -9,14 +9,17 @@ import {
   toSchemaRegistryConfig,
 } from '@crosscare/config';
 import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
-import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2';
+import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2/testing';
 import { createKafka, readFromStart } from '@crosscare/kafka';
 import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
 import type { Provenance } from '@crosscare/projection';
 import { randomUUID } from 'node:crypto';
-import type { RecordAccessed } from '../audit/record-accessed';
-import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
-import { signReaderToken } from '../auth/reader-token';
+import type { RecordAccessed } from '../../apps/record-api/src/audit/record-accessed';
+import {
+  AUDIT_NAMESPACE,
+  RECORD_ACCESSED_SCHEMA,
+} from '../../apps/record-api/src/audit/record-accessed-schema';
+import { signReaderToken } from '../../apps/record-api/src/auth/reader-token';
 
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one

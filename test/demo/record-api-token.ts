@@ -1,10 +1,10 @@
 import { configOrExit, loadConfig } from '@crosscare/config';
 import { localRecordApiJwtSecret, recordApiJwtSecretFile, stackPaths } from '@crosscare/local-stack';
 import { parseArgs } from 'node:util';
-import { signReaderToken } from '../auth/reader-token';
-import { recordApiVariables } from '../record-api-config';
+import { signReaderToken } from '../../apps/record-api/src/auth/reader-token';
+import { recordApiVariables } from '../../apps/record-api/src/record-api-config';
 
-const USAGE = `usage: tsx apps/record-api/src/cli/token-cli.ts --user <id> --name <display name> --role <role> --org <ODS code> [--ttl <seconds>]
+const USAGE = `usage: npm run record-api:token -- --user <id> --name <display name> --role <role> --org <ODS code> [--ttl <seconds>]
   Prints a DEVELOPMENT reader token (HS256) for the record API, signed with RECORD_API_JWT_SECRET, or with the local
   stack's development secret when that is not set. Issuer: RECORD_API_JWT_ISSUER (default crosscare-local).`;
 

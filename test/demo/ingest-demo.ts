@@ -5,20 +5,20 @@ import {
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
-import { fhirFixtures } from '@crosscare/fhir';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import type { Provider } from '@crosscare/governance';
-import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2';
+import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import { createKafka } from '@crosscare/kafka';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadIngestConfig } from '../ingest-config';
-import { loadDirectoryOf } from '../ingest-services';
-import { messageCorrelationId } from '../intake/hl7v2-intake';
-import { CredentialStore } from '../storage/credential-store';
-import { openIngestDatabase } from '../storage/data-source';
+import { loadIngestConfig } from '../../apps/ingest/src/ingest-config';
+import { loadDirectoryOf } from '../../apps/ingest/src/ingest-services';
+import { messageCorrelationId } from '../../apps/ingest/src/intake/hl7v2-intake';
+import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
+import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 
 /**
  * npm run ingest:demo (part of npm run demo): three providers in three ICSs send what their systems speak to the
