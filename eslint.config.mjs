@@ -29,6 +29,22 @@ export default tseslint.config(
     },
   },
   {
+    // One error base: every error Crosscare defines is a CrosscareError, so it states whether it is retriable and
+    // isRetriable can answer for it. Tests may still stand in for foreign errors (kafkajs's, pg's) with Error itself.
+    files: ['**/*.ts'],
+    ignores: ['libs/errors/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(ClassDeclaration, ClassExpression)[superClass.name=/^(Aggregate|Eval|Range|Reference|Syntax|Type|URI)?Error$/]',
+          message: 'extend CrosscareError (@crosscare/errors), saying whether the error is retriable',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts'],
     // Tests assert on parsed JSON bodies; typing every one would hide the assertions.
     rules: {

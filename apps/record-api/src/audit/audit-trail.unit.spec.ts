@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { EventSerde, testNhsNumber } from '@crosscare/events';
 import type { Message } from 'kafkajs';
 import { InMemoryRegistry } from '../testing/in-memory-registry';
@@ -56,6 +57,7 @@ describe('the audit trail', () => {
 
     expect(failure).toBeInstanceOf(AuditUnavailableError);
     expect(failure).toMatchObject({ retriable: true, topic: TOPIC, cause: refusal });
+    expect(isRetriable(failure)).toBe(true);
     expect((failure as Error).message).toContain('NOT_ENOUGH_REPLICAS');
   });
 
