@@ -36,7 +36,7 @@ const registryError = (retriable: boolean) =>
   new SchemaRegistryError('POST /subjects/x', { status: retriable ? 503 : 401, retriable });
 
 /** An intake whose registry and broker fail as told; the database and the ledger always agree to the claim. */
-function intake(failures: { encode?: unknown; publish?: unknown }): RecordChangeIntake {
+function intake(failures: { encode?: Error; publish?: Error }): RecordChangeIntake {
   const db = { transaction: (work: (tx: unknown) => Promise<unknown>) => work({}) } as unknown as DataSource;
   const ledger = {
     claim: (_tx: unknown, entries: readonly LedgerEntry[]) =>
@@ -56,7 +56,7 @@ function intake(failures: { encode?: unknown; publish?: unknown }): RecordChange
   });
 }
 
-const submitted = (failures: { encode?: unknown; publish?: unknown }) =>
+const submitted = (failures: { encode?: Error; publish?: Error }) =>
   intake(failures)
     .submit(SENDER, [{ location: 'Condition/1', drafts: [DRAFT] }], 'corr-1')
     .then(

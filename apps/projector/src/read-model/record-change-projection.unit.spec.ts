@@ -15,12 +15,11 @@ function postgresError(code: string): DatabaseError {
 const typeormError = (code: string) => new QueryFailedError('update t set x = 1', [], postgresError(code));
 
 /** Runs retryOnConflict over work that fails with each of `failures` in turn, then answers 'done'. */
-async function attemptsUntilDone(failures: unknown[], attempts = 5) {
+async function attemptsUntilDone(failures: Error[], attempts = 5) {
   let calls = 0;
-  const outcome = await retryOnConflict(async () => {
+  const outcome = await retryOnConflict(() => {
     calls++;
-    if (calls <= failures.length) throw failures[calls - 1];
-    return 'done';
+    return calls <= failures.length ? Promise.reject(failures[calls - 1]) : Promise.resolve('done');
   }, attempts).catch((error: unknown) => error);
   return { outcome, calls };
 }
