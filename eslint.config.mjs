@@ -2,6 +2,9 @@
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { readdirSync } from 'node:fs';
+
+const APPS = readdirSync(new URL('./apps', import.meta.url));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.crosscare/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -29,29 +32,69 @@ export default tseslint.config(
     },
   },
   {
-    // Production code of the apps never depends on tooling or test material: demo and development tools that do
-    // live in test/demo, test helpers in each app's src/testing.
-    files: ['apps/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'apps/*/src/testing/**'],
+    // The libraries of domain logic, contracts and storage stay free of Nest and Kafka, so they can be tested as
+    // plain functions; only libs/kafka (the client), the local stack, the test harness and the region loader reach
+    // a broker.
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/{kafka,local-stack,testing,synthetic-region}/**', '**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            { group: ['**/apps/**', 'apps/*'], message: 'libs never import apps' },
             {
-              group: [
-                '@crosscare/local-stack',
-                '@crosscare/testing',
-                '@crosscare/*/testing',
-                '**/testing/**',
-              ],
-              message: 'apps use neither the local stack nor test helpers and fixtures outside their tests',
+              group: ['@nestjs/*', 'kafkajs', 'express'],
+              message: 'this library stays pure: Nest and Kafka belong to the apps and libs/kafka',
             },
           ],
         },
       ],
     },
   },
+  // One error base: every error Crosscare defines is a CrosscareError, so it states whether it is retriable and
+  // isRetriable can answer for it. Tests may still stand in for foreign errors (kafkajs's, pg's) with Error itself.
+  {
+    files: ['**/*.ts'],
+    ignores: ['libs/errors/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(ClassDeclaration, ClassExpression)[superClass.name=/^(Aggregate|Eval|Range|Reference|Syntax|Type|URI)?Error$/]',
+          message: 'extend CrosscareError (@crosscare/errors), saying whether the error is retriable',
+        },
+      ],
+    },
+  },
+  // Apps never import other apps (tests included: what two apps share belongs in a lib), and their production code
+  // never depends on tooling or test material: demo and development tools live in test/demo, test helpers in each
+  // app's src/testing.
+  ...APPS.flatMap((app) => {
+    const otherApps = {
+      group: APPS.filter((other) => other !== app).flatMap((other) => [
+        `**/apps/${other}/**`,
+        `**/${other}/src/**`,
+      ]),
+      message: 'apps never import other apps: what two apps share belongs in a lib',
+    };
+    const tooling = {
+      group: ['@crosscare/local-stack', '@crosscare/testing', '@crosscare/*/testing', '**/testing/**'],
+      message: 'apps use neither the local stack nor test helpers and fixtures outside their tests',
+    };
+    return [
+      {
+        files: [`apps/${app}/**/*.ts`],
+        rules: { 'no-restricted-imports': ['error', { patterns: [otherApps] }] },
+      },
+      {
+        files: [`apps/${app}/**/*.ts`],
+        ignores: ['**/*.spec.ts', `apps/${app}/src/testing/**`],
+        rules: { 'no-restricted-imports': ['error', { patterns: [otherApps, tooling] }] },
+      },
+    ];
+  }),
   {
     files: ['**/*.spec.ts'],
     // Tests assert on parsed JSON bodies; typing every one would hide the assertions.

@@ -20,6 +20,7 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
 } from '@crosscare/config';
+import { errorStack } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
@@ -351,8 +352,6 @@ function round(n: number, digits = 1): number {
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    `bench:ingest failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-  );
+  console.error(`bench:ingest failed: ${errorStack(error)}`);
   process.exit(1);
 });

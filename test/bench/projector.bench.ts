@@ -20,6 +20,7 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
 } from '@crosscare/config';
+import { errorStack } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
@@ -349,8 +350,6 @@ async function consumeAndDecode(
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `bench:projector: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`bench:projector: ${errorStack(error)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,7 @@
  * same process on the same events, so the ratio holds on a noisy machine where absolute numbers do not.
  */
 import { loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import { createRecordChangeSerde, SchemaRegistryClient, type EventType } from '@crosscare/events';
 import { syntheticRecordChanges } from '@crosscare/events/synthetic';
 
@@ -68,6 +69,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:serde: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench:serde: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { configOrExit, redactUrl } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
@@ -164,7 +165,7 @@ function step(message: string): void {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(`ingest demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`ingest demo failed: ${errorMessage(error)}`);
     process.exit(1);
   },
 );

@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import { PatientRecordSerde } from '@crosscare/read-model';
 import {
   checkKafkaVariables,
@@ -176,6 +177,6 @@ function step(message: string): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`record:demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`record:demo: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,23 +1,22 @@
+import { CrosscareError } from '@crosscare/errors';
 import { httpStatusForIssues, type InputIssue } from '@crosscare/events';
 
 /**
  * The one error type ingest answers with. Each format renders it its own way (FHIR: OperationOutcome; HL7 v2: an
  * AE/AR ACK; social care: a JSON problem), always with the status and the issues located in the sender's terms.
  */
-export class IngestError extends Error {
+export class IngestError extends CrosscareError {
   constructor(
     readonly status: number,
     readonly issues: readonly InputIssue[],
     /** Seconds, for 429 and 503: when trying again makes sense. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(issues.map((i) => `${i.location}: ${i.message}`).join('; '));
+    // Retriable when the sender should resend the same input later (the HL7 AR case, as opposed to AE).
+    super(issues.map((i) => `${i.location}: ${i.message}`).join('; '), {
+      retriable: status === 429 || status === 503,
+    });
     this.name = 'IngestError';
-  }
-
-  /** True when the sender should resend the same input later (the HL7 AR case, as opposed to AE). */
-  get retriable(): boolean {
-    return this.status === 429 || this.status === 503;
   }
 }
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import { Logger } from '@nestjs/common';
 import { createProjectorApp } from './projector-app';
 import { loadProjectorConfig } from './projector-config';
@@ -39,6 +40,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  new Logger('Projector').error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  new Logger('Projector').error(`could not start: ${errorMessage(error)}`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import { ReadModelControl } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
 import type { ProjectorConfig } from './projector-config';
@@ -85,9 +86,7 @@ export class ProjectorRuntime {
     })()
       .catch((error: unknown) => {
         // Without a read model to project into, the instance is of no use: exit so that it is restarted.
-        this.log.error(
-          `could not reopen the switched read model: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.log.error(`could not reopen the switched read model: ${errorMessage(error)}`);
         process.exit(1);
       })
       .finally(() => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import { recordAccessAuditTopic } from '@crosscare/events';
 import { Logger } from '@nestjs/common';
 import { createRecordApiApp } from './record-api-app';
@@ -25,6 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  new Logger('RecordApi').error(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  new Logger('RecordApi').error(`could not start: ${errorMessage(error)}`);
   process.exit(1);
 });

@@ -2,13 +2,15 @@
  * FHIR issue types (http://hl7.org/fhir/issue-type) the record API answers with: the same word names the problem in
  * an OperationOutcome and in a problem+json `type`.
  */
+import { CrosscareError } from '@crosscare/errors';
+
 export type RecordApiIssueCode = 'value' | 'required' | 'login' | 'not-found' | 'transient' | 'exception';
 
 /**
  * The one error type the record API answers with, rendered as an OperationOutcome for FHIR reads and as RFC 9457
  * problem details otherwise. Messages are for the caller: they never repeat a token or show record data.
  */
-export class RecordApiError extends Error {
+export class RecordApiError extends CrosscareError {
   constructor(
     readonly status: number,
     readonly code: RecordApiIssueCode,
@@ -16,13 +18,9 @@ export class RecordApiError extends Error {
     readonly location: string,
     message: string,
   ) {
-    super(message);
+    // Retriable when the same request may succeed later (an outage, not the request).
+    super(message, { retriable: status === 503 });
     this.name = 'RecordApiError';
-  }
-
-  /** True when the same request may succeed later (an outage, not the request). */
-  get retriable(): boolean {
-    return this.status === 503;
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import { EventSerde, recordAccessAuditTopic, SchemaRegistryClient, subjectFor } from '@crosscare/events';
 import { loadProviderDirectory, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
@@ -82,9 +83,7 @@ export class RecordApiServices {
       clock: Date.now,
       newAuditId: randomUUID,
       onAuditFailure: (error, correlationId) =>
-        log.error(
-          `read ${correlationId} refused (503): ${error instanceof Error ? error.message : String(error)}`,
-        ),
+        log.error(`read ${correlationId} refused (503): ${errorMessage(error)}`),
     });
     return new RecordApiServices(config, db, directory, readModel, producer, audit, reads);
   }

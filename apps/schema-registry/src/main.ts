@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import { Logger } from '@nestjs/common';
 import { createRegistryApp } from './registry-app';
 import { loadRegistryConfig, type RegistryConfig } from './registry-config';
@@ -27,8 +28,6 @@ function describeAuthentication(config: RegistryConfig): string {
 }
 
 main().catch((error: unknown) => {
-  new Logger('SchemaRegistry').error(
-    `could not start: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  new Logger('SchemaRegistry').error(`could not start: ${errorMessage(error)}`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { configOrExit } from '@crosscare/config';
+import { errorStack } from '@crosscare/errors';
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { KafkaConnections } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    new Logger('Smoke').error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    new Logger('Smoke').error(errorStack(error));
     process.exit(1);
   },
 );

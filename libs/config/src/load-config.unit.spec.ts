@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { thrownBy } from '@crosscare/testing';
 import { ConfigError } from './config-error';
 import { databaseVariables, toDatabaseConfig } from './database-config';
@@ -50,6 +51,10 @@ describe('loadConfig', () => {
 
   it('given a port out of range, says which entry is wrong', () => {
     expect(problemsOf({ KAFKA_BROKERS: 'a:9092,b:70000' }).message).toContain('"b:70000" is not host:port');
+  });
+
+  it('given a bad variable, fails as not retriable: the deployment must change, not the timing', () => {
+    expect(isRetriable(problemsOf({ KAFKA_SSL: 'maybe' }))).toBe(false);
   });
 
   it('given an empty string, treats it as unset and takes the default', () => {

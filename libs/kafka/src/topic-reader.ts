@@ -1,3 +1,4 @@
+import { CrosscareError } from '@crosscare/errors';
 import type { Admin, EachMessagePayload, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
@@ -23,13 +24,17 @@ export interface ReadFromStart<T> {
 }
 
 /** The read did not finish in time. Names the topics, since callers often read several. */
-export class TopicReadTimeoutError extends Error {
+export class TopicReadTimeoutError extends CrosscareError {
   constructor(
     readonly topics: readonly string[],
     readonly timeoutMs: number,
     readonly kept: number,
   ) {
-    super(`timed out after ${timeoutMs} ms reading ${topics.join(', ')} from the start (${kept} kept)`);
+    // Not retriable, like kafkajs's KafkaJSTimeout: the read already had its whole time, and whether a longer one
+    // is worth it (or the awaited message will ever come) is the caller's to judge.
+    super(`timed out after ${timeoutMs} ms reading ${topics.join(', ')} from the start (${kept} kept)`, {
+      retriable: false,
+    });
     this.name = 'TopicReadTimeoutError';
   }
 }

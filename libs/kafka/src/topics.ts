@@ -1,3 +1,4 @@
+import { CrosscareError } from '@crosscare/errors';
 import type { Admin, ITopicConfig } from 'kafkajs';
 
 export interface TopicSpec {
@@ -14,7 +15,7 @@ export interface EnsureTopicsResult {
   readonly existing: string[];
 }
 
-export class TopicMismatchError extends Error {
+export class TopicMismatchError extends CrosscareError {
   constructor(
     readonly topic: string,
     readonly expectedPartitions: number,
@@ -23,6 +24,7 @@ export class TopicMismatchError extends Error {
     super(
       `topic ${topic} has ${actualPartitions} partitions but ${expectedPartitions} are required: ` +
         'partition counts are never changed automatically, because that moves keys to other partitions',
+      { retriable: false },
     );
     this.name = 'TopicMismatchError';
   }

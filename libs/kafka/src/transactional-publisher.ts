@@ -1,3 +1,4 @@
+import { CrosscareError, errorMessage } from '@crosscare/errors';
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 
 export interface TopicMessages {
@@ -30,13 +31,9 @@ export interface TransactionalPublisherOptions {
 }
 
 /** The broker did not take the messages in time or refused them; nothing from this publish is visible. */
-export class PublishUnavailableError extends Error {
-  readonly retriable = true;
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
+export class PublishUnavailableError extends CrosscareError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { retriable: true, cause });
     this.name = 'PublishUnavailableError';
   }
 }
@@ -129,7 +126,7 @@ export class TransactionalPublisher {
       const failure =
         error instanceof PublishUnavailableError
           ? error
-          : new PublishUnavailableError(`publishing failed: ${messageOf(error)}`, error);
+          : new PublishUnavailableError(`publishing failed: ${errorMessage(error)}`, error);
       for (const p of group) p.reject(failure);
       // Whatever state the transaction is in, a new producer with the same transactional id fences it.
       await this.discardProducer(lane);
@@ -226,8 +223,4 @@ function mergeByTopic(group: readonly PendingPublish[]): { topic: string; messag
       byTopic.set(b.topic, list);
     }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,7 @@ export const INGEST_APP = new LocalApp({
   label: 'ingest service',
   sources: [
     'apps/ingest/src',
-    ...['config', 'events', 'kafka', 'governance', 'fhir', 'hl7v2', 'social-care', 'database'].map(
+    ...['config', 'errors', 'events', 'kafka', 'governance', 'fhir', 'hl7v2', 'social-care', 'database'].map(
       (lib) => `libs/${lib}/src`,
     ),
   ],

@@ -3,7 +3,7 @@ import { LocalApp } from './local-app';
 /** The projector's sources: the app and every lib its bundle contains. */
 const PROJECTOR_SOURCES = [
   'apps/projector/src',
-  ...['config', 'events', 'kafka', 'governance', 'database', 'projection', 'read-model', 'cli'].map(
+  ...['config', 'errors', 'events', 'kafka', 'governance', 'database', 'projection', 'read-model', 'cli'].map(
     (lib) => `libs/${lib}/src`,
   ),
 ];

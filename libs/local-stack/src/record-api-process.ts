@@ -14,6 +14,7 @@ export const RECORD_API_APP = new LocalApp({
     'apps/record-api/src',
     ...[
       'config',
+      'errors',
       'events',
       'kafka',
       'governance',

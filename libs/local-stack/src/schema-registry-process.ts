@@ -6,7 +6,7 @@ export const DEFAULT_REGISTRY_PORT = 8081;
 export const SCHEMA_REGISTRY_APP = new LocalApp({
   name: 'schema-registry',
   label: 'schema registry',
-  sources: ['apps/schema-registry/src', 'libs/config/src', 'libs/database/src'],
+  sources: ['apps/schema-registry/src', 'libs/config/src', 'libs/database/src', 'libs/errors/src'],
   healthPath: '/health',
   portFlag: '--registry-port',
 });

@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '@crosscare/config';
 import { createSchemaDataSource, openMigrated } from '@crosscare/database';
+import { CrosscareError } from '@crosscare/errors';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CreateReadModelControl1764200000001 } from './migrations/1764200000001-create-read-model-control';
 import { rows } from './sql';
@@ -14,13 +15,14 @@ const ACTIVE_READ_MODEL = `${READ_MODEL_CONTROL_SCHEMA}.active_read_model`;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** A projector's batch found that a rebuild switched its read model to another schema. */
-export class ReadModelSwitchedError extends Error {
+export class ReadModelSwitchedError extends CrosscareError {
   constructor(
     readonly readModel: string,
     readonly from: string,
     readonly to: string,
   ) {
-    super(`read model ${readModel} is now served by schema ${to}, not ${from}`);
+    // Not retriable: the batch must not run again against the old schema; the projector reopens on the new one.
+    super(`read model ${readModel} is now served by schema ${to}, not ${from}`, { retriable: false });
     this.name = 'ReadModelSwitchedError';
   }
 }

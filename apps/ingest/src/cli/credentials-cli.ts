@@ -1,4 +1,5 @@
 import { configOrExit } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import { parseArgs } from 'node:util';
 import { loadIngestConfig } from '../ingest-config';
 import { loadDirectoryOf } from '../ingest-services';
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`ingest:credentials failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`ingest:credentials failed: ${errorMessage(error)}`);
     process.exit(1);
   },
 );

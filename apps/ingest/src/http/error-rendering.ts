@@ -1,3 +1,4 @@
+import { errorStack } from '@crosscare/errors';
 import { Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
@@ -34,7 +35,7 @@ export const renderProblem: ErrorRenderer = (req, res, error) => {
 export function unexpected(req: Request, res: Response, error: unknown): IngestError {
   logger.error(
     `unexpected error on ${req.method} ${req.path} (correlation ${correlationIdOf(req, res)}): ` +
-      (error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      errorStack(error),
   );
   return new IngestError(500, [
     { location: '(service)', code: 'structure', message: 'internal error; nothing was published' },

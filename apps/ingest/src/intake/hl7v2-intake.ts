@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { buildAck, mapAdtMessage, readMessageControl, readSecurity, type AckOutcome } from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
 import type { ProviderAdmission } from '../auth/provider-admission';
@@ -81,7 +82,7 @@ export function outcomeOf(error: IngestError): AckOutcome {
   if (error.status === 401) return { kind: 'rejected', reason: 'unauthenticated' };
   if (error.status === 403) return { kind: 'rejected', reason: 'forbidden', detail };
   if (error.status === 413) return { kind: 'rejected', reason: 'too-large', detail };
-  if (error.retriable) return { kind: 'rejected', reason: 'unavailable', detail };
+  if (isRetriable(error)) return { kind: 'rejected', reason: 'unavailable', detail };
   if (error.status >= 500) return { kind: 'rejected', reason: 'internal-error' };
   return { kind: 'invalid', issues: error.issues };
 }

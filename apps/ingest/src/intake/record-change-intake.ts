@@ -1,13 +1,13 @@
+import { isRetriable } from '@crosscare/errors';
 import {
   completeRecordChange,
   recordChangeTopic,
-  SchemaRegistryUnavailableError,
   type AnyRecordChangeDraft,
   type EventType,
   type RecordChangeEvent,
   type RecordChangeSerde,
 } from '@crosscare/events';
-import { PublishUnavailableError, type TopicMessages, type TransactionalPublisher } from '@crosscare/kafka';
+import type { TopicMessages, TransactionalPublisher } from '@crosscare/kafka';
 import type { Provider } from '@crosscare/governance';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -193,7 +193,6 @@ export class RecordChangeIntake {
   private encodeAll(events: readonly RecordChangeEvent[]): Promise<Buffer[]> {
     return this.unavailableOn(
       Promise.all(events.map((e) => this.serde.encode(e.header.eventType as EventType, e as never))),
-      SchemaRegistryUnavailableError,
       'the schema registry is unavailable; nothing was published',
     );
   }
@@ -201,21 +200,19 @@ export class RecordChangeIntake {
   private publish(batches: TopicMessages[]): Promise<void> {
     return this.unavailableOn(
       this.publisher.publish(batches),
-      PublishUnavailableError,
       'the event store (Kafka) did not acknowledge in time; nothing was published, send the same input again',
     );
   }
 
-  /** An outage of a dependency becomes 503 with Retry-After; any other failure stays what it is. */
-  private async unavailableOn<T>(
-    work: Promise<T>,
-    outage: new (...args: never[]) => Error,
-    message: string,
-  ): Promise<T> {
+  /**
+   * An outage of a dependency (SchemaRegistryUnavailableError, PublishUnavailableError: what the serde and the
+   * publisher throw as retriable) becomes 503 with Retry-After; any other failure stays what it is.
+   */
+  private async unavailableOn<T>(work: Promise<T>, message: string): Promise<T> {
     try {
       return await work;
     } catch (error) {
-      if (error instanceof outage) throw unavailable(this.options.retryAfterSeconds, message);
+      if (isRetriable(error)) throw unavailable(this.options.retryAfterSeconds, message);
       throw error;
     }
   }

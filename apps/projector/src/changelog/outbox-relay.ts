@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import type { RecordProducer } from '@crosscare/kafka';
 import { ChangelogOutbox } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -80,9 +81,7 @@ export class OutboxRelay {
     try {
       while (this.isLeader && Date.now() < deadline && (await this.relayOnce()) > 0);
     } catch (error) {
-      this.options.log.warn(
-        `changelog outbox not drained at stop: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.options.log.warn(`changelog outbox not drained at stop: ${errorMessage(error)}`);
     } finally {
       await this.releaseLeadership();
     }
@@ -124,9 +123,7 @@ export class OutboxRelay {
       try {
         published = await this.relayOnce();
       } catch (error) {
-        this.options.log.warn(
-          `changelog relay failed, will retry: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.options.log.warn(`changelog relay failed, will retry: ${errorMessage(error)}`);
         await this.releaseLeadership();
       }
       if (published === 0 && this.running) await this.sleep(this.options.intervalMs);

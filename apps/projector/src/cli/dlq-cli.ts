@@ -7,6 +7,7 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
 } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   DEFAULT_TOPIC_PREFIX,
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   try {
     command = parseDlqArguments(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.stderr.write(`${errorMessage(error)}\n${USAGE}\n`);
     process.exit(64);
   }
   const config = configOrExit('dlq', () =>
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
       event = JSON.stringify((await serde.decode(letter.value ?? Buffer.alloc(0))).event, null, 2);
     } catch (error) {
       const bytes = letter.value ?? Buffer.alloc(0);
-      event = `(cannot decode: ${error instanceof Error ? error.message : String(error)})\n${bytes.length} bytes: ${bytes.subarray(0, 64).toString('hex')}${bytes.length > 64 ? '…' : ''}`;
+      event = `(cannot decode: ${errorMessage(error)})\n${bytes.length} bytes: ${bytes.subarray(0, 64).toString('hex')}${bytes.length > 64 ? '…' : ''}`;
     }
     process.stdout.write(
       `dead letter ${letter.id} on ${deadLetterTopic}\nkey: ${letter.key?.toString() ?? '(none)'}\n` +
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`dlq: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`dlq: ${errorMessage(error)}\n`);
     process.exit(1);
   });
 }

@@ -1,5 +1,6 @@
 import { configOrExit } from '@crosscare/config';
 import { progressBar, type ProgressBar } from '@crosscare/cli';
+import { errorMessage } from '@crosscare/errors';
 import { loadProjectorConfig } from '../projector-config';
 import { rebuildReadModel } from '../rebuild/rebuild-read-model';
 
@@ -43,6 +44,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`projector:rebuild: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`projector:rebuild: ${errorMessage(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
+import { errorMessage, isRetriable } from '@crosscare/errors';
 import { ConsumedOffsets, ReadModelSwitchedError } from '@crosscare/read-model';
-import { isRetriable, type RecordChangeSerde } from '@crosscare/events';
+import type { RecordChangeSerde } from '@crosscare/events';
 import type { PatientRecord } from '@crosscare/projection';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -67,12 +68,12 @@ export class ProjectorConsumer {
       );
       this.seekToStoredOffsets().catch((error: unknown) =>
         this.options.log.warn(
-          `could not seek to stored offsets (batches will skip what is done): ${messageOf(error)}`,
+          `could not seek to stored offsets (batches will skip what is done): ${errorMessage(error)}`,
         ),
       );
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.options.log.error(`consumer crashed: ${messageOf(event.payload.error)}`);
+      this.options.log.error(`consumer crashed: ${errorMessage(event.payload.error)}`);
       if (!event.payload.restart) this.currentState = 'crashed';
     });
   }
@@ -184,7 +185,7 @@ export class ProjectorConsumer {
         decoded = { ok: true, ...(await decode(message.value)) };
       } catch (error) {
         if (isRetriable(error)) throw error;
-        decoded = { ok: false, reason: `cannot decode: ${messageOf(error)}` };
+        decoded = { ok: false, reason: `cannot decode: ${errorMessage(error)}` };
       }
     }
     return { offset: message.offset, key: message.key, value: message.value, decoded };
@@ -216,7 +217,7 @@ export class ProjectorConsumer {
         await admin
           .resetOffsets({ groupId: this.options.groupId, topic, earliest: true })
           .catch((error: unknown) =>
-            this.options.log.warn(`kept the group's offsets on ${topic}: ${messageOf(error)}`),
+            this.options.log.warn(`kept the group's offsets on ${topic}: ${errorMessage(error)}`),
           );
       }
     } finally {
@@ -239,8 +240,4 @@ async function whileCoordinatorLoads<T>(request: () => Promise<T>, attempts = 30
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import { ConsumedOffsets } from '@crosscare/read-model';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -59,9 +60,7 @@ export class LagMonitor {
   start(): void {
     const tick = () => {
       this.measuring = this.refresh()
-        .catch((error: unknown) =>
-          this.warn(`lag not measured: ${error instanceof Error ? error.message : String(error)}`),
-        )
+        .catch((error: unknown) => this.warn(`lag not measured: ${errorMessage(error)}`))
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, this.intervalMs).unref();
         });

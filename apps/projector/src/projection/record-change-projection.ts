@@ -1,3 +1,4 @@
+import { errorMessage, isRetriable, sqlStateOf } from '@crosscare/errors';
 import type { RecordChangeEvent } from '@crosscare/events';
 import { isItemEvent, planBatch } from '@crosscare/projection';
 import {
@@ -61,7 +62,7 @@ export class RecordChangeProjection {
       // A value the database refuses (a NUL in a string, a number out of range) fails the whole statement, and with
       // it every event of the batch. Project them one by one to find the culprit; only it is dead-lettered.
       if (!isDataError(error) || batch.messages.length === 1) {
-        if (isDataError(error)) return this.deadLetterAlone(batch, deadLetters, messageOf(error));
+        if (isDataError(error)) return this.deadLetterAlone(batch, deadLetters, errorMessage(error));
         throw error;
       }
       return this.projectOneByOne(batch, deadLetters);
@@ -182,7 +183,7 @@ function storedItemOf(event: RecordChangeEvent, payloadAsRead?: Buffer): Buffer 
     if (payloadAsRead) return recordItemFromPayload(event.header.eventType, payloadAsRead);
     return encodeRecordItem(event);
   } catch (error) {
-    return `the event cannot be stored as an item of the changelog record: ${messageOf(error)}`;
+    return `the event cannot be stored as an item of the changelog record: ${errorMessage(error)}`;
   }
 }
 
@@ -196,22 +197,12 @@ export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): 
     try {
       return await work();
     } catch (error) {
-      if (attempt >= attempts || !isConflict(error)) throw error;
+      // Only what the database refused is run again here: any other retriable failure (a registry or broker
+      // outage) goes up to the consumer, whose redelivery of the batch is its retry.
+      if (attempt >= attempts || sqlStateOf(error) === undefined || !isRetriable(error)) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));
     }
   }
-}
-
-function isConflict(error: unknown): boolean {
-  const code = sqlState(error);
-  return code === '40P01' || code === '40001';
-}
-
-function sqlState(error: unknown): string | undefined {
-  const code =
-    (error as { driverError?: { code?: unknown } } | null)?.driverError?.code ??
-    (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -219,10 +210,6 @@ function sqlState(error: unknown): string | undefined {
  * data fails the same way. Everything else (connections, deadlocks, serialization) is worth retrying as it is.
  */
 export function isDataError(error: unknown): boolean {
-  const code = sqlState(error);
+  const code = sqlStateOf(error);
   return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

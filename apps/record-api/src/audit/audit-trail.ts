@@ -1,3 +1,4 @@
+import { CrosscareError, errorMessage } from '@crosscare/errors';
 import type { EventSerde } from '@crosscare/events';
 import type { Message } from 'kafkajs';
 import type { RecordAccessed } from './record-accessed';
@@ -9,15 +10,13 @@ export type AuditSend = (record: { topic: string; messages: Message[] }) => Prom
  * Why a read could not be audited. The read must then fail: no record leaves the service unaudited. Retriable: the
  * cause is a broker, registry or network outage, not the request.
  */
-export class AuditUnavailableError extends Error {
-  readonly retriable = true;
-
+export class AuditUnavailableError extends CrosscareError {
   constructor(
     readonly topic: string,
     message: string,
-    override readonly cause?: unknown,
+    cause?: unknown,
   ) {
-    super(`the audit event could not be written to ${topic}: ${message}`);
+    super(`the audit event could not be written to ${topic}: ${message}`, { retriable: true, cause });
     this.name = 'AuditUnavailableError';
   }
 }
@@ -47,11 +46,7 @@ export class AuditTrail {
       await Promise.race([this.write(event), timeout]);
     } catch (error) {
       if (error instanceof AuditUnavailableError) throw error;
-      throw new AuditUnavailableError(
-        this.topic,
-        error instanceof Error ? error.message : String(error),
-        error,
-      );
+      throw new AuditUnavailableError(this.topic, errorMessage(error), error);
     } finally {
       clearTimeout(timer);
     }

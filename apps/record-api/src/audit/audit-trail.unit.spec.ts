@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { EventSerde } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Message } from 'kafkajs';
@@ -57,6 +58,7 @@ describe('the audit trail', () => {
 
     expect(failure).toBeInstanceOf(AuditUnavailableError);
     expect(failure).toMatchObject({ retriable: true, topic: TOPIC, cause: refusal });
+    expect(isRetriable(failure)).toBe(true);
     expect((failure as Error).message).toContain('NOT_ENOUGH_REPLICAS');
   });
 

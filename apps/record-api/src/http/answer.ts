@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { STATUS_CODES } from 'node:http';
 import type { RecordFormat } from '../audit/record-accessed';
@@ -29,7 +30,7 @@ export function recordAnswer(format: RecordFormat, body: unknown): Answer {
 export function errorAnswer(error: RecordApiError, format: RecordFormat, correlationId: string): Answer {
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="crosscare-record-api"';
-  if (error.status === 503) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  if (isRetriable(error)) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
   if (format === 'FHIR') {
     const outcome: OperationOutcome = {
       resourceType: 'OperationOutcome',

@@ -1,4 +1,4 @@
-import { auditUnavailable, invalidRequest, unauthenticated } from '../record-api-error';
+import { auditUnavailable, internalError, invalidRequest, unauthenticated } from '../record-api-error';
 import { errorAnswer, recordAnswer } from './answer';
 
 describe('answers', () => {
@@ -49,5 +49,10 @@ describe('answers', () => {
     const unavailable = errorAnswer(auditUnavailable(), 'FHIR', 'c');
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers['Retry-After']).toBe('5');
+  });
+
+  it('given a refusal that is not an outage, then no Retry-After: the same request would fail again', () => {
+    for (const error of [invalidRequest('nhsNumber', 'x'), unauthenticated('no token'), internalError()])
+      expect(errorAnswer(error, 'JSON', 'c').headers['Retry-After']).toBeUndefined();
   });
 });

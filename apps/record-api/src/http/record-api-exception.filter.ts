@@ -1,3 +1,4 @@
+import { errorStack } from '@crosscare/errors';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { internalError, RecordApiError } from '../record-api-error';
@@ -36,8 +37,7 @@ export class RecordApiExceptionFilter implements ExceptionFilter {
     // The route's template, not the path: a path names a patient, and logs are no place for NHS numbers.
     const route = (req.route as { path?: string } | undefined)?.path ?? '(no route)';
     logger.error(
-      `unexpected error on ${req.method} ${route} (correlation ${correlationId}): ` +
-        (exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)),
+      `unexpected error on ${req.method} ${route} (correlation ${correlationId}): ` + errorStack(exception),
     );
     return internalError();
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import { Type, types } from 'avsc';
 
 // avsc's createResolver is the verdict on whether a reader can read a writer's data; it only says "cannot
@@ -29,7 +30,7 @@ export function resolve(reader: Type, writer: Type): Resolution {
     reader.createResolver(writer);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorMessage(error) };
   }
 }
 

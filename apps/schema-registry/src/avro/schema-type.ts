@@ -1,12 +1,13 @@
+import { CrosscareError, errorMessage } from '@crosscare/errors';
 import { Type } from 'avsc';
 import { canonicalForm, displayForm, fingerprint } from './canonical-form';
 
 /** The registry's 422 "invalid schema" case; `reason` is the parser's own words. */
-export class InvalidAvroSchemaError extends Error {
+export class InvalidAvroSchemaError extends CrosscareError {
   override readonly name = 'InvalidAvroSchemaError';
 
   constructor(readonly reason: string) {
-    super(`Invalid schema: ${reason}`);
+    super(`Invalid schema: ${reason}`, { retriable: false });
   }
 }
 
@@ -26,7 +27,7 @@ export function parseAvroSchema(text: string): ParsedSchema {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InvalidAvroSchemaError(reasonOf(error));
+    throw new InvalidAvroSchemaError(errorMessage(error));
   }
   let type: Type;
   try {
@@ -35,12 +36,8 @@ export function parseAvroSchema(text: string): ParsedSchema {
     // Anonymous types and the default union wrapping are left as avsc has them.
     type = Type.forSchema(json as Parameters<typeof Type.forSchema>[0]);
   } catch (error) {
-    throw new InvalidAvroSchemaError(reasonOf(error));
+    throw new InvalidAvroSchemaError(errorMessage(error));
   }
   const canonical = canonicalForm(json);
   return { type, canonical, fingerprint: fingerprint(canonical), display: displayForm(json) };
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

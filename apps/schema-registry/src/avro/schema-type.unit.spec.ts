@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { thrownBy } from '@crosscare/testing';
 import { createHash } from 'node:crypto';
 import { InvalidAvroSchemaError, parseAvroSchema } from './schema-type';
@@ -42,6 +43,7 @@ describe('parseAvroSchema', () => {
       const error = rejectionOf(text);
       expect(error.message).toBe(`Invalid schema: ${jsonParserReason(text)}`);
       expect(error).toBeInstanceOf(Error);
+      expect(isRetriable(error)).toBe(false);
     }
   });
 

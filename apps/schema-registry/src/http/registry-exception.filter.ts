@@ -1,3 +1,4 @@
+import { errorStack } from '@crosscare/errors';
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError, TypeORMError } from 'typeorm';
@@ -28,10 +29,10 @@ export class RegistryExceptionFilter implements ExceptionFilter {
       exception instanceof TypeORMError ||
       isConnectionError(exception)
     ) {
-      this.logger.error(`store error: ${describe(exception)}`);
+      this.logger.error(`store error: ${errorStack(exception)}`);
       return storeError();
     }
-    this.logger.error(`unexpected error: ${describe(exception)}`);
+    this.logger.error(`unexpected error: ${errorStack(exception)}`);
     return new RegistryError(500, 500, 'Internal Server Error');
   }
 }
@@ -39,8 +40,4 @@ export class RegistryExceptionFilter implements ExceptionFilter {
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[1-3]|08\d{3})$/.test(code);
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }

@@ -1,15 +1,19 @@
+import { CrosscareError } from '@crosscare/errors';
+
 /**
  * The registry's one error type: an HTTP status and Confluent's error_code, so that every Confluent-compatible
  * client (Java, Go, Python, kafkajs) sees the body it already knows: {"error_code": 40401, "message": "..."}.
  * Messages follow Confluent's wording where clients or operators might match on it.
  */
-export class RegistryError extends Error {
+export class RegistryError extends CrosscareError {
   constructor(
     readonly status: number,
     readonly errorCode: number,
     message: string,
   ) {
-    super(message);
+    // Retriable as the registry's clients read the status (libs/events isRetriableStatus): the store's failure
+    // (500, 50001) may pass, while every 4xx is an answer about the request itself.
+    super(message, { retriable: status >= 500 || status === 429 });
     this.name = 'RegistryError';
   }
 }

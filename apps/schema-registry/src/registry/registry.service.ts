@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import {
   checkCompatibility,
   isCompatibilityLevel,
@@ -259,9 +260,7 @@ export class RegistryService {
     try {
       return parseAvroSchema(request.schema);
     } catch (error) {
-      throw invalidSchema(
-        error instanceof Error ? error.message.replace(/^Invalid schema:\s*/, '') : String(error),
-      );
+      throw invalidSchema(errorMessage(error).replace(/^Invalid schema:\s*/, ''));
     }
   }
 

@@ -10,6 +10,7 @@
  * Exit codes: 0 done, 1 incompatible or the registry failed, 2 usage, 78 bad configuration.
  */
 import { configOrExit, loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
+import { CrosscareError, errorMessage } from '@crosscare/errors';
 import * as path from 'node:path';
 import { SchemaRegistryClient } from '../registry';
 import { loadSchemaDirectory, registeredSchemas } from '../schemas/load-schema-directory';
@@ -18,7 +19,11 @@ import { schemasAtGitRef } from './schemas-at-git-ref';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 
-class UsageError extends Error {}
+class UsageError extends CrosscareError {
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -95,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`schemas: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`schemas: ${errorMessage(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

@@ -6,6 +6,7 @@
  *
  * Run from the repository root (npm does).
  */
+import { errorMessage } from '@crosscare/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -42,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(errorMessage(error));
     process.exit(1);
   },
 );

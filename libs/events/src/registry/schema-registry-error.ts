@@ -1,3 +1,5 @@
+import { CrosscareError } from '@crosscare/errors';
+
 /** Confluent's error_code values that callers act on; the registry sends more, all kept in `errorCode`. */
 export const RegistryErrorCode = {
   SubjectNotFound: 40401,
@@ -25,17 +27,15 @@ export interface SchemaRegistryErrorDetails {
  *
  * Messages name the method and path, never the registry's URL, so credentials in its user info cannot leak.
  */
-export class SchemaRegistryError extends Error {
+export class SchemaRegistryError extends CrosscareError {
   readonly status?: number;
   readonly errorCode?: number;
-  readonly retriable: boolean;
 
   constructor(message: string, details: SchemaRegistryErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(message, { retriable: details.retriable, cause: details.cause });
     this.name = 'SchemaRegistryError';
     this.status = details.status;
     this.errorCode = details.errorCode;
-    this.retriable = details.retriable;
   }
 
   get isNotFound(): boolean {

@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { thrownBy } from '@crosscare/testing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -420,6 +421,7 @@ describe('loadSchemaDirectory', () => {
     expect(error.file).toBe(path.join(dir, file));
     expect(error.message.startsWith(`${path.join(dir, file)}: `)).toBe(true);
     expect(error.message).toMatch(message);
+    expect(isRetriable(error)).toBe(false);
   });
 
   it('rejects a directory without events', () => {

@@ -1,46 +1,36 @@
-import { SchemaRegistryError } from '../registry/schema-registry-error';
+import { CrosscareError } from '@crosscare/errors';
+import type { SchemaRegistryError } from '../registry/schema-registry-error';
 
 /**
- * Everything EventSerde throws. `retriable` is the one question a consumer asks: true means the same bytes may
- * decode later (back off and retry, do not commit); false means they never will (dead-letter the message and
- * move on, or fix the producer).
+ * Everything EventSerde throws. `retriable` (asked through `isRetriable` of @crosscare/errors) is the one question
+ * a consumer asks: true means the same bytes may decode later (back off and retry, do not commit); false means
+ * they never will (dead-letter the message and move on, or fix the producer).
  *
  * Messages never include event values: events carry patient data, and error messages end up in logs.
  */
-export abstract class EventSerdeError extends Error {
-  abstract readonly retriable: boolean;
-
-  constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = new.target.name;
-  }
-}
+export abstract class EventSerdeError extends CrosscareError {}
 
 /** The bytes are not a Confluent-framed Avro event this schema can read. */
 export class CorruptPayloadError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     reason: string,
     readonly schemaId?: number,
     cause?: unknown,
   ) {
-    super(
-      `Corrupt event payload${schemaId === undefined ? '' : ` (schema id ${schemaId})`}: ${reason}`,
+    super(`Corrupt event payload${schemaId === undefined ? '' : ` (schema id ${schemaId})`}: ${reason}`, {
+      retriable: false,
       cause,
-    );
+    });
   }
 }
 
 /** The registry has no schema with the id in the frame: written against another registry, or deleted. */
 export class UnknownSchemaIdError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     readonly schemaId: number,
     cause?: unknown,
   ) {
-    super(`The schema registry has no schema with id ${schemaId}`, cause);
+    super(`The schema registry has no schema with id ${schemaId}`, { retriable: false, cause });
   }
 }
 
@@ -49,15 +39,13 @@ export class UnknownSchemaIdError extends EventSerdeError {
  * for (encode). A service built before a new event type was added meets this until it is upgraded.
  */
 export class UnknownEventTypeError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     /** The full record name; undefined when the writer schema is not a named Avro record at all. */
     readonly typeName: string | undefined,
     readonly schemaId?: number,
     cause?: unknown,
   ) {
-    super(describeUnknownType(typeName, schemaId), cause);
+    super(describeUnknownType(typeName, schemaId), { retriable: false, cause });
   }
 }
 
@@ -73,14 +61,15 @@ function describeUnknownType(typeName: string | undefined, schemaId: number | un
  * that broke compatibility slipped past the registry).
  */
 export class IncompatibleSchemaError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     readonly typeName: string,
     readonly schemaId: number,
     cause?: unknown,
   ) {
-    super(`Events written with schema id ${schemaId} cannot be read as this service's ${typeName}`, cause);
+    super(`Events written with schema id ${schemaId} cannot be read as this service's ${typeName}`, {
+      retriable: false,
+      cause,
+    });
   }
 }
 
@@ -92,13 +81,13 @@ export interface InvalidField {
 
 /** An event to encode does not match its schema. Names the fields and expected types, never the values. */
 export class InvalidEventError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     readonly typeName: string,
     readonly fields: readonly InvalidField[],
   ) {
-    super(`Invalid ${typeName} event: ${fields.map((f) => `${f.path} ${f.problem}`).join('; ')}`);
+    super(`Invalid ${typeName} event: ${fields.map((f) => `${f.path} ${f.problem}`).join('; ')}`, {
+      retriable: false,
+    });
   }
 
   get fieldPaths(): string[] {
@@ -111,48 +100,37 @@ export class InvalidEventError extends EventSerdeError {
  * (CI and deploy), so this means a deploy ran ahead of its schema.
  */
 export class UnregisteredSchemaError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     readonly subject: string,
     cause: SchemaRegistryError,
   ) {
-    super(`Schema for subject ${subject} is not registered: register it with the schemas CLI first`, cause);
+    super(`Schema for subject ${subject} is not registered: register it with the schemas CLI first`, {
+      retriable: false,
+      cause,
+    });
   }
 }
 
 /** The registry answered, but refused the request for good (auth, incompatible schema, invalid schema...). */
 export class SchemaRegistryRejectedError extends EventSerdeError {
-  readonly retriable = false;
-
   constructor(
     readonly registryError: SchemaRegistryError,
     context: string,
   ) {
-    super(`${context}: ${registryError.message}`, registryError);
+    super(`${context}: ${registryError.message}`, { retriable: false, cause: registryError });
   }
 }
 
 /** The registry could not be reached, timed out, or failed (5xx, 429): the same bytes will decode later. */
 export class SchemaRegistryUnavailableError extends EventSerdeError {
-  readonly retriable = true;
-
   constructor(
     readonly registryError: SchemaRegistryError,
     context: string,
   ) {
-    super(`${context}: ${registryError.message}`, registryError);
+    super(`${context}: ${registryError.message}`, { retriable: true, cause: registryError });
   }
 }
 
 export function isEventSerdeError(error: unknown): error is EventSerdeError {
   return error instanceof EventSerdeError;
-}
-
-/**
- * Whether retrying the same operation may succeed, for serde and registry client errors alike. Any other error is
- * a bug, not an outage: not retriable, so a retry loop cannot hide it.
- */
-export function isRetriable(error: unknown): boolean {
-  return (isEventSerdeError(error) || error instanceof SchemaRegistryError) && error.retriable;
 }

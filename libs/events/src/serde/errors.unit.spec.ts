@@ -1,10 +1,10 @@
+import { isRetriable } from '@crosscare/errors';
 import { SchemaRegistryError } from '../registry/schema-registry-error';
 import {
   CorruptPayloadError,
   IncompatibleSchemaError,
   InvalidEventError,
   isEventSerdeError,
-  isRetriable,
   SchemaRegistryRejectedError,
   SchemaRegistryUnavailableError,
   UnknownEventTypeError,

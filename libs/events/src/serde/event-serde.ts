@@ -1,3 +1,4 @@
+import { errorMessage, isRetriable } from '@crosscare/errors';
 import { Type, type Resolver, type Schema } from 'avsc';
 import type { SchemaRegistryClient } from '../registry/schema-registry-client';
 import { RegistryErrorCode, SchemaRegistryError } from '../registry/schema-registry-error';
@@ -135,7 +136,7 @@ export class EventSerde<M extends EventMap<M>> {
       // fromBuffer (not decode) so trailing bytes fail too: they mean the frame is not what the id says.
       event = plan.reader.fromBuffer(payload, plan.resolver);
     } catch (error) {
-      throw new CorruptPayloadError(`Avro decoding failed: ${messageOf(error)}`, schemaId, error);
+      throw new CorruptPayloadError(`Avro decoding failed: ${errorMessage(error)}`, schemaId, error);
     }
     return {
       type: plan.type,
@@ -154,7 +155,7 @@ export class EventSerde<M extends EventMap<M>> {
           : (await this.registry.lookup(subject, schema)).id;
       } catch (error) {
         if (!(error instanceof SchemaRegistryError)) throw error;
-        if (error.retriable)
+        if (isRetriable(error))
           throw new SchemaRegistryUnavailableError(error, `Resolving the schema id of ${subject}`);
         if (!this.autoRegister && isNotFound(error)) throw new UnregisteredSchemaError(subject, error);
         throw new SchemaRegistryRejectedError(error, `Resolving the schema id of ${subject}`);
@@ -176,7 +177,8 @@ export class EventSerde<M extends EventMap<M>> {
       if (!(error instanceof SchemaRegistryError)) throw error;
       if (error.errorCode === RegistryErrorCode.SchemaNotFound)
         throw new UnknownSchemaIdError(schemaId, error);
-      if (error.retriable) throw new SchemaRegistryUnavailableError(error, `Fetching schema id ${schemaId}`);
+      if (isRetriable(error))
+        throw new SchemaRegistryUnavailableError(error, `Fetching schema id ${schemaId}`);
       throw new SchemaRegistryRejectedError(error, `Fetching schema id ${schemaId}`);
     }
   }
@@ -228,8 +230,4 @@ function isNotFound(error: SchemaRegistryError): boolean {
     error.errorCode === RegistryErrorCode.SubjectNotFound ||
     error.errorCode === RegistryErrorCode.SchemaNotFound
   );
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

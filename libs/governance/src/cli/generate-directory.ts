@@ -6,6 +6,7 @@
  *
  * Run from the repository root. Re-running writes an identical file: the generator is seeded.
  */
+import { errorMessage } from '@crosscare/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -63,6 +64,6 @@ function main(argv: readonly string[]): number {
 try {
   process.exit(main(process.argv.slice(2)));
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(errorMessage(error));
   process.exit(1);
 }

@@ -1,3 +1,5 @@
+import { CrosscareError } from '@crosscare/errors';
+
 /** One thing wrong with the directory's data, located well enough to fix it in the file. */
 export interface DirectoryProblem {
   /** The file, relative to the working directory when inside it. */
@@ -12,11 +14,12 @@ export interface DirectoryProblem {
  * release or an onboarding wave is fixed in one round, and the service never runs on a partly valid directory:
  * a missing or wrong entry would let a provider publish what it should not, or refuse one that should.
  */
-export class DirectoryError extends Error {
+export class DirectoryError extends CrosscareError {
   constructor(readonly problems: readonly DirectoryProblem[]) {
     super(
       `Invalid provider directory (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  - ${p.file} ${p.element}: ${p.reason}`).join('\n'),
+      { retriable: false },
     );
     this.name = 'DirectoryError';
   }

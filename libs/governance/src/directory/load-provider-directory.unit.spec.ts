@@ -1,3 +1,4 @@
+import { isRetriable } from '@crosscare/errors';
 import { thrownBy } from '@crosscare/testing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -171,6 +172,7 @@ describe('onboarding community pharmacies', () => {
 
     const error = problemsLoading();
 
+    expect(isRetriable(error)).toBe(false);
     expect(error.problems).toEqual([
       {
         file: expect.stringMatching(/wave-2\.json$/),

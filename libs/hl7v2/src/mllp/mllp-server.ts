@@ -1,3 +1,4 @@
+import { errorMessage } from '@crosscare/errors';
 import net from 'node:net';
 import { buildAck } from '../ack/build-ack';
 import { MllpFrameDecoder, mllpFrame, type MllpFrame } from './mllp-frame-decoder';
@@ -103,7 +104,7 @@ class MllpConnection {
 
   private enqueue(step: () => Promise<void> | void): void {
     this.answered = this.answered.then(step).catch((error: unknown) => {
-      this.options.logger?.error(`MLLP connection ${this.peer}: ${describe(error)}`);
+      this.options.logger?.error(`MLLP connection ${this.peer}: ${errorMessage(error)}`);
       this.socket.destroy();
     });
   }
@@ -125,7 +126,9 @@ class MllpConnection {
     try {
       ack = await this.options.handle(er7);
     } catch (error) {
-      this.options.logger?.error(`MLLP handler failed for a message from ${this.peer}: ${describe(error)}`);
+      this.options.logger?.error(
+        `MLLP handler failed for a message from ${this.peer}: ${errorMessage(error)}`,
+      );
       ack = buildAck(er7, { kind: 'rejected', reason: 'internal-error' });
     }
     this.write(ack);
@@ -138,8 +141,4 @@ class MllpConnection {
   private end(): void {
     if (!this.socket.writableEnded) this.socket.end();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { CrosscareError } from '@crosscare/errors';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { DEFAULT_FIRST_NHS_SERIAL, patientCapacity } from '../identity/nhs-numbers';
 
@@ -24,8 +25,12 @@ export const LOAD_REGION_USAGE = `usage: region:load [--patients N] [--seed N] [
 Reads KAFKA_BROKERS and SCHEMA_REGISTRY_URL (the local stack's by default); the schemas must be registered
 (npm run schemas:register) and the topics provisioned (npm run stack:up).`;
 
-export class UsageError extends Error {
+export class UsageError extends CrosscareError {
   override readonly name = 'UsageError';
+
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
 }
 
 const VALUED = ['--patients', '--seed', '--prefix'] as const;

@@ -1,3 +1,5 @@
+import { isRetriable } from '@crosscare/errors';
+import { thrownBy } from '@crosscare/testing';
 import { parseLoadRegionArgs, UsageError } from './load-region-args';
 
 describe('parseLoadRegionArgs', () => {
@@ -37,5 +39,6 @@ describe('parseLoadRegionArgs', () => {
     const attempt = () => parseLoadRegionArgs(argv);
     expect(attempt).toThrow(UsageError);
     expect(attempt).toThrow(message);
+    expect(isRetriable(thrownBy(UsageError, attempt))).toBe(false);
   });
 });

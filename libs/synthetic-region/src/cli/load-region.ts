@@ -18,6 +18,7 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
 } from '@crosscare/config';
+import { errorMessage } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   EVENT_TYPES,
@@ -237,9 +238,7 @@ main(process.argv.slice(2)).then(
       error instanceof UnregisteredSchemaError
         ? ' (npm run schemas:register registers the event schemas)'
         : '';
-    process.stderr.write(
-      `${PROGRAM} failed: ${error instanceof Error ? error.message : String(error)}${hint}\n`,
-    );
+    process.stderr.write(`${PROGRAM} failed: ${errorMessage(error)}${hint}\n`);
     process.exit(1);
   },
 );

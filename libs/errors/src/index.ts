@@ -1,0 +1,3 @@
+export * from './crosscare-error';
+export * from './error-message';
+export * from './retriable';
