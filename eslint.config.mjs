@@ -52,6 +52,34 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // libs/errors is the bottom of the graph: every lib and app imports it, so it imports nothing of theirs, nor the
+    // libraries whose errors it recognises (by shape: kafkajs, pg, TypeORM).
+    files: ['libs/errors/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@crosscare/*',
+                '**/apps/**',
+                'apps/*',
+                '../../*',
+                'kafkajs',
+                'pg',
+                'typeorm',
+                '@nestjs/*',
+              ],
+              message: 'libs/errors imports nothing: it sits below every other lib',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // One error base: every error Crosscare defines is a CrosscareError, so it states whether it is retriable and
   // isRetriable can answer for it. Tests may still stand in for foreign errors (kafkajs's, pg's) with Error itself.
   {
