@@ -1,6 +1,6 @@
 import { errorMessage } from '@crosscare/errors';
-import type { RecordProducer } from '@crosscare/kafka';
-import { ChangelogOutbox } from '@crosscare/read-model';
+import { partitionOfKey, type RecordProducer } from '@crosscare/kafka';
+import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
@@ -8,28 +8,28 @@ import type { ProjectorMetrics } from '../metrics/projector-metrics';
 const MAX_SEND_BYTES = 512 * 1024;
 
 /** Splits rows, in order, into runs of at most `maxBytes` of payload (a larger row goes alone). */
-export function chunksOf<T extends { payload: Buffer }>(rows: readonly T[], maxBytes: number): T[][] {
+export function chunksOf<T extends { payload: Buffer | null }>(rows: readonly T[], maxBytes: number): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const row of rows) {
-    if (current.length > 0 && bytes + row.payload.length > maxBytes) {
+    const size = row.payload?.length ?? 0;
+    if (current.length > 0 && bytes + size > maxBytes) {
       chunks.push(current);
       current = [];
       bytes = 0;
     }
     current.push(row);
-    bytes += row.payload.length;
+    bytes += size;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
 
-/** Header carrying a changelog record's per-patient sequence number, so a subscriber can check it without decoding. */
-export const SEQUENCE_HEADER = 'crosscare-sequence';
-
 export interface OutboxRelayOptions {
   readonly changelogTopic: string;
+  /** The changelog topic's partition count: every message of a patient goes to its NHS number's partition. */
+  readonly changelogPartitions: number;
   /** Names the session advisory lock that makes one instance the relay: one per read model schema. */
   readonly leaderLockName: string;
   readonly intervalMs: number;
@@ -38,13 +38,14 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Moves changelog records from the outbox table to the changelog topic, oldest first.
+ * Moves changelog messages from the outbox table to the changelog topic, oldest first.
  *
- * Exactly one instance of a projector relays at a time (a session advisory lock), because two relays could publish
- * one patient's records out of order, and compaction keeps whichever came last. A record is deleted from the outbox
- * only after the broker acknowledged it; a crash in between publishes it again, with the same sequence number,
- * which subscribers drop. Per patient, outbox ids increase with sequence: the transaction that wrote a later record
- * waited for the patient's row lock held by the one that wrote the earlier record.
+ * Every message of a patient (its head, its items, their tombstones) goes to the partition of its NHS number, so a
+ * patient's messages keep their order. Exactly one instance of a projector relays at a time (a session advisory
+ * lock), because two relays could publish one patient's messages out of order, and compaction keeps whichever came
+ * last. A message is deleted from the outbox only after the broker acknowledged it; a crash in between publishes it
+ * again, with the same sequence number, which subscribers drop. Per patient, outbox ids increase with sequence: the
+ * transaction that wrote a later change waited for the patient's row lock held by the one that wrote the earlier.
  */
 export class OutboxRelay {
   private running = false;
@@ -87,7 +88,7 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes what the outbox holds now, if this instance is the relay; returns how many records it published. */
+  /** Publishes what the outbox holds now, if this instance is the relay; returns how many messages it published. */
   async relayOnce(): Promise<number> {
     if (!(await this.ensureLeadership())) return 0;
     const leader = this.leader as QueryRunner;
@@ -102,8 +103,9 @@ export class OutboxRelay {
       await this.producer.send({
         topic: this.options.changelogTopic,
         messages: chunk.map((r) => ({
-          key: r.nhs_number,
+          key: r.key,
           value: r.payload,
+          partition: partitionOfKey(r.nhs_number, this.options.changelogPartitions),
           headers: { [SEQUENCE_HEADER]: r.sequence },
         })),
       });

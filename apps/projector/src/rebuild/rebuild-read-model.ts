@@ -148,12 +148,8 @@ export async function rebuildReadModel(
         await sleep(pollMs);
       }
       progress.step('carrying changelog sequence numbers over');
-      return reconcileSequences(
-        previousDb,
-        rebuiltDb,
-        config.collaborative,
-        (head) => changelog.encodeHead(head),
-        (done, all) => progress.step(`  ${done}/${all} patients compared`),
+      return reconcileSequences(previousDb, rebuiltDb, config.collaborative, changelog, (done, all) =>
+        progress.step(`  ${done}/${all} patients compared`),
       );
     });
     progress.step(
