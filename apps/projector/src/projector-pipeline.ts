@@ -36,6 +36,8 @@ export interface PipelineOptions {
   readonly metrics: ProjectorMetrics;
   readonly log: ProjectorConsumerOptions['log'];
   readonly onReadModelSwitched?: ProjectorConsumerOptions['onReadModelSwitched'];
+  /** Called after a batch that wrote changelog messages has committed (the live projector wakes its relay). */
+  readonly onChangelogWritten?: () => void;
 }
 
 /** A projection pipeline, not yet started. */
@@ -71,6 +73,7 @@ export function projectorPipeline(
       publishChangelog: options.publishChangelog,
       changelog,
       assertServing: options.assertServing,
+      onChangelogWritten: options.onChangelogWritten,
     }),
     new RemoteViewProjection(db, options.assertServing),
     new DeadLetterPublisher(

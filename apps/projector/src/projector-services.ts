@@ -82,6 +82,13 @@ export class ProjectorServices {
       collaborative: config.collaborative,
       instance: config.instanceId,
     });
+    const relay = new OutboxRelay(db, producer, metrics, {
+      changelogTopic: topology.changelogTopic,
+      changelogPartitions,
+      leaderLockName: `crosscare-changelog-relay:${schema}`,
+      intervalMs: config.relayIntervalMs,
+      log,
+    });
     const { consumer } = projectorPipeline(
       config,
       topology,
@@ -93,15 +100,9 @@ export class ProjectorServices {
         metrics,
         log,
         onReadModelSwitched: options.onReadModelSwitched,
+        onChangelogWritten: () => relay.notify(),
       },
     );
-    const relay = new OutboxRelay(db, producer, metrics, {
-      changelogTopic: topology.changelogTopic,
-      changelogPartitions,
-      leaderLockName: `crosscare-changelog-relay:${schema}`,
-      intervalMs: config.relayIntervalMs,
-      log,
-    });
     const lag = new LagMonitor(
       admin,
       db,

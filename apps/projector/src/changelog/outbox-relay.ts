@@ -88,6 +88,15 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * Ends the wait for the next look at the outbox: the projector calls this when a batch has just committed changelog
+   * messages, so they are published at once rather than up to an interval later. The interval remains for what other
+   * instances commit.
+   */
+  notify(): void {
+    this.wake?.();
+  }
+
   /** Publishes what the outbox holds now, if this instance is the relay; returns how many messages it published. */
   async relayOnce(): Promise<number> {
     if (!(await this.ensureLeadership())) return 0;

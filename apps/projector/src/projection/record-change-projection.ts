@@ -32,6 +32,8 @@ export interface RecordChangeProjectionOptions {
   readonly changelog: ChangelogEncoder;
   /** First step of every batch transaction: throws when this read model no longer serves (a rebuild switched). */
   readonly assertServing?: (tx: EntityManager) => Promise<void>;
+  /** Called after a batch that wrote changelog messages has committed: the relay publishes them at once. */
+  readonly onChangelogWritten?: () => void;
 }
 
 /**
@@ -56,7 +58,11 @@ export class RecordChangeProjection {
   ): Promise<BatchOutcome> {
     if (batch.messages.length === 0) return { projected: 0, alreadyApplied: 0, deadLettered: 0, touched: 0 };
     try {
-      return await retryOnConflict(() => this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters)));
+      const outcome = await retryOnConflict(() =>
+        this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters)),
+      );
+      if (outcome.touched > 0) this.options.onChangelogWritten?.();
+      return outcome;
     } catch (error) {
       // A value the database refuses (a NUL in a string, a number out of range) fails the whole statement, and with
       // it every event of the batch. Project them one by one to find the culprit; only it is dead-lettered.
