@@ -80,6 +80,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
+import * as prettier from 'prettier';
 import { projectorTopology, type ProjectorTopology } from '../../apps/projector/src/projector-topology';
 import { MEASUREMENTS } from '../../libs/synthetic-region/src/catalogue/measurements';
 import { Random } from '../../libs/synthetic-region/src/random/seeded-random';
@@ -426,8 +427,7 @@ async function runScenario(): Promise<void> {
     printResults(results);
     const file =
       process.env.BENCH_LONG_HISTORY_JSON ?? path.join(REPO_ROOT, 'bench', 'results', 'long-history.json');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+    await writeJson(file, results);
     process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);
     succeeded = true;
   } finally {
@@ -1055,6 +1055,17 @@ function cpuSpent(before: CpuReading, after: CpuReading): { processes: number; p
 // Results
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Writes JSON as the repository's Prettier settings format it, so `npm run format:check` passes after a run. */
+async function writeJson(file: string, value: unknown): Promise<void> {
+  const text = JSON.stringify(value, null, 2) + '\n';
+  const formatted = await prettier
+    .resolveConfig(file)
+    .then((options) => prettier.format(text, { ...options, filepath: file }))
+    .catch(() => text);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, formatted);
+}
+
 function describeCommit(cwd = REPO_ROOT): string {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
@@ -1219,15 +1230,11 @@ async function compareWithBaseline(baselineDir: string): Promise<void> {
   });
   console.table(rows);
   const file = path.join(REPO_ROOT, 'bench', 'results', 'long-history-vs-baseline.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(
-    file,
-    JSON.stringify(
-      { scenario: 'long-history', wall_seconds: round((Date.now() - started) / 1000), runs },
-      null,
-      2,
-    ) + '\n',
-  );
+  await writeJson(file, {
+    scenario: 'long-history',
+    wall_seconds: round((Date.now() - started) / 1000),
+    runs,
+  });
   process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);
 }
 
