@@ -886,13 +886,15 @@ async function readChangelog(
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
-      eachBatch: async ({ batch }) => {
+      // Counts as it goes (nothing here waits); kafkajs hands over one partition's batches in order.
+      eachBatch: ({ batch }) => {
         const state = pending.get(batch.partition);
-        if (!state) return;
-        const start = from.get(batch.partition) ?? 0;
+        if (!state) return Promise.resolve();
         for (const message of batch.messages) {
           const offset = Number(message.offset);
-          if (offset < start || offset >= state.end) continue;
+          // Below `next`: before the range, or already counted (a fetch from before the seek took effect).
+          if (offset < state.next || offset >= state.end) continue;
+          state.next = offset + 1;
           let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0);
           for (const [key, value] of Object.entries(message.headers ?? {}))
             for (const v of Array.isArray(value) ? value : [value])
@@ -904,8 +906,8 @@ async function readChangelog(
           };
           last.set(batch.partition, offset);
         }
-        await Promise.resolve();
         advance(batch.partition, Number(batch.lastOffset()));
+        return Promise.resolve();
       },
     });
     for (const [partition, state] of pending) consumer.seek({ topic, partition, offset: String(state.next) });
