@@ -4,8 +4,18 @@ import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
-/** Payload bytes per send, well under the broker's default max.message.bytes (1 MiB) for any one partition. */
-const MAX_SEND_BYTES = 512 * 1024;
+/**
+ * Payload bytes per send: even if all of it is for one partition, under the changelog's max.message.bytes (2 MiB,
+ * projectorTopicSpecs) and the broker's default 1 MiB of a topic created elsewhere.
+ */
+const MAX_SEND_BYTES = 900 * 1024;
+
+/**
+ * Outbox rows per round. Item-level messages are small (a few hundred bytes) and many (one per item changed and one
+ * head per patient per change), so a round moves thousands: a round's fixed costs (the select, the sends' round
+ * trips, the delete) are what limit a relay that must keep up with a projector's batches.
+ */
+const ROWS_PER_ROUND = 5_000;
 
 /** Splits rows, in order, into runs of at most `maxBytes` of payload (a larger row goes alone). */
 export function chunksOf<T extends { payload: Buffer | null }>(rows: readonly T[], maxBytes: number): T[][] {
@@ -101,7 +111,7 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     if (!(await this.ensureLeadership())) return 0;
     const leader = this.leader as QueryRunner;
-    const rows = await this.outbox.oldest(leader, this.options.batchSize ?? 500);
+    const rows = await this.outbox.oldest(leader, this.options.batchSize ?? ROWS_PER_ROUND);
     if (rows.length === 0) {
       this.metrics.outboxPending.set(0);
       return 0;
@@ -124,7 +134,7 @@ export class OutboxRelay {
       rows.map((r) => r.id),
     );
     this.metrics.changelogPublished.inc(rows.length);
-    this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? 500) ? rows.length : 0);
+    this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? ROWS_PER_ROUND) ? rows.length : 0);
     return rows.length;
   }
 
