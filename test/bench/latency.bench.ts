@@ -903,6 +903,8 @@ interface CpuReading {
   readonly machineBusy: number;
   readonly machineTotal: number;
   readonly byName: Record<string, number>;
+  /** Every other process: CPU seconds and its command line, by pid. */
+  readonly others: Map<number, { seconds: number; command: string }>;
 }
 
 class CpuMeter {
@@ -915,15 +917,17 @@ class CpuMeter {
     byName['bench (load, probes, polls)'] = (usage.user + usage.system) / 1e6;
     byName.postgres = 0;
     byName['kafka broker'] = 0;
+    const mine = new Set([process.pid, ...this.services.map((s) => s.pid)]);
+    const others = new Map<number, { seconds: number; command: string }>();
     for (const pid of fs.existsSync('/proc') ? fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)) : []) {
       try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const command = () => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
         if (stat.includes('(postgres)')) byName.postgres += processSeconds(Number(pid), stat);
-        else if (
-          stat.includes('(java)') &&
-          fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka')
-        )
+        else if (stat.includes('(java)') && command().includes('kafka.Kafka'))
           byName['kafka broker'] += processSeconds(Number(pid), stat);
+        else if (!mine.has(Number(pid)))
+          others.set(Number(pid), { seconds: processSeconds(Number(pid), stat), command: command() });
       } catch {
         // The process ended meanwhile.
       }
@@ -943,7 +947,7 @@ class CpuMeter {
     } catch {
       // Not Linux.
     }
-    return { at: now(), machineBusy, machineTotal, byName };
+    return { at: now(), machineBusy, machineTotal, byName, others };
   }
 }
 
@@ -968,6 +972,8 @@ interface PhaseResult {
   readonly cpu: Record<string, number>;
   /** Share of the whole machine (all cores) busy. */
   readonly machineBusy: number;
+  /** The busiest processes outside the run (the stack's own services, other users), share of one core each. */
+  readonly busiestOthers: { command: string; share: number }[];
   readonly reads: Record<CollaborativeCode, Reads>;
 }
 
@@ -996,13 +1002,21 @@ async function measure(
   // What the machine spent beyond the processes named: the stack's own services, the kernel, anything else running.
   const accounted = Object.values(shares).reduce((a, b) => a + b, 0);
   shares['everything else'] = Math.max(0, machineBusy * os.cpus().length - accounted);
+  const busiestOthers = [...after.others]
+    .map(([pid, { seconds, command }]) => ({
+      command: command.slice(0, 90) || `pid ${pid}`,
+      share: (seconds - (before.others.get(pid)?.seconds ?? 0)) / wall,
+    }))
+    .filter((o) => o.share >= 0.02)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 4);
   return {
     phase,
     seconds: wall,
     watch: samples,
     cpu: shares,
-    machineBusy:
-      (after.machineBusy - before.machineBusy) / Math.max(0.001, after.machineTotal - before.machineTotal),
+    machineBusy,
+    busiestOthers,
     reads: probes.readsOf(phase),
   };
 }
@@ -1230,7 +1244,11 @@ function printReport(
         `outbox CCR ${stat((s) => s.outbox.CCR)}, OHC ${stat((s) => s.outbox.OHC)}; ` +
         `remote view lag CCR ${stat((s) => s.remoteLag.CCR)}, OHC ${stat((s) => s.remoteLag.OHC)}\n` +
         `  CPU: machine ${Math.round(phase.machineBusy * 100)}% of ${os.cpus().length} cores busy; ` +
-        `of one core: ${cpu}\n`,
+        `of one core: ${cpu}\n` +
+        `  everything else, busiest: ${
+          phase.busiestOthers.map((o) => `${Math.round(o.share * 100)}% ${o.command}`).join('; ') ||
+          'none over 2%'
+        }${phase.cpu['everything else'] > 0.5 ? ' (MORE THAN HALF A CORE: other work shared the machine)' : ''}\n`,
     );
   }
   const unserved = probes.filter(
