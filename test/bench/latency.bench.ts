@@ -286,6 +286,7 @@ async function main(): Promise<void> {
     await producer.connect();
     const region = new RegionStream(producer, serde, prefix, patients, directory);
     const watch = new Watch(admin, pool, prefix, schemas);
+    const postgres = new PostgresProfile(pool);
     const cpu = new CpuMeter(services);
 
     // 1. Preload, then wait until both read models and both remote views hold it.
@@ -311,12 +312,13 @@ async function main(): Promise<void> {
     });
     const tracer = await ChangelogTracer.start(kafka, prefix, probes);
     watch.start();
+    postgres.start();
 
     // 2. Idle: a few probes not counted (first requests, JIT), then the idle sample.
     process.stdout.write(`Warm-up: 6 probes, not counted\n`);
     await probes.run('warm-up', 6 / PROBE_RATE);
     await probes.settle('warm-up');
-    const idle = await measure('idle', IDLE_SECONDS, probes, watch, cpu, async () => {
+    const idle = await measure('idle', IDLE_SECONDS, probes, watch, cpu, postgres, async () => {
       await probes.run('idle', IDLE_SECONDS, (s) => progress('idle', s, IDLE_SECONDS, probes, watch));
       await probes.settle('idle');
     });
@@ -331,7 +333,7 @@ async function main(): Promise<void> {
       progress('warm-up', s, WARMUP_SECONDS, probes, watch, load),
     );
     load.mark();
-    const loaded = await measure('loaded', MEASURE_SECONDS, probes, watch, cpu, async () => {
+    const loaded = await measure('loaded', MEASURE_SECONDS, probes, watch, cpu, postgres, async () => {
       await probes.run('loaded', MEASURE_SECONDS, (s) =>
         progress('loaded', s, MEASURE_SECONDS, probes, watch, load),
       );
@@ -339,6 +341,7 @@ async function main(): Promise<void> {
     });
     const achieved = await load.stop();
     watch.stop();
+    postgres.stop();
     await tracer.stop();
     await producer.disconnect();
 
@@ -818,6 +821,56 @@ interface WatchSample {
   readonly outbox: Record<CollaborativeCode, number>;
 }
 
+/**
+ * What Postgres is doing, sampled ten times a second from pg_stat_activity: each active statement (and each session
+ * idle inside a transaction, where Node works while holding the transaction's locks), by application. The share of
+ * samples a statement is seen in is how many backends run it on average: where the database's time goes.
+ */
+class PostgresProfile {
+  /** Per sample, what each busy backend was doing. */
+  readonly samples: string[][] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pool: Pool) {}
+
+  start(): void {
+    const tick = () => {
+      void this.pool
+        .query<{ what: string }>(
+          `select application_name || ': ' || case when state = 'active'
+             then coalesce(wait_event_type || '/' || wait_event || ' ', '') ||
+               left(regexp_replace(query, '\\s+', ' ', 'g'), 70)
+             else '(idle in transaction: the client works inside its transaction)' end as what
+           from pg_stat_activity
+           where datname = current_database() and pid <> pg_backend_pid()
+             and state in ('active', 'idle in transaction')`,
+        )
+        .then((r) => this.samples.push(r.rows.map((row) => row.what)))
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, 100);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The busiest statements among samples[from...]: average backends running each. */
+  busiest(from: number, top = 10): { what: string; backends: number }[] {
+    const slice = this.samples.slice(from);
+    const counts = new Map<string, number>();
+    for (const sample of slice) for (const what of sample) counts.set(what, (counts.get(what) ?? 0) + 1);
+    return [...counts]
+      .map(([what, n]) => ({ what, backends: n / Math.max(1, slice.length) }))
+      .sort((a, b) => b.backends - a.backends)
+      .slice(0, top);
+  }
+}
+
 class Watch {
   private readonly directory = loadProviderDirectory();
   /** Once a second from start() to stop(). */
@@ -979,6 +1032,8 @@ interface PhaseResult {
   /** The busiest processes outside the run (the stack's own services, other users), share of one core each. */
   readonly busiestOthers: { command: string; share: number }[];
   readonly reads: Record<CollaborativeCode, Reads>;
+  /** The busiest statements in Postgres, as average backends running each. */
+  readonly postgres: { what: string; backends: number }[];
 }
 
 async function measure(
@@ -987,6 +1042,7 @@ async function measure(
   probes: Prober,
   watch: Watch,
   cpu: CpuMeter,
+  postgres: PostgresProfile,
   work: () => Promise<void>,
 ): Promise<PhaseResult> {
   process.stdout.write(
@@ -994,6 +1050,7 @@ async function measure(
   );
   const before = cpu.read();
   const from = watch.samples.length;
+  const profiledFrom = postgres.samples.length;
   await work();
   const samples = watch.samples.slice(from);
   const after = cpu.read();
@@ -1022,6 +1079,7 @@ async function measure(
     machineBusy,
     busiestOthers,
     reads: probes.readsOf(phase),
+    postgres: postgres.busiest(profiledFrom),
   };
 }
 
@@ -1252,7 +1310,9 @@ function printReport(
         `  everything else, busiest: ${
           phase.busiestOthers.map((o) => `${Math.round(o.share * 100)}% ${o.command}`).join('; ') ||
           'none over 2%'
-        }${phase.cpu['everything else'] > 0.5 ? ' (MORE THAN HALF A CORE: other work shared the machine)' : ''}\n`,
+        }${phase.cpu['everything else'] > 0.5 ? ' (MORE THAN HALF A CORE: other work shared the machine)' : ''}\n` +
+        `  Postgres, busiest (average backends):\n` +
+        phase.postgres.map((p) => `    ${p.backends.toFixed(2)} ${p.what}\n`).join(''),
     );
   }
   const unserved = probes.filter(
