@@ -80,6 +80,7 @@ const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 20);
 const IDLE_SECONDS = num('BENCH_IDLE_SECONDS', 30);
 const PROBE_RATE = num('BENCH_PROBE_RATE', 3);
 const POLL_MS = num('BENCH_POLL_MS', 50);
+const POLL_CONCURRENCY = Math.max(1, num('BENCH_POLL_CONCURRENCY', 4));
 const PRELOAD_EVENTS = num('BENCH_PRELOAD_EVENTS', 100_000);
 const OHC_PROBE_SHARE = num('BENCH_OHC_PROBE_SHARE', 0.25);
 const PROBE_TIMEOUT_MS = num('BENCH_PROBE_TIMEOUT_SECONDS', 60) * 1000;
@@ -141,7 +142,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `bench:latency ${runId}: ingest 202 → served by the CCR and OHC record APIs; background ${LOAD_RATE} events/s ` +
       `for ${WARMUP_SECONDS} s warm-up + ${MEASURE_SECONDS} s, idle ${IDLE_SECONDS} s; probes ${PROBE_RATE}/s ` +
-      `(${Math.round(OHC_PROBE_SHARE * 100)}% from OHC), poll every ${POLL_MS} ms per API per outstanding probe; ` +
+      `(${Math.round(OHC_PROBE_SHARE * 100)}% from OHC), poll every ${POLL_MS} ms per API per outstanding probe, ` +
+      `at most ${POLL_CONCURRENCY} reads in flight per API; ` +
       `preload ${PRELOAD_EVENTS} events of a ${patients}-patient region; brokers ${config.kafka.brokers.join(',')}\n` +
       `  projector settings: ${describeSettings(projectorOverrides)}; record API settings: ${describeSettings(recordApiOverrides)}\n` +
       `  machine: ${os.cpus().length} cores, load average ${os
@@ -621,6 +623,7 @@ class Prober {
   /** The observation ids all start with this, so the changelog tracer can find them in Avro bytes. */
   readonly marker: string;
   private warned = 0;
+  private readonly gates = { CCR: new Gate(POLL_CONCURRENCY), OHC: new Gate(POLL_CONCURRENCY) };
 
   constructor(private readonly options: ProberOptions) {
     this.marker = `latency-${options.stamp}-`;
@@ -733,8 +736,11 @@ class Prober {
     const accepted = probe.acceptedAt!;
     const reads = this.readsOf(probe.phase)[api];
     for (;;) {
+      if (now() - accepted > PROBE_TIMEOUT_MS) return;
+      // At most BENCH_POLL_CONCURRENCY reads in flight per API, whatever the number of probes outstanding: when the
+      // services fall behind, the probes' polling must not become the load that keeps them behind.
+      const release = await this.gates[api].enter();
       const asked = now();
-      if (asked - accepted > PROBE_TIMEOUT_MS) return;
       try {
         const response = await fetch(`${this.options.apiUrls[api]}/patients/${probe.nhsNumber}/record`, {
           headers: {
@@ -744,6 +750,7 @@ class Prober {
           },
         });
         const text = await response.text();
+        release();
         const answered = now();
         reads.count++;
         reads.durations.push(answered - asked);
@@ -756,6 +763,7 @@ class Prober {
           this.warn(`${api} record API answered ${response.status}: ${text.slice(0, 200)}`);
         }
       } catch (error) {
+        release();
         reads.failures++;
         this.warn(`${api} record API read failed: ${errorMessage(error)}`);
       }
@@ -767,6 +775,28 @@ class Prober {
 
   private warn(message: string): void {
     if (this.warned++ < 20) process.stderr.write(`  warning: ${message}\n`);
+  }
+}
+
+/** At most `limit` holders at once; the others wait in line. */
+class Gate {
+  private inside = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Resolves with the function that lets the next one in; call it exactly once. */
+  async enter(): Promise<() => void> {
+    if (this.inside >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.inside++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inside--;
+    };
   }
 }
 
@@ -857,6 +887,14 @@ class PostgresProfile {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** Transactions committed in the database so far, by every client. */
+  async commits(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `select xact_commit as n from pg_stat_database where datname = current_database()`,
+    );
+    return Number(rows[0].n);
   }
 
   /** The busiest statements among samples[from...]: average backends running each. */
@@ -1034,6 +1072,8 @@ interface PhaseResult {
   readonly reads: Record<CollaborativeCode, Reads>;
   /** The busiest statements in Postgres, as average backends running each. */
   readonly postgres: { what: string; backends: number }[];
+  /** Transactions committed per second in the database, by every client (the stack's services too). */
+  readonly commitsPerSecond: number;
 }
 
 async function measure(
@@ -1051,7 +1091,9 @@ async function measure(
   const before = cpu.read();
   const from = watch.samples.length;
   const profiledFrom = postgres.samples.length;
+  const commitsBefore = await postgres.commits();
   await work();
+  const commits = (await postgres.commits()) - commitsBefore;
   const samples = watch.samples.slice(from);
   const after = cpu.read();
   const wall = (after.at - before.at) / 1000;
@@ -1080,6 +1122,7 @@ async function measure(
     busiestOthers,
     reads: probes.readsOf(phase),
     postgres: postgres.busiest(profiledFrom),
+    commitsPerSecond: commits / wall,
   };
 }
 
@@ -1311,7 +1354,7 @@ function printReport(
           phase.busiestOthers.map((o) => `${Math.round(o.share * 100)}% ${o.command}`).join('; ') ||
           'none over 2%'
         }${phase.cpu['everything else'] > 0.5 ? ' (MORE THAN HALF A CORE: other work shared the machine)' : ''}\n` +
-        `  Postgres, busiest (average backends):\n` +
+        `  Postgres: ${Math.round(phase.commitsPerSecond)} commits/s; busiest (average backends):\n` +
         phase.postgres.map((p) => `    ${p.backends.toFixed(2)} ${p.what}\n`).join(''),
     );
   }
