@@ -353,6 +353,12 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify(rows, null, 2) + '\n');
     printReport(idle, loaded, probes.all(), achieved, projectorOverrides, recordApiOverrides);
+    const reported = services.reduce((n, s) => n + s.reportedGaps, 0);
+    process.stdout.write(
+      `changelogs as published, from the probes' start: ${tracer.records} records, ${tracer.gaps} skipped ` +
+        `sequence numbers (${tracer.missing} numbers missing), ${tracer.repeats} repeated; the projectors' remote ` +
+        `views reported ${reported} records as having skipped numbers (preload included)\n`,
+    );
     const logged = services.filter((s) => s.lines > 0);
     if (logged.length > 0)
       process.stdout.write(
@@ -374,6 +380,8 @@ class Service {
   private readonly tail: string[] = [];
   /** Lines the service wrote (LOG_LEVEL=warn: warnings and errors); all go to its log file, the first few here too. */
   lines = 0;
+  /** Records the projector reported as having skipped sequence numbers on the other side's changelog. */
+  reportedGaps = 0;
 
   private constructor(
     readonly name: string,
@@ -387,6 +395,8 @@ class Service {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
         log.write(`${line}\n`);
+        const gap = /(\d+) record\(s\) on \S+ skipped sequence numbers/.exec(line);
+        if (gap) this.reportedGaps += Number(gap[1]);
         this.tail.push(line);
         if (this.tail.length > 40) this.tail.shift();
         if (++this.lines <= ECHOED_LINES) process.stderr.write(`  [${name}] ${line}\n`);
@@ -802,9 +812,32 @@ class Gate {
 
 /** The observation as the relay published it: the first changelog record of the probe's origin that holds it. */
 class ChangelogTracer {
-  private constructor(private readonly consumer: ReturnType<Kafka['consumer']>) {}
+  /** Records read, and per patient the last sequence number seen (from the record's crosscare-sequence header). */
+  records = 0;
+  private readonly last = new Map<string, number>();
+  /** Records whose sequence skipped numbers after the last one seen for the patient, and how many numbers in all. */
+  gaps = 0;
+  missing = 0;
+  /** Records whose sequence was not above the last one seen (a re-send). */
+  repeats = 0;
+  private consumer!: ReturnType<Kafka['consumer']>;
+
+  /** Checks each record's sequence against the last one seen for its patient, as a subscriber would. */
+  private checkSequence(topic: string, key: Buffer | null, header: unknown): void {
+    const sequence = Number(Buffer.isBuffer(header) ? header.toString() : header);
+    if (!key || !Number.isFinite(sequence)) return;
+    this.records++;
+    const id = `${topic}|${key.toString()}`;
+    const last = this.last.get(id);
+    if (last !== undefined && sequence > last + 1) {
+      this.gaps++;
+      this.missing += sequence - last - 1;
+    } else if (last !== undefined && sequence <= last) this.repeats++;
+    if (last === undefined || sequence > last) this.last.set(id, sequence);
+  }
 
   static async start(kafka: Kafka, prefix: string, probes: Prober): Promise<ChangelogTracer> {
+    const tracer = new ChangelogTracer();
     const consumer = kafka.consumer({ groupId: `${prefix}-tracer`, maxBytesPerPartition: 4 * 1024 * 1024 });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
@@ -816,6 +849,7 @@ class ChangelogTracer {
       eachBatch: async ({ batch }) => {
         const collaborative: CollaborativeCode = batch.topic === topics[0] ? 'CCR' : 'OHC';
         for (const message of batch.messages) {
+          tracer.checkSequence(batch.topic, message.key, message.headers?.['crosscare-sequence']);
           const value = message.value;
           if (!value) continue;
           for (let at = value.indexOf(marker); at >= 0; at = value.indexOf(marker, at + 1)) {
@@ -831,7 +865,8 @@ class ChangelogTracer {
       },
     });
     await joined;
-    return new ChangelogTracer(consumer);
+    tracer.consumer = consumer;
+    return tracer;
   }
 
   async stop(): Promise<void> {
