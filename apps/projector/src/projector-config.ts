@@ -44,6 +44,10 @@ export interface ProjectorConfig {
   readonly partitionsConsumedConcurrently: number;
   /** Upper bound of one fetch per partition, and so of one batch. */
   readonly maxBytesPerPartition: number;
+  /** Bytes a fetch waits for before the broker answers (kafkajs minBytes): 1 answers as soon as anything is new. */
+  readonly fetchMinBytes: number;
+  /** Longest a fetch waits for fetchMinBytes (kafkajs maxWaitTimeInMs). */
+  readonly fetchMaxWaitMs: number;
   /** How long the group waits for a silent instance before giving its partitions to the others. */
   readonly sessionTimeoutMs: number;
   /** How often the outbox relay looks for changelog records when it found none. */
@@ -83,6 +87,8 @@ export const projectorVariables = {
   ).optional(),
   PROJECTOR_PARTITIONS_CONCURRENTLY: positiveInteger(6, 64),
   PROJECTOR_MAX_BYTES_PER_PARTITION: positiveInteger(2 * 1024 * 1024, 64 * 1024 * 1024),
+  PROJECTOR_FETCH_MIN_BYTES: positiveInteger(1, 64 * 1024 * 1024),
+  PROJECTOR_FETCH_MAX_WAIT_MS: positiveInteger(5000, 60_000),
   PROJECTOR_SESSION_TIMEOUT_MS: positiveInteger(30_000, 300_000),
   PROJECTOR_RELAY_INTERVAL_MS: positiveInteger(100, 60_000),
   PROJECTOR_LAG_INTERVAL_SECONDS: positiveInteger(10, 3600),
@@ -107,6 +113,8 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
         instanceId: v.PROJECTOR_INSTANCE_ID ?? hostname(),
         partitionsConsumedConcurrently: v.PROJECTOR_PARTITIONS_CONCURRENTLY,
         maxBytesPerPartition: v.PROJECTOR_MAX_BYTES_PER_PARTITION,
+        fetchMinBytes: v.PROJECTOR_FETCH_MIN_BYTES,
+        fetchMaxWaitMs: v.PROJECTOR_FETCH_MAX_WAIT_MS,
         sessionTimeoutMs: v.PROJECTOR_SESSION_TIMEOUT_MS,
         relayIntervalMs: v.PROJECTOR_RELAY_INTERVAL_MS,
         lagIntervalMs: v.PROJECTOR_LAG_INTERVAL_SECONDS * 1000,

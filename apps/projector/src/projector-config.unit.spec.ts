@@ -13,6 +13,23 @@ describe('projector configuration', () => {
     });
   });
 
+  it('fetches as kafkajs does by default (answer on any new byte, wait at most 5 s), or as configured', () => {
+    expect(loadProjectorConfig({ PROJECTOR_COLLABORATIVE: 'CCR' })).toMatchObject({
+      fetchMinBytes: 1,
+      fetchMaxWaitMs: 5000,
+    });
+    expect(
+      loadProjectorConfig({
+        PROJECTOR_COLLABORATIVE: 'CCR',
+        PROJECTOR_FETCH_MIN_BYTES: '65536',
+        PROJECTOR_FETCH_MAX_WAIT_MS: '50',
+      }),
+    ).toMatchObject({ fetchMinBytes: 65536, fetchMaxWaitMs: 50 });
+    expect(() =>
+      loadProjectorConfig({ PROJECTOR_COLLABORATIVE: 'CCR', PROJECTOR_FETCH_MAX_WAIT_MS: '0' }),
+    ).toThrow(/PROJECTOR_FETCH_MAX_WAIT_MS/);
+  });
+
   it('stops on a missing or unknown collaborative, naming the variable', () => {
     expect(() => loadProjectorConfig({})).toThrow(ConfigError);
     expect(() => loadProjectorConfig({})).toThrow(/PROJECTOR_COLLABORATIVE/);

@@ -88,6 +88,8 @@ export function projectorPipeline(
       groupId: options.groupId,
       partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      fetchMinBytes: config.fetchMinBytes,
+      fetchMaxWaitMs: config.fetchMaxWaitMs,
       sessionTimeoutMs: config.sessionTimeoutMs,
       log: options.log,
       onReadModelSwitched: options.onReadModelSwitched,

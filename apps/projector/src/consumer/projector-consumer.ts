@@ -19,6 +19,9 @@ export interface ProjectorConsumerOptions {
   readonly groupId: string;
   readonly partitionsConsumedConcurrently: number;
   readonly maxBytesPerPartition: number;
+  /** kafkajs minBytes and maxWaitTimeInMs of every fetch; kafkajs's defaults (1, 5000) when unset. */
+  readonly fetchMinBytes?: number;
+  readonly fetchMaxWaitMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly log: { log(message: string): void; warn(message: string): void; error(message: string): void };
   /** Called once when a batch finds its read model switched by a rebuild; the batch is not committed. */
@@ -65,6 +68,8 @@ export class ProjectorConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      minBytes: options.fetchMinBytes,
+      maxWaitTimeInMs: options.fetchMaxWaitMs,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.sessionTimeoutMs ? Math.floor(options.sessionTimeoutMs / 10) : undefined,
       allowAutoTopicCreation: false,
