@@ -134,7 +134,9 @@ export class OutboxRelay {
       rows.map((r) => r.id),
     );
     this.metrics.changelogPublished.inc(rows.length);
-    this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? ROWS_PER_ROUND) ? rows.length : 0);
+    this.metrics.outboxPending.set(
+      rows.length === (this.options.batchSize ?? ROWS_PER_ROUND) ? rows.length : 0,
+    );
     return rows.length;
   }
 

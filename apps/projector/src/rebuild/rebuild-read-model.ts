@@ -232,7 +232,9 @@ async function drainBeforeSwitch(
   const deadline = Date.now() + timeoutMs;
   for (let depth = await outbox.depth(live); depth > DRAINED_ENOUGH; depth = await outbox.depth(live)) {
     if (Date.now() > deadline) return;
-    progress.step(`the live changelog outbox holds ${depth} messages; waiting for its relay before switching`);
+    progress.step(
+      `the live changelog outbox holds ${depth} messages; waiting for its relay before switching`,
+    );
     await sleep(Math.max(pollMs, 1000));
   }
 }
