@@ -5,66 +5,14 @@ import { RECORD_ITEM_FINGERPRINT, RECORD_ITEM_TYPE } from './changelog-avro';
 import { PATIENT_RECORD_HEAD_SCHEMA, PATIENT_RECORD_ITEM_SCHEMA } from './changelog-schema';
 
 /*
- * The item events joined into one union as the v1 changelog's PatientRecord.items held them (this NamedTypeInliner,
- * copied unchanged from when libs/projection built that schema in code). Kept to prove the item-level changelog
- * stores and publishes items in the very encoding read models already hold: their items need no re-encoding.
+ * The item events as one union the way the v1 changelog's PatientRecord.items held them: each event's own schema,
+ * parsed on its own (so the types the events share need no joining), in ITEM_EVENT_TYPES order. The item-level
+ * changelog must store and publish items in this very encoding, so read models keep the items they hold.
  */
-const PRIMITIVE_TYPES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
-const NAMED_TYPES = new Set(['record', 'error', 'enum', 'fixed']);
-
-type SchemaNode = string | SchemaNode[] | { readonly [member: string]: unknown };
-
-/**
- * Joins self-contained schemas into one. Each event schema defines the shared types (RecordChangeHeader, CodedValue,
- * Period, ...) again, and Avro allows one definition per full name, so the first occurrence, in the order a parser
- * reads (depth first, fields and branches in order), is kept in full and every later one becomes a reference.
- * Every definition and reference is written with its full name, so nothing depends on the namespace it is moved into.
- */
-class NamedTypeInliner {
-  private readonly defined = new Set<string>();
-
-  inline(node: SchemaNode, enclosingNamespace: string): SchemaNode {
-    if (typeof node === 'string')
-      return PRIMITIVE_TYPES.has(node) ? node : fullName(node, enclosingNamespace);
-    if (Array.isArray(node)) return node.map((branch) => this.inline(branch, enclosingNamespace));
-    const type = node.type as SchemaNode;
-    if (typeof type === 'string' && NAMED_TYPES.has(type)) return this.inlineNamed(node, enclosingNamespace);
-    if (type === 'array')
-      return { ...node, items: this.inline(node.items as SchemaNode, enclosingNamespace) };
-    if (type === 'map')
-      return { ...node, values: this.inline(node.values as SchemaNode, enclosingNamespace) };
-    return { ...node, type: this.inline(type, enclosingNamespace) };
-  }
-
-  private inlineNamed(node: { readonly [member: string]: unknown }, enclosingNamespace: string): SchemaNode {
-    const name = fullName(node.name as string, (node.namespace as string | undefined) ?? enclosingNamespace);
-    if (this.defined.has(name)) return name;
-    this.defined.add(name);
-    const namespace = name.slice(0, name.lastIndexOf('.'));
-    const definition: { [member: string]: unknown } = {
-      ...node,
-      name: name.slice(namespace.length + 1),
-      namespace,
-    };
-    if (Array.isArray(node.fields))
-      definition.fields = (node.fields as { readonly type: SchemaNode }[]).map((field) => ({
-        ...field,
-        type: this.inline(field.type, namespace),
-      }));
-    return definition;
-  }
-}
-
-function fullName(name: string, namespace: string): string {
-  return name.includes('.') || namespace === '' ? name : `${namespace}.${name}`;
-}
-
-const inliner = new NamedTypeInliner();
-const itemEventSchemas = ITEM_EVENT_TYPES.map((type) =>
-  inliner.inline(EVENT_SCHEMAS[type] as SchemaNode, EVENT_NAMESPACE),
+const V1_ITEM_UNION = Type.forSchema(
+  ITEM_EVENT_TYPES.map((type) => Type.forSchema(EVENT_SCHEMAS[type] as Schema)) as unknown as Schema,
+  { wrapUnions: true },
 );
-
-const V1_ITEM_UNION = itemEventSchemas as Schema;
 
 type Json = { readonly [member: string]: unknown };
 
@@ -128,7 +76,7 @@ describe('the changelog schemas', () => {
   });
 
   it("keep the item encoding of the whole-record changelog: the union has the v1 items union's fingerprint", () => {
-    const v1 = Type.forSchema(V1_ITEM_UNION);
+    const v1 = V1_ITEM_UNION;
 
     expect(RECORD_ITEM_TYPE.equals(v1)).toBe(true);
     expect(RECORD_ITEM_FINGERPRINT).toBe(v1.fingerprint('sha256').toString('hex'));
