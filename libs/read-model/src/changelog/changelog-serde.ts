@@ -1,5 +1,10 @@
 import { EventSerde, type EventSchemaRegistry } from '@crosscare/events';
-import { itemKindOf, type ChangelogMessage, type PatientRecordHead } from '@crosscare/projection';
+import {
+  itemKindOf,
+  parseChangelogKey,
+  type ChangelogMessage,
+  type PatientRecordHead,
+} from '@crosscare/projection';
 import {
   assembleItemMessage,
   encodeRecordItem,
@@ -14,7 +19,6 @@ import {
   type AvroPatientRecordHead,
   type AvroPatientRecordItem,
 } from './changelog-schema';
-import { parseChangelogKey } from '@crosscare/projection';
 
 /** A changelog message as read from the topic: decoded, and for an item, its bytes in the read model's encoding. */
 export type ReadChangelogMessage =
