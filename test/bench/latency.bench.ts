@@ -355,7 +355,9 @@ async function main(): Promise<void> {
     printReport(idle, loaded, probes.all(), achieved, projectorOverrides, recordApiOverrides);
     const reported = services.reduce((n, s) => n + s.reportedGaps, 0);
     process.stdout.write(
-      `changelogs as published, from the probes' start: ${tracer.records} records, ${tracer.gaps} skipped ` +
+      `changelogs as published, from the probes' start: ${tracer.records} records ` +
+        `(${round(tracer.bytes / 1e6)} MB, ${round(tracer.bytes / Math.max(1, tracer.records) / 1000)} kB each on average), ` +
+        `${tracer.gaps} skipped ` +
         `sequence numbers (${tracer.missing} numbers missing), ${tracer.repeats} repeated; the projectors' remote ` +
         `views reported ${reported} records as having skipped numbers (preload included)\n`,
     );
@@ -814,6 +816,8 @@ class Gate {
 class ChangelogTracer {
   /** Records read, and per patient the last sequence number seen (from the record's crosscare-sequence header). */
   records = 0;
+  /** Bytes of the records' values: each is a patient's whole record. */
+  bytes = 0;
   private readonly last = new Map<string, number>();
   /** Records whose sequence skipped numbers after the last one seen for the patient, and how many numbers in all. */
   gaps = 0;
@@ -852,6 +856,7 @@ class ChangelogTracer {
           tracer.checkSequence(batch.topic, message.key, message.headers?.['crosscare-sequence']);
           const value = message.value;
           if (!value) continue;
+          tracer.bytes += value.length;
           for (let at = value.indexOf(marker); at >= 0; at = value.indexOf(marker, at + 1)) {
             let end = at + marker.length;
             while (end < value.length && value[end] >= 0x30 && value[end] <= 0x39) end++;
