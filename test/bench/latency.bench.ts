@@ -180,9 +180,14 @@ async function main(): Promise<void> {
     if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   };
-  process.once('SIGINT', () => {
-    process.stderr.write('bench:latency: interrupted, cleaning up\n');
-    void cleanup().finally(() => process.exit(130));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      process.stderr.write(`bench:latency: ${signal}, cleaning up\n`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  // However this process ends, no service it started outlives it.
+  process.once('exit', () => {
+    for (const service of services) if (service.pid) service.child.kill('SIGKILL');
   });
 
   try {
