@@ -9,6 +9,9 @@
  * Then the wall time of `projector:rebuild` over BENCH_EVENTS (default 1,000,000) events: replay into a fresh schema
  * and switch. Events are a synthetic region's (libs/synthetic-region), CCR's three ICSs, on private topics.
  * Writes bench/results/projector.json and prints a table.
+ *
+ * BENCH_SCENARIO=long-history runs the long-history scenario instead (test/bench/long-history.bench.ts, also
+ * `npm run bench:long-history`): per-event cost by length of patient history, CCR projector and OHC remote view.
  */
 import {
   checkKafkaVariables,
@@ -38,6 +41,7 @@ import { Pool } from 'pg';
 import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
 import { ProjectorRuntime } from '../../apps/projector/src/projector-runtime';
 import { rebuildReadModel } from '../../apps/projector/src/rebuild/rebuild-read-model';
+import { runLongHistoryBench } from './long-history.bench';
 import { startNaiveProjector } from './naive-projector';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -349,7 +353,14 @@ async function consumeAndDecode(
   return rate;
 }
 
-main().catch((error: unknown) => {
+const scenario = process.env.BENCH_SCENARIO ?? 'throughput';
+if (scenario !== 'throughput' && scenario !== 'long-history') {
+  process.stderr.write(
+    `bench:projector: BENCH_SCENARIO is throughput (the default) or long-history, not ${scenario}\n`,
+  );
+  process.exit(2);
+}
+(scenario === 'long-history' ? runLongHistoryBench() : main()).catch((error: unknown) => {
   process.stderr.write(`bench:projector: ${errorStack(error)}\n`);
   process.exit(1);
 });

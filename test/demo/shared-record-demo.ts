@@ -1,5 +1,6 @@
 import { errorMessage } from '@crosscare/errors';
-import { PatientRecordSerde } from '@crosscare/read-model';
+import { ChangelogSerde, SEQUENCE_HEADER } from '@crosscare/read-model';
+import { patientOfChangelogKey } from '@crosscare/projection';
 import {
   checkKafkaVariables,
   configOrExit,
@@ -44,24 +45,34 @@ async function main(): Promise<void> {
   const registry = new SchemaRegistryClient(config.registry);
 
   step(`waiting for patient ${nhsNumber} on both collaboratives' changelogs`);
-  const changelog = new PatientRecordSerde(registry, { register: false });
+  const changelog = new ChangelogSerde(registry, { register: false });
   const logs = await readFromStart(kafka, {
     topics: ['CCR', 'OHC'].map((c) => changelogTopic(c, prefix)),
     reader: 'crosscare-record-demo',
-    keep: async ({ topic, partition, message }) =>
-      message.value && message.key?.toString() === nhsNumber
-        ? { topic, partition, offset: message.offset, record: await changelog.decode(message.value) }
-        : undefined,
-    until: (found) => new Set(found.map((f) => f.record.collaborative)).size === 2,
+    keep: async ({ topic, partition, message }) => {
+      const key = message.key?.toString() ?? '';
+      if (patientOfChangelogKey(key) !== nhsNumber) return undefined;
+      const read = await changelog.decode(key, message.value, message.headers?.[SEQUENCE_HEADER]?.toString());
+      return { topic, partition, offset: message.offset, key, read };
+    },
+    until: (found) =>
+      new Set(found.flatMap((f) => (f.read.type === 'head' ? [f.read.head.collaborative] : []))).size === 2,
     timeoutMs: 60_000,
   });
+  // Item-level: each change publishes the items it changed, then the patient's head.
   console.table(
-    logs.map(({ topic, offset, partition, record }) => ({
+    logs.map(({ topic, offset, partition, key, read }) => ({
       topic,
       partition,
       offset,
-      sequence: record.sequence,
-      items: record.items.map((e) => `${e.header.eventType} (${e.header.providerOdsCode})`).join(', '),
+      key,
+      sequence: read.type === 'head' ? read.head.sequence : read.sequence,
+      message:
+        read.type === 'head'
+          ? `head: ${read.head.itemCount} item(s)`
+          : read.type === 'item'
+            ? `${read.event.header.eventType} (${read.event.header.providerOdsCode})`
+            : 'tombstone',
     })),
   );
 

@@ -62,21 +62,23 @@ describe('schemas CLI', () => {
     await registry?.close();
   });
 
-  it('registers every event, the changelog record and the audit record under its record-name subject, once', async () => {
+  it('registers every event, the changelog records and the audit record under its record-name subject, once', async () => {
     const check = await cli('check');
     expect(check.code).toBe(0);
     expect(check.out).toContain('uk.nhs.crosscare.events.AllergyRecorded');
-    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecord\s+new subject/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordHead\s+new subject/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordItem\s+new subject/);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+new subject/);
 
     const first = await cli('register');
     expect(first.code).toBe(0);
-    expect(first.out).toContain('schemas: 19 subjects registered (19 new or changed)');
+    expect(first.out).toContain('schemas: 20 subjects registered (20 new or changed)');
     const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
     expect([...subjects].sort()).toEqual(
       [
         ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
-        'uk.nhs.crosscare.changelog.PatientRecord',
+        'uk.nhs.crosscare.changelog.PatientRecordHead',
+        'uk.nhs.crosscare.changelog.PatientRecordItem',
         'uk.nhs.crosscare.audit.RecordAccessed',
       ].sort(),
     );
@@ -95,11 +97,12 @@ describe('schemas CLI', () => {
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.AllergyRecorded\s+INCOMPATIBLE/);
     expect(check.out).toMatch(/field 'reviewedBy'.*no default/);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.ReferralMade\s+compatible change/);
-    // The changelog record carries AllergyRecorded among its items, so the breaking change breaks it too.
-    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecord\s+INCOMPATIBLE/);
+    // The changelog's item message carries AllergyRecorded in its union, so the breaking change breaks it too.
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordItem\s+INCOMPATIBLE/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordHead\s+unchanged/);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+unchanged/);
     expect(check.out).toContain(
-      'schemas: 2 incompatible: uk.nhs.crosscare.events.AllergyRecorded, uk.nhs.crosscare.changelog.PatientRecord',
+      'schemas: 2 incompatible: uk.nhs.crosscare.events.AllergyRecorded, uk.nhs.crosscare.changelog.PatientRecordItem',
     );
 
     const register = await cli('register', '--dir', changed);

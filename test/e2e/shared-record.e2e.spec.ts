@@ -1,4 +1,4 @@
-import { PatientRecordSerde } from '@crosscare/read-model';
+import { ChangelogSerde, SEQUENCE_HEADER } from '@crosscare/read-model';
 import { changelogTopic } from '@crosscare/events';
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import { CERNER_ADT, withControlId } from '@crosscare/hl7v2/testing';
@@ -100,8 +100,8 @@ describe('a patient shared across both collaboratives (ingest → projectors →
     expect(await item('CCR', 'problem')).toEqual({ provider_ods_code: gp.odsCode, ics: 'QHL' });
     expect(await item('OHC', 'encounter')).toEqual({ provider_ods_code: trust.odsCode, ics: 'QNC' });
 
-    // Both changelogs carry the patient, keyed by NHS number.
-    const serde = new PatientRecordSerde(
+    // Both changelogs carry the patient's items, keyed by NHS number and item.
+    const serde = new ChangelogSerde(
       new (await import('@crosscare/events')).SchemaRegistryClient({ url: ingest.registry.url }),
       { register: false },
     );
@@ -114,12 +114,13 @@ describe('a patient shared across both collaboratives (ingest → projectors →
       await consumer.subscribe({ topic: changelogTopic(collaborative, prefix), fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
-          const record = await serde.decode(message.value as Buffer);
-          seen.push({ key: message.key?.toString() ?? '', ics: record.items.map((e) => e.header.ics) });
+          const key = message.key?.toString() ?? '';
+          const read = await serde.decode(key, message.value, message.headers?.[SEQUENCE_HEADER]?.toString());
+          if (read.type === 'item') seen.push({ key: read.nhsNumber, ics: [read.event.header.ics] });
         },
       });
       await eventually(
-        `${collaborative}'s changelog record`,
+        `${collaborative}'s changelog item`,
         () => (seen.some((r) => r.key === nhsNumber && r.ics.includes(ics)) ? true : undefined),
         { timeoutMs: 30_000 },
       );

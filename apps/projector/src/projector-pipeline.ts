@@ -1,6 +1,6 @@
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import type { RecordProducer } from '@crosscare/kafka';
-import { PatientRecordSerde } from '@crosscare/read-model';
+import { ChangelogSerde } from '@crosscare/read-model';
 import type { Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DeadLetterPublisher } from './consumer/dead-letter-publisher';
@@ -25,8 +25,8 @@ export interface PipelineOptions {
   /** The consumer group; dead letters name it too. */
   readonly groupId: string;
   /**
-   * Write each changed patient's record to the changelog outbox. Off while a rebuild replays: the serving read model
-   * keeps publishing, and the switch publishes only the records the rebuild changed.
+   * Write each change to the changelog outbox. Off while a rebuild replays: the serving read model keeps publishing,
+   * and the switch publishes only what the rebuild changed.
    */
   readonly publishChangelog: boolean;
   /** First step of every batch transaction: throws when the read model no longer serves (a rebuild switched it). */
@@ -36,14 +36,16 @@ export interface PipelineOptions {
   readonly metrics: ProjectorMetrics;
   readonly log: ProjectorConsumerOptions['log'];
   readonly onReadModelSwitched?: ProjectorConsumerOptions['onReadModelSwitched'];
+  /** Called after a batch that wrote changelog messages has committed (the live projector wakes its relay). */
+  readonly onChangelogWritten?: () => void;
 }
 
 /** A projection pipeline, not yet started. */
 export interface ProjectorPipeline {
   /** Consumes the collaborative's topics and the other side's changelog into the two projections. */
   readonly consumer: ProjectorConsumer;
-  /** The changelog's serde: the heads of the records the pipeline (or a rebuild's switch) publishes. */
-  readonly changelog: PatientRecordSerde;
+  /** The changelog's serde: the messages the pipeline (or a rebuild's switch) publishes. */
+  readonly changelog: ChangelogSerde;
 }
 
 /**
@@ -59,18 +61,19 @@ export function projectorPipeline(
 ): ProjectorPipeline {
   const { kafka, producer, db } = connections;
   const registry = new SchemaRegistryClient(config.schemaRegistry);
-  const changelog = new PatientRecordSerde(registry, { register: true });
+  const changelog = new ChangelogSerde(registry, { register: true });
   const consumer = new ProjectorConsumer(
     kafka,
     db,
     topology,
     createRecordChangeSerde(registry),
-    (value) => changelog.decode(value),
+    (key, value, sequenceHeader) => changelog.decode(key, value, sequenceHeader),
     new RecordChangeProjection(db, {
       collaborative: config.collaborative,
       publishChangelog: options.publishChangelog,
-      encodeRecordHead: (head) => changelog.encodeHead(head),
+      changelog,
       assertServing: options.assertServing,
+      onChangelogWritten: options.onChangelogWritten,
     }),
     new RemoteViewProjection(db, options.assertServing),
     new DeadLetterPublisher(

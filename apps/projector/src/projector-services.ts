@@ -3,6 +3,7 @@ import {
   checkSourceCluster,
   dropReadModel,
   openReadModel,
+  readChangelogContract,
   ReadModelControl,
 } from '@crosscare/read-model';
 import { loadProviderDirectory } from '@crosscare/governance';
@@ -63,11 +64,14 @@ export class ProjectorServices {
     });
     const admin = kafka.admin();
     const producer = createRecordProducer(kafka);
+    let changelogPartitions: number;
     try {
       await admin.connect();
       db = await ensureSameCluster(db, (await admin.describeCluster()).clusterId, config, schema, log);
       await assertOwnItemEncoding(db, schema);
       await ensureTopics(admin, projectorTopicSpecs(topology));
+      changelogPartitions = await partitionCount(admin, topology.changelogTopic);
+      await warnIfChangelogIncomplete(db, topology.changelogTopic, log);
       await producer.connect();
     } catch (error) {
       await Promise.allSettled([admin.disconnect(), producer.disconnect(), db.destroy()]);
@@ -77,6 +81,13 @@ export class ProjectorServices {
     const metrics = new ProjectorMetrics({
       collaborative: config.collaborative,
       instance: config.instanceId,
+    });
+    const relay = new OutboxRelay(db, producer, metrics, {
+      changelogTopic: topology.changelogTopic,
+      changelogPartitions,
+      leaderLockName: `crosscare-changelog-relay:${schema}`,
+      intervalMs: config.relayIntervalMs,
+      log,
     });
     const { consumer } = projectorPipeline(
       config,
@@ -89,14 +100,9 @@ export class ProjectorServices {
         metrics,
         log,
         onReadModelSwitched: options.onReadModelSwitched,
+        onChangelogWritten: () => relay.notify(),
       },
     );
-    const relay = new OutboxRelay(db, producer, metrics, {
-      changelogTopic: topology.changelogTopic,
-      leaderLockName: `crosscare-changelog-relay:${schema}`,
-      intervalMs: config.relayIntervalMs,
-      log,
-    });
     const lag = new LagMonitor(
       admin,
       db,
@@ -177,4 +183,24 @@ async function ensureSameCluster(
   const fresh = await openReadModel(config.database, schema);
   await checkSourceCluster(fresh, clusterId);
   return fresh;
+}
+
+/** The topic's partition count, as the brokers have it. */
+async function partitionCount(admin: Admin, topic: string): Promise<number> {
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+  if (partitions < 1) throw new Error(`the brokers report no partitions for ${topic}`);
+  return partitions;
+}
+
+/**
+ * A read model migrated from the whole-record changelog publishes its changes on v2 from then on, but what it held
+ * before is not on the v2 topic until a rebuild fills it: say so at every start until then.
+ */
+async function warnIfChangelogIncomplete(db: DataSource, topic: string, log: Logger): Promise<void> {
+  if ((await readChangelogContract(db)).complete) return;
+  log.warn(
+    `${topic} does not yet hold what this read model held before its migration to the item-level changelog: ` +
+      'run npm run projector:rebuild to fill it (subscribers see only changes made since the migration until then)',
+  );
 }

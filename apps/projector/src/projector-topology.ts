@@ -46,7 +46,7 @@ export function projectorTopology(
 
 /**
  * The topics a projector creates at start when missing: its changelog (compacted: a subscriber bootstrapping from
- * offset 0 reads each patient's latest record, not every version), its dead letters and retries (kept until
+ * offset 0 reads each item's latest version and each patient's latest head, not every version), its dead letters and retries (kept until
  * deleted: a dead letter is a record change not yet in the read model), and the other side's changelog with the
  * same spec, so the two projectors can start in either order.
  */
@@ -55,8 +55,9 @@ export function projectorTopicSpecs(topology: ProjectorTopology, replicationFact
     name,
     partitions: PROJECTOR_TOPIC_PARTITIONS,
     replicationFactor,
-    // A patient's whole record is one message: allow long histories (8 MiB) beyond the 1 MiB default.
-    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000', 'max.message.bytes': '8388608' },
+    // One message is one item (or a head), whatever the record's size: an event as large as an ICS topic accepts
+    // (1 MiB, the broker's default) plus the item's identity fits in 2 MiB.
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000', 'max.message.bytes': '2097152' },
   });
   const kept = (name: string): TopicSpec => ({
     name,

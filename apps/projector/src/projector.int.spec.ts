@@ -3,13 +3,15 @@ import { testNhsNumber } from '@crosscare/events/synthetic';
 import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { decodeRecordItem } from '@crosscare/read-model';
 import { eventually } from '@crosscare/testing';
+import { partitionOfKey } from '@crosscare/kafka';
+import { patientOfChangelogKey } from '@crosscare/projection';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProjectorApp } from './projector-app';
 import { DEAD_LETTER_HEADERS } from './consumer/dead-letter-publisher';
 import { readDeadLetters, replayDeadLetters } from './dead-letters/dead-letter-store';
 import type { ProjectorRuntime } from './projector-runtime';
-import { RegionUnderTest } from './testing/region-under-test';
+import { RegionUnderTest, type ChangelogEntry } from './testing/region-under-test';
 
 jest.setTimeout(120_000);
 
@@ -157,6 +159,54 @@ describe('projector (real broker, registry and Postgres)', () => {
     });
   });
 
+  it("publishes a change to a long record as the items it changed and a head, each on the patient's partition", async () => {
+    const nhsNumber = testNhsNumber(109);
+    const history = Array.from({ length: 300 }, (_, i) =>
+      testEvents.ObservationRecorded({ header: { nhsNumber, sourceRecordId: `Observation/o-109-${i}` } }),
+    );
+    await region.publish(history);
+    await region.publish([
+      testEvents.ObservationRecorded({ header: { nhsNumber, sourceRecordId: 'Observation/o-109-new' } }),
+      testEvents.RecordRemoved({
+        header: { nhsNumber, sourceRecordId: 'Observation/o-109-7', sourceRecordVersion: 2 },
+        removedEventType: 'ObservationRecorded',
+        removedSourceRecordId: 'Observation/o-109-7',
+      }),
+    ]);
+    const topic = ccr.services.topology.changelogTopic;
+    const isMine = (e: ChangelogEntry) => patientOfChangelogKey(e.key) === nhsNumber;
+    const holds = (e: ChangelogEntry, id: string) =>
+      e.record?.items.some((item) => item.header.sourceRecordId === `Observation/o-109-${id}`) === true;
+    const log = await region.readChangelogMessages(topic, (entries) =>
+      entries.some((e) => isMine(e) && holds(e, 'new') && !holds(e, '7')),
+    );
+    const mine = log.filter(isMine);
+
+    // Every message of the patient is on the partition Kafka's Java client would give its NHS number.
+    expect(new Set(mine.map((e) => e.partition))).toEqual(new Set([partitionOfKey(nhsNumber, 6)]));
+    // However the history arrived in batches, the last changes carried only the new item and the tombstone.
+    const changed = mine.filter(
+      (e) =>
+        e.message.type !== 'head' &&
+        (e.key.endsWith('o-109-new|ObservationRecorded') || e.message.type === 'tombstone'),
+    );
+    expect(changed.map((e) => e.message.type).sort()).toEqual(['item', 'tombstone']);
+    const tombstone = changed.find((e) => e.message.type === 'tombstone')!;
+    expect(tombstone.bytes).toBe(Buffer.byteLength(tombstone.key));
+    // No message holds more than one item: the largest is far below one record's worth of 300 items.
+    expect(Math.max(...mine.map((e) => e.bytes))).toBeLessThan(2_000);
+    // A subscriber folding the topic finds nothing missing and holds the record the read model holds.
+    expect(mine.filter((e) => e.finding !== undefined)).toEqual([]);
+    const last = mine.filter((e) => e.record !== undefined).at(-1)!;
+    const stored = await itemsOf(nhsNumber);
+    expect(last.record!.items.map((e) => e.header.eventId).sort()).toEqual(
+      stored
+        .filter((row) => !row.removed)
+        .map((row) => row.event_id)
+        .sort(),
+    );
+  });
+
   it('dead-letters an event it cannot decode, with the reason and source, and keeps projecting the partition', async () => {
     const nhsNumber = testNhsNumber(106);
     const topic = recordChangeTopic('QHL', region.prefix);
@@ -284,24 +334,29 @@ describe('projector (real broker, registry and Postgres)', () => {
         header: { ...TEST_PROVIDERS.ccrGpPractice, nhsNumber, sourceRecordId: 'Condition/c-108' },
       }),
     ]);
-    const remoteInCcr = await eventually("OHC's record in CCR's remote view", async () => {
-      const [row] = await region.query<{
-        collaborative: string;
-        record: { items: { header: { ics: string } }[] };
-      }>(`select collaborative, record from "${ccrSchema}".remote_patient_record where nhs_number = $1`, [
-        nhsNumber,
-      ]);
-      return row;
+    // Each side holds the other's items as items, with the head of its last change.
+    const remoteView = (schema: string, description: string) =>
+      eventually(description, async () => {
+        const [head] = await region.query<{ collaborative: string; item_count: string }>(
+          `select collaborative, item_count from "${schema}".remote_patient where nhs_number = $1`,
+          [nhsNumber],
+        );
+        if (!head) return undefined;
+        const items = await region.query<{ item: Buffer }>(
+          `select item from "${schema}".remote_record_item where nhs_number = $1`,
+          [nhsNumber],
+        );
+        return { ...head, ics: items.map((row) => decodeRecordItem(row.item).header.ics) };
+      });
+    expect(await remoteView(ccrSchema, "OHC's record in CCR's remote view")).toEqual({
+      collaborative: 'OHC',
+      item_count: '1',
+      ics: ['QNC'],
     });
-    expect(remoteInCcr.collaborative).toBe('OHC');
-    expect(remoteInCcr.record.items.map((i) => i.header.ics)).toEqual(['QNC']);
-    const remoteInOhc = await eventually("CCR's record in OHC's remote view", async () => {
-      const [row] = await region.query<{ record: { items: { header: { ics: string } }[] } }>(
-        `select record from "${ohcSchema}".remote_patient_record where nhs_number = $1`,
-        [nhsNumber],
-      );
-      return row;
+    expect(await remoteView(ohcSchema, "CCR's record in OHC's remote view")).toEqual({
+      collaborative: 'CCR',
+      item_count: '1',
+      ics: ['QHL'],
     });
-    expect(remoteInOhc.record.items.map((i) => i.header.ics)).toEqual(['QHL']);
   });
 });

@@ -10,11 +10,13 @@ export function recordChangeTopic(ics: string, prefix: string = DEFAULT_TOPIC_PR
 }
 
 /**
- * A collaborative's changelog, e.g. `crosscare.ccr.patient-records.v1`: compacted, keyed by NHS number, each value
- * the patient's whole record as that collaborative's projector holds it. What cross-ICS subscribers follow.
+ * A collaborative's changelog, e.g. `crosscare.ccr.patient-records.v2`: compacted, partitioned by NHS number, one
+ * message per current item of each patient's record (keyed by NHS number and item) and one head per patient (keyed
+ * by NHS number); see docs/projections.md. What cross-ICS subscribers follow. Version 2 replaced the whole-record
+ * v1 topic, whose messages grew with the patient's history.
  */
 export function changelogTopic(collaborative: string, prefix: string = DEFAULT_TOPIC_PREFIX): string {
-  return `${prefix}.${collaborative.toLowerCase()}.patient-records.v1`;
+  return `${prefix}.${collaborative.toLowerCase()}.patient-records.v2`;
 }
 
 /** Events a collaborative's projector could not decode or project, with the reason in headers. */

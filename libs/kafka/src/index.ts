@@ -6,3 +6,4 @@ export * from './record-producer';
 export * from './topic-reader';
 export * from './topics';
 export * from './transactional-publisher';
+export * from './partitioning';

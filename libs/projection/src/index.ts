@@ -13,3 +13,6 @@ export type * from './view/readable';
 export type * from './view/social-care-view';
 export { isRestrictedInvolvement } from './view/social-care-view';
 export { MAX_OBSERVATIONS } from './view/clinical-view';
+export * from './changelog-message';
+export * from './changelog-key';
+export * from './changelog-fold';

@@ -1,35 +1,45 @@
 import { errorMessage } from '@crosscare/errors';
-import type { RecordProducer } from '@crosscare/kafka';
-import { ChangelogOutbox } from '@crosscare/read-model';
+import { partitionOfKey, type RecordProducer } from '@crosscare/kafka';
+import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
-/** Payload bytes per send, well under the broker's default max.message.bytes (1 MiB) for any one partition. */
-const MAX_SEND_BYTES = 512 * 1024;
+/**
+ * Payload bytes per send: even if all of it is for one partition, under the changelog's max.message.bytes (2 MiB,
+ * projectorTopicSpecs) and the broker's default 1 MiB of a topic created elsewhere.
+ */
+const MAX_SEND_BYTES = 900 * 1024;
+
+/**
+ * Outbox rows per round. Item-level messages are small (a few hundred bytes) and many (one per item changed and one
+ * head per patient per change), so a round moves thousands: a round's fixed costs (the select, the sends' round
+ * trips, the delete) are what limit a relay that must keep up with a projector's batches.
+ */
+const ROWS_PER_ROUND = 5_000;
 
 /** Splits rows, in order, into runs of at most `maxBytes` of payload (a larger row goes alone). */
-export function chunksOf<T extends { payload: Buffer }>(rows: readonly T[], maxBytes: number): T[][] {
+export function chunksOf<T extends { payload: Buffer | null }>(rows: readonly T[], maxBytes: number): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const row of rows) {
-    if (current.length > 0 && bytes + row.payload.length > maxBytes) {
+    const size = row.payload?.length ?? 0;
+    if (current.length > 0 && bytes + size > maxBytes) {
       chunks.push(current);
       current = [];
       bytes = 0;
     }
     current.push(row);
-    bytes += row.payload.length;
+    bytes += size;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
 
-/** Header carrying a changelog record's per-patient sequence number, so a subscriber can check it without decoding. */
-export const SEQUENCE_HEADER = 'crosscare-sequence';
-
 export interface OutboxRelayOptions {
   readonly changelogTopic: string;
+  /** The changelog topic's partition count: every message of a patient goes to its NHS number's partition. */
+  readonly changelogPartitions: number;
   /** Names the session advisory lock that makes one instance the relay: one per read model schema. */
   readonly leaderLockName: string;
   readonly intervalMs: number;
@@ -38,13 +48,14 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Moves changelog records from the outbox table to the changelog topic, oldest first.
+ * Moves changelog messages from the outbox table to the changelog topic, oldest first.
  *
- * Exactly one instance of a projector relays at a time (a session advisory lock), because two relays could publish
- * one patient's records out of order, and compaction keeps whichever came last. A record is deleted from the outbox
- * only after the broker acknowledged it; a crash in between publishes it again, with the same sequence number,
- * which subscribers drop. Per patient, outbox ids increase with sequence: the transaction that wrote a later record
- * waited for the patient's row lock held by the one that wrote the earlier record.
+ * Every message of a patient (its head, its items, their tombstones) goes to the partition of its NHS number, so a
+ * patient's messages keep their order. Exactly one instance of a projector relays at a time (a session advisory
+ * lock), because two relays could publish one patient's messages out of order, and compaction keeps whichever came
+ * last. A message is deleted from the outbox only after the broker acknowledged it; a crash in between publishes it
+ * again, with the same sequence number, which subscribers drop. Per patient, outbox ids increase with sequence: the
+ * transaction that wrote a later change waited for the patient's row lock held by the one that wrote the earlier.
  */
 export class OutboxRelay {
   private running = false;
@@ -87,11 +98,20 @@ export class OutboxRelay {
     }
   }
 
-  /** Publishes what the outbox holds now, if this instance is the relay; returns how many records it published. */
+  /**
+   * Ends the wait for the next look at the outbox: the projector calls this when a batch has just committed changelog
+   * messages, so they are published at once rather than up to an interval later. The interval remains for what other
+   * instances commit.
+   */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Publishes what the outbox holds now, if this instance is the relay; returns how many messages it published. */
   async relayOnce(): Promise<number> {
     if (!(await this.ensureLeadership())) return 0;
     const leader = this.leader as QueryRunner;
-    const rows = await this.outbox.oldest(leader, this.options.batchSize ?? 500);
+    const rows = await this.outbox.oldest(leader, this.options.batchSize ?? ROWS_PER_ROUND);
     if (rows.length === 0) {
       this.metrics.outboxPending.set(0);
       return 0;
@@ -102,8 +122,9 @@ export class OutboxRelay {
       await this.producer.send({
         topic: this.options.changelogTopic,
         messages: chunk.map((r) => ({
-          key: r.nhs_number,
+          key: r.key,
           value: r.payload,
+          partition: partitionOfKey(r.nhs_number, this.options.changelogPartitions),
           headers: { [SEQUENCE_HEADER]: r.sequence },
         })),
       });
@@ -113,7 +134,9 @@ export class OutboxRelay {
       rows.map((r) => r.id),
     );
     this.metrics.changelogPublished.inc(rows.length);
-    this.metrics.outboxPending.set(rows.length === (this.options.batchSize ?? 500) ? rows.length : 0);
+    this.metrics.outboxPending.set(
+      rows.length === (this.options.batchSize ?? ROWS_PER_ROUND) ? rows.length : 0,
+    );
     return rows.length;
   }
 

@@ -1,7 +1,11 @@
-import { errorMessage, isRetriable } from '@crosscare/errors';
-import { ConsumedOffsets, ReadModelSwitchedError } from '@crosscare/read-model';
+import { CrosscareError, errorMessage, isRetriable } from '@crosscare/errors';
+import {
+  ConsumedOffsets,
+  ReadModelSwitchedError,
+  SEQUENCE_HEADER,
+  type ReadChangelogMessage,
+} from '@crosscare/read-model';
 import type { RecordChangeSerde } from '@crosscare/events';
-import type { PatientRecord } from '@crosscare/projection';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
@@ -26,8 +30,12 @@ export interface ProjectorConsumerOptions {
 
 export type ConsumerState = 'starting' | 'running' | 'crashed' | 'stopped';
 
-/** Decodes the other side's changelog records; throws what EventSerde throws. */
-export type RemoteRecordDecoder = (value: Buffer) => Promise<PatientRecord>;
+/** Decodes the other side's changelog messages (a tombstone by its key and header); throws what EventSerde throws. */
+export type RemoteChangelogDecoder = (
+  key: string,
+  value: Buffer | null,
+  sequenceHeader: string | undefined,
+) => Promise<ReadChangelogMessage>;
 
 /**
  * The Kafka edge of a projector: one consumer in the collaborative's group, reading its ICS topics, its retry topic
@@ -50,7 +58,7 @@ export class ProjectorConsumer {
     private readonly db: DataSource,
     private readonly topology: ProjectorTopology,
     private readonly serde: RecordChangeSerde,
-    private readonly decodeRemote: RemoteRecordDecoder,
+    private readonly decodeRemote: RemoteChangelogDecoder,
     private readonly records: RecordChangeProjection,
     private readonly remote: RemoteViewProjection,
     private readonly deadLetters: DeadLetterPublisher,
@@ -134,17 +142,24 @@ export class ProjectorConsumer {
       this.deadLetters.publish(letters);
     let outcome;
     if (batch.topic === this.topology.remoteChangelogTopic) {
-      const decode = async (value: Buffer) => ({ value: await this.decodeRemote(value) });
+      const decode = async (message: KafkaMessage) => ({
+        value: await this.decodeRemote(
+          message.key?.toString() ?? '',
+          message.value,
+          message.headers?.[SEQUENCE_HEADER]?.toString(),
+        ),
+      });
       const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, decode)));
       outcome = await this.remote.project({ topic: batch.topic, partition: batch.partition, messages }, sink);
       if (outcome.gaps > 0) {
         this.metrics.changelogGaps.inc({ topic: batch.topic }, outcome.gaps);
         this.options.log.warn(
-          `${outcome.gaps} record(s) on ${batch.topic}[${batch.partition}] skipped sequence numbers`,
+          `${outcome.gaps} change(s) on ${batch.topic}[${batch.partition}] skipped sequence numbers`,
         );
       }
     } else {
-      const decode = async (value: Buffer) => {
+      const decode = async ({ value }: KafkaMessage) => {
+        if (value === null || value.length === 0) throw new NoValueError();
         const decoded = await this.serde.decode(value);
         return { value: decoded.event, payloadAsRead: decoded.payloadAsRead };
       };
@@ -180,18 +195,17 @@ export class ProjectorConsumer {
   /** Decodes one message; a message that can never decode is marked for the dead-letter topic, an outage is thrown. */
   private async sourceMessage<T>(
     message: KafkaMessage,
-    decode: (value: Buffer) => Promise<{ value: T; payloadAsRead?: Buffer }>,
+    decode: (message: KafkaMessage) => Promise<{ value: T; payloadAsRead?: Buffer }>,
   ): Promise<SourceMessage<T>> {
     let decoded: Decoded<T>;
-    if (message.value === null || message.value.length === 0) {
-      decoded = { ok: false, reason: 'the message has no value' };
-    } else {
-      try {
-        decoded = { ok: true, ...(await decode(message.value)) };
-      } catch (error) {
-        if (isRetriable(error)) throw error;
-        decoded = { ok: false, reason: `cannot decode: ${errorMessage(error)}` };
-      }
+    try {
+      decoded = { ok: true, ...(await decode(message)) };
+    } catch (error) {
+      if (isRetriable(error)) throw error;
+      decoded = {
+        ok: false,
+        reason: error instanceof NoValueError ? error.message : `cannot decode: ${errorMessage(error)}`,
+      };
     }
     return { offset: message.offset, key: message.key, value: message.value, decoded };
   }
@@ -244,5 +258,12 @@ async function whileCoordinatorLoads<T>(request: () => Promise<T>, attempts = 30
       if (attempt >= attempts) throw error;
       await new Promise((r) => setTimeout(r, 1000));
     }
+  }
+}
+
+/** A record change with no value: nothing to project (only the changelog has tombstones). */
+class NoValueError extends CrosscareError {
+  constructor() {
+    super('the message has no value', { retriable: false });
   }
 }

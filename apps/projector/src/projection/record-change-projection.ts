@@ -5,9 +5,11 @@ import {
   ChangelogOutbox,
   ConsumedOffsets,
   encodeRecordItem,
+  outboxMessagesOf,
+  PatientChanges,
   PatientRecordStore,
   recordItemFromPayload,
-  type RecordHead,
+  type ChangelogEncoder,
 } from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -22,17 +24,16 @@ import {
 export interface RecordChangeProjectionOptions {
   readonly collaborative: string;
   /**
-   * Write each changed patient's record to the changelog outbox. Off while a rebuild catches up: the live read
-   * model keeps publishing, and the switch publishes only the records the rebuild changed.
+   * Write each change to the changelog outbox: the items it changed, then the patient's head. Off while a rebuild
+   * catches up: the live read model keeps publishing, and the switch publishes only what the rebuild changed.
    */
   readonly publishChangelog: boolean;
-  /**
-   * Encodes the head of a record for the changelog topic (Avro, registry framed); the store appends the items it
-   * keeps encoded (see PatientRecordSerde.encodeHead).
-   */
-  readonly encodeRecordHead: (head: RecordHead & { collaborative: string }) => Promise<Buffer>;
+  /** Encodes the changelog's values (Avro, registry framed): ChangelogSerde. */
+  readonly changelog: ChangelogEncoder;
   /** First step of every batch transaction: throws when this read model no longer serves (a rebuild switched). */
   readonly assertServing?: (tx: EntityManager) => Promise<void>;
+  /** Called after a batch that wrote changelog messages has committed: the relay publishes them at once. */
+  readonly onChangelogWritten?: () => void;
 }
 
 /**
@@ -57,7 +58,11 @@ export class RecordChangeProjection {
   ): Promise<BatchOutcome> {
     if (batch.messages.length === 0) return { projected: 0, alreadyApplied: 0, deadLettered: 0, touched: 0 };
     try {
-      return await retryOnConflict(() => this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters)));
+      const outcome = await retryOnConflict(() =>
+        this.db.transaction((tx) => this.projectIn(tx, batch, deadLetters)),
+      );
+      if (outcome.touched > 0) this.options.onChangelogWritten?.();
+      return outcome;
     } catch (error) {
       // A value the database refuses (a NUL in a string, a number out of range) fails the whole statement, and with
       // it every event of the batch. Project them one by one to find the culprit; only it is dead-lettered.
@@ -102,42 +107,35 @@ export class RecordChangeProjection {
       letters.push(deadLetterOf(batch, decoded[index].message, reason, decoded[index].event));
 
     const survivors = await this.store.lockPatients(tx, plan.nhsNumbers);
-    const touched = new Set<string>();
+    const changes = this.options.publishChangelog ? new PatientChanges() : undefined;
     for (const merge of plan.merges) {
-      const applied = await this.store.applyMerge(tx, merge, survivors);
-      if ('rejected' in applied) {
+      const refused = await this.store.applyMerge(tx, merge, survivors, changes);
+      if (refused) {
         const at = decoded.find((d) => d.event.header.eventId === merge.eventId);
-        if (at) letters.push(deadLetterOf(batch, at.message, applied.rejected, at.event));
-      } else for (const n of applied.touched) touched.add(n);
+        if (at) letters.push(deadLetterOf(batch, at.message, refused.rejected, at.event));
+      }
     }
     const writes = plan.writes.map((w) => ({ ...w, item: w.removed ? null : (items.get(w.event) ?? null) }));
-    const written = await this.store.writeItems(tx, writes, survivors, {
-      trackTouched: this.options.publishChangelog,
-    });
-    for (const n of written.touched) touched.add(n);
-
-    if (this.options.publishChangelog && touched.size > 0) await this.publish(tx, [...touched]);
+    await this.store.writeItems(tx, writes, survivors, changes);
+    const touched = changes?.touched().length ?? 0;
+    if (changes && touched > 0) await this.publish(tx, changes);
     if (letters.length > 0) await sink(letters);
     await this.offsets.advance(tx, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
     return {
       projected: fresh.length - letters.length,
       alreadyApplied,
       deadLettered: letters.length,
-      touched: touched.size,
+      touched,
     };
   }
 
-  private async publish(tx: EntityManager, nhsNumbers: string[]): Promise<void> {
-    const heads = await this.store.nextSequences(tx, nhsNumbers);
-    const { collaborative } = this.options;
-    const outbox = [];
-    for (const head of heads)
-      outbox.push({
-        nhsNumber: head.nhsNumber,
-        sequence: head.sequence,
-        head: await this.options.encodeRecordHead({ ...head, collaborative }),
-      });
-    await this.outbox.add(tx, outbox);
+  /** Numbers each touched patient's change and writes its messages to the outbox: changed items, then the head. */
+  private async publish(tx: EntityManager, changes: PatientChanges): Promise<void> {
+    const heads = await this.store.nextSequences(tx, changes);
+    await this.outbox.add(
+      tx,
+      await outboxMessagesOf(heads, changes, this.options.collaborative, this.options.changelog),
+    );
   }
 
   private async projectOneByOne(
@@ -183,7 +181,7 @@ function storedItemOf(event: RecordChangeEvent, payloadAsRead?: Buffer): Buffer 
     if (payloadAsRead) return recordItemFromPayload(event.header.eventType, payloadAsRead);
     return encodeRecordItem(event);
   } catch (error) {
-    return `the event cannot be stored as an item of the changelog record: ${errorMessage(error)}`;
+    return `the event cannot be stored as an item of the changelog: ${errorMessage(error)}`;
   }
 }
 

@@ -1,5 +1,4 @@
-import type { PatientRecord } from '@crosscare/projection';
-import { ConsumedOffsets, RemoteViewStore } from '@crosscare/read-model';
+import { ConsumedOffsets, RemoteViewStore, type ReadChangelogMessage } from '@crosscare/read-model';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   deadLetterOf,
@@ -10,14 +9,14 @@ import {
 } from './partition-batch';
 
 export interface RemoteViewOutcome extends BatchOutcome {
-  /** Records whose sequence skipped numbers after one already held: the other side published something not seen. */
+  /** Heads whose sequence skipped numbers after one already held: the other side published a change not seen. */
   readonly gaps: number;
 }
 
 /**
- * The other collaborative's changelog, kept as one row per patient (its latest record), so this side's record API
- * can show all six ICSs. A record only replaces a held one with a lower sequence: redeliveries and the older
- * duplicates a compacted topic may still hold change nothing.
+ * The other collaborative's changelog, kept as it says: its items as items and its heads, applied change by change,
+ * so this side's record API can show all six ICSs. Redeliveries and anything at or below a patient's last head
+ * change nothing.
  */
 export class RemoteViewProjection {
   private readonly offsets = new ConsumedOffsets();
@@ -28,7 +27,7 @@ export class RemoteViewProjection {
     private readonly assertServing?: (tx: EntityManager) => Promise<void>,
   ) {}
 
-  project(batch: PartitionBatch<PatientRecord>, sink: DeadLetterSink): Promise<RemoteViewOutcome> {
+  project(batch: PartitionBatch<ReadChangelogMessage>, sink: DeadLetterSink): Promise<RemoteViewOutcome> {
     return this.db.transaction(async (tx): Promise<RemoteViewOutcome> => {
       await this.assertServing?.(tx);
       const next = await this.offsets.lock(tx, batch.topic, batch.partition);
@@ -37,18 +36,12 @@ export class RemoteViewProjection {
       if (fresh.length === 0) return { projected: 0, alreadyApplied, deadLettered: 0, touched: 0, gaps: 0 };
 
       const letters: DeadLetter[] = [];
-      // Latest per patient within the batch: one upsert may not touch a row twice.
-      const latest = new Map<string, PatientRecord>();
+      const messages: ReadChangelogMessage[] = [];
       for (const message of fresh) {
-        if (!message.decoded.ok) {
-          letters.push(deadLetterOf(batch, message, message.decoded.reason));
-          continue;
-        }
-        const record = message.decoded.value;
-        const held = latest.get(record.nhsNumber);
-        if (!held || record.sequence > held.sequence) latest.set(record.nhsNumber, record);
+        if (message.decoded.ok) messages.push(message.decoded.value);
+        else letters.push(deadLetterOf(batch, message, message.decoded.reason));
       }
-      const { touched, gaps } = await this.store.storeLatest(tx, [...latest.values()]);
+      const { touched, gaps } = await this.store.apply(tx, messages);
       if (letters.length > 0) await sink(letters);
       await this.offsets.advance(
         tx,

@@ -39,6 +39,8 @@ export interface RebuildOptions {
   readonly schema?: string;
   /** Longest wait, under the switch lock, for the rebuild to reach the live read model's positions. */
   readonly switchTimeoutMs?: number;
+  /** Longest wait, before the switch, for the live changelog outbox to come down to a few batches' worth. */
+  readonly drainTimeoutMs?: number;
   readonly pollMs?: number;
 }
 
@@ -118,6 +120,8 @@ export async function rebuildReadModel(
     const replaySeconds = (Date.now() - started) / 1000;
     const eventsProjected = Number(await replayed());
 
+    // The switch waits, with live projection paused, for the live outbox to drain: let the relay work it down first.
+    await drainBeforeSwitch(previous, progress, options.drainTimeoutMs ?? 600_000, pollMs);
     progress.step('caught up with the topics as they were; switching (live projection pauses meanwhile)');
     const previousDb = previous;
     const runningConsumer = consumer;
@@ -148,12 +152,8 @@ export async function rebuildReadModel(
         await sleep(pollMs);
       }
       progress.step('carrying changelog sequence numbers over');
-      return reconcileSequences(
-        previousDb,
-        rebuiltDb,
-        config.collaborative,
-        (head) => changelog.encodeHead(head),
-        (done, all) => progress.step(`  ${done}/${all} patients compared`),
+      return reconcileSequences(previousDb, rebuiltDb, config.collaborative, changelog, (done, all) =>
+        progress.step(`  ${done}/${all} patients compared`),
       );
     });
     progress.step(
@@ -213,6 +213,31 @@ function reached(target: readonly PartitionRange[], stored: readonly StoredOffse
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Outbox rows the switch may still wait for under its lock: what a relay publishes in a second or two. */
+const DRAINED_ENOUGH = 20_000;
+
+/**
+ * Waits, without any lock, while the live relay works the outbox down below DRAINED_ENOUGH (live projection goes on
+ * meanwhile), so the switch's own wait for the outbox, during which live projection pauses, is short. Gives up
+ * quietly at the deadline: the switch then waits for the rest under its own timeout.
+ */
+async function drainBeforeSwitch(
+  live: DataSource,
+  progress: RebuildProgress,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<void> {
+  const outbox = new ChangelogOutbox();
+  const deadline = Date.now() + timeoutMs;
+  for (let depth = await outbox.depth(live); depth > DRAINED_ENOUGH; depth = await outbox.depth(live)) {
+    if (Date.now() > deadline) return;
+    progress.step(
+      `the live changelog outbox holds ${depth} messages; waiting for its relay before switching`,
+    );
+    await sleep(Math.max(pollMs, 1000));
+  }
+}
 
 /**
  * The failures the dead-letter topic already holds. The replay meets every one of them again; without this each

@@ -1,4 +1,5 @@
 import { testEvents } from '@crosscare/projection/testing';
+import { ChangelogFold } from '@crosscare/projection';
 import { eventually } from '@crosscare/testing';
 import { DEAD_LETTER_HEADERS } from '../consumer/dead-letter-publisher';
 import { readDeadLetters } from '../dead-letters/dead-letter-store';
@@ -122,5 +123,78 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
     const after = await region.items(rebuilt);
     expect(after.length).toBeGreaterThan(100);
     expect(after).toEqual(await region.items(fresh));
+  });
+
+  it('fills the changelog from a read model whose changelog is incomplete, so a subscriber reading only the fill holds every record', async () => {
+    const name = region.newSchema('CCR');
+    const live = await region.startProjector('CCR', name, { PROJECTOR_RELAY_INTERVAL_MS: '50' });
+    const events = churn({ seed: 9, patients: 30, events: 900, firstSerial: 600_000 });
+    await region.publish(events);
+    const topology = region.topology('CCR');
+    const drained = async (schema: string) => {
+      const [row] = await region.query<{ n: string }>(
+        `select count(*) as n from "${schema}".changelog_outbox`,
+      );
+      return row.n === '0';
+    };
+    const admin = await region.kafka.connectedAdmin();
+    const projectedAll = async () => {
+      const stored = await region.query<{ topic: string; partition: number; next_offset: string }>(
+        `select topic, partition, next_offset from "${name}".consumed_offset`,
+      );
+      for (const topic of topology.recordChangeTopics)
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          const position = stored.find((s) => s.topic === topic && s.partition === p.partition)?.next_offset;
+          if (BigInt(position ?? 0) < BigInt(p.high)) return false;
+        }
+      return drained(name);
+    };
+    await eventually(
+      'the live read model to project and publish every event',
+      async () => ((await projectedAll()) ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
+    await sleep(500);
+    const before = await region.query<{ nhs_number: string; sequence: string }>(
+      `select nhs_number, sequence from "${name}".patient`,
+    );
+    // As a read model migrated from the whole-record changelog would say: what it holds is not all on v2.
+    await region.query(`update "${name}".changelog_contract set complete = false`);
+    const fillStart = new Map(
+      (await admin.fetchTopicOffsets(topology.changelogTopic)).map((p) => [p.partition, BigInt(p.high)]),
+    );
+
+    const rebuilt = region.newSchema('CCR');
+    const outcome = await rebuildReadModel(
+      loadProjectorConfig(region.environment('CCR', name)),
+      { replay: () => undefined, step: () => undefined },
+      { schema: rebuilt, pollMs: 100 },
+    );
+    expect(outcome.republished).toBe(before.length);
+    await eventually('the live projector to reopen on the rebuilt schema and publish the fill', async () =>
+      live.services.schema === rebuilt && (await drained(rebuilt)) ? true : undefined,
+    );
+    expect(await region.query(`select version, complete from "${rebuilt}".changelog_contract`)).toEqual([
+      { version: 2, complete: true },
+    ]);
+
+    // Only what the switch published, folded as a new subscriber would: every record, whole.
+    const fill = new ChangelogFold();
+    const all = await region.readChangelogMessages(
+      topology.changelogTopic,
+      (entries) =>
+        entries.filter((e) => e.message.type === 'head' && BigInt(e.offset) >= fillStart.get(e.partition)!)
+          .length >= before.length,
+    );
+    for (const entry of all.filter((e) => BigInt(e.offset) >= (fillStart.get(e.partition) ?? 0n)))
+      expect(fill.apply(entry.message).finding).toBeUndefined();
+    for (const { nhs_number: nhsNumber, sequence } of before) {
+      const record = fill.record(nhsNumber);
+      expect(record?.sequence).toBe(Number(sequence) + 1);
+      const stored = await region.items(rebuilt, 'nhs_number = $1 and not removed', [nhsNumber]);
+      expect(record?.items.map((e) => e.header.eventId).sort()).toEqual(
+        stored.map((row) => row.event_id).sort(),
+      );
+    }
   });
 });

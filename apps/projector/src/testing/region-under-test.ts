@@ -1,4 +1,4 @@
-import { PatientRecordSerde } from '@crosscare/read-model';
+import { ChangelogSerde, SEQUENCE_HEADER, type ReadChangelogMessage } from '@crosscare/read-model';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
@@ -9,7 +9,7 @@ import {
 } from '@crosscare/events';
 import { ICS_CODES, type CollaborativeCode } from '@crosscare/governance';
 import { readFromStart, type RecordProducer } from '@crosscare/kafka';
-import type { PatientRecord } from '@crosscare/projection';
+import { ChangelogFold, type FoldFinding, type PatientRecord } from '@crosscare/projection';
 import {
   brokersFromEnvironment,
   startTestRegistry,
@@ -20,7 +20,6 @@ import {
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { Pool } from 'pg';
-import { SEQUENCE_HEADER } from '../changelog/outbox-relay';
 import { loadProjectorConfig } from '../projector-config';
 import { ProjectorRuntime } from '../projector-runtime';
 import { projectorTopology, type ProjectorTopology } from '../projector-topology';
@@ -45,7 +44,7 @@ export class RegionUnderTest {
     readonly registry: TestRegistry,
     readonly prefix: string,
     readonly serde: RecordChangeSerde,
-    readonly changelogSerde: PatientRecordSerde,
+    readonly changelogSerde: ChangelogSerde,
     readonly databaseUrl: string,
   ) {
     this.pool = new Pool({ connectionString: databaseUrl, max: 3 });
@@ -64,7 +63,7 @@ export class RegionUnderTest {
       registry,
       prefix,
       createRecordChangeSerde(client),
-      new PatientRecordSerde(client, { register: false }),
+      new ChangelogSerde(client, { register: false }),
       registry.db.databaseUrl,
     );
   }
@@ -182,22 +181,49 @@ export class RegionUnderTest {
     );
   }
 
-  /** Reads a changelog from the beginning until `until` holds, decoding each record; on a timeout, what was read. */
-  readChangelog(
+  /**
+   * Reads a changelog from the beginning as a subscriber does (ChangelogFold), until `until` holds of the records
+   * read so far: one per head, the patient's whole record as of that head. On a timeout, what was read.
+   */
+  async readChangelog(
     topic: string,
     until: (records: readonly ChangelogRecord[]) => boolean,
     timeoutMs = 30_000,
   ): Promise<ChangelogRecord[]> {
+    const fold = new ChangelogFold();
+    const heads = (entries: readonly ChangelogEntry[]) =>
+      entries.filter((e): e is ChangelogEntry & { record: PatientRecord } => e.record !== undefined);
+    const entries = await this.readChangelogMessages(topic, (read) => until(heads(read)), timeoutMs, fold);
+    return heads(entries);
+  }
+
+  /** Reads a changelog's messages from the beginning, decoded, until `until` holds; on a timeout, what was read. */
+  readChangelogMessages(
+    topic: string,
+    until: (entries: readonly ChangelogEntry[]) => boolean,
+    timeoutMs = 30_000,
+    fold = new ChangelogFold(),
+  ): Promise<ChangelogEntry[]> {
     return readFromStart(this.kafka.kafka, {
       topics: [topic],
       reader: 'changelog-reader',
-      keep: async ({ partition, message }): Promise<ChangelogRecord> => ({
-        key: message.key?.toString() ?? '',
-        partition,
-        offset: message.offset,
-        sequenceHeader: message.headers?.[SEQUENCE_HEADER]?.toString(),
-        record: await this.changelogSerde.decode(message.value as Buffer),
-      }),
+      keep: async ({ partition, message }): Promise<ChangelogEntry> => {
+        const key = message.key?.toString() ?? '';
+        const sequenceHeader = message.headers?.[SEQUENCE_HEADER]?.toString();
+        const decoded = await this.changelogSerde.decode(key, message.value, sequenceHeader);
+        const { finding } = fold.apply(decoded);
+        const nhsNumber = decoded.type === 'head' ? decoded.head.nhsNumber : decoded.nhsNumber;
+        return {
+          key,
+          partition,
+          offset: message.offset,
+          sequenceHeader,
+          bytes: (message.key?.length ?? 0) + (message.value?.length ?? 0),
+          message: decoded,
+          finding,
+          record: decoded.type === 'head' ? fold.record(nhsNumber) : undefined,
+        };
+      },
       until,
       timeoutMs,
       onTimeout: 'return-partial',
@@ -233,12 +259,21 @@ export interface ItemRow {
   item: Buffer | null;
 }
 
-export interface ChangelogRecord {
+/** One changelog message as a test reads it: decoded, with what the fold found, and the record at a head. */
+export interface ChangelogEntry {
   readonly key: string;
   readonly partition: number;
   readonly offset: string;
   readonly sequenceHeader?: string;
-  readonly record: PatientRecord;
+  /** Key and value bytes. */
+  readonly bytes: number;
+  readonly message: ReadChangelogMessage;
+  readonly finding?: FoldFinding;
+  /** At a head: the patient's whole record as a subscriber holds it after the head. */
+  readonly record?: PatientRecord;
 }
+
+/** A head as a test reads it, with the whole record a subscriber holds after it. */
+export type ChangelogRecord = ChangelogEntry & { readonly record: PatientRecord };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,11 +1,16 @@
-import { encodeRecordItem, openReadModel } from '@crosscare/read-model';
+import {
+  encodeRecordItem,
+  openReadModel,
+  RemoteViewStore,
+  type ReadChangelogMessage,
+} from '@crosscare/read-model';
 import {
   EventSerde,
   recordAccessAuditTopic,
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
-import { itemKindOf, partOf, type PatientRecord } from '@crosscare/projection';
+import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
 import {
   brokersFromEnvironment,
   startTestRegistry,
@@ -239,9 +244,23 @@ export async function storeLocalRecord(
 
 /** Stores the other collaborative's record of a patient in a read model, as its changelog would have delivered it. */
 export async function storeRemoteRecord(readModel: DataSource, record: PatientRecord): Promise<void> {
-  await readModel.query(
-    `insert into remote_patient_record (nhs_number, collaborative, sequence, updated_at, record)
-     values ($1, $2, $3, to_timestamp($4 / 1000.0), $5)`,
-    [record.nhsNumber, record.collaborative, record.sequence, record.updatedAt, JSON.stringify(record)],
-  );
+  const { nhsNumber, sequence } = record;
+  const items: ReadChangelogMessage[] = record.items.map((event) => ({
+    type: 'item',
+    nhsNumber,
+    sequence,
+    key: {
+      providerOdsCode: event.header.providerOdsCode,
+      sourceRecordId: event.header.sourceRecordId,
+      part: partOf(event.header.eventType) as string,
+    },
+    kind: itemKindOf(event.header.eventType) as ItemKind,
+    event,
+    storedItem: encodeRecordItem(event),
+  }));
+  const head: ReadChangelogMessage = {
+    type: 'head',
+    head: { ...record, itemCount: record.items.length, changeItems: record.items.length },
+  };
+  await readModel.transaction((tx) => new RemoteViewStore().apply(tx, [...items, head]));
 }

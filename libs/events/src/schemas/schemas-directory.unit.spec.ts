@@ -39,8 +39,11 @@ describe('the schemas/ directory', () => {
     );
   });
 
-  it('holds the changelog record and the audit record, each under its own namespace (its subject)', () => {
-    expect(changelog.map((r) => r.fullName)).toEqual(['uk.nhs.crosscare.changelog.PatientRecord']);
+  it('holds the changelog records and the audit record, each under its own namespace (its subject)', () => {
+    expect(changelog.map((r) => r.fullName)).toEqual([
+      'uk.nhs.crosscare.changelog.PatientRecordHead',
+      'uk.nhs.crosscare.changelog.PatientRecordItem',
+    ]);
     expect(audit.map((r) => r.fullName)).toEqual(['uk.nhs.crosscare.audit.RecordAccessed']);
     for (const record of [...changelog, ...audit]) expect(compile(record.schema).name).toBe(record.fullName);
   });

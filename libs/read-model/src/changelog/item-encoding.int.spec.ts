@@ -8,7 +8,7 @@ import { RecordSourceCluster1764200000002 } from '../migrations/1764200000002-re
 import { readStoredPatients } from '../read/stored-patients';
 import { openReadModel } from '../read-model-database';
 import { assertOwnItemEncoding } from './item-encoding';
-import { decodeRecordItem, RECORD_ITEM_FINGERPRINT } from './patient-record-avro';
+import { decodeRecordItem, RECORD_ITEM_FINGERPRINT } from './changelog-avro';
 
 const database = { url: databaseUrlFromEnvironment(), poolSize: 2 };
 const nhsNumber = testNhsNumber(71);

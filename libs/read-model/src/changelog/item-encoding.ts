@@ -1,6 +1,6 @@
 import type { RecordChangeEvent } from '@crosscare/events';
 import type { EntityManager } from 'typeorm';
-import { decodeRecordItem, RECORD_ITEM_FINGERPRINT, recordItemResolver } from './patient-record-avro';
+import { decodeRecordItem, RECORD_ITEM_FINGERPRINT, recordItemResolver } from './changelog-avro';
 
 type Query = Pick<EntityManager, 'query'>;
 

@@ -1,10 +1,6 @@
 import type { RecordChangeEvent } from '@crosscare/events';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import {
-  encodeRecordItem,
-  RECORD_ITEM_FINGERPRINT,
-  RECORD_ITEM_SCHEMA,
-} from '../changelog/patient-record-avro';
+import { encodeRecordItem, RECORD_ITEM_FINGERPRINT, RECORD_ITEM_SCHEMA } from '../changelog/changelog-avro';
 
 const CHUNK = 5_000;
 

@@ -10,7 +10,7 @@ export async function readMergePointers(
 ): Promise<{ readonly local: string | null; readonly remote: string | null }> {
   const [row] = await tx.query<{ local: string | null; remote: string | null }[]>(
     `select (select merged_into from patient where nhs_number = $1) as local,
-            (select record->>'mergedInto' from remote_patient_record where nhs_number = $1) as remote`,
+            (select merged_into from remote_patient where nhs_number = $1) as remote`,
     [nhsNumber],
   );
   return { local: row?.local ?? null, remote: row?.remote ?? null };

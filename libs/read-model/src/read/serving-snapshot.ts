@@ -23,7 +23,7 @@ export async function isServingReadModelCreated(db: DataSource, name: string): P
   const schema = await ReadModelControl.servingSchema(db.manager, name);
   const [row] = await db.query<{ ready: boolean }[]>(
     `select to_regclass($1) is not null and to_regclass($2) is not null and to_regclass($3) is not null as ready`,
-    ['patient', 'record_item', 'remote_patient_record'].map((table) => `"${schema}".${table}`),
+    ['patient', 'record_item', 'remote_patient'].map((table) => `"${schema}".${table}`),
   );
   return row?.ready === true;
 }

@@ -1,11 +1,13 @@
 import {
   compareCodeUnits,
+  itemKeyString,
   supersedesSql,
+  type ItemKind,
   type ItemWrite,
   type MergeChange,
-  type PatientRecord,
 } from '@crosscare/projection';
 import type { EntityManager } from 'typeorm';
+import { PatientChanges, type RecordHead } from '../changelog/changelog-messages';
 import { rows } from '../sql';
 
 /** An item write with its event Avro-encoded as the read model stores it (null for a tombstone). */
@@ -13,21 +15,10 @@ export interface StoredItemWrite extends ItemWrite {
   readonly item: Buffer | null;
 }
 
-/** What a changelog record says besides its items: the fields its head is encoded from. */
-export type RecordHead = Omit<PatientRecord, 'items' | 'collaborative'>;
-
 /** Something a batch asked for that the read model refuses, e.g. a merge that would make a cycle. */
 export interface StoreRejection {
   readonly eventId: string;
   readonly reason: string;
-}
-
-export interface AppliedChanges {
-  /** Patients whose record changed, by surviving NHS number and by retired numbers whose pointer changed. */
-  readonly touched: string[];
-  readonly rejected: StoreRejection[];
-  /** Item writes that changed a row (the others lost to a version already stored). */
-  readonly itemsChanged: number;
 }
 
 /** Most merge hops followed when resolving a number; chains are compressed on every merge, so one is the norm. */
@@ -79,13 +70,15 @@ export class PatientRecordStore {
 
   /**
    * Moves everything under the retired number to the survivor and points the retired number (and any that pointed
-   * at it) there. The numbers must be locked. Returns the touched numbers, or a rejection.
+   * at it) there. The numbers must be locked. Records in `changes` each current item leaving the retired number and
+   * joining the survivor, and each number whose pointer moved; returns a rejection instead when the merge cannot be.
    */
   async applyMerge(
     tx: EntityManager,
     merge: MergeChange,
     survivors: Map<string, string>,
-  ): Promise<{ touched: string[] } | { rejected: string }> {
+    changes?: PatientChanges,
+  ): Promise<{ rejected: string } | undefined> {
     const retired = merge.retiredNhsNumber;
     const survivor = resolve(survivors, merge.survivingNhsNumber);
     const retiredNow = survivors.get(retired);
@@ -102,28 +95,50 @@ export class PatientRecordStore {
        values ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0)) on conflict (retired_nhs_number) do nothing`,
       [retired, merge.survivingNhsNumber, merge.providerOdsCode, merge.ics, merge.eventId, merge.occurredAt],
     );
-    if (retiredNow === survivor) return { touched: [] };
-    await tx.query(`update record_item set nhs_number = $2 where nhs_number = $1`, [retired, survivor]);
+    if (retiredNow === survivor) return undefined;
+    // Tombstones move too, so that an older version arriving late under either number stays out.
+    const moved = await rows<MovedRow>(
+      tx,
+      `update record_item set nhs_number = $2 where nhs_number = $1
+       returning provider_ods_code, source_record_id, part, kind, case when removed then null else item end as item`,
+      [retired, survivor],
+    );
     const repointed = await rows<{ nhs_number: string }>(
       tx,
       `update patient set merged_into = $2 where nhs_number = $1 or merged_into = $1 returning nhs_number`,
       [retired, survivor],
     );
     for (const row of repointed) survivors.set(row.nhs_number, survivor);
-    return { touched: [survivor, ...repointed.map((r) => r.nhs_number)] };
+    if (changes) {
+      for (const row of moved) {
+        if (row.item === null) continue;
+        const key = {
+          providerOdsCode: row.provider_ods_code,
+          sourceRecordId: row.source_record_id,
+          part: row.part,
+        };
+        const kind = row.kind as ItemKind;
+        changes.remove({ nhsNumber: retired, key, kind });
+        changes.set({ nhsNumber: survivor, key, kind, item: row.item }, false);
+      }
+      changes.touch(survivor);
+      for (const row of repointed) changes.touch(row.nhs_number);
+    }
+    return undefined;
   }
 
   /**
-   * Upserts item writes under their surviving numbers; a write only lands when it supersedes the stored row.
-   * Returns the patients whose items changed, including those an item moved away from.
+   * Upserts item writes under their surviving numbers; a write only lands when it supersedes the stored row. Records
+   * in `changes` (when given) every item that became, changed as, or stopped being one of a patient's current items,
+   * including those that moved from one number to another. Returns how many writes changed a row.
    */
   async writeItems(
     tx: EntityManager,
     writes: readonly StoredItemWrite[],
     survivors: ReadonlyMap<string, string>,
-    options: { trackTouched: boolean } = { trackTouched: true },
-  ): Promise<{ touched: string[]; changed: number }> {
-    if (writes.length === 0) return { touched: [], changed: 0 };
+    changes?: PatientChanges,
+  ): Promise<number> {
+    if (writes.length === 0) return 0;
     // The items travel as one bytea parameter, each row naming its slice: inside a JSON parameter (as base64) they
     // were most of the statement's cost, since Postgres parses JSON strings character by character.
     const items: Buffer[] = [];
@@ -166,42 +181,56 @@ export class PatientRecordStore {
          select * from json_to_recordset($1::json) as w(p text, s text, part text, n text, k text, i text, c text,
            v bigint, e text, t text, o double precision, r double precision, x boolean, bo integer, bl integer)
        )`;
-    if (!options.trackTouched) {
-      // A rebuild publishes nothing while it replays, so it need not learn whom each write touched.
+    if (!changes) {
+      // A rebuild publishes nothing while it replays, so it need not learn what each write changed.
       await tx.query(`with ${input} ${upsert}`, params);
-      return { touched: [], changed: 0 };
+      return 0;
     }
-    // One statement: the old owner of each item (as before the statement) beside the upsert that may move it.
-    const result = await tx.query<{ nhs_number: string; moved_from: string | null }[]>(
+    // One statement: each item's owner and state before the statement beside the upsert that may change them.
+    const result = await tx.query<WrittenRow[]>(
       `with ${input}, old as (
-         select item.provider_ods_code, item.source_record_id, item.part, item.nhs_number
+         select item.provider_ods_code, item.source_record_id, item.part, item.nhs_number, item.removed
          from record_item item join w on (item.provider_ods_code, item.source_record_id, item.part) = (w.p, w.s, w.part)
        ), up as (
          ${upsert}
-         returning provider_ods_code, source_record_id, part, nhs_number
+         returning provider_ods_code, source_record_id, part, nhs_number, kind, removed
        )
-       select up.nhs_number, nullif(old.nhs_number, up.nhs_number) as moved_from
+       select up.provider_ods_code, up.source_record_id, up.part, up.nhs_number, up.kind, up.removed,
+         case when old.removed then null else old.nhs_number end as was_current_under
        from up left join old using (provider_ods_code, source_record_id, part)`,
       params,
     );
-    const touched = new Set<string>();
+    const stored = new Map(writes.map((w) => [itemKeyString(w), w.item]));
     for (const row of result) {
-      touched.add(row.nhs_number);
-      if (row.moved_from !== null) touched.add(row.moved_from);
+      const key = {
+        providerOdsCode: row.provider_ods_code,
+        sourceRecordId: row.source_record_id,
+        part: row.part,
+      };
+      const kind = row.kind as ItemKind;
+      const before = row.was_current_under;
+      if (before !== null && (before !== row.nhs_number || row.removed))
+        changes.remove({ nhsNumber: before, key, kind });
+      const item = row.removed ? null : stored.get(itemKeyString(key));
+      if (item) changes.set({ nhsNumber: row.nhs_number, key, kind, item }, before === row.nhs_number);
     }
-    return { touched: [...touched], changed: result.length };
+    return result.length;
   }
 
   /**
-   * Counts one more changelog record for each patient and returns the heads of their new records, sorted by number.
+   * Numbers one more change for each touched patient, applies its item count's change, and returns the heads that
+   * end the changes, sorted by number.
    */
-  async nextSequences(tx: EntityManager, nhsNumbers: readonly string[]): Promise<RecordHead[]> {
+  async nextSequences(tx: EntityManager, changes: PatientChanges): Promise<RecordHead[]> {
+    const touched = changes.touched();
+    if (touched.length === 0) return [];
     return headsOf(
       await rows<HeadRow>(
         tx,
-        `update patient p set sequence = sequence + 1, updated_at = now()
-         where nhs_number = any($1::text[]) returning ${HEAD_COLUMNS}`,
-        [[...nhsNumbers].sort()],
+        `update patient p set sequence = sequence + 1, item_count = item_count + w.d, updated_at = now()
+         from json_to_recordset($1::json) as w(n text, d bigint)
+         where p.nhs_number = w.n returning ${HEAD_COLUMNS}`,
+        [JSON.stringify(touched.map((n) => ({ n, d: changes.countChangeOf(n) })))],
       ),
     );
   }
@@ -216,15 +245,35 @@ export class PatientRecordStore {
   }
 }
 
+interface MovedRow {
+  provider_ods_code: string;
+  source_record_id: string;
+  part: string;
+  kind: string;
+  item: Buffer | null;
+}
+
+interface WrittenRow {
+  provider_ods_code: string;
+  source_record_id: string;
+  part: string;
+  nhs_number: string;
+  kind: string;
+  removed: boolean;
+  /** The number the item was a current item of before the write; null when it was new or a tombstone. */
+  was_current_under: string | null;
+}
+
 interface HeadRow {
   nhs_number: string;
   sequence: string;
+  item_count: string;
   merged_into: string | null;
   updated_at: Date;
   merged_from: string[];
 }
 
-const HEAD_COLUMNS = `p.nhs_number, p.sequence, p.merged_into, p.updated_at,
+const HEAD_COLUMNS = `p.nhs_number, p.sequence, p.item_count, p.merged_into, p.updated_at,
   coalesce((select array_agg(m.nhs_number order by m.nhs_number collate "C") from patient m
             where m.merged_into = p.nhs_number), '{}') as merged_from`;
 
@@ -236,6 +285,7 @@ function headsOf(found: readonly HeadRow[]): RecordHead[] {
       updatedAt: row.updated_at.getTime(),
       mergedInto: row.merged_into,
       mergedFrom: row.merged_from,
+      itemCount: Number(row.item_count),
     }))
     .sort((a, b) => compareCodeUnits(a.nhsNumber, b.nhsNumber));
 }

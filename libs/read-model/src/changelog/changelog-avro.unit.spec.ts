@@ -1,19 +1,20 @@
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { Type, type Schema } from 'avsc';
-import { ITEM_EVENT_TYPES, type PatientRecord } from '@crosscare/projection';
+import { ITEM_EVENT_TYPES } from '@crosscare/projection';
 import { testEvents } from '@crosscare/projection/testing';
 import {
-  assemblePatientRecord,
+  assembleItemMessage,
   decodeRecordItem,
-  encodePatientRecordHead,
   encodeRecordItem,
-  PATIENT_RECORD_TYPE,
+  PATIENT_RECORD_ITEM_TYPE,
   RECORD_ITEM_FINGERPRINT,
   RECORD_ITEM_SCHEMA,
   recordItemFromPayload,
   recordItemResolver,
-} from './patient-record-avro';
-import { fromAvroPatientRecord, toAvroPatientRecord, type AvroPatientRecord } from './patient-record-schema';
+  storedItemOfMessage,
+  type ItemIdentity,
+} from './changelog-avro';
+import { unwrapItem, wrapItem, type AvroPatientRecordItem } from './changelog-schema';
 import { EVENT_SCHEMAS } from '@crosscare/events';
 
 const items = [
@@ -23,47 +24,45 @@ const items = [
   testEvents.SocialCareInvolvementRecorded({ involvementType: 'SAFEGUARDING', restricted: true }),
 ];
 
-function recordOf(overrides: Partial<PatientRecord> = {}): PatientRecord {
+function identityOf(overrides: Partial<ItemIdentity> = {}): ItemIdentity {
   return {
     nhsNumber: testNhsNumber(1),
     collaborative: 'CCR',
     sequence: 300,
     updatedAt: Date.UTC(2025, 2, 1, 9, 30),
-    mergedInto: null,
-    mergedFrom: [testNhsNumber(2), testNhsNumber(3)],
-    items,
+    providerOdsCode: 'M85001',
+    sourceRecordId: 'AllergyIntolerance/a|1',
+    part: 'AllergyRecorded',
+    kind: 'allergy',
     ...overrides,
   };
 }
 
-const decode = (bytes: Buffer) =>
-  fromAvroPatientRecord(PATIENT_RECORD_TYPE.fromBuffer(bytes) as AvroPatientRecord);
+describe('assembleItemMessage', () => {
+  it('given an identity and a stored item, when assembled, then it is what avsc encodes for the whole item message', () => {
+    for (const event of items) {
+      const message: AvroPatientRecordItem = { ...identityOf(), item: wrapItem(event) };
 
-describe('assemblePatientRecord', () => {
-  it('given a head and stored items, when assembled, then any Avro reader reads the record avsc would encode', () => {
-    const record = recordOf();
+      const assembled = assembleItemMessage(identityOf(), encodeRecordItem(event));
 
-    const assembled = assemblePatientRecord(encodePatientRecordHead(record), items.map(encodeRecordItem));
-
-    expect(decode(assembled)).toEqual(record);
+      expect(assembled).toEqual(PATIENT_RECORD_ITEM_TYPE.toBuffer(message));
+      const decoded = PATIENT_RECORD_ITEM_TYPE.fromBuffer(assembled) as AvroPatientRecordItem;
+      expect(unwrapItem(decoded.item)).toEqual(event);
+    }
   });
 
-  it('given a retired number with no items, when assembled, then it reads back with its pointer and no items', () => {
-    const record = recordOf({ mergedInto: testNhsNumber(4), mergedFrom: [], items: [] });
+  it('given an assembled message, when its stored item is taken back out, then it is the bytes put in', () => {
+    const stored = encodeRecordItem(items[1]);
 
-    const assembled = assemblePatientRecord(encodePatientRecordHead(record), []);
-
-    expect(assembled).toEqual(PATIENT_RECORD_TYPE.toBuffer(toAvroPatientRecord(record)));
-    expect(decode(assembled)).toEqual(record);
+    expect(storedItemOfMessage(assembleItemMessage(identityOf({ sequence: 2 ** 40 }), stored))).toEqual(
+      stored,
+    );
   });
 
-  it('given one item, when assembled, then it differs from avsc only in framing the item as a block of one', () => {
-    const record = recordOf({ items: [items[1]] });
+  it('given a payload cut inside its identity, when its stored item is taken out, then it is refused', () => {
+    const assembled = assembleItemMessage(identityOf(), encodeRecordItem(items[0]));
 
-    const assembled = assemblePatientRecord(encodePatientRecordHead(record), [encodeRecordItem(items[1])]);
-
-    // avsc writes one block of n items; the assembly writes n blocks of one: same value, same length for n = 1.
-    expect(assembled).toEqual(PATIENT_RECORD_TYPE.toBuffer(toAvroPatientRecord(record)));
+    expect(() => storedItemOfMessage(assembled.subarray(0, 12))).toThrow();
   });
 });
 
