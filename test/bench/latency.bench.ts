@@ -360,11 +360,11 @@ async function main(): Promise<void> {
     printReport(idle, loaded, probes.all(), achieved, projectorOverrides, recordApiOverrides);
     const reported = services.reduce((n, s) => n + s.reportedGaps, 0);
     process.stdout.write(
-      `changelogs as published, from the probes' start: ${tracer.records} records ` +
-        `(${round(tracer.bytes / 1e6)} MB, ${round(tracer.bytes / Math.max(1, tracer.records) / 1000)} kB each on average), ` +
-        `${tracer.gaps} skipped ` +
+      `changelogs as published, from the probes' start: ${tracer.messages} messages ` +
+        `(${round(tracer.bytes / 1e6)} MB, ${round(tracer.bytes / Math.max(1, tracer.messages) / 1000)} kB each on average); ` +
+        `of ${tracer.records} carrying a patient's sequence, ${tracer.gaps} skipped ` +
         `sequence numbers (${tracer.missing} numbers missing), ${tracer.repeats} repeated; the projectors' remote ` +
-        `views reported ${reported} records as having skipped numbers (preload included)\n`,
+        `views reported ${reported} messages as having skipped numbers (preload included)\n`,
     );
     const logged = services.filter((s) => s.lines > 0);
     if (logged.length > 0)
@@ -402,7 +402,7 @@ class Service {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
         log.write(`${line}\n`);
-        const gap = /(\d+) record\(s\) on \S+ skipped sequence numbers/.exec(line);
+        const gap = /(\d+) (?:record|change)\(s\) on \S+ skipped sequence numbers/.exec(line);
         if (gap) this.reportedGaps += Number(gap[1]);
         this.tail.push(line);
         if (this.tail.length > 40) this.tail.shift();
@@ -821,7 +821,8 @@ class Gate {
 class ChangelogTracer {
   /** Records read, and per patient the last sequence number seen (from the record's crosscare-sequence header). */
   records = 0;
-  /** Bytes of the records' values: each is a patient's whole record. */
+  /** Messages read (every key), and the bytes of their values. */
+  messages = 0;
   bytes = 0;
   private readonly last = new Map<string, number>();
   /** Records whose sequence skipped numbers after the last one seen for the patient, and how many numbers in all. */
@@ -864,6 +865,7 @@ class ChangelogTracer {
             tracer.checkSequence(batch.topic, message.key, message.headers?.['crosscare-sequence']);
           const value = message.value;
           if (!value) continue;
+          tracer.messages++;
           tracer.bytes += value.length;
           for (let at = value.indexOf(marker); at >= 0; at = value.indexOf(marker, at + 1)) {
             let end = at + marker.length;
