@@ -25,6 +25,16 @@
  *
  * Projector settings under test go in BENCH_PROJECTOR_ENV ("PROJECTOR_RELAY_INTERVAL_MS=10 ..."), applied to both;
  * BENCH_LABEL names the run's results file (bench/results/latency-<label>.json, else latency.json).
+ *
+ * Options (defaults): BENCH_LOAD_RATE (1000 events/s), BENCH_SECONDS (120), BENCH_WARMUP_SECONDS (20),
+ * BENCH_IDLE_SECONDS (30), BENCH_PROBE_RATE (3 a second), BENCH_OHC_PROBE_SHARE (0.25), BENCH_POLL_MS (50),
+ * BENCH_POLL_CONCURRENCY (4 reads in flight per record API), BENCH_PROBE_TIMEOUT_SECONDS (60), BENCH_PRELOAD_EVENTS
+ * (100000), BENCH_PORT_BASE (18082: ingest, the CCR and OHC projectors, the CCR and OHC record APIs on the next
+ * five ports), BENCH_PROJECTOR_ENV, BENCH_RECORD_API_ENV (RECORD_API_* and DATABASE_POOL_SIZE), BENCH_LABEL.
+ *
+ * Besides the latencies it prints, per phase: the record APIs' reads (rate, duration), the projectors' lag and
+ * outbox depth, CPU by process (and what the rest of the machine used: other users' work shows there), a profile
+ * of Postgres (the busiest statements) and its commits/s; and checks the changelogs' sequences as a subscriber would.
  */
 import {
   checkKafkaVariables,
