@@ -25,6 +25,16 @@
  *
  * Projector settings under test go in BENCH_PROJECTOR_ENV ("PROJECTOR_RELAY_INTERVAL_MS=10 ..."), applied to both;
  * BENCH_LABEL names the run's results file (bench/results/latency-<label>.json, else latency.json).
+ *
+ * Options (defaults): BENCH_LOAD_RATE (1000 events/s), BENCH_SECONDS (120), BENCH_WARMUP_SECONDS (20),
+ * BENCH_IDLE_SECONDS (30), BENCH_PROBE_RATE (3 a second), BENCH_OHC_PROBE_SHARE (0.25), BENCH_POLL_MS (50),
+ * BENCH_POLL_CONCURRENCY (4 reads in flight per record API), BENCH_PROBE_TIMEOUT_SECONDS (60), BENCH_PRELOAD_EVENTS
+ * (100000), BENCH_PORT_BASE (18082: ingest, the CCR and OHC projectors, the CCR and OHC record APIs on the next
+ * five ports), BENCH_PROJECTOR_ENV, BENCH_RECORD_API_ENV (RECORD_API_* and DATABASE_POOL_SIZE), BENCH_LABEL.
+ *
+ * Besides the latencies it prints, per phase: the record APIs' reads (rate, duration), the projectors' lag and
+ * outbox depth, CPU by process (and what the rest of the machine used: other users' work shows there), a profile
+ * of Postgres (the busiest statements) and its commits/s; and checks the changelogs' sequences as a subscriber would.
  */
 import {
   checkKafkaVariables,
@@ -180,9 +190,14 @@ async function main(): Promise<void> {
     if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   };
-  process.once('SIGINT', () => {
-    process.stderr.write('bench:latency: interrupted, cleaning up\n');
-    void cleanup().finally(() => process.exit(130));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      process.stderr.write(`bench:latency: ${signal}, cleaning up\n`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  // However this process ends, no service it started outlives it.
+  process.once('exit', () => {
+    for (const service of services) if (service.pid) service.child.kill('SIGKILL');
   });
 
   try {
@@ -355,9 +370,11 @@ async function main(): Promise<void> {
     printReport(idle, loaded, probes.all(), achieved, projectorOverrides, recordApiOverrides);
     const reported = services.reduce((n, s) => n + s.reportedGaps, 0);
     process.stdout.write(
-      `changelogs as published, from the probes' start: ${tracer.records} records, ${tracer.gaps} skipped ` +
+      `changelogs as published, from the probes' start: ${tracer.messages} messages ` +
+        `(${round(tracer.bytes / 1e6)} MB, ${round(tracer.bytes / Math.max(1, tracer.messages) / 1000)} kB each on average); ` +
+        `of ${tracer.records} carrying a patient's sequence, ${tracer.gaps} skipped ` +
         `sequence numbers (${tracer.missing} numbers missing), ${tracer.repeats} repeated; the projectors' remote ` +
-        `views reported ${reported} records as having skipped numbers (preload included)\n`,
+        `views reported ${reported} messages as having skipped numbers (preload included)\n`,
     );
     const logged = services.filter((s) => s.lines > 0);
     if (logged.length > 0)
@@ -395,7 +412,7 @@ class Service {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
         log.write(`${line}\n`);
-        const gap = /(\d+) record\(s\) on \S+ skipped sequence numbers/.exec(line);
+        const gap = /(\d+) (?:record|change)\(s\) on \S+ skipped sequence numbers/.exec(line);
         if (gap) this.reportedGaps += Number(gap[1]);
         this.tail.push(line);
         if (this.tail.length > 40) this.tail.shift();
@@ -814,6 +831,9 @@ class Gate {
 class ChangelogTracer {
   /** Records read, and per patient the last sequence number seen (from the record's crosscare-sequence header). */
   records = 0;
+  /** Messages read (every key), and the bytes of their values. */
+  messages = 0;
+  bytes = 0;
   private readonly last = new Map<string, number>();
   /** Records whose sequence skipped numbers after the last one seen for the patient, and how many numbers in all. */
   gaps = 0;
@@ -855,6 +875,8 @@ class ChangelogTracer {
             tracer.checkSequence(batch.topic, message.key, message.headers?.['crosscare-sequence']);
           const value = message.value;
           if (!value) continue;
+          tracer.messages++;
+          tracer.bytes += value.length;
           for (let at = value.indexOf(marker); at >= 0; at = value.indexOf(marker, at + 1)) {
             let end = at + marker.length;
             while (end < value.length && value[end] >= 0x30 && value[end] <= 0x39) end++;
