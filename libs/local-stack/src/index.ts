@@ -16,3 +16,4 @@ export * from './stack-error';
 export * from './schema-registry-process';
 export * from './projector-process';
 export * from './record-api-process';
+export * from './secrets';
