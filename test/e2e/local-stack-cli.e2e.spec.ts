@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   describeCluster,
+  localAdminAccess,
   INGEST_APP,
   isAlive,
   PROJECTOR_APPS,
@@ -161,7 +162,9 @@ describe('local stack CLI', () => {
       expect(status.out).toContain('cluster healthy (1/1 brokers registered)');
       expect(status.out).toContain(`http://127.0.0.1:${REGISTRY_PORT}  healthy`);
       expect(status.out).toContain(`http://127.0.0.1:${INGEST_PORT}  mllp 127.0.0.1:${MLLP_PORT}  healthy`);
-      expect(await describeCluster([`127.0.0.1:${PORT}`])).toMatchObject({ brokers: 1 });
+      expect(await describeCluster(localAdminAccess(paths, [`127.0.0.1:${PORT}`]))).toMatchObject({
+        brokers: 1,
+      });
       const health = await fetch(`http://127.0.0.1:${REGISTRY_PORT}/health`);
       expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
 

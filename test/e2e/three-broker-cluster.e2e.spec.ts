@@ -1,4 +1,11 @@
-import { startLocalKafka, stackPaths, stopLocalKafka, type LocalKafka } from '@crosscare/local-stack';
+import {
+  LOCAL_KAFKA_ADMIN,
+  localKafkaEnvironment,
+  startLocalKafka,
+  stackPaths,
+  stopLocalKafka,
+  type LocalKafka,
+} from '@crosscare/local-stack';
 import { eventually, TestKafka, uniqueName } from '@crosscare/testing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +24,7 @@ describe('local three-broker cluster', () => {
   beforeAll(async () => {
     // Clients 22092-22094, controllers 32092-32094: below the ephemeral range, so no outgoing socket holds them.
     cluster = await startLocalKafka({ brokers: 3, basePort: 22092, paths });
-    kafka = new TestKafka(cluster.bootstrap);
+    kafka = new TestKafka(localKafkaEnvironment(cluster, paths, LOCAL_KAFKA_ADMIN));
   });
 
   afterAll(async () => {

@@ -16,3 +16,4 @@ export * from './publishing/input-format';
 export * from './publishing/record-kind';
 export * from './publishing/publishing-policy';
 export * from './publishing/care-setting';
+export * from './access/kafka-access';

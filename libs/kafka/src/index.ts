@@ -7,3 +7,4 @@ export * from './topic-reader';
 export * from './topics';
 export * from './transactional-publisher';
 export * from './partitioning';
+export * from './acls';

@@ -12,10 +12,17 @@ export interface KafkaClientOptions {
 
 /** One kafkajs client per service, built from validated config. */
 export function createKafka(config: KafkaConfig, options: KafkaClientOptions): Kafka {
+  if (!config.sasl) {
+    const warn = options.logger?.warn ?? ((m: string) => console.warn(m));
+    warn(
+      'Kafka: connecting with KAFKA_SECURITY_PROTOCOL=PLAINTEXT, unencrypted and unauthenticated (debugging only)',
+    );
+  }
   return new Kafka({
     clientId: config.clientId ?? options.defaultClientId,
     brokers: [...config.brokers],
-    ssl: config.ssl,
+    // The broker's certificate is verified against the configured CA, and its name against the address dialled.
+    ssl: config.tls ? (config.tls.ca ? { ca: [config.tls.ca], rejectUnauthorized: true } : true) : false,
     sasl: toSasl(config),
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,

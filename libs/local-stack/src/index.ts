@@ -17,3 +17,6 @@ export * from './schema-registry-process';
 export * from './projector-process';
 export * from './record-api-process';
 export * from './secrets';
+export * from './kafka-tls';
+export * from './kafka-scram';
+export * from './kafka-principals';

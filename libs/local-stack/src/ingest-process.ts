@@ -21,14 +21,15 @@ export const INGEST_APP = new LocalApp({
 export interface IngestWiring {
   readonly port: number;
   readonly mllpPort: number;
-  readonly brokers: readonly string[];
+  /** KAFKA_* variables connecting as the service's own principal (localKafkaEnvironment). */
+  readonly kafka: Readonly<Record<string, string>>;
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
 }
 
 export function ingestEnvironment(wiring: IngestWiring): Record<string, string> {
   return {
-    KAFKA_BROKERS: wiring.brokers.join(','),
+    ...wiring.kafka,
     SCHEMA_REGISTRY_URL: wiring.schemaRegistryUrl,
     DATABASE_URL: wiring.databaseUrl,
     INGEST_HOST: '127.0.0.1',

@@ -17,7 +17,10 @@ import { KAFKA_LOG4J_CONFIG, stackPaths, type StackPaths } from './paths';
 import { describePortOwner, isPortFree } from './ports';
 import { isAlive, isOurProcess, stopProcess, tail } from './processes';
 import { silentProgress, type Progress } from './progress';
-import { describeCluster, waitForBrokers } from './readiness';
+import { ensureLocalTls, localTlsPaths } from './kafka-tls';
+import { scramBootstrapArgument } from './kafka-scram';
+import { describeCluster, waitForBrokers, type LocalKafkaAccess } from './readiness';
+import { localSecret, secretFile } from './secrets';
 import { StackError } from './stack-error';
 
 export interface LocalKafkaOptions {
@@ -39,6 +42,10 @@ export interface KafkaNodeRecord extends KafkaNodeSpec {
 
 export interface LocalKafka {
   readonly bootstrap: string[];
+  /** The cluster's super user: for provisioning topics, users and ACLs, never for a service. */
+  readonly admin: LocalKafkaAccess;
+  /** The local CA's certificate, which clients verify the brokers against (KAFKA_SSL_CA_FILE). */
+  readonly caFile: string;
   readonly version: string;
   /** Node ids this call started; empty when the cluster was already running (then the caller must not stop it). */
   readonly started: number[];
@@ -63,6 +70,14 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
 
   const java = checkJava();
   const distribution = await ensureKafkaDistribution(paths, progress);
+  const tls = await ensureLocalTls(paths, progress);
+  const admin = localAdminAccess(paths, bootstrap);
+  const security = {
+    keystoreFile: tls.keystoreFile,
+    keystorePassword: localSecret(paths, 'kafka-broker-keystore'),
+    adminUser: admin.username,
+    adminPassword: admin.password,
+  };
   const clusterDir = path.join(paths.kafkaData, `${spec.mode}-${basePort}`);
   fs.mkdirSync(clusterDir, { recursive: true });
   fs.mkdirSync(paths.run, { recursive: true });
@@ -90,9 +105,19 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
           const dataDir = path.join(nodeDir, 'data');
           const propertiesFile = path.join(nodeDir, 'server.properties');
           fs.mkdirSync(dataDir, { recursive: true });
-          fs.writeFileSync(propertiesFile, renderServerProperties(spec, node, dataDir));
+          // Owner-only: it holds the keystore's and the admin's passwords.
+          fs.writeFileSync(propertiesFile, renderServerProperties(spec, node, dataDir, security), {
+            mode: 0o600,
+          });
+          fs.chmodSync(propertiesFile, 0o600);
           if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-            await formatStorage(java, distribution, clusterId, propertiesFile);
+            await formatStorage(java, distribution, clusterId, propertiesFile, admin);
+            fs.writeFileSync(path.join(nodeDir, 'secured'), 'SASL_SSL, SCRAM-SHA-512, StandardAuthorizer\n');
+          } else if (!fs.existsSync(path.join(nodeDir, 'secured'))) {
+            throw new StackError(
+              `the local Kafka data in ${clusterDir} predates authentication (it has no admin user): ` +
+                'run npm run stack:down -- --purge to start a fresh, secured cluster',
+            );
           }
           started.push(launchNode(java, distribution, spec, basePort, node, propertiesFile, paths));
         }
@@ -102,7 +127,7 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
 
   const nodes = [...running, ...started].sort((a, b) => a.nodeId - b.nodeId);
   await progress.step(`Waiting for ${spec.nodes.length} broker(s) to accept requests`, (tick) =>
-    waitForBrokers(bootstrap, spec.nodes.length, {
+    waitForBrokers(admin, spec.nodes.length, {
       timeoutMs: options.readyTimeoutMs ?? 90_000,
       tick,
       check: () => {
@@ -118,7 +143,32 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     }),
   );
 
-  return { bootstrap, version: distribution.version, started: started.map((n) => n.nodeId), nodes };
+  return {
+    bootstrap,
+    admin,
+    caFile: tls.caFile,
+    version: distribution.version,
+    started: started.map((n) => n.nodeId),
+    nodes,
+  };
+}
+
+/** The principal that administers the local cluster; its password is generated once, in the stack's secrets. */
+export const LOCAL_KAFKA_ADMIN = 'crosscare-admin';
+
+/** The secret file of a local Kafka principal's password. */
+export function kafkaPasswordFile(paths: StackPaths, principal: string): string {
+  return secretFile(paths, `kafka-${principal}`);
+}
+
+/** The local stack's admin principal, with its password (created on first use). */
+export function localAdminAccess(paths: StackPaths, bootstrap: readonly string[]): LocalKafkaAccess {
+  return {
+    bootstrap,
+    caFile: localTlsPaths(paths).caFile,
+    username: LOCAL_KAFKA_ADMIN,
+    password: localSecret(paths, `kafka-${LOCAL_KAFKA_ADMIN}`),
+  };
 }
 
 /** Stops every local Kafka node this checkout started, whichever mode; returns what it stopped. */
@@ -152,7 +202,12 @@ export async function localKafkaStatus(paths: StackPaths = stackPaths()): Promis
   const nodes = readRecords(paths).map((r) => ({ ...r, alive: isOurProcess(r.pid, r.propertiesFile) }));
   const alive = nodes.filter((n) => n.alive);
   if (alive.length === 0) return { nodes, healthy: false };
-  const view = await describeCluster(alive.map((n) => `127.0.0.1:${n.clientPort}`));
+  const view = await describeCluster(
+    localAdminAccess(
+      paths,
+      alive.map((n) => `127.0.0.1:${n.clientPort}`),
+    ),
+  );
   return {
     nodes,
     registeredBrokers: view?.brokers,
@@ -216,6 +271,7 @@ function formatStorage(
   distribution: KafkaDistribution,
   clusterId: string,
   propertiesFile: string,
+  admin: LocalKafkaAccess,
 ) {
   return runCommand(java, [
     '-cp',
@@ -229,6 +285,9 @@ function formatStorage(
     clusterId,
     '-c',
     propertiesFile,
+    // The admin exists from the first start: every other principal is created by it, over the authenticated listener.
+    '--add-scram',
+    scramBootstrapArgument(admin.username, admin.password),
   ]);
 }
 

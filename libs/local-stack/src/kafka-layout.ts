@@ -42,20 +42,77 @@ export function bootstrapServers(spec: KafkaClusterSpec): string[] {
   return spec.nodes.map((n) => `127.0.0.1:${n.clientPort}`);
 }
 
-/** server.properties for one combined broker+controller node in KRaft mode, on loopback only. */
-export function renderServerProperties(spec: KafkaClusterSpec, node: KafkaNodeSpec, logDir: string): string {
+/** What secures a node: its TLS keystore, and the admin principal it authenticates as to its peers. */
+export interface KafkaNodeSecurity {
+  /** PKCS12 keystore with the broker's key and certificate and the CA's certificate (also its truststore). */
+  readonly keystoreFile: string;
+  readonly keystorePassword: string;
+  /** The only super user; brokers and controllers also talk to each other as it. */
+  readonly adminUser: string;
+  readonly adminPassword: string;
+}
+
+/** JAAS values are quoted; the stack's generated passwords never hold a quote or backslash, but refuse one anyway. */
+function jaasValue(value: string): string {
+  if (/["\\\n]/.test(value))
+    throw new RangeError('a JAAS value may not contain quotes, backslashes or newlines');
+  return `"${value}"`;
+}
+
+/**
+ * server.properties for one combined broker+controller node in KRaft mode, on loopback only. Holds passwords:
+ * the caller writes it owner-only.
+ *
+ * Clients reach only the SASL_SSL listener (SCRAM-SHA-512), which brokers also replicate over. The controller
+ * listener uses SASL_SSL with PLAIN, because KRaft keeps SCRAM credentials in the metadata log that the controllers
+ * themselves serve, so they cannot authenticate one another with SCRAM; PLAIN's one user is the admin.
+ */
+export function renderServerProperties(
+  spec: KafkaClusterSpec,
+  node: KafkaNodeSpec,
+  logDir: string,
+  security: KafkaNodeSecurity,
+): string {
   const voters = spec.nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',');
   const rf = spec.replicationFactor;
   const isr = spec.minInsyncReplicas;
+  const user = jaasValue(security.adminUser);
+  const password = jaasValue(security.adminPassword);
   const entries: Array<[string, string | number]> = [
     ['process.roles', 'broker,controller'],
     ['node.id', node.nodeId],
     ['controller.quorum.voters', voters],
-    ['listeners', `PLAINTEXT://127.0.0.1:${node.clientPort},CONTROLLER://127.0.0.1:${node.controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://127.0.0.1:${node.clientPort}`],
+    ['listeners', `CLIENT://127.0.0.1:${node.clientPort},CONTROLLER://127.0.0.1:${node.controllerPort}`],
+    ['advertised.listeners', `CLIENT://127.0.0.1:${node.clientPort}`],
     ['controller.listener.names', 'CONTROLLER'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['inter.broker.listener.name', 'CLIENT'],
+    ['listener.security.protocol.map', 'CLIENT:SASL_SSL,CONTROLLER:SASL_SSL'],
+    ['sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+    ['sasl.mechanism.inter.broker.protocol', 'SCRAM-SHA-512'],
+    ['sasl.mechanism.controller.protocol', 'PLAIN'],
+    ['listener.name.client.sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+    [
+      'listener.name.client.scram-sha-512.sasl.jaas.config',
+      `org.apache.kafka.common.security.scram.ScramLoginModule required username=${user} password=${password};`,
+    ],
+    ['listener.name.controller.sasl.enabled.mechanisms', 'PLAIN'],
+    [
+      'listener.name.controller.plain.sasl.jaas.config',
+      `org.apache.kafka.common.security.plain.PlainLoginModule required username=${user} password=${password} ` +
+        `user_${security.adminUser}=${password};`,
+    ],
+    ['ssl.keystore.type', 'PKCS12'],
+    ['ssl.keystore.location', security.keystoreFile],
+    ['ssl.keystore.password', security.keystorePassword],
+    ['ssl.key.password', security.keystorePassword],
+    ['ssl.truststore.type', 'PKCS12'],
+    ['ssl.truststore.location', security.keystoreFile],
+    ['ssl.truststore.password', security.keystorePassword],
+    ['ssl.enabled.protocols', 'TLSv1.3,TLSv1.2'],
+    // Deny what no ACL allows; only the admin is above the ACLs.
+    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ['allow.everyone.if.no.acl.found', 'false'],
+    ['super.users', `User:${security.adminUser}`],
     ['log.dirs', logDir],
     // Crosscare provisions every topic explicitly; a typo in a topic name must fail, not create a topic.
     ['auto.create.topics.enable', 'false'],

@@ -33,7 +33,8 @@ export const DEFAULT_PROJECTOR_PORTS = { CCR: 8083, OHC: 8084 } as const;
 export interface ProjectorWiring {
   readonly collaborative: 'CCR' | 'OHC';
   readonly port: number;
-  readonly brokers: readonly string[];
+  /** KAFKA_* variables connecting as the service's own principal (localKafkaEnvironment). */
+  readonly kafka: Readonly<Record<string, string>>;
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly topicPrefix?: string;
@@ -47,7 +48,7 @@ export function projectorSchema(collaborative: 'CCR' | 'OHC', schemaPrefix = 'pr
 
 export function projectorEnvironment(wiring: ProjectorWiring): Record<string, string> {
   return {
-    KAFKA_BROKERS: wiring.brokers.join(','),
+    ...wiring.kafka,
     SCHEMA_REGISTRY_URL: wiring.schemaRegistryUrl,
     DATABASE_URL: wiring.databaseUrl,
     PROJECTOR_COLLABORATIVE: wiring.collaborative,

@@ -1,4 +1,13 @@
+import * as fs from 'node:fs';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+
+/** How a local tool reaches the stack's brokers: over TLS, verified against the local CA, as one principal. */
+export interface LocalKafkaAccess {
+  readonly bootstrap: readonly string[];
+  readonly caFile: string;
+  readonly username: string;
+  readonly password: string;
+}
 
 export interface ClusterView {
   readonly brokers: number;
@@ -10,13 +19,15 @@ export interface ClusterView {
  * retrying `retries` times, so a probe fails fast and a provisioning step rides out a broker that is still warming.
  */
 export async function withLocalAdmin<T>(
-  bootstrap: readonly string[],
+  access: LocalKafkaAccess,
   options: { timeoutMs: number; retries: number },
   work: (admin: Admin) => Promise<T>,
 ): Promise<T> {
   const admin = new Kafka({
     clientId: 'crosscare-local-stack',
-    brokers: [...bootstrap],
+    brokers: [...access.bootstrap],
+    ssl: { ca: [fs.readFileSync(access.caFile, 'utf8')], rejectUnauthorized: true },
+    sasl: { mechanism: 'scram-sha-512', username: access.username, password: access.password },
     logLevel: logLevel.NOTHING,
     connectionTimeout: Math.min(options.timeoutMs, 3000),
     requestTimeout: options.timeoutMs,
@@ -32,11 +43,11 @@ export async function withLocalAdmin<T>(
 
 /** One metadata round trip: what the cluster says about itself, or undefined when it does not answer. */
 export async function describeCluster(
-  bootstrap: readonly string[],
+  access: LocalKafkaAccess,
   timeoutMs = 3000,
 ): Promise<ClusterView | undefined> {
   try {
-    return await withLocalAdmin(bootstrap, { timeoutMs, retries: 0 }, async (admin) => {
+    return await withLocalAdmin(access, { timeoutMs, retries: 0 }, async (admin) => {
       const cluster = await admin.describeCluster();
       return { brokers: cluster.brokers.length, controllerId: cluster.controller };
     });
@@ -50,7 +61,7 @@ export async function describeCluster(
  * group coordination work. An open port alone is not enough (the broker listens before it has metadata).
  */
 export async function waitForBrokers(
-  bootstrap: readonly string[],
+  access: LocalKafkaAccess,
   expected: number,
   options: { timeoutMs: number; check?: () => void; tick?: (detail: string) => void },
 ): Promise<void> {
@@ -58,13 +69,13 @@ export async function waitForBrokers(
   let last: ClusterView | undefined;
   while (Date.now() < deadline) {
     options.check?.();
-    last = await describeCluster(bootstrap);
+    last = await describeCluster(access);
     if (last && last.brokers >= expected && last.controllerId !== null) return;
     options.tick?.(last ? `${last.brokers}/${expected} brokers registered` : 'waiting for the first answer');
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(
-    `Kafka at ${bootstrap.join(',')} not ready after ${options.timeoutMs} ms ` +
+    `Kafka at ${access.bootstrap.join(',')} not ready after ${options.timeoutMs} ms ` +
       `(${last ? `${last.brokers}/${expected} brokers registered` : 'no answer'})`,
   );
 }

@@ -59,7 +59,8 @@ export function localRecordApiJwtSecret(paths: StackPaths): string {
 /** What the local record API is wired to: the rest of the stack, reading the CCR projector's read model. */
 export interface RecordApiWiring {
   readonly port: number;
-  readonly brokers: readonly string[];
+  /** KAFKA_* variables connecting as the service's own principal (localKafkaEnvironment). */
+  readonly kafka: Readonly<Record<string, string>>;
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly jwtSecret: string;
@@ -70,7 +71,7 @@ export interface RecordApiWiring {
 
 export function recordApiEnvironment(wiring: RecordApiWiring): Record<string, string> {
   return {
-    KAFKA_BROKERS: wiring.brokers.join(','),
+    ...wiring.kafka,
     SCHEMA_REGISTRY_URL: wiring.schemaRegistryUrl,
     DATABASE_URL: wiring.databaseUrl,
     RECORD_API_HOST: '127.0.0.1',

@@ -2,7 +2,7 @@ import { recordChangeTopic } from '@crosscare/events';
 import { ICS_CODES } from '@crosscare/governance';
 import { ensureTopics, TopicMismatchError, type EnsureTopicsResult, type TopicSpec } from '@crosscare/kafka';
 import { silentProgress, type Progress } from './progress';
-import { withLocalAdmin } from './readiness';
+import { withLocalAdmin, type LocalKafkaAccess } from './readiness';
 import { StackError } from './stack-error';
 
 /** Partitions of each ICS's record-change topic; never changed on a live topic (keys would move). */
@@ -23,7 +23,7 @@ export function recordChangeTopicSpecs(replicationFactor: number, prefix?: strin
 }
 
 export interface RecordChangeTopicsOptions {
-  readonly bootstrap: readonly string[];
+  readonly access: LocalKafkaAccess;
   readonly replicationFactor: number;
   /** Ingest's INGEST_TOPIC_PREFIX, when set: the topics must be the ones it publishes to. */
   readonly prefix?: string;
@@ -41,7 +41,7 @@ export async function ensureRecordChangeTopics(
     `${RECORD_CHANGE_PARTITIONS} partitions, replication ${options.replicationFactor})`;
   const result = await progress
     .step(label, () =>
-      withLocalAdmin(options.bootstrap, { timeoutMs: 30_000, retries: 5 }, (admin) =>
+      withLocalAdmin(options.access, { timeoutMs: 30_000, retries: 5 }, (admin) =>
         ensureTopics(admin, specs),
       ),
     )

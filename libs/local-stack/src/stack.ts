@@ -1,3 +1,4 @@
+import type { ServiceRole } from '@crosscare/governance';
 import { envValue } from './env';
 import {
   DEFAULT_INGEST_MLLP_PORT,
@@ -13,6 +14,7 @@ import {
   type LocalKafka,
 } from './kafka-cluster';
 import { clusterSpec } from './kafka-layout';
+import { ensureServicePrincipals, localKafkaEnvironment } from './kafka-principals';
 import type { LocalApp } from './local-app';
 import { stackPaths, type StackPaths } from './paths';
 import {
@@ -101,11 +103,14 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   // not load the event, governance and Kafka client libraries with it.
   const { ensureRecordChangeTopics } = await import('./record-change-topics');
   await ensureRecordChangeTopics({
-    bootstrap: kafka.bootstrap,
+    access: kafka.admin,
     replicationFactor: clusterSpec(options.brokers ?? 1).replicationFactor,
     prefix: envValue('INGEST_TOPIC_PREFIX'),
     progress,
   });
+  await ensureServicePrincipals(kafka, paths, envValue('INGEST_TOPIC_PREFIX'), progress);
+  const { servicePrincipalName } = await import('@crosscare/governance');
+  const kafkaAs = (role: ServiceRole) => localKafkaEnvironment(kafka, paths, servicePrincipalName(role));
   const ingestPort = options.ingestPort ?? DEFAULT_INGEST_PORT;
   const mllpPort = options.mllpPort ?? DEFAULT_INGEST_MLLP_PORT;
   const ingest = await INGEST_APP.start({
@@ -114,7 +119,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     env: ingestEnvironment({
       port: ingestPort,
       mllpPort,
-      brokers: kafka.bootstrap,
+      kafka: kafkaAs('ingest'),
       schemaRegistryUrl: registry.url,
       databaseUrl: url,
     }),
@@ -129,7 +134,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       env: projectorEnvironment({
         collaborative,
         port,
-        brokers: kafka.bootstrap,
+        kafka: kafkaAs(collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc'),
         schemaRegistryUrl: registry.url,
         databaseUrl: url,
         topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
@@ -145,7 +150,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     port: recordApiPort,
     env: recordApiEnvironment({
       port: recordApiPort,
-      brokers: kafka.bootstrap,
+      kafka: kafkaAs('record-api'),
       schemaRegistryUrl: registry.url,
       databaseUrl: url,
       jwtSecret: localRecordApiJwtSecret(paths),

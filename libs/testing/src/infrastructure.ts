@@ -4,14 +4,19 @@ import {
   DEFAULT_POSTGRES_ADMIN_URL,
   ensurePostgres,
   envValue,
+  kafkaPasswordFile,
   kafkaVersion,
+  LOCAL_KAFKA_ADMIN,
+  localKafkaEnvironment,
+  localTlsPaths,
   stackPaths,
   startLocalKafka,
   stopLocalKafka,
   type Progress,
 } from '@crosscare/local-stack';
 import { freePort } from './free-port';
-import { brokersFromEnvironment } from './test-kafka';
+import * as fs from 'node:fs';
+import { brokersFromEnvironment, testKafkaEnvironment } from './test-kafka';
 import { databaseUrlFromEnvironment } from './test-schema';
 
 /**
@@ -46,6 +51,8 @@ export function chooseSource(input: {
 
 export interface TestInfrastructure {
   readonly kafkaBrokers: string[];
+  /** KAFKA_* variables that connect as the cluster's admin principal (tests provision topics and users). */
+  readonly kafkaEnvironment: Record<string, string>;
   readonly databaseUrl: string;
   readonly sources: { readonly kafka: InfraSource; readonly database: InfraSource };
   /** Stops only what this run started: a broker or container that was already there keeps running. */
@@ -71,11 +78,16 @@ export async function startTestInfrastructure(
   const stops: Array<() => Promise<void>> = [];
 
   try {
-    const kafkaBrokers = await startKafka(kafkaSource, env, progress, stops);
+    const kafkaEnvironment = await startKafka(kafkaSource, env, progress, stops);
+    const kafkaBrokers = brokersFromEnvironment(kafkaEnvironment);
     const url = await startDatabase(databaseSource, env, progress, stops);
-    progress.info(`kafka from ${kafkaSource} (${kafkaBrokers.join(',')}), postgres from ${databaseSource}`);
+    progress.info(
+      `kafka from ${kafkaSource} (${kafkaBrokers.join(',')}, as ${kafkaEnvironment.KAFKA_SASL_USERNAME ?? 'PLAINTEXT'}), ` +
+        `postgres from ${databaseSource}`,
+    );
     return {
       kafkaBrokers,
+      kafkaEnvironment,
       databaseUrl: url,
       sources: { kafka: kafkaSource, database: databaseSource },
       stop: () => stopAll(stops),
@@ -96,8 +108,8 @@ async function startKafka(
   env: NodeJS.ProcessEnv,
   progress: Progress,
   stops: Array<() => Promise<void>>,
-): Promise<string[]> {
-  if (source === 'environment') return brokersFromEnvironment(env);
+): Promise<Record<string, string>> {
+  if (source === 'environment') return environmentKafka(env);
   if (source === 'docker') {
     const { GenericContainer, Wait } = await import('testcontainers');
     const port = await freePort();
@@ -127,15 +139,39 @@ async function startKafka(
     stops.push(async () => {
       await container.stop();
     });
-    return [`127.0.0.1:${port}`];
+    return { KAFKA_BROKERS: `127.0.0.1:${port}`, KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' };
   }
-  const kafka = await startLocalKafka({ brokers: 1, progress, paths: stackPaths() });
+  const paths = stackPaths();
+  const kafka = await startLocalKafka({ brokers: 1, progress, paths });
   if (kafka.started.length > 0) {
     stops.push(async () => {
       await stopLocalKafka({ progress });
     });
   }
-  return kafka.bootstrap;
+  return localKafkaEnvironment(kafka, paths, LOCAL_KAFKA_ADMIN);
+}
+
+/**
+ * A cluster named by KAFKA_BROKERS: its credentials from the environment too (CI sets them), or, when none are
+ * given and this checkout's local stack has an admin secret, the local stack's admin (a developer's running stack).
+ */
+export function environmentKafka(env: NodeJS.ProcessEnv): Record<string, string> {
+  const given = testKafkaEnvironment(env);
+  if (given.KAFKA_SASL_USERNAME || given.KAFKA_SECURITY_PROTOCOL === 'PLAINTEXT') return given;
+  const paths = stackPaths();
+  if (!fs.existsSync(kafkaPasswordFile(paths, LOCAL_KAFKA_ADMIN))) {
+    throw new Error(
+      'KAFKA_BROKERS is set but KAFKA_SASL_USERNAME is not, and there is no local stack admin secret to use: ' +
+        'set KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE (or KAFKA_SASL_PASSWORD) and KAFKA_SSL_CA_FILE',
+    );
+  }
+  return {
+    ...localKafkaEnvironment(
+      { bootstrap: brokersFromEnvironment(env), caFile: localTlsPaths(paths).caFile },
+      paths,
+      LOCAL_KAFKA_ADMIN,
+    ),
+  };
 }
 
 async function startDatabase(

@@ -1,4 +1,10 @@
-import { isHostPort } from '@crosscare/config';
+import {
+  checkKafkaVariables,
+  isHostPort,
+  kafkaVariables,
+  loadConfig,
+  toKafkaConfig,
+} from '@crosscare/config';
 import {
   createKafka,
   createRecordProducer,
@@ -35,9 +41,17 @@ export class TestKafka {
   private readonly consumers: Consumer[] = [];
   private readonly topics: string[] = [];
 
-  constructor(readonly brokers: readonly string[] = brokersFromEnvironment()) {
+  readonly brokers: readonly string[];
+
+  /**
+   * @param environment the KAFKA_* variables to connect with: the run's (global setup puts the admin principal's
+   *   there, because tests provision topics), or another principal's, to test what it may do.
+   */
+  constructor(readonly environment: Readonly<Record<string, string>> = testKafkaEnvironment()) {
+    const config = loadConfig(kafkaVariables, toKafkaConfig, environment, checkKafkaVariables);
+    this.brokers = config.brokers;
     this.kafka = createKafka(
-      { brokers, ssl: false, connectionTimeoutMs: 3000, requestTimeoutMs: 30_000 },
+      { ...config, connectionTimeoutMs: 3000, requestTimeoutMs: 30_000 },
       // Only real errors reach the test output; retried responses (a coordinator still loading) are noise there.
       {
         defaultClientId: 'crosscare-test',
@@ -152,6 +166,31 @@ export class TestKafka {
       this.admin = undefined;
     }
   }
+}
+
+/** The variables of kafkaVariables that say how to connect: what a test hands to a service it starts. */
+export const KAFKA_CONNECTION_VARIABLES = [
+  'KAFKA_BROKERS',
+  'KAFKA_SECURITY_PROTOCOL',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_SASL_PASSWORD_FILE',
+  'KAFKA_SSL_CA_FILE',
+] as const;
+
+/**
+ * How this test run connects to Kafka, as environment variables: set by the integration tiers' global setup
+ * (the admin principal's, by password file), to spread into the environment of a service a test starts.
+ */
+export function testKafkaEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  brokersFromEnvironment(env);
+  const picked: Record<string, string> = {};
+  for (const name of KAFKA_CONNECTION_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  return picked;
 }
 
 export function brokersFromEnvironment(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -8,7 +8,7 @@ import {
 } from '@crosscare/events';
 import { ICS_CODES, type IcsCode, type Provider, type ProviderType } from '@crosscare/governance';
 import {
-  brokersFromEnvironment,
+  testKafkaEnvironment,
   startTestRegistry,
   TestKafka,
   TestSchema,
@@ -64,7 +64,9 @@ export interface ReceivedEvent {
 export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Promise<IngestUnderTest> {
   const registry = await startTestRegistry(`ingest_${kind}`);
   const db = await TestSchema.create(`ingest_${kind}`);
-  const kafka = new TestKafka(env.KAFKA_BROKERS ? env.KAFKA_BROKERS.split(',') : brokersFromEnvironment());
+  const kafka = new TestKafka(
+    env.KAFKA_BROKERS ? { ...testKafkaEnvironment(), KAFKA_BROKERS: env.KAFKA_BROKERS } : undefined,
+  );
   const prefix = uniqueIdentifier(`ingest_${kind}`).replace(/_/g, '-');
   try {
     const client = new SchemaRegistryClient({ url: registry.url });
@@ -73,7 +75,7 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
       await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions: 3 });
 
     const config = loadIngestConfig({
-      KAFKA_BROKERS: kafka.brokers.join(','),
+      ...kafka.environment,
       SCHEMA_REGISTRY_URL: registry.url,
       DATABASE_URL: db.databaseUrl,
       DATABASE_POOL_SIZE: '8',

@@ -10,13 +10,7 @@ import {
 import { ICS_CODES, type CollaborativeCode } from '@crosscare/governance';
 import { readFromStart, type RecordProducer } from '@crosscare/kafka';
 import { ChangelogFold, type FoldFinding, type PatientRecord } from '@crosscare/projection';
-import {
-  brokersFromEnvironment,
-  startTestRegistry,
-  TestKafka,
-  uniqueIdentifier,
-  type TestRegistry,
-} from '@crosscare/testing';
+import { startTestRegistry, TestKafka, uniqueIdentifier, type TestRegistry } from '@crosscare/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { Pool } from 'pg';
@@ -52,7 +46,7 @@ export class RegionUnderTest {
 
   static async start(kind: string, partitions = 3): Promise<RegionUnderTest> {
     const registry = await startTestRegistry(`projector_${kind}`);
-    const kafka = new TestKafka(brokersFromEnvironment());
+    const kafka = new TestKafka();
     const prefix = uniqueIdentifier(`proj_${kind}`).replace(/_/g, '-');
     const client = new SchemaRegistryClient({ url: registry.url });
     await registerRecordChangeSchemas(client);
@@ -85,7 +79,7 @@ export class RegionUnderTest {
     extra: NodeJS.ProcessEnv = {},
   ): NodeJS.ProcessEnv {
     return {
-      KAFKA_BROKERS: this.kafka.brokers.join(','),
+      ...this.kafka.environment,
       SCHEMA_REGISTRY_URL: this.registry.url,
       DATABASE_URL: this.databaseUrl,
       DATABASE_POOL_SIZE: '6',

@@ -11,13 +11,7 @@ import {
   type RecordChangeEvent,
 } from '@crosscare/events';
 import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
-import {
-  brokersFromEnvironment,
-  startTestRegistry,
-  TestKafka,
-  TestSchema,
-  uniqueIdentifier,
-} from '@crosscare/testing';
+import { startTestRegistry, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -69,7 +63,7 @@ export class RecordApiUnderTest {
   static async start(env: NodeJS.ProcessEnv = {}): Promise<RecordApiUnderTest> {
     const registry = await startTestRegistry('record_api');
     const schema = await TestSchema.create('record_api_ccr');
-    const kafka = new TestKafka(brokersFromEnvironment());
+    const kafka = new TestKafka();
     const prefix = uniqueIdentifier('record_api').replace(/_/g, '-');
     const auditTopic = recordAccessAuditTopic(prefix);
     const steps: (() => Promise<unknown>)[] = [
@@ -85,7 +79,7 @@ export class RecordApiUnderTest {
     };
     try {
       const config = loadRecordApiConfig({
-        KAFKA_BROKERS: kafka.brokers.join(','),
+        ...kafka.environment,
         SCHEMA_REGISTRY_URL: registry.url,
         DATABASE_URL: schema.databaseUrl,
         DATABASE_POOL_SIZE: '4',

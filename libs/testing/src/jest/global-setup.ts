@@ -8,13 +8,13 @@ declare global {
 
 /**
  * Jest globalSetup for the integration and e2e tiers: resolves Kafka and Postgres once per run and hands them
- * to every test file through KAFKA_BROKERS and DATABASE_URL (workers inherit this process's environment), and
+ * to every test file through the KAFKA_* connection variables and DATABASE_URL (workers inherit this process's environment), and
  * builds the schema registry that suites start (startTestRegistry) when its sources changed, once, before any
  * worker needs it.
  */
 export default async function globalSetup(): Promise<void> {
   const infrastructure = await startTestInfrastructure();
-  process.env.KAFKA_BROKERS = infrastructure.kafkaBrokers.join(',');
+  Object.assign(process.env, infrastructure.kafkaEnvironment);
   process.env.DATABASE_URL = infrastructure.databaseUrl;
   globalThis.__crosscareTestInfrastructure = infrastructure;
   try {

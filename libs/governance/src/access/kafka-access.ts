@@ -1,0 +1,209 @@
+import {
+  changelogTopic,
+  DEFAULT_TOPIC_PREFIX,
+  projectorDeadLetterTopic,
+  projectorRetryTopic,
+  recordAccessAuditTopic,
+  recordChangeTopic,
+} from '@crosscare/events';
+import type { Collaborative, CollaborativeCode } from '../directory/provider';
+
+/**
+ * Who may do what on Crosscare's Kafka cluster: one principal per service role, each with the least it needs, as
+ * Kafka ACLs. The local stack, the subscriber CLI and the tests apply these definitions; nothing else grants rights.
+ * Pure data, so the rights can be reviewed and tested without a broker.
+ */
+
+export type KafkaResourceType = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
+export type KafkaPatternType = 'LITERAL' | 'PREFIXED';
+/**
+ * READ and WRITE imply DESCRIBE on the same resource, so DESCRIBE is never granted on its own here. CREATE lets a
+ * service provision the topics it owns on its first start, with the partitions and settings its code declares.
+ */
+export type KafkaOperation = 'READ' | 'WRITE' | 'CREATE';
+
+export interface KafkaGrant {
+  readonly resourceType: KafkaResourceType;
+  readonly patternType: KafkaPatternType;
+  readonly resourceName: string;
+  readonly operation: KafkaOperation;
+}
+
+export type ServiceRole = 'ingest' | 'projector-ccr' | 'projector-ohc' | 'record-api';
+export const SERVICE_ROLES: readonly ServiceRole[] = [
+  'ingest',
+  'projector-ccr',
+  'projector-ohc',
+  'record-api',
+];
+
+export interface KafkaPrincipal {
+  /** The SCRAM user name; Kafka sees it as `User:<name>`. */
+  readonly name: string;
+  /** What it is for, in a line: shown by `subscribers list` and in docs/security.md. */
+  readonly purpose: string;
+  readonly grants: readonly KafkaGrant[];
+}
+
+/**
+ * How names are formed. Production uses the defaults; a test passes unique prefixes so that its principals, topics,
+ * groups and transactional ids are its own on a shared cluster.
+ */
+export interface AccessNaming {
+  /** Topic names' prefix (`crosscare` → `crosscare.qhl.record-changes.v1`). */
+  readonly topicPrefix: string;
+  /** Prefix of principal names, consumer groups and transactional ids (`crosscare` → `crosscare-ingest`). */
+  readonly idPrefix: string;
+}
+
+export const DEFAULT_ACCESS_NAMING: AccessNaming = {
+  topicPrefix: DEFAULT_TOPIC_PREFIX,
+  idPrefix: 'crosscare',
+};
+
+/** The cluster's only super user: it provisions topics, users and ACLs. No service runs as it. */
+export function adminPrincipalName(naming: AccessNaming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-admin`;
+}
+
+export function servicePrincipalName(
+  role: ServiceRole,
+  naming: AccessNaming = DEFAULT_ACCESS_NAMING,
+): string {
+  return `${naming.idPrefix}-${role}`;
+}
+
+/** The consumer group (and group prefix) a collaborative's projector uses: its rebuilds and DLQ reads extend it. */
+export function projectorGroupId(collaborative: CollaborativeCode, naming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-projector-${collaborative.toLowerCase()}`;
+}
+
+/** Ingest's transactional ids all start with this (one per instance and lane). */
+export function ingestTransactionalIdPrefix(naming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-ingest`;
+}
+
+const topic = (name: string, operation: KafkaOperation): KafkaGrant => ({
+  resourceType: 'TOPIC',
+  patternType: 'LITERAL',
+  resourceName: name,
+  operation,
+});
+
+const groupPrefix = (prefix: string): KafkaGrant => ({
+  resourceType: 'GROUP',
+  patternType: 'PREFIXED',
+  resourceName: prefix,
+  operation: 'READ',
+});
+
+function collaborativeOf(collaboratives: readonly Collaborative[], code: CollaborativeCode): Collaborative {
+  const found = collaboratives.find((c) => c.code === code);
+  if (!found) throw new Error(`the provider directory has no collaborative ${code}`);
+  return found;
+}
+
+/**
+ * The services' principals. No service may delete or reconfigure a topic, read what it does not consume, or
+ * write what it does not publish.
+ */
+export function servicePrincipals(
+  collaboratives: readonly Collaborative[],
+  naming: AccessNaming = DEFAULT_ACCESS_NAMING,
+): KafkaPrincipal[] {
+  const { topicPrefix } = naming;
+  const allIcs = collaboratives.flatMap((c) => c.ics);
+  const ingest: KafkaPrincipal = {
+    name: servicePrincipalName('ingest', naming),
+    purpose: "publishes providers' record changes on their ICS's topic, transactionally",
+    grants: [
+      ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'WRITE')),
+      {
+        resourceType: 'TRANSACTIONAL_ID',
+        patternType: 'PREFIXED',
+        resourceName: ingestTransactionalIdPrefix(naming),
+        operation: 'WRITE',
+      },
+    ],
+  };
+  const projector = (code: CollaborativeCode): KafkaPrincipal => {
+    const own = collaborativeOf(collaboratives, code);
+    const other = collaboratives.find((c) => c.code !== code);
+    if (!other) throw new Error(`the provider directory has no collaborative besides ${code}`);
+    return {
+      name: servicePrincipalName(code === 'CCR' ? 'projector-ccr' : 'projector-ohc', naming),
+      purpose: `projects ${code}'s ICS topics into its read model and publishes ${code}'s changelog`,
+      grants: [
+        ...own.ics.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'READ')),
+        topic(changelogTopic(other.code, topicPrefix), 'READ'),
+        topic(changelogTopic(code, topicPrefix), 'WRITE'),
+        topic(projectorDeadLetterTopic(code, topicPrefix), 'WRITE'),
+        // The DLQ tool reads dead letters and re-drives them through the retry topic, which the projector reads.
+        topic(projectorDeadLetterTopic(code, topicPrefix), 'READ'),
+        topic(projectorRetryTopic(code, topicPrefix), 'WRITE'),
+        topic(projectorRetryTopic(code, topicPrefix), 'READ'),
+        // Provisioning on first start: its own topics, and the other side's changelog (with the same settings) so
+        // that the two projectors may start in either order. Creating is not writing: it cannot publish there.
+        ...[changelogTopic(code, topicPrefix), changelogTopic(other.code, topicPrefix)].map((t) =>
+          topic(t, 'CREATE'),
+        ),
+        topic(projectorDeadLetterTopic(code, topicPrefix), 'CREATE'),
+        topic(projectorRetryTopic(code, topicPrefix), 'CREATE'),
+        groupPrefix(projectorGroupId(code, naming)),
+      ],
+    };
+  };
+  const recordApi: KafkaPrincipal = {
+    name: servicePrincipalName('record-api', naming),
+    purpose: 'records one audit event per read of a shared record',
+    grants: [
+      topic(recordAccessAuditTopic(topicPrefix), 'WRITE'),
+      topic(recordAccessAuditTopic(topicPrefix), 'CREATE'),
+    ],
+  };
+  return [ingest, projector('CCR'), projector('OHC'), recordApi];
+}
+
+export function servicePrincipal(
+  role: ServiceRole,
+  collaboratives: readonly Collaborative[],
+  naming: AccessNaming = DEFAULT_ACCESS_NAMING,
+): KafkaPrincipal {
+  const name = servicePrincipalName(role, naming);
+  const found = servicePrincipals(collaboratives, naming).find((p) => p.name === name);
+  if (!found) throw new Error(`no principal for ${role}`);
+  return found;
+}
+
+/** A subscriber's name: lower-case letters, digits and dashes, so that it is safe in a principal and group name. */
+export const SUBSCRIBER_NAME = /^[a-z][a-z0-9-]{1,40}[a-z0-9]$/;
+
+export function subscriberPrincipalName(name: string, naming: AccessNaming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-sub-${name}`;
+}
+
+/** Consumer groups a subscriber may use: any whose id starts with this. */
+export function subscriberGroupPrefix(name: string, naming: AccessNaming = DEFAULT_ACCESS_NAMING): string {
+  return `${subscriberPrincipalName(name, naming)}.`;
+}
+
+/** A downstream system granted one collaborative's changelog: read it, with groups of its own, and nothing else. */
+export function subscriberPrincipal(
+  name: string,
+  collaborative: CollaborativeCode,
+  naming: AccessNaming = DEFAULT_ACCESS_NAMING,
+): KafkaPrincipal {
+  if (!SUBSCRIBER_NAME.test(name)) {
+    throw new Error(
+      `subscriber name "${name}" must be 3 to 42 lower-case letters, digits or dashes, starting with a letter`,
+    );
+  }
+  return {
+    name: subscriberPrincipalName(name, naming),
+    purpose: `subscriber: reads ${collaborative}'s changelog`,
+    grants: [
+      topic(changelogTopic(collaborative, naming.topicPrefix), 'READ'),
+      groupPrefix(subscriberGroupPrefix(name, naming)),
+    ],
+  };
+}
