@@ -218,7 +218,11 @@ describe('projector (real broker, registry and Postgres)', () => {
       (await itemsOf(nhsNumber)).length === 1 ? true : undefined,
     );
     const letters = await eventually('the dead letter', async () => {
-      const all = await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic);
+      const all = await readDeadLetters(
+        region.kafka.kafka,
+        ccr.services.topology.deadLetterTopic,
+        'crosscare-test',
+      );
       const mine = all.filter((l) => l.key?.toString() === nhsNumber);
       return mine.length > 0 ? mine : undefined;
     });
@@ -242,9 +246,9 @@ describe('projector (real broker, registry and Postgres)', () => {
     });
     await region.publish([invalid]);
     const [letter] = await eventually('the refused merge dead-lettered', async () => {
-      const mine = (await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic)).filter(
-        (l) => l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId,
-      );
+      const mine = (
+        await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic, 'crosscare-test')
+      ).filter((l) => l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId);
       return mine.length > 0 ? mine : undefined;
     });
     expect(letter.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/retired/i);
@@ -257,7 +261,9 @@ describe('projector (real broker, registry and Postgres)', () => {
     );
     // Replayed unchanged, it is refused again, now from the retry topic: proof the projector consumes replays.
     const again = await eventually('the replay dead-lettered from the retry topic', async () => {
-      const mine = (await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic)).filter(
+      const mine = (
+        await readDeadLetters(region.kafka.kafka, ccr.services.topology.deadLetterTopic, 'crosscare-test')
+      ).filter(
         (l) =>
           l.headers[DEAD_LETTER_HEADERS.eventId] === invalid.header.eventId &&
           l.headers[DEAD_LETTER_HEADERS.sourceTopic] === ccr.services.topology.retryTopic,

@@ -15,7 +15,7 @@ import {
   projectorRetryTopic,
   SchemaRegistryClient,
 } from '@crosscare/events';
-import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
+import { COLLABORATIVE_CODES, projectorGroupId, type CollaborativeCode } from '@crosscare/governance';
 import { createKafka, createRecordProducer } from '@crosscare/kafka';
 import { z } from 'zod';
 import { readDeadLetters, replayDeadLetters } from '../dead-letters/dead-letter-store';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   );
   const kafka = createKafka(config.kafka, { defaultClientId: 'crosscare-dlq' });
   const deadLetterTopic = projectorDeadLetterTopic(command.collaborative, config.prefix);
-  const letters = await readDeadLetters(kafka, deadLetterTopic);
+  const letters = await readDeadLetters(kafka, deadLetterTopic, projectorGroupId(command.collaborative));
 
   if (command.name === 'list') {
     process.stdout.write(

@@ -11,11 +11,13 @@ import type { StoredDeadLetter } from './dead-letter-view';
 export async function readDeadLetters(
   kafka: Kafka,
   topic: string,
+  /** Prefix of the throwaway group it reads with: the projector's group id, whose principal may use it. */
+  groupPrefix: string,
   timeoutMs = 30_000,
 ): Promise<StoredDeadLetter[]> {
   const letters = await readFromStart(kafka, {
     topics: [topic],
-    reader: 'crosscare-dlq-reader',
+    reader: `${groupPrefix}-dlq-reader`,
     until: 'end-offsets',
     timeoutMs,
     keep: ({ partition, message }): StoredDeadLetter => ({

@@ -91,7 +91,7 @@ export async function rebuildReadModel(
         groupId,
         // No changelog while replaying: the serving read model publishes; the switch publishes what changed.
         publishChangelog: false,
-        alreadyDeadLettered: await publishedFailures(kafka, topology.deadLetterTopic),
+        alreadyDeadLettered: await publishedFailures(kafka, topology.deadLetterTopic, config.groupId),
         metrics: new ProjectorMetrics({ collaborative: config.collaborative, instance: 'rebuild' }),
         log: {
           log: () => undefined,
@@ -244,8 +244,12 @@ async function drainBeforeSwitch(
  * would be dead-lettered a second time, and `dlq replay --all` would re-drive it twice. A failure with a new reason
  * (say, after the projection fix the rebuild is for) is still published.
  */
-async function publishedFailures(kafka: Kafka, deadLetterTopic: string): Promise<Set<string>> {
-  const letters = await readDeadLetters(kafka, deadLetterTopic, 120_000);
+async function publishedFailures(
+  kafka: Kafka,
+  deadLetterTopic: string,
+  groupId: string,
+): Promise<Set<string>> {
+  const letters = await readDeadLetters(kafka, deadLetterTopic, groupId, 120_000);
   return new Set(
     letters.map((l) =>
       failureIdentity(

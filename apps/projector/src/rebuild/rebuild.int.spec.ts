@@ -34,7 +34,7 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
     const poisonTopic = topology.recordChangeTopics[0];
     await region.publishRaw(poisonTopic, patient, Buffer.from('not an avro frame'));
     const poisonLetters = async () =>
-      (await readDeadLetters(region.kafka.kafka, topology.deadLetterTopic)).filter(
+      (await readDeadLetters(region.kafka.kafka, topology.deadLetterTopic, 'crosscare-test')).filter(
         (l) => l.headers[DEAD_LETTER_HEADERS.sourceTopic] === poisonTopic,
       );
     await eventually('the live projector to dead-letter the poison message', async () =>
