@@ -39,3 +39,8 @@ export function projectorRetryTopic(collaborative: string, prefix: string = DEFA
 export function recordAccessAuditTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
   return `${prefix}.audit.record-access.v1`;
 }
+
+/** Every grant, revocation and expiry of a subscriber's access: who, what, under which agreement, by whom. */
+export function subscriberGrantAuditTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.audit.subscriber-grants.v1`;
+}

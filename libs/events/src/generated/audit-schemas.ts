@@ -7,7 +7,7 @@ export const AUDIT_NAMESPACE = 'uk.nhs.crosscare.audit';
  * The self-contained Avro schema of each of the audit topic's records, as registered under the subject
  * uk.nhs.crosscare.audit.<Name>, so that no service reads schema files at run time.
  */
-export const AUDIT_SCHEMAS: { readonly RecordAccessed: object } = {
+export const AUDIT_SCHEMAS: { readonly RecordAccessed: object; readonly SubscriberGrantChanged: object } = {
   RecordAccessed: {
     type: 'record',
     name: 'RecordAccessed',
@@ -138,6 +138,76 @@ export const AUDIT_SCHEMAS: { readonly RecordAccessed: object } = {
         name: 'clientIp',
         type: 'string',
         doc: 'IP address the request came from, as the record API saw it.',
+      },
+    ],
+  },
+  SubscriberGrantChanged: {
+    type: 'record',
+    name: 'SubscriberGrantChanged',
+    namespace: 'uk.nhs.crosscare.audit',
+    doc: "A downstream system was granted read access to a collaborative's changelog, or lost it: who, which topics, under which data sharing agreement, until when, and which operator did it. Keyed by the subscriber's principal.",
+    fields: [
+      {
+        name: 'auditId',
+        type: { type: 'string', logicalType: 'uuid' },
+        doc: 'Unique id of this audit event (a random UUID); consumers drop a repeated id.',
+      },
+      {
+        name: 'occurredAt',
+        type: { type: 'long', logicalType: 'timestamp-millis' },
+        doc: 'When the change took effect on the cluster.',
+      },
+      {
+        name: 'change',
+        type: {
+          type: 'enum',
+          name: 'SubscriberGrantChange',
+          doc: 'GRANTED: a new grant, or a grant renewed. REVOKED: withdrawn by an operator. EXPIRED: withdrawn because its expiry passed. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; Crosscare never writes it.',
+          symbols: ['GRANTED', 'REVOKED', 'EXPIRED', 'UNKNOWN'],
+          default: 'UNKNOWN',
+        },
+        doc: 'What happened to the grant.',
+      },
+      {
+        name: 'subscriber',
+        type: 'string',
+        doc: "The subscriber's name, as the operator gave it (lower-case letters, digits and dashes).",
+      },
+      {
+        name: 'principal',
+        type: 'string',
+        doc: 'The Kafka principal (SCRAM user) the subscriber connects as.',
+      },
+      {
+        name: 'organisationOdsCode',
+        type: 'string',
+        doc: 'ODS code of the organisation that runs the subscribing system, uppercase.',
+      },
+      {
+        name: 'collaborative',
+        type: 'string',
+        doc: 'The collaborative whose changelog the grant covers: CCR or OHC.',
+      },
+      {
+        name: 'topics',
+        type: { type: 'array', items: 'string' },
+        doc: 'The topics the subscriber may read.',
+      },
+      {
+        name: 'agreement',
+        type: 'string',
+        doc: 'Reference of the data sharing agreement the access rests on.',
+      },
+      {
+        name: 'expiresAt',
+        type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+        default: null,
+        doc: 'When the grant lapses; null for a grant with no end date.',
+      },
+      {
+        name: 'changedBy',
+        type: 'string',
+        doc: 'The operator (or the scheduled expiry job) that made the change.',
       },
     ],
   },
