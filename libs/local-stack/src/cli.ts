@@ -13,6 +13,7 @@ import { envValue } from './env';
 import { ensureKafkaDistribution } from './kafka-distribution';
 import { stackPaths } from './paths';
 import { consoleProgress } from './progress';
+import { secretsDir } from './secrets';
 import { stackDown, stackStatus, stackUp } from './stack';
 import { StackError } from './stack-error';
 
@@ -66,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
             : 'Crosscare local stack is up:',
           `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,
           `  DATABASE_URL=${stack.databaseUrl}`,
-          `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl}`,
+          `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl} (authenticated: the npm tools use the passwords in ` +
+            `${secretsDir(paths)}/registry-*)`,
           `  INGEST_URL=${stack.ingestUrl}`,
           `  HL7 v2 over MLLP: 127.0.0.1:${stack.ingestMllpPort}`,
           `  projectors (health, metrics): CCR ${stack.projectorUrls.CCR}, OHC ${stack.projectorUrls.OHC}`,

@@ -16,4 +16,5 @@ export * from './stack-error';
 export * from './schema-registry-process';
 export * from './projector-process';
 export * from './record-api-process';
+export * from './registry-credentials';
 export * from './secrets';

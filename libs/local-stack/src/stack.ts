@@ -35,6 +35,7 @@ import {
   RECORD_API_APP,
   recordApiEnvironment,
 } from './record-api-process';
+import { localRegistryCredentials } from './registry-credentials';
 import { DEFAULT_REGISTRY_PORT, registryEnvironment, SCHEMA_REGISTRY_APP } from './schema-registry-process';
 
 /** Databases the running services use; each later service adds its own here. */
@@ -92,10 +93,11 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   const registryPort = options.registryPort ?? DEFAULT_REGISTRY_PORT;
   const registry = await SCHEMA_REGISTRY_APP.start({
     port: registryPort,
-    env: registryEnvironment(registryPort, url),
+    env: registryEnvironment(registryPort, url, paths),
     paths,
     progress,
   });
+  const registryAuth = localRegistryCredentials(paths, registry.url);
 
   // Loaded here, not at the top: @crosscare/testing imports this library for Kafka and Postgres alone, and should
   // not load the event, governance and Kafka client libraries with it.
@@ -115,7 +117,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       port: ingestPort,
       mllpPort,
       brokers: kafka.bootstrap,
-      schemaRegistryUrl: registry.url,
+      schemaRegistryUrl: registryAuth.serviceUrl('ingest'),
       databaseUrl: url,
     }),
     paths,
@@ -130,7 +132,9 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
         collaborative,
         port,
         brokers: kafka.bootstrap,
-        schemaRegistryUrl: registry.url,
+        schemaRegistryUrl: registryAuth.serviceUrl(
+          collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc',
+        ),
         databaseUrl: url,
         topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
         schemaPrefix: envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX'),
@@ -146,7 +150,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     env: recordApiEnvironment({
       port: recordApiPort,
       brokers: kafka.bootstrap,
-      schemaRegistryUrl: registry.url,
+      schemaRegistryUrl: registryAuth.serviceUrl('record-api'),
       databaseUrl: url,
       jwtSecret: localRecordApiJwtSecret(paths),
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
