@@ -176,3 +176,33 @@ export function removeRegistryReader(paths: StackPaths, name: string): boolean {
   replaceUsersFile(file, kept);
   return true;
 }
+
+/**
+ * What docker-compose.yml needs to run the registry and the services authenticated, from the local stack's own
+ * secrets (so the npm tools' local credentials work against the compose registry too): the registry's users and
+ * each service's password, as CROSSCARE_REGISTRY_<SERVICE>_PASSWORD.
+ */
+export function registryComposeEnv(paths: StackPaths): Record<string, string> {
+  const env: Record<string, string> = { SCHEMA_REGISTRY_AUTH_USERS: localRegistryAuthUsers(paths) };
+  for (const service of ['ingest', 'projector-ccr', 'projector-ohc', 'record-api'] as const) {
+    const variable = `CROSSCARE_REGISTRY_${service.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
+    env[variable] = localSecret(paths, registrySecretName(service));
+  }
+  return env;
+}
+
+/** Writes registryComposeEnv to `<home>/compose.env`, owner-only, for `docker compose --env-file`; returns its path. */
+export function writeComposeEnv(paths: StackPaths): string {
+  const file = `${paths.home}/compose.env`;
+  const lines = Object.entries(registryComposeEnv(paths)).map(([name, value]) => `${name}=${value}`);
+  fs.mkdirSync(paths.home, { recursive: true });
+  const aside = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(
+    aside,
+    `# From the local stack's secrets (${secretsDir(paths)}), by npm run stack:compose-env. Never commit it.\n` +
+      `${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
+  fs.renameSync(aside, file);
+  return file;
+}

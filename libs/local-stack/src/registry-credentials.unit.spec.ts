@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stackPaths, type StackPaths } from './paths';
+import { REPO_ROOT, stackPaths, type StackPaths } from './paths';
 import {
   addRegistryReader,
   envWithRegistryCredentials,
@@ -12,6 +12,7 @@ import {
   registryUrlWithCredentials,
   registryUsersFile,
   removeRegistryReader,
+  writeComposeEnv,
 } from './registry-credentials';
 import { registryEnvironment } from './schema-registry-process';
 import { secretFile } from './secrets';
@@ -92,6 +93,30 @@ describe('local registry credentials', () => {
         SCHEMA_REGISTRY_URL: `http://crosscare-tools:${secret('crosscare-tools')}@127.0.0.1:8081`,
       });
     });
+  });
+
+  it('writes the variables docker-compose.yml requires, owner-only, from the same secrets', () => {
+    const file = writeComposeEnv(paths);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const values = Object.fromEntries(
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(values)).toEqual([
+      'SCHEMA_REGISTRY_AUTH_USERS',
+      'CROSSCARE_REGISTRY_INGEST_PASSWORD',
+      'CROSSCARE_REGISTRY_PROJECTOR_CCR_PASSWORD',
+      'CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD',
+      'CROSSCARE_REGISTRY_RECORD_API_PASSWORD',
+    ]);
+    expect(values.SCHEMA_REGISTRY_AUTH_USERS).toBe(localRegistryAuthUsers(paths));
+    expect(values.CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD).toBe(secret('projector-ohc'));
+    // Every compose variable the file sets is one docker-compose.yml requires.
+    const compose = fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+    for (const name of Object.keys(values)) expect(compose).toContain(`\${${name}:?`);
   });
 
   describe('readers granted at run time (the users file)', () => {
