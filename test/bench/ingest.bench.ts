@@ -30,7 +30,7 @@ import {
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import { ICS_CODES, loadProviderDirectory } from '@crosscare/governance';
-import { consoleProgress, INGEST_APP } from '@crosscare/local-stack';
+import { consoleProgress, envWithRegistryCredentials, INGEST_APP, stackPaths } from '@crosscare/local-stack';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
@@ -122,7 +122,8 @@ function observation(bundle: number, entry: number) {
 }
 
 async function main(): Promise<void> {
-  const env = process.env;
+  // It registers the schemas: the local stack's admin when SCHEMA_REGISTRY_URL has no credentials.
+  const env = envWithRegistryCredentials(process.env, stackPaths());
   const kafkaConfig = loadConfig(kafkaVariables, toKafkaConfig, env, checkKafkaVariables);
   const registryConfig = loadConfig(schemaRegistryVariables, toSchemaRegistryConfig, env);
   const database = loadConfig(databaseVariables, toDatabaseConfig, env);

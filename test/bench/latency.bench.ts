@@ -60,7 +60,14 @@ import {
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import { loadProviderDirectory, type CollaborativeCode } from '@crosscare/governance';
 import { createKafka, ensureTopics } from '@crosscare/kafka';
-import { INGEST_APP, PROJECTOR_APPS, RECORD_API_APP, consoleProgress } from '@crosscare/local-stack';
+import {
+  INGEST_APP,
+  PROJECTOR_APPS,
+  RECORD_API_APP,
+  consoleProgress,
+  envWithRegistryCredentials,
+  stackPaths,
+} from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
 import { generateRegion } from '@crosscare/synthetic-region';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
@@ -77,7 +84,8 @@ import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 // Not in the package index: that keeps the test harness, which imports local-stack, free of the domain libs.
 import { recordChangeTopicSpecs } from '../../libs/local-stack/src/record-change-topics';
 
-const env = process.env;
+// It registers the schemas (and hands the URL to the services it starts): the local stack's admin by default.
+const env = envWithRegistryCredentials(process.env, stackPaths());
 const num = (name: string, fallback: number) => {
   const value = Number(env[name] ?? fallback);
   if (!Number.isFinite(value) || value < 0)

@@ -71,6 +71,7 @@ import {
 import { syntheticHeader, testNhsNumber } from '@crosscare/events/synthetic';
 import { isValidNhsNumber, loadProviderDirectory, type IcsCode, type Provider } from '@crosscare/governance';
 import { createKafka, ensureTopics } from '@crosscare/kafka';
+import { envWithRegistryCredentials, stackPaths } from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -226,7 +227,7 @@ async function runScenario(): Promise<void> {
   const env = loadConfig(
     { ...kafkaVariables, ...schemaRegistryVariables, ...databaseVariables },
     (v) => ({ kafka: toKafkaConfig(v), registry: toSchemaRegistryConfig(v), database: toDatabaseConfig(v) }),
-    process.env,
+    envWithRegistryCredentials(process.env, stackPaths()),
     checkKafkaVariables,
   );
   if (SETTINGS.lengths.length < 2) throw new Error('BENCH_LONG_HISTORY_LENGTHS needs at least two lengths');

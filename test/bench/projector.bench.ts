@@ -32,6 +32,7 @@ import {
 } from '@crosscare/events';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
+import { envWithRegistryCredentials, stackPaths } from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
 import { generateRegion } from '@crosscare/synthetic-region';
 import * as fs from 'node:fs';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const env = loadConfig(
     { ...kafkaVariables, ...schemaRegistryVariables, ...databaseVariables },
     (v) => ({ kafka: toKafkaConfig(v), registry: toSchemaRegistryConfig(v), database: toDatabaseConfig(v) }),
-    process.env,
+    envWithRegistryCredentials(process.env, stackPaths()),
     checkKafkaVariables,
   );
   const runId = `bench-${Date.now()}`;

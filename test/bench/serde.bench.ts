@@ -7,6 +7,7 @@
 import { loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
 import { createRecordChangeSerde, SchemaRegistryClient, type EventType } from '@crosscare/events';
+import { envWithRegistryCredentials, REGISTRY_TOOLS, stackPaths } from '@crosscare/local-stack';
 import { syntheticRecordChanges } from '@crosscare/events/synthetic';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -30,7 +31,13 @@ async function timed(
 }
 
 async function main(): Promise<void> {
-  const registry = new SchemaRegistryClient(loadConfig(schemaRegistryVariables, toSchemaRegistryConfig));
+  const registry = new SchemaRegistryClient(
+    loadConfig(
+      schemaRegistryVariables,
+      toSchemaRegistryConfig,
+      envWithRegistryCredentials(process.env, stackPaths(), REGISTRY_TOOLS),
+    ),
+  );
   const serde = createRecordChangeSerde(registry);
   const events = syntheticRecordChanges(EVENTS, 'bench');
   // Warm the caches (schema ids, writer schemas, resolvers) and the JIT before measuring.

@@ -10,6 +10,7 @@ import { fhirFixtures } from '@crosscare/fhir/testing';
 import type { Provider } from '@crosscare/governance';
 import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import { createKafka } from '@crosscare/kafka';
+import { envWithRegistryCredentials, REGISTRY_TOOLS, stackPaths } from '@crosscare/local-stack';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +28,9 @@ import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
  * care extract — and the events are read back off the ICS topics, decoded, with their keys and provenance.
  */
 async function main(): Promise<void> {
-  const config = configOrExit('ingest:demo', () => loadIngestConfig());
+  const config = configOrExit('ingest:demo', () =>
+    loadIngestConfig(envWithRegistryCredentials(process.env, stackPaths(), REGISTRY_TOOLS)),
+  );
   const ingestUrl = process.env.INGEST_URL ?? `http://127.0.0.1:${config.port}`;
   const mllpPort = Number(process.env.INGEST_MLLP_PORT ?? config.mllpPort ?? 2575);
   const directory = loadDirectoryOf(config);

@@ -13,7 +13,12 @@ import {
 import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
 import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2/testing';
 import { createKafka, readFromStart } from '@crosscare/kafka';
-import { localRecordApiJwtSecret, stackPaths } from '@crosscare/local-stack';
+import {
+  envWithRegistryCredentials,
+  localRecordApiJwtSecret,
+  REGISTRY_TOOLS,
+  stackPaths,
+} from '@crosscare/local-stack';
 import type { Provenance } from '@crosscare/projection';
 import { randomUUID } from 'node:crypto';
 import type { RecordAccessed } from '../../apps/record-api/src/audit/record-accessed';
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
     loadConfig(
       { ...kafkaVariables, ...schemaRegistryVariables },
       (v) => ({ kafka: toKafkaConfig(v), registry: toSchemaRegistryConfig(v) }),
-      process.env,
+      envWithRegistryCredentials(process.env, stackPaths(), REGISTRY_TOOLS),
       checkKafkaVariables,
     ),
   );

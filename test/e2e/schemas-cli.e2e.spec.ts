@@ -1,10 +1,12 @@
 import { EVENT_TYPES } from '@crosscare/events';
 import { REPO_ROOT } from '@crosscare/local-stack';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  authUserEntry,
   call,
   startIsolatedRegistry,
   type IsolatedRegistry,
@@ -14,6 +16,7 @@ import {
 describe('schemas CLI', () => {
   let registry: IsolatedRegistry;
   const changed = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-schemas-'));
+  const localAdminPassword = randomBytes(18).toString('base64url');
 
   // Async on purpose: the registry under test answers from this same process.
   function schemas(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string }> {
@@ -35,7 +38,10 @@ describe('schemas CLI', () => {
   const cli = (...args: string[]) => schemas({ ...process.env, SCHEMA_REGISTRY_URL: registry.url }, ...args);
 
   beforeAll(async () => {
-    registry = await startIsolatedRegistry('schemas_cli');
+    // Also the local stack's admin user, whose password a test below leaves where stack:up would.
+    registry = await startIsolatedRegistry('schemas_cli', {
+      SCHEMA_REGISTRY_AUTH_USERS: authUserEntry('crosscare-admin', 'writer', localAdminPassword),
+    });
     // A changed contract: one breaking change (a field without a default), one compatible (an optional field).
     fs.cpSync(path.join(REPO_ROOT, 'schemas'), changed, { recursive: true });
     const edit = (file: string, field: object) => {
@@ -112,6 +118,35 @@ describe('schemas CLI', () => {
     expect(
       (await call(registry.url, 'GET', '/subjects/uk.nhs.crosscare.events.ReferralMade/versions')).body,
     ).toEqual([1]);
+  });
+
+  it('without credentials it is refused with 401, SCHEMA_REGISTRY_URL named; with a local admin secret it uses it', async () => {
+    // A home of its own: the developer's local stack secrets must not answer for the test.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-home-'));
+    try {
+      const anonymous = { ...process.env, SCHEMA_REGISTRY_URL: registry.baseUrl, CROSSCARE_HOME: home };
+      const refused = await schemas(anonymous, 'check');
+      expect(refused.code).toBe(1);
+      expect(refused.out).toContain('answered 401');
+      expect(refused.out).toContain('SCHEMA_REGISTRY_URL carries no credentials');
+
+      // The local stack's admin secret, where stack:up leaves it.
+      const secrets = path.join(home, 'secrets');
+      fs.mkdirSync(secrets, { mode: 0o700 });
+      fs.writeFileSync(path.join(secrets, 'registry-crosscare-admin'), `${localAdminPassword}\n`, {
+        mode: 0o600,
+      });
+      const local = await schemas(anonymous, 'check');
+      expect(local.code).toBe(0);
+      expect(local.out).not.toContain(localAdminPassword);
+
+      fs.writeFileSync(path.join(secrets, 'registry-crosscare-admin'), 'not-the-password\n');
+      const wrong = await schemas(anonymous, 'check');
+      expect(wrong.code).toBe(1);
+      expect(wrong.out).toContain('the credentials in SCHEMA_REGISTRY_URL were refused');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('a bad SCHEMA_REGISTRY_URL stops it with exit 78 and the variable named', async () => {

@@ -24,7 +24,7 @@ describe('@kafkajs/confluent-schema-registry against the Crosscare registry (rea
 
   beforeAll(async () => {
     registry = await startIsolatedRegistry('registry_client');
-    client = new SchemaRegistry({ host: registry.url });
+    client = new SchemaRegistry({ host: registry.baseUrl, auth: registry.admin });
   });
 
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe('@kafkajs/confluent-schema-registry against the Crosscare registry (rea
     const [message] = await kafka.waitForMessages(topic, 1);
 
     // A fresh client has no cache: it must fetch the writer schema by id from the registry.
-    const fresh = new SchemaRegistry({ host: registry.url });
+    const fresh = new SchemaRegistry({ host: registry.baseUrl, auth: registry.admin });
     expect(await fresh.decode(message.value!)).toEqual(payload);
     expect(await fresh.getLatestSchemaId(`${namespace}.ReferralMade`)).toBe(id);
   });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
 import { Logger } from '@nestjs/common';
+import { RegistryUserDirectory } from './auth/registry-users-file';
 import { createRegistryApp } from './registry-app';
 import { loadRegistryConfig, type RegistryConfig } from './registry-config';
 
@@ -18,13 +19,20 @@ async function main(): Promise<void> {
     `listening on http://${config.host}:${config.port}, schemas in ${redactUrl(config.database.url)} ` +
       `(schema ${config.databaseSchema}), ${describeAuthentication(config)}`,
   );
+  if (config.anonymous) {
+    logger.warn(
+      'SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true: authentication is OFF, anyone who can reach this port may register, ' +
+        'delete and change compatibility. For debugging only.',
+    );
+  }
 }
 
 /** Names and roles only: never a hash. */
 function describeAuthentication(config: RegistryConfig): string {
-  if (!config.users) return 'authentication off';
-  const users = [...config.users.values()].map((u) => `${u.name} (${u.role})`);
-  return `HTTP basic authentication for ${users.join(', ')}`;
+  if (config.anonymous) return 'authentication OFF';
+  const users = new RegistryUserDirectory(config.users, config.usersFile).describe();
+  const file = config.usersFile ? ` (and whoever ${config.usersFile} adds)` : '';
+  return `HTTP basic authentication for ${users.join(', ') || 'nobody yet'}${file}`;
 }
 
 main().catch((error: unknown) => {

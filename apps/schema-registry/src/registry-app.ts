@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { registryAuthentication } from './auth/registry-authentication';
+import { RegistryUserDirectory } from './auth/registry-users-file';
 import { registryBodyParsing } from './http/content-types';
 import type { RegistryConfig } from './registry-config';
 import { SchemaRegistryModule } from './registry.module';
@@ -15,7 +16,9 @@ export async function createRegistryApp(config: RegistryConfig): Promise<INestAp
     abortOnError: false,
   });
   // Authentication first: a caller without credentials must not get as far as having its body parsed.
-  if (config.users) app.use(registryAuthentication(config.users));
+  if (!config.anonymous) {
+    app.use(registryAuthentication(new RegistryUserDirectory(config.users, config.usersFile)));
+  }
   app.use(registryBodyParsing(config.maxBodyBytes));
   app.disable('x-powered-by');
   // Subjects are exact strings: /subjects/A and /subjects/a are different subjects.

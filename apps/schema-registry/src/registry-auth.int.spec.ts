@@ -1,7 +1,17 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { SchemaRegistryClient, SchemaRegistryError } from '@crosscare/events';
+import {
+  addRegistryReader,
+  ensureRegistryUsersFile,
+  removeRegistryReader,
+  stackPaths,
+  type StackPaths,
+} from '@crosscare/local-stack';
 import { uniqueName } from '@crosscare/testing';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   authUserEntry,
   basicAuth,
@@ -12,15 +22,20 @@ import {
 
 /**
  * Least privilege over HTTP basic auth: services read, only the deploy identity writes, health probes need
- * nothing. Real Postgres, the registry in process, and the clients Crosscare and the Confluent ecosystem use.
+ * nothing, and readers granted at run time (the users file, as the local stack's subscriber grants write it) come
+ * and go without a restart. Real Postgres, the registry in process, and the clients Crosscare and the Confluent
+ * ecosystem use.
  */
 describe('schema registry authentication (reader and writer roles, real Postgres)', () => {
   // Random passwords, one with the characters a URL must escape, so user info in SCHEMA_REGISTRY_URL is tested too.
   const reader = { name: 'orders-consumer', password: randomBytes(18).toString('base64url') };
   const writer = { name: 'ci-deploy', password: `p@ss:w/rd é ${randomBytes(9).toString('hex')}` };
+  const subscriber = { name: 'subscriber.orders', password: randomBytes(18).toString('base64url') };
   const MAX_BODY_BYTES = 8192;
 
   let registry: IsolatedRegistry;
+  let home: string;
+  let paths: StackPaths;
   let url: string;
   let writes: jest.SpyInstance[] = [];
 
@@ -39,20 +54,24 @@ describe('schema registry authentication (reader and writer roles, real Postgres
   beforeAll(async () => {
     // Everything the registry logs, to show no password or Authorization header is ever among it.
     writes = [jest.spyOn(process.stdout, 'write'), jest.spyOn(process.stderr, 'write')];
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-auth-'));
+    paths = stackPaths(home);
     registry = await startIsolatedRegistry('registry_auth', {
       SCHEMA_REGISTRY_AUTH_USERS: [
         authUserEntry(reader.name, 'reader', reader.password),
         authUserEntry(writer.name, 'writer', writer.password),
       ].join(','),
+      SCHEMA_REGISTRY_AUTH_USERS_FILE: ensureRegistryUsersFile(paths),
       SCHEMA_REGISTRY_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
       LOG_LEVEL: 'warn',
     });
-    url = registry.url;
+    url = registry.baseUrl; // anonymous unless a test says who it is
   });
 
   afterAll(async () => {
     await registry?.close();
     writes.forEach((spy) => spy.mockRestore());
+    if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
   it('answers health probes without credentials', async () => {
@@ -61,16 +80,21 @@ describe('schema registry authentication (reader and writer roles, real Postgres
   });
 
   it('refuses a caller without credentials with 401, a Basic challenge and Confluent’s error body', async () => {
-    for (const [method, path] of [
+    for (const [method, route, body] of [
       ['GET', '/subjects'],
       ['GET', '/schemas/ids/1'],
+      ['GET', '/config'],
       ['GET', '/no/such/route'], // no hint which routes exist
+      ['POST', `/subjects/${namespace}.AllergyRecorded/versions`, { schema: allergy }],
+      ['POST', `/subjects/${namespace}.AllergyRecorded`, { schema: allergy }],
+      ['PUT', '/config', { compatibility: 'NONE' }],
+      ['PUT', '/mode', { mode: 'READONLY' }],
       ['DELETE', '/subjects/anything'],
-    ]) {
-      const res = await call(url, method, path);
-      expect({ method, path, status: res.status, body: res.body }).toEqual({
+    ] as const) {
+      const res = await call(url, method, route, body);
+      expect({ method, route, status: res.status, body: res.body }).toEqual({
         method,
-        path,
+        route,
         status: 401,
         body: { error_code: 40101, message: 'Unauthorized' },
       });
@@ -154,10 +178,14 @@ describe('schema registry authentication (reader and writer roles, real Postgres
       ['PUT', '/config', { compatibility: 'NONE' }],
       ['PUT', `/config/${subject}`, { compatibility: 'NONE' }],
       ['DELETE', '/config'],
+      ['DELETE', `/config/${subject}`],
       ['PUT', '/mode', { mode: 'READONLY' }],
+      ['PUT', `/mode/${subject}`, { mode: 'READONLY' }],
       ['DELETE', `/mode/${subject}`],
       ['DELETE', `/subjects/${subject}/versions/1`],
+      ['DELETE', `/subjects/${subject}/versions/1?permanent=true`],
       ['DELETE', `/subjects/${subject}`],
+      ['DELETE', `/subjects/${subject}?permanent=true`],
     ] as const) {
       const res = await call(url, method, path, body, asReader);
       expect({ method, path, status: res.status, code: res.body.error_code }).toEqual({
@@ -174,6 +202,69 @@ describe('schema registry authentication (reader and writer roles, real Postgres
       compatibilityLevel: 'BACKWARD',
     });
     expect((await call(url, 'GET', '/mode', undefined, asWriter)).body).toEqual({ mode: 'READWRITE' });
+  });
+
+  it('lets the writer do every write: register, change compatibility and mode, delete', async () => {
+    const subject = `${namespace}.AdminOnly`;
+    const as = (method: string, route: string, body?: object) => call(url, method, route, body, asWriter);
+    expect(
+      (await as('POST', `/subjects/${subject}/versions`, { schema: schemaOf('AdminOnly') })).status,
+    ).toBe(200);
+    expect((await as('PUT', `/config/${subject}`, { compatibility: 'FULL' })).body).toEqual({
+      compatibility: 'FULL',
+    });
+    expect((await as('DELETE', `/config/${subject}`)).status).toBe(200);
+    expect((await as('PUT', `/mode/${subject}`, { mode: 'READONLY' })).body).toEqual({ mode: 'READONLY' });
+    expect((await as('DELETE', `/mode/${subject}`)).status).toBe(200);
+    expect((await as('PUT', '/config', { compatibility: 'FULL' })).body).toEqual({ compatibility: 'FULL' });
+    expect((await as('DELETE', '/config')).status).toBe(200);
+    expect((await as('PUT', '/mode', { mode: 'READWRITE' })).body).toEqual({ mode: 'READWRITE' });
+    expect((await as('DELETE', `/subjects/${subject}/versions/1`)).body).toBe(1);
+    expect((await as('DELETE', `/subjects/${subject}?permanent=true`)).body).toEqual([1]);
+    expect((await as('GET', '/config')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+    expect((await as('GET', '/subjects')).body).not.toContain(subject);
+  });
+
+  it('lets a reader granted at run time (users file) read, never write, until it is revoked', async () => {
+    const asSubscriber = basicAuth(subscriber.name, subscriber.password);
+    const subject = `${namespace}.AllergyRecorded`;
+    const status = async () => (await call(url, 'GET', '/subjects', undefined, asSubscriber)).status;
+    const eventually = async (expected: number) => {
+      const deadline = Date.now() + 10_000;
+      let last = await status();
+      while (last !== expected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        last = await status();
+      }
+      return last;
+    };
+    expect(await status()).toBe(401);
+
+    addRegistryReader(paths, subscriber.name, subscriber.password);
+    expect(await eventually(200)).toBe(200);
+    expect(
+      (await call(url, 'GET', `/subjects/${subject}/versions/latest`, undefined, asSubscriber)).status,
+    ).toBe(200);
+    const refused = await call(
+      url,
+      'POST',
+      `/subjects/${subject}/versions`,
+      { schema: allergy },
+      asSubscriber,
+    );
+    expect([refused.status, refused.body.error_code]).toEqual([403, 40301]);
+    const client = new SchemaRegistry({
+      host: url,
+      auth: { username: subscriber.name, password: subscriber.password },
+    });
+    expect(await client.getLatestSchemaId(subject)).toBeGreaterThan(0);
+    // The file holds a hash of the password, never the password.
+    expect(fs.readFileSync(ensureRegistryUsersFile(paths), 'utf8')).not.toContain(subscriber.password);
+
+    expect(removeRegistryReader(paths, subscriber.name)).toBe(true);
+    expect(await eventually(401)).toBe(401);
+    // The others are untouched.
+    expect((await call(url, 'GET', '/subjects', undefined, asReader)).status).toBe(200);
   });
 
   it('works with @kafkajs/confluent-schema-registry: the writer registers and encodes, a reader decodes', async () => {
@@ -240,7 +331,13 @@ describe('schema registry authentication (reader and writer roles, real Postgres
   it('never logs a password, a hash or an Authorization header, yet does log refused writes', () => {
     const output = writes.flatMap((spy) => spy.mock.calls.map((args: unknown[]) => String(args[0]))).join('');
     expect(output).toContain(`from reader ${reader.name}`);
-    for (const secret of [reader.password, writer.password, asReader.authorization, asWriter.authorization]) {
+    for (const secret of [
+      reader.password,
+      writer.password,
+      subscriber.password,
+      asReader.authorization,
+      asWriter.authorization,
+    ]) {
       expect(output).not.toContain(secret);
       expect(output).not.toContain(secret.split(' ').pop());
     }

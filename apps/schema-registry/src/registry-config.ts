@@ -22,8 +22,12 @@ export interface RegistryConfig {
   /** Largest request body accepted, in bytes: a schema bigger than this is refused with 413. */
   readonly maxBodyBytes: number;
   readonly logLevels: LogLevelName[];
-  /** Who may read and who may write; undefined when authentication is off (anyone may do anything). */
+  /** Who may read and who may write, from SCHEMA_REGISTRY_AUTH_USERS. */
   readonly users?: RegistryUsers;
+  /** More users, one entry per line, re-read while the registry runs (SCHEMA_REGISTRY_AUTH_USERS_FILE). */
+  readonly usersFile?: string;
+  /** No users at all: anyone may do anything. Only with SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true, for debugging. */
+  readonly anonymous: boolean;
 }
 
 export const registryVariables = {
@@ -50,6 +54,8 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
       maxBodyBytes: v.SCHEMA_REGISTRY_MAX_BODY_BYTES,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
       users: toRegistryUsers(v),
+      usersFile: v.SCHEMA_REGISTRY_AUTH_USERS_FILE,
+      anonymous: v.SCHEMA_REGISTRY_ALLOW_ANONYMOUS,
     }),
     env,
     checkRegistryAuth,

@@ -6,6 +6,12 @@ import { kafkaPasswordFile } from './kafka-cluster';
 import { localKafkaEnvironment } from './kafka-principals';
 import { localTlsPaths } from './kafka-tls';
 import { stackPaths, type StackPaths } from './paths';
+import {
+  envWithRegistryCredentials,
+  REGISTRY_ADMIN,
+  REGISTRY_TOOLS,
+  type LocalRegistryPrincipal,
+} from './registry-credentials';
 
 /**
  * The principal a tool runs as: a template whose `{collaborative}` is the tool's `--collaborative` argument
@@ -38,9 +44,21 @@ export function localToolEnvironment(
 }
 
 /**
+ * The registry user a tool runs as beside its Kafka principal: the admin administers; a projector's tools (rebuild)
+ * publish its changelog, whose schemas it registers; every other tool reads.
+ */
+export function registryPrincipalFor(kafkaPrincipal: string): LocalRegistryPrincipal {
+  if (kafkaPrincipal === 'crosscare-admin') return REGISTRY_ADMIN;
+  if (kafkaPrincipal === 'crosscare-projector-ccr') return 'projector-ccr';
+  if (kafkaPrincipal === 'crosscare-projector-ohc') return 'projector-ohc';
+  return REGISTRY_TOOLS;
+}
+
+/**
  * `tsx libs/local-stack/src/as-principal.ts <principal> <script> [args...]`: runs a tool script in this process
- * with the local stack's credentials for that principal (see localToolEnvironment), so each npm script states
- * whose rights its tool uses and none needs the admin's unless it administers.
+ * with the local stack's Kafka credentials for that principal (see localToolEnvironment) and the matching schema
+ * registry user (registryPrincipalFor), so each npm script states whose rights its tool uses and none needs the
+ * admin's unless it administers.
  */
 async function main(): Promise<void> {
   const [template, script, ...args] = process.argv.slice(2);
@@ -52,7 +70,11 @@ async function main(): Promise<void> {
   // A child process, not an import: the tool runs exactly as it would on its own (its require.main guard, its exit
   // code), under the same loader this process has (tsx's, for a TypeScript tool).
   const child = spawn(process.execPath, [...process.execArgv, path.resolve(script), ...args], {
-    env: localToolEnvironment(principal),
+    env: envWithRegistryCredentials(
+      localToolEnvironment(principal),
+      stackPaths(),
+      registryPrincipalFor(principal),
+    ),
     stdio: 'inherit',
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -8,11 +8,15 @@
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
+ *   compose-env                            write .crosscare/compose.env (owner-only): the registry users and
+ *                                          service passwords docker-compose.yml needs, from the local secrets
  */
 import { envValue } from './env';
 import { ensureKafkaDistribution } from './kafka-distribution';
 import { stackPaths } from './paths';
 import { consoleProgress } from './progress';
+import { writeComposeEnv } from './registry-credentials';
+import { secretsDir } from './secrets';
 import { stackDown, stackStatus, stackUp } from './stack';
 import { StackError } from './stack-error';
 
@@ -66,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
             : 'Crosscare local stack is up:',
           `  KAFKA_BROKERS=${stack.kafka.bootstrap.join(',')}`,
           `  DATABASE_URL=${stack.databaseUrl}`,
-          `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl}`,
+          `  SCHEMA_REGISTRY_URL=${stack.schemaRegistryUrl} (authenticated: the npm tools use the passwords in ` +
+            `${secretsDir(paths)}/registry-*)`,
           `  INGEST_URL=${stack.ingestUrl}`,
           `  HL7 v2 over MLLP: 127.0.0.1:${stack.ingestMllpPort}`,
           `  projectors (health, metrics): CCR ${stack.projectorUrls.CCR}, OHC ${stack.projectorUrls.OHC}`,
@@ -89,11 +94,16 @@ async function main(argv: string[]): Promise<number> {
       progress.info(`Kafka ${distribution.version} jars in ${distribution.libs}`);
       return 0;
     }
+    case 'compose-env': {
+      const file = writeComposeEnv(stackPaths());
+      progress.info(`wrote ${file}: docker compose --env-file ${file} up -d --wait`);
+      return 0;
+    }
     default:
       process.stderr.write(
         'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
           ' [--projector-ccr-port N] [--projector-ohc-port N] [--record-api-port N]' +
-          ' | down [--purge] | status | fetch\n',
+          ' | down [--purge] | status | fetch | compose-env\n',
       );
       return 2;
   }

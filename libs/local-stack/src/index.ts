@@ -16,6 +16,7 @@ export * from './stack-error';
 export * from './schema-registry-process';
 export * from './projector-process';
 export * from './record-api-process';
+export * from './registry-credentials';
 export * from './secrets';
 export * from './kafka-tls';
 export * from './kafka-scram';

@@ -37,6 +37,7 @@ import {
   RECORD_API_APP,
   recordApiEnvironment,
 } from './record-api-process';
+import { localRegistryCredentials } from './registry-credentials';
 import { DEFAULT_REGISTRY_PORT, registryEnvironment, SCHEMA_REGISTRY_APP } from './schema-registry-process';
 
 /** Databases the running services use; each later service adds its own here. */
@@ -94,10 +95,11 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   const registryPort = options.registryPort ?? DEFAULT_REGISTRY_PORT;
   const registry = await SCHEMA_REGISTRY_APP.start({
     port: registryPort,
-    env: registryEnvironment(registryPort, url),
+    env: registryEnvironment(registryPort, url, paths),
     paths,
     progress,
   });
+  const registryAuth = localRegistryCredentials(paths, registry.url);
 
   // Loaded here, not at the top: @crosscare/testing imports this library for Kafka and Postgres alone, and should
   // not load the event, governance and Kafka client libraries with it.
@@ -120,7 +122,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       port: ingestPort,
       mllpPort,
       kafka: kafkaAs('ingest'),
-      schemaRegistryUrl: registry.url,
+      schemaRegistryUrl: registryAuth.serviceUrl('ingest'),
       databaseUrl: url,
     }),
     paths,
@@ -135,7 +137,9 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
         collaborative,
         port,
         kafka: kafkaAs(collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc'),
-        schemaRegistryUrl: registry.url,
+        schemaRegistryUrl: registryAuth.serviceUrl(
+          collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc',
+        ),
         databaseUrl: url,
         topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
         schemaPrefix: envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX'),
@@ -151,7 +155,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     env: recordApiEnvironment({
       port: recordApiPort,
       kafka: kafkaAs('record-api'),
-      schemaRegistryUrl: registry.url,
+      schemaRegistryUrl: registryAuth.serviceUrl('record-api'),
       databaseUrl: url,
       jwtSecret: localRecordApiJwtSecret(paths),
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),

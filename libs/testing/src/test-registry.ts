@@ -1,5 +1,12 @@
-import { REPO_ROOT, SCHEMA_REGISTRY_APP, type Progress } from '@crosscare/local-stack';
+import {
+  REPO_ROOT,
+  registryUserEntry,
+  SCHEMA_REGISTRY_APP,
+  withRegistryCredentials,
+  type Progress,
+} from '@crosscare/local-stack';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { freePort } from './free-port';
 import { TestSchema } from './test-schema';
@@ -9,9 +16,17 @@ import { TestSchema } from './test-schema';
  * and production run it) as a child process on 127.0.0.1 and a free port, over a Postgres schema of its own, so
  * every suite starts from an empty registry. A process rather than the app in this one, because libs never import
  * apps: any suite can have a registry without depending on the registry's code.
+ *
+ * It authenticates, as every registry does: a writer `test-admin` and a reader `test-reader`, each with a random
+ * password, are always among its users.
  */
 export interface TestRegistry {
+  /** The admin's URL (credentials as user info): registers, and serves as SCHEMA_REGISTRY_URL for services. */
   readonly url: string;
+  /** A reader's URL: what a service that only reads should be given. */
+  readonly readerUrl: string;
+  /** Without credentials: an anonymous caller's. */
+  readonly baseUrl: string;
   readonly db: TestSchema;
   /** Stops the registry and drops its schema. */
   close(): Promise<void>;
@@ -30,7 +45,10 @@ export function ensureTestRegistryBuilt(progress?: Progress): Promise<void> {
   return SCHEMA_REGISTRY_APP.ensureBuilt(progress);
 }
 
-/** `env` adds to or overrides the registry's variables: SCHEMA_REGISTRY_AUTH_USERS, for example. */
+export const TEST_REGISTRY_ADMIN = 'test-admin';
+export const TEST_REGISTRY_READER = 'test-reader';
+
+/** `env` adds to or overrides the registry's variables; SCHEMA_REGISTRY_AUTH_USERS adds to the test users. */
 export async function startTestRegistry(
   kind: string,
   env: Readonly<Record<string, string>> = {},
@@ -41,6 +59,13 @@ export async function startTestRegistry(
         'the registry), or run nest build schema-registry',
     );
   }
+  const admin = randomBytes(18).toString('base64url');
+  const reader = randomBytes(18).toString('base64url');
+  const users = [
+    registryUserEntry(TEST_REGISTRY_ADMIN, 'writer', admin),
+    registryUserEntry(TEST_REGISTRY_READER, 'reader', reader),
+    ...(env.SCHEMA_REGISTRY_AUTH_USERS ? [env.SCHEMA_REGISTRY_AUTH_USERS] : []),
+  ].join(',');
   const db = await TestSchema.create(kind);
   try {
     const port = await freePort();
@@ -57,25 +82,28 @@ export async function startTestRegistry(
         SCHEMA_REGISTRY_PORT: String(port),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         ...env,
+        SCHEMA_REGISTRY_AUTH_USERS: users,
       },
     });
     const stopOnExit = () => child.kill('SIGKILL');
     // A suite that dies without closing must not leave a registry behind.
     process.once('exit', stopOnExit);
     const output = keepLastLines(child);
-    const url = `http://127.0.0.1:${port}`;
+    const baseUrl = `http://127.0.0.1:${port}`;
     const stop = async () => {
       process.removeListener('exit', stopOnExit);
       await stopChild(child);
     };
     try {
-      await waitUntilHealthy(url, child, output);
+      await waitUntilHealthy(baseUrl, child, output);
     } catch (error) {
       await stop();
       throw error;
     }
     return {
-      url,
+      url: withRegistryCredentials(baseUrl, TEST_REGISTRY_ADMIN, admin),
+      readerUrl: withRegistryCredentials(baseUrl, TEST_REGISTRY_READER, reader),
+      baseUrl,
       db,
       close: async () => {
         await stop();

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RegistryUser, RegistryUsers } from './registry-users';
+import type { RegistryUser } from './registry-users';
+import type { UserDirectory } from './registry-users-file';
 
 export interface BasicCredentials {
   readonly name: string;
@@ -23,7 +24,7 @@ export function parseBasicAuthorization(header: string | undefined): BasicCreden
 const NO_USER_HASH = Buffer.alloc(32);
 
 /** The user the header authenticates, or undefined: unknown user, wrong password or not Basic at all. */
-export function authenticate(header: string | undefined, users: RegistryUsers): RegistryUser | undefined {
+export function authenticate(header: string | undefined, users: UserDirectory): RegistryUser | undefined {
   const credentials = parseBasicAuthorization(header);
   if (!credentials) return undefined;
   const user = users.get(credentials.name);

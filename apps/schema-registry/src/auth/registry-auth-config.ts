@@ -1,65 +1,62 @@
 import { booleanFlag, type ConfigProblem } from '@crosscare/config';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
+import { readRegistryUsersFile } from './registry-users-file';
 import { parseRegistryUsers, type RegistryUsers } from './registry-users';
 
 export const registryAuthVariables = {
   // Validated by checkRegistryAuth rather than by zod, so that a bad entry is reported without echoing the value.
   SCHEMA_REGISTRY_AUTH_USERS: z.string().optional(),
+  SCHEMA_REGISTRY_AUTH_USERS_FILE: z.string().optional(),
   SCHEMA_REGISTRY_ALLOW_ANONYMOUS: booleanFlag(false),
 };
 
 interface AuthValues {
-  readonly SCHEMA_REGISTRY_HOST: string;
   readonly SCHEMA_REGISTRY_AUTH_USERS?: string;
+  readonly SCHEMA_REGISTRY_AUTH_USERS_FILE?: string;
   readonly SCHEMA_REGISTRY_ALLOW_ANONYMOUS: boolean;
 }
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
-
-/** Whether listening on this host keeps the registry off the network. Names other than localhost may be anywhere. */
-export function isLoopbackHost(host: string): boolean {
-  if (host.toLowerCase() === 'localhost') return true;
-  if (isIPv4(host)) return loopback.check(host, 'ipv4');
-  if (isIPv6(host)) return loopback.check(host, 'ipv6');
-  return false;
-}
-
 /**
- * Secure by default: a registry reachable from the network needs users, or an explicit opt-out for deployments
- * whose network does the protecting (the local compose stack publishes its port on 127.0.0.1 only).
+ * Secure by default, whatever the host: the registry needs users (SCHEMA_REGISTRY_AUTH_USERS, and/or a users file
+ * it re-reads as entries are added and removed), or the explicit insecure opt-in SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true
+ * for debugging, which main.ts logs as a warning at start.
  */
 export function checkRegistryAuth(v: AuthValues): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   if (v.SCHEMA_REGISTRY_AUTH_USERS !== undefined) {
-    const problems = parseRegistryUsers(v.SCHEMA_REGISTRY_AUTH_USERS).problems.map((reason) => ({
-      variable: 'SCHEMA_REGISTRY_AUTH_USERS',
-      reason,
-    }));
-    if (v.SCHEMA_REGISTRY_ALLOW_ANONYMOUS) {
-      // Refused rather than guessed at: it could be read as "anonymous callers may read too", which it is not.
-      problems.push({
-        variable: 'SCHEMA_REGISTRY_ALLOW_ANONYMOUS',
-        reason: 'cannot be true when SCHEMA_REGISTRY_AUTH_USERS is set: every caller then needs credentials',
-      });
+    for (const reason of parseRegistryUsers(v.SCHEMA_REGISTRY_AUTH_USERS).problems) {
+      problems.push({ variable: 'SCHEMA_REGISTRY_AUTH_USERS', reason });
     }
-    return problems;
   }
-  if (!isLoopbackHost(v.SCHEMA_REGISTRY_HOST) && !v.SCHEMA_REGISTRY_ALLOW_ANONYMOUS) {
-    return [
-      {
-        variable: 'SCHEMA_REGISTRY_AUTH_USERS',
-        reason:
-          `is required when SCHEMA_REGISTRY_HOST (${v.SCHEMA_REGISTRY_HOST}) is not a loopback address; ` +
-          'to serve without authentication anyway, set SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true',
-      },
-    ];
+  if (v.SCHEMA_REGISTRY_AUTH_USERS_FILE !== undefined) {
+    const file = readRegistryUsersFile(v.SCHEMA_REGISTRY_AUTH_USERS_FILE);
+    for (const reason of file.problems)
+      problems.push({ variable: 'SCHEMA_REGISTRY_AUTH_USERS_FILE', reason });
   }
-  return [];
+  const hasUsers =
+    v.SCHEMA_REGISTRY_AUTH_USERS !== undefined || v.SCHEMA_REGISTRY_AUTH_USERS_FILE !== undefined;
+  if (hasUsers && v.SCHEMA_REGISTRY_ALLOW_ANONYMOUS) {
+    // Refused rather than guessed at: it could be read as "anonymous callers may read too", which it is not.
+    problems.push({
+      variable: 'SCHEMA_REGISTRY_ALLOW_ANONYMOUS',
+      reason:
+        'cannot be true when SCHEMA_REGISTRY_AUTH_USERS or SCHEMA_REGISTRY_AUTH_USERS_FILE is set: every caller ' +
+        'then needs credentials',
+    });
+  }
+  if (!hasUsers && !v.SCHEMA_REGISTRY_ALLOW_ANONYMOUS) {
+    problems.push({
+      variable: 'SCHEMA_REGISTRY_AUTH_USERS',
+      reason:
+        'is required: the registry authenticates every caller (name:role:sha256hex entries, or a file of them in ' +
+        'SCHEMA_REGISTRY_AUTH_USERS_FILE); to serve without authentication anyway, for debugging only, set ' +
+        'SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true',
+    });
+  }
+  return problems;
 }
 
-/** The users to authenticate, or undefined when authentication is off. Call after checkRegistryAuth passed. */
+/** The users from the environment, or undefined when none are given. Call after checkRegistryAuth passed. */
 export function toRegistryUsers(v: AuthValues): RegistryUsers | undefined {
   return v.SCHEMA_REGISTRY_AUTH_USERS === undefined
     ? undefined

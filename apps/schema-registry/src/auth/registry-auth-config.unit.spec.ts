@@ -2,30 +2,29 @@ import { thrownBy } from '@crosscare/testing';
 import { ConfigError } from '@crosscare/config';
 import { createHash } from 'node:crypto';
 import { loadRegistryConfig } from '../registry-config';
-import { isLoopbackHost } from './registry-auth-config';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const HASH = createHash('sha256').update('secret').digest('hex');
 
 const configError = (env: NodeJS.ProcessEnv): ConfigError =>
   thrownBy(ConfigError, () => loadRegistryConfig(env));
 
-describe('isLoopbackHost', () => {
-  it.each(['127.0.0.1', '127.10.0.1', 'localhost', 'LOCALHOST', '::1', '0:0:0:0:0:0:0:1'])(
-    '%s is',
+describe('loadRegistryConfig: authentication', () => {
+  it.each(['127.0.0.1', 'localhost', '::1', '0.0.0.0'])(
+    'is required by default, on %s too: without users the registry does not start, naming the variable',
     (host) => {
-      expect(isLoopbackHost(host)).toBe(true);
+      const error = configError({ SCHEMA_REGISTRY_HOST: host });
+      expect(error.problems.map((p) => p.variable)).toEqual(['SCHEMA_REGISTRY_AUTH_USERS']);
+      expect(error.message).toContain('SCHEMA_REGISTRY_AUTH_USERS: is required');
+      expect(error.message).toContain('SCHEMA_REGISTRY_AUTH_USERS_FILE');
+      expect(error.message).toContain('SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true');
     },
   );
 
-  it.each(['0.0.0.0', '::', '10.0.0.5', '128.0.0.1', 'registry.internal', 'localhost.example.com'])(
-    '%s is not',
-    (host) => expect(isLoopbackHost(host)).toBe(false),
-  );
-});
-
-describe('loadRegistryConfig: authentication', () => {
-  it('is off by default, on 127.0.0.1', () => {
-    expect(loadRegistryConfig({}).users).toBeUndefined();
+  it('is required with nothing set at all', () => {
+    expect(configError({}).problems.map((p) => p.variable)).toEqual(['SCHEMA_REGISTRY_AUTH_USERS']);
   });
 
   it('is on with users, on any host', () => {
@@ -33,32 +32,70 @@ describe('loadRegistryConfig: authentication', () => {
       SCHEMA_REGISTRY_HOST: '0.0.0.0',
       SCHEMA_REGISTRY_AUTH_USERS: `svc:reader:${HASH},ci:writer:${HASH}`,
     });
+    expect(config.anonymous).toBe(false);
     expect([...config.users!.values()].map((u) => [u.name, u.role])).toEqual([
       ['svc', 'reader'],
       ['ci', 'writer'],
     ]);
   });
 
-  it('treats an empty SCHEMA_REGISTRY_AUTH_USERS as unset', () => {
-    expect(loadRegistryConfig({ SCHEMA_REGISTRY_AUTH_USERS: '  ' }).users).toBeUndefined();
+  it('treats an empty SCHEMA_REGISTRY_AUTH_USERS as unset: still refused', () => {
+    expect(configError({ SCHEMA_REGISTRY_AUTH_USERS: '  ' }).message).toContain('is required');
   });
 
-  it('refuses to listen beyond loopback without users, naming the variables', () => {
-    const error = configError({ SCHEMA_REGISTRY_HOST: '0.0.0.0' });
-    expect(error.problems.map((p) => p.variable)).toEqual(['SCHEMA_REGISTRY_AUTH_USERS']);
-    expect(error.message).toContain('SCHEMA_REGISTRY_HOST (0.0.0.0) is not a loopback address');
-    expect(error.message).toContain('SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true');
+  it('runs without users only when SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true says so, on any host', () => {
+    for (const host of ['127.0.0.1', '0.0.0.0']) {
+      const config = loadRegistryConfig({
+        SCHEMA_REGISTRY_HOST: host,
+        SCHEMA_REGISTRY_ALLOW_ANONYMOUS: 'true',
+      });
+      expect(config.anonymous).toBe(true);
+      expect(config.users).toBeUndefined();
+    }
+    expect(configError({ SCHEMA_REGISTRY_ALLOW_ANONYMOUS: 'false' }).message).toContain(
+      'SCHEMA_REGISTRY_AUTH_USERS',
+    );
   });
 
-  it('listens beyond loopback without users only when SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true says so', () => {
-    const config = loadRegistryConfig({
-      SCHEMA_REGISTRY_HOST: '0.0.0.0',
-      SCHEMA_REGISTRY_ALLOW_ANONYMOUS: 'true',
+  describe('SCHEMA_REGISTRY_AUTH_USERS_FILE', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-users-'));
     });
-    expect(config.users).toBeUndefined();
-    expect(
-      configError({ SCHEMA_REGISTRY_HOST: '0.0.0.0', SCHEMA_REGISTRY_ALLOW_ANONYMOUS: 'false' }).message,
-    ).toContain('SCHEMA_REGISTRY_AUTH_USERS');
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('is enough on its own, even empty (a subscriber grant fills it later)', () => {
+      const file = path.join(dir, 'users');
+      fs.writeFileSync(file, '# readers granted at run time\n');
+      const config = loadRegistryConfig({ SCHEMA_REGISTRY_AUTH_USERS_FILE: file });
+      expect(config).toMatchObject({ anonymous: false, usersFile: file, users: undefined });
+    });
+
+    it('must be readable and well-formed at start, without its content echoed', () => {
+      const missing = configError({ SCHEMA_REGISTRY_AUTH_USERS_FILE: path.join(dir, 'nope') });
+      expect(missing.problems).toEqual([
+        {
+          variable: 'SCHEMA_REGISTRY_AUTH_USERS_FILE',
+          reason: expect.stringContaining('cannot be read (ENOENT)'),
+        },
+      ]);
+      const file = path.join(dir, 'users');
+      fs.writeFileSync(file, `ok:reader:${HASH}\nbad:reader:hunter2-pasted\n`);
+      const bad = configError({ SCHEMA_REGISTRY_AUTH_USERS_FILE: file });
+      expect(bad.message).toContain('line 2 (bad) needs a password hash');
+      expect(bad.message).not.toContain('hunter2-pasted');
+      expect(bad.message).not.toContain(HASH);
+    });
+
+    it('cannot be combined with SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true', () => {
+      const file = path.join(dir, 'users');
+      fs.writeFileSync(file, '');
+      const error = configError({
+        SCHEMA_REGISTRY_AUTH_USERS_FILE: file,
+        SCHEMA_REGISTRY_ALLOW_ANONYMOUS: 'true',
+      });
+      expect(error.problems.map((p) => p.variable)).toEqual(['SCHEMA_REGISTRY_ALLOW_ANONYMOUS']);
+    });
   });
 
   it('refuses SCHEMA_REGISTRY_ALLOW_ANONYMOUS=true together with users, rather than guess which is meant', () => {

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { negotiateResponseType } from '../http/content-types';
 import { unauthorized, writerRoleRequired, type RegistryError } from '../registry/registry-error';
 import { authenticate } from './basic-credentials';
-import type { RegistryUsers } from './registry-users';
+import type { UserDirectory } from './registry-users-file';
 import { requiredAccess } from './required-access';
 
 export const AUTH_REALM = 'crosscare-schema-registry';
@@ -13,7 +13,7 @@ export const AUTH_REALM = 'crosscare-schema-registry';
  * without credentials is turned away before the registry reads (up to SCHEMA_REGISTRY_MAX_BODY_BYTES of) its body.
  * It answers in Confluent's error shape itself, being ahead of Nest's exception filters.
  */
-export function registryAuthentication(users: RegistryUsers): RequestHandler {
+export function registryAuthentication(users: UserDirectory): RequestHandler {
   const logger = new Logger('SchemaRegistry');
   const refuse = (req: Request, res: Response, error: RegistryError) => {
     res.type(negotiateResponseType(req.headers.accept));

@@ -1,24 +1,36 @@
 import { TestSchema } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRegistryApp } from '../registry-app';
 import { loadRegistryConfig } from '../registry-config';
 
-/** A real registry (HTTP on 127.0.0.1, an ephemeral port) over a given Postgres schema, for integration tests. */
+/**
+ * A real registry (HTTP on 127.0.0.1, an ephemeral port) over a given Postgres schema, for integration tests. It
+ * authenticates, as every registry does: a writer `test-admin` with a random password is always among its users.
+ */
 export interface RegistryUnderTest {
+  /** The admin's URL, credentials as user info: what SchemaRegistryClient, call() and services take. */
   readonly url: string;
+  /** The same registry without credentials: an anonymous caller's. */
+  readonly baseUrl: string;
+  /** The writer's name and password, for clients that take them apart (@kafkajs/confluent-schema-registry). */
+  readonly admin: { readonly username: string; readonly password: string };
   readonly app: INestApplication;
   close(): Promise<void>;
 }
 
-/** `env` adds to or overrides the test defaults: SCHEMA_REGISTRY_AUTH_USERS, for example. */
+export const TEST_ADMIN = 'test-admin';
+
+/** `env` adds to the test defaults: more SCHEMA_REGISTRY_AUTH_USERS (test-admin is added), for example. */
 export async function startRegistry(
   databaseUrl: string,
   databaseSchema: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<RegistryUnderTest> {
+  const admin = { username: TEST_ADMIN, password: randomBytes(18).toString('base64url') };
+  const users = [env.SCHEMA_REGISTRY_AUTH_USERS, authUserEntry(admin.username, 'writer', admin.password)];
   const config = loadRegistryConfig({
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '4',
@@ -27,11 +39,27 @@ export async function startRegistry(
     SCHEMA_REGISTRY_PORT: '8081', // not used: listen(0) below
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...env,
+    SCHEMA_REGISTRY_AUTH_USERS: users.filter((u) => u !== undefined && u.trim() !== '').join(','),
   });
   const app = await createRegistryApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    url: withUserInfo(baseUrl, admin.username, admin.password),
+    baseUrl,
+    admin,
+    app,
+    close: () => app.close(),
+  };
+}
+
+/** The URL with the credentials as user info, each part percent-encoded. */
+export function withUserInfo(url: string, name: string, password: string): string {
+  const withUser = new URL(url);
+  withUser.username = encodeURIComponent(name);
+  withUser.password = encodeURIComponent(password);
+  return withUser.toString().replace(/\/$/, '');
 }
 
 /** A registry with a Postgres schema of its own (so it starts empty); close() stops it and drops the schema. */
@@ -70,7 +98,10 @@ export function authUserEntry(name: string, role: 'reader' | 'writer', password:
   return `${name}:${role}:${createHash('sha256').update(password).digest('hex')}`;
 }
 
-/** A JSON request to the registry, returning status, content type, headers and parsed body. */
+/**
+ * A JSON request to the registry, returning status, content type, headers and parsed body. User info in `url`
+ * becomes an Authorization header (fetch refuses URLs with credentials), unless `headers` carry their own.
+ */
 export async function call(
   url: string,
   method: string,
@@ -79,11 +110,19 @@ export async function call(
   headers: Record<string, string> = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON came back
 ): Promise<{ status: number; type: string; headers: Headers; body: any }> {
-  const response = await fetch(`${url}${path}`, {
+  const base = new URL(url);
+  const userInfo =
+    base.username === ''
+      ? {}
+      : basicAuth(decodeURIComponent(base.username), decodeURIComponent(base.password));
+  base.username = '';
+  base.password = '';
+  const response = await fetch(`${base.toString().replace(/\/$/, '')}${path}`, {
     method,
     headers: {
       accept: 'application/vnd.schemaregistry.v1+json',
       ...(body === undefined ? {} : { 'content-type': 'application/vnd.schemaregistry.v1+json' }),
+      ...userInfo,
       ...headers,
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

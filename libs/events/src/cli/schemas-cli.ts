@@ -12,6 +12,10 @@
 import { configOrExit, loadConfig, schemaRegistryVariables, toSchemaRegistryConfig } from '@crosscare/config';
 import { CrosscareError, errorMessage } from '@crosscare/errors';
 import * as path from 'node:path';
+// The files themselves, not @crosscare/local-stack: the services bundle libs/events, and must not be judged (or
+// rebuilt) by the local stack's sources; these two import nothing but node and each other.
+import { stackPaths } from '../../../local-stack/src/paths';
+import { envWithRegistryCredentials } from '../../../local-stack/src/registry-credentials';
 import { SchemaRegistryClient } from '../registry';
 import { loadSchemaDirectory, registeredSchemas } from '../schemas/load-schema-directory';
 import { checkSchemas, registerSchemas, type SubjectCheck } from './schema-publisher';
@@ -50,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
   if (command !== 'register' && command !== 'check') {
     throw new UsageError('usage: schemas register [--dir DIR] [--git-ref REF] | check [--dir DIR]');
   }
-  const config = configOrExit('schemas', () => loadConfig(schemaRegistryVariables, toSchemaRegistryConfig));
+  // Against the local stack without credentials in SCHEMA_REGISTRY_URL: its admin's, as registering needs a writer.
+  const env = envWithRegistryCredentials(process.env, stackPaths());
+  const config = configOrExit('schemas', () =>
+    loadConfig(schemaRegistryVariables, toSchemaRegistryConfig, env),
+  );
   const registry = new SchemaRegistryClient(config);
 
   const gitRef = option(args, '--git-ref');

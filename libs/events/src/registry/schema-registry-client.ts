@@ -112,6 +112,15 @@ export class SchemaRegistryClient {
     return this.request('GET', '/subjects', subjectsBody);
   }
 
+  /** What to do about a 401: the URL comes from SCHEMA_REGISTRY_URL wherever Crosscare makes a client. */
+  private hint(status: number): string {
+    if (status !== 401) return '';
+    return this.authorization
+      ? ' (the credentials in SCHEMA_REGISTRY_URL were refused: check its user name and password)'
+      : ' (SCHEMA_REGISTRY_URL carries no credentials and the registry requires them: give them as user info, ' +
+          'http(s)://user:password@host; the local stack keeps its passwords in .crosscare/secrets/registry-*)';
+  }
+
   private async request<T>(method: Method, path: string, expected: z.ZodType<T>, body?: object): Promise<T> {
     const headers: Record<string, string> = { Accept: CONTENT_TYPE };
     if (body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
@@ -147,7 +156,7 @@ export class SchemaRegistryClient {
     if (status < 200 || status >= 300) {
       const { errorCode, message } = describeErrorBody(json, text);
       const code = errorCode === undefined ? '' : ` (error ${errorCode})`;
-      throw new SchemaRegistryError(`${what} answered ${status}${code}: ${message}`, {
+      throw new SchemaRegistryError(`${what} answered ${status}${code}: ${message}${this.hint(status)}`, {
         status,
         errorCode,
         retriable: isRetriableStatus(status),

@@ -196,7 +196,20 @@ describe('SchemaRegistryClient', () => {
 
       expect(error.message).not.toContain('hunter2');
       expect(error.message).not.toContain('svc');
+      expect(error.message).toContain('the credentials in SCHEMA_REGISTRY_URL were refused');
       expect(error.retriable).toBe(false);
+    });
+
+    it('given a 401 without credentials, says SCHEMA_REGISTRY_URL needs them', async () => {
+      registry.answer({ status: 401, body: { error_code: 40101, message: 'Unauthorized' } });
+
+      const error = await failure(client.subjects());
+
+      expect(error).toMatchObject({ status: 401, errorCode: 40101, retriable: false });
+      expect(error.message).toContain(
+        'answered 401 (error 40101): Unauthorized (SCHEMA_REGISTRY_URL carries no',
+      );
+      expect(error.message).toContain('http(s)://user:password@host');
     });
   });
 

@@ -19,6 +19,7 @@ import {
   toSchemaRegistryConfig,
 } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { envWithRegistryCredentials, REGISTRY_TOOLS, stackPaths } from '@crosscare/local-stack';
 import {
   createRecordChangeSerde,
   EVENT_TYPES,
@@ -81,7 +82,8 @@ async function main(argv: readonly string[]): Promise<number> {
     loadConfig(
       { ...kafkaVariables, ...schemaRegistryVariables },
       (v) => ({ kafka: toKafkaConfig(v), schemaRegistry: toSchemaRegistryConfig(v) }),
-      process.env,
+      // It only looks schemas up: the local stack's read-only tools user when no credentials are given.
+      envWithRegistryCredentials(process.env, stackPaths(), REGISTRY_TOOLS),
       checkKafkaVariables,
     ),
   );
