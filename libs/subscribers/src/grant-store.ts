@@ -101,12 +101,12 @@ export class GrantStore {
 
   async recordRevocation(name: string, change: 'REVOKED' | 'EXPIRED', by: string, at: Date): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const rows = (await tx.query(
+      const [updated] = await tx.query<[Array<{ agreement: string; expires_at: Date | null }>, number]>(
         `update subscriber_grants set revoked_at = $2, revoked_by = $3, revoke_reason = $4
          where name = $1 and revoked_at is null returning agreement, expires_at`,
         [name, at, by, change],
-      )) as [Array<{ agreement: string; expires_at: Date | null }>, number];
-      const [row] = rows[0];
+      );
+      const [row] = updated;
       if (!row) return;
       await tx.query(
         `insert into subscriber_grant_history (name, change, changed_by, changed_at, agreement, expires_at)
@@ -117,25 +117,23 @@ export class GrantStore {
   }
 
   async find(name: string): Promise<StoredGrant | undefined> {
-    const rows = (await this.db.query('select * from subscriber_grants where name = $1', [
-      name,
-    ])) as GrantRow[];
+    const rows = await this.db.query<GrantRow[]>('select * from subscriber_grants where name = $1', [name]);
     return rows[0] ? toGrant(rows[0]) : undefined;
   }
 
   /** Every grant, active first, then by name. */
   async list(): Promise<StoredGrant[]> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<GrantRow[]>(
       'select * from subscriber_grants order by revoked_at is not null, name',
-    )) as GrantRow[];
+    );
     return rows.map(toGrant);
   }
 
   async history(name: string): Promise<Array<{ change: GrantChange; changedBy: string; changedAt: Date }>> {
-    const rows = (await this.db.query(
+    const rows = await this.db.query<Array<{ change: GrantChange; changed_by: string; changed_at: Date }>>(
       'select change, changed_by, changed_at from subscriber_grant_history where name = $1 order by id',
       [name],
-    )) as Array<{ change: GrantChange; changed_by: string; changed_at: Date }>;
+    );
     return rows.map((r) => ({ change: r.change, changedBy: r.changed_by, changedAt: r.changed_at }));
   }
 }

@@ -1,3 +1,4 @@
+import { CrosscareError } from '@crosscare/errors';
 import {
   COLLABORATIVE_CODES,
   SUBSCRIBER_NAME,
@@ -38,10 +39,9 @@ const ODS_CODE = /^[A-Z0-9]{3,6}$/;
 /** A data sharing agreement reference as the IG team files it, e.g. DSA-2026-0042. */
 const AGREEMENT = /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/;
 
-export class GrantRequestError extends Error {
+export class GrantRequestError extends CrosscareError {
   constructor(readonly problems: readonly string[]) {
-    super(problems.join('; '));
-    this.name = 'GrantRequestError';
+    super(problems.join('; '), { retriable: false });
   }
 }
 

@@ -14,6 +14,8 @@ import { errorMessage } from '@crosscare/errors';
 import { DEFAULT_TOPIC_PREFIX, SchemaRegistryClient, subscriberGrantAuditTopic } from '@crosscare/events';
 import { applyAcls, createKafka, createRecordProducer, ensureTopics, removeAcls } from '@crosscare/kafka';
 import {
+  addRegistryReader,
+  removeRegistryReader,
   changeScramUsers,
   checkJava,
   ensureKafkaDistribution,
@@ -71,6 +73,13 @@ function loadSubscribersConfig(env: NodeJS.ProcessEnv) {
         : []),
     ],
   );
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
 }
 
 function operator(given: string | undefined): string {
@@ -144,6 +153,14 @@ export async function runSubscribers(
           apply: (principal) => applyAcls(admin, principal),
           remove: (name) => removeAcls(admin, name),
         },
+        // The registry's run-time readers file (SCHEMA_REGISTRY_AUTH_USERS_FILE), hashed entries; the local stack's.
+        registry: {
+          addReader: (name, password) => Promise.resolve(addRegistryReader(stackPaths(), name, password)),
+          removeReader: async (name) => {
+            removeRegistryReader(stackPaths(), name);
+            return Promise.resolve();
+          },
+        },
         audit: new GrantAudit(new SchemaRegistryClient(config.registry), producer, auditTopic),
         store,
         now: () => new Date(),
@@ -162,6 +179,7 @@ export async function runSubscribers(
         username: grant.principal,
         password,
         caFile: config.caFile ?? '',
+        registry: { url: withoutCredentials(config.registry.url), username: grant.principal, password },
       };
       process.stdout.write(
         `granted ${grant.name} (${grant.organisationOdsCode}) read access to ${grant.topics.join(', ')} ` +
