@@ -17,3 +17,5 @@ export * from './schema-registry-process';
 export * from './projector-process';
 export * from './record-api-process';
 export * from './secrets';
+export * from './database-roles';
+export * from './database-access';
