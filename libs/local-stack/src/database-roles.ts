@@ -283,3 +283,11 @@ export function provisioningPsqlScript(plan: DatabaseAccessPlan): string {
 export function passwordVariable(service: DatabaseService): string {
   return `${service.replace(/-/g, '_')}_password`;
 }
+
+/** docker-compose.yml's services: database `crosscare`, the default schemas, a record API for CCR. */
+export const COMPOSE_DATABASE_ACCESS: DatabaseAccessOptions = { database: 'crosscare', recordApis: ['CCR'] };
+
+/** The environment variable docker-compose.yml takes a service's database password from. */
+export function composePasswordVariable(service: DatabaseService): string {
+  return `CROSSCARE_DB_${service.replace(/-/g, '_').toUpperCase()}_PASSWORD`;
+}
