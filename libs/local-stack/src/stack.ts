@@ -1,3 +1,4 @@
+import { ensureStackDatabaseRoles } from './database-access';
 import { envValue } from './env';
 import {
   DEFAULT_INGEST_MLLP_PORT,
@@ -59,6 +60,7 @@ export interface StackOptions {
 
 export interface RunningStack {
   readonly kafka: LocalKafka;
+  /** The administrator's URL of the stack's database, for tools and tests; the services each use their own role. */
   readonly databaseUrl: string;
   readonly schemaRegistryUrl: string;
   /** Whether this call started (or restarted) the registry. */
@@ -82,6 +84,10 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   await progress.step('Checking PostgreSQL and Crosscare databases', () =>
     ensurePostgres({ adminUrl: adminUrl(options), databases: STACK_DATABASES, paths, progress }),
   );
+  // Each service logs in as its own role (docs/security.md, Postgres); the admin URL stays for tools and tests.
+  const serviceDatabaseUrl = await progress.step("Provisioning the services' database roles", () =>
+    ensureStackDatabaseRoles(databaseUrl(adminUrl(options), STACK_DATABASES[0]), paths),
+  );
   const kafka = await startLocalKafka({
     brokers: options.brokers,
     basePort: options.basePort,
@@ -92,7 +98,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   const registryPort = options.registryPort ?? DEFAULT_REGISTRY_PORT;
   const registry = await SCHEMA_REGISTRY_APP.start({
     port: registryPort,
-    env: registryEnvironment(registryPort, url),
+    env: registryEnvironment(registryPort, serviceDatabaseUrl('registry')),
     paths,
     progress,
   });
@@ -116,7 +122,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       mllpPort,
       brokers: kafka.bootstrap,
       schemaRegistryUrl: registry.url,
-      databaseUrl: url,
+      databaseUrl: serviceDatabaseUrl('ingest'),
     }),
     paths,
     progress,
@@ -131,7 +137,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
         port,
         brokers: kafka.bootstrap,
         schemaRegistryUrl: registry.url,
-        databaseUrl: url,
+        databaseUrl: serviceDatabaseUrl(collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc'),
         topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
         schemaPrefix: envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX'),
       }),
@@ -147,7 +153,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       port: recordApiPort,
       brokers: kafka.bootstrap,
       schemaRegistryUrl: registry.url,
-      databaseUrl: url,
+      databaseUrl: serviceDatabaseUrl('record-api-ccr'),
       jwtSecret: localRecordApiJwtSecret(paths),
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
       readModelSchema: projectorSchema('CCR', envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX')),
