@@ -54,13 +54,16 @@ export function roleDatabaseUrl(adminDatabaseUrl: string, role: string, password
 }
 
 /** The local stack's plan: its database, the schemas the services are configured with, roles `crosscare_*`. */
-export function stackDatabaseAccessPlan(database: string): DatabaseAccessPlan {
-  const schemaPrefix = envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX');
+export function stackDatabaseAccessPlan(
+  database: string,
+  env: NodeJS.ProcessEnv = process.env,
+): DatabaseAccessPlan {
+  const schemaPrefix = envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX', env);
   const options: DatabaseAccessOptions = {
     database,
-    rolePrefix: envValue('CROSSCARE_DATABASE_ROLE_PREFIX') ?? 'crosscare_',
-    ingestSchema: envValue('INGEST_DATABASE_SCHEMA') ?? 'ingest',
-    registrySchema: envValue('SCHEMA_REGISTRY_DATABASE_SCHEMA') ?? 'schema_registry',
+    rolePrefix: envValue('CROSSCARE_DATABASE_ROLE_PREFIX', env) ?? 'crosscare_',
+    ingestSchema: envValue('INGEST_DATABASE_SCHEMA', env) ?? 'ingest',
+    registrySchema: envValue('SCHEMA_REGISTRY_DATABASE_SCHEMA', env) ?? 'schema_registry',
     readModels: { CCR: projectorSchema('CCR', schemaPrefix), OHC: projectorSchema('OHC', schemaPrefix) },
     recordApis: ['CCR'],
   };

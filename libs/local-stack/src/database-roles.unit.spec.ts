@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { roleDatabaseUrl, stackDatabaseAccessPlan } from './database-access';
 import { COMPOSE_ROLES_SCRIPT_HEADER } from './database-roles-script';
 import {
   COMPOSE_DATABASE_ACCESS,
@@ -88,5 +89,28 @@ describe('database roles', () => {
       expect(compose).toContain(`DATABASE_URL: postgres://${login.name}:\${${variable}:?`);
     }
     expect(compose).not.toMatch(/DATABASE_URL: postgres:\/\/postgres:/);
+  });
+});
+
+describe('the local stack’s database access', () => {
+  it('follows the schemas the stack configures its services with', () => {
+    const plan = stackDatabaseAccessPlan('crosscare', {
+      CROSSCARE_PROJECTOR_SCHEMA_PREFIX: 'second',
+      CROSSCARE_DATABASE_ROLE_PREFIX: 'second_',
+      INGEST_DATABASE_SCHEMA: 'ledger',
+    });
+    expect(loginRole(plan, 'projector-ohc')).toMatchObject({
+      name: 'second_projector_ohc',
+      owns: ['second_ohc'],
+    });
+    expect(loginRole(plan, 'ingest')).toMatchObject({ name: 'second_ingest', owns: ['ledger'] });
+    expect(loginRole(plan, 'registry').owns).toEqual(['schema_registry']);
+    expect(plan.logins.filter((l) => l.reads).map((l) => l.service)).toEqual(['record-api-ccr']);
+  });
+
+  it("gives a service the admin URL's server and database, with its own role and password", () => {
+    expect(roleDatabaseUrl('postgres://postgres@127.0.0.1:5432/crosscare', 'crosscare_ingest', 'a/b@c')).toBe(
+      'postgres://crosscare_ingest:a%2Fb%40c@127.0.0.1:5432/crosscare',
+    );
   });
 });
