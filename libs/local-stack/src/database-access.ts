@@ -1,3 +1,4 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import {
   databaseAccessPlan,
@@ -7,6 +8,7 @@ import {
   type DatabaseAccessOptions,
   type DatabaseAccessPlan,
   type DatabaseService,
+  type LoginRole,
 } from './database-roles';
 import { envValue } from './env';
 import type { StackPaths } from './paths';
@@ -18,7 +20,8 @@ const PROVISIONING_LOCK_KEY = 7_236_512_214;
 
 /**
  * Brings the plan's roles, schemas and privileges about, as the administrator `adminDatabaseUrl` names (connected
- * to the plan's database). `passwords` gives each login role's password. One transaction: all or nothing.
+ * to the plan's database). `passwords` gives each login role's password, sent only as its SCRAM verifier. One
+ * transaction: all or nothing.
  */
 export async function provisionDatabaseRoles(
   adminDatabaseUrl: string,
@@ -31,18 +34,31 @@ export async function provisionDatabaseRoles(
     await client.query('begin');
     try {
       await client.query('select pg_advisory_xact_lock($1)', [PROVISIONING_LOCK_KEY]);
-      for (const statement of provisioningStatements(plan, (role) => sqlLiteral(passwords(role.service)))) {
+      const verifier = (role: LoginRole) => sqlLiteral(scramVerifier(passwords(role.service)));
+      for (const statement of provisioningStatements(plan, verifier)) {
         await client.query(statement);
       }
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
-      // The statements hold passwords: say which failed by its Postgres error only.
       throw error;
     }
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A password as Postgres stores it for SCRAM-SHA-256 (RFC 5802/7677; what `password_encryption = scram-sha-256`
+ * makes of it): ALTER ROLE ... PASSWORD given this stores it as it is, so the password itself never reaches the
+ * server, its statement log or pg_stat_activity.
+ */
+export function scramVerifier(password: string, salt = randomBytes(16), iterations = 4096): string {
+  const salted = pbkdf2Sync(password.normalize('NFKC'), salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }
 
 /** A database URL for `role`, from an administrator's URL to the same database. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { openReadModel } from '@crosscare/read-model';
 import { databaseUrlFromEnvironment } from '@crosscare/testing';
 import { Client } from 'pg';
-import { provisionDatabaseRoles, roleDatabaseUrl } from './database-access';
+import { provisionDatabaseRoles, roleDatabaseUrl, scramVerifier } from './database-access';
 import { databaseAccessPlan, loginRole, type DatabaseService } from './database-roles';
 
 /**
@@ -211,5 +211,27 @@ describe('database roles (real Postgres)', () => {
     expect(owner).toBe(plan.projectorGroup);
     expect(await attempt('projector-ccr', `update ${table} set schema = schema`)).toBe('ok');
     expect(await attempt('record-api-ccr', `select schema from ${table}`)).toBe('ok');
+  });
+  it('sets each password as a SCRAM verifier, the one Postgres itself makes of it', async () => {
+    const role = loginRole(plan, 'registry').name;
+    const stored = async () =>
+      (await admin.query<{ v: string }>(`select rolpassword as v from pg_authid where rolname = $1`, [role]))
+        .rows[0].v;
+    const verifierOf = (v: string, pw: string) => {
+      const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(v) ?? [];
+      return scramVerifier(pw, Buffer.from(salt, 'base64'), Number(iterations));
+    };
+    const provisioned = await stored();
+    expect(provisioned).toBe(verifierOf(provisioned, password('registry')));
+    // Postgres's own hashing of a password (in a transaction rolled back) is what scramVerifier computes.
+    await admin.query('begin');
+    try {
+      await admin.query(`set local password_encryption = 'scram-sha-256'`);
+      await admin.query(`alter role "${role}" password 'An0ther-password_xyz'`);
+      const own = await stored();
+      expect(own).toBe(verifierOf(own, 'An0ther-password_xyz'));
+    } finally {
+      await admin.query('rollback');
+    }
   });
 });
