@@ -49,8 +49,9 @@ export async function openMigrated(
 }
 
 /**
- * Creates the schema if needed and runs pending migrations. Instances starting together take turns through a session
- * advisory lock (any fixed key, the same on every instance of one service), so two never race to create a table.
+ * Creates the schema if missing (as the connecting role, which then owns it) and runs pending migrations. Instances
+ * starting together take turns through a session advisory lock (any fixed key, the same on every instance of one
+ * service), so two never race to create a table.
  */
 export async function migrateUnderLock(
   dataSource: DataSource,
@@ -62,7 +63,13 @@ export async function migrateUnderLock(
   try {
     await runner.query('select pg_advisory_lock($1)', [lockKey]);
     try {
-      await runner.query(`create schema if not exists "${schema}"`);
+      // Only when missing: even IF NOT EXISTS needs CREATE on the database, which a service whose schema was
+      // provisioned for it (owned by its role, docs/security.md) is not given.
+      const [present] = (await runner.query(
+        'select count(*)::int as n from pg_namespace where nspname = $1',
+        [schema],
+      )) as { n: number }[];
+      if (!present || present.n === 0) await runner.query(`create schema if not exists "${schema}"`);
       const applied = await dataSource.runMigrations({ transaction: 'all' });
       return applied.map((m) => m.name);
     } finally {

@@ -21,3 +21,5 @@ export * from './secrets';
 export * from './kafka-tls';
 export * from './kafka-scram';
 export * from './kafka-principals';
+export * from './database-roles';
+export * from './database-access';

@@ -1,4 +1,5 @@
 import type { ServiceRole } from '@crosscare/governance';
+import { ensureStackDatabaseRoles } from './database-access';
 import { envValue } from './env';
 import {
   DEFAULT_INGEST_MLLP_PORT,
@@ -62,6 +63,7 @@ export interface StackOptions {
 
 export interface RunningStack {
   readonly kafka: LocalKafka;
+  /** The administrator's URL of the stack's database, for tools and tests; the services each use their own role. */
   readonly databaseUrl: string;
   readonly schemaRegistryUrl: string;
   /** Whether this call started (or restarted) the registry. */
@@ -85,6 +87,10 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   await progress.step('Checking PostgreSQL and Crosscare databases', () =>
     ensurePostgres({ adminUrl: adminUrl(options), databases: STACK_DATABASES, paths, progress }),
   );
+  // Each service logs in as its own role (docs/security.md, Postgres); the admin URL stays for tools and tests.
+  const serviceDatabaseUrl = await progress.step("Provisioning the services' database roles", () =>
+    ensureStackDatabaseRoles(databaseUrl(adminUrl(options), STACK_DATABASES[0]), paths),
+  );
   const kafka = await startLocalKafka({
     brokers: options.brokers,
     basePort: options.basePort,
@@ -95,7 +101,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
   const registryPort = options.registryPort ?? DEFAULT_REGISTRY_PORT;
   const registry = await SCHEMA_REGISTRY_APP.start({
     port: registryPort,
-    env: registryEnvironment(registryPort, url, paths),
+    env: registryEnvironment(registryPort, serviceDatabaseUrl('registry'), paths),
     paths,
     progress,
   });
@@ -123,7 +129,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       mllpPort,
       kafka: kafkaAs('ingest'),
       schemaRegistryUrl: registryAuth.serviceUrl('ingest'),
-      databaseUrl: url,
+      databaseUrl: serviceDatabaseUrl('ingest'),
     }),
     paths,
     progress,
@@ -140,7 +146,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
         schemaRegistryUrl: registryAuth.serviceUrl(
           collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc',
         ),
-        databaseUrl: url,
+        databaseUrl: serviceDatabaseUrl(collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc'),
         topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
         schemaPrefix: envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX'),
       }),
@@ -156,7 +162,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       port: recordApiPort,
       kafka: kafkaAs('record-api'),
       schemaRegistryUrl: registryAuth.serviceUrl('record-api'),
-      databaseUrl: url,
+      databaseUrl: serviceDatabaseUrl('record-api-ccr'),
       jwtSecret: localRecordApiJwtSecret(paths),
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
       readModelSchema: projectorSchema('CCR', envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX')),

@@ -59,6 +59,10 @@ export async function rebuildReadModel(
   const pollMs = options.pollMs ?? 250;
   const control = await ReadModelControl.open(config.database, 'crosscare-projector-rebuild');
   const previousSchema = await control.activeSchema(config.databaseSchema);
+  await assertSameOwner(control.db, previousSchema).catch(async (error: unknown) => {
+    await control.close();
+    throw error;
+  });
   const schema = options.schema ?? rebuildSchemaName(config.databaseSchema, new Date());
   const topology = projectorTopology(
     config.collaborative,
@@ -171,6 +175,24 @@ export async function rebuildReadModel(
     await consumer?.stop().catch(() => undefined);
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
     await Promise.allSettled([rebuilt?.destroy(), previous?.destroy(), control.close()]);
+  }
+}
+
+/**
+ * The fresh schema is the connecting role's: unless that is the role owning the serving schema (the projector's,
+ * docs/security.md), the live projectors could not write it after the switch, nor the record API read it. Refuse
+ * before building anything, rather than switch to a read model nobody can serve.
+ */
+export async function assertSameOwner(db: DataSource, serving: string): Promise<void> {
+  const [row] = await db.query<{ owner: string; me: string }[]>(
+    `select pg_get_userbyid(nspowner) as owner, current_user as me from pg_namespace where nspname = $1`,
+    [serving],
+  );
+  if (row && row.owner !== row.me) {
+    throw new Error(
+      `the read model's schema ${serving} belongs to role ${row.owner}, but this rebuild connects as ${row.me}: ` +
+        `run it with the projector's DATABASE_URL (docs/security.md), so the schema it builds is ${row.owner}'s`,
+    );
   }
 }
 

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import {
+  databaseAccessPlan,
+  loginRole,
+  provisionDatabaseRoles,
+  roleDatabaseUrl,
+  type DatabaseService,
+} from '@crosscare/local-stack';
+import { openReadModel } from '@crosscare/read-model';
+import { databaseUrlFromEnvironment } from '@crosscare/testing';
+import { Client } from 'pg';
+import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
+import { startRegistry } from '../../apps/schema-registry/src/testing/registry-under-test';
+
+/**
+ * The services' own migrations, run as their own roles on provisioned schemas (as stack:up and compose run them):
+ * each creates its tables, owns them, and the others cannot read them. Roles and schemas are unique to the run.
+ */
+describe('services on their own database roles (real Postgres)', () => {
+  const adminUrl = databaseUrlFromEnvironment();
+  const tag = randomBytes(4).toString('hex');
+  const plan = databaseAccessPlan({
+    database: new URL(adminUrl).pathname.slice(1),
+    rolePrefix: 'test_crosscare_',
+    roleSuffix: `_${tag}`,
+    ingestSchema: `test_ledger_${tag}`,
+    registrySchema: `test_registry_${tag}`,
+    readModels: { CCR: `test_rm_ccr_${tag}`, OHC: `test_rm_ohc_${tag}` },
+    controlSchema: `test_control_${tag}`,
+  });
+  const password = (service: DatabaseService) => `test-only-${service}`;
+  const urlOf = (service: DatabaseService) =>
+    roleDatabaseUrl(adminUrl, loginRole(plan, service).name, password(service));
+  let admin: Client;
+
+  const owners = async (schema: string) =>
+    (
+      await admin.query<{ owner: string }>(
+        `select distinct tableowner as owner from pg_tables where schemaname = $1`,
+        [schema],
+      )
+    ).rows.map((r) => r.owner);
+
+  async function refused(service: DatabaseService, sql: string): Promise<string | undefined> {
+    const client = new Client({ connectionString: urlOf(service) });
+    await client.connect();
+    try {
+      await client.query(sql);
+      return undefined;
+    } catch (error) {
+      return (error as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  }
+
+  beforeAll(async () => {
+    admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await provisionDatabaseRoles(adminUrl, plan, password);
+  });
+
+  afterAll(async () => {
+    const schemas = await admin.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname like $1`,
+      [`test_%_${tag}%`],
+    );
+    for (const { nspname } of schemas.rows) await admin.query(`drop schema "${nspname}" cascade`);
+    const roles = [...plan.logins.map((l) => l.name), plan.projectorGroup];
+    for (const role of roles) await admin.query(`drop owned by "${role}"`);
+    for (const role of roles) await admin.query(`drop role "${role}"`);
+    await admin.end();
+  });
+
+  it('migrates the ledger as ingest, which alone can read it', async () => {
+    const schema = loginRole(plan, 'ingest').owns[0];
+    const db = await openIngestDatabase({ url: urlOf('ingest'), poolSize: 2 }, schema);
+    await db.destroy();
+    expect(await owners(schema)).toEqual([loginRole(plan, 'ingest').name]);
+    expect(await refused('projector-ccr', `select * from "${schema}".provider_credentials`)).toBe('42501');
+    expect(await refused('record-api-ccr', `select * from "${schema}".shared_record_versions`)).toBe('42501');
+  });
+
+  it('runs the registry as its role: it migrates and serves', async () => {
+    const schema = loginRole(plan, 'registry').owns[0];
+    const registry = await startRegistry(urlOf('registry'), schema);
+    try {
+      const response = await fetch(`${registry.url}/subjects/roles-test-value/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ schema: JSON.stringify({ type: 'record', name: 'R', fields: [] }) }),
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      await registry.close();
+    }
+    expect(await owners(schema)).toEqual([loginRole(plan, 'registry').name]);
+    expect(await refused('ingest', `select * from "${schema}".schemas`)).toBe('42501');
+  });
+
+  it('migrates a read model as its projector; the record API reads it, the other projector cannot', async () => {
+    const schema = plan.readModels.CCR;
+    const db = await openReadModel({ url: urlOf('projector-ccr'), poolSize: 2 }, schema, 'roles-test');
+    await db.destroy();
+    expect(await owners(schema)).toEqual([loginRole(plan, 'projector-ccr').name]);
+    expect(await refused('record-api-ccr', `select * from "${schema}".record_item`)).toBeUndefined();
+    expect(await refused('record-api-ccr', `delete from "${schema}".record_item`)).toBe('42501');
+    expect(await refused('projector-ohc', `select * from "${schema}".record_item`)).toBe('42501');
+  });
+});
