@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { databasePasswordSecret, roleDatabaseUrl, stackDatabaseAccessPlan } from './database-access';
+import { loginRole } from './database-roles';
 import { envValue } from './env';
+import { databaseUrl, DEFAULT_POSTGRES_ADMIN_URL } from './postgres';
+import { secretFile } from './secrets';
 import { kafkaPasswordFile } from './kafka-cluster';
 import { localKafkaEnvironment } from './kafka-principals';
 import { localTlsPaths } from './kafka-tls';
@@ -35,12 +39,36 @@ export function localToolEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   paths: StackPaths = stackPaths(),
 ): NodeJS.ProcessEnv {
-  if (envValue('KAFKA_SASL_USERNAME', env) || envValue('KAFKA_SECURITY_PROTOCOL', env) === 'PLAINTEXT')
-    return env;
+  const withDatabase = localToolDatabase(principal, env, paths);
+  if (envValue('KAFKA_SASL_USERNAME', env) || envValue('KAFKA_SECURITY_PROTOCOL', env) === 'PLAINTEXT') {
+    return withDatabase;
+  }
   const ca = localTlsPaths(paths).caFile;
-  if (!fs.existsSync(kafkaPasswordFile(paths, principal)) || !fs.existsSync(ca)) return env;
+  if (!fs.existsSync(kafkaPasswordFile(paths, principal)) || !fs.existsSync(ca)) return withDatabase;
   const bootstrap = (envValue('KAFKA_BROKERS', env) ?? '127.0.0.1:9092').split(',');
-  return { ...env, ...localKafkaEnvironment({ bootstrap, caFile: ca }, paths, principal) };
+  return { ...withDatabase, ...localKafkaEnvironment({ bootstrap, caFile: ca }, paths, principal) };
+}
+
+/**
+ * A projector's tools (rebuild) write its read model, so they log in to Postgres as its role, as the projector
+ * does; other tools keep DATABASE_URL (the local superuser by default). An explicit DATABASE_URL always wins.
+ */
+function localToolDatabase(principal: string, env: NodeJS.ProcessEnv, paths: StackPaths): NodeJS.ProcessEnv {
+  const services: Record<string, 'projector-ccr' | 'projector-ohc'> = {
+    'crosscare-projector-ccr': 'projector-ccr',
+    'crosscare-projector-ohc': 'projector-ohc',
+  };
+  const service = services[principal];
+  if (!service || envValue('DATABASE_URL', env)) return env;
+  const secret = secretFile(paths, databasePasswordSecret(service));
+  if (!fs.existsSync(secret)) return env;
+  const plan = stackDatabaseAccessPlan('crosscare', env);
+  const admin = databaseUrl(
+    envValue('CROSSCARE_POSTGRES_ADMIN_URL', env) ?? DEFAULT_POSTGRES_ADMIN_URL,
+    'crosscare',
+  );
+  const password = fs.readFileSync(secret, 'utf8').trim();
+  return { ...env, DATABASE_URL: roleDatabaseUrl(admin, loginRole(plan, service).name, password) };
 }
 
 /**
