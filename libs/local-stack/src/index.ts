@@ -20,3 +20,5 @@ export * from './secrets';
 export * from './kafka-tls';
 export * from './kafka-scram';
 export * from './kafka-principals';
+export * from './compose-kafka-init';
+export * from './compose-secrets';
