@@ -8,14 +8,11 @@
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
- *   compose-env                            write .crosscare/compose.env (owner-only): the registry users and
- *                                          service passwords docker-compose.yml needs, from the local secrets
  */
 import { envValue } from './env';
 import { ensureKafkaDistribution } from './kafka-distribution';
 import { stackPaths } from './paths';
 import { consoleProgress } from './progress';
-import { writeComposeEnv } from './registry-credentials';
 import { secretsDir } from './secrets';
 import { stackDown, stackStatus, stackUp } from './stack';
 import { StackError } from './stack-error';
@@ -94,16 +91,11 @@ async function main(argv: string[]): Promise<number> {
       progress.info(`Kafka ${distribution.version} jars in ${distribution.libs}`);
       return 0;
     }
-    case 'compose-env': {
-      const file = writeComposeEnv(stackPaths());
-      progress.info(`wrote ${file}: docker compose --env-file ${file} up -d --wait`);
-      return 0;
-    }
     default:
       process.stderr.write(
         'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
           ' [--projector-ccr-port N] [--projector-ohc-port N] [--record-api-port N]' +
-          ' | down [--purge] | status | fetch | compose-env\n',
+          ' | down [--purge] | status | fetch\n',
       );
       return 2;
   }

@@ -23,3 +23,5 @@ export * from './kafka-scram';
 export * from './kafka-principals';
 export * from './database-roles';
 export * from './database-access';
+export * from './compose-kafka-init';
+export * from './compose-secrets';

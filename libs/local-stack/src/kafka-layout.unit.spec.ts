@@ -1,4 +1,10 @@
-import { bootstrapServers, clusterSpec, renderServerProperties } from './kafka-layout';
+import {
+  bootstrapServers,
+  clusterSpec,
+  renderClientProperties,
+  renderContainerServerProperties,
+  renderServerProperties,
+} from './kafka-layout';
 
 function properties(text: string): Record<string, string> {
   return Object.fromEntries(
@@ -84,5 +90,64 @@ describe('local Kafka layout', () => {
 
   it('refuses a base port whose controller ports would not exist', () => {
     expect(() => clusterSpec(3, 60000)).toThrow(RangeError);
+  });
+});
+
+describe('Kafka in a container (docker-compose.yml, the tests’ testcontainers broker)', () => {
+  const container = (host = 'kafka', port = 9092) =>
+    properties(
+      renderContainerServerProperties(host, port, {
+        ...SECURITY,
+        keystoreFile: '/run/secrets/kafka-broker-keystore',
+      }),
+    );
+
+  it('has no PLAINTEXT listener: every listener is SASL_SSL, clients SCRAM-SHA-512 only', () => {
+    const props = container();
+    expect(props['listener.security.protocol.map']).toBe(
+      'INTERNAL:SASL_SSL,HOST:SASL_SSL,CONTROLLER:SASL_SSL',
+    );
+    expect(Object.values(props).join('\n')).not.toMatch(/PLAINTEXT/);
+    expect(props['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512');
+    expect(props['listener.name.internal.sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512');
+    expect(props['listener.name.host.sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512');
+    expect(props['listener.name.controller.sasl.enabled.mechanisms']).toBe('PLAIN');
+    expect(props['ssl.keystore.location']).toBe('/run/secrets/kafka-broker-keystore');
+  });
+
+  it('turns the authorizer on, denies what no ACL allows, and has the admin alone above the ACLs', () => {
+    const props = container();
+    expect(props['authorizer.class.name']).toBe('org.apache.kafka.metadata.authorizer.StandardAuthorizer');
+    expect(props['allow.everyone.if.no.acl.found']).toBe('false');
+    expect(props['super.users']).toBe('User:crosscare-admin');
+  });
+
+  it('serves the container network on INTERNAL, which brokers also use, and the host on the published port', () => {
+    const props = container('kafka', 9092);
+    expect(props['listeners']).toBe('INTERNAL://0.0.0.0:29092,HOST://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093');
+    expect(props['advertised.listeners']).toBe('INTERNAL://kafka:29092,HOST://127.0.0.1:9092');
+    expect(props['inter.broker.listener.name']).toBe('INTERNAL');
+    expect(props['controller.quorum.voters']).toBe('1@kafka:9093');
+    expect(props['log.dirs']).toBe('/var/lib/kafka/data');
+    expect(props['offsets.topic.replication.factor']).toBe('1');
+    expect(props['auto.create.topics.enable']).toBe('false');
+    // testcontainers: the container reaches itself as localhost, the host through a random published port.
+    const tests = container('localhost', 41234);
+    expect(tests['advertised.listeners']).toBe('INTERNAL://localhost:29092,HOST://127.0.0.1:41234');
+  });
+
+  it('gives the admin tools SASL_SSL with SCRAM-SHA-512 and the CA as a PEM truststore', () => {
+    const props = properties(
+      renderClientProperties('crosscare-admin', 'admin-secret', '/run/secrets/kafka-ca'),
+    );
+    expect(props).toEqual({
+      'security.protocol': 'SASL_SSL',
+      'sasl.mechanism': 'SCRAM-SHA-512',
+      'sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required username="crosscare-admin" password="admin-secret";',
+      'ssl.truststore.type': 'PEM',
+      'ssl.truststore.location': '/run/secrets/kafka-ca',
+    });
+    expect(() => renderClientProperties('crosscare-admin', 'a"b', '/ca')).toThrow(RangeError);
   });
 });

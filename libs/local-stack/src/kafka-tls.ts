@@ -33,14 +33,19 @@ function keytool(): string {
   return home ? `${home}/bin/keytool` : 'keytool';
 }
 
+/** The names the local broker's certificate is valid for: where the local stack's clients reach it. */
+export const LOCAL_BROKER_NAMES: readonly string[] = ['ip:127.0.0.1', 'dns:localhost'];
+
 /**
  * Creates the CA and broker certificate with the JDK's keytool once (nothing fetched, no openssl needed); later
  * calls return what exists. The CA's key stays in an owner-only keystore beside the secrets and signs nothing
- * else. The broker's certificate names 127.0.0.1 and localhost, which is where clients reach it.
+ * else. The broker's certificate names `brokerNames` (keytool SAN entries), by default 127.0.0.1 and localhost,
+ * which is where the local stack's clients reach it; they apply only when the material is first made.
  */
 export async function ensureLocalTls(
   paths: StackPaths,
   progress: Progress = silentProgress,
+  brokerNames: readonly string[] = LOCAL_BROKER_NAMES,
 ): Promise<LocalTls> {
   const tls = localTlsPaths(paths);
   if (fs.existsSync(tls.caFile) && fs.existsSync(tls.keystoreFile)) return tls;
@@ -142,7 +147,7 @@ export async function ensureLocalTls(
         '-validity',
         String(VALIDITY_DAYS),
         '-ext',
-        'SAN=ip:127.0.0.1,dns:localhost',
+        `SAN=${brokerNames.join(',')}`,
         '-ext',
         'KeyUsage:c=digitalSignature,keyAgreement',
         '-ext',

@@ -29,3 +29,11 @@ export function stackPaths(
 
 export const KAFKA_POM = path.join(REPO_ROOT, 'deploy', 'kafka', 'pom.xml');
 export const KAFKA_LOG4J_CONFIG = path.join(REPO_ROOT, 'deploy', 'kafka', 'log4j2.xml');
+/** Starts a secured single-node broker in the apache/kafka image: docker-compose.yml's and the tests' container. */
+export const KAFKA_CONTAINER_START_SCRIPT = path.join(
+  REPO_ROOT,
+  'deploy',
+  'kafka',
+  'compose',
+  'start-broker.sh',
+);

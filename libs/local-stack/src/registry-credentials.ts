@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { databasePasswordSecret } from './database-access';
+import { composePasswordVariable, type DatabaseService } from './database-roles';
 import type { StackPaths } from './paths';
 import { localSecret, secretFile, secretsDir } from './secrets';
 
@@ -191,15 +193,34 @@ export function registryComposeEnv(paths: StackPaths): Record<string, string> {
   return env;
 }
 
-/** Writes registryComposeEnv to `<home>/compose.env`, owner-only, for `docker compose --env-file`; returns its path. */
+/** Each compose service's database password, as CROSSCARE_DB_<SERVICE>_PASSWORD, from the local stack's secrets. */
+export function databaseComposeEnv(paths: StackPaths): Record<string, string> {
+  const services: DatabaseService[] = [
+    'ingest',
+    'registry',
+    'projector-ccr',
+    'projector-ohc',
+    'record-api-ccr',
+  ];
+  return Object.fromEntries(
+    services.map((s) => [composePasswordVariable(s), localSecret(paths, databasePasswordSecret(s))]),
+  );
+}
+
+/**
+ * Writes what docker-compose.yml takes from the environment (registry users, the services' registry and database
+ * passwords) to `<home>/compose.env`, owner-only, for `docker compose --env-file`; returns its path.
+ */
 export function writeComposeEnv(paths: StackPaths): string {
   const file = `${paths.home}/compose.env`;
-  const lines = Object.entries(registryComposeEnv(paths)).map(([name, value]) => `${name}=${value}`);
+  const lines = Object.entries({ ...registryComposeEnv(paths), ...databaseComposeEnv(paths) }).map(
+    ([name, value]) => `${name}=${value}`,
+  );
   fs.mkdirSync(paths.home, { recursive: true });
   const aside = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(
     aside,
-    `# From the local stack's secrets (${secretsDir(paths)}), by npm run stack:compose-env. Never commit it.\n` +
+    `# From the local stack's secrets (${secretsDir(paths)}), by npm run compose:secrets. Never commit it.\n` +
       `${lines.join('\n')}\n`,
     { mode: 0o600 },
   );

@@ -2,13 +2,17 @@ import {
   consoleProgress,
   databaseUrl,
   DEFAULT_POSTGRES_ADMIN_URL,
+  ensureLocalTls,
   ensurePostgres,
   envValue,
   kafkaPasswordFile,
   kafkaVersion,
   LOCAL_KAFKA_ADMIN,
+  localAdminAccess,
   localKafkaEnvironment,
+  localSecret,
   localTlsPaths,
+  newClusterId,
   stackPaths,
   startLocalKafka,
   stopLocalKafka,
@@ -16,6 +20,7 @@ import {
 } from '@crosscare/local-stack';
 import { freePort } from './free-port';
 import * as fs from 'node:fs';
+import { kafkaContainerPlan } from './kafka-container';
 import { brokersFromEnvironment, testKafkaEnvironment } from './test-kafka';
 import { databaseUrlFromEnvironment } from './test-schema';
 
@@ -110,37 +115,7 @@ async function startKafka(
   stops: Array<() => Promise<void>>,
 ): Promise<Record<string, string>> {
   if (source === 'environment') return environmentKafka(env);
-  if (source === 'docker') {
-    const { GenericContainer, Wait } = await import('testcontainers');
-    const port = await freePort();
-    // A fixed host port, because the broker must advertise the address clients will use.
-    const container = await progress.step(`Starting apache/kafka:${kafkaVersion()} with testcontainers`, () =>
-      new GenericContainer(`apache/kafka:${kafkaVersion()}`)
-        .withExposedPorts({ container: 9092, host: port })
-        .withEnvironment({
-          KAFKA_NODE_ID: '1',
-          KAFKA_PROCESS_ROLES: 'broker,controller',
-          KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
-          KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${port}`,
-          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-          KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-        })
-        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
-        .start(),
-    );
-    stops.push(async () => {
-      await container.stop();
-    });
-    return { KAFKA_BROKERS: `127.0.0.1:${port}`, KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' };
-  }
+  if (source === 'docker') return startDockerKafka(progress, stops);
   const paths = stackPaths();
   const kafka = await startLocalKafka({ brokers: 1, progress, paths });
   if (kafka.started.length > 0) {
@@ -149,6 +124,51 @@ async function startKafka(
     });
   }
   return localKafkaEnvironment(kafka, paths, LOCAL_KAFKA_ADMIN);
+}
+
+/**
+ * apache/kafka in a container, secured as the local stack's broker and with the local stack's CA, broker certificate
+ * and admin (made by the JDK's keytool on first use, as for the local source); the tests connect as that admin.
+ */
+async function startDockerKafka(
+  progress: Progress,
+  stops: Array<() => Promise<void>>,
+): Promise<Record<string, string>> {
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const paths = stackPaths();
+  const tls = await ensureLocalTls(paths, progress);
+  const admin = localAdminAccess(paths, []);
+  // A fixed host port, because the broker must advertise the address clients will use.
+  const port = await freePort();
+  const plan = kafkaContainerPlan({
+    publishedPort: port,
+    clusterId: newClusterId(),
+    keystoreFile: tls.keystoreFile,
+    keystorePassword: localSecret(paths, 'kafka-broker-keystore'),
+    adminUser: admin.username,
+    adminPassword: admin.password,
+  });
+  const container = await progress.step(
+    `Starting apache/kafka:${kafkaVersion()} with testcontainers (SASL_SSL, SCRAM-SHA-512, ACLs)`,
+    () =>
+      new GenericContainer(`apache/kafka:${kafkaVersion()}`)
+        .withExposedPorts(plan.exposedPort)
+        .withEnvironment(plan.environment)
+        .withCopyFilesToContainer(plan.files)
+        .withCopyContentToContainer(plan.contents)
+        .withEntrypoint(plan.entrypoint)
+        .withCommand(plan.command)
+        .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+        .start(),
+  );
+  stops.push(async () => {
+    await container.stop();
+  });
+  return localKafkaEnvironment(
+    { bootstrap: [`127.0.0.1:${port}`], caFile: tls.caFile },
+    paths,
+    LOCAL_KAFKA_ADMIN,
+  );
 }
 
 /**
