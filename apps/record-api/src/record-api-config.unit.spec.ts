@@ -4,9 +4,14 @@ import { loadRecordApiConfig } from './record-api-config';
 
 const SECRET = 'x'.repeat(32);
 
+/** Every service authenticates to Kafka; these tests are about the rest of the configuration. */
+const KAFKA = { KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: 'pw' };
 describe('record API configuration', () => {
   it('given only the secret, then the defaults read the CCR read model and listen on 127.0.0.1:8085', () => {
-    const config = loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET });
+    const config = loadRecordApiConfig({
+      ...KAFKA,
+      RECORD_API_JWT_SECRET: SECRET,
+    });
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 8085,
@@ -21,16 +26,24 @@ describe('record API configuration', () => {
 
   it('given OHC, then its schema is the default; an explicit schema wins', () => {
     expect(
-      loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET, RECORD_API_COLLABORATIVE: 'OHC' }).databaseSchema,
+      loadRecordApiConfig({
+        ...KAFKA,
+        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_COLLABORATIVE: 'OHC',
+      }).databaseSchema,
     ).toBe('projector_ohc');
     expect(
-      loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET, RECORD_API_DATABASE_SCHEMA: 'projector_ccr_v2' })
-        .databaseSchema,
+      loadRecordApiConfig({
+        ...KAFKA,
+        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_DATABASE_SCHEMA: 'projector_ccr_v2',
+      }).databaseSchema,
     ).toBe('projector_ccr_v2');
   });
 
   it('given a comma list of restricted roles, then each is trimmed and blanks dropped', () => {
     const config = loadRecordApiConfig({
+      ...KAFKA,
       RECORD_API_JWT_SECRET: SECRET,
       RECORD_API_RESTRICTED_ROLES: ' R8003, ,lead ',
     });
@@ -46,6 +59,7 @@ describe('record API configuration', () => {
     const short = 'too-short-but-secret';
     const error = thrownBy(ConfigError, () =>
       loadRecordApiConfig({
+        ...KAFKA,
         RECORD_API_JWT_SECRET: short,
         RECORD_API_COLLABORATIVE: 'XYZ',
         RECORD_API_AUDIT_TIMEOUT_MS: '0',
@@ -62,10 +76,18 @@ describe('record API configuration', () => {
 
   it('given trusted proxies as a hop count or a list of addresses, subnets and names, then Express gets them as such', () => {
     const load = (value: string) =>
-      loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET, RECORD_API_TRUSTED_PROXIES: value })
-        .trustedProxies;
+      loadRecordApiConfig({
+        ...KAFKA,
+        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_TRUSTED_PROXIES: value,
+      }).trustedProxies;
 
-    expect(loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET }).trustedProxies).toBeUndefined();
+    expect(
+      loadRecordApiConfig({
+        ...KAFKA,
+        RECORD_API_JWT_SECRET: SECRET,
+      }).trustedProxies,
+    ).toBeUndefined();
     expect(load('2')).toBe(2);
     expect(load('loopback, 10.20.0.0/16 ,fd00::/8,192.0.2.10')).toEqual([
       'loopback',
@@ -79,7 +101,11 @@ describe('record API configuration', () => {
     'given trusted proxies %p, then start fails naming the variable',
     (value) => {
       const error = thrownBy(ConfigError, () =>
-        loadRecordApiConfig({ RECORD_API_JWT_SECRET: SECRET, RECORD_API_TRUSTED_PROXIES: value }),
+        loadRecordApiConfig({
+          ...KAFKA,
+          RECORD_API_JWT_SECRET: SECRET,
+          RECORD_API_TRUSTED_PROXIES: value,
+        }),
       );
       expect(error.problems.map((p) => p.variable)).toEqual(['RECORD_API_TRUSTED_PROXIES']);
       expect(error.message).toContain('never "true"');

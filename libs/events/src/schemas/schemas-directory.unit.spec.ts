@@ -39,12 +39,15 @@ describe('the schemas/ directory', () => {
     );
   });
 
-  it('holds the changelog records and the audit record, each under its own namespace (its subject)', () => {
+  it('holds the changelog records and the audit records, each under its own namespace (its subject)', () => {
     expect(changelog.map((r) => r.fullName)).toEqual([
       'uk.nhs.crosscare.changelog.PatientRecordHead',
       'uk.nhs.crosscare.changelog.PatientRecordItem',
     ]);
-    expect(audit.map((r) => r.fullName)).toEqual(['uk.nhs.crosscare.audit.RecordAccessed']);
+    expect(audit.map((r) => r.fullName)).toEqual([
+      'uk.nhs.crosscare.audit.RecordAccessed',
+      'uk.nhs.crosscare.audit.SubscriberGrantChanged',
+    ]);
     for (const record of [...changelog, ...audit]) expect(compile(record.schema).name).toBe(record.fullName);
   });
 
