@@ -146,8 +146,8 @@ function replaceUsersFile(file: string, lines: string[]): void {
   fs.renameSync(aside, file);
 }
 
-function readLines(paths: StackPaths): { file: string; lines: string[] } {
-  const file = ensureRegistryUsersFile(paths);
+function readLines(file: string): { file: string; lines: string[] } {
+  if (!fs.existsSync(file)) fs.writeFileSync(file, HEADER, { mode: 0o600 });
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return { file, lines };
@@ -158,6 +158,12 @@ function readLines(paths: StackPaths): { file: string; lines: string[] } {
  * its password. The local stack's own principals cannot be replaced this way.
  */
 export function addRegistryReader(paths: StackPaths, name: string, password: string): void {
+  ensureRegistryUsersFile(paths);
+  addRegistryReaderTo(registryUsersFile(paths), name, password);
+}
+
+/** The same, in the users file a registry reads (SCHEMA_REGISTRY_AUTH_USERS_FILE), wherever it is. */
+export function addRegistryReaderTo(usersFile: string, name: string, password: string): void {
   if (!USER_NAME.test(name)) {
     throw new Error(`registry user name "${name}": use 1-100 letters, digits, '.', '_', '@' or '-'`);
   }
@@ -165,14 +171,20 @@ export function addRegistryReader(paths: StackPaths, name: string, password: str
     throw new Error(`"${name}" is one of the local stack's own registry users`);
   }
   if (password === '') throw new Error(`registry user ${name} needs a password`);
-  const { file, lines } = readLines(paths);
+  const { file, lines } = readLines(usersFile);
   const kept = lines.filter((line) => entryName(line) !== name);
   replaceUsersFile(file, [...kept, registryUserEntry(name, 'reader', password)]);
 }
 
 /** Takes `name`'s registry access away (within a second or so); false when it had none. */
 export function removeRegistryReader(paths: StackPaths, name: string): boolean {
-  const { file, lines } = readLines(paths);
+  ensureRegistryUsersFile(paths);
+  return removeRegistryReaderFrom(registryUsersFile(paths), name);
+}
+
+/** The same, from the users file a registry reads, wherever it is. */
+export function removeRegistryReaderFrom(usersFile: string, name: string): boolean {
+  const { file, lines } = readLines(usersFile);
   const kept = lines.filter((line) => entryName(line) !== name);
   if (kept.length === lines.length) return false;
   replaceUsersFile(file, kept);

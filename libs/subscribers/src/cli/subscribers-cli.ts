@@ -14,8 +14,9 @@ import { errorMessage } from '@crosscare/errors';
 import { DEFAULT_TOPIC_PREFIX, SchemaRegistryClient, subscriberGrantAuditTopic } from '@crosscare/events';
 import { applyAcls, createKafka, createRecordProducer, ensureTopics, removeAcls } from '@crosscare/kafka';
 import {
-  addRegistryReader,
-  removeRegistryReader,
+  addRegistryReaderTo,
+  registryUsersFile,
+  removeRegistryReaderFrom,
   changeScramUsers,
   checkJava,
   ensureKafkaDistribution,
@@ -24,6 +25,7 @@ import {
 } from '@crosscare/local-stack';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { z } from 'zod';
 import { kafkajsConfiguration, librdkafkaProperties } from '../client-configuration';
 import { GrantAudit } from '../grant-audit';
 import { DEFAULT_GRANTS_SCHEMA, GrantStore, type StoredGrant } from '../grant-store';
@@ -47,6 +49,8 @@ function loadSubscribersConfig(env: NodeJS.ProcessEnv) {
         /^[a-z0-9][a-z0-9-]{0,40}$/,
         'lower-case letters, digits, dashes',
       ).default('crosscare'),
+      /** The registry's run-time readers file (its SCHEMA_REGISTRY_AUTH_USERS_FILE); the local stack's by default. */
+      SUBSCRIBERS_REGISTRY_USERS_FILE: z.string().optional(),
       SUBSCRIBERS_DATABASE_SCHEMA: identifier(
         POSTGRES_IDENTIFIER,
         'a lower-case Postgres identifier',
@@ -59,6 +63,7 @@ function loadSubscribersConfig(env: NodeJS.ProcessEnv) {
       database: toDatabaseConfig(v),
       naming: { topicPrefix: v.SUBSCRIBERS_TOPIC_PREFIX, idPrefix: v.SUBSCRIBERS_ID_PREFIX },
       schema: v.SUBSCRIBERS_DATABASE_SCHEMA,
+      registryUsersFile: v.SUBSCRIBERS_REGISTRY_USERS_FILE ?? registryUsersFile(stackPaths()),
     }),
     env,
     (v) => [
@@ -155,9 +160,10 @@ export async function runSubscribers(
         },
         // The registry's run-time readers file (SCHEMA_REGISTRY_AUTH_USERS_FILE), hashed entries; the local stack's.
         registry: {
-          addReader: (name, password) => Promise.resolve(addRegistryReader(stackPaths(), name, password)),
-          removeReader: async (name) => {
-            removeRegistryReader(stackPaths(), name);
+          addReader: (name, password) =>
+            Promise.resolve(addRegistryReaderTo(config.registryUsersFile, name, password)),
+          removeReader: (name) => {
+            removeRegistryReaderFrom(config.registryUsersFile, name);
             return Promise.resolve();
           },
         },
