@@ -12,7 +12,7 @@ import {
   type RecordProducer,
   type TopicSpec,
 } from '@crosscare/kafka';
-import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka, RetryOptions } from 'kafkajs';
 import { uniqueName } from './names';
 
 export interface ReceivedMessage {
@@ -46,8 +46,13 @@ export class TestKafka {
   /**
    * @param environment the KAFKA_* variables to connect with: the run's (global setup puts the admin principal's
    *   there, because tests provision topics), or another principal's, to test what it may do.
+   * @param options.retry kafkajs's retry policy for every client of this instance: a test of refusals lowers it, so
+   *   that a denial fails at once instead of after kafkajs's retries.
    */
-  constructor(readonly environment: Readonly<Record<string, string>> = testKafkaEnvironment()) {
+  constructor(
+    readonly environment: Readonly<Record<string, string>> = testKafkaEnvironment(),
+    options: { readonly retry?: RetryOptions } = {},
+  ) {
     const config = loadConfig(kafkaVariables, toKafkaConfig, environment, checkKafkaVariables);
     this.brokers = config.brokers;
     this.kafka = createKafka(
@@ -56,6 +61,7 @@ export class TestKafka {
       {
         defaultClientId: 'crosscare-test',
         logger: { error: (m) => console.error(m), warn: () => {}, log: () => {} },
+        retry: options.retry,
       },
     );
   }
