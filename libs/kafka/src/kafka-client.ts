@@ -15,7 +15,8 @@ export interface KafkaClientOptions {
 /** One kafkajs client per service, built from validated config. */
 export function createKafka(config: KafkaConfig, options: KafkaClientOptions): Kafka {
   if (!config.sasl) {
-    const warn = options.logger?.warn ?? ((m: string) => console.warn(m));
+    const { logger } = options;
+    const warn = (m: string) => (logger ? logger.warn(m) : console.warn(m));
     warn(
       'Kafka: connecting with KAFKA_SECURITY_PROTOCOL=PLAINTEXT, unencrypted and unauthenticated (debugging only)',
     );

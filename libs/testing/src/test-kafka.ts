@@ -9,6 +9,7 @@ import {
   createKafka,
   createRecordProducer,
   ensureTopics,
+  type LogSink,
   type RecordProducer,
   type TopicSpec,
 } from '@crosscare/kafka';
@@ -48,10 +49,13 @@ export class TestKafka {
    *   there, because tests provision topics), or another principal's, to test what it may do.
    * @param options.retry kafkajs's retry policy for every client of this instance: a test of refusals lowers it, so
    *   that a denial fails at once instead of after kafkajs's retries.
+   * @param options.logger where kafkajs's log goes: by default its errors to the test output and nothing else. A
+   *   test of refusals collects it, because kafkajs reports some refusals (of a group, of a transactional id) only
+   *   there: the broker's answer to FindCoordinator is logged, and the error thrown says only that none was found.
    */
   constructor(
     readonly environment: Readonly<Record<string, string>> = testKafkaEnvironment(),
-    options: { readonly retry?: RetryOptions } = {},
+    options: { readonly retry?: RetryOptions; readonly logger?: LogSink } = {},
   ) {
     const config = loadConfig(kafkaVariables, toKafkaConfig, environment, checkKafkaVariables);
     this.brokers = config.brokers;
@@ -60,7 +64,7 @@ export class TestKafka {
       // Only real errors reach the test output; retried responses (a coordinator still loading) are noise there.
       {
         defaultClientId: 'crosscare-test',
-        logger: { error: (m) => console.error(m), warn: () => {}, log: () => {} },
+        logger: options.logger ?? { error: (m) => console.error(m), warn: () => {}, log: () => {} },
         retry: options.retry,
       },
     );
