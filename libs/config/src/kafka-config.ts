@@ -82,9 +82,15 @@ export function checkKafkaVariables(v: KafkaValues): ConfigProblem[] {
   } else if (v.KAFKA_SASL_PASSWORD_FILE) {
     const password = readable(v.KAFKA_SASL_PASSWORD_FILE);
     if (password === undefined) {
-      problems.push({ variable: 'KAFKA_SASL_PASSWORD_FILE', reason: `cannot read ${v.KAFKA_SASL_PASSWORD_FILE}` });
+      problems.push({
+        variable: 'KAFKA_SASL_PASSWORD_FILE',
+        reason: `cannot read ${v.KAFKA_SASL_PASSWORD_FILE}`,
+      });
     } else if (password.trim() === '') {
-      problems.push({ variable: 'KAFKA_SASL_PASSWORD_FILE', reason: `${v.KAFKA_SASL_PASSWORD_FILE} is empty` });
+      problems.push({
+        variable: 'KAFKA_SASL_PASSWORD_FILE',
+        reason: `${v.KAFKA_SASL_PASSWORD_FILE} is empty`,
+      });
     }
   } else if (!v.KAFKA_SASL_PASSWORD) {
     problems.push({
@@ -97,7 +103,10 @@ export function checkKafkaVariables(v: KafkaValues): ConfigProblem[] {
     if (pem === undefined) {
       problems.push({ variable: 'KAFKA_SSL_CA_FILE', reason: `cannot read ${v.KAFKA_SSL_CA_FILE}` });
     } else if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      problems.push({ variable: 'KAFKA_SSL_CA_FILE', reason: `${v.KAFKA_SSL_CA_FILE} holds no PEM certificate` });
+      problems.push({
+        variable: 'KAFKA_SSL_CA_FILE',
+        reason: `${v.KAFKA_SSL_CA_FILE} holds no PEM certificate`,
+      });
     }
   }
   return problems;
