@@ -10,6 +10,8 @@ import type { CollaborativeCode } from '../directory/provider';
 import {
   adminPrincipalName,
   DEFAULT_ACCESS_NAMING,
+  projectorDeadLetterReaderGroupPrefix,
+  projectorGroupId,
   servicePrincipal,
   servicePrincipals,
   subscriberGroupPrefix,
@@ -123,10 +125,26 @@ describe('Kafka access definitions', () => {
     expect(Object.fromEntries(writers)).toEqual(Object.fromEntries(expected));
   });
 
+  it("no principal may delete a topic; only a projector may delete groups, and only its dead-letter reads' own", () => {
+    const deletes = everyone.flatMap((p) =>
+      p.grants.filter((g) => g.operation === 'DELETE').map((g) => `${p.name} ${describe_(g)}`),
+    );
+    expect(deletes).toEqual([
+      'id-matrix-projector-ccr DELETE PREFIXED GROUP id-matrix-projector-ccr-dlq-reader',
+      'id-matrix-projector-ohc DELETE PREFIXED GROUP id-matrix-projector-ohc-dlq-reader',
+    ]);
+    // The projector's own group is outside the prefix it may delete under.
+    expect(
+      projectorGroupId('CCR', naming).startsWith(projectorDeadLetterReaderGroupPrefix('CCR', naming)),
+    ).toBe(false);
+  });
+
   it('the record API and ingest read nothing and use no consumer group', () => {
     for (const role of ['ingest', 'record-api'] as const) {
       const p = servicePrincipal(role, collaboratives, naming);
-      expect(p.grants.filter((g) => g.operation === 'READ').map(describe_)).toEqual([]);
+      expect(
+        p.grants.filter((g) => g.operation === 'READ' || g.resourceType === 'GROUP').map(describe_),
+      ).toEqual([]);
     }
   });
 
