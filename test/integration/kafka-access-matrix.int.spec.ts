@@ -20,6 +20,7 @@ import {
   type ServiceRole,
 } from '@crosscare/governance';
 import { createRecordProducer } from '@crosscare/kafka';
+import { readDeadLetters } from '../../apps/projector/src/dead-letters/dead-letter-store';
 import {
   eventually,
   TestKafka,
@@ -125,10 +126,22 @@ interface Failure {
  * about one resource reports its one error in a KafkaJSAggregateError.
  */
 function failureOf(error: unknown): Failure {
-  type Chain = { name?: string; type?: string; message?: string; cause?: unknown; errors?: unknown[] };
+  type Chain = {
+    name?: string;
+    type?: string;
+    message?: string;
+    cause?: unknown;
+    errors?: unknown[];
+    groups?: Array<{ error?: unknown }>;
+  };
   let current = error as Chain | undefined;
   for (let depth = 0; current && !current.type && depth < 10; depth++) {
-    const next = current.errors?.length === 1 ? current.errors[0] : current.cause;
+    const next =
+      current.errors?.length === 1
+        ? current.errors[0]
+        : current.groups?.length === 1
+          ? current.groups[0].error
+          : current.cause;
     if (!next) break;
     current = next;
   }
@@ -304,6 +317,22 @@ describe('Kafka access: what each principal may do', () => {
       const groupId = `${subscriberGroupPrefix(SUBSCRIBERS[c], naming)}test-${random()}`;
       const messages = await as(subscriber(c)).waitForMessages(t.changelog(c), 1, { groupId });
       expect(messages[0]).toMatchObject({ topic: t.changelog(c), key: 'seed' });
+    },
+  );
+
+  it.each(['CCR', 'OHC'] as const)(
+    'the %s projector reads its dead letters (dlq, rebuild) with a throwaway group, and deletes that group',
+    async (c) => {
+      const letters = await readDeadLetters(
+        as(projector(c)).kafka,
+        t.dlq(c),
+        projectorGroupId(c, naming),
+        20_000,
+      );
+      expect(letters.length).toBeGreaterThan(0);
+      const { groups } = await (await admin.connectedAdmin()).listGroups();
+      const readers = groups.map((g) => g.groupId).filter((g) => g.startsWith(projectorGroupId(c, naming)));
+      expect(readers.filter((g) => g.includes('-dlq-reader'))).toEqual([]);
     },
   );
 
@@ -537,6 +566,25 @@ describe('Kafka access: who is refused', () => {
       TOPIC_DENIED,
     );
     expect(await (await admin.connectedAdmin()).listTopics()).toContain(topic);
+  });
+
+  // A group the principal may describe is refused by DeleteGroups itself; another's, already at its coordinator.
+  it.each<readonly [string, string, Partial<Failure>]>([
+    [projector('CCR'), projectorGroupId('CCR', naming), { type: 'GROUP_AUTHORIZATION_FAILED' }],
+    [
+      projector('CCR'),
+      `${projectorGroupId('CCR', naming)}-rebuild-x`,
+      { type: 'GROUP_AUTHORIZATION_FAILED' },
+    ],
+    [projector('CCR'), `${projectorGroupId('OHC', naming)}-dlq-reader-x`, GROUP_DENIED],
+    [
+      subscriber('CCR'),
+      `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}g`,
+      { type: 'GROUP_AUTHORIZATION_FAILED' },
+    ],
+  ])('%s cannot delete the consumer group %s', async (who, groupId, expected) => {
+    const client = await refusedAs(who).connectedAdmin();
+    expect(await refusal(() => client.deleteGroups([groupId]))).toMatchObject(expected);
   });
 
   it.each(administered)('%s cannot alter the configuration of %s', async (who, topic) => {
