@@ -12,7 +12,7 @@ export interface AclGrant {
   readonly resourceType: 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
   readonly patternType: 'LITERAL' | 'PREFIXED';
   readonly resourceName: string;
-  readonly operation: 'READ' | 'WRITE' | 'CREATE';
+  readonly operation: 'READ' | 'WRITE' | 'CREATE' | 'DELETE';
 }
 
 export interface AclPrincipal {
@@ -30,6 +30,7 @@ const OPERATION = {
   READ: AclOperationTypes.READ,
   WRITE: AclOperationTypes.WRITE,
   CREATE: AclOperationTypes.CREATE,
+  DELETE: AclOperationTypes.DELETE,
 } as const;
 
 /** The ACL entries that allow a principal its grants, from any host. */

@@ -1,5 +1,5 @@
 import type { KafkaConfig } from '@crosscare/config';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { kafkaLogCreator, type LogSink } from './log-creator';
 
 export interface KafkaClientOptions {
@@ -8,12 +8,14 @@ export interface KafkaClientOptions {
   readonly logger?: LogSink;
   /** kafkajs is chatty at INFO (every group join); WARN keeps service logs readable. */
   readonly logLevel?: logLevel;
+  /** kafkajs's retry policy; its default (5 retries, growing waits) when absent. Tests of refusals lower it. */
+  readonly retry?: RetryOptions;
 }
 
 /** One kafkajs client per service, built from validated config. */
 export function createKafka(config: KafkaConfig, options: KafkaClientOptions): Kafka {
   if (!config.sasl) {
-    const logger = options.logger;
+    const { logger } = options;
     const warn = (m: string) => (logger ? logger.warn(m) : console.warn(m));
     warn(
       'Kafka: connecting with KAFKA_SECURITY_PROTOCOL=PLAINTEXT, unencrypted and unauthenticated (debugging only)',
@@ -29,6 +31,7 @@ export function createKafka(config: KafkaConfig, options: KafkaClientOptions): K
     requestTimeout: config.requestTimeoutMs,
     logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: options.logger ? kafkaLogCreator(options.logger) : undefined,
+    retry: options.retry,
   });
 }
 

@@ -9,10 +9,11 @@ import {
   createKafka,
   createRecordProducer,
   ensureTopics,
+  type LogSink,
   type RecordProducer,
   type TopicSpec,
 } from '@crosscare/kafka';
-import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka, RetryOptions } from 'kafkajs';
 import { uniqueName } from './names';
 
 export interface ReceivedMessage {
@@ -46,8 +47,16 @@ export class TestKafka {
   /**
    * @param environment the KAFKA_* variables to connect with: the run's (global setup puts the admin principal's
    *   there, because tests provision topics), or another principal's, to test what it may do.
+   * @param options.retry kafkajs's retry policy for every client of this instance: a test of refusals lowers it, so
+   *   that a denial fails at once instead of after kafkajs's retries.
+   * @param options.logger where kafkajs's log goes: by default its errors to the test output and nothing else. A
+   *   test of refusals collects it, because kafkajs reports some refusals (of a group, of a transactional id) only
+   *   there: the broker's answer to FindCoordinator is logged, and the error thrown says only that none was found.
    */
-  constructor(readonly environment: Readonly<Record<string, string>> = testKafkaEnvironment()) {
+  constructor(
+    readonly environment: Readonly<Record<string, string>> = testKafkaEnvironment(),
+    options: { readonly retry?: RetryOptions; readonly logger?: LogSink } = {},
+  ) {
     const config = loadConfig(kafkaVariables, toKafkaConfig, environment, checkKafkaVariables);
     this.brokers = config.brokers;
     this.kafka = createKafka(
@@ -55,7 +64,8 @@ export class TestKafka {
       // Only real errors reach the test output; retried responses (a coordinator still loading) are noise there.
       {
         defaultClientId: 'crosscare-test',
-        logger: { error: (m) => console.error(m), warn: () => {}, log: () => {} },
+        logger: options.logger ?? { error: (m) => console.error(m), warn: () => {}, log: () => {} },
+        retry: options.retry,
       },
     );
   }

@@ -19,8 +19,9 @@ export type KafkaPatternType = 'LITERAL' | 'PREFIXED';
 /**
  * READ and WRITE imply DESCRIBE on the same resource, so DESCRIBE is never granted on its own here. CREATE lets a
  * service provision the topics it owns on its first start, with the partitions and settings its code declares.
+ * DELETE is granted on consumer groups only, and only on throwaway ones: no principal deletes a topic.
  */
-export type KafkaOperation = 'READ' | 'WRITE' | 'CREATE';
+export type KafkaOperation = 'READ' | 'WRITE' | 'CREATE' | 'DELETE';
 
 export interface KafkaGrant {
   readonly resourceType: KafkaResourceType;
@@ -76,6 +77,18 @@ export function servicePrincipalName(
 /** The consumer group (and group prefix) a collaborative's projector uses: its rebuilds and DLQ reads extend it. */
 export function projectorGroupId(collaborative: CollaborativeCode, naming = DEFAULT_ACCESS_NAMING): string {
   return `${naming.idPrefix}-projector-${collaborative.toLowerCase()}`;
+}
+
+/**
+ * The throwaway groups a projector's dead-letter reads use (`npm run dlq`, rebuilds: readDeadLetters in
+ * apps/projector), one per read, deleted when the read ends so they do not pile up on the broker. Under the
+ * projector's group prefix, but longer, so deleting them never reaches the projector's own group.
+ */
+export function projectorDeadLetterReaderGroupPrefix(
+  collaborative: CollaborativeCode,
+  naming = DEFAULT_ACCESS_NAMING,
+): string {
+  return `${projectorGroupId(collaborative, naming)}-dlq-reader`;
 }
 
 /** Ingest's transactional ids all start with this (one per instance and lane). */
@@ -150,6 +163,12 @@ export function servicePrincipals(
         topic(projectorDeadLetterTopic(code, topicPrefix), 'CREATE'),
         topic(projectorRetryTopic(code, topicPrefix), 'CREATE'),
         groupPrefix(projectorGroupId(code, naming)),
+        {
+          resourceType: 'GROUP',
+          patternType: 'PREFIXED',
+          resourceName: projectorDeadLetterReaderGroupPrefix(code, naming),
+          operation: 'DELETE',
+        },
       ],
     };
   };

@@ -1,0 +1,617 @@
+import {
+  changelogTopic,
+  projectorDeadLetterTopic,
+  projectorRetryTopic,
+  recordAccessAuditTopic,
+  recordChangeTopic,
+} from '@crosscare/events';
+import {
+  ingestTransactionalIdPrefix,
+  loadProviderDirectory,
+  projectorGroupId,
+  servicePrincipalName,
+  servicePrincipals,
+  subscriberGroupPrefix,
+  subscriberPrincipal,
+  subscriberPrincipalName,
+  type AccessNaming,
+  type CollaborativeCode,
+  type IcsCode,
+  type ServiceRole,
+} from '@crosscare/governance';
+import { createRecordProducer } from '@crosscare/kafka';
+import { readDeadLetters } from '../../apps/projector/src/dead-letters/dead-letter-store';
+import {
+  eventually,
+  TestKafka,
+  TestPrincipals,
+  testKafkaEnvironment,
+  uniqueIdentifier,
+  uniqueName,
+} from '@crosscare/testing';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { ConfigResourceTypes, Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+
+/**
+ * What each principal may and may not do on the secured cluster (SASL_SSL, SCRAM-SHA-512, StandardAuthorizer with
+ * no access where no ACL is found), proven against the real broker with principals made from libs/governance's
+ * definitions under a naming of this run's own. Every denial names the refusal it expects, so it cannot pass for
+ * another reason (a missing topic, a wrong password, a broker that is down).
+ */
+
+const collaboratives = loadProviderDirectory({ onboardingDirs: [] }).collaboratives();
+const icsOf = (code: CollaborativeCode): IcsCode[] => [...collaboratives.find((c) => c.code === code)!.ics];
+const ALL_ICS = collaboratives.flatMap((c) => c.ics);
+const SUBSCRIBERS = { CCR: 'ccr-reader', OHC: 'ohc-reader' } as const;
+
+const naming: AccessNaming = {
+  topicPrefix: uniqueName('access', 'matrix'),
+  idPrefix: uniqueIdentifier('acl').replace(/_/g, '-'),
+};
+const t = {
+  ics: (ics: string) => recordChangeTopic(ics, naming.topicPrefix),
+  changelog: (c: CollaborativeCode) => changelogTopic(c, naming.topicPrefix),
+  dlq: (c: CollaborativeCode) => projectorDeadLetterTopic(c, naming.topicPrefix),
+  retry: (c: CollaborativeCode) => projectorRetryTopic(c, naming.topicPrefix),
+  audit: () => recordAccessAuditTopic(naming.topicPrefix),
+};
+const ALL_TOPICS = [
+  ...ALL_ICS.map(t.ics),
+  ...(['CCR', 'OHC'] as const).flatMap((c) => [t.changelog(c), t.dlq(c), t.retry(c)]),
+  t.audit(),
+];
+
+const service = (role: ServiceRole) => servicePrincipalName(role, naming);
+const projector = (c: CollaborativeCode) => service(c === 'CCR' ? 'projector-ccr' : 'projector-ohc');
+const subscriber = (c: CollaborativeCode) => subscriberPrincipalName(SUBSCRIBERS[c], naming);
+const random = () => randomBytes(4).toString('hex');
+const short = (topic: string) => topic.slice(naming.topicPrefix.length + 1);
+
+let admin: TestKafka;
+let principals: TestPrincipals;
+/** Per principal: a client with kafkajs's default retries (for what it may do) and one that retries once. */
+const allowedClients = new Map<string, TestKafka>();
+const refusedClients = new Map<string, TestKafka>();
+const as = (name: string) => allowedClients.get(name)!;
+const refusedAs = (name: string) => refusedClients.get(name)!;
+/** What the refused clients' kafkajs logged since the current refusal began (tests of a file run one at a time). */
+const kafkaLog: string[] = [];
+
+beforeAll(async () => {
+  admin = new TestKafka();
+  for (const topic of ALL_TOPICS) await admin.createTopic({ name: topic, partitions: 1 });
+  principals = await TestPrincipals.create([
+    ...servicePrincipals(collaboratives, naming),
+    subscriberPrincipal(SUBSCRIBERS.CCR, 'CCR', naming),
+    subscriberPrincipal(SUBSCRIBERS.OHC, 'OHC', naming),
+  ]);
+  for (const name of principals.names) {
+    allowedClients.set(name, new TestKafka(principals.environment(name)));
+    refusedClients.set(
+      name,
+      new TestKafka(principals.environment(name), {
+        retry: { retries: 1 },
+        logger: { error: (m) => kafkaLog.push(m), warn: (m) => kafkaLog.push(m), log: () => {} },
+      }),
+    );
+  }
+  // Something to read on every topic.
+  const producer = await admin.producer();
+  for (const topic of ALL_TOPICS) await producer.send({ topic, messages: [{ key: 'seed', value: 'seed' }] });
+}, 120_000);
+
+afterAll(async () => {
+  for (const kafka of [...allowedClients.values(), ...refusedClients.values()]) await kafka.cleanup();
+  await principals?.cleanup();
+  await admin?.cleanup();
+}, 60_000);
+
+// ---------------------------------------------------------------------------------------------------------------
+// How a refusal is observed
+
+interface Failure {
+  readonly name: string;
+  readonly type?: string;
+  readonly message: string;
+  /**
+   * The broker's answer to FindCoordinator (kafkajs: GroupCoordinator), when kafkajs found no coordinator: it drops that answer from the error
+   * it throws (KafkaJSGroupCoordinatorNotFound) and only logs it.
+   */
+  readonly coordinatorAnswer?: string;
+}
+
+/**
+ * The kafkajs error behind `error`: retries and non-retriable wrappers keep it as their cause, and an admin request
+ * about one resource reports its one error in a KafkaJSAggregateError.
+ */
+function failureOf(error: unknown): Failure {
+  type Chain = {
+    name?: string;
+    type?: string;
+    message?: string;
+    cause?: unknown;
+    errors?: unknown[];
+    groups?: Array<{ error?: unknown }>;
+  };
+  let current = error as Chain | undefined;
+  for (let depth = 0; current && !current.type && depth < 10; depth++) {
+    const next =
+      current.errors?.length === 1
+        ? current.errors[0]
+        : current.groups?.length === 1
+          ? current.groups[0].error
+          : current.cause;
+    if (!next) break;
+    current = next;
+  }
+  const failure = {
+    name: current?.name ?? 'unknown',
+    type: current?.type,
+    message: current?.message ?? String(error),
+  };
+  if (failure.name !== 'KafkaJSGroupCoordinatorNotFound') return failure;
+  const answers = kafkaLog
+    .filter((line) => /\] Response (Find|Group)Coordinator\(/.test(line))
+    .map((line) => (JSON.parse(line.slice(line.indexOf(' {') + 1)) as { error?: string }).error);
+  return { ...failure, coordinatorAnswer: answers.at(-1) };
+}
+
+/** What `work` was refused with; fails the test when it was allowed. */
+async function refusal(work: () => Promise<unknown>): Promise<Failure> {
+  kafkaLog.length = 0;
+  try {
+    await work();
+  } catch (error) {
+    return failureOf(error);
+  }
+  throw new Error('expected a refusal, but the broker allowed it');
+}
+
+/**
+ * Consumes `topic` with `groupId` and answers how the broker refused. kafkajs refuses a topic the principal may not
+ * describe on subscribe (its metadata request), and a group or a read it may not use in the consumer's run loop,
+ * which reports it only by the crash event: both are caught here, and a message that arrives fails the test.
+ */
+async function consumeRefusal(kafka: TestKafka, topic: string, groupId: string): Promise<Failure> {
+  const consumer = kafka.kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    retry: { retries: 0, restartOnFailure: () => Promise.resolve(false) },
+  });
+  let settle!: (outcome: { refused: unknown } | { read: true } | { silent: true }) => void;
+  const outcome = new Promise<Parameters<typeof settle>[0]>((resolve) => (settle = resolve));
+  consumer.on(consumer.events.CRASH, ({ payload }) => settle({ refused: payload.error }));
+  const timer = setTimeout(() => settle({ silent: true }), 20_000);
+  kafkaLog.length = 0;
+  try {
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({ eachMessage: () => Promise.resolve(settle({ read: true })) });
+    } catch (error) {
+      return failureOf(error);
+    }
+    const result = await outcome;
+    if ('read' in result)
+      throw new Error(`read ${topic} as group ${groupId}, which should have been refused`);
+    if ('silent' in result) throw new Error(`neither refused nor read ${topic} as ${groupId} within 20 s`);
+    return failureOf(result.refused);
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes one message without idempotence, so that a refusal is the topic's: an idempotent producer of a principal
+ * that may write no topic at all is refused earlier, when it asks for a producer id (CLUSTER_AUTHORIZATION_FAILED).
+ */
+async function produceRefusal(kafka: TestKafka, topic: string): Promise<Failure> {
+  const producer = kafka.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+  try {
+    return await refusal(async () => {
+      await producer.connect();
+      await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'refused' }] });
+    });
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+}
+
+/** A KafkaJSProtocolError (or its KafkaJSCreateTopicError) of this type: the broker's own refusal. */
+const TOPIC_DENIED: Partial<Failure> = { type: 'TOPIC_AUTHORIZATION_FAILED' };
+/** Groups and transactional ids are refused when their coordinator is asked for (FindCoordinator). */
+const GROUP_DENIED: Partial<Failure> = {
+  name: 'KafkaJSGroupCoordinatorNotFound',
+  coordinatorAnswer: 'Not authorized to access group: Group authorization failed',
+};
+const TRANSACTIONAL_ID_DENIED: Partial<Failure> = {
+  name: 'KafkaJSGroupCoordinatorNotFound',
+  coordinatorAnswer: 'Transactional Id authorization failed',
+};
+
+async function endOffset(topic: string): Promise<bigint> {
+  const offsets = await (await admin.connectedAdmin()).fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + BigInt(p.high), 0n);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('Kafka access: what each principal may do', () => {
+  it.each(ALL_ICS.map((ics) => [ics]))(
+    "ingest publishes to %s's topic in a transaction, with a transactional id under its prefix",
+    async (ics) => {
+      const topic = t.ics(ics);
+      const before = await endOffset(topic);
+      const producer = as(service('ingest')).kafka.producer({
+        transactionalId: `${ingestTransactionalIdPrefix(naming)}-test-${ics.toLowerCase()}-${random()}`,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      try {
+        const transaction = await producer.transaction();
+        const [written] = await transaction.send({ topic, messages: [{ key: 'patient', value: 'change' }] });
+        await transaction.commit();
+        expect(written).toMatchObject({ topicName: topic, errorCode: 0 });
+      } finally {
+        await producer.disconnect();
+      }
+      // Committed: the last stable offset moves past the message and its commit marker (written just after).
+      await eventually(`the transaction on ${topic} to be committed`, async () =>
+        (await endOffset(topic)) === before + 2n ? true : undefined,
+      );
+    },
+  );
+
+  const projectorReads = (['CCR', 'OHC'] as const).flatMap((c) =>
+    [...icsOf(c).map(t.ics), t.changelog(c === 'CCR' ? 'OHC' : 'CCR'), t.retry(c)].map(
+      (topic) => [c, short(topic), topic] as const,
+    ),
+  );
+  it.each(projectorReads)(
+    'the %s projector reads %s with a group under its prefix',
+    async (c, _short, topic) => {
+      const groupId = `${projectorGroupId(c, naming)}-test-${random()}`;
+      const messages = await as(projector(c)).waitForMessages(topic, 1, { groupId });
+      expect(messages[0]).toMatchObject({ topic, key: 'seed' });
+    },
+  );
+
+  const projectorWrites = (['CCR', 'OHC'] as const).flatMap((c) =>
+    [t.changelog(c), t.dlq(c), t.retry(c)].map((topic) => [c, short(topic), topic] as const),
+  );
+  it.each(projectorWrites)(
+    'the %s projector writes %s (idempotently, as it does)',
+    async (c, _short, topic) => {
+      const producer = createRecordProducer(as(projector(c)).kafka);
+      await producer.connect();
+      try {
+        const [written] = await producer.send({ topic, messages: [{ key: 'patient', value: 'projected' }] });
+        expect(written).toMatchObject({ topicName: topic, errorCode: 0 });
+      } finally {
+        await producer.disconnect();
+      }
+    },
+  );
+
+  it('the record API writes the audit topic', async () => {
+    const producer = createRecordProducer(as(service('record-api')).kafka);
+    await producer.connect();
+    try {
+      const [written] = await producer.send({
+        topic: t.audit(),
+        messages: [{ key: 'reader', value: 'accessed' }],
+      });
+      expect(written).toMatchObject({ topicName: t.audit(), errorCode: 0 });
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it.each(['CCR', 'OHC'] as const)(
+    "a subscriber of %s reads its collaborative's changelog with a group under its prefix",
+    async (c) => {
+      const groupId = `${subscriberGroupPrefix(SUBSCRIBERS[c], naming)}test-${random()}`;
+      const messages = await as(subscriber(c)).waitForMessages(t.changelog(c), 1, { groupId });
+      expect(messages[0]).toMatchObject({ topic: t.changelog(c), key: 'seed' });
+    },
+  );
+
+  it.each(['CCR', 'OHC'] as const)(
+    'the %s projector reads its dead letters (dlq, rebuild) with a throwaway group, and deletes that group',
+    async (c) => {
+      const letters = await readDeadLetters(
+        as(projector(c)).kafka,
+        t.dlq(c),
+        projectorGroupId(c, naming),
+        20_000,
+      );
+      expect(letters.length).toBeGreaterThan(0);
+      const { groups } = await (await admin.connectedAdmin()).listGroups();
+      const readers = groups.map((g) => g.groupId).filter((g) => g.startsWith(projectorGroupId(c, naming)));
+      expect(readers.filter((g) => g.includes('-dlq-reader'))).toEqual([]);
+    },
+  );
+
+  it.each(['CCR', 'OHC'] as const)(
+    'the %s projector creates its own topics when they are missing',
+    async (c) => {
+      const topic = t.dlq(c);
+      const adminClient = await admin.connectedAdmin();
+      await adminClient.deleteTopics({ topics: [topic] });
+      const gone = async () => !(await adminClient.listTopics()).includes(topic);
+      for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+
+      const spec: ITopicConfig = {
+        topic,
+        numPartitions: 1,
+        configEntries: [{ name: 'retention.ms', value: '-1' }],
+      };
+      const created = await (
+        await as(projector(c)).connectedAdmin()
+      ).createTopics({
+        topics: [spec],
+        waitForLeaders: true,
+      });
+      expect(created).toBe(true);
+      expect(await adminClient.listTopics()).toContain(topic);
+    },
+  );
+});
+
+describe('Kafka access: who is refused', () => {
+  const brokers = () => testKafkaEnvironment().KAFKA_BROKERS.split(',');
+
+  it('refuses a TLS connection that does not authenticate', async () => {
+    const ca = fs.readFileSync(testKafkaEnvironment().KAFKA_SSL_CA_FILE, 'utf8');
+    const anonymous = new Kafka({
+      brokers: brokers(),
+      ssl: { ca: [ca], rejectUnauthorized: true },
+      connectionTimeout: 3000,
+      requestTimeout: 5000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    try {
+      const failure = await refusal(async () => {
+        await anonymous.connect();
+        await anonymous.listTopics();
+      });
+      // The TLS handshake succeeds (the same transport with SASL is what every other test uses); the broker closes
+      // the connection at the first request that is not part of authenticating. A broker that is down would be a
+      // KafkaJSConnectionError (ECONNREFUSED) instead.
+      expect(failure).toMatchObject({ name: 'KafkaJSConnectionClosedError', message: 'Closed connection' });
+    } finally {
+      await anonymous.disconnect();
+    }
+  });
+
+  it('refuses a PLAINTEXT connection to the TLS port', async () => {
+    const plaintext = new TestKafka(
+      { KAFKA_BROKERS: brokers().join(','), KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' },
+      { retry: { retries: 0 } },
+    );
+    try {
+      const failure = await refusal(() => plaintext.connectedAdmin());
+      // The broker expects a TLS handshake, gets a Kafka request, and drops the connection.
+      expect(failure).toMatchObject({ name: 'KafkaJSConnectionClosedError', message: 'Closed connection' });
+    } finally {
+      await plaintext.cleanup();
+    }
+  });
+
+  it.each([
+    ['a principal with a wrong password', () => projector('CCR')],
+    ['a user that does not exist', () => `${naming.idPrefix}-nobody`],
+  ])('refuses %s (SASL authentication failed)', async (_who, name) => {
+    const { KAFKA_SASL_PASSWORD_FILE: _file, ...environment } = principals.environment(projector('CCR'));
+    const wrong = new TestKafka(
+      { ...environment, KAFKA_SASL_USERNAME: name(), KAFKA_SASL_PASSWORD: 'not-the-password' },
+      { retry: { retries: 0 } },
+    );
+    try {
+      const failure = await refusal(() => wrong.connectedAdmin());
+      expect(failure).toMatchObject({
+        name: 'KafkaJSSASLAuthenticationError',
+        message: expect.stringMatching(/SASL SCRAM SHA512 authentication failed/) as unknown,
+      });
+    } finally {
+      await wrong.cleanup();
+    }
+  });
+
+  // -- reading --------------------------------------------------------------------------------------------------
+  const reads: Array<readonly [string, string, string, () => string, Partial<Failure>]> = [
+    ...icsOf('OHC').map(
+      (ics) =>
+        [
+          projector('CCR'),
+          short(t.ics(ics)),
+          t.ics(ics),
+          () => `${projectorGroupId('CCR', naming)}-${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+    ...[...ALL_ICS.map(t.ics), t.changelog('CCR'), t.changelog('OHC')].map(
+      (topic) =>
+        [
+          service('record-api'),
+          short(topic),
+          topic,
+          () => `${service('record-api')}-${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+    // Ingest may describe the topics it writes, so its read is refused at the group: it holds none.
+    ...ALL_ICS.slice(0, 2).map(
+      (ics) =>
+        [
+          service('ingest'),
+          short(t.ics(ics)),
+          t.ics(ics),
+          () => `${service('ingest')}-${random()}`,
+          GROUP_DENIED,
+        ] as const,
+    ),
+    ...[t.changelog('CCR'), t.audit()].map(
+      (topic) =>
+        [
+          service('ingest'),
+          short(topic),
+          topic,
+          () => `${service('ingest')}-${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+    ...[t.changelog('OHC'), ...ALL_ICS.map(t.ics), t.audit(), t.dlq('CCR'), t.retry('CCR')].map(
+      (topic) =>
+        [
+          subscriber('CCR'),
+          short(topic),
+          topic,
+          () => `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+  ];
+  it.each(reads)('%s cannot read %s', async (who, _short, topic, group, expected) => {
+    expect(await consumeRefusal(refusedAs(who), topic, group())).toMatchObject(expected);
+  });
+
+  const groups: Array<readonly [string, string, string]> = [
+    // The prefix ends with a dot, so a longer subscriber name is not inside it.
+    [subscriber('CCR'), t.changelog('CCR'), `${subscriberPrincipalName(SUBSCRIBERS.CCR, naming)}-2.g`],
+    [subscriber('CCR'), t.changelog('CCR'), subscriberPrincipalName(SUBSCRIBERS.CCR, naming)],
+    [subscriber('CCR'), t.changelog('CCR'), `${subscriberGroupPrefix(SUBSCRIBERS.OHC, naming)}g`],
+    [subscriber('CCR'), t.changelog('CCR'), projectorGroupId('CCR', naming)],
+    [subscriber('CCR'), t.changelog('CCR'), `crosscare-other-${random()}`],
+    [projector('CCR'), t.ics(icsOf('CCR')[0]), projectorGroupId('OHC', naming)],
+    [projector('OHC'), t.changelog('CCR'), `${subscriberGroupPrefix(SUBSCRIBERS.OHC, naming)}g`],
+  ];
+  it.each(groups)('%s cannot consume %s as group %s', async (who, topic, groupId) => {
+    expect(await consumeRefusal(refusedAs(who), topic, groupId)).toMatchObject(GROUP_DENIED);
+  });
+
+  // -- writing --------------------------------------------------------------------------------------------------
+  const writes: Array<readonly [string, string]> = [
+    ...[
+      t.changelog('OHC'),
+      t.dlq('OHC'),
+      t.retry('OHC'),
+      t.ics(icsOf('CCR')[0]),
+      t.ics(icsOf('OHC')[0]),
+      t.audit(),
+    ].map((topic) => [projector('CCR'), topic] as const),
+    ...[
+      t.changelog('CCR'),
+      t.changelog('OHC'),
+      t.ics(icsOf('CCR')[0]),
+      t.audit(),
+      t.dlq('CCR'),
+      t.retry('CCR'),
+    ].map((topic) => [subscriber('CCR'), topic] as const),
+    ...[t.ics(icsOf('CCR')[0]), t.changelog('CCR'), t.dlq('CCR')].map(
+      (topic) => [service('record-api'), topic] as const,
+    ),
+    ...[t.changelog('CCR'), t.audit(), t.retry('OHC')].map((topic) => [service('ingest'), topic] as const),
+  ];
+  it.each(writes)('%s cannot write %s', async (who, topic) => {
+    expect(await produceRefusal(refusedAs(who), topic)).toMatchObject(TOPIC_DENIED);
+  });
+
+  // -- transactions ---------------------------------------------------------------------------------------------
+  it.each<readonly [string, string, Partial<Failure>]>([
+    [service('ingest'), `${naming.idPrefix}-other-${random()}`, TRANSACTIONAL_ID_DENIED],
+    [service('ingest'), `${projectorGroupId('CCR', naming)}-${random()}`, TRANSACTIONAL_ID_DENIED],
+    [projector('CCR'), `${ingestTransactionalIdPrefix(naming)}-${random()}`, TRANSACTIONAL_ID_DENIED],
+    // A principal that may write no topic at all cannot even be an idempotent producer: refused before the id is.
+    [
+      subscriber('CCR'),
+      `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}${random()}`,
+      { type: 'CLUSTER_AUTHORIZATION_FAILED' },
+    ],
+  ])('%s cannot use the transactional id %s', async (who, transactionalId, expected) => {
+    const producer = refusedAs(who).kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // kafkajs will not make an idempotent producer that may not retry; the refusal is not retried anyway.
+      retry: { retries: 1 },
+    });
+    try {
+      const failure = await refusal(async () => {
+        await producer.connect();
+        await producer.transaction();
+      });
+      expect(failure).toMatchObject(expected);
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  });
+
+  // -- administering --------------------------------------------------------------------------------------------
+  const administered: Array<readonly [string, string]> = [
+    [service('ingest'), t.ics(icsOf('CCR')[0])],
+    [projector('CCR'), t.changelog('CCR')],
+    [projector('OHC'), t.retry('OHC')],
+    [service('record-api'), t.audit()],
+    [subscriber('CCR'), t.changelog('CCR')],
+  ];
+  it.each(administered)('%s cannot delete %s', async (who, topic) => {
+    const client = await refusedAs(who).connectedAdmin();
+    expect(await refusal(() => client.deleteTopics({ topics: [topic], timeout: 5000 }))).toMatchObject(
+      TOPIC_DENIED,
+    );
+    expect(await (await admin.connectedAdmin()).listTopics()).toContain(topic);
+  });
+
+  // A group the principal may describe is refused by DeleteGroups itself; another's, already at its coordinator.
+  it.each<readonly [string, string, Partial<Failure>]>([
+    [projector('CCR'), projectorGroupId('CCR', naming), { type: 'GROUP_AUTHORIZATION_FAILED' }],
+    [
+      projector('CCR'),
+      `${projectorGroupId('CCR', naming)}-rebuild-x`,
+      { type: 'GROUP_AUTHORIZATION_FAILED' },
+    ],
+    [projector('CCR'), `${projectorGroupId('OHC', naming)}-dlq-reader-x`, GROUP_DENIED],
+    [
+      subscriber('CCR'),
+      `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}g`,
+      { type: 'GROUP_AUTHORIZATION_FAILED' },
+    ],
+  ])('%s cannot delete the consumer group %s', async (who, groupId, expected) => {
+    const client = await refusedAs(who).connectedAdmin();
+    expect(await refusal(() => client.deleteGroups([groupId]))).toMatchObject(expected);
+  });
+
+  it.each(administered)('%s cannot alter the configuration of %s', async (who, topic) => {
+    const client = await refusedAs(who).connectedAdmin();
+    const failure = await refusal(() =>
+      client.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: [{ name: 'retention.ms', value: '1' }],
+          },
+        ],
+      }),
+    );
+    expect(failure).toMatchObject(TOPIC_DENIED);
+  });
+
+  it.each([
+    [service('record-api'), t.changelog('CCR')],
+    [subscriber('CCR'), `${naming.topicPrefix}.sub-made.v1`],
+    [projector('CCR'), `${naming.topicPrefix}.zz.record-changes.v1`],
+    [service('ingest'), `${naming.topicPrefix}.zz.record-changes.v1`],
+  ])('%s cannot create the topic %s', async (who, topic) => {
+    const client = await refusedAs(who).connectedAdmin();
+    const failure = await refusal(() => client.createTopics({ topics: [{ topic, numPartitions: 1 }] }));
+    expect(failure).toMatchObject(TOPIC_DENIED);
+  });
+});
