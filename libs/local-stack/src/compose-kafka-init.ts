@@ -17,6 +17,7 @@ const OPERATION: Record<KafkaGrant['operation'], string> = {
   READ: 'Read',
   WRITE: 'Write',
   CREATE: 'Create',
+  DELETE: 'Delete',
 };
 
 /**
