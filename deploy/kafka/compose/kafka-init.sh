@@ -40,14 +40,14 @@ acl --allow-principal User:crosscare-projector-ccr --operation Read --operation 
 acl --allow-principal User:crosscare-projector-ccr --operation Write --operation Create --topic crosscare.ccr.patient-records.v2 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ccr --operation Read --operation Write --operation Create --topic crosscare.ccr.projector-dead-letters.v1 --topic crosscare.ccr.projector-retries.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ccr --operation Read --group crosscare-projector-ccr --resource-pattern-type prefixed
-acl --allow-principal User:crosscare-projector-ccr --group crosscare-projector-ccr-dlq-reader --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-projector-ccr --operation Delete --group crosscare-projector-ccr-dlq-reader --resource-pattern-type prefixed
 # crosscare-projector-ohc: projects OHC's ICS topics into its read model and publishes OHC's changelog
 acl --allow-principal User:crosscare-projector-ohc --operation Read --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Read --operation Create --topic crosscare.ccr.patient-records.v2 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Write --operation Create --topic crosscare.ohc.patient-records.v2 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Read --operation Write --operation Create --topic crosscare.ohc.projector-dead-letters.v1 --topic crosscare.ohc.projector-retries.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Read --group crosscare-projector-ohc --resource-pattern-type prefixed
-acl --allow-principal User:crosscare-projector-ohc --group crosscare-projector-ohc-dlq-reader --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-projector-ohc --operation Delete --group crosscare-projector-ohc-dlq-reader --resource-pattern-type prefixed
 # crosscare-record-api: records one audit event per read of a shared record
 acl --allow-principal User:crosscare-record-api --operation Write --operation Create --topic crosscare.audit.record-access.v1 --resource-pattern-type literal
 

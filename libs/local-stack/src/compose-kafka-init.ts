@@ -36,7 +36,7 @@ export function kafkaAclArguments(principal: Pick<KafkaPrincipal, 'name' | 'gran
     entry.ops.add(grant.operation);
     operations.set(key, entry);
   }
-  const order: Array<KafkaGrant['operation']> = ['READ', 'WRITE', 'CREATE'];
+  const order: Array<KafkaGrant['operation']> = ['READ', 'WRITE', 'CREATE', 'DELETE'];
   const invocations = new Map<string, { ops: string[]; flag: string; pattern: string; names: string[] }>();
   for (const { grant, ops } of operations.values()) {
     const sorted = order.filter((o) => ops.has(o)).map((o) => OPERATION[o]);
