@@ -22,8 +22,15 @@ import {
 import { createRecordProducer } from '@crosscare/kafka';
 import { readDeadLetters } from '../../apps/projector/src/dead-letters/dead-letter-store';
 import {
+  consumeRefusal as consumeRefusalOf,
   eventually,
+  GROUP_DENIED,
+  produceRefusal as produceRefusalOf,
+  refusal as refusalOf,
   TestKafka,
+  TOPIC_DENIED,
+  TRANSACTIONAL_ID_DENIED,
+  type Failure,
   TestPrincipals,
   testKafkaEnvironment,
   uniqueIdentifier,
@@ -108,128 +115,12 @@ afterAll(async () => {
 }, 60_000);
 
 // ---------------------------------------------------------------------------------------------------------------
-// How a refusal is observed
+// How a refusal is observed (libs/testing's kafka-refusals), with this file's refused clients' log
 
-interface Failure {
-  readonly name: string;
-  readonly type?: string;
-  readonly message: string;
-  /**
-   * The broker's answer to FindCoordinator (kafkajs: GroupCoordinator), when kafkajs found no coordinator: it drops that answer from the error
-   * it throws (KafkaJSGroupCoordinatorNotFound) and only logs it.
-   */
-  readonly coordinatorAnswer?: string;
-}
-
-/**
- * The kafkajs error behind `error`: retries and non-retriable wrappers keep it as their cause, and an admin request
- * about one resource reports its one error in a KafkaJSAggregateError.
- */
-function failureOf(error: unknown): Failure {
-  type Chain = {
-    name?: string;
-    type?: string;
-    message?: string;
-    cause?: unknown;
-    errors?: unknown[];
-    groups?: Array<{ error?: unknown }>;
-  };
-  let current = error as Chain | undefined;
-  for (let depth = 0; current && !current.type && depth < 10; depth++) {
-    const next =
-      current.errors?.length === 1
-        ? current.errors[0]
-        : current.groups?.length === 1
-          ? current.groups[0].error
-          : current.cause;
-    if (!next) break;
-    current = next;
-  }
-  const failure = {
-    name: current?.name ?? 'unknown',
-    type: current?.type,
-    message: current?.message ?? String(error),
-  };
-  if (failure.name !== 'KafkaJSGroupCoordinatorNotFound') return failure;
-  const answers = kafkaLog
-    .filter((line) => /\] Response (Find|Group)Coordinator\(/.test(line))
-    .map((line) => (JSON.parse(line.slice(line.indexOf(' {') + 1)) as { error?: string }).error);
-  return { ...failure, coordinatorAnswer: answers.at(-1) };
-}
-
-/** What `work` was refused with; fails the test when it was allowed. */
-async function refusal(work: () => Promise<unknown>): Promise<Failure> {
-  kafkaLog.length = 0;
-  try {
-    await work();
-  } catch (error) {
-    return failureOf(error);
-  }
-  throw new Error('expected a refusal, but the broker allowed it');
-}
-
-/**
- * Consumes `topic` with `groupId` and answers how the broker refused. kafkajs refuses a topic the principal may not
- * describe on subscribe (its metadata request), and a group or a read it may not use in the consumer's run loop,
- * which reports it only by the crash event: both are caught here, and a message that arrives fails the test.
- */
-async function consumeRefusal(kafka: TestKafka, topic: string, groupId: string): Promise<Failure> {
-  const consumer = kafka.kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    retry: { retries: 0, restartOnFailure: () => Promise.resolve(false) },
-  });
-  let settle!: (outcome: { refused: unknown } | { read: true } | { silent: true }) => void;
-  const outcome = new Promise<Parameters<typeof settle>[0]>((resolve) => (settle = resolve));
-  consumer.on(consumer.events.CRASH, ({ payload }) => settle({ refused: payload.error }));
-  const timer = setTimeout(() => settle({ silent: true }), 20_000);
-  kafkaLog.length = 0;
-  try {
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({ eachMessage: () => Promise.resolve(settle({ read: true })) });
-    } catch (error) {
-      return failureOf(error);
-    }
-    const result = await outcome;
-    if ('read' in result)
-      throw new Error(`read ${topic} as group ${groupId}, which should have been refused`);
-    if ('silent' in result) throw new Error(`neither refused nor read ${topic} as ${groupId} within 20 s`);
-    return failureOf(result.refused);
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect().catch(() => undefined);
-  }
-}
-
-/**
- * Writes one message without idempotence, so that a refusal is the topic's: an idempotent producer of a principal
- * that may write no topic at all is refused earlier, when it asks for a producer id (CLUSTER_AUTHORIZATION_FAILED).
- */
-async function produceRefusal(kafka: TestKafka, topic: string): Promise<Failure> {
-  const producer = kafka.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
-  try {
-    return await refusal(async () => {
-      await producer.connect();
-      await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'refused' }] });
-    });
-  } finally {
-    await producer.disconnect().catch(() => undefined);
-  }
-}
-
-/** A KafkaJSProtocolError (or its KafkaJSCreateTopicError) of this type: the broker's own refusal. */
-const TOPIC_DENIED: Partial<Failure> = { type: 'TOPIC_AUTHORIZATION_FAILED' };
-/** Groups and transactional ids are refused when their coordinator is asked for (FindCoordinator). */
-const GROUP_DENIED: Partial<Failure> = {
-  name: 'KafkaJSGroupCoordinatorNotFound',
-  coordinatorAnswer: 'Not authorized to access group: Group authorization failed',
-};
-const TRANSACTIONAL_ID_DENIED: Partial<Failure> = {
-  name: 'KafkaJSGroupCoordinatorNotFound',
-  coordinatorAnswer: 'Transactional Id authorization failed',
-};
+const refusal = (work: () => Promise<unknown>) => refusalOf(work, kafkaLog);
+const consumeRefusal = (kafka: TestKafka, topic: string, groupId: string) =>
+  consumeRefusalOf(kafka, topic, groupId, kafkaLog);
+const produceRefusal = (kafka: TestKafka, topic: string) => produceRefusalOf(kafka, topic, kafkaLog);
 
 async function endOffset(topic: string): Promise<bigint> {
   const offsets = await (await admin.connectedAdmin()).fetchTopicOffsets(topic);

@@ -29,7 +29,9 @@ export async function withLocalAdmin<T>(
     ssl: { ca: [fs.readFileSync(access.caFile, 'utf8')], rejectUnauthorized: true },
     sasl: { mechanism: 'scram-sha-512', username: access.username, password: access.password },
     logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(options.timeoutMs, 3000),
+    // TLS and a SCRAM exchange (8192 PBKDF2 rounds on the broker) take longer than a bare TCP connect, and more on a
+    // loaded two-core machine: give the connection the request's budget.
+    connectionTimeout: options.timeoutMs,
     requestTimeout: options.timeoutMs,
     retry: { retries: options.retries },
   }).admin();

@@ -30,10 +30,11 @@ export function librdkafkaProperties(grant: SubscriberGrant, credentials: Subscr
     'enable.auto.commit=false',
   ];
   if (credentials.registry) {
+    // Comments: librdkafka refuses properties it does not know, and the registry client is configured apart
+    // (confluent-kafka's SchemaRegistryClient({'url': ..., 'basic.auth.user.info': ...})).
     lines.push(
-      `# schema registry (confluent-kafka's SchemaRegistryClient): url and basic.auth.user.info`,
-      `schema.registry.url=${credentials.registry.url}`,
-      `basic.auth.user.info=${credentials.registry.username}:${credentials.registry.password}`,
+      `# schema registry: url ${credentials.registry.url}`,
+      `# schema registry: basic.auth.user.info ${credentials.registry.username}:${credentials.registry.password}`,
     );
   }
   return `${lines.join('\n')}\n`;

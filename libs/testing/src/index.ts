@@ -6,3 +6,4 @@ export * from './test-principals';
 export * from './test-registry';
 export * from './test-schema';
 export * from './thrown';
+export * from './kafka-refusals';

@@ -87,8 +87,9 @@ function withoutCredentials(url: string): string {
   return parsed.toString().replace(/\/$/, '');
 }
 
-function operator(given: string | undefined): string {
-  return given ?? process.env.CROSSCARE_OPERATOR ?? os.userInfo().username;
+/** Who runs the command, for the register and the audit trail: --granted-by / --by, CROSSCARE_OPERATOR, the OS user. */
+function operator(given: string | undefined, env: NodeJS.ProcessEnv): string {
+  return given ?? env.CROSSCARE_OPERATOR ?? os.userInfo().username;
 }
 
 function describe(grant: StoredGrant, now: Date): string {
@@ -176,7 +177,7 @@ export async function runSubscribers(
 
     if (command.name === 'grant') {
       const request = validateGrantRequest(
-        { ...command.options, grantedBy: operator(command.options.grantedBy) },
+        { ...command.options, grantedBy: operator(command.options.grantedBy, env) },
         new Date(),
       );
       const { grant, password } = await access.grant(request);
@@ -209,7 +210,7 @@ export async function runSubscribers(
       return 0;
     }
     if (command.name === 'revoke') {
-      const revoked = await access.revoke(command.subscriber, operator(command.by));
+      const revoked = await access.revoke(command.subscriber, operator(command.by, env));
       if (!revoked) {
         process.stderr.write(`no active grant for ${command.subscriber}\n`);
         return 1;
@@ -217,7 +218,7 @@ export async function runSubscribers(
       process.stdout.write(`revoked ${revoked.name}: user ${revoked.principal} and its ACLs removed\n`);
       return 0;
     }
-    const expired = await access.expire(operator(command.by));
+    const expired = await access.expire(operator(command.by, env));
     process.stdout.write(
       expired.length === 0
         ? 'no lapsed grants\n'

@@ -1,0 +1,294 @@
+import {
+  changelogTopic,
+  recordChangeTopic,
+  SchemaRegistryClient,
+  subscriberGrantAuditTopic,
+} from '@crosscare/events';
+import {
+  consumeRefusal,
+  eventually,
+  produceRefusal,
+  startTestRegistry,
+  TestKafka,
+  TestSchema,
+  TOPIC_DENIED,
+  GROUP_DENIED,
+  type TestRegistry,
+} from '@crosscare/testing';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GrantAudit } from './grant-audit';
+import { GrantStore } from './grant-store';
+import { runSubscribers } from './cli/subscribers-cli';
+import { parseSubscribersArguments } from './cli/subscribers-args';
+import { GrantRequestError } from './subscriber-grant';
+
+/**
+ * Subscriber onboarding end to end against the real broker, a real registry and Postgres: a grant made with the CLI
+ * lets kafkajs and kcat (Debian's, librdkafka) read the granted changelog with the printed configuration, and
+ * nothing else; revoke cuts off even a consumer that is already reading; every change is in the register and on the
+ * audit topic.
+ */
+const hex = randomBytes(4).toString('hex');
+const topicPrefix = `test.subscribers.${hex}`;
+const idPrefix = `subt-${hex}`;
+const CCR = changelogTopic('CCR', topicPrefix);
+const OHC = changelogTopic('OHC', topicPrefix);
+const ICS = recordChangeTopic('QHL', topicPrefix);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-subscribers-'));
+const usersFile = path.join(work, 'registry-users');
+// The registry reads the file from its start; grants add to it and revocations take away while it runs.
+fs.writeFileSync(usersFile, '', { mode: 0o600 });
+
+let admin: TestKafka;
+let registry: TestRegistry;
+let db: TestSchema;
+const clients: TestKafka[] = [];
+
+function environment(): NodeJS.ProcessEnv {
+  return {
+    ...admin.environment,
+    SCHEMA_REGISTRY_URL: registry.url,
+    DATABASE_URL: db.databaseUrl,
+    SUBSCRIBERS_TOPIC_PREFIX: topicPrefix,
+    SUBSCRIBERS_ID_PREFIX: idPrefix,
+    SUBSCRIBERS_DATABASE_SCHEMA: db.name,
+    SUBSCRIBERS_REGISTRY_USERS_FILE: usersFile,
+    CROSSCARE_OPERATOR: 'ig-operator',
+  };
+}
+
+/** Runs the CLI in this process, as `npm run subscribers -- <args>` would, and answers what it printed. */
+async function subscribers(...args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  });
+  try {
+    const code = await runSubscribers(parseSubscribersArguments(args), environment());
+    return { code, out };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+interface Granted {
+  readonly principal: string;
+  readonly password: string;
+  readonly group: string;
+  readonly configFile: string;
+}
+
+async function grant(name: string, collaborative = 'CCR'): Promise<Granted> {
+  const configFile = path.join(work, `${name}.properties`);
+  const { code, out } = await subscribers(
+    'grant',
+    '--name',
+    name,
+    '--org',
+    'VM1A2',
+    '--collaborative',
+    collaborative,
+    '--agreement',
+    'DSA-2026-0042',
+    '--expires',
+    '2099-12-31',
+    '--config-file',
+    configFile,
+  );
+  expect(code).toBe(0);
+  const password = /password: "([^"]+)"/.exec(out)?.[1];
+  const group = /groupId: "([^"]+)"/.exec(out)?.[1];
+  if (!password || !group) throw new Error(`no credentials in the grant's output:\n${out}`);
+  return { principal: `${idPrefix}-sub-${name}`, password, group, configFile };
+}
+
+function clientOf(granted: Granted): TestKafka {
+  const passwordFile = path.join(work, `${granted.principal}.password`);
+  fs.writeFileSync(passwordFile, granted.password, { mode: 0o600 });
+  const client = new TestKafka(
+    {
+      KAFKA_BROKERS: admin.environment.KAFKA_BROKERS,
+      KAFKA_SASL_USERNAME: granted.principal,
+      KAFKA_SASL_PASSWORD_FILE: passwordFile,
+      KAFKA_SSL_CA_FILE: admin.environment.KAFKA_SSL_CA_FILE,
+    },
+    { retry: { retries: 1 } },
+  );
+  clients.push(client);
+  return client;
+}
+
+beforeAll(async () => {
+  admin = new TestKafka();
+  [registry, db] = await Promise.all([
+    startTestRegistry('subscribers', { SCHEMA_REGISTRY_AUTH_USERS_FILE: usersFile }),
+    TestSchema.create('subscribers'),
+  ]);
+  for (const topic of [CCR, OHC, ICS]) await admin.createTopic({ name: topic, partitions: 2 });
+  const producer = await admin.producer();
+  for (const topic of [CCR, OHC, ICS]) {
+    await producer.send({
+      topic,
+      messages: ['9990000018', '9990000026', '9990000034'].map((key) => ({ key, value: `${topic}:${key}` })),
+    });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const client of clients) await client.cleanup();
+  await admin?.cleanup();
+  await registry?.close();
+  await db?.drop();
+  fs.rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+describe('npm run subscribers (real broker, registry and Postgres)', () => {
+  let first: Granted;
+
+  beforeAll(async () => {
+    first = await grant('ehr-one');
+  }, 90_000);
+
+  it('lets kafkajs read the granted changelog with the printed configuration, under its own groups', async () => {
+    const messages = await clientOf(first).waitForMessages(CCR, 3, { groupId: `${first.group}-check` });
+    expect(messages.map((m) => m.key).sort()).toEqual(['9990000018', '9990000026', '9990000034']);
+    expect(first.group).toBe(`${idPrefix}-sub-ehr-one.main`);
+  });
+
+  it("refuses the other collaborative's changelog, ICS topics, other groups and every write", async () => {
+    const client = clientOf(first);
+    expect(await consumeRefusal(client, OHC, `${first.group}-ohc`)).toMatchObject(TOPIC_DENIED);
+    expect(await consumeRefusal(client, ICS, `${first.group}-ics`)).toMatchObject(TOPIC_DENIED);
+    const log: string[] = [];
+    const logged = new TestKafka(client.environment, {
+      retry: { retries: 1 },
+      logger: { error: (m) => log.push(m), warn: (m) => log.push(m), log: () => {} },
+    });
+    clients.push(logged);
+    expect(await consumeRefusal(logged, CCR, `${idPrefix}-someone-else`, log)).toMatchObject(GROUP_DENIED);
+    expect(await produceRefusal(client, CCR)).toMatchObject(TOPIC_DENIED);
+  }, 90_000);
+
+  it('lets kcat (librdkafka) read the granted changelog with the printed properties file, and nothing else', () => {
+    expect(fs.statSync(first.configFile).mode & 0o777).toBe(0o600);
+    const read = (topic: string) =>
+      spawnSync(
+        'kcat',
+        ['-F', first.configFile, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k\n'],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+    const granted = read(CCR);
+    expect(granted.error).toBeUndefined();
+    expect(granted.status).toBe(0);
+    expect(granted.stdout.trim().split('\n').sort()).toEqual(['9990000018', '9990000026', '9990000034']);
+    const refused = read(OHC);
+    expect(refused.status).not.toBe(0);
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(/authoriz/i);
+  }, 90_000);
+
+  it('gives registry read credentials: schemas may be read, not written', async () => {
+    const auth = `Basic ${Buffer.from(`${first.principal}:${first.password}`).toString('base64')}`;
+    const read = await fetch(`${registry.baseUrl}/subjects`, { headers: { Authorization: auth } });
+    expect(read.status).toBe(200);
+    const write = await fetch(`${registry.baseUrl}/subjects/x/versions`, {
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: '"string"' }),
+    });
+    expect(write.status).toBe(403);
+  });
+
+  it('refuses a bad request with every reason, and grants nothing', async () => {
+    const error = await subscribers(
+      'grant',
+      '--name',
+      'Bad Name',
+      '--org',
+      'x',
+      '--collaborative',
+      'WMCA',
+      '--agreement',
+      'x',
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GrantRequestError);
+    expect((error as GrantRequestError).problems).toHaveLength(4);
+    const { out } = await subscribers('list');
+    expect(out).not.toMatch(/Bad Name/);
+  });
+});
+
+describe('revoke and the audit trail', () => {
+  it('cuts off a consumer that is already reading, on its next fetch, and the password and registry access', async () => {
+    const granted = await grant('ehr-two');
+    const client = clientOf(granted);
+    const consumer = client.kafka.consumer({
+      groupId: granted.group,
+      retry: { retries: 1, restartOnFailure: () => Promise.resolve(false) },
+    });
+    const received: string[] = [];
+    let crashed: Error | undefined;
+    consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
+    await consumer.connect();
+    await consumer.subscribe({ topic: CCR, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => Promise.resolve(void received.push(String(message.key))),
+    });
+    await eventually('the granted consumer reads', () => (received.length >= 3 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
+
+    expect((await subscribers('revoke', '--name', 'ehr-two')).code).toBe(0);
+    const error = await eventually('the connected consumer is refused', () => crashed, { timeoutMs: 30_000 });
+    expect(`${error.name} ${error.message}`).toMatch(/authoriz/i);
+    await consumer.disconnect().catch(() => undefined);
+
+    // A new connection with the old password is not even authenticated, and the registry forgets it.
+    const again = new TestKafka(client.environment, { retry: { retries: 0 } });
+    clients.push(again);
+    await expect(again.connectedAdmin()).rejects.toThrow(/SASL|authentication/i);
+    const auth = `Basic ${Buffer.from(`${granted.principal}:${granted.password}`).toString('base64')}`;
+    await eventually(
+      'the registry refuses the revoked reader',
+      async () =>
+        (await fetch(`${registry.baseUrl}/subjects`, { headers: { Authorization: auth } })).status === 401
+          ? true
+          : undefined,
+      { timeoutMs: 10_000 },
+    );
+    expect((await subscribers('revoke', '--name', 'ehr-two')).code).toBe(1);
+  }, 120_000);
+
+  it('keeps every grant and revocation in the register and on the audit topic, with who did it', async () => {
+    const store = await GrantStore.open({ url: db.databaseUrl, poolSize: 2 }, db.name);
+    try {
+      expect((await store.history('ehr-two')).map((h) => [h.change, h.changedBy])).toEqual([
+        ['GRANTED', 'ig-operator'],
+        ['REVOKED', 'ig-operator'],
+      ]);
+      expect((await store.find('ehr-one'))?.revokedAt).toBeNull();
+    } finally {
+      await store.close();
+    }
+    const { out } = await subscribers('list');
+    expect(out).toMatch(/ehr-one\s+VM1A2\s+CCR\s+DSA-2026-0042\s+2099-12-31.*active/);
+    expect(out).toMatch(/ehr-two .*revoked .* by ig-operator/);
+
+    const audit = new GrantAudit(new SchemaRegistryClient({ url: registry.url }), undefined as never, '');
+    const messages = await admin.waitForMessages(subscriberGrantAuditTopic(topicPrefix), 3);
+    const events = await Promise.all(messages.map((m) => audit.decode(m.value!)));
+    expect(events.map((e) => [e.subscriber, e.change, e.changedBy, e.agreement])).toEqual([
+      ['ehr-one', 'GRANTED', 'ig-operator', 'DSA-2026-0042'],
+      ['ehr-two', 'GRANTED', 'ig-operator', 'DSA-2026-0042'],
+      ['ehr-two', 'REVOKED', 'ig-operator', 'DSA-2026-0042'],
+    ]);
+    expect(events[0].topics).toEqual([CCR]);
+  }, 60_000);
+});
