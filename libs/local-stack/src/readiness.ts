@@ -46,7 +46,7 @@ export async function withLocalAdmin<T>(
 /** One metadata round trip: what the cluster says about itself, or undefined when it does not answer. */
 export async function describeCluster(
   access: LocalKafkaAccess,
-  timeoutMs = 3000,
+  timeoutMs = 10_000,
 ): Promise<ClusterView | undefined> {
   try {
     return await withLocalAdmin(access, { timeoutMs, retries: 0 }, async (admin) => {
