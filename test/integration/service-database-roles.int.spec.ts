@@ -85,9 +85,17 @@ describe('services on their own database roles (real Postgres)', () => {
     const schema = loginRole(plan, 'registry').owns[0];
     const registry = await startRegistry(urlOf('registry'), schema);
     try {
-      const response = await fetch(`${registry.url}/subjects/roles-test-value/versions`, {
+      // fetch refuses user info in a URL: the registry's admin credentials travel as a Basic header.
+      const url = new URL(registry.url);
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      url.username = '';
+      url.password = '';
+      const response = await fetch(new URL('subjects/roles-test-value/versions', url), {
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        headers: {
+          'content-type': 'application/vnd.schemaregistry.v1+json',
+          authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+        },
         body: JSON.stringify({ schema: JSON.stringify({ type: 'record', name: 'R', fields: [] }) }),
       });
       expect(response.status).toBe(200);
