@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     const naiveSchema = `${runId.replace(/-/g, '_')}_naive`;
     schemas.push(naiveSchema);
     const naive = await startNaiveProjector({
-      brokers: env.kafka.brokers,
+      kafka: env.kafka,
       topics,
       groupId: `${runId}-naive`,
       databaseUrl: env.database.url,
