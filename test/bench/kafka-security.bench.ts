@@ -12,8 +12,9 @@
  * The workload, through @crosscare/kafka's clients as the services use them: connection setup (a new client's
  * producer connect: TCP, TLS handshake, SCRAM exchange, metadata), producing BENCH_MESSAGES messages of about
  * BENCH_MESSAGE_BYTES (batches of BENCH_BATCH, BENCH_CONCURRENCY in flight, the idempotent acks=-1 producer), and
- * consuming them back. Rounds alternate which broker goes first (A B, B A, ...) so drift cancels; each metric is the
- * median over BENCH_ROUNDS rounds, and the secured/plaintext ratio is what the benchmark reports. CPU used by the
+ * consuming them back. A first round warms both brokers and this process up (JIT, page cache) and is not counted;
+ * then rounds alternate which broker goes first (A B, B A, ...) so drift cancels; each metric is the median over
+ * BENCH_ROUNDS rounds, and the secured/plaintext ratio is what the benchmark reports. CPU used by the
  * client (this process) and by each broker's JVM is measured for the produce and consume steps.
  * Writes bench/results/kafka-security.json.
  */
@@ -54,7 +55,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const MESSAGE_BYTES = Number(process.env.BENCH_MESSAGE_BYTES ?? 1536);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 20);
 /** The secured broker listens here, the plaintext one on the next port; controllers 10,000 above. */
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 29300);
@@ -303,7 +304,7 @@ async function measureRound(
   roundNo: number,
   messages: { key: string; value: Buffer }[],
 ): Promise<RoundFigures> {
-  const label = `round ${roundNo}/${ROUNDS} ${broker.kind}`;
+  const label = roundNo === 0 ? `warm-up ${broker.kind}` : `round ${roundNo}/${ROUNDS} ${broker.kind}`;
   const topic = `bench.security.r${roundNo}.${broker.kind}`;
   await withAdmin(broker.admin, (admin) =>
     admin.createTopics({
@@ -427,6 +428,7 @@ async function main(): Promise<void> {
     say(`  Kafka ${distribution.version}: both brokers ready`);
 
     const figures: Record<Kind, RoundFigures[]> = { secured: [], plaintext: [] };
+    for (const broker of [secured, plaintext]) await measureRound(broker, 0, messages);
     for (let r = 1; r <= ROUNDS; r++) {
       const order = r % 2 === 1 ? [secured, plaintext] : [plaintext, secured];
       for (const broker of order) figures[broker.kind].push(await measureRound(broker, r, messages));
