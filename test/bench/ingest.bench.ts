@@ -9,6 +9,12 @@
  * issue names: authentication, FHIR validation, mapping, the idempotency ledger, Avro, one Kafka transaction, 202)
  * and social care extracts of the same size (the same pipeline without FHIR validation), so the cost of validation
  * shows on its own. Writes bench/results/ingest.json.
+ *
+ * On a secured cluster (SASL_SSL, the local stack's default) ingest runs with a service's rights, not the bench's:
+ * a throwaway SCRAM principal with exactly ingest's grants for this run's topics and transactional ids (the raw
+ * producer uses it too, with WRITE on its own topic), removed at the end; its own Postgres role (the stack's
+ * `crosscare_ingest`) owning the run's ledger schema; the registry's ingest reader. The bench itself (topics, schemas,
+ * the sample consumer) stays the admin.
  */
 import {
   checkKafkaVariables,
@@ -29,7 +35,14 @@ import {
 } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { fhirFixtures } from '@crosscare/fhir/testing';
-import { ICS_CODES, loadProviderDirectory } from '@crosscare/governance';
+import {
+  ICS_CODES,
+  ingestTransactionalIdPrefix,
+  loadProviderDirectory,
+  servicePrincipalName,
+  servicePrincipals,
+  type AccessNaming,
+} from '@crosscare/governance';
 import { consoleProgress, envWithRegistryCredentials, INGEST_APP, stackPaths } from '@crosscare/local-stack';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -40,6 +53,7 @@ import * as path from 'node:path';
 import { Pool } from 'pg';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
+import { createBenchPrincipal, serviceDatabase, serviceRegistryUrl } from './bench-principals';
 // Not in the package index: that keeps the test harness, which imports local-stack, free of the domain libs.
 import {
   RECORD_CHANGE_PARTITIONS,
@@ -150,19 +164,51 @@ async function main(): Promise<void> {
   ]);
 
   // Ingest runs as deployed: the built app in a process of its own, so the benchmark's HTTP client does not take
-  // its CPU. Credentials are issued into its (fresh) ledger schema first.
+  // its CPU, with a service's rights (see the header). Credentials are issued into its (fresh) ledger schema first.
   await INGEST_APP.ensureBuilt(consoleProgress());
-  const db = await openIngestDatabase(database, schema);
-  const credentials = new CredentialStore(db);
+  const paths = stackPaths();
   const directory = loadProviderDirectory();
+  const naming: AccessNaming = { topicPrefix: prefix, idPrefix: prefix };
+  const name = servicePrincipalName('ingest', naming);
+  const definition = servicePrincipals(directory.collaboratives(), naming).find((p) => p.name === name);
+  if (!definition) throw new Error(`no ${name} among the service principals`);
+  const service = await createBenchPrincipal(
+    kafkaConfig,
+    admin,
+    {
+      ...definition,
+      grants: [
+        ...definition.grants,
+        { resourceType: 'TOPIC', patternType: 'LITERAL', resourceName: rawTopic, operation: 'WRITE' },
+      ],
+    },
+    paths,
+  );
+  const ingestDatabase = serviceDatabase(database, 'ingest', paths);
+  if (ingestDatabase.role) {
+    // The role owns the run's ledger schema, as it owns `ingest`; it may not create schemas itself.
+    const pool = new Pool({ connectionString: database.url, max: 1 });
+    await pool.query(`create schema "${schema}" authorization "${ingestDatabase.role}"`);
+    await pool.end();
+  }
+  const serviceKafka = service?.kafka ?? kafkaConfig;
+  process.stdout.write(
+    `  ingest runs as Kafka principal ${serviceKafka.sasl?.username ?? '(none: PLAINTEXT)'}, ` +
+      `Postgres role ${ingestDatabase.role ?? '(DATABASE_URL as given)'}\n`,
+  );
+  const db = await openIngestDatabase(ingestDatabase, schema);
+  const credentials = new CredentialStore(db);
   const port = await freePort();
   const ingest = spawn(process.execPath, [INGEST_APP.entry], {
     env: {
       ...env,
+      ...(service?.env ?? {}),
+      DATABASE_URL: ingestDatabase.url,
+      SCHEMA_REGISTRY_URL: serviceRegistryUrl(env, paths, 'ingest'),
       DATABASE_POOL_SIZE: String(CONCURRENCY + 4),
       INGEST_DATABASE_SCHEMA: schema,
       INGEST_TOPIC_PREFIX: prefix,
-      INGEST_TRANSACTIONAL_ID: `${runId}-txn`,
+      INGEST_TRANSACTIONAL_ID: `${ingestTransactionalIdPrefix(naming)}-txn`,
       INGEST_HOST: '127.0.0.1',
       INGEST_PORT: String(port),
       INGEST_MLLP_PORT: 'off',
@@ -236,7 +282,8 @@ async function main(): Promise<void> {
       )
       .catch(reject);
   });
-  const producer = createRecordProducer(kafka);
+  // The same principal as ingest's, so both pay the same authorization.
+  const producer = createRecordProducer(createKafka(serviceKafka, { defaultClientId: 'crosscare-bench' }));
   await producer.connect();
   await producer.send({ topic: rawTopic, messages: [{ key: 'warm', value: sample[0] }] });
   const raw = await drive('raw kafkajs producer', BUNDLES, events, (i) =>
@@ -316,6 +363,7 @@ async function main(): Promise<void> {
   await new Promise((r) => ingest.once('exit', r));
   await db.destroy();
   for (const t of [...topics, rawTopic]) await admin.deleteTopics({ topics: [t] }).catch(() => undefined);
+  await service?.remove();
   await admin.disconnect();
   const pool = new Pool({ connectionString: database.url, max: 1 });
   await pool.query(`drop schema if exists "${schema}" cascade`);

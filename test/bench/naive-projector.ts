@@ -4,7 +4,9 @@
  * with TypeORM, one save per event, committing Kafka offsets automatically. It has none of the projector's batching,
  * set-based SQL, version resolution, exactly-once offsets, merges or changelog. Only the benchmark uses it.
  */
+import type { KafkaConfig } from '@crosscare/config';
 import type { RecordChangeEvent, RecordChangeSerde } from '@crosscare/events';
+import { kafkaConnectionOptions } from '@crosscare/kafka';
 import { Controller, Inject, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, KafkaContext, Transport } from '@nestjs/microservices';
@@ -44,7 +46,8 @@ export interface NaiveProjector {
 }
 
 export async function startNaiveProjector(options: {
-  brokers: readonly string[];
+  /** The same connection as the projector's: SASL_SSL with the run's principal on a secured cluster. */
+  kafka: KafkaConfig;
   topics: readonly string[];
   groupId: string;
   databaseUrl: string;
@@ -115,7 +118,7 @@ export async function startNaiveProjector(options: {
   const app = await NestFactory.createMicroservice(NaiveModule, {
     transport: Transport.KAFKA,
     options: {
-      client: { clientId: 'naive-projector', brokers: [...options.brokers] },
+      client: { clientId: 'naive-projector', ...kafkaConnectionOptions(options.kafka) },
       consumer: { groupId: options.groupId },
       subscribe: { fromBeginning: true },
       parser: { keepBinary: true },

@@ -10,6 +10,11 @@
  * and switch. Events are a synthetic region's (libs/synthetic-region), CCR's three ICSs, on private topics.
  * Writes bench/results/projector.json and prints a table.
  *
+ * On a secured cluster (the local stack's default) the three contenders consume with the CCR projector's rights,
+ * not the bench's: a throwaway SCRAM principal with exactly the projector's grants for this run's topics and group
+ * prefix (removed at the end), the stack's `crosscare_projector_ccr` Postgres role, the registry's projector-ccr user.
+ * The bench itself (topics, schemas, publishing the region, clean-up) stays the admin and the Postgres superuser.
+ *
  * BENCH_SCENARIO=long-history runs the long-history scenario instead (test/bench/long-history.bench.ts, also
  * `npm run bench:long-history`): per-event cost by length of patient history, CCR projector and OHC remote view.
  */
@@ -30,7 +35,13 @@ import {
   registerRecordChangeSchemas,
   SchemaRegistryClient,
 } from '@crosscare/events';
-import { loadProviderDirectory } from '@crosscare/governance';
+import {
+  loadProviderDirectory,
+  projectorGroupId,
+  servicePrincipalName,
+  servicePrincipals,
+  type AccessNaming,
+} from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
 import { envWithRegistryCredentials, stackPaths } from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
@@ -43,6 +54,12 @@ import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
 import { ProjectorRuntime } from '../../apps/projector/src/projector-runtime';
 import { rebuildReadModel } from '../../apps/projector/src/rebuild/rebuild-read-model';
 import { runLongHistoryBench } from './long-history.bench';
+import {
+  createBenchPrincipal,
+  serviceDatabase,
+  serviceRegistryUrl,
+  type BenchPrincipal,
+} from './bench-principals';
 import { startNaiveProjector } from './naive-projector';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -80,23 +97,40 @@ async function main(): Promise<void> {
   );
   const pool = new Pool({ connectionString: env.database.url, max: 2 });
   const schemas: string[] = [];
+  const paths = stackPaths();
+  const naming: AccessNaming = { topicPrefix: prefix, idPrefix: prefix };
+  const groupId = projectorGroupId('CCR', naming);
+  let service: BenchPrincipal | undefined;
 
   try {
+    const principalName = servicePrincipalName('projector-ccr', naming);
+    const definition = servicePrincipals(directory.collaboratives(), naming).find(
+      (p) => p.name === principalName,
+    );
+    if (!definition) throw new Error(`no ${principalName} among the service principals`);
+    service = await createBenchPrincipal(env.kafka, admin, definition, paths);
+    const serviceKafka = service?.kafka ?? env.kafka;
+    const projectorDatabase = serviceDatabase(env.database, 'projector-ccr', paths);
+    process.stdout.write(
+      `  the contenders consume as Kafka principal ${serviceKafka.sasl?.username ?? '(none: PLAINTEXT)'}, ` +
+        `Postgres role ${projectorDatabase.role ?? '(DATABASE_URL as given)'}\n`,
+    );
+    const consumerKafka = createKafka(serviceKafka, { defaultClientId: 'crosscare-bench' });
     process.stdout.write(
       `projector benchmark ${runId}: ${EVENTS} events (rebuild), ${SAMPLE} (projector, ceiling), ${NAIVE_SAMPLE} (naive)\n`,
     );
     await publishRegion(kafka, serde, prefix, EVENTS);
 
-    const ceiling = await consumeAndDecode(kafka, serde, topics, `${runId}-ceiling`, SAMPLE);
+    const ceiling = await consumeAndDecode(consumerKafka, serde, topics, `${groupId}-ceiling`, SAMPLE);
     process.stdout.write(`  ceiling (consume + decode, no-op): ${round(ceiling)} events/s\n`);
 
     const naiveSchema = `${runId.replace(/-/g, '_')}_naive`;
     schemas.push(naiveSchema);
     const naive = await startNaiveProjector({
-      brokers: env.kafka.brokers,
+      kafka: serviceKafka,
       topics,
-      groupId: `${runId}-naive`,
-      databaseUrl: env.database.url,
+      groupId: `${groupId}-naive`,
+      databaseUrl: projectorDatabase.url,
       schema: naiveSchema,
       serde,
     });
@@ -116,10 +150,13 @@ async function main(): Promise<void> {
     schemas.push(name);
     const projectorEnv = {
       ...process.env,
+      ...(service?.env ?? {}),
+      DATABASE_URL: projectorDatabase.url,
+      SCHEMA_REGISTRY_URL: serviceRegistryUrl(process.env, paths, 'projector-ccr'),
       PROJECTOR_COLLABORATIVE: 'CCR',
       PROJECTOR_DATABASE_SCHEMA: name,
       PROJECTOR_TOPIC_PREFIX: prefix,
-      PROJECTOR_GROUP_ID: `${runId}-projector`,
+      PROJECTOR_GROUP_ID: groupId,
       PROJECTOR_PORT: '0',
       LOG_LEVEL: 'error',
     };
@@ -249,6 +286,7 @@ async function main(): Promise<void> {
     await pool.end();
     const created = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
     if (created.length > 0) await admin.deleteTopics({ topics: created }).catch(() => undefined);
+    await service?.remove();
     await admin.disconnect();
   }
 }

@@ -1,5 +1,11 @@
 import type { KafkaConfig } from '@crosscare/config';
-import { Kafka, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type KafkaConfig as KafkajsConfig,
+  type RetryOptions,
+  type SASLOptions,
+} from 'kafkajs';
 import { kafkaLogCreator, type LogSink } from './log-creator';
 
 export interface KafkaClientOptions {
@@ -23,16 +29,28 @@ export function createKafka(config: KafkaConfig, options: KafkaClientOptions): K
   }
   return new Kafka({
     clientId: config.clientId ?? options.defaultClientId,
+    ...kafkaConnectionOptions(config),
+    logLevel: options.logLevel ?? logLevel.WARN,
+    logCreator: options.logger ? kafkaLogCreator(options.logger) : undefined,
+    retry: options.retry,
+  });
+}
+
+/**
+ * How a kafkajs client reaches the brokers (addresses, TLS, SASL, timeouts), for a client built elsewhere than
+ * createKafka (a NestJS Kafka transport takes kafkajs options), so it connects exactly as the services do.
+ */
+export function kafkaConnectionOptions(
+  config: KafkaConfig,
+): Pick<KafkajsConfig, 'brokers' | 'ssl' | 'sasl' | 'connectionTimeout' | 'requestTimeout'> {
+  return {
     brokers: [...config.brokers],
     // The broker's certificate is verified against the configured CA, and its name against the address dialled.
     ssl: config.tls ? (config.tls.ca ? { ca: [config.tls.ca], rejectUnauthorized: true } : true) : false,
     sasl: toSasl(config),
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    logLevel: options.logLevel ?? logLevel.WARN,
-    logCreator: options.logger ? kafkaLogCreator(options.logger) : undefined,
-    retry: options.retry,
-  });
+  };
 }
 
 function toSasl(config: KafkaConfig): SASLOptions | undefined {
