@@ -30,7 +30,7 @@ import { errorStack } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
-  registerRecordChangeSchemas,
+  registerContractSchemas,
   SchemaRegistryClient,
 } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   );
 
   const registry = new SchemaRegistryClient(registryConfig);
-  await registerRecordChangeSchemas(registry);
+  await registerContractSchemas(registry);
   const kafka = createKafka(kafkaConfig, { defaultClientId: 'crosscare-bench' });
   const admin = kafka.admin();
   await admin.connect();

@@ -51,7 +51,7 @@ import {
   changelogTopic,
   createRecordChangeSerde,
   recordChangeTopic,
-  registerRecordChangeSchemas,
+  registerContractSchemas,
   SchemaRegistryClient,
   type EventType,
   type RecordChangeEvent,
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   );
 
   const registry = new SchemaRegistryClient(config.registry);
-  await registerRecordChangeSchemas(registry);
+  await registerContractSchemas(registry);
   const serde = createRecordChangeSerde(registry);
   const kafka = createKafka(config.kafka, { defaultClientId: 'crosscare-bench-latency' });
   const admin = kafka.admin();

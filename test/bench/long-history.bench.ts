@@ -63,7 +63,7 @@ import { errorMessage, errorStack } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
-  registerRecordChangeSchemas,
+  registerContractSchemas,
   SchemaRegistryClient,
   type ObservationRecorded,
   type RecordChangeSerde,
@@ -248,7 +248,7 @@ async function runScenario(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const registry = new SchemaRegistryClient(env.registry);
-  await registerRecordChangeSchemas(registry);
+  await registerContractSchemas(registry);
   const serde = createRecordChangeSerde(registry);
   await ensureTopics(
     admin,

@@ -32,7 +32,7 @@ import { errorStack } from '@crosscare/errors';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
-  registerRecordChangeSchemas,
+  registerContractSchemas,
   SchemaRegistryClient,
 } from '@crosscare/events';
 import {
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const registry = new SchemaRegistryClient(env.registry);
-  await registerRecordChangeSchemas(registry);
+  await registerContractSchemas(registry);
   const serde = createRecordChangeSerde(registry);
   const directory = loadProviderDirectory();
   const ccr = directory.collaboratives().find((c) => c.code === 'CCR');

@@ -1,5 +1,12 @@
 import { fhirFixtures } from '@crosscare/fhir/testing';
-import { startLocalKafka, stackPaths, stopLocalKafka, type LocalKafka } from '@crosscare/local-stack';
+import {
+  LOCAL_KAFKA_ADMIN,
+  localKafkaEnvironment,
+  startLocalKafka,
+  stackPaths,
+  stopLocalKafka,
+  type LocalKafka,
+} from '@crosscare/local-stack';
 import { uniqueName } from '@crosscare/testing';
 import type { Bundle } from '@medplum/fhirtypes';
 import * as fs from 'node:fs';
@@ -30,7 +37,7 @@ describe('ingest when the broker goes away', () => {
   beforeAll(async () => {
     cluster = await startLocalKafka({ brokers: 1, basePort, paths });
     ingest = await startIngest('outage', {
-      KAFKA_BROKERS: cluster.bootstrap.join(','),
+      ...localKafkaEnvironment(cluster, paths, LOCAL_KAFKA_ADMIN),
       INGEST_PUBLISH_TIMEOUT_MS: '4000',
       INGEST_RETRY_AFTER_SECONDS: '7',
     });

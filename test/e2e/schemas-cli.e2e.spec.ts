@@ -78,7 +78,7 @@ describe('schemas CLI', () => {
 
     const first = await cli('register');
     expect(first.code).toBe(0);
-    expect(first.out).toContain('schemas: 20 subjects registered (20 new or changed)');
+    expect(first.out).toContain('schemas: 21 subjects registered (21 new or changed)');
     const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
     expect([...subjects].sort()).toEqual(
       [

@@ -34,7 +34,7 @@ describe('a patient shared across both collaboratives (ingest → projectors →
     const projector = (collaborative: 'CCR' | 'OHC') =>
       ProjectorRuntime.start(
         loadProjectorConfig({
-          KAFKA_BROKERS: ingest.kafka.brokers.join(','),
+          ...ingest.kafka.environment,
           SCHEMA_REGISTRY_URL: ingest.registry.url,
           DATABASE_URL: process.env.DATABASE_URL,
           PROJECTOR_COLLABORATIVE: collaborative,

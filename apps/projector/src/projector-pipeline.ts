@@ -61,7 +61,7 @@ export function projectorPipeline(
 ): ProjectorPipeline {
   const { kafka, producer, db } = connections;
   const registry = new SchemaRegistryClient(config.schemaRegistry);
-  const changelog = new ChangelogSerde(registry, { register: true });
+  const changelog = new ChangelogSerde(registry, { register: false });
   const consumer = new ProjectorConsumer(
     kafka,
     db,

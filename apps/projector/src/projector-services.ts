@@ -89,7 +89,7 @@ export class ProjectorServices {
       intervalMs: config.relayIntervalMs,
       log,
     });
-    const { consumer } = projectorPipeline(
+    const { consumer, changelog } = projectorPipeline(
       config,
       topology,
       { kafka, producer, db },
@@ -103,6 +103,9 @@ export class ProjectorServices {
         onChangelogWritten: () => relay.notify(),
       },
     );
+    // The projector only looks its changelog schemas up (the admin/CI principal registers them): one it cannot find
+    // stops the start, naming the subject, instead of the first change.
+    await changelog.resolveSchemaIds();
     const lag = new LagMonitor(
       admin,
       db,

@@ -1,5 +1,5 @@
 import { errorMessage } from '@crosscare/errors';
-import { EventSerde, recordAccessAuditTopic, SchemaRegistryClient, subjectFor } from '@crosscare/events';
+import { EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
@@ -45,18 +45,21 @@ export class RecordApiServices {
     const producer = createRecordProducer(kafka);
     const topic = recordAccessAuditTopic(config.topicPrefix);
     const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const serde = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+      registry,
+      schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+      namespace: AUDIT_NAMESPACE,
+      autoRegister: false,
+    });
     try {
       await db.initialize();
       await admin.connect();
       await ensureTopics(admin, [
         { name: topic, partitions: AUDIT_TOPIC_PARTITIONS, config: AUDIT_TOPIC_CONFIG },
       ]);
-      // The same JSON the serde sends, so its first encode finds this id; a registry that refuses the schema (an
-      // incompatible change) stops the start instead of every read.
-      await registry.register(
-        subjectFor(AUDIT_NAMESPACE, 'RecordAccessed'),
-        JSON.stringify(RECORD_ACCESSED_SCHEMA),
-      );
+      // The record API only looks the audit schema up (the admin/CI principal registers it): one the registry does
+      // not hold stops the start, naming the subject, rather than every read.
+      await serde.resolveSchemaIds();
       await producer.connect();
     } catch (error) {
       await Promise.allSettled([producer.disconnect(), db.isInitialized ? db.destroy() : undefined]);
@@ -65,12 +68,6 @@ export class RecordApiServices {
       await admin.disconnect().catch(() => undefined);
     }
 
-    const serde = new EventSerde<{ RecordAccessed: RecordAccessed }>({
-      registry,
-      schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
-      namespace: AUDIT_NAMESPACE,
-      autoRegister: true,
-    });
     const audit = new AuditTrail(serde, (record) => producer.send(record), topic, config.auditTimeoutMs);
     const readModel = new ReadModelReader(db, config.collaborative, config.databaseSchema);
     const reads = new SharedRecordReads({

@@ -20,12 +20,9 @@ export const REGISTRY_TOOLS = 'crosscare-tools';
 export const LOCAL_REGISTRY_PRINCIPALS = {
   [REGISTRY_ADMIN]: 'writer',
   ingest: 'reader',
-  // The projectors register their changelog schemas and the record API its RecordAccessed audit schema as they
-  // run, so for now they write; they can drop to reader once they look those schemas up instead (see
-  // docs/security.md).
-  'projector-ccr': 'writer',
-  'projector-ohc': 'writer',
-  'record-api': 'writer',
+  'projector-ccr': 'reader',
+  'projector-ohc': 'reader',
+  'record-api': 'reader',
   [REGISTRY_TOOLS]: 'reader',
 } as const satisfies Record<string, RegistryRole>;
 

@@ -16,6 +16,7 @@ import {
 } from './kafka-cluster';
 import { clusterSpec } from './kafka-layout';
 import { ensureServicePrincipals, localKafkaEnvironment } from './kafka-principals';
+import { registerCheckoutSchemas } from './stack-schemas';
 import type { LocalApp } from './local-app';
 import { stackPaths, type StackPaths } from './paths';
 import {
@@ -106,6 +107,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     progress,
   });
   const registryAuth = localRegistryCredentials(paths, registry.url);
+  await registerCheckoutSchemas(registryAuth.adminUrl, progress);
 
   // Loaded here, not at the top: @crosscare/testing imports this library for Kafka and Postgres alone, and should
   // not load the event, governance and Kafka client libraries with it.

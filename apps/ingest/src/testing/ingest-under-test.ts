@@ -1,7 +1,7 @@
 import {
   createRecordChangeSerde,
   recordChangeTopic,
-  registerRecordChangeSchemas,
+  registerContractSchemas,
   SchemaRegistryClient,
   type RecordChangeEvent,
   type RecordChangeSerde,
@@ -65,12 +65,13 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
   const registry = await startTestRegistry(`ingest_${kind}`);
   const db = await TestSchema.create(`ingest_${kind}`);
   const kafka = new TestKafka(
-    env.KAFKA_BROKERS ? { ...testKafkaEnvironment(), KAFKA_BROKERS: env.KAFKA_BROKERS } : undefined,
+    // Another cluster (a fault test's own broker) comes with its own connection variables.
+    env.KAFKA_BROKERS ? { ...testKafkaEnvironment(), ...testKafkaEnvironment(env) } : undefined,
   );
   const prefix = uniqueIdentifier(`ingest_${kind}`).replace(/_/g, '-');
   try {
     const client = new SchemaRegistryClient({ url: registry.url });
-    await registerRecordChangeSchemas(client);
+    await registerContractSchemas(client);
     for (const ics of ICS_CODES)
       await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions: 3 });
 

@@ -2,7 +2,7 @@ import { ChangelogSerde, SEQUENCE_HEADER, type ReadChangelogMessage } from '@cro
 import {
   createRecordChangeSerde,
   recordChangeTopic,
-  registerRecordChangeSchemas,
+  registerContractSchemas,
   SchemaRegistryClient,
   type RecordChangeEvent,
   type RecordChangeSerde,
@@ -49,7 +49,7 @@ export class RegionUnderTest {
     const kafka = new TestKafka();
     const prefix = uniqueIdentifier(`proj_${kind}`).replace(/_/g, '-');
     const client = new SchemaRegistryClient({ url: registry.url });
-    await registerRecordChangeSchemas(client);
+    await registerContractSchemas(client);
     for (const ics of ICS_CODES)
       await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions });
     return new RegionUnderTest(

@@ -7,6 +7,7 @@ import {
 import {
   EventSerde,
   recordAccessAuditTopic,
+  registerContractSchemas,
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
@@ -95,6 +96,8 @@ export class RecordApiUnderTest {
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         ...env,
       });
+      // The admin/CI principal's part: the record API only looks its audit schema up.
+      await registerContractSchemas(new SchemaRegistryClient({ url: registry.url }));
       const readModel = await openReadModel(config.database, schema.name, 'crosscare-record-api-test');
       steps.push(() => readModel.destroy());
       const services = await RecordApiServices.start(config);

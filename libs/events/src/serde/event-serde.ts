@@ -107,6 +107,14 @@ export class EventSerde<M extends EventMap<M>> {
     }
   }
 
+  /**
+   * Resolves the schema id of every type this serde writes, now: a service calls it at start, so that a schema the
+   * registry does not hold (UnregisteredSchemaError, naming the subject) stops the start instead of the first write.
+   */
+  async resolveSchemaIds(): Promise<void> {
+    for (const [type, reader] of this.local) await this.schemaIdFor(type, reader.json);
+  }
+
   async encode<K extends keyof M & string>(type: K, event: M[K]): Promise<Buffer> {
     const reader = this.local.get(type);
     if (!reader) throw new UnknownEventTypeError(subjectFor(this.namespace, type));

@@ -1,4 +1,6 @@
 import { EVENT_NAMESPACE, EVENT_SCHEMAS, type RecordChangeEventMap } from '../generated/record-changes';
+import { AUDIT_NAMESPACE, AUDIT_SCHEMAS } from '../generated/audit-schemas';
+import { CHANGELOG_NAMESPACE, CHANGELOG_SCHEMAS } from '../generated/changelog-schemas';
 import { subjectFor } from './subject';
 import { EventSerde, type EventSchemaRegistry } from './event-serde';
 
@@ -23,12 +25,19 @@ export function createRecordChangeSerde(
 }
 
 /**
- * Registers this build's record-change schemas, one subject per event type. For tests and benchmarks that bring a
- * registry of their own; deployments register with the schemas CLI, which checks compatibility first.
+ * Registers this build's whole contract: the record-change events, the changelog records and the audit records, one
+ * subject each. For tests and benchmarks that bring a registry of their own, in the role of the admin/CI principal;
+ * services only look their schemas up, and deployments register with the schemas CLI, which checks compatibility
+ * first.
  */
-export async function registerRecordChangeSchemas(
-  registry: Pick<EventSchemaRegistry, 'register'>,
-): Promise<void> {
-  for (const [type, schema] of Object.entries(EVENT_SCHEMAS))
-    await registry.register(subjectFor(EVENT_NAMESPACE, type), JSON.stringify(schema));
+export async function registerContractSchemas(registry: Pick<EventSchemaRegistry, 'register'>): Promise<void> {
+  const groups: Array<[string, Record<string, object>]> = [
+    [EVENT_NAMESPACE, EVENT_SCHEMAS],
+    [CHANGELOG_NAMESPACE, CHANGELOG_SCHEMAS],
+    [AUDIT_NAMESPACE, AUDIT_SCHEMAS],
+  ];
+  for (const [namespace, schemas] of groups) {
+    for (const [type, schema] of Object.entries(schemas))
+      await registry.register(subjectFor(namespace, type), JSON.stringify(schema));
+  }
 }

@@ -54,6 +54,11 @@ export class ChangelogSerde {
     });
   }
 
+  /** Looks up (or registers) both changelog schemas now; see EventSerde.resolveSchemaIds. */
+  resolveSchemaIds(): Promise<void> {
+    return this.serde.resolveSchemaIds();
+  }
+
   encodeHead(head: PatientRecordHead): Promise<Buffer> {
     return this.serde.encode('PatientRecordHead', { ...head, mergedFrom: [...head.mergedFrom] });
   }
