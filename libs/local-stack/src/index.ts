@@ -25,3 +25,4 @@ export * from './database-roles';
 export * from './database-access';
 export * from './compose-kafka-init';
 export * from './compose-secrets';
+export * from './kcat';
