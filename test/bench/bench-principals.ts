@@ -8,6 +8,7 @@ import type { KafkaPrincipal } from '@crosscare/governance';
 import { applyAcls, removeAcls } from '@crosscare/kafka';
 import {
   changeScramUsers,
+  disablingChanges,
   checkJava,
   databasePasswordSecret,
   ensureKafkaDistribution,
@@ -71,7 +72,9 @@ export async function createBenchPrincipal(
     env: { KAFKA_SASL_USERNAME: principal.name, KAFKA_SASL_PASSWORD_FILE: passwordFile },
     async remove() {
       await removeAcls(admin, principal.name).catch(() => undefined);
-      await changeScramUsers(java, libs, connection, [{ delete: principal.name }]).catch(() => undefined);
+      await changeScramUsers(java, libs, connection, disablingChanges([principal.name])).catch(
+        () => undefined,
+      );
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

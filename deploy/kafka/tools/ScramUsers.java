@@ -4,7 +4,7 @@
 //
 //   connect <bootstrap> <ca-pem-file> <admin-user> <admin-password>
 //   upsert <user> <password>          (one line per user)
-//   delete <user>
+//   delete <user>                     (unused: see libs/local-stack/src/kafka-scram.ts, ScramChange)
 //   list
 //
 // Prints one line per result ("upserted <user>", "deleted <user>", "user <name>"); exits 1 with the reason on failure.

@@ -31,13 +31,28 @@ export interface ScramAdminConnection {
   readonly adminPassword: string;
 }
 
-export type ScramChange =
-  { readonly upsert: string; readonly password: string } | { readonly delete: string };
+/**
+ * Users are created and updated, never deleted. Kafka 4.1's ScramDelta.apply, replaying the metadata log onto an
+ * empty image when a broker starts, drops every credential of a mechanism when a removed user happens to come first
+ * in its (hash-ordered) changes: the map it empties is taken out of the image, and the users put after that go into a
+ * map nothing holds. The broker then refuses every SCRAM login until the cluster is rebuilt. Seen here after test runs
+ * that deleted users; the controller (its own bookkeeping) still lists them. So a user is withdrawn by disabling it:
+ * its ACLs removed and its password replaced by a random one that nobody keeps (disablingChanges).
+ */
+export interface ScramChange {
+  readonly upsert: string;
+  readonly password: string;
+}
+
+/** Disabling changes: each user's password becomes 256 random bits that are thrown away. */
+export function disablingChanges(users: readonly string[]): ScramChange[] {
+  return users.map((user) => ({ upsert: user, password: randomBytes(32).toString('base64url') }));
+}
 
 const TOOL = path.join(REPO_ROOT, 'deploy', 'kafka', 'tools', 'ScramUsers.java');
 
 /**
- * Creates, updates or deletes SCRAM-SHA-512 users on a running cluster. kafkajs cannot (it lacks
+ * Creates or updates SCRAM-SHA-512 users on a running cluster (ScramChange says why it never deletes). kafkajs cannot (it lacks
  * AlterUserScramCredentials), so the JDK runs deploy/kafka/tools/ScramUsers.java from source against the Kafka
  * client jars; every secret goes through its standard input.
  */
@@ -49,7 +64,7 @@ export function changeScramUsers(
 ): Promise<string[]> {
   const lines = [
     `connect ${connection.bootstrap.join(',')} ${connection.caFile} ${connection.adminUser} ${connection.adminPassword}`,
-    ...changes.map((c) => ('upsert' in c ? `upsert ${c.upsert} ${c.password}` : `delete ${c.delete}`)),
+    ...changes.map((c) => `upsert ${c.upsert} ${c.password}`),
   ];
   for (const word of lines.flatMap((l) => l.split(' '))) {
     if (word === '' || /\s/.test(word))

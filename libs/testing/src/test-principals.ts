@@ -6,6 +6,7 @@ import { checkKafkaVariables, kafkaVariables, loadConfig, toKafkaConfig } from '
 import { applyAcls, principalAcls, removeAcls, type AclPrincipal } from '@crosscare/kafka';
 import {
   changeScramUsers,
+  disablingChanges,
   checkJava,
   ensureKafkaDistribution,
   silentProgress,
@@ -126,7 +127,7 @@ export class TestPrincipals {
           config.sasl.username,
           config.sasl.password,
           this.admin.KAFKA_SSL_CA_FILE,
-          this.names.map((name) => ({ delete: name })),
+          disablingChanges(this.names),
         );
       }
     } finally {

@@ -30,7 +30,9 @@ export function createRecordChangeSerde(
  * services only look their schemas up, and deployments register with the schemas CLI, which checks compatibility
  * first.
  */
-export async function registerContractSchemas(registry: Pick<EventSchemaRegistry, 'register'>): Promise<void> {
+export async function registerContractSchemas(
+  registry: Pick<EventSchemaRegistry, 'register'>,
+): Promise<void> {
   const groups: Array<[string, Record<string, object>]> = [
     [EVENT_NAMESPACE, EVENT_SCHEMAS],
     [CHANGELOG_NAMESPACE, CHANGELOG_SCHEMAS],

@@ -18,6 +18,7 @@ import {
   registryUsersFile,
   removeRegistryReaderFrom,
   changeScramUsers,
+  disablingChanges,
   checkJava,
   ensureKafkaDistribution,
   silentProgress,
@@ -145,14 +146,10 @@ export async function runSubscribers(
           upsert: async (name, password) => {
             await changeScramUsers(java, distribution.libs, connection, [{ upsert: name, password }]);
           },
+          // Disabled, not deleted: a deleted SCRAM user can cost every user their login after a broker restart
+          // (kafka-scram.ts). With its ACLs gone and a password nobody knows, it can neither log in nor do anything.
           remove: async (name) => {
-            await changeScramUsers(java, distribution.libs, connection, [{ delete: name }]).catch(
-              (error: unknown) => {
-                // Already gone (an earlier revoke that stopped half-way) is the state wanted.
-                if (!/RESOURCE_NOT_FOUND|ResourceNotFound|does not exist/i.test(errorMessage(error)))
-                  throw error;
-              },
-            );
+            await changeScramUsers(java, distribution.libs, connection, disablingChanges([name]));
           },
         },
         acls: {
