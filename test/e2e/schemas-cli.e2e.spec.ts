@@ -86,6 +86,7 @@ describe('schemas CLI', () => {
         'uk.nhs.crosscare.changelog.PatientRecordHead',
         'uk.nhs.crosscare.changelog.PatientRecordItem',
         'uk.nhs.crosscare.audit.RecordAccessed',
+        'uk.nhs.crosscare.audit.SubscriberGrantChanged',
       ].sort(),
     );
 
