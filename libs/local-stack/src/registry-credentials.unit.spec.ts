@@ -36,9 +36,9 @@ describe('local registry credentials', () => {
     expect(entries.map((e) => e.split(':').slice(0, 2).join(':'))).toEqual([
       'crosscare-admin:writer',
       'ingest:reader',
-      'projector-ccr:writer',
-      'projector-ohc:writer',
-      'record-api:writer',
+      'projector-ccr:reader',
+      'projector-ohc:reader',
+      'record-api:reader',
       'crosscare-tools:reader',
     ]);
     expect(entries[0].split(':')[2]).toBe(sha256(secret('crosscare-admin')));
