@@ -93,6 +93,25 @@ function requireKcat(): void {
   }
 }
 
+/**
+ * On a fresh Debian machine run as root (CI, a new container), installs kcat and the build prerequisites from
+ * Debian's mirrors, as the README's one-command set-up promises; anywhere else the checks below name the command.
+ */
+async function installMissingPackages(progress: Progress): Promise<void> {
+  const missing = !fs.existsSync(KCAT_BINARY) || missingBuildPrerequisites().length > 0;
+  if (!missing || process.getuid?.() !== 0 || !hasCommand('apt-get')) return;
+  const install = ['install', '-y', '--no-install-recommends', ...APT_PACKAGES];
+  await progress.step(`Installing ${APT_PACKAGES.join(' ')} (apt-get, Debian's mirrors)`, async () => {
+    try {
+      await runCommand('apt-get', install);
+    } catch {
+      // A machine whose package lists are stale or empty: refresh them once.
+      await runCommand('apt-get', ['update']);
+      await runCommand('apt-get', install);
+    }
+  });
+}
+
 /** Build prerequisites that are missing: commands, and (where dpkg is) the -dev packages. */
 function missingBuildPrerequisites(): string[] {
   const commands = BUILD_COMMANDS.filter((name) => !hasCommand(name));
@@ -110,9 +129,10 @@ function missingBuildPrerequisites(): string[] {
  * build is redone rather than half-used.
  */
 export async function ensureLibrdkafka(paths: StackPaths, progress: Progress): Promise<LibrdkafkaBuild> {
-  requireKcat();
-  const existing = librdkafkaBuild(paths);
+  const existing = fs.existsSync(KCAT_BINARY) ? librdkafkaBuild(paths) : undefined;
   if (existing) return existing;
+  await installMissingPackages(progress);
+  requireKcat();
 
   const missing = missingBuildPrerequisites();
   if (missing.length > 0) {
