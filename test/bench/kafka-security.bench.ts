@@ -29,13 +29,13 @@ import {
   clusterSpec,
   ensureKafkaDistribution,
   ensureLocalTls,
+  formatStorage,
   isAlive,
   isPortFree,
   KAFKA_LOG4J_CONFIG,
   localSecret,
   newClusterId,
   renderServerProperties,
-  scramBootstrapArgument,
   stackPaths,
   stopProcess,
   tail,
@@ -48,8 +48,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
-// Not in the package index: the stack's commands helpers.
-import { runCommand } from '../../libs/local-stack/src/commands';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const MESSAGE_BYTES = Number(process.env.BENCH_MESSAGE_BYTES ?? 1536);
@@ -151,19 +149,13 @@ async function startBroker(
   fs.writeFileSync(propertiesFile, kind === 'secured' ? secured : plaintextBenchProperties(secured), {
     mode: 0o600,
   });
-  await runCommand(java, [
-    '-cp',
-    `${distribution.libs}/*`,
-    `-Dlog4j2.configurationFile=${KAFKA_LOG4J_CONFIG}`,
-    '-Dkafka.logs.dir=/tmp',
-    'kafka.tools.StorageTool',
-    'format',
-    '-t',
+  await formatStorage(
+    java,
+    distribution,
     newClusterId(),
-    '-c',
     propertiesFile,
-    ...(kind === 'secured' ? ['--add-scram', scramBootstrapArgument('crosscare-admin', adminPassword)] : []),
-  ]);
+    kind === 'secured' ? { username: 'crosscare-admin', password: adminPassword } : undefined,
+  );
   const logFile = path.join(paths.logs, `kafka-bench-${kind}.out`);
   const out = fs.openSync(logFile, 'a');
   // The JVM flags of the stack's brokers (libs/local-stack/src/kafka-cluster.ts), for both.

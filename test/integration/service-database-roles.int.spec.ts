@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
-  databaseAccessPlan,
   loginRole,
   provisionDatabaseRoles,
   roleDatabaseUrl,
   type DatabaseService,
 } from '@crosscare/local-stack';
 import { openReadModel } from '@crosscare/read-model';
-import { databaseUrlFromEnvironment } from '@crosscare/testing';
+import { databaseUrlFromEnvironment, testDatabaseAccessPlan } from '@crosscare/testing';
 import { Client } from 'pg';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 import { startRegistry } from '../../apps/schema-registry/src/testing/registry-under-test';
@@ -19,15 +18,7 @@ import { startRegistry } from '../../apps/schema-registry/src/testing/registry-u
 describe('services on their own database roles (real Postgres)', () => {
   const adminUrl = databaseUrlFromEnvironment();
   const tag = randomBytes(4).toString('hex');
-  const plan = databaseAccessPlan({
-    database: new URL(adminUrl).pathname.slice(1),
-    rolePrefix: 'test_crosscare_',
-    roleSuffix: `_${tag}`,
-    ingestSchema: `test_ledger_${tag}`,
-    registrySchema: `test_registry_${tag}`,
-    readModels: { CCR: `test_rm_ccr_${tag}`, OHC: `test_rm_ohc_${tag}` },
-    controlSchema: `test_control_${tag}`,
-  });
+  const plan = testDatabaseAccessPlan(adminUrl, tag);
   const password = (service: DatabaseService) => `test-only-${service}`;
   const urlOf = (service: DatabaseService) =>
     roleDatabaseUrl(adminUrl, loginRole(plan, service).name, password(service));

@@ -266,12 +266,16 @@ export function newClusterId(random: (size: number) => Buffer = randomBytes): st
   }
 }
 
-function formatStorage(
+/**
+ * Formats a node's storage for a new cluster. The admin is put in the bootstrap metadata when given (a secured
+ * cluster; only a benchmark's plaintext twin has none).
+ */
+export function formatStorage(
   java: string,
   distribution: KafkaDistribution,
   clusterId: string,
   propertiesFile: string,
-  admin: LocalKafkaAccess,
+  admin?: Pick<LocalKafkaAccess, 'username' | 'password'>,
 ) {
   return runCommand(java, [
     '-cp',
@@ -286,8 +290,7 @@ function formatStorage(
     '-c',
     propertiesFile,
     // The admin exists from the first start: every other principal is created by it, over the authenticated listener.
-    '--add-scram',
-    scramBootstrapArgument(admin.username, admin.password),
+    ...(admin ? ['--add-scram', scramBootstrapArgument(admin.username, admin.password)] : []),
   ]);
 }
 

@@ -7,3 +7,4 @@ export * from './test-registry';
 export * from './test-schema';
 export * from './thrown';
 export * from './kafka-refusals';
+export * from './test-database-access';

@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  databaseAccessPlan,
-  loginRole,
-  provisionDatabaseRoles,
-  roleDatabaseUrl,
-} from '@crosscare/local-stack';
-import { databaseUrlFromEnvironment } from '@crosscare/testing';
+import { loginRole, provisionDatabaseRoles, roleDatabaseUrl } from '@crosscare/local-stack';
+import { databaseUrlFromEnvironment, testDatabaseAccessPlan } from '@crosscare/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { assertSameOwner } from './rebuild-read-model';
@@ -14,15 +9,7 @@ import { assertSameOwner } from './rebuild-read-model';
 describe('rebuild owner check (real Postgres)', () => {
   const adminUrl = databaseUrlFromEnvironment();
   const tag = randomBytes(4).toString('hex');
-  const plan = databaseAccessPlan({
-    database: new URL(adminUrl).pathname.slice(1),
-    rolePrefix: 'test_crosscare_',
-    roleSuffix: `_${tag}`,
-    ingestSchema: `test_ledger_${tag}`,
-    registrySchema: `test_registry_${tag}`,
-    readModels: { CCR: `test_rm_ccr_${tag}`, OHC: `test_rm_ohc_${tag}` },
-    controlSchema: `test_control_${tag}`,
-  });
+  const plan = testDatabaseAccessPlan(adminUrl, tag);
   const superuserSchema = `test_rm_legacy_${tag}`;
   let admin: Client;
 
