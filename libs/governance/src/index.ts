@@ -17,3 +17,4 @@ export * from './publishing/record-kind';
 export * from './publishing/publishing-policy';
 export * from './publishing/care-setting';
 export * from './access/kafka-access';
+export * from './record-access';

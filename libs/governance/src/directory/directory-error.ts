@@ -15,9 +15,13 @@ export interface DirectoryProblem {
  * a missing or wrong entry would let a provider publish what it should not, or refuse one that should.
  */
 export class DirectoryError extends CrosscareError {
-  constructor(readonly problems: readonly DirectoryProblem[]) {
+  constructor(
+    readonly problems: readonly DirectoryProblem[],
+    /** What the files are, for the message: the provider directory, or another reviewed data file read with it. */
+    subject = 'provider directory',
+  ) {
     super(
-      `Invalid provider directory (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+      `Invalid ${subject} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  - ${p.file} ${p.element}: ${p.reason}`).join('\n'),
       { retriable: false },
     );
