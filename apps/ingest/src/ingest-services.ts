@@ -1,6 +1,7 @@
 import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
+import { TokenBuckets } from '@crosscare/throttling';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ProviderAdmission } from './auth/provider-admission';
@@ -10,7 +11,6 @@ import { FhirIntake } from './intake/fhir-intake';
 import { Hl7v2Intake } from './intake/hl7v2-intake';
 import { RecordChangeIntake } from './intake/record-change-intake';
 import { SocialCareIntake } from './intake/social-care-intake';
-import { ProviderRateLimiter } from './limits/rate-limiter';
 import { CredentialStore } from './storage/credential-store';
 import { openIngestDatabase } from './storage/data-source';
 import { SharedRecordLedger } from './storage/shared-record-ledger';
@@ -60,7 +60,7 @@ export class IngestServices {
     const admission = new ProviderAdmission(
       new ProviderAuthenticator(credentials, config.credentialCacheMs),
       directory,
-      new ProviderRateLimiter(config.limits.requestsPerMinute, config.limits.burst),
+      new TokenBuckets({ perMinute: config.limits.requestsPerMinute, burst: config.limits.burst }),
       config.limits,
     );
     const { maxEntries } = config.limits;

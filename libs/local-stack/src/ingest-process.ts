@@ -8,9 +8,18 @@ export const INGEST_APP = new LocalApp({
   label: 'ingest service',
   sources: [
     'apps/ingest/src',
-    ...['config', 'errors', 'events', 'kafka', 'governance', 'fhir', 'hl7v2', 'social-care', 'database'].map(
-      (lib) => `libs/${lib}/src`,
-    ),
+    ...[
+      'config',
+      'errors',
+      'events',
+      'kafka',
+      'governance',
+      'fhir',
+      'hl7v2',
+      'social-care',
+      'database',
+      'throttling',
+    ].map((lib) => `libs/${lib}/src`),
   ],
   // Readiness (database up, directory loaded), not mere liveness: stack:up returns once ingest can take requests.
   healthPath: '/health',

@@ -1,7 +1,7 @@
 import type { InputFormat, Provider, ProviderDirectory } from '@crosscare/governance';
+import type { TokenBuckets } from '@crosscare/throttling';
 import type { IngestLimits } from '../ingest-config';
 import { forbidden, rateLimited, unauthenticated } from '../ingest-error';
-import type { ProviderRateLimiter } from '../limits/rate-limiter';
 import type { ProviderAuthenticator } from './provider-authenticator';
 
 /**
@@ -12,7 +12,8 @@ export class ProviderAdmission {
   constructor(
     private readonly authenticator: ProviderAuthenticator,
     private readonly directory: ProviderDirectory,
-    private readonly limiter: ProviderRateLimiter,
+    /** One bucket per provider ODS code. */
+    private readonly limiter: TokenBuckets,
     private readonly limits: Pick<IngestLimits, 'requestsPerMinute' | 'burst'>,
   ) {}
 
