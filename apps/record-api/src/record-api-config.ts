@@ -22,6 +22,7 @@ import {
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
 import { z } from 'zod';
+import type { AccessThrottleLimits } from './access/access-throttle';
 
 export const DEFAULT_RECORD_API_PORT = 8085;
 export const DEFAULT_JWT_ISSUER = 'crosscare-local';
@@ -52,6 +53,8 @@ export interface RecordApiConfig {
   /** The audit topic is `<prefix>.audit.record-access.v1`. */
   readonly topicPrefix: string;
   readonly auth: RecordApiAuthConfig;
+  /** Rates per user, organisation and bad-token address, and when repeated refusals are alerted. */
+  readonly throttle: AccessThrottleLimits;
   /** How long a read waits for the audit event's acknowledgement before answering 503 without the record. */
   readonly auditTimeoutMs: number;
   readonly logLevels: LogLevelName[];
@@ -101,6 +104,16 @@ export const recordApiVariables = {
     ),
   RECORD_API_AUDIT_TIMEOUT_MS: positiveInteger(5000, 60_000),
   RECORD_API_TRUSTED_PROXIES: trustedProxies(),
+  // A clinician opening records one after another in clinic reads a few a minute; 120 covers a ward round's bursts.
+  RECORD_API_USER_REQUESTS_PER_MINUTE: positiveInteger(120, 100_000),
+  RECORD_API_USER_BURST: positiveInteger(30, 100_000),
+  // A large acute trust's staff together: well above its busiest hour, still a ceiling on a stolen system account.
+  RECORD_API_ORGANISATION_REQUESTS_PER_MINUTE: positiveInteger(6000, 1_000_000),
+  RECORD_API_ORGANISATION_BURST: positiveInteger(600, 1_000_000),
+  RECORD_API_BAD_TOKENS_PER_MINUTE: positiveInteger(30, 100_000),
+  RECORD_API_BAD_TOKENS_BURST: positiveInteger(20, 100_000),
+  RECORD_API_REFUSAL_ALERT_THRESHOLD: positiveInteger(10, 100_000),
+  RECORD_API_REFUSAL_ALERT_WINDOW_SECONDS: positiveInteger(300, 86_400),
 };
 
 export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): RecordApiConfig {
@@ -119,6 +132,18 @@ export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): Recor
         jwtSecret: Buffer.from(v.RECORD_API_JWT_SECRET, 'utf8'),
         issuer: v.RECORD_API_JWT_ISSUER,
         restrictedRoles: v.RECORD_API_RESTRICTED_ROLES,
+      },
+      throttle: {
+        user: { perMinute: v.RECORD_API_USER_REQUESTS_PER_MINUTE, burst: v.RECORD_API_USER_BURST },
+        organisation: {
+          perMinute: v.RECORD_API_ORGANISATION_REQUESTS_PER_MINUTE,
+          burst: v.RECORD_API_ORGANISATION_BURST,
+        },
+        badTokens: { perMinute: v.RECORD_API_BAD_TOKENS_PER_MINUTE, burst: v.RECORD_API_BAD_TOKENS_BURST },
+        alertAfter: {
+          refusals: v.RECORD_API_REFUSAL_ALERT_THRESHOLD,
+          windowMs: v.RECORD_API_REFUSAL_ALERT_WINDOW_SECONDS * 1000,
+        },
       },
       auditTimeoutMs: v.RECORD_API_AUDIT_TIMEOUT_MS,
       logLevels: enabledLogLevels(v.LOG_LEVEL),

@@ -4,7 +4,8 @@
  */
 import { CrosscareError } from '@crosscare/errors';
 
-export type RecordApiIssueCode = 'value' | 'required' | 'login' | 'not-found' | 'transient' | 'exception';
+export type RecordApiIssueCode =
+  'value' | 'required' | 'login' | 'forbidden' | 'throttled' | 'not-found' | 'transient' | 'exception';
 
 /**
  * The one error type the record API answers with, rendered as an OperationOutcome for FHIR reads and as RFC 9457
@@ -17,9 +18,11 @@ export class RecordApiError extends CrosscareError {
     /** Where the problem is, in the request's terms: a header, the path parameter, a query parameter. */
     readonly location: string,
     message: string,
+    /** For 429 and 503: when the same request may succeed, in seconds (Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
-    // Retriable when the same request may succeed later (an outage, not the request).
-    super(message, { retriable: status === 503 });
+    // Retriable when the same request may succeed later (an outage or a rate, not the request).
+    super(message, { retriable: status === 503 || status === 429 });
     this.name = 'RecordApiError';
   }
 }
@@ -30,6 +33,13 @@ export const invalidRequest = (location: string, message: string, code: RecordAp
 export const unauthenticated = (message: string) =>
   new RecordApiError(401, 'login', 'Authorization', message);
 
+/** The caller is known but may not have what they asked for: the message says which rule refused it. */
+export const forbidden = (location: string, message: string) =>
+  new RecordApiError(403, 'forbidden', location, message);
+
+export const tooManyRequests = (retryAfterSeconds: number, message: string) =>
+  new RecordApiError(429, 'throttled', '(caller)', message, retryAfterSeconds);
+
 export const patientNotFound = (nhsNumber: string) =>
   new RecordApiError(404, 'not-found', 'nhsNumber', `no shared record is held for NHS number ${nhsNumber}`);
 
@@ -39,6 +49,7 @@ export const auditUnavailable = () =>
     'transient',
     '(service)',
     'the read could not be audited, so no record was returned; try again shortly',
+    5,
   );
 
 export const internalError = () =>

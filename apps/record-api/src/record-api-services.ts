@@ -1,18 +1,33 @@
 import { errorMessage } from '@crosscare/errors';
-import { EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
-import { loadProviderDirectory, type ProviderDirectory } from '@crosscare/governance';
+import {
+  accessAlertTopic,
+  EventSerde,
+  recordAccessAuditTopic,
+  SchemaRegistryClient,
+} from '@crosscare/events';
+import {
+  loadAccessRoles,
+  loadProviderDirectory,
+  type AccessRoles,
+  type ProviderDirectory,
+} from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from './audit/audit-trail';
-import type { RecordAccessed } from './audit/record-accessed';
-import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './audit/record-accessed-schema';
+import { AccessThrottle } from './access/access-throttle';
+import { alertKeyOf, type AccessAlertRaised } from './audit/access-alert';
+import { auditKeyOf, type RecordAccessed } from './audit/record-accessed';
+import { AUDIT_NAMESPACE, RECORD_API_AUDIT_SCHEMAS } from './audit/record-accessed-schema';
 import type { RecordApiConfig } from './record-api-config';
 import { ReadModelReader } from './record/read-model-reader';
 import { SharedRecordReads } from './shared-record-reads';
 
 export const AUDIT_TOPIC_PARTITIONS = 6;
+
+/** The audit records the record API writes: one per request, and the privacy officer's alerts. */
+type AuditRecords = { RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised };
 /** Audit events are kept forever: the audit requirement outlives any operational retention window. */
 const AUDIT_TOPIC_CONFIG = { 'retention.ms': '-1' };
 
@@ -25,17 +40,20 @@ export class RecordApiServices {
     readonly config: RecordApiConfig,
     readonly db: DataSource,
     readonly directory: ProviderDirectory,
+    readonly roles: AccessRoles,
     readonly readModel: ReadModelReader,
     /** Exposed so that tests can take the audit path down. */
     readonly auditProducer: RecordProducer,
-    readonly audit: AuditTrail,
+    readonly audit: AuditTrail<AuditRecords>,
+    readonly alerts: AuditTrail<AuditRecords>,
     readonly reads: SharedRecordReads,
   ) {}
 
   static async start(config: RecordApiConfig): Promise<RecordApiServices> {
     const log = new Logger('RecordApi');
-    // The directory first: a bad data file should stop the service before it opens any connection.
+    // The reviewed data first: a bad file should stop the service before it opens any connection.
     const directory = loadProviderDirectory();
+    const roles = loadAccessRoles();
     const db = readModelDataSource(config);
     const kafka = createKafka(config.kafka, {
       defaultClientId: 'crosscare-record-api',
@@ -44,10 +62,11 @@ export class RecordApiServices {
     const admin = kafka.admin();
     const producer = createRecordProducer(kafka);
     const topic = recordAccessAuditTopic(config.topicPrefix);
+    const alertTopic = accessAlertTopic(config.topicPrefix);
     const registry = new SchemaRegistryClient(config.schemaRegistry);
-    const serde = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+    const serde = new EventSerde<AuditRecords>({
       registry,
-      schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+      schemas: RECORD_API_AUDIT_SCHEMAS,
       namespace: AUDIT_NAMESPACE,
       autoRegister: false,
     });
@@ -56,8 +75,9 @@ export class RecordApiServices {
       await admin.connect();
       await ensureTopics(admin, [
         { name: topic, partitions: AUDIT_TOPIC_PARTITIONS, config: AUDIT_TOPIC_CONFIG },
+        { name: alertTopic, partitions: AUDIT_TOPIC_PARTITIONS, config: AUDIT_TOPIC_CONFIG },
       ]);
-      // The record API only looks the audit schema up (the admin/CI principal registers it): one the registry does
+      // The record API only looks its audit schemas up (the admin/CI principal registers them): one the registry does
       // not hold stops the start, naming the subject, rather than every read.
       await serde.resolveSchemaIds();
       await producer.connect();
@@ -68,21 +88,38 @@ export class RecordApiServices {
       await admin.disconnect().catch(() => undefined);
     }
 
-    const audit = new AuditTrail(serde, (record) => producer.send(record), topic, config.auditTimeoutMs);
+    const send = (record: Parameters<RecordProducer['send']>[0]) => producer.send(record);
+    const audit = new AuditTrail(serde, send, topic, config.auditTimeoutMs);
+    const alerts = new AuditTrail(serde, send, alertTopic, config.auditTimeoutMs);
     const readModel = new ReadModelReader(db, config.collaborative, config.databaseSchema);
     const reads = new SharedRecordReads({
       records: readModel,
-      audit,
-      jwtSecret: config.auth.jwtSecret,
-      issuer: config.auth.issuer,
-      restrictedRoles: config.auth.restrictedRoles,
-      providerName: (odsCode) => directory.provider(odsCode)?.name,
+      log: {
+        accessed: (event) =>
+          audit.record({
+            name: 'RecordAccessed',
+            value: event,
+            key: auditKeyOf(event),
+            correlationId: event.correlationId,
+          }),
+        alert: (event) =>
+          alerts.record({
+            name: 'AccessAlertRaised',
+            value: event,
+            key: alertKeyOf(event),
+            correlationId: event.correlationId,
+          }),
+      },
+      tokens: TOKENS_TODO,
+      roles,
+      organisation: (odsCode) => directory.provider(odsCode),
+      throttle: new AccessThrottle(config.throttle),
       clock: Date.now,
-      newAuditId: randomUUID,
-      onAuditFailure: (error, correlationId) =>
-        log.error(`read ${correlationId} refused (503): ${errorMessage(error)}`),
+      newId: randomUUID,
+      onLogFailure: (error, correlationId) =>
+        log.error(`request ${correlationId} refused (503): ${errorMessage(error)}`),
     });
-    return new RecordApiServices(config, db, directory, readModel, producer, audit, reads);
+    return new RecordApiServices(config, db, directory, roles, readModel, producer, audit, alerts, reads);
   }
 
   /** Ready: Postgres answers and the projector has created the read model. */

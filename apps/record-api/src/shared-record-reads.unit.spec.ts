@@ -1,8 +1,11 @@
 import { testNhsNumber } from '@crosscare/events/synthetic';
-import { signReaderToken, type ReaderClaims } from './auth/reader-token';
+import { testEvents } from '@crosscare/projection/testing';
+import { loadAccessRoles } from '@crosscare/governance';
+import { AccessThrottle, type AccessThrottleLimits } from './access/access-throttle';
+import type { ClaimedIdentity, ReaderTokens, VerifiedReader } from './access/reader-tokens';
+import type { AccessAlertRaised } from './audit/access-alert';
 import type { RecordAccessed } from './audit/record-accessed';
 import type { PatientRecordSet } from './record/patient-record-set';
-import type { SharedRecordDocument } from './record/shared-record-document';
 import { SharedRecordReads, type RecordReadRequest } from './shared-record-reads';
 import {
   ccrSnapshot,
@@ -12,72 +15,122 @@ import {
   recordSet,
   RETIRED,
   TEST_NOW,
+  TEST_PROVIDERS,
 } from './testing/record-set-fixtures';
 
-const SECRET = Buffer.from('unit-test-secret-at-least-32-bytes-long', 'utf8');
-const AUDIT_ID = '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a';
 const UNKNOWN = testNhsNumber(99);
 const OTHER = testNhsNumber(5);
 /** OTHER with its check digit changed: ten digits, failing modulus 11. */
 const BAD_CHECK_DIGIT = `${OTHER.slice(0, 9)}${(Number(OTHER[9]) + 1) % 10}`;
+const GP = TEST_PROVIDERS.ccrGpPractice.providerOdsCode;
+const ACUTE = TEST_PROVIDERS.ohcAcuteTrust.providerOdsCode;
+/** An active trust with no relationship with PATIENT. */
+const STRANGER = 'RHA';
+/** A trust PATIENT is referred to in some tests. */
+const REFERRED_TO = 'RQ3';
 
-function tokenFor(overrides: Partial<ReaderClaims> = {}): string {
-  const now = Math.floor(TEST_NOW / 1000);
-  return signReaderToken(
-    {
-      sub: 'u1',
-      name: 'Dr A Clinician',
-      role: 'clinician',
-      org: 'RHA',
-      iss: 'test',
-      exp: now + 600,
-      ...overrides,
-    },
-    SECRET,
-  );
-}
+/**
+ * Token verification is @crosscare/identity's (tested there with real keys); here a token is its claims in JSON, and
+ * one starting `forged:` is refused with what it claims, which is all the reads need of a verifier.
+ */
+const tokens: ReaderTokens = {
+  verify(token) {
+    if (token.startsWith('forged:'))
+      return Promise.resolve({
+        ok: false,
+        reason: 'the token signature is not valid',
+        claimed: JSON.parse(fromToken(token.slice('forged:'.length))) as ClaimedIdentity,
+      });
+    return Promise.resolve({ ok: true, reader: JSON.parse(fromToken(token)) as VerifiedReader });
+  },
+};
 
-/** The reads over fakes: a read model holding PATIENT (and RETIRED merged into it), an audit trail that records. */
-function given(options: { audit?: (event: RecordAccessed) => Promise<void> } = {}) {
+const reader = (overrides: Partial<VerifiedReader> = {}): VerifiedReader => ({
+  userId: 'u1',
+  name: 'Dr A Clinician',
+  role: 'clinician',
+  organisationOdsCode: GP,
+  issuer: 'https://idp.test',
+  ...overrides,
+});
+const asToken = (claims: object) => Buffer.from(JSON.stringify(claims)).toString('base64url');
+const fromToken = (token: string) => Buffer.from(token, 'base64url').toString('utf8');
+const bearer = (overrides: Partial<VerifiedReader> = {}) => `Bearer ${asToken(reader(overrides))}`;
+
+const ORGANISATIONS: Record<string, { name: string; status: string }> = {
+  [GP]: { name: 'Hazelwood Surgery', status: 'ACTIVE' },
+  [ACUTE]: { name: 'Darlaston Hospital', status: 'ACTIVE' },
+  [STRANGER]: { name: 'Elsewhere Trust', status: 'ACTIVE' },
+  [TEST_PROVIDERS.ccrCouncil.providerOdsCode]: { name: 'Birmingham City Council', status: 'ACTIVE' },
+  [REFERRED_TO]: { name: "Birmingham Children's Hospital", status: 'ACTIVE' },
+  CLOSED: { name: 'Closed Practice', status: 'INACTIVE' },
+};
+
+const LIMITS: AccessThrottleLimits = {
+  user: { perMinute: 60, burst: 5 },
+  organisation: { perMinute: 600, burst: 50 },
+  badTokens: { perMinute: 6, burst: 3 },
+  alertAfter: { refusals: 4, windowMs: 60_000 },
+};
+
+/** The reads over fakes: a read model holding PATIENT (and RETIRED merged into it), an audit log that records. */
+function given(
+  options: {
+    accessed?: (event: RecordAccessed) => Promise<void>;
+    alert?: (event: AccessAlertRaised) => Promise<void>;
+    /** PATIENT's record set, when not the fixtures' CCR and OHC snapshots. */
+    patient?: PatientRecordSet;
+  } = {},
+) {
   const audited: RecordAccessed[] = [];
+  const alerts: AccessAlertRaised[] = [];
   const loaded: string[] = [];
   const failures: unknown[] = [];
+  let ids = 0;
   const sut = new SharedRecordReads({
     records: {
       loadPatient(nhsNumber: string): Promise<PatientRecordSet> {
         loaded.push(nhsNumber);
+        if (nhsNumber === PATIENT && options.patient) return Promise.resolve(options.patient);
         if (nhsNumber === PATIENT || nhsNumber === RETIRED)
           return Promise.resolve(recordSet([ccrSnapshot(4), ohcSnapshot(7)], nhsNumber));
         return Promise.resolve({ ...recordSet([], nhsNumber), nhsNumber, mergedInto: null, mergedFrom: [] });
       },
     },
-    audit: {
-      record: (event) =>
-        (options.audit ? options.audit(event) : Promise.resolve()).then(() => void audited.push(event)),
+    log: {
+      accessed: (event) =>
+        (options.accessed ? options.accessed(event) : Promise.resolve()).then(() => void audited.push(event)),
+      alert: (event) =>
+        (options.alert ? options.alert(event) : Promise.resolve()).then(() => void alerts.push(event)),
     },
-    jwtSecret: SECRET,
-    issuer: 'test',
-    restrictedRoles: ['safeguarding-lead'],
-    providerName: () => undefined,
+    tokens,
+    roles: loadAccessRoles(),
+    organisation: (odsCode) => ORGANISATIONS[odsCode],
+    throttle: new AccessThrottle(LIMITS, () => TEST_NOW),
     clock: () => TEST_NOW,
-    newAuditId: () => AUDIT_ID,
-    onAuditFailure: (error) => failures.push(error),
+    newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    onLogFailure: (error) => failures.push(error),
   });
-  return { sut, audited, loaded, failures };
+  return { sut, audited, alerts, loaded, failures };
 }
 
 const request = (overrides: Partial<RecordReadRequest> = {}): RecordReadRequest => ({
   nhsNumber: PATIENT,
-  authorization: `Bearer ${tokenFor()}`,
+  authorization: bearer(),
   purposeOfUse: 'DIRECT_CARE',
   correlationId: 'corr-1',
   clientIp: '10.0.0.9',
   ...overrides,
 });
 
+const EMERGENCY = {
+  purposeOfUse: 'EMERGENCY_CARE',
+  breakGlassReason: 'unconscious in ED, no history available',
+};
+
 describe('reading a shared record', () => {
-  it('given a valid read, when answered, then the JSON record is sent and its audit event names reader, purpose and versions', async () => {
-    const { sut, audited } = given();
+  it("given the patient's GP, when answered, then the whole record is sent and the audit names reader, purpose, relationship and versions", async () => {
+    const { sut, audited, alerts } = given();
 
     const answer = await sut.read(request());
 
@@ -86,12 +139,21 @@ describe('reading a shared record', () => {
     const body = JSON.parse(answer.body);
     expect(body.problems[0].provenance.eventId).toBe(EVENTS.problem.header.eventId);
     expect(body.encounters[0].started.provenance.collaborative).toBe('OHC');
+    expect(body.access).toEqual({
+      role: 'clinician',
+      purposeOfUse: 'DIRECT_CARE',
+      relationship: 'REGISTERED_GP',
+      breakGlass: false,
+      objectionApplied: false,
+      sectionsWithheld: [],
+      notices: [],
+    });
     expect(audited).toEqual([
       {
-        auditId: AUDIT_ID,
+        auditId: expect.any(String),
         occurredAt: TEST_NOW,
         user: { id: 'u1', name: 'Dr A Clinician', role: 'clinician' },
-        organisationOdsCode: 'RHA',
+        organisationOdsCode: GP,
         purposeOfUse: 'DIRECT_CARE',
         nhsNumber: PATIENT,
         resolvedNhsNumber: PATIENT,
@@ -105,13 +167,22 @@ describe('reading a shared record', () => {
         restrictedWithheld: 1,
         correlationId: 'corr-1',
         clientIp: '10.0.0.9',
+        identityVerified: true,
+        tokenIssuer: 'https://idp.test',
+        denial: null,
+        reason: null,
+        relationship: 'REGISTERED_GP',
+        breakGlassReason: null,
+        objectionApplied: false,
+        sectionsWithheld: [],
       },
     ]);
+    expect(alerts).toEqual([]);
   });
 
   it('given an audit that is slow to acknowledge, when answered, then nothing is answered before it is written', async () => {
     let acknowledge: () => void = () => undefined;
-    const { sut } = given({ audit: () => new Promise<void>((resolve) => (acknowledge = resolve)) });
+    const { sut } = given({ accessed: () => new Promise<void>((resolve) => (acknowledge = resolve)) });
 
     const answer = sut.read(request());
     const early = await Promise.race([
@@ -130,26 +201,39 @@ describe('reading a shared record', () => {
     const answer = await sut.read(request({ accept: 'application/fhir+json' }));
 
     expect(answer.headers['Content-Type']).toBe('application/fhir+json; charset=utf-8');
-    expect(JSON.parse(answer.body)).toMatchObject({ resourceType: 'Bundle', id: AUDIT_ID });
+    expect(JSON.parse(answer.body)).toMatchObject({ resourceType: 'Bundle', id: audited[0].auditId });
     expect(audited[0]).toMatchObject({ format: 'FHIR', outcome: 'RETURNED', restrictedWithheld: 1 });
   });
 
   it.each([
-    ['no Authorization', { authorization: undefined }],
-    ['a Basic credential', { authorization: 'Basic dXNlcjpwYXNz' }],
-    ['a token of another issuer', { authorization: `Bearer ${tokenFor({ iss: 'elsewhere' })}` }],
-    ['an expired token', { authorization: `Bearer ${tokenFor({ exp: TEST_NOW / 1000 - 3600 })}` }],
+    ['no Authorization', { authorization: undefined }, null],
+    ['a Basic credential', { authorization: 'Basic dXNlcjpwYXNz' }, null],
+    [
+      'a token that fails verification',
+      {
+        authorization: `Bearer forged:${asToken({ userId: 'mallory', organisationOdsCode: 'ZZZ99', issuer: 'evil' })}`,
+      },
+      { id: 'mallory', name: '', role: '' },
+    ],
   ])(
-    'given %s, when answered, then 401 with a Bearer challenge, nothing read or audited',
-    async (_, overrides) => {
+    'given %s, when answered, then 401 with a Bearer challenge, nothing read, the refusal audited',
+    async (_, overrides, user) => {
       const { sut, audited, loaded } = given();
 
       const answer = await sut.read(request(overrides));
 
       expect(answer.status).toBe(401);
       expect(answer.headers['WWW-Authenticate']).toMatch(/^Bearer /);
-      expect(audited).toEqual([]);
       expect(loaded).toEqual([]);
+      expect(audited).toEqual([
+        expect.objectContaining({
+          outcome: 'DENIED',
+          denial: 'BAD_TOKEN',
+          identityVerified: false,
+          user,
+          nhsNumber: null,
+        }),
+      ]);
     },
   );
 
@@ -158,8 +242,14 @@ describe('reading a shared record', () => {
     ['an unknown purpose of use', { purposeOfUse: 'RESEARCH' }, 'X-Purpose-Of-Use'],
     ['a number of 9 digits', { nhsNumber: OTHER.slice(0, 9) }, 'nhsNumber'],
     ['a number failing modulus 11', { nhsNumber: BAD_CHECK_DIGIT }, 'nhsNumber'],
+    [
+      'a break-glass reason with DIRECT_CARE',
+      { breakGlassReason: 'just looking, honestly' },
+      'X-Break-Glass-Reason',
+    ],
+    ['a break-glass reason of one word', { ...EMERGENCY, breakGlassReason: 'x' }, 'X-Break-Glass-Reason'],
   ])(
-    'given %s, when answered, then 400 naming the problem, nothing read or audited',
+    'given %s, when answered, then 400 naming the problem, nothing read, the refusal audited',
     async (_, overrides, location) => {
       const { sut, audited, loaded } = given();
 
@@ -167,8 +257,10 @@ describe('reading a shared record', () => {
 
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ status: 400, location });
-      expect(audited).toEqual([]);
       expect(loaded).toEqual([]);
+      expect(audited).toEqual([
+        expect.objectContaining({ outcome: 'DENIED', denial: 'INVALID_REQUEST', identityVerified: true }),
+      ]);
     },
   );
 
@@ -182,21 +274,225 @@ describe('reading a shared record', () => {
     });
   });
 
-  it('given an unknown patient, when answered, then 404, and the attempt is audited as NOT_FOUND', async () => {
+  it.each([
+    [
+      'an organisation in no directory',
+      { organisationOdsCode: 'ZZZ99' },
+      'UNKNOWN_ORGANISATION',
+      /ZZZ99 is not known/,
+    ],
+    [
+      'a closed organisation',
+      { organisationOdsCode: 'CLOSED' },
+      'UNKNOWN_ORGANISATION',
+      /CLOSED is not active/,
+    ],
+    ['a role Crosscare does not know', { role: 'anything-at-all' }, 'UNKNOWN_ROLE', /anything-at-all/],
+  ])(
+    'given %s, when answered, then 403 with the reason, nothing read, the refusal audited',
+    async (_, claims, denial, reason) => {
+      const { sut, audited, loaded } = given();
+
+      const answer = await sut.read(request({ authorization: bearer(claims) }));
+
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body).detail).toMatch(reason);
+      expect(loaded).toEqual([]);
+      expect(audited).toEqual([
+        expect.objectContaining({ outcome: 'DENIED', denial, identityVerified: true }),
+      ]);
+    },
+  );
+
+  it('given a role that may not declare the purpose, when answered, then 403 PURPOSE_NOT_PERMITTED', async () => {
+    const { sut, audited } = given();
+    const answer = await sut.read(request({ purposeOfUse: 'SAFEGUARDING' }));
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).detail).toMatch(/clinician role may not read records for SAFEGUARDING/);
+    expect(audited[0]).toMatchObject({ denial: 'PURPOSE_NOT_PERMITTED', purposeOfUse: 'SAFEGUARDING' });
+  });
+
+  it('given reception staff at the GP, when answered, then demographics and encounters only, and the answer says what was withheld', async () => {
     const { sut, audited } = given();
 
-    const answer = await sut.read(request({ nhsNumber: UNKNOWN }));
+    const body = JSON.parse((await sut.read(request({ authorization: bearer({ role: 'R8009' }) }))).body);
 
-    expect(answer.status).toBe(404);
-    expect(answer.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
-    expect(audited).toHaveLength(1);
+    expect(body.demographics).not.toBeNull();
+    expect(body.encounters).toHaveLength(1);
+    expect(body).not.toHaveProperty('problems');
+    expect(body).not.toHaveProperty('socialCare');
+    expect(body.access.sectionsWithheld).toEqual(
+      expect.arrayContaining(['problems', 'medications', 'social-care']),
+    );
+    expect(body.access.notices.join(' ')).toMatch(/Not shown to the administrative role: .*problems/);
+    expect(JSON.stringify(body)).not.toContain(EVENTS.problem.header.eventId);
     expect(audited[0]).toMatchObject({
-      outcome: 'NOT_FOUND',
-      nhsNumber: UNKNOWN,
-      resolvedNhsNumber: UNKNOWN,
-      sources: [],
+      outcome: 'RETURNED',
+      user: { role: 'R8009' },
+      sectionsWithheld: expect.arrayContaining(['problems']),
+      itemCount: 2,
+    });
+  });
+
+  it('given reception staff asking for FHIR, when answered, then withheld sections are absent and an OperationOutcome says so', async () => {
+    const { sut } = given();
+    const bundle = JSON.parse(
+      (await sut.read(request({ authorization: bearer({ role: 'R8009' }), formatParameter: 'fhir' }))).body,
+    );
+    const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
+    expect(types).not.toContain('Condition');
+    const notice = bundle.entry.find(
+      (e: { resource: { resourceType: string; issue?: { code: string }[] } }) =>
+        e.resource.resourceType === 'OperationOutcome' &&
+        e.resource.issue?.[0].code === 'suppressed' &&
+        JSON.stringify(e.resource).includes('administrative'),
+    );
+    expect(notice).toBeDefined();
+  });
+
+  it('given a reader whose organisation has no relationship, when answered, then 403 without record data, audited', async () => {
+    const { sut, audited, alerts } = given();
+
+    const answer = await sut.read(request({ authorization: bearer({ organisationOdsCode: STRANGER }) }));
+
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).detail).toMatch(/no legitimate relationship[\s\S]*X-Break-Glass-Reason/);
+    for (const event of Object.values(EVENTS)) expect(answer.body).not.toContain(event.header.eventId);
+    expect(audited[0]).toMatchObject({
+      outcome: 'DENIED',
+      denial: 'NO_RELATIONSHIP',
+      relationship: 'NONE',
       itemCount: 0,
     });
+    expect(alerts).toEqual([]);
+  });
+
+  it.each([
+    ['a care provider (the acute trust that sent an encounter)', ACUTE, 'CARE_PROVIDER'],
+    ['a referral recipient', REFERRED_TO, 'REFERRAL_RECIPIENT'],
+  ])('given %s, when answered, then served with that relationship', async (_, org, relationship) => {
+    const referral = testEvents.ReferralMade({
+      header: { nhsNumber: PATIENT },
+      recipientOdsCode: REFERRED_TO,
+    });
+    const ohc = ohcSnapshot(7);
+    const { sut, audited } = given({
+      patient: recordSet([ccrSnapshot(4), { ...ohc, items: [...ohc.items, referral] }]),
+    });
+
+    const answer = await sut.read(request({ authorization: bearer({ organisationOdsCode: org }) }));
+
+    expect(answer.status).toBe(200);
+    expect(audited[0]).toMatchObject({ outcome: 'RETURNED', relationship });
+  });
+
+  it('given a referral that was revoked, when its recipient reads, then 403: a revoked referral is no relationship', async () => {
+    const referral = testEvents.ReferralMade({
+      header: { nhsNumber: PATIENT },
+      recipientOdsCode: REFERRED_TO,
+      status: 'REVOKED',
+    });
+    const { sut } = given({ patient: recordSet([{ ...ohcSnapshot(7), items: [referral] }]) });
+    expect(
+      (await sut.read(request({ authorization: bearer({ organisationOdsCode: REFERRED_TO }) }))).status,
+    ).toBe(403);
+  });
+
+  it('given an unknown patient and no broken glass, when answered, then 403 as for any patient: a refusal never says whether a record exists', async () => {
+    const { sut, audited } = given();
+    const answer = await sut.read(request({ nhsNumber: UNKNOWN }));
+    expect(answer.status).toBe(403);
+    expect(audited[0]).toMatchObject({
+      denial: 'NO_RELATIONSHIP',
+      nhsNumber: UNKNOWN,
+      resolvedNhsNumber: null,
+    });
+  });
+
+  it('given a clinician with no relationship who breaks the glass, when answered, then the whole record, a BREAK_GLASS audit and an alert', async () => {
+    const { sut, audited, alerts } = given();
+
+    const answer = await sut.read(
+      request({ authorization: bearer({ organisationOdsCode: STRANGER }), ...EMERGENCY }),
+    );
+
+    expect(answer.status).toBe(200);
+    const body = JSON.parse(answer.body);
+    expect(body.access).toMatchObject({ breakGlass: true, relationship: null });
+    expect(body.access.notices[0]).toMatch(/Emergency access/);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        outcome: 'BREAK_GLASS',
+        relationship: 'NONE',
+        breakGlassReason: EMERGENCY.breakGlassReason,
+        purposeOfUse: 'EMERGENCY_CARE',
+      }),
+    ]);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'BREAK_GLASS',
+        userId: 'u1',
+        organisationOdsCode: STRANGER,
+        nhsNumber: PATIENT,
+        reason: EMERGENCY.breakGlassReason,
+        auditId: audited[0].auditId,
+        identityVerified: true,
+      }),
+    ]);
+  });
+
+  it('given a break-glass read whose alert cannot be written, when answered, then 503 without record data', async () => {
+    const { sut, audited } = given({ alert: () => Promise.reject(new Error('broker down')) });
+    const answer = await sut.read(
+      request({ authorization: bearer({ organisationOdsCode: STRANGER }), ...EMERGENCY }),
+    );
+    expect(answer.status).toBe(503);
+    expect(answer.body).not.toContain('Testpatient');
+    expect(audited).toEqual([]);
+  });
+
+  it('given a role that may not break the glass, when it tries, then 403 saying so', async () => {
+    const { sut, alerts } = given();
+    const answer = await sut.read(
+      request({ authorization: bearer({ organisationOdsCode: STRANGER, role: 'pharmacist' }), ...EMERGENCY }),
+    );
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).detail).toMatch(/pharmacist role may not break the glass/);
+    expect(alerts).toEqual([]);
+  });
+
+  it('given the glass broken for an unknown patient, when answered, then 404 NOT_FOUND, audited and alerted', async () => {
+    const { sut, audited, alerts } = given();
+    const answer = await sut.read(
+      request({ nhsNumber: UNKNOWN, authorization: bearer({ organisationOdsCode: STRANGER }), ...EMERGENCY }),
+    );
+    expect(answer.status).toBe(404);
+    expect(audited[0]).toMatchObject({ outcome: 'NOT_FOUND', breakGlassReason: EMERGENCY.breakGlassReason });
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('given a safeguarding lead reading for SAFEGUARDING, when answered, then restricted items are shown', async () => {
+    const { sut, audited } = given();
+    const body = JSON.parse(
+      (
+        await sut.read(
+          request({ authorization: bearer({ role: 'safeguarding-lead' }), purposeOfUse: 'SAFEGUARDING' }),
+        )
+      ).body,
+    );
+    expect(body.socialCare.restrictedWithheld).toBe(0);
+    expect(body.socialCare.involvements.map((i: { involvementType: string }) => i.involvementType)).toContain(
+      'SAFEGUARDING',
+    );
+    expect(audited[0]).toMatchObject({ restrictedWithheld: 0, itemCount: 5 });
+  });
+
+  it('given a safeguarding lead reading for DIRECT_CARE, when answered, then restricted items stay withheld', async () => {
+    const { sut } = given();
+    const body = JSON.parse(
+      (await sut.read(request({ authorization: bearer({ role: 'safeguarding-lead' }) }))).body,
+    );
+    expect(body.socialCare.restrictedWithheld).toBe(1);
   });
 
   it('given a spaced NHS number, when answered, then it is read and audited in its ten-digit form', async () => {
@@ -219,40 +515,77 @@ describe('reading a shared record', () => {
     expect(audited[0]).toMatchObject({ nhsNumber: RETIRED, resolvedNhsNumber: PATIENT });
   });
 
-  it.each([
-    ['a safeguarding purpose', { purposeOfUse: 'SAFEGUARDING' }],
-    [
-      'a role trusted with restricted items',
-      { authorization: `Bearer ${tokenFor({ role: 'safeguarding-lead' })}` },
-    ],
-  ])('given %s, when answered, then restricted items are shown and none withheld', async (_, overrides) => {
-    const { sut, audited } = given();
-
-    const body = JSON.parse((await sut.read(request(overrides))).body) as SharedRecordDocument;
-
-    expect(body.socialCare.restrictedWithheld).toBe(0);
-    expect(body.socialCare.involvements.map((i) => i.involvementType)).toContain('SAFEGUARDING');
-    expect(audited[0]).toMatchObject({ restrictedWithheld: 0, itemCount: 5 });
-  });
-
-  it('given an audit trail that cannot write, when answered, then 503 without any record data', async () => {
+  it('given an audit log that cannot write, when answered, then 503 without any record data', async () => {
     const outage = new Error('broker down');
-    const { sut, audited, failures } = given({ audit: () => Promise.reject(outage) });
+    const { sut, audited, failures } = given({ accessed: () => Promise.reject(outage) });
 
     for (const format of ['json', 'fhir']) {
       const answer = await sut.read(request({ formatParameter: format }));
 
       expect(answer.status).toBe(503);
-      expect(answer.headers['Retry-After']).toBeDefined();
+      expect(answer.headers['Retry-After']).toBe('5');
       for (const event of Object.values(EVENTS)) expect(answer.body).not.toContain(event.header.eventId);
       expect(answer.body).not.toContain('Testpatient');
     }
     expect(audited).toEqual([]);
     expect(failures).toEqual([outage, outage]);
   });
+});
 
-  it('given an audit trail that cannot write, when an unknown patient is asked for, then 503, not 404', async () => {
-    const { sut } = given({ audit: () => Promise.reject(new Error('timeout')) });
-    expect((await sut.read(request({ nhsNumber: UNKNOWN }))).status).toBe(503);
+describe('throttling and alerts', () => {
+  it('given a user over their burst, when answered, then 429 with Retry-After, audited as THROTTLED', async () => {
+    const { sut, audited } = given();
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < LIMITS.user.burst + 1; i++) {
+      last = await sut.read(request());
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([...Array(LIMITS.user.burst).fill(200), 429]);
+    expect(last!.headers['Retry-After']).toBe('1');
+    expect(audited.at(-1)).toMatchObject({ outcome: 'DENIED', denial: 'THROTTLED', user: { id: 'u1' } });
+  });
+
+  it('given an address that sent too many bad tokens, when it sends a good one, then 429 before the token is looked at', async () => {
+    const { sut, audited } = given();
+    for (let i = 0; i < LIMITS.badTokens.burst; i++)
+      expect((await sut.read(request({ authorization: `Bearer forged:${asToken({})}` }))).status).toBe(401);
+
+    const answer = await sut.read(request());
+
+    expect(answer.status).toBe(429);
+    expect(audited.at(-1)).toMatchObject({ denial: 'THROTTLED', user: null, identityVerified: false });
+    expect((await sut.read(request({ clientIp: '10.0.0.10' }))).status).toBe(200);
+  });
+
+  it('given repeated refusals of one user, when the threshold is reached, then one REPEATED_REFUSALS alert', async () => {
+    const { sut, alerts, audited } = given();
+    for (let i = 0; i < LIMITS.alertAfter.refusals + 2; i++)
+      await sut.read(request({ authorization: bearer({ organisationOdsCode: STRANGER, userId: 'snoop' }) }));
+
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'REPEATED_REFUSALS',
+        userId: 'snoop',
+        organisationOdsCode: STRANGER,
+        refusals: LIMITS.alertAfter.refusals,
+        windowSeconds: 60,
+        auditId: audited[LIMITS.alertAfter.refusals - 1].auditId,
+      }),
+    ]);
+  });
+
+  it('given repeated bad tokens from one address, when the threshold is reached, then an alert names the address, not a user', async () => {
+    const { sut, alerts } = given();
+    for (let i = 0; i < LIMITS.alertAfter.refusals; i++)
+      await sut.read(request({ authorization: undefined, clientIp: '192.0.2.7' }));
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        kind: 'REPEATED_REFUSALS',
+        userId: null,
+        clientIp: '192.0.2.7',
+        identityVerified: false,
+      }),
+    ]);
   });
 });

@@ -40,6 +40,14 @@ export function recordAccessAuditTopic(prefix: string = DEFAULT_TOPIC_PREFIX): s
   return `${prefix}.audit.record-access.v1`;
 }
 
+/**
+ * What a privacy officer must look at: break-glass reads and users or addresses refused again and again
+ * (AccessAlertRaised). Kept forever, like the audit it points into.
+ */
+export function accessAlertTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.audit.access-alerts.v1`;
+}
+
 /** Every grant, revocation and expiry of a subscriber's access: who, what, under which agreement, by whom. */
 export function subscriberGrantAuditTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
   return `${prefix}.audit.subscriber-grants.v1`;

@@ -1,4 +1,4 @@
-import { mayReadRestricted, purposeOfUseOf } from './purpose-of-use';
+import { purposeOfUseOf } from './purpose-of-use';
 
 describe('purpose of use', () => {
   it.each(['DIRECT_CARE', 'EMERGENCY_CARE', 'SAFEGUARDING', ' SAFEGUARDING '])(
@@ -22,22 +22,4 @@ describe('purpose of use', () => {
       if (!result.ok) expect(result.reason).toContain(`"${header}"`);
     },
   );
-});
-
-describe('who may read restricted social care items', () => {
-  it('given a safeguarding enquiry, then any role may', () => {
-    expect(mayReadRestricted('SAFEGUARDING', 'receptionist', [])).toBe(true);
-  });
-
-  it('given direct or emergency care, then only a role trusted with restricted items may', () => {
-    const trusted = ['safeguarding-lead', 'R8003'];
-    expect(mayReadRestricted('DIRECT_CARE', 'clinician', trusted)).toBe(false);
-    expect(mayReadRestricted('EMERGENCY_CARE', 'clinician', trusted)).toBe(false);
-    expect(mayReadRestricted('DIRECT_CARE', 'R8003', trusted)).toBe(true);
-    expect(mayReadRestricted('EMERGENCY_CARE', 'safeguarding-lead', trusted)).toBe(true);
-  });
-
-  it('given a role that only resembles a trusted one, then it may not', () => {
-    expect(mayReadRestricted('DIRECT_CARE', 'Safeguarding-Lead', ['safeguarding-lead'])).toBe(false);
-  });
 });

@@ -1,14 +1,14 @@
 import { CrosscareError, errorMessage } from '@crosscare/errors';
 import type { EventSerde } from '@crosscare/events';
 import type { Message } from 'kafkajs';
-import type { RecordAccessed } from './record-accessed';
 
-/** Sends one message to the audit topic and resolves once every in-sync replica has it (RecordProducer.send). */
+/** Sends one message to a topic and resolves once every in-sync replica has it (RecordProducer.send). */
 export type AuditSend = (record: { topic: string; messages: Message[] }) => Promise<unknown>;
 
 /**
- * Why a read could not be audited. The read must then fail: no record leaves the service unaudited. Retriable: the
- * cause is a broker, registry or network outage, not the request.
+ * Why an audit event (or an access alert) could not be written. A read must then fail: no record leaves the service
+ * unaudited, and no break-glass read is served without its alert. Retriable: the cause is a broker, registry or
+ * network outage, not the request.
  */
 export class AuditUnavailableError extends CrosscareError {
   constructor(
@@ -21,20 +21,28 @@ export class AuditUnavailableError extends CrosscareError {
   }
 }
 
+/** One record for an audit topic: its schema name, the value, the message key and the request's correlation id. */
+export interface AuditRecord<M, N extends keyof M> {
+  readonly name: N;
+  readonly value: M[N];
+  readonly key: string | null;
+  readonly correlationId: string;
+}
+
 /**
- * Writes RecordAccessed events, each acknowledged (acks=all) before the read's answer is sent. A write that takes
- * longer than the timeout counts as failed; kafkajs may still complete it later, which only ever adds an audit
- * event for an answer that was refused, never the other way round.
+ * Writes audit records to one topic, each acknowledged (acks=all) before the caller goes on. A write that takes
+ * longer than the timeout counts as failed; kafkajs may still complete it later, which only ever adds an audit event
+ * for an answer that was refused, never the other way round.
  */
-export class AuditTrail {
+export class AuditTrail<M extends Record<string, object>> {
   constructor(
-    private readonly serde: EventSerde<{ RecordAccessed: RecordAccessed }>,
+    private readonly serde: EventSerde<M>,
     private readonly send: AuditSend,
     readonly topic: string,
     private readonly timeoutMs: number,
   ) {}
 
-  async record(event: RecordAccessed): Promise<void> {
+  async record<N extends keyof M & string>(record: AuditRecord<M, N>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -43,7 +51,7 @@ export class AuditTrail {
       );
     });
     try {
-      await Promise.race([this.write(event), timeout]);
+      await Promise.race([this.write(record), timeout]);
     } catch (error) {
       if (error instanceof AuditUnavailableError) throw error;
       throw new AuditUnavailableError(this.topic, errorMessage(error), error);
@@ -52,18 +60,11 @@ export class AuditTrail {
     }
   }
 
-  private async write(event: RecordAccessed): Promise<void> {
-    const value = await this.serde.encode('RecordAccessed', event);
+  private async write<N extends keyof M & string>(record: AuditRecord<M, N>): Promise<void> {
+    const value = await this.serde.encode(record.name, record.value);
     await this.send({
       topic: this.topic,
-      // Keyed like every Crosscare topic, by the patient, so one patient's accesses stay in order on one partition.
-      messages: [
-        {
-          key: event.resolvedNhsNumber,
-          value,
-          headers: { 'crosscare-correlation-id': event.correlationId },
-        },
-      ],
+      messages: [{ key: record.key, value, headers: { 'crosscare-correlation-id': record.correlationId } }],
     });
   }
 }

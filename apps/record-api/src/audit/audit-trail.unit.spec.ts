@@ -4,14 +4,20 @@ import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Message } from 'kafkajs';
 import { InMemoryRegistry } from '../testing/in-memory-registry';
 import { AuditTrail, AuditUnavailableError, type AuditSend } from './audit-trail';
-import { recordAccessedEvent, type RecordAccessed } from './record-accessed';
+import { auditKeyOf, recordAccessedEvent, type RecordAccessed } from './record-accessed';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './record-accessed-schema';
 
 const TOPIC = 'test.audit.record-access.v1';
 
 const event = recordAccessedEvent(
   {
-    reader: { userId: 'u1', name: 'Dr A Clinician', role: 'clinician', organisationOdsCode: 'RHA' },
+    caller: {
+      userId: 'u1',
+      name: 'Dr A Clinician',
+      role: 'clinician',
+      organisationOdsCode: 'RHA',
+      verified: true,
+    },
     purpose: 'DIRECT_CARE',
     requestedNhsNumber: testNhsNumber(2),
     resolvedNhsNumber: testNhsNumber(1),
@@ -25,6 +31,13 @@ const event = recordAccessedEvent(
   },
   { auditId: '0b6d8f0e-1c2a-4b3c-9d4e-5f6a7b8c9d0e', occurredAt: 1_770_000_000_000 },
 );
+
+const record = {
+  name: 'RecordAccessed' as const,
+  value: event,
+  key: auditKeyOf(event),
+  correlationId: 'corr-7',
+};
 
 const serde = () =>
   new EventSerde<{ RecordAccessed: RecordAccessed }>({
@@ -40,7 +53,7 @@ describe('the audit trail', () => {
     const sent: { topic: string; messages: Message[] }[] = [];
     const trail = new AuditTrail(sut, (record) => Promise.resolve(sent.push(record)), TOPIC, 1000);
 
-    await trail.record(event);
+    await trail.record(record);
 
     expect(sent).toHaveLength(1);
     expect(sent[0].topic).toBe(TOPIC);
@@ -54,7 +67,7 @@ describe('the audit trail', () => {
     const refusal = new Error('NOT_ENOUGH_REPLICAS');
     const trail = new AuditTrail(serde(), () => Promise.reject(refusal), TOPIC, 1000);
 
-    const failure = await trail.record(event).catch((error: unknown) => error);
+    const failure = await trail.record(record).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(AuditUnavailableError);
     expect(failure).toMatchObject({ retriable: true, topic: TOPIC, cause: refusal });
@@ -67,7 +80,7 @@ describe('the audit trail', () => {
     try {
       const hanging: AuditSend = () => new Promise(() => undefined);
       const trail = new AuditTrail(serde(), hanging, TOPIC, 5000);
-      const outcome = trail.record(event).then(
+      const outcome = trail.record(record).then(
         () => 'acknowledged',
         (error: unknown) => error,
       );

@@ -2,9 +2,10 @@ import { Type, type Schema } from 'avsc';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './record-accessed-schema';
 
 /*
- * RECORD_ACCESSED_SCHEMA as the record API wrote it in code before it moved to schemas/audit/RecordAccessed.avsc,
- * copied unchanged (only the name of the result and of the namespace constant differ). Kept here to prove the move
- * changed no byte of the schema the record API registers and writes every audit event with.
+ * RecordAccessed version 1, as the record API wrote every audit event until refused requests were audited too
+ * (issue 15). Kept here to prove that the audit consumer, once upgraded, still reads every event already on the
+ * audit topic (kept forever). Not FORWARD: a refusal names no user or patient, which version 1 cannot say, so audit
+ * consumers upgrade before the record API does (docs/schemas.md).
  */
 const UNKNOWN_SYMBOL_DOC =
   'UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.';
@@ -149,15 +150,42 @@ const SCHEMA_AS_IT_WAS = {
 } as const;
 
 describe('RECORD_ACCESSED_SCHEMA from schemas/audit/RecordAccessed.avsc', () => {
-  it('is, byte for byte, the schema the record API wrote in code before (same JSON sent to the registry)', () => {
-    expect(JSON.stringify(RECORD_ACCESSED_SCHEMA)).toBe(JSON.stringify(SCHEMA_AS_IT_WAS));
+  const now = Type.forSchema(RECORD_ACCESSED_SCHEMA as Schema);
+  const v1 = Type.forSchema(SCHEMA_AS_IT_WAS as unknown as Schema);
+  const v1Event = {
+    auditId: '3f1c2b9e-4d5a-4e6f-8a7b-9c0d1e2f3a4b',
+    occurredAt: 1_767_000_000_000,
+    user: { id: 'u1', name: 'Dr A', role: 'R8000' },
+    organisationOdsCode: 'RHA',
+    purposeOfUse: 'DIRECT_CARE',
+    nhsNumber: '9990000018',
+    resolvedNhsNumber: '9990000018',
+    outcome: 'RETURNED',
+    format: 'JSON',
+    sources: [{ collaborative: 'CCR', nhsNumber: '9990000018', sequence: 3 }],
+    itemCount: 4,
+    restrictedWithheld: 0,
+    correlationId: 'c',
+    clientIp: '10.0.0.1',
+  };
+
+  it('is in the audit namespace', () => {
     expect(AUDIT_NAMESPACE).toBe('uk.nhs.crosscare.audit');
   });
 
-  it('has the same canonical form and fingerprint, so the registered id and the wire format are unchanged', () => {
-    const now = Type.forSchema(RECORD_ACCESSED_SCHEMA as Schema);
-    const before = Type.forSchema(SCHEMA_AS_IT_WAS as unknown as Schema);
-    expect(now.equals(before)).toBe(true);
-    expect(now.fingerprint('sha256').toString('hex')).toBe(before.fingerprint('sha256').toString('hex'));
+  it('reads every version 1 event (BACKWARD): a served read, with the defaults of what version 1 did not record', () => {
+    const read = now.createResolver(v1);
+    const decoded = now.fromBuffer(v1.toBuffer(v1Event), read) as Record<string, unknown>;
+    expect(decoded).toMatchObject({
+      ...v1Event,
+      identityVerified: true,
+      denial: null,
+      relationship: null,
+      breakGlassReason: null,
+      objectionApplied: false,
+      sectionsWithheld: [],
+    });
+  });
+});
   });
 });

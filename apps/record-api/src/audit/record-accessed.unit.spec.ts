@@ -5,12 +5,22 @@ import { recordAccessedEvent, type RecordAccess, type RecordAccessed } from './r
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './record-accessed-schema';
 
 const access: RecordAccess = {
-  reader: { userId: 'u1', name: 'Dr A Clinician', role: 'R8000', organisationOdsCode: 'RHA' },
+  caller: {
+    userId: 'u1',
+    name: 'Dr A Clinician',
+    role: 'R8000',
+    organisationOdsCode: 'RHA',
+    issuer: 'https://idp.test',
+    verified: true,
+  },
   purpose: 'EMERGENCY_CARE',
   requestedNhsNumber: testNhsNumber(2),
   resolvedNhsNumber: testNhsNumber(1),
-  outcome: 'RETURNED',
+  outcome: 'BREAK_GLASS',
   format: 'FHIR',
+  relationship: 'NONE',
+  breakGlassReason: 'collapsed in the street, no history',
+  sectionsWithheld: ['social-care'],
   sources: [
     { collaborative: 'CCR', nhsNumber: testNhsNumber(1), sequence: 7 },
     { collaborative: 'OHC', nhsNumber: testNhsNumber(1), sequence: 3 },
@@ -40,14 +50,52 @@ describe('the RecordAccessed audit event', () => {
       purposeOfUse: 'EMERGENCY_CARE',
       nhsNumber: testNhsNumber(2),
       resolvedNhsNumber: testNhsNumber(1),
-      outcome: 'RETURNED',
+      outcome: 'BREAK_GLASS',
       format: 'FHIR',
       sources: access.sources,
       itemCount: 12,
       restrictedWithheld: 1,
       correlationId: 'corr-1',
       clientIp: '10.1.2.3',
+      identityVerified: true,
+      tokenIssuer: 'https://idp.test',
+      denial: null,
+      reason: null,
+      relationship: 'NONE',
+      breakGlassReason: 'collapsed in the street, no history',
+      objectionApplied: false,
+      sectionsWithheld: ['social-care'],
     });
+  });
+
+  it('given a refused token, when built, then what it claimed is kept as unverified, and nothing of a patient', () => {
+    const refused = recordAccessedEvent(
+      {
+        caller: { userId: 'mallory', organisationOdsCode: 'ZZZ99', verified: false },
+        purpose: null,
+        requestedNhsNumber: null,
+        resolvedNhsNumber: null,
+        outcome: 'DENIED',
+        denial: 'BAD_TOKEN',
+        reason: 'the token signature is not valid',
+        format: 'JSON',
+        correlationId: 'c',
+        clientIp: '192.0.2.1',
+      },
+      stamp,
+    );
+    expect(refused).toMatchObject({
+      user: { id: 'mallory', name: '', role: '' },
+      organisationOdsCode: 'ZZZ99',
+      identityVerified: false,
+      tokenIssuer: null,
+      purposeOfUse: null,
+      nhsNumber: null,
+      sources: [],
+      itemCount: 0,
+      denial: 'BAD_TOKEN',
+    });
+    expect(recordAccessedEvent({ ...access, caller: { verified: false } }, stamp).user).toBeNull();
   });
 
   it('given sources carrying more than the schema declares, when built, then only the declared fields remain', () => {
@@ -67,6 +115,26 @@ describe('the RecordAccessed audit event', () => {
     const decoded = await serde.decode(await serde.encode('RecordAccessed', event));
     expect(decoded).toMatchObject({ type: 'RecordAccessed', event });
     expect(registry.registered.map((r) => r.subject)).toEqual(['uk.nhs.crosscare.audit.RecordAccessed']);
+  });
+
+  it('given a refusal of an anonymous request, when encoded, then the nulls are valid', async () => {
+    const serde = serdeOver(new InMemoryRegistry());
+    const refused = recordAccessedEvent(
+      {
+        caller: { verified: false },
+        purpose: null,
+        requestedNhsNumber: null,
+        resolvedNhsNumber: null,
+        outcome: 'DENIED',
+        denial: 'BAD_TOKEN',
+        reason: 'send Authorization: Bearer <token>',
+        format: 'JSON',
+        correlationId: 'c',
+        clientIp: '192.0.2.1',
+      },
+      stamp,
+    );
+    expect((await serde.decode(await serde.encode('RecordAccessed', refused))).event).toEqual(refused);
   });
 
   it('given a not-found read, when encoded, then empty sources and zero counts are valid', async () => {

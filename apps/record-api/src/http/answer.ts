@@ -14,8 +14,6 @@ export interface Answer {
 
 export const PROBLEM_JSON = 'application/problem+json';
 const PROBLEM_TYPES = 'https://crosscare.nhs.uk/problems';
-/** Seconds a caller should wait before retrying a read that could not be audited. */
-const RETRY_AFTER_SECONDS = 5;
 
 /** A record (or the FHIR Bundle of one) as the answer to a read. */
 export function recordAnswer(format: RecordFormat, body: unknown): Answer {
@@ -30,7 +28,8 @@ export function recordAnswer(format: RecordFormat, body: unknown): Answer {
 export function errorAnswer(error: RecordApiError, format: RecordFormat, correlationId: string): Answer {
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="crosscare-record-api"';
-  if (isRetriable(error)) headers['Retry-After'] = String(RETRY_AFTER_SECONDS);
+  if (isRetriable(error) && error.retryAfterSeconds !== undefined)
+    headers['Retry-After'] = String(error.retryAfterSeconds);
   if (format === 'FHIR') {
     const outcome: OperationOutcome = {
       resourceType: 'OperationOutcome',

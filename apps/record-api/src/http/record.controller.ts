@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { BREAK_GLASS_HEADER } from '../access/break-glass';
 import { PURPOSE_OF_USE_HEADER } from '../access/purpose-of-use';
 import { RecordApiServices } from '../record-api-services';
 import { sendAnswer } from './send-answer';
@@ -22,6 +23,7 @@ export class RecordController {
       nhsNumber,
       authorization: req.header('authorization'),
       purposeOfUse: req.header(PURPOSE_OF_USE_HEADER),
+      breakGlassReason: req.header(BREAK_GLASS_HEADER),
       formatParameter: req.query._format,
       accept: req.header('accept'),
       correlationId,

@@ -9,6 +9,7 @@ import { isEventOf, isRestrictedInvolvement, type SharedRecordView } from '@cros
 import type { Bundle, BundleEntry, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { createHash } from 'node:crypto';
 import type { PatientRecordSet } from './patient-record-set';
+import { accessNotices, type RecordAccessSummary } from './shared-record-document';
 
 export interface SharedRecordBundleOptions {
   /** The Bundle's id: the audit id of the read, so a Bundle someone holds can be traced to its audit event. */
@@ -17,6 +18,8 @@ export interface SharedRecordBundleOptions {
   readonly now: number;
   readonly includeRestricted: boolean;
   readonly providerName: (odsCode: string) => string | undefined;
+  /** Under which rules the answer was given: what it leaves out is said in an OperationOutcome entry. */
+  readonly access: RecordAccessSummary;
 }
 
 export interface RenderedBundle {
@@ -60,6 +63,8 @@ export function sharedRecordBundle(
   });
   const entries = withMergeLinks(bundle.entry ?? [], set);
   if (withheld.length > 0) entries.push(withheldNotice(withheld.length, set.nhsNumber));
+  const notices = accessNotices(options.access);
+  if (notices.length > 0) entries.push(accessNotice(notices, set.nhsNumber, options.bundleId));
   return {
     bundle: { ...bundle, entry: entries },
     itemCount: entries.filter((e) => e.resource?.resourceType === 'Provenance').length,
@@ -106,6 +111,24 @@ function withheldNotice(count: number, nhsNumber: string): BundleEntry {
     resourceType: 'OperationOutcome',
     id: nameBasedId('withheld', nhsNumber),
     issue: [{ severity: 'information', code: SUPPRESSED, diagnostics: text, details: { text } }],
+  };
+  return entryOf(outcome);
+}
+
+/**
+ * What the access rules left out or why they let the reader in, as FHIR says it: information issues, `suppressed`
+ * for what was withheld. Named by the read (its audit id), since it describes that read, not the record.
+ */
+function accessNotice(notices: readonly string[], nhsNumber: string, bundleId: string): BundleEntry {
+  const outcome: OperationOutcome & { id: string } = {
+    resourceType: 'OperationOutcome',
+    id: nameBasedId('access', nhsNumber, bundleId),
+    issue: notices.map((text) => ({
+      severity: 'information' as const,
+      code: text.startsWith('Emergency access') ? 'informational' : SUPPRESSED,
+      diagnostics: text,
+      details: { text },
+    })),
   };
   return entryOf(outcome);
 }

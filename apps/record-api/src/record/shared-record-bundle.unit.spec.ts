@@ -12,8 +12,17 @@ import {
 } from '../testing/record-set-fixtures';
 import type { PatientRecordSet } from './patient-record-set';
 import { sharedRecordBundle } from './shared-record-bundle';
+import type { RecordAccessSummary } from './shared-record-document';
 
 const BUNDLE_ID = '6a0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d';
+const CLINICIAN: RecordAccessSummary = {
+  role: 'clinician',
+  purposeOfUse: 'DIRECT_CARE',
+  relationship: 'REGISTERED_GP',
+  breakGlass: false,
+  objectionApplied: false,
+  sectionsWithheld: [],
+};
 
 function render(set: PatientRecordSet, includeRestricted: boolean) {
   const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted });
@@ -22,6 +31,7 @@ function render(set: PatientRecordSet, includeRestricted: boolean) {
     now: TEST_NOW,
     includeRestricted,
     providerName: () => undefined,
+    access: CLINICIAN,
   });
 }
 
@@ -91,5 +101,39 @@ describe('the FHIR answer', () => {
   it('renders the same record into the same Bundle', () => {
     const set = recordSet([ccrSnapshot(), ohcSnapshot()], RETIRED);
     expect(render(set, false)).toEqual(render(set, false));
+  });
+});
+
+describe('what the access rules left out', () => {
+  const notices = (access: RecordAccessSummary) => {
+    const set = recordSet([ccrSnapshot(), ohcSnapshot()]);
+    const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
+    const { bundle } = sharedRecordBundle(set, view, {
+      bundleId: BUNDLE_ID,
+      now: TEST_NOW,
+      includeRestricted: false,
+      providerName: () => undefined,
+      access,
+    });
+    return ofType<OperationOutcome>(bundle, 'OperationOutcome')
+      .filter((o) => !JSON.stringify(o).includes('restricted social care'))
+      .flatMap((o) => o.issue.map((i) => [i.code, i.diagnostics]));
+  };
+
+  it('given a reader who sees everything under a relationship, then there is nothing to say', () => {
+    expect(notices(CLINICIAN)).toEqual([]);
+  });
+
+  it('given withheld sections, an objection and a broken glass, then an OperationOutcome says each', () => {
+    const said = notices({
+      ...CLINICIAN,
+      breakGlass: true,
+      objectionApplied: true,
+      sectionsWithheld: ['problems'],
+    });
+    expect(said.map(([code]) => code)).toEqual(['informational', 'suppressed', 'suppressed']);
+    expect(said.map(([, text]) => text).join(' ')).toMatch(
+      /Emergency access[\s\S]*objects to sharing[\s\S]*problems/,
+    );
   });
 });

@@ -1,5 +1,59 @@
+import type { PurposeOfUse, RecordSection, Relationship } from '@crosscare/governance';
 import type { SharedRecordView } from '@crosscare/projection';
 import type { PatientRecordSet } from './patient-record-set';
+
+/**
+ * Under which rules the answer was given: the role and purpose it was read in, why the reader's organisation may see
+ * it, whether the glass was broken or a patient's objection applied, and which sections the role is not granted.
+ * Withheld sections are absent from the answer, not empty: an empty list would read as "none recorded".
+ */
+export interface RecordAccessSummary {
+  /** The Crosscare role the reader's role claim maps to. */
+  readonly role: string;
+  readonly purposeOfUse: PurposeOfUse;
+  readonly relationship: Relationship | null;
+  readonly breakGlass: boolean;
+  /** The patient objects to sharing: only the reader organisation's own items are shown. */
+  readonly objectionApplied: boolean;
+  readonly sectionsWithheld: RecordSection[];
+}
+
+/** The JSON view's keys each section of the roles file covers. */
+const VIEW_KEYS: { readonly [S in RecordSection]: readonly (keyof SharedRecordView)[] } = {
+  demographics: ['demographics', 'registeredGp'],
+  death: ['death'],
+  problems: ['problems'],
+  allergies: ['allergies'],
+  medications: ['medications'],
+  encounters: ['encounters'],
+  observations: ['observations'],
+  immunisations: ['immunisations'],
+  'care-plans': ['carePlans'],
+  referrals: ['referrals'],
+  'social-care': ['socialCare'],
+  'end-of-life': ['endOfLife'],
+};
+
+/** What the answer says about what it leaves out, in words a clinician reads. */
+export function accessNotices(access: RecordAccessSummary): string[] {
+  const notices: string[] = [];
+  if (access.breakGlass)
+    notices.push(
+      'Emergency access: your organisation has no recorded relationship with this patient, or the patient objects ' +
+        'to sharing; this read is audited as break-glass and reported to the privacy officer.',
+    );
+  if (access.objectionApplied)
+    notices.push(
+      "The patient objects to sharing their record beyond the organisations that hold it: only your organisation's " +
+        'own items are shown.',
+    );
+  if (access.sectionsWithheld.length > 0)
+    notices.push(
+      `Not shown to the ${access.role} role: ${access.sectionsWithheld.join(', ')}. ` +
+        'Ask a clinician in your organisation if these are needed for care.',
+    );
+  return notices;
+}
 
 /** A snapshot the answer was built from, as the JSON answer names it. */
 export interface SharedRecordSource {
@@ -15,8 +69,9 @@ export interface SharedRecordSource {
  * The JSON answer to a read: the shared record view, headed by whose record it is. `mergedInto` is set when the
  * number asked for was retired by a merge, so a reader knows the record shown is the survivor's.
  */
-export interface SharedRecordDocument extends Omit<SharedRecordView, 'sources' | 'mergedFrom'> {
+export interface SharedRecordDocument extends Partial<Omit<SharedRecordView, 'sources' | 'mergedFrom'>> {
   readonly nhsNumber: string;
+  readonly access: RecordAccessSummary & { readonly notices: string[] };
   readonly requestedNhsNumber: string;
   readonly mergedInto: string | null;
   readonly mergedFrom: string[];
@@ -27,8 +82,15 @@ export interface SharedRecordDocument extends Omit<SharedRecordView, 'sources' |
  * Heads the view with the patient's identity. The view's own sources and mergedFrom are replaced: the view sees the
  * snapshots relabelled to the survivor, while the answer names the number each snapshot is really kept under.
  */
-export function sharedRecordDocument(set: PatientRecordSet, view: SharedRecordView): SharedRecordDocument {
-  const { sources: _sources, mergedFrom: _mergedFrom, ...sections } = view;
+export function sharedRecordDocument(
+  set: PatientRecordSet,
+  view: SharedRecordView,
+  access: RecordAccessSummary,
+): SharedRecordDocument {
+  const { sources: _sources, mergedFrom: _mergedFrom, ...all } = view;
+  const sections: Partial<typeof all> = { ...all };
+  for (const section of access.sectionsWithheld)
+    for (const key of VIEW_KEYS[section]) delete sections[key as keyof typeof all];
   return {
     nhsNumber: set.nhsNumber,
     requestedNhsNumber: set.requestedNhsNumber,
@@ -40,6 +102,7 @@ export function sharedRecordDocument(set: PatientRecordSet, view: SharedRecordVi
       sequence: source.sequence,
       updatedAt: new Date(source.updatedAt).toISOString(),
     })),
+    access: { ...access, notices: accessNotices(access) },
     ...sections,
   };
 }

@@ -8,7 +8,16 @@ import {
   RETIRED,
   TEST_NOW,
 } from '../testing/record-set-fixtures';
-import { itemsShown, sharedRecordDocument } from './shared-record-document';
+import { itemsShown, sharedRecordDocument, type RecordAccessSummary } from './shared-record-document';
+
+const CLINICIAN: RecordAccessSummary = {
+  role: 'clinician',
+  purposeOfUse: 'DIRECT_CARE',
+  relationship: 'REGISTERED_GP',
+  breakGlass: false,
+  objectionApplied: false,
+  sectionsWithheld: [],
+};
 
 const names = (ods: string) =>
   ods === EVENTS.problem.header.providerOdsCode ? 'Hazelwood Surgery' : undefined;
@@ -22,7 +31,7 @@ describe('the JSON answer', () => {
       providerName: names,
     });
 
-    const document = sharedRecordDocument(set, view);
+    const document = sharedRecordDocument(set, view, CLINICIAN);
 
     expect(document).toMatchObject({
       nhsNumber: PATIENT,
@@ -44,13 +53,13 @@ describe('the JSON answer', () => {
         },
       ],
     });
-    expect(document.problems[0].provenance).toMatchObject({
+    expect(document.problems![0].provenance).toMatchObject({
       providerOdsCode: EVENTS.problem.header.providerOdsCode,
       providerName: 'Hazelwood Surgery',
       collaborative: 'CCR',
       eventId: EVENTS.problem.header.eventId,
     });
-    expect(document.encounters[0].started?.provenance).toMatchObject({
+    expect(document.encounters![0].started?.provenance).toMatchObject({
       collaborative: 'OHC',
       eventId: EVENTS.encounter.header.eventId,
     });
@@ -59,7 +68,7 @@ describe('the JSON answer', () => {
   it('given a retired number asked for, then the answer says which record answered instead', () => {
     const set = recordSet([ccrSnapshot()], RETIRED);
     const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
-    expect(sharedRecordDocument(set, view)).toMatchObject({
+    expect(sharedRecordDocument(set, view, CLINICIAN)).toMatchObject({
       nhsNumber: PATIENT,
       requestedNhsNumber: RETIRED,
       mergedInto: PATIENT,
@@ -76,5 +85,27 @@ describe('the JSON answer', () => {
     expect(itemsShown(withheld)).toBe(4);
     expect(withheld.socialCare.restrictedWithheld).toBe(1);
     expect(itemsShown(included)).toBe(5);
+  });
+});
+
+describe('sections a role is not granted', () => {
+  it('are absent from the answer, not empty, and the answer says which and why', () => {
+    const set = recordSet([ccrSnapshot(), ohcSnapshot()]);
+    const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
+
+    const document = sharedRecordDocument(set, view, {
+      ...CLINICIAN,
+      role: 'administrative',
+      sectionsWithheld: ['problems', 'medications', 'social-care'],
+    });
+
+    expect(document).not.toHaveProperty('problems');
+    expect(document).not.toHaveProperty('medications');
+    expect(document).not.toHaveProperty('socialCare');
+    expect(document).toHaveProperty('encounters');
+    expect(document.access.notices).toEqual([
+      'Not shown to the administrative role: problems, medications, social-care. Ask a clinician in your ' +
+        'organisation if these are needed for care.',
+    ]);
   });
 });

@@ -7,12 +7,109 @@ export const AUDIT_NAMESPACE = 'uk.nhs.crosscare.audit';
  * The self-contained Avro schema of each of the audit topic's records, as registered under the subject
  * uk.nhs.crosscare.audit.<Name>, so that no service reads schema files at run time.
  */
-export const AUDIT_SCHEMAS: { readonly RecordAccessed: object; readonly SubscriberGrantChanged: object } = {
+export const AUDIT_SCHEMAS: {
+  readonly AccessAlertRaised: object;
+  readonly RecordAccessed: object;
+  readonly SubscriberGrantChanged: object;
+} = {
+  AccessAlertRaised: {
+    type: 'record',
+    name: 'AccessAlertRaised',
+    namespace: 'uk.nhs.crosscare.audit',
+    doc: 'Something about access to shared records that a privacy officer must look at: a break-glass read, or a user or address refused again and again. Keyed by the NHS number of a break-glass read, or by the user or address that was refused.',
+    fields: [
+      {
+        name: 'alertId',
+        type: { type: 'string', logicalType: 'uuid' },
+        doc: 'Unique id of this alert (a random UUID); consumers drop a repeated id.',
+      },
+      {
+        name: 'raisedAt',
+        type: { type: 'long', logicalType: 'timestamp-millis' },
+        doc: 'When the record API raised the alert.',
+      },
+      {
+        name: 'kind',
+        type: {
+          type: 'enum',
+          name: 'AccessAlertKind',
+          doc: "BREAK_GLASS: a record was served without a legitimate relationship, or past the patient's objection, because the reader declared an emergency. REPEATED_REFUSALS: one user, or one client address, was refused at least refusals times within windowSeconds. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.",
+          symbols: ['BREAK_GLASS', 'REPEATED_REFUSALS', 'UNKNOWN'],
+          default: 'UNKNOWN',
+        },
+        doc: 'What happened.',
+      },
+      {
+        name: 'userId',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The user (sub claim) concerned; for REPEATED_REFUSALS by address, null. Unverified when identityVerified is false.',
+      },
+      {
+        name: 'userName',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The user's display name (name claim), when known.",
+      },
+      { name: 'role', type: ['null', 'string'], default: null, doc: 'The role claim, when known.' },
+      {
+        name: 'organisationOdsCode',
+        type: ['null', 'string'],
+        default: null,
+        doc: "ODS code of the user's organisation, when known.",
+      },
+      {
+        name: 'identityVerified',
+        type: 'boolean',
+        default: true,
+        doc: 'Whether the user and organisation were verified; false when they are what a refused token claimed.',
+      },
+      {
+        name: 'clientIp',
+        type: 'string',
+        doc: 'IP address of the request that raised the alert, as the record API saw it.',
+      },
+      {
+        name: 'nhsNumber',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'For BREAK_GLASS, the NHS number of the record served; otherwise null.',
+      },
+      {
+        name: 'reason',
+        type: 'string',
+        doc: "For BREAK_GLASS, the reason the reader stated; for REPEATED_REFUSALS, the last refusal's reason.",
+      },
+      {
+        name: 'refusals',
+        type: 'int',
+        default: 0,
+        doc: 'For REPEATED_REFUSALS, how many refusals within windowSeconds raised it; 0 for BREAK_GLASS.',
+      },
+      {
+        name: 'windowSeconds',
+        type: 'int',
+        default: 0,
+        doc: 'For REPEATED_REFUSALS, the window the refusals were counted in; 0 for BREAK_GLASS.',
+      },
+      {
+        name: 'auditId',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The auditId of the RecordAccessed event of the request that raised the alert.',
+      },
+      {
+        name: 'correlationId',
+        type: 'string',
+        doc: 'The X-Correlation-Id of the request that raised the alert.',
+      },
+    ],
+  },
   RecordAccessed: {
     type: 'record',
     name: 'RecordAccessed',
     namespace: 'uk.nhs.crosscare.audit',
-    doc: 'One read of a patient shared care record through the record API: who read it, in what role and organisation, why, which patient, and exactly which versions of the record were shown. Keyed by the resolved NHS number.',
+    doc: "One request to read a patient's shared care record through the record API, served or refused: who asked (as far as they could be identified), in what role and organisation, why, for which patient, what was decided and why, and exactly which versions of the record were shown. Keyed by the resolved NHS number, or the NHS number asked for when the request was refused before the record was looked up, or no key when the request named no valid NHS number.",
     fields: [
       {
         name: 'auditId',
@@ -26,58 +123,69 @@ export const AUDIT_SCHEMAS: { readonly RecordAccessed: object; readonly Subscrib
       },
       {
         name: 'user',
-        type: {
-          type: 'record',
-          name: 'RecordAccessUser',
-          doc: 'The person who read the record, as the verified token names them.',
-          fields: [
-            { name: 'id', type: 'string', doc: 'User id: the sub claim of the token.' },
-            { name: 'name', type: 'string', doc: 'Display name of the user: the name claim of the token.' },
-            {
-              name: 'role',
-              type: 'string',
-              doc: 'Role the user acted in: the role claim (a national RBAC code or a role name).',
-            },
-          ],
-        },
-        doc: 'The person who read the record.',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'RecordAccessUser',
+            doc: 'The person who asked for the record, as their token names them.',
+            fields: [
+              { name: 'id', type: 'string', doc: 'User id: the sub claim of the token.' },
+              { name: 'name', type: 'string', doc: 'Display name of the user: the name claim of the token.' },
+              {
+                name: 'role',
+                type: 'string',
+                doc: 'Role the user acted in: the role claim (a national RBAC code or a role name).',
+              },
+            ],
+          },
+        ],
+        default: null,
+        doc: 'The person who asked: as the verified token names them, or as an unverified token claimed (identityVerified false); null when no token was sent or none of it could be read.',
       },
       {
         name: 'organisationOdsCode',
-        type: 'string',
-        doc: "ODS code of the user's organisation (the org claim), uppercase.",
+        type: ['null', 'string'],
+        default: null,
+        doc: "ODS code of the user's organisation (the org claim), uppercase; null when not known.",
       },
       {
         name: 'purposeOfUse',
-        type: {
-          type: 'enum',
-          name: 'PurposeOfUse',
-          doc: 'Why the record was read, as declared in X-Purpose-Of-Use. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.',
-          symbols: ['DIRECT_CARE', 'EMERGENCY_CARE', 'SAFEGUARDING', 'UNKNOWN'],
-          default: 'UNKNOWN',
-        },
-        doc: 'Why the record was read.',
+        type: [
+          'null',
+          {
+            type: 'enum',
+            name: 'PurposeOfUse',
+            doc: 'Why the record was read, as declared in X-Purpose-Of-Use. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.',
+            symbols: ['DIRECT_CARE', 'EMERGENCY_CARE', 'SAFEGUARDING', 'UNKNOWN'],
+            default: 'UNKNOWN',
+          },
+        ],
+        default: null,
+        doc: 'Why the record was asked for, as declared in X-Purpose-Of-Use; null when the request declared no valid purpose.',
       },
       {
         name: 'nhsNumber',
-        type: 'string',
-        doc: 'The NHS number the user asked for: 10 digits, valid modulus-11 check digit.',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The NHS number the user asked for: 10 digits, valid modulus-11 check digit; null when the request did not name a valid one.',
       },
       {
         name: 'resolvedNhsNumber',
-        type: 'string',
-        doc: 'The NHS number whose record was shown: the one asked for, or its survivor when it was retired by a merge. Equals the message key.',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The NHS number whose record answers: the one asked for, or its survivor when it was retired by a merge; null when the request was refused before the record was looked up. Equals the message key when set.',
       },
       {
         name: 'outcome',
         type: {
           type: 'enum',
           name: 'RecordAccessOutcome',
-          doc: 'RETURNED: the record was sent. NOT_FOUND: Crosscare holds nothing for the patient, and said so. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.',
-          symbols: ['RETURNED', 'NOT_FOUND', 'UNKNOWN'],
+          doc: "RETURNED: the record was sent. BREAK_GLASS: the record was sent to a reader who declared an emergency (EMERGENCY_CARE with a stated reason) without a legitimate relationship with the patient, or past the patient's objection to sharing; an AccessAlertRaised went to the privacy officer. NOT_FOUND: Crosscare holds nothing for the patient, and said so (only after the glass was broken: otherwise an unknown patient is refused as NO_RELATIONSHIP, so that a refusal never tells whether a record exists). DENIED: nothing was sent; denial says why. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.",
+          symbols: ['RETURNED', 'NOT_FOUND', 'DENIED', 'BREAK_GLASS', 'UNKNOWN'],
           default: 'UNKNOWN',
         },
-        doc: 'What the read returned.',
+        doc: 'What the request got.',
       },
       {
         name: 'format',
@@ -127,7 +235,7 @@ export const AUDIT_SCHEMAS: { readonly RecordAccessed: object; readonly Subscrib
       {
         name: 'restrictedWithheld',
         type: 'int',
-        doc: 'How many restricted social care items were left out because the purpose of use and role did not allow them.',
+        doc: 'How many restricted social care items were left out because the role and purpose of use did not allow them.',
       },
       {
         name: 'correlationId',
@@ -138,6 +246,82 @@ export const AUDIT_SCHEMAS: { readonly RecordAccessed: object; readonly Subscrib
         name: 'clientIp',
         type: 'string',
         doc: 'IP address the request came from, as the record API saw it.',
+      },
+      {
+        name: 'identityVerified',
+        type: 'boolean',
+        default: true,
+        doc: 'Whether user and organisationOdsCode come from a token whose signature, issuer, audience and lifetime were verified. False for a refused token: they are then what it claimed, kept for the privacy officer, and not to be believed.',
+      },
+      {
+        name: 'tokenIssuer',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The iss of the token (verified or, when identityVerified is false, claimed); null when no token was read.',
+      },
+      {
+        name: 'denial',
+        type: [
+          'null',
+          {
+            type: 'enum',
+            name: 'AccessDenial',
+            doc: "Why a request was refused. INVALID_REQUEST: a malformed request (format, purpose header, NHS number). BAD_TOKEN: no token, or one that failed verification (signature, issuer, audience, lifetime, algorithm, key). UNKNOWN_ORGANISATION: the organisation is not an active one in the provider directory. UNKNOWN_ROLE: Crosscare does not know the role. PURPOSE_NOT_PERMITTED: the role may not declare that purpose of use. NO_RELATIONSHIP: the reader's organisation has no legitimate relationship with the patient and the glass was not broken. OBJECTION: the patient objects to sharing and the reader's organisation holds none of the record. THROTTLED: too many requests from the user, organisation or address. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.",
+            symbols: [
+              'INVALID_REQUEST',
+              'BAD_TOKEN',
+              'UNKNOWN_ORGANISATION',
+              'UNKNOWN_ROLE',
+              'PURPOSE_NOT_PERMITTED',
+              'NO_RELATIONSHIP',
+              'OBJECTION',
+              'THROTTLED',
+              'UNKNOWN',
+            ],
+            default: 'UNKNOWN',
+          },
+        ],
+        default: null,
+        doc: 'Why the request was refused, when outcome is DENIED; null otherwise.',
+      },
+      {
+        name: 'reason',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The refusal as the caller was told it (never the token); null when the record was served.',
+      },
+      {
+        name: 'relationship',
+        type: [
+          'null',
+          {
+            type: 'enum',
+            name: 'LegitimateRelationship',
+            doc: "Why the reader's organisation may see the record. REGISTERED_GP: the patient's registered GP practice. CARE_PROVIDER: it published a record change for the patient itself. REFERRAL_RECIPIENT: the patient was referred to it. NONE: none of these (the glass was broken, or the request was refused). UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.",
+            symbols: ['REGISTERED_GP', 'CARE_PROVIDER', 'REFERRAL_RECIPIENT', 'NONE', 'UNKNOWN'],
+            default: 'UNKNOWN',
+          },
+        ],
+        default: null,
+        doc: "The reader organisation's relationship with the patient, once the record was looked up; null before.",
+      },
+      {
+        name: 'breakGlassReason',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The reason the reader stated in X-Break-Glass-Reason when outcome is BREAK_GLASS; null otherwise.',
+      },
+      {
+        name: 'objectionApplied',
+        type: 'boolean',
+        default: false,
+        doc: "Whether the patient's objection to sharing limited the answer to the reader organisation's own items.",
+      },
+      {
+        name: 'sectionsWithheld',
+        type: { type: 'array', items: 'string' },
+        default: [],
+        doc: "Sections of the record the reader's role is not granted, left out of the answer (record-access-roles.json section names); empty when none or when refused.",
       },
     ],
   },

@@ -4,6 +4,7 @@ import {
   projectorDeadLetterTopic,
   projectorRetryTopic,
   recordAccessAuditTopic,
+  accessAlertTopic,
   recordChangeTopic,
 } from '@crosscare/events';
 import type { Collaborative, CollaborativeCode } from '../directory/provider';
@@ -174,10 +175,12 @@ export function servicePrincipals(
   };
   const recordApi: KafkaPrincipal = {
     name: servicePrincipalName('record-api', naming),
-    purpose: 'records one audit event per read of a shared record',
+    purpose: 'records one audit event per request for a shared record, and raises access alerts',
     grants: [
       topic(recordAccessAuditTopic(topicPrefix), 'WRITE'),
       topic(recordAccessAuditTopic(topicPrefix), 'CREATE'),
+      topic(accessAlertTopic(topicPrefix), 'WRITE'),
+      topic(accessAlertTopic(topicPrefix), 'CREATE'),
     ],
   };
   return [ingest, projector('CCR'), projector('OHC'), recordApi];

@@ -3,6 +3,7 @@ import {
   projectorDeadLetterTopic,
   projectorRetryTopic,
   recordAccessAuditTopic,
+  accessAlertTopic,
   recordChangeTopic,
 } from '@crosscare/events';
 import { loadProviderDirectory } from '../directory/load-provider-directory';
@@ -121,6 +122,7 @@ describe('Kafka access definitions', () => {
           .map((t) => [t, [`id-matrix-projector-${code.toLowerCase()}`]] as [string, string[]]),
       ),
       [recordAccessAuditTopic(naming.topicPrefix), ['id-matrix-record-api']],
+      [accessAlertTopic(naming.topicPrefix), ['id-matrix-record-api']],
     ]);
     expect(Object.fromEntries(writers)).toEqual(Object.fromEntries(expected));
   });

@@ -1,0 +1,47 @@
+import type { RecordSection } from '@crosscare/governance';
+import { itemKindOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
+
+/**
+ * The section of the record each item kind belongs to, or ALWAYS for what every reader is shown. Total over ItemKind,
+ * so a new kind of item cannot reach readers before someone decides who may see it.
+ */
+const SECTION_OF: { readonly [K in ItemKind]: RecordSection } = {
+  demographics: 'demographics',
+  death: 'death',
+  problem: 'problems',
+  allergy: 'allergies',
+  'medication-prescribed': 'medications',
+  'medication-dispensed': 'medications',
+  encounter: 'encounters',
+  observation: 'observations',
+  immunisation: 'immunisations',
+  'care-plan': 'care-plans',
+  referral: 'referrals',
+  'social-care': 'social-care',
+  'end-of-life': 'end-of-life',
+};
+
+export interface RecordFilter {
+  readonly sections: readonly RecordSection[];
+  /** Only this organisation's items (a patient's objection holds); undefined for every provider's. */
+  readonly ownItemsOf?: string;
+}
+
+/**
+ * The part of the patient's snapshots a reader may see: the sections their role is granted, and, when the patient
+ * objects to sharing, only their organisation's own items. Filtering the snapshots rather than an answer keeps the
+ * JSON view and the FHIR Bundle the same, and leaves nothing withheld to leak through either.
+ */
+export function filterRecords(records: readonly PatientRecord[], filter: RecordFilter): PatientRecord[] {
+  const sections = new Set(filter.sections);
+  return records.map((record) => ({
+    ...record,
+    items: record.items.filter((item) => {
+      const kind = itemKindOf(item.header.eventType);
+      if (kind === undefined || !sections.has(SECTION_OF[kind])) return false;
+      return (
+        filter.ownItemsOf === undefined || item.header.providerOdsCode.toUpperCase() === filter.ownItemsOf
+      );
+    }),
+  }));
+}
