@@ -187,5 +187,3 @@ describe('RECORD_ACCESSED_SCHEMA from schemas/audit/RecordAccessed.avsc', () => 
     });
   });
 });
-  });
-});
