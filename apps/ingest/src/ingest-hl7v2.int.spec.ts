@@ -1,4 +1,4 @@
-import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
+import { ADT_FIXTURE_NHS_NUMBERS, CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import type { Provider } from '@crosscare/governance';
 import { uniqueName } from '@crosscare/testing';
 import { Hl7Message } from '@medplum/core';
@@ -26,6 +26,23 @@ describe('ingest: HL7 v2 ADT over HTTP and MLLP (real broker, registry and Postg
     );
 
   const ackCode = (ack: string) => Hl7Message.parse(ack).getSegment('MSA')?.getField(1)?.toString();
+
+  // A merge is published only by a provider holding records under the number it retires (patient-standing.ts): the
+  // trust first registers David's duplicate record, the one the A40 retires, as its PAS would have.
+  beforeAll(async () => {
+    const duplicate = fromTrust(
+      CERNER_ADT.A28.replace(
+        '9990001014^^^NHS^NH~3034567',
+        `${ADT_FIXTURE_NHS_NUMBERS.davidRetired}^^^NHS^NH~3045600`,
+      ),
+    );
+    const answer = await send(ingest.url, 'POST', '/hl7v2', {
+      token,
+      body: duplicate,
+      contentType: 'x-application/hl7-v2+er7',
+    });
+    expect(ackCode(answer.text)).toBe('AA');
+  });
 
   const cases: [keyof typeof CERNER_ADT, string[]][] = [
     ['A01', ['EncounterStarted']],

@@ -167,6 +167,40 @@ describe('generateRegion', () => {
       }
     });
 
+    it('sends a death or a merge only from a provider that shared the patient before, or in the same message', () => {
+      // Ingest's standing rule (apps/ingest/src/intake/patient-standing.ts): a death needs its patient, a merge the
+      // number it retires, held by the sender: shared before, or carried by a record of the same message (neither a
+      // death, a merge nor a removal). The loader publishes directly, but the region must be what ingest accepts.
+      const held = new Set<string>();
+      const carried = new Map<string, Set<string>>();
+      for (const { header } of events)
+        if (!['PatientDied', 'PatientMerged', 'RecordRemoved'].includes(header.eventType)) {
+          const message = carried.get(header.correlationId) ?? new Set<string>();
+          message.add(`${header.providerOdsCode}|${header.nhsNumber}`);
+          carried.set(header.correlationId, message);
+        }
+      const without: string[] = [];
+      let highImpact = 0;
+      for (const event of events) {
+        const { header } = event;
+        const needs =
+          header.eventType === 'PatientDied'
+            ? header.nhsNumber
+            : header.eventType === 'PatientMerged'
+              ? (event as RecordChangeEvent & { retiredNhsNumber: string }).retiredNhsNumber
+              : undefined;
+        if (needs !== undefined) {
+          highImpact++;
+          const key = `${header.providerOdsCode}|${needs}`;
+          if (!held.has(key) && !carried.get(header.correlationId)?.has(key))
+            without.push(`${header.eventType} of ${needs} from ${header.providerOdsCode}`);
+        }
+        held.add(`${header.providerOdsCode}|${header.nhsNumber}`);
+      }
+      expect(highImpact).toBeGreaterThan(0);
+      expect(without).toEqual([]);
+    });
+
     it('after a death notice, only closes what was open: more notices, encounters ended, plans and care closed', () => {
       const afterDeath: string[] = [];
       for (const [nhsNumber, list] of byStream(events, (e) => e.header.nhsNumber)) {

@@ -20,7 +20,8 @@ function refusals(kind: 'fhir' | 'hl7v2' | 'problem') {
     '400': answer('Not parseable, or not the structure the format demands; nothing was published'),
     '401': answer('No API key, or one that is unknown, malformed or revoked'),
     '403': answer(
-      'The provider may not use this format, send as another provider, or publish this kind of record',
+      'The provider may not use this format, send as another provider, or publish this kind of record; or it sent a ' +
+        'death or a merge of a patient it holds no records for (for a merge: the retired NHS number)',
     ),
     '409': answer('This record version was already shared with different content'),
     '413': answer('Over the body size or entry limit'),

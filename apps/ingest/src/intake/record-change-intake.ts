@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { conflict, forbidden, unavailable, type IngestError } from '../ingest-error';
 import { ledgerKey, type LedgerEntry, type SharedRecordLedger } from '../storage/shared-record-ledger';
+import { patientsNeeded, standingRefusals } from './patient-standing';
 
 /** The authenticated sender, as the provider directory describes it. */
 export type Sender = Pick<Provider, 'odsCode' | 'ics' | 'collaborative' | 'type' | 'status'>;
@@ -46,8 +47,9 @@ export interface IntakeOptions {
 
 /**
  * From drafts to acknowledged events: authorise every draft for the sender, complete it into an event as that
- * sender, claim its record version in the ledger, publish what is new in one Kafka transaction, and commit the
- * claims only once the broker acknowledged. Any failure publishes nothing and claims nothing.
+ * sender, claim its record version in the ledger, refuse deaths and merges of patients the sender holds no records
+ * for (patient-standing.ts), publish what is new in one Kafka transaction, and commit the claims only once the broker
+ * acknowledged. Any failure publishes nothing and claims nothing.
  */
 export class RecordChangeIntake {
   constructor(
@@ -123,6 +125,11 @@ export class RecordChangeIntake {
     const values = await this.encodeAll(all.map((p) => p.event));
 
     const claimed = await this.db.transaction(async (tx) => {
+      // Standing for deaths and merges: asked of the ledger before this request's own claims are in it, so that a
+      // death cannot vouch for itself; decided below, once conflicts have shown which units will be published.
+      const needed = patientsNeeded(units.filter((_, u) => !outcomes[u]));
+      const held =
+        needed.length > 0 ? await this.ledger.patientsHeld(tx, sender.odsCode, needed) : new Set<string>();
       const unique = firstOfEachKey(all.map((p) => p.entry));
       const claimedNow = await this.ledger.claim(tx, unique);
       const repeats = unique.filter((e) => !claimedNow.has(ledgerKey(e)));
@@ -145,6 +152,20 @@ export class RecordChangeIntake {
         );
         if (atomic) throw error;
         outcomes[u] = { error };
+      }
+      if (needed.length > 0) {
+        const refusals = standingRefusals(
+          sender.odsCode,
+          units,
+          units.map((_, u) => outcomes[u] !== undefined),
+          held,
+        );
+        refusals.forEach((reason, u) => {
+          if (reason === null) return;
+          const error = forbidden(units[u].location, reason);
+          if (atomic) throw error;
+          outcomes[u] = { error };
+        });
       }
       // Claims of units that failed here roll back with nothing else: a savepoint-free way is to release them.
       const refused = all.filter((p) => outcomes[p.unit] && claimedNow.has(ledgerKey(p.entry)));

@@ -126,6 +126,28 @@ export class SharedRecordLedger {
     return found;
   }
 
+  /**
+   * Which of these NHS numbers the provider holds records for: it published some record version for the patient.
+   * One probe of shared_record_versions_provider_patient per number, stopping at the first row, however many
+   * records the provider shared. Only committed versions count (read committed): a request still in flight
+   * vouches for nothing until it is published.
+   */
+  async patientsHeld(
+    tx: EntityManager,
+    providerOdsCode: string,
+    nhsNumbers: readonly string[],
+  ): Promise<Set<string>> {
+    if (nhsNumbers.length === 0) return new Set();
+    // char(10) like the column, so the comparison is the index's own (bpchar) rather than text.
+    const rows = await tx.query<{ nhs_number: string }[]>(
+      `select n.nhs_number from unnest($2::char(10)[]) as n(nhs_number)
+        where exists (select 1 from shared_record_versions v
+                       where v.provider_ods_code = $1 and v.nhs_number = n.nhs_number)`,
+      [providerOdsCode, [...nhsNumbers]],
+    );
+    return new Set(rows.map((r) => r.nhs_number));
+  }
+
   /** The highest version of a record this provider shared, with its patient; undefined when never shared. */
   async latest(
     tx: EntityManager,
