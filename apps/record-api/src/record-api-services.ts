@@ -1,6 +1,7 @@
 import { errorMessage } from '@crosscare/errors';
 import { EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory, type ProviderDirectory } from '@crosscare/governance';
+import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +30,7 @@ export class RecordApiServices {
     /** Exposed so that tests can take the audit path down. */
     readonly auditProducer: RecordProducer,
     readonly audit: AuditTrail,
+    readonly tokens: ReaderTokenVerifier,
     readonly reads: SharedRecordReads,
   ) {}
 
@@ -36,6 +38,15 @@ export class RecordApiServices {
     const log = new Logger('RecordApi');
     // The directory first: a bad data file should stop the service before it opens any connection.
     const directory = loadProviderDirectory();
+    // So do a bad trusted-issuer list, a development issuer in production and an unreadable JWKS file.
+    const tokens = new ReaderTokenVerifier({
+      issuers: loadTrustedIssuers(config.auth.trustedIssuersFile, config.auth.environment),
+      audience: config.auth.audience,
+      maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
+      clockSkewSeconds: config.auth.clockSkewSeconds,
+      onKeysUnavailable: (issuer, error) =>
+        log.warn(`the keys of token issuer ${issuer} could not be had: ${errorMessage(error)}`),
+    });
     const db = readModelDataSource(config);
     const kafka = createKafka(config.kafka, {
       defaultClientId: 'crosscare-record-api',
@@ -73,16 +84,14 @@ export class RecordApiServices {
     const reads = new SharedRecordReads({
       records: readModel,
       audit,
-      jwtSecret: config.auth.jwtSecret,
-      issuer: config.auth.issuer,
-      restrictedRoles: config.auth.restrictedRoles,
+      tokens,
       providerName: (odsCode) => directory.provider(odsCode)?.name,
       clock: Date.now,
       newAuditId: randomUUID,
       onAuditFailure: (error, correlationId) =>
         log.error(`read ${correlationId} refused (503): ${errorMessage(error)}`),
     });
-    return new RecordApiServices(config, db, directory, readModel, producer, audit, reads);
+    return new RecordApiServices(config, db, directory, readModel, producer, audit, tokens, reads);
   }
 
   /** Ready: Postgres answers and the projector has created the read model. */

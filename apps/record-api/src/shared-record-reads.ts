@@ -6,7 +6,8 @@ import {
   purposeOfUseOf,
   type PurposeOfUse,
 } from './access/purpose-of-use';
-import { bearerTokenOf, verifyReaderToken, type Reader } from './auth/reader-token';
+import type { Reader, TokenCheck } from '@crosscare/identity';
+import { bearerTokenOf } from './http/bearer-token';
 import {
   recordAccessedEvent,
   type RecordAccess,
@@ -42,9 +43,7 @@ export interface SharedRecordReadsDependencies {
   readonly records: { loadPatient(nhsNumber: string): Promise<PatientRecordSet> };
   /** Resolves once the event is durably written; rejects when it cannot be. */
   readonly audit: { record(event: RecordAccessed): Promise<void> };
-  readonly jwtSecret: Buffer;
-  readonly issuer: string;
-  readonly restrictedRoles: readonly string[];
+  readonly tokens: { verify(token: string): Promise<TokenCheck> };
   readonly providerName: (odsCode: string) => string | undefined;
   /** Epoch ms. */
   readonly clock: () => number;
@@ -71,7 +70,7 @@ export class SharedRecordReads {
     const token = bearerTokenOf(request.authorization);
     if (token === undefined) return refuse(unauthenticated('send Authorization: Bearer <token>'));
     const now = this.deps.clock();
-    const verified = verifyReaderToken(token, { secret: this.deps.jwtSecret, issuer: this.deps.issuer, now });
+    const verified = await this.deps.tokens.verify(token);
     if (!verified.ok) return refuse(unauthenticated(verified.reason));
 
     const purpose = purposeOfUseOf(request.purposeOfUse);
@@ -122,7 +121,7 @@ export class SharedRecordReads {
     auditId: string,
     now: number,
   ): { body: unknown; itemCount: number; restrictedWithheld: number } {
-    const includeRestricted = mayReadRestricted(purpose, reader.role, this.deps.restrictedRoles);
+    const includeRestricted = mayReadRestricted(purpose, reader.role, []);
     const providerName = this.deps.providerName;
     const view = viewSharedRecord(set.records, { now, includeRestricted, providerName });
     if (format === 'FHIR') {

@@ -8,6 +8,7 @@ import {
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
+  type JWK,
   type JWTVerifyGetKey,
   type KeyLike,
 } from 'jose';
@@ -72,6 +73,9 @@ export interface ReaderTokenVerifierOptions {
   readonly onKeysUnavailable?: (issuer: string, error: unknown) => void;
 }
 
+/** What a JWKS resolves a token's key to. */
+type VerificationKey = KeyLike | Uint8Array | JWK;
+
 /** Claims end up in every audit event; an unbounded name would let one token bloat the audit trail. */
 const MAX_CLAIM_LENGTH = 200;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -126,7 +130,7 @@ export class ReaderTokenVerifier {
     if (typeof header.kid !== 'string' || header.kid.length === 0)
       return refused('the token header names no key (kid)', claimed);
 
-    let key: KeyLike | Uint8Array;
+    let key: VerificationKey;
     try {
       key = await issuer.keyFor({ alg, kid: header.kid });
     } catch (error) {
@@ -216,7 +220,7 @@ class IssuerKeys {
     }
   }
 
-  async keyFor(header: { alg: JwsAlgorithm; kid: string }): Promise<KeyLike | Uint8Array> {
+  async keyFor(header: { alg: JwsAlgorithm; kid: string }): Promise<VerificationKey> {
     if (this.remote) return this.remote(header, undefined as never);
     const file = (this.trusted.jwks as { file: string }).file;
     this.refreshFile(file, false);

@@ -11,7 +11,13 @@ const TOPIC = 'test.audit.record-access.v1';
 
 const event = recordAccessedEvent(
   {
-    reader: { userId: 'u1', name: 'Dr A Clinician', role: 'clinician', organisationOdsCode: 'RHA' },
+    reader: {
+      userId: 'u1',
+      name: 'Dr A Clinician',
+      role: 'clinician',
+      organisationOdsCode: 'RHA',
+      issuer: 'test',
+    },
     purpose: 'DIRECT_CARE',
     requestedNhsNumber: testNhsNumber(2),
     resolvedNhsNumber: testNhsNumber(1),

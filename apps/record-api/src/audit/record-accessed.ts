@@ -1,5 +1,5 @@
 import type { PurposeOfUse } from '../access/purpose-of-use';
-import type { Reader } from '../auth/reader-token';
+import type { Reader } from '@crosscare/identity';
 
 export type RecordAccessOutcome = 'RETURNED' | 'NOT_FOUND';
 export type RecordFormat = 'JSON' | 'FHIR';

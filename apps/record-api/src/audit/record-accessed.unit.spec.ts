@@ -5,7 +5,7 @@ import { recordAccessedEvent, type RecordAccess, type RecordAccessed } from './r
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './record-accessed-schema';
 
 const access: RecordAccess = {
-  reader: { userId: 'u1', name: 'Dr A Clinician', role: 'R8000', organisationOdsCode: 'RHA' },
+  reader: { userId: 'u1', name: 'Dr A Clinician', role: 'R8000', organisationOdsCode: 'RHA', issuer: 'test' },
   purpose: 'EMERGENCY_CARE',
   requestedNhsNumber: testNhsNumber(2),
   resolvedNhsNumber: testNhsNumber(1),
