@@ -28,7 +28,7 @@ describe('reader token verifier', () => {
     return new ReaderTokenVerifier({ issuers: trusted, clock: () => now, ...options });
   }
 
-  async function verifierFor(test: TestIssuer, options: Partial<ReaderTokenVerifierOptions> = {}) {
+  function verifierFor(test: TestIssuer, options: Partial<ReaderTokenVerifierOptions> = {}) {
     return verifierOf(loadTrustedIssuers(test.trustedIssuersFile, 'production'), options);
   }
 
@@ -36,7 +36,7 @@ describe('reader token verifier', () => {
 
   it('given a good ES256 token, when verified, then names the reader with the org uppercase and the issuer', async () => {
     const test = await issuer();
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     const check = await verifier.verify(test.token({ org: 'rha' }, { now }));
 
@@ -54,7 +54,7 @@ describe('reader token verifier', () => {
 
   it('given a good RS256 token and an aud list holding the audience, when verified, then it is accepted', async () => {
     const test = await issuer({ algorithm: 'RS256' });
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     const check = await verifier.verify(test.token({ aud: ['other-api', 'crosscare-record-api'] }, { now }));
 
@@ -64,7 +64,7 @@ describe('reader token verifier', () => {
   it('given a token of an issuer not on the list, when verified, then it is refused, with what it claimed', async () => {
     const trusted = await issuer();
     const stranger = await issuer({ issuer: 'https://stranger.example' });
-    const verifier = await verifierFor(trusted);
+    const verifier = verifierFor(trusted);
 
     const check = await verifier.verify(stranger.token({ name: 'x'.repeat(300) }, { now }));
 
@@ -84,7 +84,7 @@ describe('reader token verifier', () => {
   it('given a trusted iss on a token signed by another issuer with the same kid, when verified, then the signature is refused', async () => {
     const trusted = await issuer();
     const forger = await issuer({ issuer: trusted.issuer });
-    const verifier = await verifierFor(trusted);
+    const verifier = verifierFor(trusted);
 
     const check = await verifier.verify(forger.token({}, { now, kid: trusted.kid }));
 
@@ -93,7 +93,7 @@ describe('reader token verifier', () => {
 
   it('given a token changed after signing, when verified, then the signature is refused', async () => {
     const test = await issuer();
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
     const [header, , signature] = test.token({}, { now }).split('.');
     const payload = Buffer.from(
       JSON.stringify({
@@ -140,14 +140,14 @@ describe('reader token verifier', () => {
     ['a short org', { org: 'RH' }, 'the token org claim is not an ODS code'],
   ])('given %s, when verified, then it is refused', async (_, claims, reason) => {
     const test = await issuer();
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     expect(refusal(await verifier.verify(test.token(claims, { now })))).toBe(reason);
   });
 
   it('given an expiry or nbf within the clock skew, when verified, then it is accepted', async () => {
     const test = await issuer();
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     expect(
       refusal(await verifier.verify(test.token({ iat: NOW / 1000 - 600, exp: NOW / 1000 - 59 }, { now }))),
@@ -157,7 +157,7 @@ describe('reader token verifier', () => {
 
   it('given the lifetime and skew configured, when verified, then they are the limits', async () => {
     const test = await issuer();
-    const verifier = await verifierFor(test, { maxLifetimeSeconds: 300, clockSkewSeconds: 0 });
+    const verifier = verifierFor(test, { maxLifetimeSeconds: 300, clockSkewSeconds: 0 });
 
     expect(refusal(await verifier.verify(test.token({}, { now, lifetimeSeconds: 301 })))).toBe(
       'the token lives longer than 300 s (exp - iat)',
@@ -170,7 +170,7 @@ describe('reader token verifier', () => {
 
   it('given another configured audience, when verified, then only tokens for it are accepted', async () => {
     const test = await issuer({ audience: 'https://record-api.example' });
-    const verifier = await verifierFor(test, { audience: 'https://record-api.example' });
+    const verifier = verifierFor(test, { audience: 'https://record-api.example' });
 
     expect(refusal(await verifier.verify(test.token({}, { now })))).toBe('accepted');
     expect(refusal(await verifier.verify(test.token({ aud: 'crosscare-record-api' }, { now })))).toBe(
@@ -187,7 +187,7 @@ describe('reader token verifier', () => {
     ['no alg', { alg: '' }],
   ])('given %s, when verified, then it is refused before any key is used', async (_, options) => {
     const test = await issuer({ jwks: 'url' });
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     const check = await verifier.verify(test.token({}, { now, ...options }));
 
@@ -197,7 +197,7 @@ describe('reader token verifier', () => {
 
   it('given HS256 keyed with the PEM of the public key, when verified, then it is refused', async () => {
     const test = await issuer({ algorithm: 'RS256' });
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
     const { createPublicKey } = await import('node:crypto');
     const pem = createPublicKey({ key: test.jwks().keys[0] as never, format: 'jwk' }).export({
       type: 'spki',
@@ -211,7 +211,7 @@ describe('reader token verifier', () => {
 
   it('given RS256 from an issuer trusted for ES256 only, when verified, then it is refused', async () => {
     const test = await issuer({ algorithm: 'RS256', algorithms: ['ES256'] });
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     expect(refusal(await verifier.verify(test.token({}, { now })))).toBe(
       'the token issuer does not sign with RS256',
@@ -234,7 +234,7 @@ describe('reader token verifier', () => {
 
   it('given an unknown kid or none, when verified, then it is refused', async () => {
     const test = await issuer();
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
 
     expect(refusal(await verifier.verify(test.token({}, { now, kid: 'not-a-kid' })))).toBe(
       "the token key (kid) is not one of its issuer's keys",
@@ -248,7 +248,7 @@ describe('reader token verifier', () => {
     'given the malformed token %j, when verified, then it is refused',
     async (token) => {
       const test = await issuer();
-      const verifier = await verifierFor(test);
+      const verifier = verifierFor(test);
       const check = await verifier.verify(token);
       expect(check.ok).toBe(false);
     },
@@ -256,7 +256,7 @@ describe('reader token verifier', () => {
 
   it('given a refusal, then its reason never repeats the token', async () => {
     const test = await issuer();
-    const verifier = await verifierFor(test);
+    const verifier = verifierFor(test);
     const token = test.token({ aud: 'x' }, { now });
     const check = await verifier.verify(token);
     expect(check.ok).toBe(false);
@@ -268,7 +268,7 @@ describe('reader token verifier', () => {
   describe('rotation of a JWKS file', () => {
     it('given a key added to the file, when its token arrives, then it is accepted without restart', async () => {
       const test = await issuer();
-      const verifier = await verifierFor(test);
+      const verifier = verifierFor(test);
       const old = test.kid;
       expect(refusal(await verifier.verify(test.token({}, { now })))).toBe('accepted');
 
@@ -283,7 +283,7 @@ describe('reader token verifier', () => {
 
     it('given an unknown kid, then the file is read again at most once per 30 s', async () => {
       const test = await issuer();
-      const verifier = await verifierFor(test);
+      const verifier = verifierFor(test);
       now += 31_000;
       // An unknown kid at +31 s takes a new copy: the key added just after it is not in it.
       expect(refusal(await verifier.verify(test.token({}, { now, kid: 'unknown' })))).toBe(
@@ -301,7 +301,7 @@ describe('reader token verifier', () => {
 
     it('given a key removed from the file, when its token arrives after the refresh, then it is refused', async () => {
       const test = await issuer();
-      const verifier = await verifierFor(test);
+      const verifier = verifierFor(test);
       const old = test.kid;
       const oldToken = test.token({}, { now, lifetimeSeconds: 3600 });
       test.addKey();
@@ -319,7 +319,7 @@ describe('reader token verifier', () => {
     it('given the file broken during an edit, then the last good keys still verify', async () => {
       const test = await issuer();
       const problems: unknown[] = [];
-      const verifier = await verifierFor(test, { onKeysUnavailable: (_, error) => problems.push(error) });
+      const verifier = verifierFor(test, { onKeysUnavailable: (_, error) => problems.push(error) });
       fs.writeFileSync(test.jwksFile, '{ "keys": [');
       fs.utimesSync(test.jwksFile, new Date(), new Date(Date.now() + 5000));
       now += 31_000;
@@ -332,7 +332,7 @@ describe('reader token verifier', () => {
   describe('a JWKS served over HTTP on 127.0.0.1', () => {
     it('given a good token, when verified, then the keys are fetched once and cached', async () => {
       const test = await issuer({ jwks: 'url', algorithm: 'RS256' });
-      const verifier = await verifierFor(test);
+      const verifier = verifierFor(test);
 
       expect(refusal(await verifier.verify(test.token({}, { now })))).toBe('accepted');
       expect(refusal(await verifier.verify(test.token({ sub: 'u2' }, { now })))).toBe('accepted');
@@ -341,7 +341,7 @@ describe('reader token verifier', () => {
 
     it('given a new key served, when its token arrives, then it is fetched and accepted; a withdrawn key is refused after the cache ages', async () => {
       const test = await issuer({ jwks: 'url' });
-      const verifier = await verifierFor(test, { remoteCooldownMs: 0, remoteCacheMaxAgeMs: 200 });
+      const verifier = verifierFor(test, { remoteCooldownMs: 0, remoteCacheMaxAgeMs: 200 });
       const old = test.kid;
       const oldToken = test.token({}, { now });
       expect(refusal(await verifier.verify(oldToken))).toBe('accepted');
@@ -360,7 +360,7 @@ describe('reader token verifier', () => {
     it('given the JWKS server down, when a token arrives, then it is refused with a reason, not thrown', async () => {
       const test = await issuer({ jwks: 'url' });
       const problems: string[] = [];
-      const verifier = await verifierFor(test, { onKeysUnavailable: (iss) => problems.push(iss) });
+      const verifier = verifierFor(test, { onKeysUnavailable: (iss) => problems.push(iss) });
       const token = test.token({}, { now });
       await test.close();
 
