@@ -72,13 +72,12 @@ import { progressBar } from '@crosscare/cli';
 import { generateRegion } from '@crosscare/synthetic-region';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'pg';
-import { signReaderToken } from '../../apps/record-api/src/auth/reader-token';
+import { TestIssuer } from '@crosscare/identity/testing';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 // Not in the package index: that keeps the test harness, which imports local-stack, free of the domain libs.
@@ -180,8 +179,10 @@ async function main(): Promise<void> {
   await ensureTopics(admin, recordChangeTopicSpecs(1, prefix));
   const pool = new Pool({ connectionString: config.database.url, max: 3 });
   const services: Service[] = [];
+  const issuers: TestIssuer[] = [];
   const cleanup = async () => {
     await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(issuers.map((i) => i.close()));
     for (const schema of Object.values(schemas))
       await pool.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
     await pool
@@ -224,8 +225,9 @@ async function main(): Promise<void> {
       OHC: (await credentials.issue(gp.OHC.odsCode, 'bench:latency')).token,
     };
     await db.destroy();
-    const jwtSecret = randomBytes(32).toString('hex');
-    const issuer = 'crosscare-bench';
+    // The record APIs trust one issuer of the bench's own: RS256 keys in memory, its JWKS in a temporary folder.
+    const issuer = await TestIssuer.create({ issuer: 'crosscare-bench', algorithm: 'RS256' });
+    issuers.push(issuer);
     const base = {
       KAFKA_BROKERS: config.kafka.brokers.join(','),
       SCHEMA_REGISTRY_URL: config.registry.url,
@@ -281,25 +283,22 @@ async function main(): Promise<void> {
           RECORD_API_COLLABORATIVE: c,
           RECORD_API_DATABASE_SCHEMA: schemas[c],
           RECORD_API_TOPIC_PREFIX: prefix,
-          RECORD_API_JWT_SECRET: jwtSecret,
-          RECORD_API_JWT_ISSUER: issuer,
+          RECORD_API_TRUSTED_ISSUERS_FILE: issuer.trustedIssuersFile,
+          // One token for the whole run, which may last hours.
+          RECORD_API_TOKEN_MAX_LIFETIME_SECONDS: String(6 * 3600),
           ...recordApiOverrides,
         },
         '/health',
         services,
       );
-    const iat = Math.floor(now() / 1000);
-    const readerToken = signReaderToken(
+    const readerToken = issuer.token(
       {
         sub: 'bench-ed-clinician',
         name: 'Dr Bench, Emergency Department',
         role: 'clinician',
         org: directory.providers({ ics: 'QHL', type: 'ACUTE_TRUST' })[0].odsCode,
-        iss: issuer,
-        iat,
-        exp: iat + 6 * 3600,
       },
-      Buffer.from(jwtSecret, 'utf8'),
+      { now: now(), lifetimeSeconds: 6 * 3600 },
     );
 
     const producer = kafka.producer({

@@ -1,77 +1,59 @@
-import { configOrExit, loadConfig } from '@crosscare/config';
-import { localRecordApiJwtSecret, recordApiJwtSecretFile, stackPaths } from '@crosscare/local-stack';
+import { DEVELOPMENT_ISSUER, developmentIssuerFiles, signDevelopmentToken } from '@crosscare/identity';
+import { composeStackPaths, developmentIssuerDirectories, stackPaths } from '@crosscare/local-stack';
 import { parseArgs } from 'node:util';
-import { signReaderToken } from '../../apps/record-api/src/auth/reader-token';
-import { recordApiVariables } from '../../apps/record-api/src/record-api-config';
 
-const USAGE = `usage: npm run record-api:token -- --user <id> --name <display name> --role <role> --org <ODS code> [--ttl <seconds>]
-  Prints a DEVELOPMENT reader token (HS256) for the record API, signed with RECORD_API_JWT_SECRET, or with the local
-  stack's development secret when that is not set. Issuer: RECORD_API_JWT_ISSUER (default crosscare-local).`;
+const USAGE = `usage: npm run record-api:token -- --sub <user id> --name <display name> --role <role> --org <ODS code> [--lifetime <seconds>] [--compose]
+  Prints a DEVELOPMENT reader token for the record API on stdout: ES256, signed with the key of the local stack's
+  development issuer (${DEVELOPMENT_ISSUER}, created by npm run stack:up), or with docker-compose's (--compose, created
+  by npm run compose:secrets). Only a record API run with CROSSCARE_ENVIRONMENT=development trusts that issuer.`;
 
-const MAX_TTL_SECONDS = 7 * 24 * 3600;
+/** The record API refuses longer-lived tokens unless RECORD_API_TOKEN_MAX_LIFETIME_SECONDS says otherwise. */
+const DEFAULT_LIFETIME_SECONDS = 3600;
 
-/** Mints a token for demos and manual testing; readers' real tokens come from their organisation's issuer. */
-function main(): number {
+/** Mints a token for demos and manual testing; readers' real tokens come from NHS CIS2 or their organisation's IdP. */
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      user: { type: 'string' },
+      sub: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
       org: { type: 'string' },
-      ttl: { type: 'string', default: '3600' },
+      lifetime: { type: 'string', default: String(DEFAULT_LIFETIME_SECONDS) },
+      compose: { type: 'boolean', default: false },
     },
   });
-  const ttl = Number(values.ttl);
-  if (!values.user || !values.name || !values.role || !values.org || !Number.isInteger(ttl) || ttl < 1) {
+  const lifetime = Number(values.lifetime);
+  if (
+    !values.sub ||
+    !values.name ||
+    !values.role ||
+    !values.org ||
+    !Number.isInteger(lifetime) ||
+    lifetime < 1
+  ) {
     console.error(USAGE);
     return 64;
   }
-  if (ttl > MAX_TTL_SECONDS) {
-    console.error(`--ttl is at most ${MAX_TTL_SECONDS} seconds (7 days)`);
-    return 64;
-  }
-
-  const fromEnvironment = Boolean(process.env.RECORD_API_JWT_SECRET?.trim());
-  const paths = stackPaths();
-  const env = fromEnvironment
-    ? process.env
-    : { ...process.env, RECORD_API_JWT_SECRET: localRecordApiJwtSecret(paths) };
-  const { secret, issuer } = configOrExit('record-api:token', () =>
-    loadConfig(
-      {
-        RECORD_API_JWT_SECRET: recordApiVariables.RECORD_API_JWT_SECRET,
-        RECORD_API_JWT_ISSUER: recordApiVariables.RECORD_API_JWT_ISSUER,
-      },
-      (v) => ({ secret: Buffer.from(v.RECORD_API_JWT_SECRET, 'utf8'), issuer: v.RECORD_API_JWT_ISSUER }),
-      env,
-    ),
-  );
-
-  const now = Math.floor(Date.now() / 1000);
-  const token = signReaderToken(
-    {
-      sub: values.user,
-      name: values.name,
-      role: values.role,
-      org: values.org,
-      iss: issuer,
-      iat: now,
-      exp: now + ttl,
-    },
-    secret,
+  const directories = developmentIssuerDirectories(values.compose ? composeStackPaths() : stackPaths());
+  const token = await signDevelopmentToken(
+    { sub: values.sub, name: values.name, role: values.role, org: values.org },
+    { secretsDir: directories.secretsDir, lifetimeSeconds: lifetime },
   );
   console.error(
-    `token for ${values.user} (${values.role} at ${values.org}), issuer ${issuer}, valid ${ttl} s, signed with ` +
-      (fromEnvironment
-        ? 'RECORD_API_JWT_SECRET'
-        : `the local stack's development secret (${
-            process.env.CROSSCARE_RECORD_API_JWT_SECRET?.trim()
-              ? 'CROSSCARE_RECORD_API_JWT_SECRET'
-              : recordApiJwtSecretFile(paths)
-          })`),
+    `token for ${values.sub} (${values.role} at ${values.org}), issuer ${DEVELOPMENT_ISSUER}, valid ${lifetime} s, ` +
+      `signed with ${developmentIssuerFiles(directories).privateKeyFile}` +
+      (lifetime > DEFAULT_LIFETIME_SECONDS
+        ? `; the record API refuses it unless RECORD_API_TOKEN_MAX_LIFETIME_SECONDS is at least ${lifetime}`
+        : ''),
   );
   console.log(token);
   return 0;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`record-api:token: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -13,9 +13,10 @@ import {
 import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
 import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2/testing';
 import { createKafka, readFromStart } from '@crosscare/kafka';
+import { signDevelopmentToken } from '@crosscare/identity';
 import {
+  developmentIssuerDirectories,
   envWithRegistryCredentials,
-  localRecordApiJwtSecret,
   REGISTRY_TOOLS,
   stackPaths,
 } from '@crosscare/local-stack';
@@ -26,7 +27,6 @@ import {
   AUDIT_NAMESPACE,
   RECORD_ACCESSED_SCHEMA,
 } from '../../apps/record-api/src/audit/record-accessed-schema';
-import { signReaderToken } from '../../apps/record-api/src/auth/reader-token';
 
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
@@ -81,18 +81,10 @@ async function main(): Promise<void> {
     })),
   );
 
-  const now = Math.floor(Date.now() / 1000);
-  const token = signReaderToken(
-    {
-      sub: 'demo-clinician',
-      name: 'Dr Demo Clinician',
-      role: 'clinician',
-      org: 'RHA',
-      iss: process.env.RECORD_API_JWT_ISSUER ?? 'crosscare-local',
-      iat: now,
-      exp: now + 300,
-    },
-    Buffer.from(process.env.RECORD_API_JWT_SECRET ?? localRecordApiJwtSecret(stackPaths()), 'utf8'),
+  // Signed by the stack's development issuer, which the local record API trusts (CROSSCARE_ENVIRONMENT=development).
+  const token = await signDevelopmentToken(
+    { sub: 'demo-clinician', name: 'Dr Demo Clinician', role: 'clinician', org: 'RHA' },
+    { secretsDir: developmentIssuerDirectories(stackPaths()).secretsDir, lifetimeSeconds: 300 },
   );
   const correlationId = `record-demo-${randomUUID()}`;
   // The remote view follows the other side's changelog within moments; until it holds the patient, try again.

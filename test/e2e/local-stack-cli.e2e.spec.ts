@@ -13,6 +13,7 @@ import {
   RECORD_API_APP,
   SCHEMA_REGISTRY_APP,
 } from '@crosscare/local-stack';
+import { testNhsNumber } from '@crosscare/events/synthetic';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import { Pool } from 'pg';
 
@@ -149,6 +150,30 @@ describe('local stack CLI', () => {
         });
       }
       expect(RECORD_API_APP.running(paths)?.port).toBe(RECORD_API_PORT);
+      // The record API trusts the stack's development issuer, whose key record-api:token signs with.
+      const minted = spawnSync(
+        process.execPath,
+        [
+          require.resolve('tsx/cli'),
+          'test/demo/record-api-token.ts',
+          '--sub',
+          'e2e',
+          '--name',
+          'E2E Reader',
+        ].concat(['--role', 'clinician', '--org', 'RHA']),
+        { cwd: REPO_ROOT, env, encoding: 'utf8' },
+      );
+      expect(minted.status).toBe(0);
+      const headers = { 'x-purpose-of-use': 'DIRECT_CARE' };
+      const recordUrl = `http://127.0.0.1:${RECORD_API_PORT}/patients/${testNhsNumber(1)}/record`;
+      const read = await fetch(recordUrl, {
+        headers: { ...headers, authorization: `Bearer ${minted.stdout.trim()}` },
+      });
+      expect(read.status).toBe(404);
+      const forged = await fetch(recordUrl, {
+        headers: { ...headers, authorization: `Bearer ${minted.stdout.trim()}x` },
+      });
+      expect(forged.status).toBe(401);
 
       const second = stack(...up);
       expect(second.code).toBe(0);

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     `listening on http://${config.host}:${config.port}; ${config.collaborative} read model in ` +
       `${redactUrl(config.database.url)} (schema ${config.databaseSchema}); audit to ` +
       `${recordAccessAuditTopic(config.topicPrefix)} on ${config.kafka.brokers.join(',')}; ` +
-      `registry ${redactUrl(config.schemaRegistry.url)}; tokens from issuer ${config.auth.issuer}`,
+      `registry ${redactUrl(config.schemaRegistry.url)}; tokens for ${config.auth.audience} from ` +
+      `${services.tokens.trustedIssuers.join(', ')} (${config.auth.trustedIssuersFile})`,
   );
 }
 

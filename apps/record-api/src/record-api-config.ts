@@ -21,20 +21,31 @@ import {
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
+import {
+  CROSSCARE_ENVIRONMENTS,
+  DEFAULT_AUDIENCE,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  type CrosscareEnvironment,
+} from '@crosscare/identity';
 import { z } from 'zod';
 import type { AccessThrottleLimits } from './access/access-throttle';
 
 export const DEFAULT_RECORD_API_PORT = 8085;
-export const DEFAULT_JWT_ISSUER = 'crosscare-local';
-/** HS256 keys shorter than the hash output weaken it (RFC 7518 section 3.2). */
-export const MIN_JWT_SECRET_BYTES = 32;
+/** A reader's token lives minutes to an hour; a day is already far beyond what any identity provider issues. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+export const MAX_CLOCK_SKEW_SECONDS = 600;
 
+/** What the reader token verifier needs: readers' tokens come from the issuers the file lists, by their JWKS. */
 export interface RecordApiAuthConfig {
-  /** The HS256 key. Never logged: only the verifier and the token CLI hold it. */
-  readonly jwtSecret: Buffer;
-  readonly issuer: string;
-  /** Roles that may see restricted social care items whatever the purpose of use. */
-  readonly restrictedRoles: readonly string[];
+  /** The trusted-issuer list (JSON), loaded and checked at start. */
+  readonly trustedIssuersFile: string;
+  /** Production refuses development issuers. */
+  readonly environment: CrosscareEnvironment;
+  /** What a token's `aud` must contain. */
+  readonly audience: string;
+  readonly maxLifetimeSeconds: number;
+  readonly clockSkewSeconds: number;
 }
 
 export interface RecordApiConfig {
@@ -85,23 +96,29 @@ export const recordApiVariables = {
     /^[a-z0-9][a-z0-9._-]{0,100}$/,
     'lower-case letters, digits, dot, dash, _',
   ).default(DEFAULT_TOPIC_PREFIX),
-  RECORD_API_JWT_SECRET: z
+  RECORD_API_TRUSTED_ISSUERS_FILE: z
     .string({
-      required_error: `is required: the HS256 key of readers' tokens, at least ${MIN_JWT_SECRET_BYTES} bytes`,
+      required_error:
+        'is required: the JSON file of trusted token issuers and their JWKS (see docs/security.md, Reader identity)',
     })
-    .refine((v) => Buffer.byteLength(v, 'utf8') >= MIN_JWT_SECRET_BYTES, {
-      message: `must be at least ${MIN_JWT_SECRET_BYTES} bytes`,
-    }),
-  RECORD_API_JWT_ISSUER: z.string().default(DEFAULT_JWT_ISSUER),
-  RECORD_API_RESTRICTED_ROLES: z
+    .min(1),
+  RECORD_API_AUDIENCE: z.string().max(500, 'must be at most 500 characters').default(DEFAULT_AUDIENCE),
+  RECORD_API_TOKEN_MAX_LIFETIME_SECONDS: positiveInteger(
+    DEFAULT_MAX_LIFETIME_SECONDS,
+    MAX_TOKEN_LIFETIME_SECONDS,
+  ),
+  RECORD_API_CLOCK_SKEW_SECONDS: z
     .string()
-    .optional()
-    .transform((v) =>
-      (v ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
+    .default(String(DEFAULT_CLOCK_SKEW_SECONDS))
+    .refine((v) => /^\d+$/.test(v) && Number(v) <= MAX_CLOCK_SKEW_SECONDS, {
+      message: `must be a whole number from 0 to ${MAX_CLOCK_SKEW_SECONDS}`,
+    })
+    .transform(Number),
+  CROSSCARE_ENVIRONMENT: z
+    .enum(CROSSCARE_ENVIRONMENTS, {
+      errorMap: () => ({ message: `must be one of ${CROSSCARE_ENVIRONMENTS.join(', ')}` }),
+    })
+    .default('production'),
   RECORD_API_AUDIT_TIMEOUT_MS: positiveInteger(5000, 60_000),
   RECORD_API_TRUSTED_PROXIES: trustedProxies(),
   // A clinician opening records one after another in clinic reads a few a minute; 120 covers a ward round's bursts.
@@ -129,9 +146,11 @@ export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): Recor
       databaseSchema: v.RECORD_API_DATABASE_SCHEMA ?? `projector_${v.RECORD_API_COLLABORATIVE.toLowerCase()}`,
       topicPrefix: v.RECORD_API_TOPIC_PREFIX,
       auth: {
-        jwtSecret: Buffer.from(v.RECORD_API_JWT_SECRET, 'utf8'),
-        issuer: v.RECORD_API_JWT_ISSUER,
-        restrictedRoles: v.RECORD_API_RESTRICTED_ROLES,
+        trustedIssuersFile: v.RECORD_API_TRUSTED_ISSUERS_FILE,
+        environment: v.CROSSCARE_ENVIRONMENT,
+        audience: v.RECORD_API_AUDIENCE,
+        maxLifetimeSeconds: v.RECORD_API_TOKEN_MAX_LIFETIME_SECONDS,
+        clockSkewSeconds: v.RECORD_API_CLOCK_SKEW_SECONDS,
       },
       throttle: {
         user: { perMinute: v.RECORD_API_USER_REQUESTS_PER_MINUTE, burst: v.RECORD_API_USER_BURST },

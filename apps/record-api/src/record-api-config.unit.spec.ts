@@ -2,15 +2,15 @@ import { ConfigError } from '@crosscare/config';
 import { thrownBy } from '@crosscare/testing';
 import { loadRecordApiConfig } from './record-api-config';
 
-const SECRET = 'x'.repeat(32);
+const ISSUERS = '/etc/crosscare/trusted-issuers.json';
 
 /** Every service authenticates to Kafka; these tests are about the rest of the configuration. */
 const KAFKA = { KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: 'pw' };
 describe('record API configuration', () => {
-  it('given only the secret, then the defaults read the CCR read model and listen on 127.0.0.1:8085', () => {
+  it('given only the trusted-issuer list, then the defaults read the CCR read model and listen on 127.0.0.1:8085', () => {
     const config = loadRecordApiConfig({
       ...KAFKA,
-      RECORD_API_JWT_SECRET: SECRET,
+      RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
     });
     expect(config).toMatchObject({
       host: '127.0.0.1',
@@ -19,73 +19,100 @@ describe('record API configuration', () => {
       databaseSchema: 'projector_ccr',
       topicPrefix: 'crosscare',
       auditTimeoutMs: 5000,
-      auth: { issuer: 'crosscare-local', restrictedRoles: [] },
+      auth: {
+        trustedIssuersFile: ISSUERS,
+        environment: 'production',
+        audience: 'crosscare-record-api',
+        maxLifetimeSeconds: 3600,
+        clockSkewSeconds: 60,
+      },
     });
-    expect(config.auth.jwtSecret.equals(Buffer.from(SECRET))).toBe(true);
+  });
+
+  it('given the token variables, then the verifier gets them', () => {
+    const config = loadRecordApiConfig({
+      ...KAFKA,
+      RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
+      RECORD_API_AUDIENCE: 'https://record-api.example',
+      RECORD_API_TOKEN_MAX_LIFETIME_SECONDS: '900',
+      RECORD_API_CLOCK_SKEW_SECONDS: '0',
+      CROSSCARE_ENVIRONMENT: 'development',
+    });
+    expect(config.auth).toEqual({
+      trustedIssuersFile: ISSUERS,
+      environment: 'development',
+      audience: 'https://record-api.example',
+      maxLifetimeSeconds: 900,
+      clockSkewSeconds: 0,
+    });
   });
 
   it('given OHC, then its schema is the default; an explicit schema wins', () => {
     expect(
       loadRecordApiConfig({
         ...KAFKA,
-        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
         RECORD_API_COLLABORATIVE: 'OHC',
       }).databaseSchema,
     ).toBe('projector_ohc');
     expect(
       loadRecordApiConfig({
         ...KAFKA,
-        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
         RECORD_API_DATABASE_SCHEMA: 'projector_ccr_v2',
       }).databaseSchema,
     ).toBe('projector_ccr_v2');
   });
 
-  it('given a comma list of restricted roles, then each is trimmed and blanks dropped', () => {
-    const config = loadRecordApiConfig({
-      ...KAFKA,
-      RECORD_API_JWT_SECRET: SECRET,
-      RECORD_API_RESTRICTED_ROLES: ' R8003, ,lead ',
-    });
-    expect(config.auth.restrictedRoles).toEqual(['R8003', 'lead']);
-  });
-
-  it('given no secret, then start fails naming the variable', () => {
+  it('given no trusted-issuer list, then start fails naming the variable', () => {
     const error = thrownBy(ConfigError, () => loadRecordApiConfig({}));
-    expect(error.problems.map((p) => p.variable)).toEqual(['RECORD_API_JWT_SECRET']);
+    expect(error.problems.map((p) => p.variable)).toEqual(['RECORD_API_TRUSTED_ISSUERS_FILE']);
   });
 
-  it('given a short secret and other bad values, then every problem is named and the secret never shown', () => {
-    const short = 'too-short-but-secret';
+  it('given bad token variables and other bad values, then every problem is named', () => {
     const error = thrownBy(ConfigError, () =>
       loadRecordApiConfig({
         ...KAFKA,
-        RECORD_API_JWT_SECRET: short,
+        RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
+        RECORD_API_TOKEN_MAX_LIFETIME_SECONDS: '86401',
+        RECORD_API_CLOCK_SKEW_SECONDS: '-1',
+        CROSSCARE_ENVIRONMENT: 'staging',
         RECORD_API_COLLABORATIVE: 'XYZ',
         RECORD_API_AUDIT_TIMEOUT_MS: '0',
       }),
     );
     expect(error.problems.map((p) => p.variable).sort()).toEqual([
+      'CROSSCARE_ENVIRONMENT',
       'RECORD_API_AUDIT_TIMEOUT_MS',
+      'RECORD_API_CLOCK_SKEW_SECONDS',
       'RECORD_API_COLLABORATIVE',
-      'RECORD_API_JWT_SECRET',
+      'RECORD_API_TOKEN_MAX_LIFETIME_SECONDS',
     ]);
-    expect(error.message).toContain('must be at least 32 bytes');
-    expect(error.message).not.toContain(short);
+    expect(error.message).toContain('must be one of production, development');
+    expect(error.message).toContain('must be a whole number from 0 to 600');
+  });
+
+  it('given the removed HS256 variables, then they are ignored: no shared secret verifies a token any more', () => {
+    const config = loadRecordApiConfig({
+      ...KAFKA,
+      RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
+      RECORD_API_JWT_SECRET: 'x'.repeat(32),
+    });
+    expect(JSON.stringify(config)).not.toContain('x'.repeat(32));
   });
 
   it('given trusted proxies as a hop count or a list of addresses, subnets and names, then Express gets them as such', () => {
     const load = (value: string) =>
       loadRecordApiConfig({
         ...KAFKA,
-        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
         RECORD_API_TRUSTED_PROXIES: value,
       }).trustedProxies;
 
     expect(
       loadRecordApiConfig({
         ...KAFKA,
-        RECORD_API_JWT_SECRET: SECRET,
+        RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
       }).trustedProxies,
     ).toBeUndefined();
     expect(load('2')).toBe(2);
@@ -103,7 +130,7 @@ describe('record API configuration', () => {
       const error = thrownBy(ConfigError, () =>
         loadRecordApiConfig({
           ...KAFKA,
-          RECORD_API_JWT_SECRET: SECRET,
+          RECORD_API_TRUSTED_ISSUERS_FILE: ISSUERS,
           RECORD_API_TRUSTED_PROXIES: value,
         }),
       );

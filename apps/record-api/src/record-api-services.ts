@@ -11,6 +11,7 @@ import {
   type AccessRoles,
   type ProviderDirectory,
 } from '@crosscare/governance';
+import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +47,7 @@ export class RecordApiServices {
     readonly auditProducer: RecordProducer,
     readonly audit: AuditTrail<AuditRecords>,
     readonly alerts: AuditTrail<AuditRecords>,
+    readonly tokens: ReaderTokenVerifier,
     readonly reads: SharedRecordReads,
   ) {}
 
@@ -54,6 +56,15 @@ export class RecordApiServices {
     // The reviewed data first: a bad file should stop the service before it opens any connection.
     const directory = loadProviderDirectory();
     const roles = loadAccessRoles();
+    // So do a bad trusted-issuer list, a development issuer in production and an unreadable JWKS file.
+    const tokens = new ReaderTokenVerifier({
+      issuers: loadTrustedIssuers(config.auth.trustedIssuersFile, config.auth.environment),
+      audience: config.auth.audience,
+      maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
+      clockSkewSeconds: config.auth.clockSkewSeconds,
+      onKeysUnavailable: (issuer, error) =>
+        log.warn(`the keys of token issuer ${issuer} could not be had: ${errorMessage(error)}`),
+    });
     const db = readModelDataSource(config);
     const kafka = createKafka(config.kafka, {
       defaultClientId: 'crosscare-record-api',
@@ -110,7 +121,7 @@ export class RecordApiServices {
             correlationId: event.correlationId,
           }),
       },
-      tokens: TOKENS_TODO,
+      tokens,
       roles,
       organisation: (odsCode) => directory.provider(odsCode),
       throttle: new AccessThrottle(config.throttle),
@@ -119,7 +130,18 @@ export class RecordApiServices {
       onLogFailure: (error, correlationId) =>
         log.error(`request ${correlationId} refused (503): ${errorMessage(error)}`),
     });
-    return new RecordApiServices(config, db, directory, roles, readModel, producer, audit, alerts, reads);
+    return new RecordApiServices(
+      config,
+      db,
+      directory,
+      roles,
+      readModel,
+      producer,
+      audit,
+      alerts,
+      tokens,
+      reads,
+    );
   }
 
   /** Ready: Postgres answers and the projector has created the read model. */

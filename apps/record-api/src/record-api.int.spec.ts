@@ -271,7 +271,7 @@ describe('record API (real broker, registry and Postgres)', () => {
     });
   });
 
-  it('answers 401 with a Bearer challenge to a missing, forged or expired token, and audits nothing', async () => {
+  it('answers 401 with a Bearer challenge to a missing, forged, expired or misdirected token, and audits nothing', async () => {
     const before = await api.auditOffsets();
     const forged = `${api.token().slice(0, -4)}AAAA`;
     const answers = await Promise.all([
@@ -279,6 +279,10 @@ describe('record API (real broker, registry and Postgres)', () => {
       read(PATIENT, { authorization: `Bearer ${forged}` }),
       read(PATIENT, { authorization: `Bearer ${api.token({ exp: Math.floor(Date.now() / 1000) - 3600 })}` }),
       read(PATIENT, { authorization: `Bearer ${api.token({ iss: 'someone-else' })}` }),
+      read(PATIENT, { authorization: `Bearer ${api.token({ aud: 'another-service' })}` }),
+      read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { alg: 'none' })}` }),
+      read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { alg: 'HS256' })}` }),
+      read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { lifetimeSeconds: 7200 })}` }),
     ]);
 
     for (const { answer } of answers) {

@@ -8,12 +8,12 @@ import {
   type AccessRoles,
   type PurposeOfUse,
 } from '@crosscare/governance';
+import type { Reader, TokenCheck } from '@crosscare/identity';
 import { viewSharedRecord } from '@crosscare/projection';
 import { AccessThrottle } from './access/access-throttle';
 import { BREAK_GLASS_HEADER, breakGlassReasonOf } from './access/break-glass';
 import { PURPOSE_OF_USE_HEADER, purposeOfUseOf } from './access/purpose-of-use';
 import { filterRecords } from './access/record-filter';
-import type { ReaderTokens, VerifiedReader } from './access/reader-tokens';
 import { holdsItems, relationshipEvidence } from './access/relationship-evidence';
 import { hasActiveSharingObjection } from './access/sharing-objection';
 import { accessAlertEvent, type AccessAlert, type AccessAlertRaised } from './audit/access-alert';
@@ -24,7 +24,7 @@ import {
   type RecordAccessed,
   type RecordFormat,
 } from './audit/record-accessed';
-import { bearerTokenOf } from './auth/reader-token';
+import { bearerTokenOf } from './http/bearer-token';
 import { errorAnswer, recordAnswer, type Answer } from './http/answer';
 import { requestedFormat } from './http/record-format';
 import {
@@ -62,7 +62,8 @@ export interface AccessLog {
 export interface SharedRecordReadsDependencies {
   readonly records: { loadPatient(nhsNumber: string): Promise<PatientRecordSet> };
   readonly log: AccessLog;
-  readonly tokens: ReaderTokens;
+  /** Verifies bearer tokens against the trusted issuers (@crosscare/identity's ReaderTokenVerifier). */
+  readonly tokens: { verify(token: string): Promise<TokenCheck> };
   readonly roles: AccessRoles;
   /** The provider directory: a reader's organisation must be an ACTIVE organisation in it. */
   readonly organisation: (odsCode: string) => { readonly name: string; readonly status: string } | undefined;
@@ -380,7 +381,7 @@ export class SharedRecordReads {
   }
 }
 
-function callerOf(reader: VerifiedReader): Caller {
+function callerOf(reader: Reader): Caller {
   return {
     userId: reader.userId,
     name: reader.name,
@@ -392,6 +393,6 @@ function callerOf(reader: VerifiedReader): Caller {
 }
 
 /** A user is one person at one issuer: two issuers may use the same sub for different people. */
-function userKeyOf(reader: VerifiedReader): string {
+function userKeyOf(reader: Reader): string {
   return `${reader.issuer}|${reader.userId}`;
 }

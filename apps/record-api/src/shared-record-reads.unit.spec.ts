@@ -2,7 +2,7 @@ import { testNhsNumber } from '@crosscare/events/synthetic';
 import { testEvents } from '@crosscare/projection/testing';
 import { loadAccessRoles } from '@crosscare/governance';
 import { AccessThrottle, type AccessThrottleLimits } from './access/access-throttle';
-import type { ClaimedIdentity, ReaderTokens, VerifiedReader } from './access/reader-tokens';
+import type { ClaimedIdentity, Reader, TokenCheck } from '@crosscare/identity';
 import type { AccessAlertRaised } from './audit/access-alert';
 import type { RecordAccessed } from './audit/record-accessed';
 import type { PatientRecordSet } from './record/patient-record-set';
@@ -33,7 +33,7 @@ const REFERRED_TO = 'RQ3';
  * Token verification is @crosscare/identity's (tested there with real keys); here a token is its claims in JSON, and
  * one starting `forged:` is refused with what it claims, which is all the reads need of a verifier.
  */
-const tokens: ReaderTokens = {
+const tokens: { verify(token: string): Promise<TokenCheck> } = {
   verify(token) {
     if (token.startsWith('forged:'))
       return Promise.resolve({
@@ -41,11 +41,11 @@ const tokens: ReaderTokens = {
         reason: 'the token signature is not valid',
         claimed: JSON.parse(fromToken(token.slice('forged:'.length))) as ClaimedIdentity,
       });
-    return Promise.resolve({ ok: true, reader: JSON.parse(fromToken(token)) as VerifiedReader });
+    return Promise.resolve({ ok: true, reader: JSON.parse(fromToken(token)) as Reader });
   },
 };
 
-const reader = (overrides: Partial<VerifiedReader> = {}): VerifiedReader => ({
+const reader = (overrides: Partial<Reader> = {}): Reader => ({
   userId: 'u1',
   name: 'Dr A Clinician',
   role: 'clinician',
@@ -55,7 +55,7 @@ const reader = (overrides: Partial<VerifiedReader> = {}): VerifiedReader => ({
 });
 const asToken = (claims: object) => Buffer.from(JSON.stringify(claims)).toString('base64url');
 const fromToken = (token: string) => Buffer.from(token, 'base64url').toString('utf8');
-const bearer = (overrides: Partial<VerifiedReader> = {}) => `Bearer ${asToken(reader(overrides))}`;
+const bearer = (overrides: Partial<Reader> = {}) => `Bearer ${asToken(reader(overrides))}`;
 
 const ORGANISATIONS: Record<string, { name: string; status: string }> = {
   [GP]: { name: 'Hazelwood Surgery', status: 'ACTIVE' },

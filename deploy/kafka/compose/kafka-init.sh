@@ -48,7 +48,7 @@ acl --allow-principal User:crosscare-projector-ohc --operation Write --operation
 acl --allow-principal User:crosscare-projector-ohc --operation Read --operation Write --operation Create --topic crosscare.ohc.projector-dead-letters.v1 --topic crosscare.ohc.projector-retries.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Read --group crosscare-projector-ohc --resource-pattern-type prefixed
 acl --allow-principal User:crosscare-projector-ohc --operation Delete --group crosscare-projector-ohc-dlq-reader --resource-pattern-type prefixed
-# crosscare-record-api: records one audit event per read of a shared record
-acl --allow-principal User:crosscare-record-api --operation Write --operation Create --topic crosscare.audit.record-access.v1 --resource-pattern-type literal
+# crosscare-record-api: records one audit event per request for a shared record, and raises access alerts
+acl --allow-principal User:crosscare-record-api --operation Write --operation Create --topic crosscare.audit.record-access.v1 --topic crosscare.audit.access-alerts.v1 --resource-pattern-type literal
 
 echo "kafka-init: topics, users and ACLs in place"

@@ -2,17 +2,19 @@
  * npm run compose:secrets | compose:init-script
  *
  *   secrets                  write docker-compose.yml's secrets: Kafka's under .crosscare/compose, the registry's and
- *                            the database passwords in .crosscare/compose.env (once; idempotent)
+ *                            the database passwords in .crosscare/compose.env, the record API's development issuer
+ *                            of readers' tokens under .crosscare/compose/identity (once; idempotent)
  *   init-script [--check]    render deploy/kafka/compose/kafka-init.sh from the access definitions; --check only
  *                            says whether the committed one is current (exit 1 when not)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMPOSE_KAFKA_INIT_SCRIPT, renderComposeKafkaInit } from './compose-kafka-init';
-import { ensureComposeSecrets } from './compose-secrets';
+import { composeStackPaths, ensureComposeSecrets } from './compose-secrets';
 import { REPO_ROOT, stackPaths } from './paths';
 import { writeComposeEnv } from './registry-credentials';
 import { consoleProgress } from './progress';
+import { developmentIssuerDirectories } from './record-api-process';
 import { recordChangeTopicSpecs } from './record-change-topics';
 import { StackError } from './stack-error';
 
@@ -36,14 +38,18 @@ async function main(argv: string[]): Promise<number> {
       const principals = (await composeServicePrincipals()).map((p) => p.name);
       const secrets = await ensureComposeSecrets(principals, progress);
       const environment = writeComposeEnv(stackPaths());
+      // docker-compose.yml mounts the public half (the JWKS and the trusted-issuers file) into the record API.
+      const { ensureDevelopmentIssuer } = await import('@crosscare/identity');
+      const issuer = await ensureDevelopmentIssuer(developmentIssuerDirectories(composeStackPaths()));
       const relative = (file: string) => path.relative(process.cwd(), file) || '.';
       progress.info(
         [
           '',
           `docker-compose.yml's Kafka secrets are in ${relative(secrets.home)} (owner-only; never commit them).`,
           `The registry's users and the services' registry and database passwords are in ${relative(environment)}.`,
-          'Start the stack with: RECORD_API_JWT_SECRET=$(openssl rand -hex 32) docker compose ' +
-            `--env-file ${relative(environment)} up -d --wait`,
+          `The record API trusts the development issuer in ${relative(issuer.trustedIssuersFile)}; ` +
+            "npm run record-api:token -- --compose signs readers' tokens with its key.",
+          `Start the stack with: docker compose --env-file ${relative(environment)} up -d --wait`,
           `Clients on the host connect as the admin with the variables in ${relative(secrets.adminEnvironmentFile)}:`,
           `  set -a; . ${relative(secrets.adminEnvironmentFile)}; set +a`,
         ].join('\n'),

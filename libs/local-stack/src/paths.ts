@@ -11,6 +11,8 @@ export interface StackPaths {
   readonly logs: string;
   readonly run: string;
   readonly kafkaData: string;
+  /** Public identity material: the development issuer's JWKS and the record API's trusted-issuers file. */
+  readonly identity: string;
 }
 
 export function stackPaths(
@@ -24,6 +26,7 @@ export function stackPaths(
     logs: path.join(root, 'logs'),
     run: path.join(root, 'run'),
     kafkaData: path.join(root, 'kafka'),
+    identity: path.join(root, 'identity'),
   };
 }
 

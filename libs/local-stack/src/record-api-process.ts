@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { envValue } from './env';
 import { LocalApp } from './local-app';
 import type { StackPaths } from './paths';
+import { secretsDir } from './secrets';
 
 export const DEFAULT_RECORD_API_PORT = 8085;
 
@@ -18,11 +15,13 @@ export const RECORD_API_APP = new LocalApp({
       'events',
       'kafka',
       'governance',
+      'identity',
       'fhir',
       'hl7v2',
       'projection',
       'read-model',
       'database',
+      'throttling',
     ].map((lib) => `libs/${lib}/src`),
   ],
   // Readiness (database up, the CCR projector's read model created), not mere liveness.
@@ -30,31 +29,16 @@ export const RECORD_API_APP = new LocalApp({
   portFlag: '--record-api-port',
 });
 
-/** Where the local stack keeps the record API's development JWT secret, under its run folder. */
-export const recordApiJwtSecretFile = (paths: StackPaths): string =>
-  path.join(paths.run, 'record-api-jwt-secret');
-
 /**
- * The local stack's DEVELOPMENT signing key for readers' tokens, never a production one: CROSSCARE_RECORD_API_JWT_SECRET
- * when set, else a random one generated on first use and kept (owner-only) under the stack's run folder, so tokens
- * minted by `record-api:token` stay valid across restarts and no shared key is written in the repository.
+ * Where the local stack's development issuer of readers' tokens lives, never a production one: its private key with
+ * the stack's secrets (owner-only), its public JWKS and the record API's trusted-issuers file under
+ * `<CROSSCARE_HOME>/identity`. Created at `stack:up` (ensureDevelopmentIssuer) and kept, so tokens minted by
+ * `record-api:token` stay valid across restarts and no key is written in the repository.
  */
-export function localRecordApiJwtSecret(paths: StackPaths): string {
-  const given = envValue('CROSSCARE_RECORD_API_JWT_SECRET');
-  if (given) return given;
-  const file = recordApiJwtSecretFile(paths);
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(paths.run, { recursive: true });
-  const secret = `crosscare-local-development-only-${randomBytes(32).toString('hex')}`;
-  // wx: two commands generating at once keep the first key rather than invalidating each other's tokens.
-  try {
-    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return fs.readFileSync(file, 'utf8').trim();
-  }
-  return secret;
-}
+export const developmentIssuerDirectories = (paths: StackPaths) => ({
+  secretsDir: secretsDir(paths),
+  publicDir: paths.identity,
+});
 
 /** What the local record API is wired to: the rest of the stack, reading the CCR projector's read model. */
 export interface RecordApiWiring {
@@ -63,7 +47,8 @@ export interface RecordApiWiring {
   readonly kafka: Readonly<Record<string, string>>;
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
-  readonly jwtSecret: string;
+  /** The development issuer's trusted-issuers file (ensureDevelopmentIssuer). */
+  readonly trustedIssuersFile: string;
   readonly topicPrefix?: string;
   /** The CCR projector's read model schema, which it reads. */
   readonly readModelSchema: string;
@@ -78,8 +63,9 @@ export function recordApiEnvironment(wiring: RecordApiWiring): Record<string, st
     RECORD_API_PORT: String(wiring.port),
     RECORD_API_COLLABORATIVE: 'CCR',
     RECORD_API_DATABASE_SCHEMA: wiring.readModelSchema,
-    RECORD_API_JWT_SECRET: wiring.jwtSecret,
-    RECORD_API_JWT_ISSUER: 'crosscare-local',
+    RECORD_API_TRUSTED_ISSUERS_FILE: wiring.trustedIssuersFile,
+    // The development issuer is refused anywhere else.
+    CROSSCARE_ENVIRONMENT: 'development',
     ...(wiring.topicPrefix ? { RECORD_API_TOPIC_PREFIX: wiring.topicPrefix } : {}),
   };
 }

@@ -35,7 +35,7 @@ import {
 } from './projector-process';
 import {
   DEFAULT_RECORD_API_PORT,
-  localRecordApiJwtSecret,
+  developmentIssuerDirectories,
   RECORD_API_APP,
   recordApiEnvironment,
 } from './record-api-process';
@@ -158,6 +158,9 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     projectorUrls[collaborative] = projector.url;
   }
   const recordApiPort = options.recordApiPort ?? DEFAULT_RECORD_API_PORT;
+  // Loaded here, as governance is: the test harness imports this library and needs no token signing.
+  const { ensureDevelopmentIssuer } = await import('@crosscare/identity');
+  const developmentIssuer = await ensureDevelopmentIssuer(developmentIssuerDirectories(paths));
   const recordApi = await RECORD_API_APP.start({
     port: recordApiPort,
     env: recordApiEnvironment({
@@ -165,7 +168,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       kafka: kafkaAs('record-api'),
       schemaRegistryUrl: registryAuth.serviceUrl('record-api'),
       databaseUrl: serviceDatabaseUrl('record-api-ccr'),
-      jwtSecret: localRecordApiJwtSecret(paths),
+      trustedIssuersFile: developmentIssuer.trustedIssuersFile,
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
       readModelSchema: projectorSchema('CCR', envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX')),
     }),

@@ -11,14 +11,13 @@ import {
   SchemaRegistryClient,
   type RecordChangeEvent,
 } from '@crosscare/events';
+import { TestIssuer } from '@crosscare/identity/testing';
 import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
 import { startTestRegistry, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { signReaderToken, type ReaderClaims } from '../auth/reader-token';
 import type { RecordAccessed } from '../audit/record-accessed';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
 import { createRecordApiApp } from '../record-api-app';
@@ -56,7 +55,8 @@ export class RecordApiUnderTest {
     readonly readModelName: string,
     readonly auditTopic: string,
     readonly kafka: TestKafka,
-    private readonly secret: Buffer,
+    /** The identity provider the service trusts (its only issuer): tests forge bad tokens with it. */
+    readonly issuer: TestIssuer,
     private readonly audited: AuditedRead[],
     private readonly cleanup: () => Promise<void>,
   ) {}
@@ -65,12 +65,14 @@ export class RecordApiUnderTest {
     const registry = await startTestRegistry('record_api');
     const schema = await TestSchema.create('record_api_ccr');
     const kafka = new TestKafka();
+    const issuer = await TestIssuer.create({ issuer: ISSUER });
     const prefix = uniqueIdentifier('record_api').replace(/_/g, '-');
     const auditTopic = recordAccessAuditTopic(prefix);
     const steps: (() => Promise<unknown>)[] = [
       () => registry.close(),
       () => schema.drop(),
       () => kafka.cleanup(),
+      () => issuer.close(),
     ];
     const cleanup = async () => {
       // Every step even when one fails, so nothing leaks; the first failure is reported.
@@ -88,10 +90,7 @@ export class RecordApiUnderTest {
         RECORD_API_COLLABORATIVE: 'CCR',
         RECORD_API_DATABASE_SCHEMA: schema.name,
         RECORD_API_TOPIC_PREFIX: prefix,
-        // Hex, because the variable is text: 64 characters, well over the 32-byte minimum.
-        RECORD_API_JWT_SECRET: randomBytes(32).toString('hex'),
-        RECORD_API_JWT_ISSUER: ISSUER,
-        RECORD_API_RESTRICTED_ROLES: 'safeguarding-lead',
+        RECORD_API_TRUSTED_ISSUERS_FILE: issuer.trustedIssuersFile,
         RECORD_API_AUDIT_TIMEOUT_MS: '3000',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         ...env,
@@ -134,7 +133,7 @@ export class RecordApiUnderTest {
         schema.name,
         auditTopic,
         kafka,
-        config.auth.jwtSecret,
+        issuer,
         audited,
         cleanup,
       );
@@ -144,22 +143,9 @@ export class RecordApiUnderTest {
     }
   }
 
-  /** A reader's token signed with the service's key; claims may be overridden, or removed with undefined. */
-  token(claims: Partial<Record<keyof ReaderClaims, unknown>> = {}): string {
-    const now = Math.floor(Date.now() / 1000);
-    return signReaderToken(
-      {
-        sub: 'u-test-1',
-        name: 'Dr Test Clinician',
-        role: 'clinician',
-        org: 'RHA',
-        iss: ISSUER,
-        iat: now,
-        exp: now + 600,
-        ...claims,
-      } as ReaderClaims,
-      this.secret,
-    );
+  /** A reader's token from the service's trusted issuer; claims may be overridden, or removed with undefined. */
+  token(claims: Record<string, unknown> = {}): string {
+    return this.issuer.token(claims);
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {

@@ -1,0 +1,3 @@
+export * from './development-issuer';
+export * from './reader-token-verifier';
+export * from './trusted-issuers';
