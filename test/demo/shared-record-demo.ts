@@ -10,7 +10,14 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
 } from '@crosscare/config';
-import { changelogTopic, EventSerde, recordAccessAuditTopic, SchemaRegistryClient } from '@crosscare/events';
+import {
+  accessAlertTopic,
+  changelogTopic,
+  EventSerde,
+  recordAccessAuditTopic,
+  SchemaRegistryClient,
+} from '@crosscare/events';
+import { loadProviderDirectory } from '@crosscare/governance';
 import { ADT_FIXTURE_NHS_NUMBERS } from '@crosscare/hl7v2/testing';
 import { createKafka, readFromStart } from '@crosscare/kafka';
 import { signDevelopmentToken } from '@crosscare/identity';
@@ -23,16 +30,19 @@ import {
 import type { Provenance } from '@crosscare/projection';
 import { randomUUID } from 'node:crypto';
 import type { RecordAccessed } from '../../apps/record-api/src/audit/record-accessed';
+import type { AccessAlertRaised } from '../../apps/record-api/src/audit/access-alert';
 import {
   AUDIT_NAMESPACE,
-  RECORD_ACCESSED_SCHEMA,
+  RECORD_API_AUDIT_SCHEMAS,
 } from '../../apps/record-api/src/audit/record-accessed-schema';
 
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
  * `npm run ingest:demo` just sent through ingest — a FHIR Condition from a GP practice in Birmingham and Solihull
  * (CCR) and an HL7 v2 admission from an acute trust in Staffordshire and Stoke-on-Trent (OHC) — shown as the CCR
- * record API serves it, with the changelog records it came through and the audit event of the read.
+ * record API serves it to the GP practice caring for the patient, with the changelog records it came through; then the
+ * same read refused to a trust that has no relationship with the patient, and served to it when its clinician breaks
+ * the glass; and the audit events of the three reads and the privacy officer's alert.
  */
 async function main(): Promise<void> {
   const config = configOrExit('record:demo', () =>
@@ -81,44 +91,69 @@ async function main(): Promise<void> {
     })),
   );
 
-  // Signed by the stack's development issuer, which the local record API trusts (CROSSCARE_ENVIRONMENT=development).
-  const token = await signDevelopmentToken(
-    { sub: 'demo-clinician', name: 'Dr Demo Clinician', role: 'clinician', org: 'RHA' },
-    { secretsDir: developmentIssuerDirectories(stackPaths()).secretsDir, lifetimeSeconds: 300 },
-  );
-  const correlationId = `record-demo-${randomUUID()}`;
+  // Readers' tokens are signed by the stack's development issuer, which the local record API trusts
+  // (CROSSCARE_ENVIRONMENT=development). The GP practice that sent the Condition is caring for the patient: the record
+  // API sees that in the record itself (relationship CARE_PROVIDER, or REGISTERED_GP when a registration names it).
+  const directory = loadProviderDirectory();
+  const gp = directory.providers({ type: 'GP_PRACTICE', ics: 'QHL' })[0];
+  // A trust in another ICS that has never seen the patient: no relationship, until it breaks the glass.
+  const stranger = directory.providers({ type: 'ACUTE_TRUST', ics: 'QWU' })[0];
+  const secretsDir = developmentIssuerDirectories(stackPaths()).secretsDir;
+  const tokenFor = (sub: string, name: string, org: string) =>
+    signDevelopmentToken({ sub, name, role: 'clinician', org }, { secretsDir, lifetimeSeconds: 300 });
+  const gpToken = await tokenFor('demo-gp', 'Dr Demo Practitioner', gp.odsCode);
+  const strangerToken = await tokenFor('demo-ed', 'Dr Demo Emergency', stranger.odsCode);
+  const correlationIds: string[] = [];
+  const read = async (token: string, headers: Record<string, string>) => {
+    const correlationId = `record-demo-${randomUUID()}`;
+    correlationIds.push(correlationId);
+    const response = await fetch(`${recordApi}/patients/${nhsNumber}/record`, {
+      headers: { authorization: `Bearer ${token}`, 'x-correlation-id': correlationId, ...headers },
+    });
+    return { status: response.status, body: (await response.json()) as RecordView & ProblemView };
+  };
+
   // The remote view follows the other side's changelog within moments; until it holds the patient, try again.
   let body: RecordView | undefined;
   for (let attempt = 1; attempt <= 20; attempt++) {
-    const response = await fetch(`${recordApi}/patients/${nhsNumber}/record`, {
-      headers: {
-        authorization: `Bearer ${token}`,
-        'x-purpose-of-use': 'DIRECT_CARE',
-        'x-correlation-id': correlationId,
-      },
-    });
-    if (response.status !== 200 && response.status !== 404)
-      throw new Error(`the record API answered ${response.status}: ${await response.text()}`);
-    body = response.status === 200 ? ((await response.json()) as RecordView) : undefined;
+    const answer = await read(gpToken, { 'x-purpose-of-use': 'DIRECT_CARE' });
+    if (answer.status !== 200 && answer.status !== 403)
+      throw new Error(`the record API answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    body = answer.status === 200 ? answer.body : undefined;
     if (body && new Set(body.sources.map((s) => s.collaborative)).size === 2) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  if (!body) throw new Error(`the record API does not know ${nhsNumber} yet`);
+  if (!body) throw new Error(`the record API does not show ${nhsNumber} to ${gp.odsCode} yet`);
   step(
-    `GET ${recordApi}/patients/${nhsNumber}/record (X-Purpose-Of-Use: DIRECT_CARE), as Dr Demo Clinician (RHA):`,
+    `GET ${recordApi}/patients/${nhsNumber}/record (X-Purpose-Of-Use: DIRECT_CARE), as Dr Demo Practitioner, ` +
+      `clinician at ${gp.name} (${gp.odsCode}): relationship ${body.access.relationship}`,
   );
-  const sections = Object.entries(body).filter(
-    ([name]) => !['sources', 'mergedFrom', 'nhsNumber', 'requestedNhsNumber', 'mergedInto'].includes(name),
-  );
-  const rows = sections.flatMap(([name, value]) =>
-    entriesOf(value).map((entry) => ({ section: name, ...describe(entry) })),
-  );
-  console.table(rows);
+  console.table(sectionRows(body));
   step(`sources: ${body.sources.map((s) => `${s.collaborative} sequence ${s.sequence}`).join(', ')}`);
 
-  const audit = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+  const refused = await read(strangerToken, { 'x-purpose-of-use': 'DIRECT_CARE' });
+  step(
+    `the same read as Dr Demo Emergency, clinician at ${stranger.name} (${stranger.odsCode}): HTTP ${refused.status}` +
+      ` — ${refused.body.detail}`,
+  );
+  if (refused.status !== 403)
+    throw new Error(`expected 403 for a reader with no relationship, got ${refused.status}`);
+
+  const reason = 'Patient brought in unconscious; no history available';
+  const brokeGlass = await read(strangerToken, {
+    'x-purpose-of-use': 'EMERGENCY_CARE',
+    'x-break-glass-reason': reason,
+  });
+  if (brokeGlass.status !== 200)
+    throw new Error(`expected 200 for a break-glass read, got ${brokeGlass.status}`);
+  step(
+    `again, declaring EMERGENCY_CARE with X-Break-Glass-Reason "${reason}": HTTP ${brokeGlass.status}, ` +
+      `${sectionRows(brokeGlass.body).length} items; ${brokeGlass.body.access.notices[0]}`,
+  );
+
+  const audit = new EventSerde<{ RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised }>({
     registry,
-    schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+    schemas: RECORD_API_AUDIT_SCHEMAS,
     namespace: AUDIT_NAMESPACE,
   });
   const audited = await readFromStart(kafka, {
@@ -127,28 +162,72 @@ async function main(): Promise<void> {
     keep: async ({ message }) => {
       if (!message.value) return undefined;
       const { event } = await audit.decode(message.value);
-      return event.correlationId === correlationId ? event : undefined;
+      return 'correlationId' in event && correlationIds.slice(-3).includes(event.correlationId)
+        ? (event as RecordAccessed)
+        : undefined;
     },
-    until: (found) => found.length > 0,
+    until: (found) => found.length >= 3,
     timeoutMs: 30_000,
   });
   step(`the audit trail of those reads, from ${recordAccessAuditTopic(prefix)} (no audit event, no data):`);
   console.table(
     audited.map((a) => ({
       when: new Date(a.occurredAt).toISOString(),
-      user: `${a.user.name} (${a.user.id})`,
-      role: a.user.role,
+      user: a.user ? `${a.user.name} (${a.user.id})` : '(none)',
+      role: a.user?.role ?? '',
       organisation: a.organisationOdsCode,
       purpose: a.purposeOfUse,
       patient: a.nhsNumber,
       outcome: a.outcome,
+      why: a.denial ?? a.relationship ?? '',
       sequences: a.sources.map((s) => `${s.collaborative}#${s.sequence}`).join(' '),
+    })),
+  );
+  const breakGlassAudit = audited.find((a) => a.outcome === 'BREAK_GLASS');
+  const alerts = await readFromStart(kafka, {
+    topics: [accessAlertTopic(prefix)],
+    reader: 'crosscare-record-demo',
+    keep: async ({ message }) => {
+      if (!message.value) return undefined;
+      const { event } = await audit.decode(message.value);
+      return (event as AccessAlertRaised).auditId === breakGlassAudit?.auditId
+        ? (event as AccessAlertRaised)
+        : undefined;
+    },
+    until: (found) => found.length > 0,
+    timeoutMs: 30_000,
+  });
+  step(`the privacy officer's alert, from ${accessAlertTopic(prefix)}:`);
+  console.table(
+    alerts.map((a) => ({
+      when: new Date(a.raisedAt).toISOString(),
+      kind: a.kind,
+      user: `${a.userName} (${a.userId})`,
+      organisation: a.organisationOdsCode,
+      patient: a.nhsNumber,
+      reason: a.reason,
     })),
   );
 }
 
+/** One row per item the answer shows: what it is, who sent it, from which ICS and collaborative. */
+function sectionRows(body: RecordView) {
+  const sections = Object.entries(body).filter(
+    ([name]) =>
+      !['sources', 'mergedFrom', 'nhsNumber', 'requestedNhsNumber', 'mergedInto', 'access'].includes(name),
+  );
+  return sections.flatMap(([name, value]) =>
+    entriesOf(value).map((entry) => ({ section: name, ...describe(entry) })),
+  );
+}
+
+interface ProblemView {
+  readonly detail?: string;
+}
+
 interface RecordView {
   readonly sources: { collaborative: string; sequence: number }[];
+  readonly access: { relationship: string | null; notices: string[] };
   readonly [section: string]: unknown;
 }
 
