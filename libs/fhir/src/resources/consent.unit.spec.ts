@@ -53,7 +53,7 @@ describe('Consent', () => {
 
   it('given only the generic LOINC category, carries no code', () => {
     const consent = gpSharingObjection();
-    consent.category = consent.category!.slice(0, 1);
+    consent.category = consent.category.slice(0, 1);
 
     expect(draftsOf(consent)[0].body).toMatchObject({ code: null });
   });
