@@ -367,15 +367,15 @@ describe('projector (real broker, registry and Postgres)', () => {
   });
 
   it("projects a patient's objection to sharing, carries it to the other collaborative, and both sides' records show it active", async () => {
-    const nhsNumber = testNhsNumber(110);
+    const nhsNumber = testNhsNumber(111);
     const ohcSchema = region.newSchema('OHC');
     const ohc = await region.startProjector('OHC', ohcSchema);
     const objection = testEvents.SharingObjectionRecorded({
-      header: { ...TEST_PROVIDERS.ccrGpPractice, nhsNumber, sourceRecordId: 'Consent/s-110' },
+      header: { ...TEST_PROVIDERS.ccrGpPractice, nhsNumber, sourceRecordId: 'Consent/s-111' },
     });
     await region.publish([
       objection,
-      testEvents.EncounterStarted({ header: { ...QNC_ACUTE, nhsNumber, sourceRecordId: 'Encounter/e-110' } }),
+      testEvents.EncounterStarted({ header: { ...QNC_ACUTE, nhsNumber, sourceRecordId: 'Encounter/e-111' } }),
     ]);
 
     const [item] = await eventually('the objection projected in CCR', async () => {
