@@ -48,11 +48,12 @@ export function mapConsent(consent: Consent, context: MappingContext): AnyRecord
   const statedOn = dateOf(consent.dateTime, `${at}.dateTime`, issues);
   if (source === null || status === null || statedOn === null || !issues.isEmpty) return [];
   return [
-    draft(
-      'SharingObjectionRecorded',
-      { ...source },
-      { status, code: recordedConcept(consent), recordedBy: null, statedOn },
-    ),
+    draft('SharingObjectionRecorded', source, {
+      status,
+      code: recordedConcept(consent),
+      recordedBy: null,
+      statedOn,
+    }),
   ];
 }
 
