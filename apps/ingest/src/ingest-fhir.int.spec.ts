@@ -25,6 +25,7 @@ const {
   pharmacyDispense,
   pharmacyConsultation,
   pharmacyBatch,
+  gpSharingObjection,
 } = fhirFixtures;
 
 /** FHIR R4 through the real ingest, broker, registry and Postgres: what each kind of provider sends, and what lands. */
@@ -120,6 +121,60 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       expect(event.header.eventType).toBe('PatientRegistered');
       expect(event.header.operation).toBe('CREATE');
       expect(event).toMatchObject({ name: { family: patient.name![0].family } });
+    });
+  });
+
+  describe("a patient's objection to sharing (Consent)", () => {
+    it("a GP practice's objection is published as SharingObjectionRecorded, and its withdrawal as the next version", async () => {
+      const consent = gpSharingObjection('9990000034');
+      consent.id = randomUUID();
+      const objected = await sendAs('GP_PRACTICE', 'QWU', 'PUT', urlOf(consent), consent);
+      expect(objected.answer.status).toBe(202);
+      const [{ event, key }] = await ingest.events(objected.topic, 1, {
+        correlationId: objected.correlationId,
+      });
+      expect(key).toBe('9990000034');
+      expect(event).toMatchObject({
+        header: {
+          eventType: 'SharingObjectionRecorded',
+          providerOdsCode: objected.provider.odsCode,
+          sourceRecordId: `Consent/${consent.id}`,
+          sourceRecordVersion: 1,
+        },
+        status: 'ACTIVE',
+        code: { system: 'http://snomed.info/sct', code: '416409005' },
+        recordedBy: null,
+      });
+
+      const withdrawal = { ...consent, meta: { versionId: '2' }, status: 'inactive' as const };
+      const withdrawn = await sendAs('GP_PRACTICE', 'QWU', 'PUT', urlOf(withdrawal), withdrawal);
+      expect(withdrawn.answer.status).toBe(202);
+      const [next] = await ingest.events(withdrawn.topic, 1, { correlationId: withdrawn.correlationId });
+      expect(next.event).toMatchObject({ header: { sourceRecordVersion: 2 }, status: 'WITHDRAWN' });
+    });
+
+    it("an acute trust's objection is refused 403 by the publishing policy, and nothing is published", async () => {
+      const consent = gpSharingObjection();
+      consent.id = randomUUID();
+      const refused = await sendAs('ACUTE_TRUST', 'QHL', 'PUT', urlOf(consent), consent);
+      expect(refused.answer.status).toBe(403);
+      expect(refused.answer.body.issue[0].details.text).toContain(
+        'an acute trust may not publish sharing objection records',
+      );
+      await expect(
+        ingest.events(refused.topic, 1, { correlationId: refused.correlationId, settleMs: 0 }),
+      ).rejects.toThrow('received 0');
+    });
+
+    it('a Consent that is not about sharing is 422 naming its scope', async () => {
+      const consent = gpSharingObjection();
+      consent.scope = {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }],
+      };
+      const { answer } = await sendAs('GP_PRACTICE', 'QHL', 'PUT', urlOf(consent), consent);
+      expect(answer.status).toBe(422);
+      expect(answer.body.resourceType).toBe('OperationOutcome');
+      expect(answer.body.issue[0].expression).toEqual(['Consent.scope']);
     });
   });
 

@@ -4,7 +4,7 @@ import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { decodeRecordItem } from '@crosscare/read-model';
 import { eventually } from '@crosscare/testing';
 import { partitionOfKey } from '@crosscare/kafka';
-import { patientOfChangelogKey } from '@crosscare/projection';
+import { activeSharingObjection, patientOfChangelogKey } from '@crosscare/projection';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProjectorApp } from './projector-app';
@@ -364,5 +364,56 @@ describe('projector (real broker, registry and Postgres)', () => {
       item_count: '1',
       ics: ['QHL'],
     });
+  });
+
+  it("projects a patient's objection to sharing, carries it to the other collaborative, and both sides' records show it active", async () => {
+    const nhsNumber = testNhsNumber(111);
+    const ohcSchema = region.newSchema('OHC');
+    const ohc = await region.startProjector('OHC', ohcSchema);
+    const objection = testEvents.SharingObjectionRecorded({
+      header: { ...TEST_PROVIDERS.ccrGpPractice, nhsNumber, sourceRecordId: 'Consent/s-111' },
+    });
+    await region.publish([
+      objection,
+      testEvents.EncounterStarted({ header: { ...QNC_ACUTE, nhsNumber, sourceRecordId: 'Encounter/e-111' } }),
+    ]);
+
+    const [item] = await eventually('the objection projected in CCR', async () => {
+      const rows = (await itemsOf(nhsNumber)).filter((row) => row.kind === 'sharing-objection');
+      return rows.length === 1 ? rows : undefined;
+    });
+    expect(item).toMatchObject({ part: 'SharingObjectionRecorded', event_type: 'SharingObjectionRecorded' });
+    expect(decodeRecordItem(item.item!)).toMatchObject({ status: 'ACTIVE', statedOn: objection.statedOn });
+    const carried = await eventually("CCR's objection in OHC's remote view", async () => {
+      const rows = await region.query<{ item: Buffer }>(
+        `select item from "${ohcSchema}".remote_record_item where nhs_number = $1`,
+        [nhsNumber],
+      );
+      const events = rows.map((row) => decodeRecordItem(row.item));
+      return events.some((e) => e.header.eventType === 'SharingObjectionRecorded') ? events : undefined;
+    });
+    expect(carried.find((e) => e.header.eventType === 'SharingObjectionRecorded')?.header.eventId).toBe(
+      objection.header.eventId,
+    );
+
+    // What the record API reads: each collaborative's own snapshot of the patient, from its changelog.
+    const latestOf = async (topic: string, description: string) =>
+      eventually(description, async () => {
+        const log = await region.readChangelog(topic, (rs) => rs.some((r) => r.key === nhsNumber));
+        return log.filter((r) => r.key === nhsNumber).pop()?.record;
+      });
+    const records = [
+      await latestOf(ccr.services.topology.changelogTopic, "the patient's CCR record"),
+      await latestOf(ohc.services.topology.changelogTopic, "the patient's OHC record"),
+    ];
+    expect(records.map((r) => r.items.map((e) => e.header.eventType))).toEqual([
+      ['SharingObjectionRecorded'],
+      ['EncounterStarted'],
+    ]);
+    expect(activeSharingObjection(records)).toMatchObject({
+      provider: TEST_PROVIDERS.ccrGpPractice.providerOdsCode,
+      eventId: objection.header.eventId,
+    });
+    await region.stopProjector(ohc);
   });
 });

@@ -26,3 +26,9 @@ export const CROSSCARE_ENCOUNTER_CLASS = 'https://fhir.crosscare.nhs.uk/CodeSyst
 
 /** SNOMED CT 736366004 |Advance care plan|: a CarePlan in this category carries end of life preferences. */
 export const ADVANCE_CARE_PLAN_CATEGORY = '736366004';
+
+/** FHIR R4's Consent scopes: a patient-privacy Consent says who may see the patient's record. */
+export const CONSENT_SCOPE = 'http://terminology.hl7.org/CodeSystem/consentscope';
+export const CONSENT_SCOPE_PATIENT_PRIVACY = 'patient-privacy';
+/** LOINC 59284-0 |Patient Consent|: the generic category of a Consent, beside any SNOMED CT concept the GP coded. */
+export const PATIENT_CONSENT_CATEGORY = '59284-0';

@@ -14,6 +14,7 @@ import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } f
 import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
 import { mapCondition } from './resources/condition';
+import { mapConsent } from './resources/consent';
 import { mapEncounter } from './resources/encounter';
 import { mapImmunization } from './resources/immunization';
 import { mapMedicationDispense } from './resources/medication-dispense';
@@ -56,6 +57,7 @@ const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
   Immunization: mapImmunization,
   CarePlan: mapCarePlan,
   ServiceRequest: mapServiceRequest,
+  Consent: mapConsent,
 };
 
 /**

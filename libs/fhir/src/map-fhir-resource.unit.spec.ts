@@ -38,8 +38,8 @@ describe('mapFhirResource', () => {
       expect(issue.message).toContain('AllergyIntolerance');
     });
 
-    it('lists the eleven resource types it maps', () => {
-      expect(FHIR_RESOURCE_TYPES).toHaveLength(11);
+    it('lists the twelve resource types it maps', () => {
+      expect(FHIR_RESOURCE_TYPES).toHaveLength(12);
       expect(isSupportedResourceType('CarePlan')).toBe(true);
       expect(isSupportedResourceType('Procedure')).toBe(false);
     });

@@ -13,6 +13,7 @@ export const FHIR_RESOURCE_TYPES = [
   'Immunization',
   'CarePlan',
   'ServiceRequest',
+  'Consent',
 ] as const satisfies readonly (keyof typeof REMOVED_EVENT_TYPES)[];
 
 export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];

@@ -11,6 +11,8 @@ export type * from './view/patient-view';
 export type * from './view/provenance';
 export type * from './view/readable';
 export type * from './view/social-care-view';
+export type * from './view/sharing-objection-view';
+export { activeSharingObjection } from './view/sharing-objection-view';
 export { isRestrictedInvolvement } from './view/social-care-view';
 export { MAX_OBSERVATIONS } from './view/clinical-view';
 export * from './changelog-message';

@@ -31,6 +31,7 @@ const KIND_BY_EVENT_TYPE: { readonly [T in ItemEventType]: ItemKind } = {
   ReferralMade: 'referral',
   SocialCareInvolvementRecorded: 'social-care',
   EndOfLifePreferencesRecorded: 'end-of-life',
+  SharingObjectionRecorded: 'sharing-objection',
 };
 
 /** The part that a provider's details occupy, whichever event carried them. */

@@ -27,6 +27,7 @@ describe('itemKindOf and partOf', () => {
     ['ReferralMade', 'referral', 'ReferralMade'],
     ['SocialCareInvolvementRecorded', 'social-care', 'SocialCareInvolvementRecorded'],
     ['EndOfLifePreferencesRecorded', 'end-of-life', 'EndOfLifePreferencesRecorded'],
+    ['SharingObjectionRecorded', 'sharing-objection', 'SharingObjectionRecorded'],
   ])('given %s, is kind %s in part %s', (eventType, kind, part) => {
     expect(itemKindOf(eventType)).toBe(kind);
     expect(partOf(eventType)).toBe(part);

@@ -23,6 +23,7 @@ export const ITEM_KINDS = [
   'referral',
   'social-care',
   'end-of-life',
+  'sharing-objection',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 

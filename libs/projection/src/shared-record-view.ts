@@ -30,6 +30,7 @@ import {
 } from './view/patient-view';
 import type { ProviderNames } from './view/provenance';
 import { isoInstant } from './view/readable';
+import { sharingObjectionOf, type SharingObjectionEntry } from './view/sharing-objection-view';
 import { socialCareOf, type SocialCareSection } from './view/social-care-view';
 
 /** How far back the view lists ended encounters, by default. */
@@ -71,6 +72,11 @@ export interface SharedRecordView {
   readonly referrals: ReferralEntry[];
   readonly socialCare: SocialCareSection;
   readonly endOfLife: EndOfLifeEntry | null;
+  /**
+   * The patient's current statement about sharing (latest wins, from either collaborative), or null when none was
+   * recorded. Informational here: withholding items while it is ACTIVE is the record API's (activeSharingObjection).
+   */
+  readonly sharingObjection: SharingObjectionEntry | null;
   /** The snapshots, by collaborative. */
   readonly sources: RecordSource[];
   /** NHS numbers merged into this patient by either collaborative, sorted. */
@@ -112,6 +118,7 @@ export function viewSharedRecord(
     referrals: referralsOf(items.ReferralMade, names),
     socialCare: socialCareOf(items.SocialCareInvolvementRecorded, options, names),
     endOfLife: endOfLifeOf(items.EndOfLifePreferencesRecorded, names),
+    sharingObjection: sharingObjectionOf(items.SharingObjectionRecorded, names),
     sources: [...records]
       .sort((a, b) => compareCodeUnits(a.collaborative, b.collaborative) || a.sequence - b.sequence)
       .map((record) => ({

@@ -18,8 +18,14 @@ import { patientsNeeded, standingRefusals } from './patient-standing';
 /** The authenticated sender, as the provider directory describes it. */
 export type Sender = Pick<Provider, 'odsCode' | 'ics' | 'collaborative' | 'type' | 'status'>;
 
+/** What the intake itself needs of any sender: whose events they are (the policy judges the rest). */
+export type IntakeSender = Pick<Sender, 'odsCode' | 'ics' | 'collaborative'>;
+
 /** Why the sender may not publish this draft, or null when it may. */
-export type PublishingPolicy = (sender: Sender, draft: AnyRecordChangeDraft) => string | null;
+export type PublishingPolicy<S extends IntakeSender = Sender> = (
+  sender: S,
+  draft: AnyRecordChangeDraft,
+) => string | null;
 
 export interface PublishedEvent {
   readonly eventId: string;
@@ -51,13 +57,13 @@ export interface IntakeOptions {
  * for (patient-standing.ts), publish what is new in one Kafka transaction, and commit the claims only once the broker
  * acknowledged. Any failure publishes nothing and claims nothing.
  */
-export class RecordChangeIntake {
+export class RecordChangeIntake<S extends IntakeSender = Sender> {
   constructor(
     private readonly db: DataSource,
     private readonly ledger: SharedRecordLedger,
     private readonly serde: RecordChangeSerde,
     private readonly publisher: TransactionalPublisher,
-    private readonly policy: PublishingPolicy,
+    private readonly policy: PublishingPolicy<S>,
     private readonly options: IntakeOptions,
   ) {}
 
@@ -66,7 +72,7 @@ export class RecordChangeIntake {
    * published. For single resources, HL7 messages, social care extracts and FHIR transactions.
    */
   async submit(
-    sender: Sender,
+    sender: S,
     units: readonly SubmissionUnit[],
     correlationId: string,
   ): Promise<PublishedEvent[]> {
@@ -79,7 +85,7 @@ export class RecordChangeIntake {
    * reported and left out; the others are published together. A broker outage still fails the whole request.
    */
   async submitEach(
-    sender: Sender,
+    sender: S,
     units: readonly SubmissionUnit[],
     correlationId: string,
   ): Promise<UnitOutcome[]> {
@@ -87,7 +93,7 @@ export class RecordChangeIntake {
   }
 
   private async process(
-    sender: Sender,
+    sender: S,
     units: readonly SubmissionUnit[],
     correlationId: string,
     atomic: boolean,

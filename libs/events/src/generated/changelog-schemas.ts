@@ -97,7 +97,7 @@ export const CHANGELOG_SCHEMAS: { readonly PatientRecordHead: object; readonly P
       {
         name: 'kind',
         type: 'string',
-        doc: 'The section of the record the item belongs to: demographics, death, problem, allergy, medication-prescribed, medication-dispensed, encounter, observation, immunisation, care-plan, referral, social-care or end-of-life.',
+        doc: 'The section of the record the item belongs to: demographics, death, problem, allergy, medication-prescribed, medication-dispensed, encounter, observation, immunisation, care-plan, referral, social-care, end-of-life or sharing-objection.',
       },
       {
         name: 'item',
@@ -1205,6 +1205,48 @@ export const CHANGELOG_SCHEMAS: { readonly PatientRecordHead: object; readonly P
                 type: ['null', 'string'],
                 default: null,
                 doc: 'NHS e-Referral Service unique booking reference number; null for referrals outside e-RS.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'SharingObjectionRecorded',
+            namespace: 'uk.nhs.crosscare.events',
+            doc: "The patient objected to their record being shared beyond the organisation that holds it, or withdrew that objection. Recorded by the patient's GP practice (e.g. a dissent from secondary sharing of care record code) or by a collaborative's information governance team on request. One objection per source record: a withdrawal is a newer version of the same source record with status WITHDRAWN (or a RecordRemoved), so the latest version alone is the current state. While an objection is ACTIVE, readers see only their own organisation's items of the patient's record unless the glass is broken.",
+            fields: [
+              {
+                name: 'header',
+                type: 'uk.nhs.crosscare.events.RecordChangeHeader',
+                doc: 'Who changed which record of which patient, and when.',
+              },
+              {
+                name: 'status',
+                type: {
+                  type: 'enum',
+                  name: 'SharingObjectionStatus',
+                  doc: "Whether a patient's objection to sharing stands.",
+                  symbols: ['ACTIVE', 'WITHDRAWN', 'UNKNOWN'],
+                  default: 'UNKNOWN',
+                  namespace: 'uk.nhs.crosscare.events',
+                },
+                doc: 'ACTIVE: the patient objects to sharing beyond the holding organisation; WITHDRAWN: the objection was withdrawn. Consumers treat UNKNOWN (a newer symbol read by an older reader) as ACTIVE: a doubtful objection is honoured.',
+              },
+              {
+                name: 'code',
+                type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+                default: null,
+                doc: 'The concept the objection was recorded as (SNOMED CT, e.g. a dissent from secondary sharing of care record code), or the scope the sender gave; null when the sender sent none.',
+              },
+              {
+                name: 'recordedBy',
+                type: ['null', 'string'],
+                default: null,
+                doc: "The reference the recording team keeps for the objection, e.g. the information governance case reference; never a person's name. Null when the source system sent none (a GP practice's record).",
+              },
+              {
+                name: 'statedOn',
+                type: { type: 'int', logicalType: 'date' },
+                doc: 'The date the patient stated the objection (or its withdrawal).',
               },
             ],
           },

@@ -703,6 +703,44 @@ export type ReferralPriority = 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT' | 'EMERGEN
 export type ReferralStatus = 'ACTIVE' | 'ON_HOLD' | 'REVOKED' | 'COMPLETED' | 'UNKNOWN';
 
 /**
+ * The patient objected to their record being shared beyond the organisation that holds it, or withdrew
+ * that objection. Recorded by the patient's GP practice (e.g. a dissent from secondary sharing of care
+ * record code) or by a collaborative's information governance team on request. One objection per
+ * source record: a withdrawal is a newer version of the same source record with status WITHDRAWN (or a
+ * RecordRemoved), so the latest version alone is the current state. While an objection is ACTIVE,
+ * readers see only their own organisation's items of the patient's record unless the glass is broken.
+ */
+export interface SharingObjectionRecorded {
+  /** Who changed which record of which patient, and when. */
+  header: RecordChangeHeader;
+  /**
+   * ACTIVE: the patient objects to sharing beyond the holding organisation; WITHDRAWN: the objection
+   * was withdrawn. Consumers treat UNKNOWN (a newer symbol read by an older reader) as ACTIVE: a
+   * doubtful objection is honoured.
+   */
+  status: SharingObjectionStatus;
+  /**
+   * The concept the objection was recorded as (SNOMED CT, e.g. a dissent from secondary sharing of
+   * care record code), or the scope the sender gave; null when the sender sent none.
+   */
+  code: CodedValue | null;
+  /**
+   * The reference the recording team keeps for the objection, e.g. the information governance case
+   * reference; never a person's name. Null when the source system sent none (a GP practice's record).
+   */
+  recordedBy: string | null;
+  /**
+   * The date the patient stated the objection (or its withdrawal).
+   *
+   * Days since 1970-01-01 (epoch), Avro date.
+   */
+  statedOn: number;
+}
+
+/** Whether a patient's objection to sharing stands. */
+export type SharingObjectionStatus = 'ACTIVE' | 'WITHDRAWN' | 'UNKNOWN';
+
+/**
  * A council recorded or changed its social care involvement with the patient, so clinicians know who
  * to contact. Carries the fact of involvement, not the social care record itself.
  */
@@ -770,6 +808,7 @@ export const EVENT_TYPES = [
   'ProblemRecorded',
   'RecordRemoved',
   'ReferralMade',
+  'SharingObjectionRecorded',
   'SocialCareInvolvementRecorded',
 ] as const;
 
@@ -793,6 +832,7 @@ export interface RecordChangeEventMap {
   ProblemRecorded: ProblemRecorded;
   RecordRemoved: RecordRemoved;
   ReferralMade: ReferralMade;
+  SharingObjectionRecorded: SharingObjectionRecorded;
   SocialCareInvolvementRecorded: SocialCareInvolvementRecorded;
 }
 
@@ -3477,6 +3517,153 @@ export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
         type: ['null', 'string'],
         default: null,
         doc: 'NHS e-Referral Service unique booking reference number; null for referrals outside e-RS.',
+      },
+    ],
+  },
+  SharingObjectionRecorded: {
+    type: 'record',
+    name: 'SharingObjectionRecorded',
+    namespace: 'uk.nhs.crosscare.events',
+    doc: "The patient objected to their record being shared beyond the organisation that holds it, or withdrew that objection. Recorded by the patient's GP practice (e.g. a dissent from secondary sharing of care record code) or by a collaborative's information governance team on request. One objection per source record: a withdrawal is a newer version of the same source record with status WITHDRAWN (or a RecordRemoved), so the latest version alone is the current state. While an objection is ACTIVE, readers see only their own organisation's items of the patient's record unless the glass is broken.",
+    fields: [
+      {
+        name: 'header',
+        type: {
+          type: 'record',
+          name: 'RecordChangeHeader',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'Envelope common to every record change event: who changed which record of which patient, when, and in which order. Always the first field, named header.',
+          fields: [
+            {
+              name: 'eventId',
+              type: { type: 'string', logicalType: 'uuid' },
+              doc: 'Unique id of this event (UUID). Consumers use it to drop duplicates after a redelivery.',
+            },
+            {
+              name: 'eventType',
+              type: 'string',
+              doc: 'Avro record name of the event this header belongs to, e.g. AllergyRecorded, so a reader can route on the header alone.',
+            },
+            {
+              name: 'occurredAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When the change happened clinically or in the source system.',
+            },
+            {
+              name: 'recordedAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When Crosscare accepted the change. Never earlier than occurredAt for a well-behaved source; feeds that replay history have recordedAt far later.',
+            },
+            {
+              name: 'providerOdsCode',
+              type: 'string',
+              doc: 'ODS code of the provider organisation whose system sent the change (GP practice, trust, council, pharmacy, hospice, care home).',
+            },
+            {
+              name: 'ics',
+              type: 'string',
+              doc: 'ODS code of the integrated care board the provider belongs to: QHL, QWU, QGH (CCR) or QOC, QUA, QNC (OHC).',
+            },
+            {
+              name: 'collaborative',
+              type: 'string',
+              doc: 'Shared care record collaborative the ICS belongs to: CCR (Collaborative Care Record) or OHC (One Health and Care). A string so a new collaborative is not a breaking change.',
+            },
+            {
+              name: 'nhsNumber',
+              type: 'string',
+              doc: 'NHS number of the patient the record belongs to: 10 digits, no spaces, valid modulus-11 check digit.',
+            },
+            {
+              name: 'sourceRecordId',
+              type: 'string',
+              doc: "The provider system's own id for the record that changed. With providerOdsCode it identifies the record across all its versions.",
+            },
+            {
+              name: 'sourceRecordVersion',
+              type: 'long',
+              doc: 'Version of the source record, monotonic per (providerOdsCode, sourceRecordId): when two events describe the same record, the higher version wins, whatever order they arrive in.',
+            },
+            {
+              name: 'operation',
+              type: {
+                type: 'enum',
+                name: 'RecordOperation',
+                namespace: 'uk.nhs.crosscare.events',
+                doc: 'What the change did to the source record. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know.',
+                symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNKNOWN'],
+                default: 'UNKNOWN',
+              },
+              doc: 'Whether the source record was created, updated or deleted by this change.',
+            },
+            {
+              name: 'correlationId',
+              type: 'string',
+              doc: 'Id shared by every event that came from the same inbound message or batch, for tracing a feed end to end.',
+            },
+            {
+              name: 'causationId',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'eventId of the event that caused this one, when Crosscare derived it from another event (e.g. a merge); null for changes straight from a source.',
+            },
+          ],
+        },
+        doc: 'Who changed which record of which patient, and when.',
+      },
+      {
+        name: 'status',
+        type: {
+          type: 'enum',
+          name: 'SharingObjectionStatus',
+          doc: "Whether a patient's objection to sharing stands.",
+          symbols: ['ACTIVE', 'WITHDRAWN', 'UNKNOWN'],
+          default: 'UNKNOWN',
+        },
+        doc: 'ACTIVE: the patient objects to sharing beyond the holding organisation; WITHDRAWN: the objection was withdrawn. Consumers treat UNKNOWN (a newer symbol read by an older reader) as ACTIVE: a doubtful objection is honoured.',
+      },
+      {
+        name: 'code',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'CodedValue',
+            namespace: 'uk.nhs.crosscare.events',
+            doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+            fields: [
+              {
+                name: 'system',
+                type: 'string',
+                doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
+              },
+              {
+                name: 'code',
+                type: 'string',
+                doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
+              },
+              {
+                name: 'display',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+              },
+            ],
+          },
+        ],
+        default: null,
+        doc: 'The concept the objection was recorded as (SNOMED CT, e.g. a dissent from secondary sharing of care record code), or the scope the sender gave; null when the sender sent none.',
+      },
+      {
+        name: 'recordedBy',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The reference the recording team keeps for the objection, e.g. the information governance case reference; never a person's name. Null when the source system sent none (a GP practice's record).",
+      },
+      {
+        name: 'statedOn',
+        type: { type: 'int', logicalType: 'date' },
+        doc: 'The date the patient stated the objection (or its withdrawal).',
       },
     ],
   },

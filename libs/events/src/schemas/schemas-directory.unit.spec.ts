@@ -34,6 +34,7 @@ describe('the schemas/ directory', () => {
         'ReferralMade',
         'SocialCareInvolvementRecorded',
         'EndOfLifePreferencesRecorded',
+        'SharingObjectionRecorded',
         'RecordRemoved',
       ].sort(),
     );

@@ -18,6 +18,7 @@ export const REMOVED_EVENT_TYPES = {
   Immunization: 'ImmunisationRecorded',
   CarePlan: 'CarePlanRecorded',
   ServiceRequest: 'ReferralMade',
+  Consent: 'SharingObjectionRecorded',
 } as const satisfies Record<string, EventType>;
 
 export function recordRemoved(

@@ -7,6 +7,7 @@ import {
   type EncounterEnded,
   type EncounterStarted,
   type EndOfLifePreferencesRecorded,
+  type SharingObjectionRecorded,
   type EventType,
   type ImmunisationRecorded,
   type MedicationDispensed,
@@ -395,6 +396,28 @@ export const endOfLifePreferencesRecorded = (overrides: Overrides<EndOfLifePrefe
       respectFormInPlace: true,
       lastingPowerOfAttorney: 'HEALTH_AND_WELFARE',
       reviewDate: days('2024-05-20'),
+    },
+    overrides,
+  );
+
+export const sharingObjectionRecorded = (overrides: Overrides<SharingObjectionRecorded> = {}) =>
+  build<SharingObjectionRecorded>(
+    'SharingObjectionRecorded',
+    {
+      provider: PROVIDERS.gpPractice,
+      sourceRecordId: 'Consent/3b9e6f12-8c4d-4a7e-b1f5-0d2c7e9a4b68',
+      occurredAt: at('2024-03-04T10:15:00Z'),
+      version: 1,
+    },
+    {
+      status: 'ACTIVE',
+      code: {
+        system: 'http://snomed.info/sct',
+        code: '416409005',
+        display: 'Refused consent for upload to local shared electronic record',
+      },
+      recordedBy: null,
+      statedOn: days('2024-03-04'),
     },
     overrides,
   );

@@ -12,6 +12,7 @@ import { renderAdvanceCarePlan } from './resources/advance-care-plan';
 import { renderAllergyIntolerance } from './resources/allergy-intolerance';
 import { renderCarePlan } from './resources/care-plan';
 import { renderCondition } from './resources/condition';
+import { renderConsent } from './resources/consent';
 import { type EncounterParts, renderEncounter } from './resources/encounter';
 import { renderEpisodeOfCare } from './resources/episode-of-care';
 import { renderImmunization } from './resources/immunization';
@@ -64,6 +65,7 @@ const RENDERERS: { readonly [T in RenderedEventType]: Renderer<T> } = {
   ReferralMade: renderServiceRequest,
   SocialCareInvolvementRecorded: renderEpisodeOfCare,
   EndOfLifePreferencesRecorded: renderAdvanceCarePlan,
+  SharingObjectionRecorded: renderConsent,
 };
 
 function isRenderedEventType(eventType: string): eventType is RenderedEventType {

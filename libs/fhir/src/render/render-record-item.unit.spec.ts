@@ -12,6 +12,7 @@ import {
   encounterEnded,
   encounterStarted,
   endOfLifePreferencesRecorded,
+  sharingObjectionRecorded,
   header,
   immunisationRecorded,
   mappedBack,
@@ -182,6 +183,9 @@ describe('renderRecordItem', () => {
         }),
         {},
       ],
+      ['SharingObjectionRecorded', sharingObjectionRecorded(), {}],
+      ['SharingObjectionRecorded withdrawn', sharingObjectionRecorded({ status: 'WITHDRAWN' }), {}],
+      ['SharingObjectionRecorded without a code', sharingObjectionRecorded({ code: null }), {}],
     ])('%s: renders a valid resource that maps back to the same clinical content', (_, event, setting) => {
       const resource = render(event);
 

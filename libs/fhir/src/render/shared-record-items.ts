@@ -31,6 +31,7 @@ const SECTIONS: Record<ClinicalEventType, number> = {
   ReferralMade: 8,
   SocialCareInvolvementRecorded: 9,
   EndOfLifePreferencesRecorded: 10,
+  SharingObjectionRecorded: 11,
 };
 
 const isClinical = (type: string): type is ClinicalEventType => Object.hasOwn(SECTIONS, type);

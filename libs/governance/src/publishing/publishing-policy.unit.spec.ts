@@ -1,5 +1,5 @@
 import { loadProviderDirectory } from '../directory/load-provider-directory';
-import type { Provider } from '../directory/provider';
+import { PROVIDER_TYPES, type Provider } from '../directory/provider';
 import { RECORD_KINDS } from './record-kind';
 
 const sut = loadProviderDirectory({ onboardingDirs: [] }).policy;
@@ -37,6 +37,14 @@ describe('the committed publishing policy', () => {
       );
     expect(publishers('social-care')).toEqual(['LOCAL_AUTHORITY']);
     expect(publishers('safeguarding')).toEqual(['LOCAL_AUTHORITY']);
+  });
+
+  it("keeps a patient's objection to sharing to GP practices: an ICB's IG team records one through its own narrow path", () => {
+    const publishers = PROVIDER_TYPES.filter((type) => sut.mayPublish(type, 'sharing-objection'));
+    expect(publishers).toEqual(['GP_PRACTICE']);
+    expect(sut.forbiddenReason(sender('ACUTE_TRUST', 'RRK'), 'sharing-objection')).toBe(
+      'RRK is an acute trust, and an acute trust may not publish sharing objection records',
+    );
   });
 
   it('lets acute trusts publish emergency attendances and admissions in FHIR or HL7 v2, but not ambulance incidents', () => {

@@ -25,6 +25,7 @@ export const RECORD_KINDS = [
   'social-care',
   'safeguarding',
   'end-of-life',
+  'sharing-objection',
   'removal',
 ] as const;
 
@@ -75,6 +76,8 @@ export function recordKindOf(draft: AnyRecordChangeDraft): RecordKind {
       return isSafeguarding(draft.body) ? 'safeguarding' : 'social-care';
     case 'EndOfLifePreferencesRecorded':
       return 'end-of-life';
+    case 'SharingObjectionRecorded':
+      return 'sharing-objection';
     case 'RecordRemoved':
       return 'removal';
     default:

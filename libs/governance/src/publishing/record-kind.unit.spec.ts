@@ -32,6 +32,7 @@ describe('recordKindOf', () => {
     ['CarePlanRecorded', 'care-plan'],
     ['ReferralMade', 'referral'],
     ['EndOfLifePreferencesRecorded', 'end-of-life'],
+    ['SharingObjectionRecorded', 'sharing-objection'],
     ['RecordRemoved', 'removal'],
   ])('given %s, is %s', (type, kind) => {
     expect(recordKindOf(draft(type))).toBe(kind);

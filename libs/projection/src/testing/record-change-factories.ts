@@ -321,6 +321,17 @@ export const testEvents: {
       },
       overrides,
     ),
+  SharingObjectionRecorded: (overrides = {}) =>
+    testEventOf(
+      'SharingObjectionRecorded',
+      {
+        status: 'ACTIVE',
+        code: snomed('416409005', 'Refused consent for upload to local shared electronic record'),
+        recordedBy: null,
+        statedOn: day(2025, 2, 20),
+      },
+      overrides,
+    ),
   RecordRemoved: (overrides = {}) => {
     const sourceRecordId =
       overrides.removedSourceRecordId ?? overrides.header?.sourceRecordId ?? 'AllergyRecorded-1';

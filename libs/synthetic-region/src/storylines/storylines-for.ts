@@ -11,6 +11,7 @@ import { longTermCondition } from './long-term-condition';
 import { mentalHealth } from './mental-health';
 import { minorIllness } from './minor-illness';
 import { referrals } from './referrals';
+import { sharingObjection } from './sharing-objection';
 import { socialCare } from './social-care';
 import type { Storyline } from './story';
 
@@ -35,5 +36,7 @@ export function storylinesFor(plan: PatientPlan): Storyline[] {
   if (plan.awayHospital !== undefined) lines.push(awayEpisode);
   if (plan.careHome !== undefined || plan.death !== undefined || plan.palliative) lines.push(laterLife);
   if (plan.duplicateRegistration) lines.push(duplicateRegistration);
+  // Last, so that adding it shifted no other storyline's generator or record ids.
+  lines.push(sharingObjection);
   return lines;
 }
