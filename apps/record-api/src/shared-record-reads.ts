@@ -9,13 +9,12 @@ import {
   type PurposeOfUse,
 } from '@crosscare/governance';
 import type { Reader, TokenCheck } from '@crosscare/identity';
-import { viewSharedRecord } from '@crosscare/projection';
+import { activeSharingObjection, viewSharedRecord } from '@crosscare/projection';
 import { AccessThrottle } from './access/access-throttle';
 import { BREAK_GLASS_HEADER, breakGlassReasonOf } from './access/break-glass';
 import { PURPOSE_OF_USE_HEADER, purposeOfUseOf } from './access/purpose-of-use';
 import { filterRecords } from './access/record-filter';
 import { holdsItems, relationshipEvidence } from './access/relationship-evidence';
-import { hasActiveSharingObjection } from './access/sharing-objection';
 import { accessAlertEvent, type AccessAlert, type AccessAlertRaised } from './audit/access-alert';
 import {
   recordAccessedEvent,
@@ -192,7 +191,7 @@ export class SharedRecordReads {
       reader.organisationOdsCode,
       relationshipEvidence(set.records, now),
     );
-    const objection = hasActiveSharingObjection(set.records);
+    const objection = activeSharingObjection(set.records) !== null;
     const decision = decideRecordAccess({
       role,
       purpose: purpose.purpose,

@@ -471,6 +471,90 @@ describe('reading a shared record', () => {
     expect(alerts).toHaveLength(1);
   });
 
+  describe('given a patient who objects to sharing (recorded by their GP practice)', () => {
+    const objection = testEvents.SharingObjectionRecorded({ header: { nhsNumber: PATIENT } });
+    const objecting = (...more: PatientRecordSet['records'][number]['items']) => {
+      const ccr = ccrSnapshot(4);
+      return recordSet([{ ...ccr, items: [...ccr.items, objection, ...more] }, ohcSnapshot(7)]);
+    };
+
+    it("then the GP sees only its own items, told why; the acute trust's encounter is not shown", async () => {
+      const { sut, audited } = given({ patient: objecting() });
+
+      const answer = await sut.read(request());
+
+      expect(answer.status).toBe(200);
+      const body = JSON.parse(answer.body);
+      expect(body.access).toMatchObject({ objectionApplied: true, breakGlass: false });
+      expect(body.access.notices.join(' ')).toMatch(/objects to sharing/);
+      expect(body.sharingObjection).toMatchObject({ status: 'ACTIVE' });
+      expect(body.problems).toHaveLength(1);
+      expect(body.encounters).toEqual([]);
+      expect(answer.body).not.toContain(EVENTS.encounter.header.eventId);
+      expect(answer.body).not.toContain(EVENTS.homeCare.header.eventId);
+      expect(audited[0]).toMatchObject({
+        outcome: 'RETURNED',
+        objectionApplied: true,
+        relationship: 'REGISTERED_GP',
+      });
+    });
+
+    it('then the acute trust sees only its encounter (and the objection)', async () => {
+      const { sut } = given({ patient: objecting() });
+      const body = JSON.parse(
+        (await sut.read(request({ authorization: bearer({ organisationOdsCode: ACUTE }) }))).body,
+      );
+      expect(body.encounters).toHaveLength(1);
+      expect(body.problems).toEqual([]);
+      expect(body.sharingObjection).not.toBeNull();
+    });
+
+    it('then a referral recipient that holds none of the record is refused OBJECTION', async () => {
+      const referral = testEvents.ReferralMade({
+        header: { nhsNumber: PATIENT },
+        recipientOdsCode: REFERRED_TO,
+      });
+      const { sut, audited } = given({ patient: objecting(referral) });
+      const answer = await sut.read(request({ authorization: bearer({ organisationOdsCode: REFERRED_TO }) }));
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body).detail).toMatch(/objects to sharing/);
+      expect(audited[0]).toMatchObject({ denial: 'OBJECTION', relationship: 'REFERRAL_RECIPIENT' });
+    });
+
+    it('then breaking the glass serves the whole record, audited and alerted', async () => {
+      const referral = testEvents.ReferralMade({
+        header: { nhsNumber: PATIENT },
+        recipientOdsCode: REFERRED_TO,
+      });
+      const { sut, audited, alerts } = given({ patient: objecting(referral) });
+      const answer = await sut.read(
+        request({ authorization: bearer({ organisationOdsCode: REFERRED_TO }), ...EMERGENCY }),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain(EVENTS.encounter.header.eventId);
+      expect(audited[0]).toMatchObject({ outcome: 'BREAK_GLASS', objectionApplied: false });
+      expect(alerts).toHaveLength(1);
+    });
+
+    it('then, once withdrawn, every reader with a relationship sees the whole record again', async () => {
+      const withdrawn = testEvents.SharingObjectionRecorded({
+        header: {
+          nhsNumber: PATIENT,
+          sourceRecordVersion: 2,
+          recordedAt: objection.header.recordedAt + 1000,
+        },
+        status: 'WITHDRAWN',
+      });
+      const ccr = ccrSnapshot(4);
+      const { sut } = given({
+        patient: recordSet([{ ...ccr, items: [...ccr.items, withdrawn] }, ohcSnapshot(7)]),
+      });
+      const body = JSON.parse((await sut.read(request())).body);
+      expect(body.access.objectionApplied).toBe(false);
+      expect(body.encounters).toHaveLength(1);
+    });
+  });
+
   it('given a safeguarding lead reading for SAFEGUARDING, when answered, then restricted items are shown', async () => {
     const { sut, audited } = given();
     const body = JSON.parse(

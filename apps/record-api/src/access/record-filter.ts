@@ -1,11 +1,15 @@
 import type { RecordSection } from '@crosscare/governance';
 import { itemKindOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
 
+/** What every reader is shown, whatever their role and whoever recorded it. */
+const ALWAYS = 'always' as const;
+
 /**
- * The section of the record each item kind belongs to, or ALWAYS for what every reader is shown. Total over ItemKind,
- * so a new kind of item cannot reach readers before someone decides who may see it.
+ * The section of the record each item kind belongs to, or ALWAYS for what every reader is shown (a patient's
+ * objection to sharing: it explains what they are not shown). Total over ItemKind, so a new kind of item cannot
+ * reach readers before someone decides who may see it.
  */
-const SECTION_OF: { readonly [K in ItemKind]: RecordSection } = {
+const SECTION_OF: { readonly [K in ItemKind]: RecordSection | typeof ALWAYS } = {
   demographics: 'demographics',
   death: 'death',
   problem: 'problems',
@@ -19,6 +23,7 @@ const SECTION_OF: { readonly [K in ItemKind]: RecordSection } = {
   referral: 'referrals',
   'social-care': 'social-care',
   'end-of-life': 'end-of-life',
+  'sharing-objection': ALWAYS,
 };
 
 export interface RecordFilter {
@@ -38,7 +43,10 @@ export function filterRecords(records: readonly PatientRecord[], filter: RecordF
     ...record,
     items: record.items.filter((item) => {
       const kind = itemKindOf(item.header.eventType);
-      if (kind === undefined || !sections.has(SECTION_OF[kind])) return false;
+      if (kind === undefined) return false;
+      const section = SECTION_OF[kind];
+      if (section === ALWAYS) return true;
+      if (!sections.has(section)) return false;
       return (
         filter.ownItemsOf === undefined || item.header.providerOdsCode.toUpperCase() === filter.ownItemsOf
       );
