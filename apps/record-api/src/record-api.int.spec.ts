@@ -75,7 +75,8 @@ describe('record API (real broker, registry and Postgres)', () => {
     const correlationId = uniqueName('corr');
     return api
       .get(`/patients/${nhsNumber}/record${query}`, {
-        authorization: `Bearer ${api.token()}`,
+        // A clinician at the GP practice whose problem is in the record: a relationship (CARE_PROVIDER).
+        authorization: `Bearer ${api.token({ org: gp.odsCode })}`,
         'x-purpose-of-use': 'DIRECT_CARE',
         'x-correlation-id': correlationId,
         ...headers,
@@ -135,7 +136,7 @@ describe('record API (real broker, registry and Postgres)', () => {
 
   it('audits the read on the audit topic: reader, role, organisation, purpose, patient and sequence numbers', async () => {
     const { answer, correlationId } = await read(PATIENT, {
-      authorization: `Bearer ${api.token({ sub: 'u-42', name: 'Dr Audit Reader', role: 'R8000', org: 'rnb' })}`,
+      authorization: `Bearer ${api.token({ sub: 'u-42', name: 'Dr Audit Reader', role: 'R8000', org: acute.odsCode.toLowerCase() })}`,
       'x-purpose-of-use': 'EMERGENCY_CARE',
       // No proxy is trusted by default: a client cannot put another address in the audit trail.
       'x-forwarded-for': '203.0.113.7',
@@ -147,7 +148,7 @@ describe('record API (real broker, registry and Postgres)', () => {
     expect(audited.key).toBe(PATIENT);
     expect(audited.event).toMatchObject({
       user: { id: 'u-42', name: 'Dr Audit Reader', role: 'R8000' },
-      organisationOdsCode: 'RNB',
+      organisationOdsCode: acute.odsCode,
       purposeOfUse: 'EMERGENCY_CARE',
       nhsNumber: PATIENT,
       resolvedNhsNumber: PATIENT,
@@ -160,6 +161,11 @@ describe('record API (real broker, registry and Postgres)', () => {
       itemCount: 2,
       restrictedWithheld: 1,
       correlationId,
+      identityVerified: true,
+      tokenIssuer: api.issuer.issuer,
+      relationship: 'CARE_PROVIDER',
+      denial: null,
+      breakGlassReason: null,
     });
     expect(audited.event.auditId).toMatch(/^[0-9a-f-]{36}$/);
     expect(audited.event.clientIp).toMatch(/127\.0\.0\.1|::1/);
@@ -186,9 +192,12 @@ describe('record API (real broker, registry and Postgres)', () => {
     }
   });
 
-  it('withholds the restricted safeguarding item unless the purpose is SAFEGUARDING', async () => {
+  it('withholds the restricted safeguarding item except from a safeguarding lead reading for SAFEGUARDING', async () => {
     const direct = await read(PATIENT);
-    const safeguardingRead = await read(PATIENT, { 'x-purpose-of-use': 'SAFEGUARDING' });
+    const safeguardingRead = await read(PATIENT, {
+      authorization: `Bearer ${api.token({ org: council.odsCode, role: 'safeguarding-lead' })}`,
+      'x-purpose-of-use': 'SAFEGUARDING',
+    });
 
     expect(direct.answer.body.socialCare).toEqual({ involvements: [], restrictedWithheld: 1 });
     expect(direct.answer.text).not.toContain('Integration Test Safeguarding Team');
@@ -237,8 +246,7 @@ describe('record API (real broker, registry and Postgres)', () => {
     });
   });
 
-  it('answers 400 to an invalid NHS number, in the format asked for, and audits nothing', async () => {
-    const before = await api.auditOffsets();
+  it('answers 400 to an invalid NHS number, in the format asked for, and audits the refusal without the number', async () => {
     const short = await read(PATIENT.slice(0, 9));
     const badCheck = await read(`${PATIENT.slice(0, 9)}${(Number(PATIENT[9]) + 1) % 10}`, {
       accept: 'application/fhir+json',
@@ -252,27 +260,39 @@ describe('record API (real broker, registry and Postgres)', () => {
       resourceType: 'OperationOutcome',
       issue: [{ diagnostics: 'the NHS number fails its modulus-11 check digit' }],
     });
-    // The audit is acknowledged before any answer is sent, so a write would already show here.
-    expect(await api.auditOffsets()).toBe(before);
+    for (const { correlationId } of [short, badCheck]) {
+      const [audited] = await api.auditedReads(correlationId);
+      expect(audited.key).toBeNull();
+      expect(audited.event).toMatchObject({ outcome: 'DENIED', denial: 'INVALID_REQUEST', nhsNumber: null });
+    }
   });
 
-  it('answers 404 to an unknown patient, and audits the attempt as NOT_FOUND', async () => {
-    const { answer, correlationId } = await read(UNKNOWN);
+  it('answers an unknown patient as any patient without a relationship (403), and 404 only once the glass is broken', async () => {
+    const refused = await read(UNKNOWN);
+    const brokeGlass = await read(UNKNOWN, {
+      'x-purpose-of-use': 'EMERGENCY_CARE',
+      'x-break-glass-reason': 'collapsed in clinic, no records held here',
+    });
 
-    expect(answer.status).toBe(404);
-    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const [audited] = await api.auditedReads(correlationId);
-    expect(audited.event).toMatchObject({
+    expect(refused.answer.status).toBe(403);
+    expect(brokeGlass.answer.status).toBe(404);
+    expect(brokeGlass.answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const [denied] = await api.auditedReads(refused.correlationId);
+    expect(denied.event).toMatchObject({ outcome: 'DENIED', denial: 'NO_RELATIONSHIP', nhsNumber: UNKNOWN });
+    const [notFound] = await api.auditedReads(brokeGlass.correlationId);
+    expect(notFound.event).toMatchObject({
       nhsNumber: UNKNOWN,
       resolvedNhsNumber: UNKNOWN,
       outcome: 'NOT_FOUND',
       sources: [],
       itemCount: 0,
     });
+    expect(await api.alertsFor(brokeGlass.correlationId)).toEqual([
+      expect.objectContaining({ kind: 'BREAK_GLASS', nhsNumber: UNKNOWN }),
+    ]);
   });
 
-  it('answers 401 with a Bearer challenge to a missing, forged, expired or misdirected token, and audits nothing', async () => {
-    const before = await api.auditOffsets();
+  it('answers 401 with a Bearer challenge to a missing, forged, expired or misdirected token, and audits each refusal', async () => {
     const forged = `${api.token().slice(0, -4)}AAAA`;
     const answers = await Promise.all([
       read(PATIENT, { authorization: '' }),
@@ -283,14 +303,22 @@ describe('record API (real broker, registry and Postgres)', () => {
       read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { alg: 'none' })}` }),
       read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { alg: 'HS256' })}` }),
       read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { lifetimeSeconds: 7200 })}` }),
+      read(PATIENT, { authorization: `Bearer ${api.issuer.token({}, { kid: 'a-key-never-published' })}` }),
     ]);
 
-    for (const { answer } of answers) {
+    for (const { answer, correlationId } of answers) {
       expect(answer.status).toBe(401);
       expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="crosscare-record-api"');
       expect(answer.text).not.toContain(problem.header.eventId);
+      const [audited] = await api.auditedReads(correlationId, 1, 0);
+      expect(audited.event).toMatchObject({
+        outcome: 'DENIED',
+        denial: 'BAD_TOKEN',
+        identityVerified: false,
+        sources: [],
+        reason: answer.body.detail,
+      });
     }
-    expect(await api.auditOffsets()).toBe(before);
   });
 
   it('answers 400 when the purpose of use is missing or unknown', async () => {
@@ -298,6 +326,12 @@ describe('record API (real broker, registry and Postgres)', () => {
     const unknown = await read(PATIENT, { 'x-purpose-of-use': 'MARKETING' });
     expect([missing.answer.status, unknown.answer.status]).toEqual([400, 400]);
     expect(missing.answer.body.location).toBe('X-Purpose-Of-Use');
+    const [audited] = await api.auditedReads(unknown.correlationId);
+    expect(audited.event).toMatchObject({
+      denial: 'INVALID_REQUEST',
+      purposeOfUse: null,
+      identityVerified: true,
+    });
   });
 
   it("follows a projector rebuild's switch of the read model to a fresh schema", async () => {
@@ -363,14 +397,14 @@ describe('record API behind a gateway (RECORD_API_TRUSTED_PROXIES)', () => {
     const correlationId = uniqueName('corr');
 
     const answer = await api.get(`/patients/${UNKNOWN}/record`, {
-      authorization: `Bearer ${api.token()}`,
+      authorization: `Bearer ${api.token({ org: 'RHA' })}`,
       'x-purpose-of-use': 'DIRECT_CARE',
       'x-correlation-id': correlationId,
       'x-forwarded-for': '203.0.113.7',
     });
 
-    expect(answer.status).toBe(404);
+    expect(answer.status).toBe(403);
     const [audited] = await api.auditedReads(correlationId);
-    expect(audited.event).toMatchObject({ outcome: 'NOT_FOUND', clientIp: '203.0.113.7' });
+    expect(audited.event).toMatchObject({ outcome: 'DENIED', clientIp: '203.0.113.7' });
   });
 });

@@ -100,13 +100,16 @@ export class SharedRecordReads {
 
   async read(request: RecordReadRequest): Promise<Answer> {
     const negotiated = requestedFormat(request.formatParameter, request.accept);
+    // Read first, refused in their turn: every refusal's audit then names the patient and purpose asked for, if valid.
+    const nhsNumber = normaliseNhsNumber(request.nhsNumber);
+    const purpose = purposeOfUseOf(request.purposeOfUse);
     let known: Known = {
       format: negotiated.ok ? negotiated.format : 'JSON',
       correlationId: request.correlationId,
       clientIp: request.clientIp,
       caller: NOBODY,
-      purpose: null,
-      requestedNhsNumber: null,
+      purpose: purpose.ok ? purpose.purpose : null,
+      requestedNhsNumber: nhsNumber,
       resolvedNhsNumber: null,
     };
     if (!negotiated.ok)
@@ -161,14 +164,12 @@ export class SharedRecordReads {
         ),
       );
 
-    const purpose = purposeOfUseOf(request.purposeOfUse);
     if (!purpose.ok)
       return this.deny(
         known,
         'INVALID_REQUEST',
         invalidRequest(PURPOSE_OF_USE_HEADER, purpose.reason, 'required'),
       );
-    known = { ...known, purpose: purpose.purpose };
     const purposeProblem = purposeRefusal(role, purpose.purpose);
     if (purposeProblem)
       return this.deny(known, 'PURPOSE_NOT_PERMITTED', forbidden(PURPOSE_OF_USE_HEADER, purposeProblem));
@@ -176,14 +177,12 @@ export class SharedRecordReads {
     if (!breakGlass.ok)
       return this.deny(known, 'INVALID_REQUEST', invalidRequest(BREAK_GLASS_HEADER, breakGlass.problem));
 
-    const nhsNumber = normaliseNhsNumber(request.nhsNumber);
     if (nhsNumber === null)
       return this.deny(
         known,
         'INVALID_REQUEST',
         invalidRequest('nhsNumber', nhsNumberProblem(request.nhsNumber)),
       );
-    known = { ...known, requestedNhsNumber: nhsNumber };
 
     const now = this.deps.clock();
     const set = await this.deps.records.loadPatient(nhsNumber);
@@ -232,7 +231,10 @@ export class SharedRecordReads {
 
     if (!isKnownPatient(set)) {
       // Only a break-glass read gets here: without one, an unknown patient is refused as no relationship.
-      const audited = await this.audit({ ...this.access(known), outcome: 'NOT_FOUND', ...granted }, auditId);
+      const audited = await this.audit(
+        { ...this.access({ ...known, resolvedNhsNumber: set.nhsNumber }), outcome: 'NOT_FOUND', ...granted },
+        auditId,
+      );
       return audited
         ? this.answerError(known, patientNotFound(nhsNumber))
         : this.answerError(known, auditUnavailable());
@@ -321,8 +323,11 @@ export class SharedRecordReads {
       { ...this.access(known), outcome: 'DENIED', denial, reason: error.message, ...extra },
       auditId,
     );
+    // Only a verified user is counted as one: a forged token could otherwise name someone else and raise alerts on them.
     const userKey =
-      known.caller.userId === undefined ? null : `${known.caller.issuer ?? ''}|${known.caller.userId}`;
+      known.caller.verified && known.caller.userId !== undefined
+        ? `${known.caller.issuer ?? ''}|${known.caller.userId}`
+        : null;
     const due = this.deps.throttle.refused(userKey, known.clientIp);
     const byUser = due.byUser;
     const alert = byUser ?? due.byAddress;

@@ -231,7 +231,7 @@ describe('reading a shared record', () => {
           denial: 'BAD_TOKEN',
           identityVerified: false,
           user,
-          nhsNumber: null,
+          nhsNumber: PATIENT,
         }),
       ]);
     },

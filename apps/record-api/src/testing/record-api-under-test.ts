@@ -7,6 +7,7 @@ import {
 import {
   EventSerde,
   recordAccessAuditTopic,
+  accessAlertTopic,
   registerContractSchemas,
   SchemaRegistryClient,
   type RecordChangeEvent,
@@ -18,8 +19,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
+import type { AccessAlertRaised } from '../audit/access-alert';
 import type { RecordAccessed } from '../audit/record-accessed';
-import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from '../audit/record-accessed-schema';
+import { AUDIT_NAMESPACE, RECORD_API_AUDIT_SCHEMAS } from '../audit/record-accessed-schema';
 import { createRecordApiApp } from '../record-api-app';
 import { loadRecordApiConfig } from '../record-api-config';
 import { RecordApiServices } from '../record-api-services';
@@ -30,6 +32,11 @@ export interface AuditedRead {
   readonly key: string | null;
   readonly partition: number;
   readonly event: RecordAccessed;
+}
+
+export interface RaisedAlert {
+  readonly key: string | null;
+  readonly event: AccessAlertRaised;
 }
 
 export interface HttpAnswer {
@@ -58,6 +65,7 @@ export class RecordApiUnderTest {
     /** The identity provider the service trusts (its only issuer): tests forge bad tokens with it. */
     readonly issuer: TestIssuer,
     private readonly audited: AuditedRead[],
+    private readonly alerts: RaisedAlert[],
     private readonly cleanup: () => Promise<void>,
   ) {}
 
@@ -68,6 +76,7 @@ export class RecordApiUnderTest {
     const issuer = await TestIssuer.create({ issuer: ISSUER });
     const prefix = uniqueIdentifier('record_api').replace(/_/g, '-');
     const auditTopic = recordAccessAuditTopic(prefix);
+    const alertTopic = accessAlertTopic(prefix);
     const steps: (() => Promise<unknown>)[] = [
       () => registry.close(),
       () => schema.drop(),
@@ -101,28 +110,31 @@ export class RecordApiUnderTest {
       steps.push(() => readModel.destroy());
       const services = await RecordApiServices.start(config);
       steps.push(() => services.stop());
-      steps.push(async () => (await kafka.connectedAdmin()).deleteTopics({ topics: [auditTopic] }));
+      steps.push(async () =>
+        (await kafka.connectedAdmin()).deleteTopics({ topics: [auditTopic, alertTopic] }),
+      );
       const app = await createRecordApiApp(services);
       await app.listen(0, '127.0.0.1');
       steps.push(() => app.close());
       const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 
-      const serde = new EventSerde<{ RecordAccessed: RecordAccessed }>({
+      const serde = new EventSerde<{ RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised }>({
         registry: new SchemaRegistryClient({ url: registry.url }),
-        schemas: { RecordAccessed: RECORD_ACCESSED_SCHEMA },
+        schemas: RECORD_API_AUDIT_SCHEMAS,
         namespace: AUDIT_NAMESPACE,
       });
       const audited: AuditedRead[] = [];
+      const alerts: RaisedAlert[] = [];
       const tap = await kafka.consumer(uniqueIdentifier('audit_tap'));
       steps.push(() => kafka.close(tap));
-      await tap.subscribe({ topic: auditTopic, fromBeginning: true });
+      await tap.subscribe({ topics: [auditTopic, alertTopic], fromBeginning: true });
       await tap.run({
-        eachMessage: async ({ partition, message }) => {
-          audited.push({
-            key: message.key?.toString() ?? null,
-            partition,
-            event: (await serde.decode(message.value!)).event,
-          });
+        eachMessage: async ({ topic, partition, message }) => {
+          const decoded = await serde.decode(message.value!);
+          const key = message.key?.toString() ?? null;
+          if (topic === alertTopic && decoded.type === 'AccessAlertRaised')
+            alerts.push({ key, event: decoded.event });
+          else if (decoded.type === 'RecordAccessed') audited.push({ key, partition, event: decoded.event });
         },
       });
       return new RecordApiUnderTest(
@@ -135,6 +147,7 @@ export class RecordApiUnderTest {
         kafka,
         issuer,
         audited,
+        alerts,
         cleanup,
       );
     } catch (error) {
@@ -171,6 +184,20 @@ export class RecordApiUnderTest {
       );
     await sleep(settleMs);
     return matching();
+  }
+
+  /**
+   * The access alerts raised by one request, by correlation id: waits for `expected`, then a moment for any extra
+   * (so `expected` 0 proves none came).
+   */
+  async alertsFor(correlationId: string, expected = 1, settleMs = 500): Promise<AccessAlertRaised[]> {
+    const matching = () => this.alerts.filter((a) => a.event.correlationId === correlationId);
+    const deadline = Date.now() + 20_000;
+    while (matching().length < expected && Date.now() < deadline) await sleep(25);
+    if (matching().length < expected)
+      throw new Error(`expected ${expected} alert(s) for ${correlationId}, received ${matching().length}`);
+    await sleep(settleMs);
+    return matching().map((a) => a.event);
   }
 
   /** Messages ever written to the audit topic: unchanged across a request means it wrote nothing. */
