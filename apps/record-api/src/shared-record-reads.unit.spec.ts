@@ -1,11 +1,14 @@
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { testEvents } from '@crosscare/projection/testing';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { loadAccessRoles } from '@crosscare/governance';
 import { AccessThrottle, type AccessThrottleLimits } from './access/access-throttle';
 import type { ClaimedIdentity, Reader, TokenCheck } from '@crosscare/identity';
 import type { AccessAlertRaised } from './audit/access-alert';
 import type { RecordAccessed } from './audit/record-accessed';
+import type { Answer } from './http/answer';
 import type { PatientRecordSet } from './record/patient-record-set';
+import type { SharedRecordDocument } from './record/shared-record-document';
 import { SharedRecordReads, type RecordReadRequest } from './shared-record-reads';
 import {
   ccrSnapshot,
@@ -315,7 +318,7 @@ describe('reading a shared record', () => {
   it('given reception staff at the GP, when answered, then demographics and encounters only, and the answer says what was withheld', async () => {
     const { sut, audited } = given();
 
-    const body = JSON.parse((await sut.read(request({ authorization: bearer({ role: 'R8009' }) }))).body);
+    const body = documentOf(await sut.read(request({ authorization: bearer({ role: 'R8009' }) })));
 
     expect(body.demographics).not.toBeNull();
     expect(body.encounters).toHaveLength(1);
@@ -338,14 +341,14 @@ describe('reading a shared record', () => {
     const { sut } = given();
     const bundle = JSON.parse(
       (await sut.read(request({ authorization: bearer({ role: 'R8009' }), formatParameter: 'fhir' }))).body,
-    );
-    const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
-    expect(types).not.toContain('Condition');
-    const notice = bundle.entry.find(
-      (e: { resource: { resourceType: string; issue?: { code: string }[] } }) =>
-        e.resource.resourceType === 'OperationOutcome' &&
-        e.resource.issue?.[0].code === 'suppressed' &&
-        JSON.stringify(e.resource).includes('administrative'),
+    ) as Bundle;
+    const resources = (bundle.entry ?? []).map((e) => e.resource as Resource);
+    expect(resources.map((r) => r.resourceType)).not.toContain('Condition');
+    const notice = resources.find(
+      (r) =>
+        r.resourceType === 'OperationOutcome' &&
+        r.issue[0].code === 'suppressed' &&
+        JSON.stringify(r).includes('administrative'),
     );
     expect(notice).toBeDefined();
   });
@@ -484,7 +487,7 @@ describe('reading a shared record', () => {
       const answer = await sut.read(request());
 
       expect(answer.status).toBe(200);
-      const body = JSON.parse(answer.body);
+      const body = documentOf(answer);
       expect(body.access).toMatchObject({ objectionApplied: true, breakGlass: false });
       expect(body.access.notices.join(' ')).toMatch(/objects to sharing/);
       expect(body.sharingObjection).toMatchObject({ status: 'ACTIVE' });
@@ -557,17 +560,13 @@ describe('reading a shared record', () => {
 
   it('given a safeguarding lead reading for SAFEGUARDING, when answered, then restricted items are shown', async () => {
     const { sut, audited } = given();
-    const body = JSON.parse(
-      (
-        await sut.read(
-          request({ authorization: bearer({ role: 'safeguarding-lead' }), purposeOfUse: 'SAFEGUARDING' }),
-        )
-      ).body,
+    const body = documentOf(
+      await sut.read(
+        request({ authorization: bearer({ role: 'safeguarding-lead' }), purposeOfUse: 'SAFEGUARDING' }),
+      ),
     );
-    expect(body.socialCare.restrictedWithheld).toBe(0);
-    expect(body.socialCare.involvements.map((i: { involvementType: string }) => i.involvementType)).toContain(
-      'SAFEGUARDING',
-    );
+    expect(body.socialCare!.restrictedWithheld).toBe(0);
+    expect(body.socialCare!.involvements.map((i) => i.involvementType)).toContain('SAFEGUARDING');
     expect(audited[0]).toMatchObject({ restrictedWithheld: 0, itemCount: 5 });
   });
 
@@ -626,7 +625,7 @@ describe('throttling and alerts', () => {
       statuses.push(last.status);
     }
     expect(statuses).toEqual([...Array(LIMITS.user.burst).fill(200), 429]);
-    expect(last!.headers['Retry-After']).toBe('1');
+    expect(last?.headers['Retry-After']).toBe('1');
     expect(audited.at(-1)).toMatchObject({ outcome: 'DENIED', denial: 'THROTTLED', user: { id: 'u1' } });
   });
 
@@ -673,3 +672,5 @@ describe('throttling and alerts', () => {
     ]);
   });
 });
+
+const documentOf = (answer: Answer) => JSON.parse(answer.body) as SharedRecordDocument;
