@@ -78,13 +78,14 @@ describe('schemas CLI', () => {
 
     const first = await cli('register');
     expect(first.code).toBe(0);
-    expect(first.out).toContain('schemas: 21 subjects registered (21 new or changed)');
+    expect(first.out).toContain('schemas: 23 subjects registered (23 new or changed)');
     const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
     expect([...subjects].sort()).toEqual(
       [
         ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
         'uk.nhs.crosscare.changelog.PatientRecordHead',
         'uk.nhs.crosscare.changelog.PatientRecordItem',
+        'uk.nhs.crosscare.audit.AccessAlertRaised',
         'uk.nhs.crosscare.audit.RecordAccessed',
         'uk.nhs.crosscare.audit.SubscriberGrantChanged',
       ].sort(),

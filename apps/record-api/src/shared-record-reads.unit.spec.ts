@@ -12,6 +12,7 @@ import type { SharedRecordDocument } from './record/shared-record-document';
 import { SharedRecordReads, type RecordReadRequest } from './shared-record-reads';
 import {
   ccrSnapshot,
+  CLINICIAN_AT_GP,
   EVENTS,
   ohcSnapshot,
   PATIENT,
@@ -142,15 +143,7 @@ describe('reading a shared record', () => {
     const body = JSON.parse(answer.body);
     expect(body.problems[0].provenance.eventId).toBe(EVENTS.problem.header.eventId);
     expect(body.encounters[0].started.provenance.collaborative).toBe('OHC');
-    expect(body.access).toEqual({
-      role: 'clinician',
-      purposeOfUse: 'DIRECT_CARE',
-      relationship: 'REGISTERED_GP',
-      breakGlass: false,
-      objectionApplied: false,
-      sectionsWithheld: [],
-      notices: [],
-    });
+    expect(body.access).toEqual({ ...CLINICIAN_AT_GP, notices: [] });
     expect(audited).toEqual([
       {
         auditId: expect.any(String),

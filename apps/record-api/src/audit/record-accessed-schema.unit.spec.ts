@@ -1,3 +1,4 @@
+import { ACCESS_DENIALS, PURPOSES_OF_USE, RELATIONSHIPS } from '@crosscare/governance';
 import { Type, type Schema } from 'avsc';
 import { AUDIT_NAMESPACE, RECORD_ACCESSED_SCHEMA } from './record-accessed-schema';
 
@@ -168,6 +169,30 @@ describe('RECORD_ACCESSED_SCHEMA from schemas/audit/RecordAccessed.avsc', () => 
     correlationId: 'c',
     clientIp: '10.0.0.1',
   };
+
+  it('names exactly the outcomes, denials and relationships the record API writes (and UNKNOWN for older readers)', () => {
+    const symbols = (name: string): string[] => {
+      let found: string[] = [];
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) return node.forEach(visit);
+        if (typeof node !== 'object' || node === null) return;
+        const schema = node as {
+          type?: unknown;
+          name?: string;
+          symbols?: string[];
+          fields?: { type: unknown }[];
+        };
+        if (schema.type === 'enum' && schema.name === name) found = schema.symbols ?? [];
+        schema.fields?.forEach((field) => visit(field.type));
+        if (typeof schema.type === 'object') visit(schema.type);
+      };
+      visit(RECORD_ACCESSED_SCHEMA);
+      return found;
+    };
+    expect(symbols('AccessDenial')).toEqual([...ACCESS_DENIALS, 'UNKNOWN']);
+    expect(symbols('LegitimateRelationship')).toEqual([...RELATIONSHIPS, 'NONE', 'UNKNOWN']);
+    expect(symbols('PurposeOfUse')).toEqual([...PURPOSES_OF_USE, 'UNKNOWN']);
+  });
 
   it('is in the audit namespace', () => {
     expect(AUDIT_NAMESPACE).toBe('uk.nhs.crosscare.audit');

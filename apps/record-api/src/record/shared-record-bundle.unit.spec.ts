@@ -3,6 +3,7 @@ import { viewSharedRecord } from '@crosscare/projection';
 import type { Bundle, OperationOutcome, Patient, Provenance, Resource } from '@medplum/fhirtypes';
 import {
   ccrSnapshot,
+  CLINICIAN_AT_GP,
   EVENTS,
   ohcSnapshot,
   PATIENT,
@@ -15,14 +16,7 @@ import { sharedRecordBundle } from './shared-record-bundle';
 import type { RecordAccessSummary } from './shared-record-document';
 
 const BUNDLE_ID = '6a0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d';
-const CLINICIAN: RecordAccessSummary = {
-  role: 'clinician',
-  purposeOfUse: 'DIRECT_CARE',
-  relationship: 'REGISTERED_GP',
-  breakGlass: false,
-  objectionApplied: false,
-  sectionsWithheld: [],
-};
+const CLINICIAN = CLINICIAN_AT_GP;
 
 function render(set: PatientRecordSet, includeRestricted: boolean) {
   const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted });

@@ -1,6 +1,7 @@
 import { viewSharedRecord } from '@crosscare/projection';
 import {
   ccrSnapshot,
+  CLINICIAN_AT_GP,
   EVENTS,
   ohcSnapshot,
   PATIENT,
@@ -8,16 +9,9 @@ import {
   RETIRED,
   TEST_NOW,
 } from '../testing/record-set-fixtures';
-import { itemsShown, sharedRecordDocument, type RecordAccessSummary } from './shared-record-document';
+import { itemsShown, sharedRecordDocument } from './shared-record-document';
 
-const CLINICIAN: RecordAccessSummary = {
-  role: 'clinician',
-  purposeOfUse: 'DIRECT_CARE',
-  relationship: 'REGISTERED_GP',
-  breakGlass: false,
-  objectionApplied: false,
-  sectionsWithheld: [],
-};
+const CLINICIAN = CLINICIAN_AT_GP;
 
 const names = (ods: string) =>
   ods === EVENTS.problem.header.providerOdsCode ? 'Hazelwood Surgery' : undefined;

@@ -3,6 +3,7 @@ import { testNhsNumber } from '@crosscare/events/synthetic';
 import { type PatientRecord } from '@crosscare/projection';
 import { TEST_NOW, TEST_PROVIDERS, testEvents } from '@crosscare/projection/testing';
 import type { PatientRecordSet } from '../record/patient-record-set';
+import type { RecordAccessSummary } from '../record/shared-record-document';
 
 export const PATIENT = testNhsNumber(1);
 export const RETIRED = testNhsNumber(2);
@@ -57,3 +58,13 @@ export const ccrSnapshot = (sequence = 4) =>
 export const ohcSnapshot = (sequence = 7) => snapshot('OHC', sequence, [EVENTS.encounter]);
 
 export { TEST_NOW, TEST_PROVIDERS };
+
+/** A clinician at the patient's GP practice reading for direct care: the access under which nothing is withheld. */
+export const CLINICIAN_AT_GP: RecordAccessSummary = {
+  role: 'clinician',
+  purposeOfUse: 'DIRECT_CARE',
+  relationship: 'REGISTERED_GP',
+  breakGlass: false,
+  objectionApplied: false,
+  sectionsWithheld: [],
+};

@@ -46,6 +46,7 @@ describe('the schemas/ directory', () => {
       'uk.nhs.crosscare.changelog.PatientRecordItem',
     ]);
     expect(audit.map((r) => r.fullName)).toEqual([
+      'uk.nhs.crosscare.audit.AccessAlertRaised',
       'uk.nhs.crosscare.audit.RecordAccessed',
       'uk.nhs.crosscare.audit.SubscriberGrantChanged',
     ]);
