@@ -160,7 +160,7 @@ describe('local stack CLI', () => {
           'e2e',
           '--name',
           'E2E Reader',
-        ].concat(['--role', 'clinician', '--org', 'RHA']),
+        ].concat(['--role', 'clinician', '--org', 'M01358']),
         { cwd: REPO_ROOT, env, encoding: 'utf8' },
       );
       expect(minted.status).toBe(0);
@@ -169,7 +169,10 @@ describe('local stack CLI', () => {
       const read = await fetch(recordUrl, {
         headers: { ...headers, authorization: `Bearer ${minted.stdout.trim()}` },
       });
-      expect(read.status).toBe(404);
+      // Accepted as a clinician at a practice in the directory, then refused for want of a relationship with a
+      // patient no one has sent: the token got past identity to the access rules.
+      expect(read.status).toBe(403);
+      expect(((await read.json()) as { detail: string }).detail).toMatch(/no legitimate relationship/);
       const forged = await fetch(recordUrl, {
         headers: { ...headers, authorization: `Bearer ${minted.stdout.trim()}x` },
       });

@@ -95,7 +95,9 @@ describe(`a patient with ${ITEMS} items, end to end (projectors â†’ changelog â†
         RECORD_API_DATABASE_SCHEMA: schema,
       });
       apis.push(api);
-      const headers = { authorization: `Bearer ${api.token()}`, 'x-purpose-of-use': 'DIRECT_CARE' };
+      // A clinician at the practice that recorded the observations: a relationship with the patient.
+      const org = testEvents.ObservationRecorded().header.providerOdsCode;
+      const headers = { authorization: `Bearer ${api.token({ org })}`, 'x-purpose-of-use': 'DIRECT_CARE' };
       const json = await api.get(`/patients/${nhsNumber}/record`, headers);
       expect(json.status).toBe(200);
       const body = json.body as { sources: { collaborative: string }[]; observations: unknown[] };

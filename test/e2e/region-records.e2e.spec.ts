@@ -82,9 +82,13 @@ describe('the demo region, served alike by both collaboratives (projectors → c
     for (const nhsNumber of patients) {
       const [ccr, ohc] = await Promise.all(
         apis.map((api) =>
+          // The whole record of every patient, to one reader: an emergency reader who breaks the glass sees past
+          // relationships and objections alike (each read audited and alerted), which is what comparing the two
+          // collaboratives' records needs. Who may see what is record-access.int.spec's subject.
           api.get(`/patients/${nhsNumber}/record`, {
             authorization: `Bearer ${api.token()}`,
-            'x-purpose-of-use': 'DIRECT_CARE',
+            'x-purpose-of-use': 'EMERGENCY_CARE',
+            'x-break-glass-reason': 'region test: every record compared between collaboratives',
           }),
         ),
       );

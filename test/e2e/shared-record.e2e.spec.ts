@@ -128,7 +128,8 @@ describe('a patient shared across both collaboratives (ingest → projectors →
     }
 
     // The CCR record API shows both, merged, with provenance; the read is audited.
-    const token = recordApi.token();
+    // A clinician at the GP practice that recorded the problem: a relationship (CARE_PROVIDER) with the patient.
+    const token = recordApi.token({ org: gp.odsCode });
     const correlationId = uniqueName('read');
     const json = await eventually(
       'the record with both collaboratives',

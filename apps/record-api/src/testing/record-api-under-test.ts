@@ -101,6 +101,14 @@ export class RecordApiUnderTest {
         RECORD_API_TOPIC_PREFIX: prefix,
         RECORD_API_TRUSTED_ISSUERS_FILE: issuer.trustedIssuersFile,
         RECORD_API_AUDIT_TIMEOUT_MS: '3000',
+        // Suites read hundreds of records as one test user from one address: only the throttling tests (which set
+        // their own limits) should meet a limit.
+        RECORD_API_USER_REQUESTS_PER_MINUTE: '100000',
+        RECORD_API_USER_BURST: '100000',
+        RECORD_API_ORGANISATION_REQUESTS_PER_MINUTE: '1000000',
+        RECORD_API_ORGANISATION_BURST: '1000000',
+        RECORD_API_BAD_TOKENS_PER_MINUTE: '100000',
+        RECORD_API_BAD_TOKENS_BURST: '100000',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         ...env,
       });
