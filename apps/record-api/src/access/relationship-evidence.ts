@@ -9,8 +9,10 @@ import { isEventOf, viewSharedRecord, type PatientRecord } from '@crosscare/proj
  */
 export function relationshipEvidence(records: readonly PatientRecord[], now: number): RelationshipEvidence {
   const items: RecordChangeEvent[] = records.flatMap((record) => record.items);
-  const registeredGp =
-    records.length > 0 ? viewSharedRecord(records, { now, includeRestricted: false }).registeredGp : null;
+  // The view's own choice of registration, over the patient details alone: the same answer as the whole view's,
+  // without building it twice for a patient with a long history.
+  const details = records.map((record) => ({ ...record, items: record.items.filter(isPatientDetails) }));
+  const registeredGp = viewSharedRecord(details, { now, includeRestricted: false }).registeredGp;
   const referralRecipients = new Set<string>();
   for (const item of items)
     if (isEventOf(item, 'ReferralMade') && item.recipientOdsCode && item.status !== 'REVOKED')
@@ -27,4 +29,8 @@ export function holdsItems(records: readonly PatientRecord[], organisationOdsCod
   return records.some((record) =>
     record.items.some((item) => item.header.providerOdsCode.toUpperCase() === organisationOdsCode),
   );
+}
+
+function isPatientDetails(item: RecordChangeEvent): boolean {
+  return item.header.eventType === 'PatientRegistered' || item.header.eventType === 'PatientDetailsChanged';
 }
