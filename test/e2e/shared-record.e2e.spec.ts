@@ -187,7 +187,8 @@ describe('a patient shared across both collaboratives (ingest → projectors →
       nhsNumber,
       purposeOfUse: 'DIRECT_CARE',
       outcome: 'RETURNED',
-      organisationOdsCode: 'RHA',
+      organisationOdsCode: gp.odsCode,
+      relationship: 'CARE_PROVIDER',
     });
     expect(
       audited
