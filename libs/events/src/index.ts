@@ -1,6 +1,7 @@
 export * from './generated/record-changes';
 export * from './generated/changelog-schemas';
 export * from './generated/audit-schemas';
+export * from './generated/sde-schemas';
 export * from './schemas/avro-schema';
 export * from './schemas/load-schema-directory';
 export * from './schemas/schema-definition-error';

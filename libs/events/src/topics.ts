@@ -52,3 +52,35 @@ export function accessAlertTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string 
 export function subscriberGrantAuditTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
   return `${prefix}.audit.subscriber-grants.v1`;
 }
+
+/**
+ * Patients' opt-outs from secondary use (OptOutChanged): compacted, keyed by `<nhsNumber>/<kind>` and partitioned by
+ * NHS number. Written by the National Data Opt-out import and by ingest (a GP practice's type 1 objection); read by the
+ * SDE publisher alone.
+ */
+export function optOutTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.opt-outs.v1`;
+}
+
+/** Every SDE topic starts with this: the SDE publisher writes these and no others. */
+export function sdeTopicPrefix(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.sde.`;
+}
+
+/**
+ * An approved SDE project's data, e.g. `crosscare.sde.diabetes-outcomes.v1`: compacted, one pseudonymised and
+ * minimised row per record-change event, keyed by `<pseudonym>.<row id>`. The version is the project's output
+ * version, raised when its approved fields change in a way its consumers cannot read.
+ */
+export function sdeProjectTopic(
+  project: string,
+  version: number,
+  prefix: string = DEFAULT_TOPIC_PREFIX,
+): string {
+  return `${sdeTopicPrefix(prefix)}${project}.v${version}`;
+}
+
+/** An SDE project's notices (SdeNotice): remove or restore a pseudonym's rows. Kept forever. */
+export function sdeNoticeTopic(project: string, prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${sdeTopicPrefix(prefix)}${project}.notices.v1`;
+}

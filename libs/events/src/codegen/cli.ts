@@ -1,7 +1,7 @@
 /**
  * npm run schemas:generate [-- --check]
  *
- *   (no flag)  write libs/events/src/generated/{record-changes,changelog-schemas,audit-schemas}.ts from schemas/
+ *   (no flag)  write libs/events/src/generated/{record-changes,changelog-schemas,audit-schemas,sde-schemas}.ts from schemas/
  *   --check    write nothing; exit 1 when a generated file is not what schemas/ give
  *
  * Run from the repository root (npm does).

@@ -12,6 +12,7 @@ export const SCHEMA_DIR = 'schemas';
 export const GENERATED_FILE = 'libs/events/src/generated/record-changes.ts';
 export const GENERATED_CHANGELOG_FILE = 'libs/events/src/generated/changelog-schemas.ts';
 export const GENERATED_AUDIT_FILE = 'libs/events/src/generated/audit-schemas.ts';
+export const GENERATED_SDE_FILE = 'libs/events/src/generated/sde-schemas.ts';
 
 /** A file npm run schemas:generate writes, and the text it must have. */
 export interface GeneratedFile {
@@ -63,6 +64,19 @@ export async function generateContract(repoRoot: string): Promise<GeneratedFile[
           description: "the audit topic's records",
           schemasConstant: 'AUDIT_SCHEMAS',
           schemas: schemas.audit,
+        },
+        options,
+      ),
+    },
+    {
+      file: GENERATED_SDE_FILE,
+      text: await generateRecordSchemas(
+        {
+          namespaceConstant: 'SDE_NAMESPACE',
+          namespace: SCHEMA_FOLDER_NAMESPACES.sde,
+          description: "the opt-out topic's and SDE projects' notice records",
+          schemasConstant: 'SDE_SCHEMAS',
+          schemas: schemas.sde,
         },
         options,
       ),

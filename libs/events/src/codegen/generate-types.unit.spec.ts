@@ -52,6 +52,7 @@ const schemas: SchemaSet = {
   sharedTypes: [composed(header)],
   changelog: [],
   audit: [],
+  sde: [],
 };
 
 describe('generateTypes', () => {

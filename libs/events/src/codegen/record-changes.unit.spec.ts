@@ -8,6 +8,7 @@ import { loadSchemaDirectory } from '../schemas/load-schema-directory';
 import {
   generateContract,
   GENERATED_AUDIT_FILE,
+  GENERATED_SDE_FILE,
   GENERATED_CHANGELOG_FILE,
   GENERATED_FILE,
   generateRecordChanges,
@@ -36,6 +37,7 @@ describe(`${GENERATED_CHANGELOG_FILE} and ${GENERATED_AUDIT_FILE}`, () => {
       GENERATED_FILE,
       GENERATED_CHANGELOG_FILE,
       GENERATED_AUDIT_FILE,
+      GENERATED_SDE_FILE,
     ]);
     for (const { file, text } of generated) {
       expect(fs.readFileSync(path.join(repoRoot, file), 'utf8')).toBe(text);

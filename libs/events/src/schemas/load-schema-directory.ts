@@ -40,6 +40,8 @@ export interface SchemaSet {
   readonly changelog: readonly ComposedSchema<AvroRecordSchema>[];
   /** One per file of audit/, sorted by name: the audit topic's records. */
   readonly audit: readonly ComposedSchema<AvroRecordSchema>[];
+  /** One per file of sde/, sorted by name: the opt-out topic's records and SDE projects' notices. */
+  readonly sde: readonly ComposedSchema<AvroRecordSchema>[];
 }
 
 /**
@@ -47,7 +49,7 @@ export interface SchemaSet {
  * order the schemas CLI checks and registers them: the events, then the changelog and audit records.
  */
 export function registeredSchemas(schemas: SchemaSet): ComposedSchema<AvroRecordSchema>[] {
-  return [...schemas.events, ...schemas.changelog, ...schemas.audit];
+  return [...schemas.events, ...schemas.changelog, ...schemas.audit, ...schemas.sde];
 }
 
 interface ParsedFile {
@@ -161,5 +163,6 @@ export function loadSchemaDirectory(dir: string): SchemaSet {
       (f) => compose(f, composeFromContract) as ComposedSchema<AvroRecordSchema>,
     ),
     audit: ofKind('audit').map((f) => compose(f, composeFromContract) as ComposedSchema<AvroRecordSchema>),
+    sde: ofKind('sde').map((f) => compose(f, composeFromContract) as ComposedSchema<AvroRecordSchema>),
   };
 }

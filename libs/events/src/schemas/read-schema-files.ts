@@ -15,6 +15,8 @@ export const SCHEMA_FOLDER_NAMESPACES = {
   changelog: 'uk.nhs.crosscare.changelog',
   /** The record API's audit topic. */
   audit: 'uk.nhs.crosscare.audit',
+  /** Secondary use: the opt-out topic's records and the notices SDE projects receive beside their data. */
+  sde: 'uk.nhs.crosscare.sde',
 } as const;
 
 export type SchemaFileKind = keyof typeof SCHEMA_FOLDER_NAMESPACES;
@@ -52,11 +54,17 @@ function readKind(dir: string, kind: SchemaFileKind): SchemaFile[] {
   );
 }
 
-/** Reads dir/common/*.avsc, dir/events/*.avsc, dir/changelog/*.avsc and dir/audit/*.avsc, in that order. */
+/** Reads dir/common, dir/events, dir/changelog, dir/audit and dir/sde (*.avsc each), in that order. */
 export function readSchemaFiles(dir: string): SchemaFile[] {
   if (!fs.existsSync(dir)) throw new SchemaDefinitionError(dir, 'schema directory not found');
   const events = readKind(dir, 'events');
   if (events.length === 0)
     throw new SchemaDefinitionError(path.join(dir, 'events'), 'no *.avsc event schemas');
-  return [...readKind(dir, 'common'), ...events, ...readKind(dir, 'changelog'), ...readKind(dir, 'audit')];
+  return [
+    ...readKind(dir, 'common'),
+    ...events,
+    ...readKind(dir, 'changelog'),
+    ...readKind(dir, 'audit'),
+    ...readKind(dir, 'sde'),
+  ];
 }

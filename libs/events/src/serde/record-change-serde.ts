@@ -1,6 +1,7 @@
 import { EVENT_NAMESPACE, EVENT_SCHEMAS, type RecordChangeEventMap } from '../generated/record-changes';
 import { AUDIT_NAMESPACE, AUDIT_SCHEMAS } from '../generated/audit-schemas';
 import { CHANGELOG_NAMESPACE, CHANGELOG_SCHEMAS } from '../generated/changelog-schemas';
+import { SDE_NAMESPACE, SDE_SCHEMAS } from '../generated/sde-schemas';
 import { subjectFor } from './subject';
 import { EventSerde, type EventSchemaRegistry } from './event-serde';
 
@@ -37,6 +38,7 @@ export async function registerContractSchemas(
     [EVENT_NAMESPACE, EVENT_SCHEMAS],
     [CHANGELOG_NAMESPACE, CHANGELOG_SCHEMAS],
     [AUDIT_NAMESPACE, AUDIT_SCHEMAS],
+    [SDE_NAMESPACE, SDE_SCHEMAS],
   ];
   for (const [namespace, schemas] of groups) {
     for (const [type, schema] of Object.entries(schemas))

@@ -6,6 +6,10 @@ import {
   recordAccessAuditTopic,
   accessAlertTopic,
   recordChangeTopic,
+  optOutTopic,
+  sdeNoticeTopic,
+  sdeProjectTopic,
+  sdeTopicPrefix,
 } from '@crosscare/events';
 import type { Collaborative, CollaborativeCode } from '../directory/provider';
 
@@ -31,12 +35,15 @@ export interface KafkaGrant {
   readonly operation: KafkaOperation;
 }
 
-export type ServiceRole = 'ingest' | 'projector-ccr' | 'projector-ohc' | 'record-api';
+export type ServiceRole =
+  'ingest' | 'projector-ccr' | 'projector-ohc' | 'record-api' | 'sde-publisher' | 'opt-out-import';
 export const SERVICE_ROLES: readonly ServiceRole[] = [
   'ingest',
   'projector-ccr',
   'projector-ohc',
   'record-api',
+  'sde-publisher',
+  'opt-out-import',
 ];
 
 export interface KafkaPrincipal {
@@ -90,6 +97,16 @@ export function projectorDeadLetterReaderGroupPrefix(
   naming = DEFAULT_ACCESS_NAMING,
 ): string {
   return `${projectorGroupId(collaborative, naming)}-dlq-reader`;
+}
+
+/** The SDE publisher's consumer group (and group prefix). */
+export function sdePublisherGroupId(naming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-sde-publisher`;
+}
+
+/** The throwaway groups the National Data Opt-out import uses to read the opt-out topic's current state. */
+export function optOutImportGroupPrefix(naming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-opt-out-import`;
 }
 
 /** Ingest's transactional ids all start with this (one per instance and lane). */
@@ -183,7 +200,40 @@ export function servicePrincipals(
       topic(accessAlertTopic(topicPrefix), 'CREATE'),
     ],
   };
-  return [ingest, projector('CCR'), projector('OHC'), recordApi];
+  const sdePublisher: KafkaPrincipal = {
+    name: servicePrincipalName('sde-publisher', naming),
+    purpose:
+      "reads every ICS's record changes and the opt-outs, and publishes SDE projects' pseudonymised topics (those alone)",
+    grants: [
+      ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'READ')),
+      topic(optOutTopic(topicPrefix), 'READ'),
+      // Every project's topics, present and future, and nothing outside them: a project is added by reviewed data,
+      // not by a change of rights. Creating is provisioning a new project's topics on start.
+      ...(['WRITE', 'CREATE'] as const).map((operation): KafkaGrant => ({
+        resourceType: 'TOPIC',
+        patternType: 'PREFIXED',
+        resourceName: sdeTopicPrefix(topicPrefix),
+        operation,
+      })),
+      groupPrefix(sdePublisherGroupId(naming)),
+    ],
+  };
+  const optOutImport: KafkaPrincipal = {
+    name: servicePrincipalName('opt-out-import', naming),
+    purpose: "imports the national service's opt-out answers onto the opt-out topic",
+    grants: [
+      topic(optOutTopic(topicPrefix), 'READ'),
+      topic(optOutTopic(topicPrefix), 'WRITE'),
+      groupPrefix(optOutImportGroupPrefix(naming)),
+      {
+        resourceType: 'GROUP',
+        patternType: 'PREFIXED',
+        resourceName: optOutImportGroupPrefix(naming),
+        operation: 'DELETE',
+      },
+    ],
+  };
+  return [ingest, projector('CCR'), projector('OHC'), recordApi, sdePublisher, optOutImport];
 }
 
 export function servicePrincipal(
@@ -225,6 +275,31 @@ export function subscriberPrincipal(
     purpose: `subscriber: reads ${collaborative}'s changelog`,
     grants: [
       topic(changelogTopic(collaborative, naming.topicPrefix), 'READ'),
+      groupPrefix(subscriberGroupPrefix(name, naming)),
+    ],
+  };
+}
+
+/**
+ * An SDE team granted one approved project: its data topic (at the project's output version) and its notice topic,
+ * with groups of its own, and nothing else; never the opt-out topic or any identifiable topic.
+ */
+export function sdeSubscriberPrincipal(
+  name: string,
+  project: { readonly id: string; readonly version: number },
+  naming: AccessNaming = DEFAULT_ACCESS_NAMING,
+): KafkaPrincipal {
+  if (!SUBSCRIBER_NAME.test(name)) {
+    throw new Error(
+      `subscriber name "${name}" must be 3 to 42 lower-case letters, digits or dashes, starting with a letter`,
+    );
+  }
+  return {
+    name: subscriberPrincipalName(name, naming),
+    purpose: `SDE team: reads project ${project.id}'s pseudonymised topic and its notices`,
+    grants: [
+      topic(sdeProjectTopic(project.id, project.version, naming.topicPrefix), 'READ'),
+      topic(sdeNoticeTopic(project.id, naming.topicPrefix), 'READ'),
       groupPrefix(subscriberGroupPrefix(name, naming)),
     ],
   };
