@@ -84,3 +84,11 @@ export function sdeProjectTopic(
 export function sdeNoticeTopic(project: string, prefix: string = DEFAULT_TOPIC_PREFIX): string {
   return `${sdeTopicPrefix(prefix)}${project}.notices.v1`;
 }
+
+/**
+ * Record changes or opt-outs the SDE publisher could not decode, with the reason in headers. Outside the `sde.`
+ * prefix on purpose: it holds identifiable source events, and nothing under that prefix may.
+ */
+export function sdePublisherDeadLetterTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.sde-publisher.dead-letters.v1`;
+}

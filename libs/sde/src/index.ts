@@ -5,3 +5,4 @@ export * from './generalise';
 export * from './project-row-schema';
 export * from './project-row';
 export * from './opt-out-policy';
+export * from './sde-records';

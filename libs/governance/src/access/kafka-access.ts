@@ -10,6 +10,7 @@ import {
   sdeNoticeTopic,
   sdeProjectTopic,
   sdeTopicPrefix,
+  sdePublisherDeadLetterTopic,
 } from '@crosscare/events';
 import type { Collaborative, CollaborativeCode } from '../directory/provider';
 
@@ -215,6 +216,8 @@ export function servicePrincipals(
         resourceName: sdeTopicPrefix(topicPrefix),
         operation,
       })),
+      topic(sdePublisherDeadLetterTopic(topicPrefix), 'WRITE'),
+      topic(sdePublisherDeadLetterTopic(topicPrefix), 'CREATE'),
       groupPrefix(sdePublisherGroupId(naming)),
     ],
   };

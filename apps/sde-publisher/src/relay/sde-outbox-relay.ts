@@ -1,0 +1,159 @@
+import { errorMessage } from '@crosscare/errors';
+import type { RecordProducer } from '@crosscare/kafka';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { SdeMetrics } from '../metrics/sde-metrics';
+
+const ROWS_PER_ROUND = 2_000;
+/** Payload bytes per send, under the broker's default max.message.bytes (1 MiB). */
+const MAX_SEND_BYTES = 900 * 1024;
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  partition: number | null;
+  key: string;
+  value: Buffer | null;
+}
+
+export interface SdeOutboxRelayOptions {
+  readonly leaderLockName: string;
+  readonly intervalMs: number;
+  readonly log: { log(message: string): void; warn(message: string): void };
+}
+
+/**
+ * Moves the outbox to the SDE topics, oldest first, and deletes what the broker acknowledged. One instance relays at
+ * a time (a session advisory lock): two relays could publish a patient's row after its tombstone, and compaction keeps
+ * whichever came last. A crash between send and delete publishes again: a row under the same key with the same value,
+ * a notice with the same id, which consumers drop.
+ */
+export class SdeOutboxRelay {
+  private running = false;
+  private leader?: QueryRunner;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly producer: RecordProducer,
+    private readonly metrics: SdeMetrics,
+    private readonly options: SdeOutboxRelayOptions,
+  ) {}
+
+  get isLeader(): boolean {
+    return this.leader !== undefined;
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(drainMs = 10_000): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    const deadline = Date.now() + drainMs;
+    try {
+      while (this.isLeader && Date.now() < deadline && (await this.relayOnce()) > 0);
+    } catch (error) {
+      this.options.log.warn(`SDE outbox not drained at stop: ${errorMessage(error)}`);
+    } finally {
+      await this.releaseLeadership();
+    }
+  }
+
+  /** A batch just committed messages: publish them now rather than an interval later. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async relayOnce(): Promise<number> {
+    if (!(await this.ensureLeadership())) return 0;
+    const leader = this.leader as QueryRunner;
+    const rows = (await leader.query(
+      `select id, topic, partition, key, value from outbox order by id limit $1`,
+      [ROWS_PER_ROUND],
+    )) as OutboxRow[];
+    if (rows.length === 0) {
+      this.metrics.outboxPending.set(0);
+      return 0;
+    }
+    // In order, a run of one topic at a time, each send under the size limit: order within a partition is kept.
+    let start = 0;
+    while (start < rows.length) {
+      let end = start;
+      let bytes = 0;
+      while (
+        end < rows.length &&
+        rows[end].topic === rows[start].topic &&
+        (end === start || bytes + (rows[end].value?.length ?? 0) <= MAX_SEND_BYTES)
+      ) {
+        bytes += rows[end].value?.length ?? 0;
+        end++;
+      }
+      await this.producer.send({
+        topic: rows[start].topic,
+        messages: rows.slice(start, end).map((r) => ({
+          key: r.key,
+          value: r.value,
+          ...(r.partition === null ? {} : { partition: r.partition }),
+        })),
+      });
+      start = end;
+    }
+    await leader.query(`delete from outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
+    this.metrics.published.inc(rows.length);
+    this.metrics.outboxPending.set(rows.length === ROWS_PER_ROUND ? rows.length : 0);
+    return rows.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.relayOnce();
+      } catch (error) {
+        this.options.log.warn(`SDE relay failed, will retry: ${errorMessage(error)}`);
+        await this.releaseLeadership();
+      }
+      if (published === 0 && this.running) await this.sleep(this.options.intervalMs);
+    }
+  }
+
+  private async ensureLeadership(): Promise<boolean> {
+    if (this.leader) return true;
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    const [row] = (await runner.query(`select pg_try_advisory_lock(hashtext($1)) as locked`, [
+      this.options.leaderLockName,
+    ])) as { locked: boolean }[];
+    if (!row.locked) {
+      await runner.release();
+      return false;
+    }
+    this.leader = runner;
+    this.options.log.log('this instance now relays the SDE outbox');
+    return true;
+  }
+
+  private async releaseLeadership(): Promise<void> {
+    const runner = this.leader;
+    this.leader = undefined;
+    if (!runner) return;
+    await runner
+      .query(`select pg_advisory_unlock(hashtext($1))`, [this.options.leaderLockName])
+      .catch(() => undefined);
+    await runner.release().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

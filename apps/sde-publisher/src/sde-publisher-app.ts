@@ -1,0 +1,15 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { SdePublisherServices } from './sde-publisher-services';
+import { SdePublisherModule } from './sde-publisher.module';
+
+/** The publisher's HTTP face (health, readiness, metrics), not yet listening: shared by main.ts and the tests. */
+export async function createSdePublisherApp(services: SdePublisherServices): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(SdePublisherModule.forRoot(services), {
+    logger: services.config.logLevels,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  return app;
+}

@@ -1,0 +1,176 @@
+import {
+  createRecordChangeSerde,
+  EventSerde,
+  optOutTopic,
+  recordChangeTopic,
+  SchemaRegistryClient,
+  SDE_NAMESPACE,
+  SDE_SCHEMAS,
+  sdePublisherDeadLetterTopic,
+} from '@crosscare/events';
+import { loadProviderDirectory } from '@crosscare/governance';
+import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { loadSdeProjects, projectRowSchema, projectRowSubject, type SdeRecordMap } from '@crosscare/sde';
+import { Logger } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { SdeConsumer } from './consumer/sde-consumer';
+import { SdeMetrics } from './metrics/sde-metrics';
+import { loadProjectKeys } from './project-keys';
+import { ProjectOutput } from './publishing/project-output';
+import { SdePublishing } from './publishing/sde-publishing';
+import { SdeOutboxRelay } from './relay/sde-outbox-relay';
+import type { SdePublisherConfig } from './sde-publisher-config';
+import { sdeTopicSpecs } from './sde-topology';
+import { openSdeDatabase } from './store/sde-database';
+import { SdeStore } from './store/sde-store';
+
+/**
+ * One publisher instance, built from validated configuration and started: the approved projects with their keys and
+ * registered schemas, the consumer, and the outbox relay (when this instance holds the relay lock). A project whose
+ * key is missing or whose schema is not registered stops the start, naming it.
+ */
+export class SdePublisherServices {
+  private constructor(
+    readonly config: SdePublisherConfig,
+    readonly projects: readonly ProjectOutput[],
+    readonly db: DataSource,
+    readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly producer: RecordProducer,
+    readonly metrics: SdeMetrics,
+    readonly consumer: SdeConsumer,
+    readonly relay: SdeOutboxRelay,
+  ) {}
+
+  static async start(config: SdePublisherConfig): Promise<SdePublisherServices> {
+    const log = new Logger('SDE publisher');
+    const approved = loadSdeProjects({ file: config.projectsFile });
+    const keys = loadProjectKeys(approved, config.keysDir);
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const projects: ProjectOutput[] = [];
+    for (const project of approved) {
+      const subject = projectRowSubject(project);
+      const registered = await registry.lookup(subject, projectRowSchema(project)).catch((error: unknown) => {
+        throw new Error(
+          `project ${project.id}: its row schema is not registered under ${subject} as the projects file derives ` +
+            `it (run npm run schemas:register, which registers approved projects' schemas): ${String(error)}`,
+        );
+      });
+      projects.push(new ProjectOutput(project, keys.get(project.id)!, registered.id, config.topicPrefix));
+    }
+    const directory = loadProviderDirectory();
+    const sdeRecords = new EventSerde<SdeRecordMap>({
+      registry,
+      schemas: SDE_SCHEMAS,
+      namespace: SDE_NAMESPACE,
+    });
+    await sdeRecords.resolveSchemaIds();
+    const db = await openSdeDatabase(config.database, config.databaseSchema);
+    const kafka = createKafka(config.kafka, {
+      defaultClientId: 'crosscare-sde-publisher',
+      logger: new Logger('Kafka'),
+    });
+    const admin = kafka.admin();
+    const producer = createRecordProducer(kafka);
+    const deadLetterTopic = sdePublisherDeadLetterTopic(config.topicPrefix);
+    try {
+      await admin.connect();
+      await ensureTopics(admin, sdeTopicSpecs(projects, deadLetterTopic));
+      await producer.connect();
+    } catch (error) {
+      await Promise.allSettled([admin.disconnect(), producer.disconnect(), db.destroy()]);
+      throw error;
+    }
+    const metrics = new SdeMetrics({ instance: config.instanceId });
+    const store = new SdeStore();
+    const relay = new SdeOutboxRelay(db, producer, metrics, {
+      leaderLockName: `crosscare-sde-relay:${config.databaseSchema}`,
+      intervalMs: config.relayIntervalMs,
+      log,
+    });
+    const publishing = new SdePublishing(
+      projects,
+      store,
+      (notice) => sdeRecords.encode('SdeNotice', notice),
+      (ods) => directory.provider(ods)?.type,
+    );
+    const consumer = new SdeConsumer(
+      kafka,
+      db,
+      store,
+      createRecordChangeSerde(registry),
+      sdeRecords,
+      publishing,
+      producer,
+      metrics,
+      {
+        groupId: config.groupId,
+        recordChangeTopics: directory.icss().map((ics) => recordChangeTopic(ics.code, config.topicPrefix)),
+        optOutTopic: optOutTopic(config.topicPrefix),
+        deadLetterTopic,
+        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+        log,
+        onQueued: () => relay.notify(),
+      },
+    );
+    const services = new SdePublisherServices(
+      config,
+      projects,
+      db,
+      kafka,
+      admin,
+      producer,
+      metrics,
+      consumer,
+      relay,
+    );
+    try {
+      await startFreshStoreFromTheBeginning(admin, db, store, consumer, config.groupId, log);
+      await consumer.start();
+    } catch (error) {
+      await services.stop();
+      throw error;
+    }
+    relay.start();
+    return services;
+  }
+
+  /** Ready: consuming, and the database answers. */
+  async readiness(): Promise<{ ready: boolean; consumer: string; database: string }> {
+    const database = await this.db
+      .query('select 1')
+      .then(() => 'UP')
+      .catch(() => 'DOWN');
+    const consumer = this.consumer.state;
+    return { ready: consumer === 'running' && database === 'UP', consumer, database };
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop().catch(() => undefined);
+    await this.relay.stop().catch(() => undefined);
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+/**
+ * A store with no positions (new, or dropped to publish afresh) must see every event, whatever the group committed
+ * before: its committed offsets go back to the earliest.
+ */
+async function startFreshStoreFromTheBeginning(
+  admin: Admin,
+  db: DataSource,
+  store: SdeStore,
+  consumer: SdeConsumer,
+  groupId: string,
+  log: Logger,
+): Promise<void> {
+  if ((await store.positions(db, consumer.topics)).length > 0) return;
+  const committed = await admin.fetchOffsets({ groupId, topics: consumer.topics }).catch(() => []);
+  for (const t of committed.filter((c) => c.partitions.some((p) => p.offset !== '-1'))) {
+    await admin
+      .resetOffsets({ groupId, topic: t.topic, earliest: true })
+      .catch((error: unknown) => log.warn(`kept the group's offsets on ${t.topic}: ${String(error)}`));
+  }
+}

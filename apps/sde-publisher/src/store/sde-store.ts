@@ -1,0 +1,188 @@
+import type { OptOutKind, StandingOptOuts } from '@crosscare/sde';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A row to keep for a project: its payload already minimised and pseudonymised. */
+export interface StoredRow {
+  readonly project: string;
+  readonly rowKey: string;
+  readonly pseudonym: string;
+  readonly schemaId: number;
+  readonly payload: Buffer;
+  readonly sourceTopic: string;
+  readonly sourcePartition: number;
+  readonly sourceOffset: string;
+  readonly withheld: boolean;
+}
+
+/** A message waiting in the outbox: a value, or null for a tombstone. */
+export interface OutboxMessage {
+  readonly topic: string;
+  readonly partition: number | null;
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
+/** Advisory lock class of the per-patient locks (the second key is the NHS number's hash). */
+const PATIENT_LOCK_CLASS = 7236;
+
+/**
+ * The publisher's tables (migrations/1764900000000): every statement it runs, each taking the transaction it belongs to.
+ */
+export class SdeStore {
+  /**
+   * Locks the partition's position for this transaction; the next offset to process, undefined if never consumed.
+   * A second instance that briefly believes it owns the partition during a rebalance waits, then skips what is done.
+   */
+  async lockPosition(tx: EntityManager, topic: string, partition: number): Promise<bigint | undefined> {
+    await tx.query(
+      `insert into consumed_offsets (topic, partition, next_offset) values ($1, $2, -1)
+       on conflict (topic, partition) do nothing`,
+      [topic, partition],
+    );
+    const [row] = await tx.query<{ next_offset: string }[]>(
+      `select next_offset from consumed_offsets where topic = $1 and partition = $2 for update`,
+      [topic, partition],
+    );
+    const next = BigInt(row.next_offset);
+    return next < 0n ? undefined : next;
+  }
+
+  async advance(tx: EntityManager, topic: string, partition: number, nextOffset: bigint): Promise<void> {
+    await tx.query(`update consumed_offsets set next_offset = $3 where topic = $1 and partition = $2`, [
+      topic,
+      partition,
+      nextOffset.toString(),
+    ]);
+  }
+
+  async positions(
+    db: DataSource | EntityManager,
+    topics: readonly string[],
+  ): Promise<{ topic: string; partition: number; nextOffset: bigint }[]> {
+    const rows = await db.query<{ topic: string; partition: number; next_offset: string }[]>(
+      `select topic, partition, next_offset from consumed_offsets where topic = any($1::text[]) and next_offset >= 0`,
+      [topics],
+    );
+    return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset) }));
+  }
+
+  /**
+   * Serialises work on the same patients across partitions: an opt-out read on one partition and the patient's
+   * events on another must not pass each other (an event committed after the opt-out's tombstones were written, but
+   * read before the opt-out was, would be published and never removed). Locks in a fixed order, so batches do not
+   * deadlock.
+   */
+  async lockPatients(tx: EntityManager, nhsNumbers: readonly string[]): Promise<void> {
+    if (nhsNumbers.length === 0) return;
+    await tx.query(
+      `select pg_advisory_xact_lock(${PATIENT_LOCK_CLASS}, h)
+         from (select distinct hashtext(n) as h from unnest($1::text[]) as n order by 1) as locks`,
+      [[...nhsNumbers]],
+    );
+  }
+
+  /** Each patient's standing opt-outs (withdrawn ones left out); patients with none are absent. */
+  async standingOptOuts(
+    tx: EntityManager,
+    nhsNumbers: readonly string[],
+  ): Promise<Map<string, StandingOptOuts>> {
+    const rows = await tx.query<{ nhs_number: string; kind: OptOutKind }[]>(
+      `select nhs_number, kind from opt_outs where nhs_number = any($1::text[]) and status <> 'WITHDRAWN'`,
+      [[...nhsNumbers]],
+    );
+    const standing = new Map<string, Set<OptOutKind>>();
+    for (const row of rows) {
+      const kinds = standing.get(row.nhs_number) ?? new Set<OptOutKind>();
+      kinds.add(row.kind);
+      standing.set(row.nhs_number, kinds);
+    }
+    return standing;
+  }
+
+  async recordOptOut(
+    tx: EntityManager,
+    change: { nhsNumber: string; kind: OptOutKind; status: string; changedAt: Date },
+  ): Promise<void> {
+    await tx.query(
+      `insert into opt_outs (nhs_number, kind, status, changed_at) values ($1, $2, $3, $4)
+       on conflict (nhs_number, kind) do update set status = excluded.status, changed_at = excluded.changed_at`,
+      [change.nhsNumber, change.kind, change.status, change.changedAt],
+    );
+  }
+
+  /** Inserts rows not held yet (a redelivered event's are) and answers the keys of those inserted. */
+  async insertRows(tx: EntityManager, rows: readonly StoredRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await tx.query<{ project: string; row_key: string }[]>(
+      `insert into project_rows
+         (project, row_key, pseudonym, schema_id, payload, source_topic, source_partition, source_offset, withheld)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bytea[], $6::text[], $7::int[],
+                            $8::bigint[], $9::boolean[])
+       on conflict (project, row_key) do nothing
+       returning project, row_key`,
+      [
+        rows.map((r) => r.project),
+        rows.map((r) => r.rowKey),
+        rows.map((r) => r.pseudonym),
+        rows.map((r) => r.schemaId),
+        rows.map((r) => r.payload),
+        rows.map((r) => r.sourceTopic),
+        rows.map((r) => r.sourcePartition),
+        rows.map((r) => r.sourceOffset),
+        rows.map((r) => r.withheld),
+      ],
+    );
+    return new Set(inserted.map((r) => `${r.project}\u0000${r.row_key}`));
+  }
+
+  /** Marks a pseudonym's published rows withheld; answers their keys (to tombstone). */
+  async withhold(tx: EntityManager, project: string, pseudonym: string): Promise<string[]> {
+    const rows = await tx.query<{ row_key: string }[]>(
+      `update project_rows set withheld = true
+        where project = $1 and pseudonym = $2 and not withheld
+        returning row_key`,
+      [project, pseudonym],
+    );
+    return rows.map((r) => r.row_key).sort();
+  }
+
+  /** Releases a pseudonym's withheld rows; answers them, oldest source offset first, to publish again. */
+  async release(
+    tx: EntityManager,
+    project: string,
+    pseudonym: string,
+  ): Promise<{ rowKey: string; schemaId: number; payload: Buffer }[]> {
+    const rows = await tx.query<
+      { row_key: string; schema_id: number; payload: Buffer; source_topic: string; source_offset: string }[]
+    >(
+      `update project_rows set withheld = false
+        where project = $1 and pseudonym = $2 and withheld
+        returning row_key, schema_id, payload, source_topic, source_offset`,
+      [project, pseudonym],
+    );
+    return rows
+      .sort(
+        (a, b) =>
+          a.source_topic.localeCompare(b.source_topic) ||
+          Number(BigInt(a.source_offset) - BigInt(b.source_offset)),
+      )
+      .map((r) => ({ rowKey: r.row_key, schemaId: r.schema_id, payload: r.payload }));
+  }
+
+  async enqueue(tx: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    // Ids follow the given order (with ordinality ... order by), which is the order the relay publishes in.
+    await tx.query(
+      `insert into outbox (topic, partition, key, value)
+       select t, p, k, v
+         from unnest($1::text[], $2::int[], $3::text[], $4::bytea[]) with ordinality as m(t, p, k, v, n)
+        order by n`,
+      [
+        messages.map((m) => m.topic),
+        messages.map((m) => m.partition),
+        messages.map((m) => m.key),
+        messages.map((m) => m.value),
+      ],
+    );
+  }
+}
