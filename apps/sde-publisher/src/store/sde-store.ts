@@ -138,9 +138,12 @@ export class SdeStore {
   /** Marks a pseudonym's published rows withheld; answers their keys (to tombstone). */
   async withhold(tx: EntityManager, project: string, pseudonym: string): Promise<string[]> {
     const rows = await tx.query<{ row_key: string }[]>(
-      `update project_rows set withheld = true
-        where project = $1 and pseudonym = $2 and not withheld
-        returning row_key`,
+      // A CTE, because TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
+      `with changed as (
+         update project_rows set withheld = true
+          where project = $1 and pseudonym = $2 and not withheld
+          returning row_key)
+       select row_key from changed`,
       [project, pseudonym],
     );
     return rows.map((r) => r.row_key).sort();
@@ -155,9 +158,11 @@ export class SdeStore {
     const rows = await tx.query<
       { row_key: string; schema_id: number; payload: Buffer; source_topic: string; source_offset: string }[]
     >(
-      `update project_rows set withheld = false
-        where project = $1 and pseudonym = $2 and withheld
-        returning row_key, schema_id, payload, source_topic, source_offset`,
+      `with changed as (
+         update project_rows set withheld = false
+          where project = $1 and pseudonym = $2 and withheld
+          returning row_key, schema_id, payload, source_topic, source_offset)
+       select * from changed`,
       [project, pseudonym],
     );
     return rows
