@@ -42,10 +42,9 @@ import {
   servicePrincipals,
   type AccessNaming,
 } from '@crosscare/governance';
-import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
+import { createKafka, ensureTopics } from '@crosscare/kafka';
 import { envWithRegistryCredentials, stackPaths } from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
-import { generateRegion } from '@crosscare/synthetic-region';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,6 +59,7 @@ import {
   serviceRegistryUrl,
   type BenchPrincipal,
 } from './bench-principals';
+import { consumeAndDecode, publishRegion } from './bench-region';
 import { startNaiveProjector } from './naive-projector';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `projector benchmark ${runId}: ${EVENTS} events (rebuild), ${SAMPLE} (projector, ceiling), ${NAIVE_SAMPLE} (naive)\n`,
     );
-    await publishRegion(kafka, serde, prefix, EVENTS);
+    await publishRegion(kafka, serde, prefix, EVENTS, 'CCR');
 
     const ceiling = await consumeAndDecode(consumerKafka, serde, topics, `${groupId}-ceiling`, SAMPLE);
     process.stdout.write(`  ceiling (consume + decode, no-op): ${round(ceiling)} events/s\n`);
@@ -309,87 +309,6 @@ function cpuSeconds(): { node: number; postgres: number } {
     }
   }
   return { node: (usage.user + usage.system) / 1e6, postgres };
-}
-
-/** Streams a synthetic region's CCR events onto the private topics until `count`, with a progress bar. */
-async function publishRegion(
-  kafka: ReturnType<typeof createKafka>,
-  serde: ReturnType<typeof createRecordChangeSerde>,
-  prefix: string,
-  count: number,
-): Promise<void> {
-  const producer = createRecordProducer(kafka);
-  await producer.connect();
-  const bar = progressBar('Publishing a synthetic region (CCR)', count);
-  const directory = loadProviderDirectory();
-  let sent = 0;
-  let batch = new Map<string, { key: string; value: Buffer }[]>();
-  let batched = 0;
-  const inFlight = new Set<Promise<unknown>>();
-  const flush = async () => {
-    const messages = batch;
-    batch = new Map();
-    batched = 0;
-    const send = Promise.all([...messages].map(([topic, m]) => producer.send({ topic, messages: m })));
-    inFlight.add(send);
-    void send.finally(() => inFlight.delete(send));
-    if (inFlight.size >= 4) await Promise.race(inFlight);
-  };
-  for (const event of generateRegion({ seed: 20261125, patients: Math.ceil(count / 12), directory })) {
-    if (event.header.collaborative !== 'CCR') continue;
-    const topic = recordChangeTopic(event.header.ics, prefix);
-    const list = batch.get(topic) ?? [];
-    list.push({
-      key: event.header.nhsNumber,
-      value: await serde.encode(event.header.eventType as never, event as never),
-    });
-    batch.set(topic, list);
-    batched++;
-    sent++;
-    if (batched >= 2000) {
-      await flush();
-      bar.update(sent);
-    }
-    if (sent >= count) break;
-  }
-  if (batched > 0) await flush();
-  await Promise.all(inFlight);
-  bar.done();
-  if (sent < count) throw new Error(`the region had only ${sent} CCR events; raise its patient count`);
-  await producer.disconnect();
-}
-
-/** The ceiling: consume and decode `count` events, doing nothing with them. */
-async function consumeAndDecode(
-  kafka: ReturnType<typeof createKafka>,
-  serde: ReturnType<typeof createRecordChangeSerde>,
-  topics: readonly string[],
-  groupId: string,
-  count: number,
-): Promise<number> {
-  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1024 * 1024 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-  let seen = 0;
-  let started = 0;
-  const bar = progressBar('Ceiling (consume + decode, no-op handler)', count);
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  await consumer.run({
-    partitionsConsumedConcurrently: 2,
-    eachBatch: async ({ batch }) => {
-      started ||= Date.now();
-      for (const message of batch.messages) await serde.decode(message.value as Buffer);
-      seen += batch.messages.length;
-      bar.update(Math.min(seen, count));
-      if (seen >= count) finish();
-    },
-  });
-  await finished;
-  const rate = (seen / (Date.now() - started)) * 1000;
-  bar.done(`${round(rate)} events/s`);
-  await consumer.disconnect();
-  return rate;
 }
 
 const scenario = process.env.BENCH_SCENARIO ?? 'throughput';

@@ -103,7 +103,7 @@ function release(
     case 'symbol':
     case 'event-type':
     case 'organisation':
-      return String(value);
+      return String(value as string);
     case 'symbol-list':
       return (value as unknown[]).map(String);
     case 'event-date':

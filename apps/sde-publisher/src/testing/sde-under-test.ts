@@ -246,7 +246,10 @@ export class SdeUnderTest {
         if (message.value) {
           const { schemaId, payload } = decodeFrame(message.value);
           if (!types.has(schemaId))
-            types.set(schemaId, avro.Type.forSchema(JSON.parse(await this.client.schemaById(schemaId))));
+            types.set(
+              schemaId,
+              avro.Type.forSchema(JSON.parse(await this.client.schemaById(schemaId)) as avro.Schema),
+            );
           row = types.get(schemaId)!.fromBuffer(payload) as Record<string, unknown>;
         }
         return {
