@@ -62,7 +62,7 @@ export class SdePublishing {
     events: readonly SourcedEvent[],
   ): Promise<RecordChangeOutcome> {
     const nhsNumbers = [...new Set(events.map((e) => e.event.header.nhsNumber))];
-    await this.store.lockPatients(tx, nhsNumbers);
+    await this.store.lockForRecordChanges(tx);
     const standing = await this.store.standingOptOuts(tx, nhsNumbers);
     const rows: StoredRow[] = [];
     const outgoing: (OutboxMessage & { project: string; rowKey: string })[] = [];
@@ -117,7 +117,7 @@ export class SdePublishing {
 
   async optOutChanges(tx: EntityManager, changes: readonly SourcedOptOut[]): Promise<OptOutOutcome> {
     const nhsNumbers = [...new Set(changes.map((c) => c.change.nhsNumber))];
-    await this.store.lockPatients(tx, nhsNumbers);
+    await this.store.lockForOptOuts(tx);
     for (const { change } of changes) {
       await this.store.recordOptOut(tx, {
         nhsNumber: change.nhsNumber,

@@ -15,6 +15,25 @@ interface OutboxRow {
   value: Buffer | null;
 }
 
+/** Splits rows, in order, into runs of at most `maxBytes` of values (a larger row goes alone). */
+function chunksBySize(rows: readonly OutboxRow[], maxBytes: number): OutboxRow[][] {
+  const chunks: OutboxRow[][] = [];
+  let current: OutboxRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = row.value?.length ?? 0;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface SdeOutboxRelayOptions {
   readonly leaderLockName: string;
   readonly intervalMs: number;
@@ -79,29 +98,25 @@ export class SdeOutboxRelay {
       this.metrics.outboxPending.set(0);
       return 0;
     }
-    // In order, a run of one topic at a time, each send under the size limit: order within a partition is kept.
-    let start = 0;
-    while (start < rows.length) {
-      let end = start;
-      let bytes = 0;
-      while (
-        end < rows.length &&
-        rows[end].topic === rows[start].topic &&
-        (end === start || bytes + (rows[end].value?.length ?? 0) <= MAX_SEND_BYTES)
-      ) {
-        bytes += rows[end].value?.length ?? 0;
-        end++;
-      }
-      await this.producer.send({
-        topic: rows[start].topic,
-        messages: rows.slice(start, end).map((r) => ({
-          key: r.key,
-          value: r.value,
-          ...(r.partition === null ? {} : { partition: r.partition }),
-        })),
-      });
-      start = end;
-    }
+    // Per topic, in outbox order, each send under the size limit: the order that matters (a row, its tombstone, its
+    // return) is per key, and so per partition, which this keeps; rows of two projects interleave in the outbox and
+    // would otherwise make a round of many tiny sends.
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await Promise.all(
+      [...byTopic].map(async ([topic, messages]) => {
+        for (const chunk of chunksBySize(messages, MAX_SEND_BYTES)) {
+          await this.producer.send({
+            topic,
+            messages: chunk.map((r) => ({
+              key: r.key,
+              value: r.value,
+              ...(r.partition === null ? {} : { partition: r.partition }),
+            })),
+          });
+        }
+      }),
+    );
     await leader.query(`delete from outbox where id = any($1::bigint[])`, [rows.map((r) => r.id)]);
     this.metrics.published.inc(rows.length);
     this.metrics.outboxPending.set(rows.length === ROWS_PER_ROUND ? rows.length : 0);

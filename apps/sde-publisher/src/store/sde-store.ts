@@ -22,8 +22,8 @@ export interface OutboxMessage {
   readonly value: Buffer | null;
 }
 
-/** Advisory lock class of the per-patient locks (the second key is the NHS number's hash). */
-const PATIENT_LOCK_CLASS = 7236;
+/** The advisory lock that orders opt-outs against record changes (any fixed key, the same on every instance). */
+const OPT_OUT_LOCK = 7_236_512_117;
 
 /**
  * The publisher's tables (migrations/1764900000000): every statement it runs, each taking the transaction it belongs to.
@@ -67,18 +67,18 @@ export class SdeStore {
   }
 
   /**
-   * Serialises work on the same patients across partitions: an opt-out read on one partition and the patient's
-   * events on another must not pass each other (an event committed after the opt-out's tombstones were written, but
-   * read before the opt-out was, would be published and never removed). Locks in a fixed order, so batches do not
-   * deadlock.
+   * Keeps opt-outs and record changes from passing each other: an event read before its patient's opt-out, but
+   * committed after the opt-out's tombstones were written, would be published and never removed. Record-change
+   * batches share this lock, so they run side by side; an opt-out batch takes it alone, waiting for those in flight
+   * (milliseconds) and holding new ones back while it withholds. One lock per transaction, not one per patient: a
+   * batch of thousands of patients would otherwise fill Postgres's shared lock table.
    */
-  async lockPatients(tx: EntityManager, nhsNumbers: readonly string[]): Promise<void> {
-    if (nhsNumbers.length === 0) return;
-    await tx.query(
-      `select pg_advisory_xact_lock(${PATIENT_LOCK_CLASS}, h)
-         from (select distinct hashtext(n) as h from unnest($1::text[]) as n order by 1) as locks`,
-      [[...nhsNumbers]],
-    );
+  async lockForRecordChanges(tx: EntityManager): Promise<void> {
+    await tx.query(`select pg_advisory_xact_lock_shared(${OPT_OUT_LOCK})`);
+  }
+
+  async lockForOptOuts(tx: EntityManager): Promise<void> {
+    await tx.query(`select pg_advisory_xact_lock(${OPT_OUT_LOCK})`);
   }
 
   /** Each patient's standing opt-outs (withdrawn ones left out); patients with none are absent. */
