@@ -1,6 +1,7 @@
 import { EVENT_TYPES } from '@crosscare/events';
 import { REPO_ROOT } from '@crosscare/local-stack';
-import { spawn } from 'node:child_process';
+import { loadSdeProjects, projectRowSchema, projectRowSubject } from '@crosscare/sde';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +12,9 @@ import {
   startIsolatedRegistry,
   type IsolatedRegistry,
 } from '../../apps/schema-registry/src/testing/registry-under-test';
+
+const PROJECTS = loadSdeProjects();
+const PROJECT_SUBJECTS = PROJECTS.map((p) => projectRowSubject(p));
 
 /** `npm run schemas:register | schemas:check` as CI and a deploy run them, against a real registry. */
 describe('schemas CLI', () => {
@@ -23,7 +27,7 @@ describe('schemas CLI', () => {
     return new Promise((resolve) => {
       const child = spawn(
         process.execPath,
-        [require.resolve('tsx/cli'), 'libs/events/src/cli/schemas-cli.ts', ...args],
+        [require.resolve('tsx/cli'), 'libs/sde/src/cli/schemas-cli.ts', ...args],
         {
           cwd: REPO_ROOT,
           env,
@@ -68,17 +72,22 @@ describe('schemas CLI', () => {
     await registry?.close();
   });
 
-  it('registers every event, the changelog records and the audit record under its record-name subject, once', async () => {
+  it('registers every event, the changelog, audit and SDE records, then each approved project’s rows, once', async () => {
     const check = await cli('check');
     expect(check.code).toBe(0);
     expect(check.out).toContain('uk.nhs.crosscare.events.AllergyRecorded');
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordHead\s+new subject/);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordItem\s+new subject/);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+new subject/);
+    expect(check.out).toMatch(/uk\.nhs\.crosscare\.sde\.diabetes_outcomes\.v1\.ProjectRow\s+new subject/);
+    expect(check.out).toContain(
+      'schemas: then 2 SDE project row schemas (diabetes-outcomes v1, urgent-care-flow v1) from ' +
+        'libs/governance/data/sde-projects.json',
+    );
 
     const first = await cli('register');
     expect(first.code).toBe(0);
-    expect(first.out).toContain('schemas: 23 subjects registered (23 new or changed)');
+    expect(first.out).toContain('schemas: 27 subjects registered (27 new or changed)');
     const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
     expect([...subjects].sort()).toEqual(
       [
@@ -88,8 +97,19 @@ describe('schemas CLI', () => {
         'uk.nhs.crosscare.audit.AccessAlertRaised',
         'uk.nhs.crosscare.audit.RecordAccessed',
         'uk.nhs.crosscare.audit.SubscriberGrantChanged',
+        'uk.nhs.crosscare.sde.OptOutChanged',
+        'uk.nhs.crosscare.sde.SdeNotice',
+        ...PROJECT_SUBJECTS,
       ].sort(),
     );
+    // The project's rows after the contract: the publisher finds exactly what the projects file derives.
+    expect(first.out.indexOf(PROJECT_SUBJECTS[0])).toBeGreaterThan(
+      first.out.indexOf('uk.nhs.crosscare.sde.SdeNotice'),
+    );
+    const looked = await call(registry.url, 'POST', `/subjects/${PROJECT_SUBJECTS[0]}`, {
+      schema: JSON.stringify(projectRowSchema(PROJECTS[0])),
+    });
+    expect(looked.status).toBe(200);
 
     const again = await cli('register');
     expect(again.code).toBe(0);
@@ -120,6 +140,83 @@ describe('schemas CLI', () => {
     expect(
       (await call(registry.url, 'GET', '/subjects/uk.nhs.crosscare.events.ReferralMade/versions')).body,
     ).toEqual([1]);
+  });
+
+  it('refuses a project whose rows changed incompatibly, naming it and saying to raise output.version', async () => {
+    // What a consumer of diabetes-outcomes v1 holds, were it registered without `occurred`: the rows derived now
+    // require that field, which old rows lack, so the registry (BACKWARD) refuses them under the same subject.
+    const registryOfItsOwn = await startIsolatedRegistry('schemas_cli_rows', {});
+    try {
+      const [project] = PROJECTS;
+      const current = projectRowSchema(project) as { fields: { name: string }[] };
+      const older = { ...current, fields: current.fields.filter((f) => f.name !== 'occurred') };
+      const registered = await call(
+        registryOfItsOwn.url,
+        'POST',
+        `/subjects/${projectRowSubject(project)}/versions`,
+        {
+          schema: JSON.stringify(older),
+        },
+      );
+      expect(registered.status).toBe(200);
+
+      const env = { ...process.env, SCHEMA_REGISTRY_URL: registryOfItsOwn.url };
+      const check = await schemas(env, 'check');
+      expect(check.code).toBe(1);
+      expect(check.out).toMatch(/uk\.nhs\.crosscare\.sde\.diabetes_outcomes\.v1\.ProjectRow\s+INCOMPATIBLE/);
+      expect(check.out).toMatch(/occurred/);
+      expect(check.out).toContain("raise the project's output.version");
+      const register = await schemas(env, 'register');
+      expect(register.code).toBe(1);
+      expect(register.out).toContain('schemas: nothing registered');
+      const subjects = (await call(registryOfItsOwn.url, 'GET', '/subjects')).body as string[];
+      expect(subjects).toEqual([projectRowSubject(project)]);
+    } finally {
+      await registryOfItsOwn.close();
+    }
+  });
+
+  it('stops on a projects file it cannot read, naming the file and the fault, and registers nothing', async () => {
+    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-projects-')), 'sde-projects.json');
+    const file = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'libs/governance/data/sde-projects.json'), 'utf8'),
+    ) as { projects: { events: Record<string, string[]> }[] };
+    file.projects[0].events.PatientRegistered.push('nhsNumber');
+    fs.writeFileSync(bad, JSON.stringify(file));
+    const before = (await call(registry.url, 'GET', '/subjects')).body as string[];
+    const result = await schemas(
+      { ...process.env, SCHEMA_REGISTRY_URL: registry.url, SDE_PROJECTS_FILE: bad },
+      'register',
+    );
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('the approved SDE projects');
+    expect(result.out).toContain('PatientRegistered.nhsNumber is never released');
+    expect((await call(registry.url, 'GET', '/subjects')).body).toEqual(before);
+  });
+
+  it('with --git-ref, registers a commit from before SDE projects existed without them, saying so', async () => {
+    const added = spawnSync(
+      'git',
+      ['log', '--diff-filter=A', '--format=%H', '--', 'libs/governance/data/sde-projects.json'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    const firstWithProjects = added.stdout.trim().split('\n').pop();
+    expect(firstWithProjects).toMatch(/^[0-9a-f]{40}$/);
+    const registryOfItsOwn = await startIsolatedRegistry('schemas_cli_ref', {});
+    try {
+      const env = { ...process.env, SCHEMA_REGISTRY_URL: registryOfItsOwn.url };
+      const before = await schemas(env, 'register', '--git-ref', `${firstWithProjects}~1`);
+      expect(before.code).toBe(0);
+      expect(before.out).toContain(`no SDE project row schemas: ${firstWithProjects}~1 has no`);
+      const subjects = (await call(registryOfItsOwn.url, 'GET', '/subjects')).body as string[];
+      expect(subjects.filter((s) => s.endsWith('.ProjectRow'))).toEqual([]);
+
+      const withProjects = await schemas(env, 'register', '--git-ref', 'HEAD');
+      expect(withProjects.code).toBe(0);
+      expect(withProjects.out).toContain('from libs/governance/data/sde-projects.json at HEAD');
+    } finally {
+      await registryOfItsOwn.close();
+    }
   });
 
   it('without credentials it is refused with 401, SCHEMA_REGISTRY_URL named; with a local admin secret it uses it', async () => {

@@ -50,13 +50,15 @@ export function localToolEnvironment(
 }
 
 /**
- * A projector's tools (rebuild) write its read model, so they log in to Postgres as its role, as the projector
- * does; other tools keep DATABASE_URL (the local superuser by default). An explicit DATABASE_URL always wins.
+ * A projector's tools (rebuild) write its read model, and the SDE publisher's (sde:export) read its store, so they
+ * log in to Postgres as that service's role, as the service does; other tools keep DATABASE_URL (the local superuser
+ * by default). An explicit DATABASE_URL always wins.
  */
 function localToolDatabase(principal: string, env: NodeJS.ProcessEnv, paths: StackPaths): NodeJS.ProcessEnv {
-  const services: Record<string, 'projector-ccr' | 'projector-ohc'> = {
+  const services: Record<string, 'projector-ccr' | 'projector-ohc' | 'sde-publisher'> = {
     'crosscare-projector-ccr': 'projector-ccr',
     'crosscare-projector-ohc': 'projector-ohc',
+    'crosscare-sde-publisher': 'sde-publisher',
   };
   const service = services[principal];
   if (!service || envValue('DATABASE_URL', env)) return env;
@@ -73,12 +75,14 @@ function localToolDatabase(principal: string, env: NodeJS.ProcessEnv, paths: Sta
 
 /**
  * The registry user a tool runs as beside its Kafka principal: the admin administers; a projector's tools (rebuild)
- * publish its changelog, whose schemas it registers; every other tool reads.
+ * publish its changelog, whose schemas it registers; the SDE publisher's (sde:export) read as the publisher, a
+ * reader; every other tool reads as the tools' user.
  */
 export function registryPrincipalFor(kafkaPrincipal: string): LocalRegistryPrincipal {
   if (kafkaPrincipal === 'crosscare-admin') return REGISTRY_ADMIN;
   if (kafkaPrincipal === 'crosscare-projector-ccr') return 'projector-ccr';
   if (kafkaPrincipal === 'crosscare-projector-ohc') return 'projector-ohc';
+  if (kafkaPrincipal === 'crosscare-sde-publisher') return 'sde-publisher';
   return REGISTRY_TOOLS;
 }
 

@@ -3,8 +3,10 @@
  *
  *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081] [--ingest-port 8082] [--mllp-port 2575]
  *          [--projector-ccr-port 8083] [--projector-ohc-port 8084] [--record-api-port 8085]
+ *          [--sde-publisher-port 8086]
  *                                          start Postgres databases, Kafka (KRaft), the schema registry, the
- *                                          record-change topics and ingest; idempotent
+ *                                          record-change topics, ingest, the projectors, the record API and the
+ *                                          SDE publisher; idempotent
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
           OHC: portFlag(args, '--projector-ohc-port', 'CROSSCARE_PROJECTOR_OHC_PORT', '8084'),
         },
         recordApiPort: portFlag(args, '--record-api-port', 'CROSSCARE_RECORD_API_PORT', '8085'),
+        sdePublisherPort: portFlag(args, '--sde-publisher-port', 'CROSSCARE_SDE_PUBLISHER_PORT', '8086'),
         progress,
       });
       const paths = stackPaths();
@@ -73,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
           `  HL7 v2 over MLLP: 127.0.0.1:${stack.ingestMllpPort}`,
           `  projectors (health, metrics): CCR ${stack.projectorUrls.CCR}, OHC ${stack.projectorUrls.OHC}`,
           `  RECORD_API_URL=${stack.recordApiUrl} (a token: npm run -s record-api:token)`,
+          `  SDE publisher (health, metrics): ${stack.sdePublisherUrl}; keys in ${stack.sdeKeysDir}`,
           `  logs: ${paths.logs}`,
         ].join('\n'),
       );
@@ -94,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(
         'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
-          ' [--projector-ccr-port N] [--projector-ohc-port N] [--record-api-port N]' +
+          ' [--projector-ccr-port N] [--projector-ohc-port N] [--record-api-port N] [--sde-publisher-port N]' +
           ' | down [--purge] | status | fetch\n',
       );
       return 2;

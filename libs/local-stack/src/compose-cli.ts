@@ -2,7 +2,8 @@
  * npm run compose:secrets | compose:init-script
  *
  *   secrets                  write docker-compose.yml's secrets: Kafka's under .crosscare/compose, the registry's and
- *                            the database passwords in .crosscare/compose.env, the record API's development issuer
+ *                            the database passwords and the SDE publisher's keys (the local stack's) in
+ *                            .crosscare/compose.env, the record API's development issuer
  *                            of readers' tokens under .crosscare/compose/identity (once; idempotent)
  *   init-script [--check]    render deploy/kafka/compose/kafka-init.sh from the access definitions; --check only
  *                            says whether the committed one is current (exit 1 when not)
@@ -37,7 +38,10 @@ async function main(argv: string[]): Promise<number> {
     case 'secrets': {
       const principals = (await composeServicePrincipals()).map((p) => p.name);
       const secrets = await ensureComposeSecrets(principals, progress);
-      const environment = writeComposeEnv(stackPaths());
+      // The SDE publisher's keys: one per approved project, as the local stack's (made if missing).
+      const { loadSdeProjects } = await import('@crosscare/sde');
+      const keyNames = loadSdeProjects().map((p) => p.pseudonymisationKey);
+      const environment = writeComposeEnv(stackPaths(), keyNames);
       // docker-compose.yml mounts the public half (the JWKS and the trusted-issuers file) into the record API.
       const { ensureDevelopmentIssuer } = await import('@crosscare/identity');
       const issuer = await ensureDevelopmentIssuer(developmentIssuerDirectories(composeStackPaths()));
@@ -46,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
         [
           '',
           `docker-compose.yml's Kafka secrets are in ${relative(secrets.home)} (owner-only; never commit them).`,
-          `The registry's users and the services' registry and database passwords are in ${relative(environment)}.`,
+          `The registry's users, the services' registry and database passwords and the SDE publisher's ` +
+            `pseudonymisation keys are in ${relative(environment)}.`,
           `The record API trusts the development issuer in ${relative(issuer.trustedIssuersFile)}; ` +
             "npm run record-api:token -- --compose signs readers' tokens with its key.",
           `Start the stack with: docker compose --env-file ${relative(environment)} up -d --wait`,

@@ -82,6 +82,7 @@ export function stackDatabaseAccessPlan(
     registrySchema: envValue('SCHEMA_REGISTRY_DATABASE_SCHEMA', env) ?? 'schema_registry',
     readModels: { CCR: projectorSchema('CCR', schemaPrefix), OHC: projectorSchema('OHC', schemaPrefix) },
     recordApis: ['CCR'],
+    sdeSchema: envValue('SDE_DATABASE_SCHEMA', env) ?? 'sde',
   };
   return databaseAccessPlan(options);
 }

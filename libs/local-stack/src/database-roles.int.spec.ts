@@ -18,6 +18,7 @@ describe('database roles (real Postgres)', () => {
     ccr: `test_rm_ccr_${tag}`,
     ohc: `test_rm_ohc_${tag}`,
     control: `test_control_${tag}`,
+    sde: `test_sde_${tag}`,
   };
   const plan = databaseAccessPlan({
     database: new URL(adminUrl).pathname.slice(1),
@@ -28,6 +29,7 @@ describe('database roles (real Postgres)', () => {
     readModels: { CCR: schemas.ccr, OHC: schemas.ohc },
     controlSchema: schemas.control,
     recordApis: ['CCR', 'OHC'],
+    sdeSchema: schemas.sde,
   });
   const passwords = new Map(plan.logins.map((l) => [l.service, randomBytes(16).toString('hex')]));
   const password = (service: DatabaseService) => passwords.get(service) ?? '';
@@ -159,6 +161,35 @@ describe('database roles (real Postgres)', () => {
     expect(await attempt('registry', `select * from "${schemas.ohc}".probe`)).toBe(DENIED);
     expect(await attempt('record-api-ccr', `select * from "${schemas.ingest}".legacy`)).toBe(DENIED);
     expect(await attempt('record-api-ccr', `select * from "${schemas.registry}".subjects`)).toBe(DENIED);
+  });
+
+  it('lets the SDE publisher migrate its own store, and keeps it and everyone else apart', async () => {
+    // The read model's migrations stand in for the publisher's (libs do not import apps): run as it, in its schema.
+    await openReadModel({ url: urlOf('sde-publisher'), poolSize: 2 }, schemas.sde, 'roles-test').then((d) =>
+      d.destroy(),
+    );
+    const publisher = await as('sde-publisher');
+    await publisher.query(`create table "${schemas.sde}".opt_outs (nhs_number text primary key)`);
+    expect(
+      await attempt('sde-publisher', `insert into "${schemas.sde}".opt_outs values ('9990000018')`),
+    ).toBe('ok');
+    // Its store links NHS numbers to pseudonyms: no other service reads it.
+    for (const service of ['ingest', 'registry', 'projector-ccr', 'record-api-ccr'] as const) {
+      expect([service, await attempt(service, `select * from "${schemas.sde}".opt_outs`)]).toEqual([
+        service,
+        DENIED,
+      ]);
+    }
+    for (const sql of [
+      `select * from "${schemas.ingest}".legacy`,
+      `select * from "${schemas.ccr}".probe`,
+      `select * from "${schemas.registry}".subjects`,
+      `create schema "test_extra_${tag}"`,
+      `create table public.test_public_${tag} (id int)`,
+      `create temporary table scratch (id int)`,
+    ]) {
+      expect([sql, await attempt('sde-publisher', sql)]).toEqual([sql, DENIED]);
+    }
   });
 
   it("keeps a rebuild's fresh schema readable by the record API, with no grant by the projector", async () => {

@@ -8,6 +8,8 @@
  *   Both projectors share the switch table's schema (`projector_control`), owned by a group role they belong to.
  * - a record API may only SELECT: its collaborative's read model (every schema and table that collaborative's
  *   projector creates, now or after a rebuild, through ALTER DEFAULT PRIVILEGES) and the switch table.
+ * - the SDE publisher owns its store's schema (SDE_DATABASE_SCHEMA, `sde`), as ingest owns its ledger: the
+ *   identifiable link between NHS numbers and pseudonymised rows lives there, so no other role may read it.
  * - nobody else may create in `public`, use the others' schemas, or make temporary tables.
  *
  * Pure: the plan and its SQL. `provisionDatabaseRoles` (database-access.ts) runs it as an administrator; the
@@ -19,7 +21,13 @@ export type DatabaseCollaborative = (typeof DATABASE_COLLABORATIVES)[number];
 
 /** The services that connect to Postgres, each as its own role. */
 export type DatabaseService =
-  'ingest' | 'registry' | 'projector-ccr' | 'projector-ohc' | 'record-api-ccr' | 'record-api-ohc';
+  | 'ingest'
+  | 'registry'
+  | 'projector-ccr'
+  | 'projector-ohc'
+  | 'record-api-ccr'
+  | 'record-api-ohc'
+  | 'sde-publisher';
 
 export interface DatabaseAccessOptions {
   /** The database the services use (`crosscare`). */
@@ -37,6 +45,8 @@ export interface DatabaseAccessOptions {
   readonly controlSchema?: string;
   /** The collaboratives a record API runs for (RECORD_API_COLLABORATIVE), default CCR only. */
   readonly recordApis?: readonly DatabaseCollaborative[];
+  /** The SDE publisher's store (SDE_DATABASE_SCHEMA), default `sde`. */
+  readonly sdeSchema?: string;
 }
 
 export interface LoginRole {
@@ -104,6 +114,12 @@ export function databaseAccessPlan(options: DatabaseAccessOptions): DatabaseAcce
       createsSchemas: false,
       reads: c,
     })),
+    {
+      service: 'sde-publisher',
+      name: role('sde_publisher'),
+      owns: [identifier(options.sdeSchema ?? 'sde', 'SDE schema')],
+      createsSchemas: false,
+    },
   ];
   return {
     database: identifier(options.database, 'database'),

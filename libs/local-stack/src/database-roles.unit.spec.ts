@@ -27,6 +27,7 @@ describe('database roles', () => {
       ['projector-ohc', 'crosscare_projector_ohc'],
       ['record-api-ccr', 'crosscare_record_api_ccr'],
       ['record-api-ohc', 'crosscare_record_api_ohc'],
+      ['sde-publisher', 'crosscare_sde_publisher'],
     ]);
     expect(plan.projectorGroup).toBe('crosscare_projectors');
     const test = databaseAccessPlan({ database: 'crosscare_test', rolePrefix: 't_', roleSuffix: '_1a2b' });
@@ -43,6 +44,8 @@ describe('database roles', () => {
     expect(loginRole(plan, 'record-api-ccr')).toMatchObject({ owns: [], reads: 'CCR' });
     expect(loginRole(plan, 'ingest').owns).toEqual(['ingest']);
     expect(loginRole(plan, 'registry').owns).toEqual(['schema_registry']);
+    expect(loginRole(plan, 'sde-publisher')).toMatchObject({ owns: ['sde'], createsSchemas: false });
+    expect(loginRole(plan, 'sde-publisher').reads).toBeUndefined();
     expect(loginRole(plan, 'projector-ohc')).toMatchObject({
       owns: ['projector_ohc'],
       rebuildsOf: 'projector_ohc',
@@ -53,6 +56,7 @@ describe('database roles', () => {
     expect(() => databaseAccessPlan({ database: 'crosscare"; drop' })).toThrow(/database/);
     expect(() => databaseAccessPlan({ database: 'crosscare', rolePrefix: 'X-' })).toThrow(/role name/);
     expect(() => databaseAccessPlan({ database: 'crosscare', ingestSchema: 'a b' })).toThrow(/ingest schema/);
+    expect(() => databaseAccessPlan({ database: 'crosscare', sdeSchema: 'sde"' })).toThrow(/SDE schema/);
   });
 
   it('puts a password only in its role’s ALTER ROLE, quoted', () => {
@@ -62,6 +66,22 @@ describe('database roles', () => {
       const holding = statements.filter((s) => s.includes(`pw''${login.service}'`));
       expect(holding).toEqual([expect.stringMatching(new RegExp(`^ALTER ROLE "${login.name}" WITH LOGIN `))]);
     }
+  });
+
+  it('has the SDE publisher own its store exactly as ingest owns its ledger, and grants nobody else on it', () => {
+    const plan = databaseAccessPlan({ database: 'crosscare', sdeSchema: 'sde_store' });
+    const statements = provisioningStatements(plan, () => "'pw'");
+    const like = (service: 'ingest' | 'sde-publisher') => {
+      const { name, owns } = loginRole(plan, service);
+      return statements
+        .filter((s) => s.includes(`"${name}"`) || s.includes(`'${name}'`) || s.includes(`"${owns[0]}"`))
+        .map((s) => s.replaceAll(name, '<role>').replaceAll(owns[0], '<schema>'));
+    };
+    expect(like('sde-publisher')).toEqual(like('ingest'));
+    expect(statements).toContain(
+      'CREATE SCHEMA IF NOT EXISTS "sde_store" AUTHORIZATION "crosscare_sde_publisher"',
+    );
+    expect(statements.filter((s) => s.includes('sde_store') && /GRANT/.test(s))).toEqual([]);
   });
 
   it('matches rebuild schemas as rebuildSchemaName makes them', () => {
@@ -98,6 +118,7 @@ describe('the local stack’s database access', () => {
       CROSSCARE_PROJECTOR_SCHEMA_PREFIX: 'second',
       CROSSCARE_DATABASE_ROLE_PREFIX: 'second_',
       INGEST_DATABASE_SCHEMA: 'ledger',
+      SDE_DATABASE_SCHEMA: 'sde_second',
     });
     expect(loginRole(plan, 'projector-ohc')).toMatchObject({
       name: 'second_projector_ohc',
@@ -105,6 +126,10 @@ describe('the local stack’s database access', () => {
     });
     expect(loginRole(plan, 'ingest')).toMatchObject({ name: 'second_ingest', owns: ['ledger'] });
     expect(loginRole(plan, 'registry').owns).toEqual(['schema_registry']);
+    expect(loginRole(plan, 'sde-publisher')).toMatchObject({
+      name: 'second_sde_publisher',
+      owns: ['sde_second'],
+    });
     expect(plan.logins.filter((l) => l.reads).map((l) => l.service)).toEqual(['record-api-ccr']);
   });
 

@@ -26,3 +26,5 @@ export * from './database-access';
 export * from './compose-kafka-init';
 export * from './compose-secrets';
 export * from './kcat';
+export * from './sde-keys';
+export * from './sde-publisher-process';

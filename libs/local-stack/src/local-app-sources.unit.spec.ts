@@ -6,6 +6,7 @@ import { REPO_ROOT } from './paths';
 import { PROJECTOR_APPS } from './projector-process';
 import { RECORD_API_APP } from './record-api-process';
 import { SCHEMA_REGISTRY_APP } from './schema-registry-process';
+import { SDE_PUBLISHER_APP } from './sde-publisher-process';
 
 /** The @crosscare libs the bundled code under `dir` imports (tests and test helpers are not bundled). */
 function importedLibs(dir: string): Set<string> {
@@ -41,6 +42,7 @@ describe.each<[string, LocalApp]>([
   ['CCR projector', PROJECTOR_APPS.CCR],
   ['OHC projector', PROJECTOR_APPS.OHC],
   ['record API', RECORD_API_APP],
+  ['SDE publisher', SDE_PUBLISHER_APP],
 ])('%s sources', (_name, app) => {
   it('exist, so a build is judged against real folders', () => {
     for (const source of app.spec.sources) expect(fs.existsSync(path.join(REPO_ROOT, source))).toBe(true);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runCommand } from './commands';
@@ -44,6 +45,8 @@ export interface LocalAppRecord {
   readonly logFile: string;
   /** mtime of the build it runs: a newer build means this process runs old code. */
   readonly builtAt: number;
+  /** configurationFingerprint of the variables it was started with; absent in records from before it was kept. */
+  readonly configuration?: string;
 }
 
 export interface LocalAppStartOptions {
@@ -100,9 +103,25 @@ export function listensAsWanted(
   );
 }
 
+/**
+ * A digest of the variables an app is started with, kept in its run record instead of the variables, which hold
+ * passwords: a later start that would give it others (a registry user added for a new service) replaces it.
+ */
+export function configurationFingerprint(env: Readonly<Record<string, string>>): string {
+  const sorted = Object.keys(env)
+    .sort()
+    .map((name) => [name, env[name]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
 /** Why a running app on the right ports must be replaced, or undefined to keep it. */
-export function restartReason(runsCurrentBuild: boolean, answers: boolean): string | undefined {
+export function restartReason(
+  runsCurrentBuild: boolean,
+  answers: boolean,
+  sameConfiguration = true,
+): string | undefined {
   if (!runsCurrentBuild) return 'code changed';
+  if (!sameConfiguration) return 'configuration changed';
   return answers ? undefined : 'not answering';
 }
 
@@ -210,7 +229,11 @@ export class LocalApp {
     }
     await this.ensureBuilt(progress);
     if (existing) {
-      const reason = restartReason(existing.builtAt === this.builtAt(), await this.healthy(existing));
+      const reason = restartReason(
+        existing.builtAt === this.builtAt(),
+        await this.healthy(existing),
+        existing.configuration === configurationFingerprint(options.env),
+      );
       if (reason === undefined) return { url: existing.url, started: false, record: existing };
       progress.info(`${this.title} ${reason}: restarting it`);
       await this.stop(paths, progress);
@@ -246,6 +269,7 @@ export class LocalApp {
         url,
         logFile,
         builtAt: this.builtAt(),
+        configuration: configurationFingerprint(options.env),
       };
       fs.writeFileSync(this.recordFile(paths), JSON.stringify(record, null, 2));
 

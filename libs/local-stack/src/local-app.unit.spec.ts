@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  configurationFingerprint,
   isBuildCurrent,
   listensAsWanted,
   LocalApp,
@@ -84,6 +85,23 @@ describe('local app', () => {
 
     it('is kept when it runs the current build and answers', () => {
       expect(restartReason(true, true)).toBeUndefined();
+      expect(restartReason(true, true, true)).toBeUndefined();
+    });
+
+    it('is restarted when this start would give it other variables, even if it answers', () => {
+      expect(restartReason(true, true, false)).toBe('configuration changed');
+    });
+
+    it('tells variables apart by a digest that keeps no value and ignores their order', () => {
+      const users = { SCHEMA_REGISTRY_AUTH_USERS: 'a:reader:1', DATABASE_URL: 'postgres://r:secret@h/db' };
+      const fingerprint = configurationFingerprint(users);
+      expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(fingerprint).not.toContain('secret');
+      const reversed = Object.fromEntries(Object.entries(users).reverse());
+      expect(configurationFingerprint(reversed)).toBe(fingerprint);
+      expect(
+        configurationFingerprint({ ...users, SCHEMA_REGISTRY_AUTH_USERS: 'a:reader:1,b:reader:2' }),
+      ).not.toBe(fingerprint);
     });
   });
 

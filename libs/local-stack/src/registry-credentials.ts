@@ -4,6 +4,7 @@ import { databasePasswordSecret } from './database-access';
 import { composePasswordVariable, type DatabaseService } from './database-roles';
 import type { StackPaths } from './paths';
 import { localSecret, secretFile, secretsDir } from './secrets';
+import { sdeKeyComposeEnv } from './sde-keys';
 
 /**
  * Who calls the local stack's schema registry, each with a password of its own (under .crosscare/secrets, made on
@@ -23,6 +24,7 @@ export const LOCAL_REGISTRY_PRINCIPALS = {
   'projector-ccr': 'reader',
   'projector-ohc': 'reader',
   'record-api': 'reader',
+  'sde-publisher': 'reader',
   [REGISTRY_TOOLS]: 'reader',
 } as const satisfies Record<string, RegistryRole>;
 
@@ -195,7 +197,13 @@ export function removeRegistryReaderFrom(usersFile: string, name: string): boole
  */
 export function registryComposeEnv(paths: StackPaths): Record<string, string> {
   const env: Record<string, string> = { SCHEMA_REGISTRY_AUTH_USERS: localRegistryAuthUsers(paths) };
-  for (const service of ['ingest', 'projector-ccr', 'projector-ohc', 'record-api'] as const) {
+  for (const service of [
+    'ingest',
+    'projector-ccr',
+    'projector-ohc',
+    'record-api',
+    'sde-publisher',
+  ] as const) {
     const variable = `CROSSCARE_REGISTRY_${service.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
     env[variable] = localSecret(paths, registrySecretName(service));
   }
@@ -210,6 +218,7 @@ export function databaseComposeEnv(paths: StackPaths): Record<string, string> {
     'projector-ccr',
     'projector-ohc',
     'record-api-ccr',
+    'sde-publisher',
   ];
   return Object.fromEntries(
     services.map((s) => [composePasswordVariable(s), localSecret(paths, databasePasswordSecret(s))]),
@@ -218,13 +227,16 @@ export function databaseComposeEnv(paths: StackPaths): Record<string, string> {
 
 /**
  * Writes what docker-compose.yml takes from the environment (registry users, the services' registry and database
- * passwords) to `<home>/compose.env`, owner-only, for `docker compose --env-file`; returns its path.
+ * passwords, the SDE publisher's keys named by `sdeKeyNames`) to `<home>/compose.env`, owner-only, for
+ * `docker compose --env-file`; returns its path.
  */
-export function writeComposeEnv(paths: StackPaths): string {
+export function writeComposeEnv(paths: StackPaths, sdeKeyNames: readonly string[] = []): string {
   const file = `${paths.home}/compose.env`;
-  const lines = Object.entries({ ...registryComposeEnv(paths), ...databaseComposeEnv(paths) }).map(
-    ([name, value]) => `${name}=${value}`,
-  );
+  const lines = Object.entries({
+    ...registryComposeEnv(paths),
+    ...databaseComposeEnv(paths),
+    ...sdeKeyComposeEnv(paths, sdeKeyNames),
+  }).map(([name, value]) => `${name}=${value}`);
   fs.mkdirSync(paths.home, { recursive: true });
   const aside = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(

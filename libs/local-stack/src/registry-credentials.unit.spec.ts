@@ -16,6 +16,7 @@ import {
 } from './registry-credentials';
 import { registryEnvironment } from './schema-registry-process';
 import { secretFile } from './secrets';
+import { sdeKeysDir } from './sde-keys';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -39,6 +40,7 @@ describe('local registry credentials', () => {
       'projector-ccr:reader',
       'projector-ohc:reader',
       'record-api:reader',
+      'sde-publisher:reader',
       'crosscare-tools:reader',
     ]);
     expect(entries[0].split(':')[2]).toBe(sha256(secret('crosscare-admin')));
@@ -96,7 +98,7 @@ describe('local registry credentials', () => {
   });
 
   it('writes the variables docker-compose.yml requires, owner-only, from the same secrets', () => {
-    const file = writeComposeEnv(paths);
+    const file = writeComposeEnv(paths, ['sde-diabetes-outcomes', 'sde-urgent-care-flow']);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const values = Object.fromEntries(
       fs
@@ -111,17 +113,28 @@ describe('local registry credentials', () => {
       'CROSSCARE_REGISTRY_PROJECTOR_CCR_PASSWORD',
       'CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD',
       'CROSSCARE_REGISTRY_RECORD_API_PASSWORD',
+      'CROSSCARE_REGISTRY_SDE_PUBLISHER_PASSWORD',
       'CROSSCARE_DB_INGEST_PASSWORD',
       'CROSSCARE_DB_REGISTRY_PASSWORD',
       'CROSSCARE_DB_PROJECTOR_CCR_PASSWORD',
       'CROSSCARE_DB_PROJECTOR_OHC_PASSWORD',
       'CROSSCARE_DB_RECORD_API_CCR_PASSWORD',
+      'CROSSCARE_DB_SDE_PUBLISHER_PASSWORD',
+      'CROSSCARE_SDE_KEY_SDE_DIABETES_OUTCOMES',
+      'CROSSCARE_SDE_KEY_SDE_URGENT_CARE_FLOW',
     ]);
     expect(values.SCHEMA_REGISTRY_AUTH_USERS).toBe(localRegistryAuthUsers(paths));
     expect(values.CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD).toBe(secret('projector-ohc'));
-    // Every compose variable the file sets is one docker-compose.yml requires.
+    // The local stack's own key, so that compose and the local stack give a patient the same pseudonym.
+    expect(values.CROSSCARE_SDE_KEY_SDE_DIABETES_OUTCOMES).toBe(
+      fs.readFileSync(path.join(sdeKeysDir(paths), 'sde-diabetes-outcomes'), 'utf8').trim(),
+    );
+    // Every compose variable the file sets is one docker-compose.yml requires (a key as a secret's source).
     const compose = fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
-    for (const name of Object.keys(values)) expect(compose).toContain(`\${${name}:?`);
+    for (const name of Object.keys(values))
+      expect(compose).toMatch(
+        name.startsWith('CROSSCARE_SDE_KEY_') ? `environment: ${name}\n` : `\${${name}:?`,
+      );
   });
 
   describe('readers granted at run time (the users file)', () => {

@@ -14,8 +14,12 @@ export function secretsDir(paths: StackPaths): string {
 
 /** Where the named secret lives (the file may not exist yet). */
 export function secretFile(paths: StackPaths, name: string): string {
+  return secretFileIn(secretsDir(paths), name);
+}
+
+function secretFileIn(dir: string, name: string): string {
   if (!/^[a-z0-9][a-z0-9._-]{0,100}$/.test(name)) throw new Error(`bad secret name "${name}"`);
-  return path.join(secretsDir(paths), name);
+  return path.join(dir, name);
 }
 
 /** A URL-safe random password: 32 bytes of entropy, no characters that need quoting in JAAS or URLs. */
@@ -25,10 +29,18 @@ export function newPassword(): string {
 
 /** The named secret, created with `make` on first use. Two commands racing keep the first one written. */
 export function localSecret(paths: StackPaths, name: string, make: () => string = newPassword): string {
-  const file = secretFile(paths, name);
+  return ownerOnlySecret(secretsDir(paths), name, make);
+}
+
+/**
+ * The same in an owner-only folder of secrets `dir` (the secrets folder or one inside it, made if missing): a secret
+ * of one kind kept apart from the others, so that a service given the folder reads those alone.
+ */
+export function ownerOnlySecret(dir: string, name: string, make: () => string = newPassword): string {
+  const file = secretFileIn(dir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(secretsDir(paths), { recursive: true, mode: 0o700 });
-  fs.chmodSync(secretsDir(paths), 0o700);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
   try {
     fs.writeFileSync(file, `${make()}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {

@@ -4,12 +4,13 @@ import { envValue } from './env';
 import { REPO_ROOT } from './paths';
 import type { Progress } from './progress';
 
-const SCHEMAS_CLI = path.join(REPO_ROOT, 'libs', 'events', 'src', 'cli', 'schemas-cli.ts');
+const SCHEMAS_CLI = path.join(REPO_ROOT, 'libs', 'sde', 'src', 'cli', 'schemas-cli.ts');
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
 /**
- * Registers the checkout's event contract as the admin/CI principal, before any service starts: the services are
- * registry readers and only look their schemas up, as they would in a deployment where CI registers first. With
+ * Registers the checkout's event contract and the approved SDE projects' row schemas (the schemas CLI registers
+ * both) as the admin/CI principal, before any service starts: the services are registry readers and only look their
+ * schemas up, as they would in a deployment where CI registers first. With
  * CROSSCARE_SCHEMAS_BASELINE_REF (CI sets HEAD~1) that commit's schemas are registered first, so that registering
  * the checkout's is judged against its parent even on a fresh database: an incompatible change stops the stack,
  * with the registry's reason.

@@ -41,6 +41,12 @@ import {
 } from './record-api-process';
 import { localRegistryCredentials } from './registry-credentials';
 import { DEFAULT_REGISTRY_PORT, registryEnvironment, SCHEMA_REGISTRY_APP } from './schema-registry-process';
+import { ensureSdeKeys } from './sde-keys';
+import {
+  DEFAULT_SDE_PUBLISHER_PORT,
+  SDE_PUBLISHER_APP,
+  sdePublisherEnvironment,
+} from './sde-publisher-process';
 
 /** Databases the running services use; each later service adds its own here. */
 export const STACK_DATABASES = ['crosscare'] as const;
@@ -57,6 +63,8 @@ export interface StackOptions {
   readonly projectorPorts?: { readonly CCR?: number; readonly OHC?: number };
   /** The record API's port (default 8085). */
   readonly recordApiPort?: number;
+  /** The SDE publisher's port (health, metrics; default 8086). */
+  readonly sdePublisherPort?: number;
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
@@ -75,6 +83,9 @@ export interface RunningStack {
   readonly ingestStarted: boolean;
   readonly projectorUrls: { readonly CCR: string; readonly OHC: string };
   readonly recordApiUrl: string;
+  readonly sdePublisherUrl: string;
+  /** Where the SDE publisher's pseudonymisation keys are (SDE_KEYS_DIR), one per approved project. */
+  readonly sdeKeysDir: string;
 }
 
 function adminUrl(options: StackOptions): string {
@@ -175,6 +186,28 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     paths,
     progress,
   });
+  // Loaded here, as governance is. The projects file is the publisher's (SDE_PROJECTS_FILE, else the repository's).
+  const { loadSdeProjects } = await import('@crosscare/sde');
+  const projects = loadSdeProjects({ file: envValue('SDE_PROJECTS_FILE') });
+  const sdeKeysDir = ensureSdeKeys(
+    paths,
+    projects.map((p) => p.pseudonymisationKey),
+  );
+  const sdePublisherPort = options.sdePublisherPort ?? DEFAULT_SDE_PUBLISHER_PORT;
+  const sdePublisher = await SDE_PUBLISHER_APP.start({
+    port: sdePublisherPort,
+    env: sdePublisherEnvironment({
+      port: sdePublisherPort,
+      kafka: kafkaAs('sde-publisher'),
+      schemaRegistryUrl: registryAuth.serviceUrl('sde-publisher'),
+      databaseUrl: serviceDatabaseUrl('sde-publisher'),
+      databaseSchema: envValue('SDE_DATABASE_SCHEMA') ?? 'sde',
+      keysDir: sdeKeysDir,
+      topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
+    }),
+    paths,
+    progress,
+  });
   return {
     kafka,
     databaseUrl: url,
@@ -185,6 +218,8 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     ingestStarted: ingest.started,
     projectorUrls,
     recordApiUrl: recordApi.url,
+    sdePublisherUrl: sdePublisher.url,
+    sdeKeysDir,
   };
 }
 
@@ -195,6 +230,7 @@ const LOCAL_APPS: ReadonlyArray<{ column: string; app: LocalApp }> = [
   { column: 'proj-ccr', app: PROJECTOR_APPS.CCR },
   { column: 'proj-ohc', app: PROJECTOR_APPS.OHC },
   { column: 'record-api', app: RECORD_API_APP },
+  { column: 'sde-pub', app: SDE_PUBLISHER_APP },
 ];
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {

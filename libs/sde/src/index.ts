@@ -6,3 +6,4 @@ export * from './project-row-schema';
 export * from './project-row';
 export * from './opt-out-policy';
 export * from './sde-records';
+export * from './approved-project-schemas';
