@@ -27,12 +27,14 @@ user crosscare-ingest
 user crosscare-projector-ccr
 user crosscare-projector-ohc
 user crosscare-record-api
+user crosscare-sde-publisher
+user crosscare-opt-out-import
 
 # What each may do, and nothing more: the broker denies whatever no ACL allows. Adding an ACL that exists is a
 # no-op; one a narrower definition no longer grants stays until the volume is reset (docker compose down -v).
 acl() { "$bin/kafka-acls.sh" "${admin[@]}" --add "$@"; }
-# crosscare-ingest: publishes providers' record changes on their ICS's topic, transactionally
-acl --allow-principal User:crosscare-ingest --operation Write --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --resource-pattern-type literal
+# crosscare-ingest: publishes providers' record changes on their ICS's topic, and GP practices' type 1 opt-outs on the opt-out topic, transactionally
+acl --allow-principal User:crosscare-ingest --operation Write --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --topic crosscare.opt-outs.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-ingest --operation Write --transactional-id crosscare-ingest --resource-pattern-type prefixed
 # crosscare-projector-ccr: projects CCR's ICS topics into its read model and publishes CCR's changelog
 acl --allow-principal User:crosscare-projector-ccr --operation Read --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --resource-pattern-type literal
@@ -50,5 +52,12 @@ acl --allow-principal User:crosscare-projector-ohc --operation Read --group cros
 acl --allow-principal User:crosscare-projector-ohc --operation Delete --group crosscare-projector-ohc-dlq-reader --resource-pattern-type prefixed
 # crosscare-record-api: records one audit event per request for a shared record, and raises access alerts
 acl --allow-principal User:crosscare-record-api --operation Write --operation Create --topic crosscare.audit.record-access.v1 --topic crosscare.audit.access-alerts.v1 --resource-pattern-type literal
+# crosscare-sde-publisher: reads every ICS's record changes and the opt-outs, and publishes SDE projects' pseudonymised topics (those alone)
+acl --allow-principal User:crosscare-sde-publisher --operation Read --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --topic crosscare.opt-outs.v1 --resource-pattern-type literal
+acl --allow-principal User:crosscare-sde-publisher --operation Write --operation Create --topic crosscare.sde. --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-sde-publisher --operation Read --group crosscare-sde-publisher --resource-pattern-type prefixed
+# crosscare-opt-out-import: imports the national service's opt-out answers onto the opt-out topic
+acl --allow-principal User:crosscare-opt-out-import --operation Read --operation Write --topic crosscare.opt-outs.v1 --resource-pattern-type literal
+acl --allow-principal User:crosscare-opt-out-import --operation Read --operation Delete --group crosscare-opt-out-import --resource-pattern-type prefixed
 
 echo "kafka-init: topics, users and ACLs in place"
