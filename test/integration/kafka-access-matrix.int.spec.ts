@@ -1,14 +1,20 @@
 import {
   changelogTopic,
+  optOutTopic,
   projectorDeadLetterTopic,
   projectorRetryTopic,
   recordAccessAuditTopic,
   recordChangeTopic,
+  sdeNoticeTopic,
+  sdeProjectTopic,
 } from '@crosscare/events';
 import {
   ingestTransactionalIdPrefix,
   loadProviderDirectory,
+  optOutImportGroupPrefix,
   projectorGroupId,
+  sdePublisherGroupId,
+  sdeSubscriberPrincipal,
   servicePrincipalName,
   servicePrincipals,
   subscriberGroupPrefix,
@@ -51,6 +57,9 @@ const collaboratives = loadProviderDirectory({ onboardingDirs: [] }).collaborati
 const icsOf = (code: CollaborativeCode): IcsCode[] => [...collaboratives.find((c) => c.code === code)!.ics];
 const ALL_ICS = collaboratives.flatMap((c) => c.ics);
 const SUBSCRIBERS = { CCR: 'ccr-reader', OHC: 'ohc-reader' } as const;
+/** An SDE team granted the first project; the second is another team's. */
+const SDE_TEAM = 'dia-team';
+const PROJECTS = { granted: 'diabetes-outcomes', other: 'urgent-care-flow' } as const;
 
 const naming: AccessNaming = {
   topicPrefix: uniqueName('access', 'matrix'),
@@ -62,16 +71,22 @@ const t = {
   dlq: (c: CollaborativeCode) => projectorDeadLetterTopic(c, naming.topicPrefix),
   retry: (c: CollaborativeCode) => projectorRetryTopic(c, naming.topicPrefix),
   audit: () => recordAccessAuditTopic(naming.topicPrefix),
+  optOuts: () => optOutTopic(naming.topicPrefix),
+  sde: (project: string) => sdeProjectTopic(project, 1, naming.topicPrefix),
+  sdeNotices: (project: string) => sdeNoticeTopic(project, naming.topicPrefix),
 };
 const ALL_TOPICS = [
   ...ALL_ICS.map(t.ics),
   ...(['CCR', 'OHC'] as const).flatMap((c) => [t.changelog(c), t.dlq(c), t.retry(c)]),
   t.audit(),
+  t.optOuts(),
+  ...Object.values(PROJECTS).flatMap((project) => [t.sde(project), t.sdeNotices(project)]),
 ];
 
 const service = (role: ServiceRole) => servicePrincipalName(role, naming);
 const projector = (c: CollaborativeCode) => service(c === 'CCR' ? 'projector-ccr' : 'projector-ohc');
 const subscriber = (c: CollaborativeCode) => subscriberPrincipalName(SUBSCRIBERS[c], naming);
+const sdeTeam = () => subscriberPrincipalName(SDE_TEAM, naming);
 const random = () => randomBytes(4).toString('hex');
 const short = (topic: string) => topic.slice(naming.topicPrefix.length + 1);
 
@@ -92,6 +107,7 @@ beforeAll(async () => {
     ...servicePrincipals(collaboratives, naming),
     subscriberPrincipal(SUBSCRIBERS.CCR, 'CCR', naming),
     subscriberPrincipal(SUBSCRIBERS.OHC, 'OHC', naming),
+    sdeSubscriberPrincipal(SDE_TEAM, { id: PROJECTS.granted, version: 1 }, naming),
   ]);
   for (const name of principals.names) {
     allowedClients.set(name, new TestKafka(principals.environment(name)));
@@ -129,33 +145,50 @@ async function endOffset(topic: string): Promise<bigint> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Ingest's way of publishing: one message in a committed transaction, with a transactional id under its prefix. */
+async function publishAsIngest(topic: string): Promise<void> {
+  const before = await endOffset(topic);
+  const producer = as(service('ingest')).kafka.producer({
+    transactionalId: `${ingestTransactionalIdPrefix(naming)}-test-${short(topic)}-${random()}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  try {
+    const transaction = await producer.transaction();
+    const [written] = await transaction.send({ topic, messages: [{ key: 'patient', value: 'change' }] });
+    await transaction.commit();
+    expect(written).toMatchObject({ topicName: topic, errorCode: 0 });
+  } finally {
+    await producer.disconnect();
+  }
+  // Committed: the last stable offset moves past the message and its commit marker (written just after).
+  await eventually(`the transaction on ${topic} to be committed`, async () =>
+    (await endOffset(topic)) === before + 2n ? true : undefined,
+  );
+}
+
+/** A write as the services make theirs: idempotent, acks=all. */
+async function publishAs(who: string, topic: string): Promise<void> {
+  const producer = createRecordProducer(as(who).kafka);
+  await producer.connect();
+  try {
+    const [written] = await producer.send({ topic, messages: [{ key: 'patient', value: 'written' }] });
+    expect(written).toMatchObject({ topicName: topic, errorCode: 0 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 describe('Kafka access: what each principal may do', () => {
   it.each(ALL_ICS.map((ics) => [ics]))(
     "ingest publishes to %s's topic in a transaction, with a transactional id under its prefix",
-    async (ics) => {
-      const topic = t.ics(ics);
-      const before = await endOffset(topic);
-      const producer = as(service('ingest')).kafka.producer({
-        transactionalId: `${ingestTransactionalIdPrefix(naming)}-test-${ics.toLowerCase()}-${random()}`,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-      });
-      await producer.connect();
-      try {
-        const transaction = await producer.transaction();
-        const [written] = await transaction.send({ topic, messages: [{ key: 'patient', value: 'change' }] });
-        await transaction.commit();
-        expect(written).toMatchObject({ topicName: topic, errorCode: 0 });
-      } finally {
-        await producer.disconnect();
-      }
-      // Committed: the last stable offset moves past the message and its commit marker (written just after).
-      await eventually(`the transaction on ${topic} to be committed`, async () =>
-        (await endOffset(topic)) === before + 2n ? true : undefined,
-      );
-    },
+    (ics) => publishAsIngest(t.ics(ics)),
   );
+
+  it("ingest publishes a practice's type 1 opt-out on the opt-out topic in a transaction", () =>
+    publishAsIngest(t.optOuts()));
 
   const projectorReads = (['CCR', 'OHC'] as const).flatMap((c) =>
     [...icsOf(c).map(t.ics), t.changelog(c === 'CCR' ? 'OHC' : 'CCR'), t.retry(c)].map(
@@ -208,6 +241,49 @@ describe('Kafka access: what each principal may do', () => {
       const groupId = `${subscriberGroupPrefix(SUBSCRIBERS[c], naming)}test-${random()}`;
       const messages = await as(subscriber(c)).waitForMessages(t.changelog(c), 1, { groupId });
       expect(messages[0]).toMatchObject({ topic: t.changelog(c), key: 'seed' });
+    },
+  );
+
+  it.each([...ALL_ICS.map(t.ics), t.optOuts()].map((topic) => [short(topic), topic]))(
+    'the SDE publisher reads %s with a group under its prefix',
+    async (_short, topic) => {
+      const groupId = `${sdePublisherGroupId(naming)}-test-${random()}`;
+      const messages = await as(service('sde-publisher')).waitForMessages(topic, 1, { groupId });
+      expect(messages[0]).toMatchObject({ topic, key: 'seed' });
+    },
+  );
+
+  it.each([t.sde(PROJECTS.granted), t.sdeNotices(PROJECTS.other)].map((topic) => [short(topic), topic]))(
+    'the SDE publisher writes %s (idempotently, as it does)',
+    (_short, topic) => publishAs(service('sde-publisher'), topic),
+  );
+
+  it("the SDE publisher creates a new project's topic, under the SDE prefix", async () => {
+    const topic = t.sde(`new-study-${random()}`);
+    const created = await (
+      await as(service('sde-publisher')).connectedAdmin()
+    ).createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    expect(created).toBe(true);
+    const adminClient = await admin.connectedAdmin();
+    expect(await adminClient.listTopics()).toContain(topic);
+    await adminClient.deleteTopics({ topics: [topic] });
+  });
+
+  it('the opt-out import reads the opt-out topic with a throwaway group, deletes that group, and writes', async () => {
+    const groupId = `${optOutImportGroupPrefix(naming)}-test-${random()}`;
+    const messages = await as(service('opt-out-import')).waitForMessages(t.optOuts(), 1, { groupId });
+    expect(messages[0]).toMatchObject({ topic: t.optOuts(), key: 'seed' });
+    // waitForMessages has left the group (its consumer disconnected), so the group is empty and may be deleted.
+    await (await as(service('opt-out-import')).connectedAdmin()).deleteGroups([groupId]);
+    await publishAs(service('opt-out-import'), t.optOuts());
+  });
+
+  it.each([t.sde(PROJECTS.granted), t.sdeNotices(PROJECTS.granted)].map((topic) => [short(topic), topic]))(
+    "an SDE team reads its project's %s with a group under its prefix",
+    async (_short, topic) => {
+      const groupId = `${subscriberGroupPrefix(SDE_TEAM, naming)}test-${random()}`;
+      const messages = await as(sdeTeam()).waitForMessages(topic, 1, { groupId });
+      expect(messages[0]).toMatchObject({ topic, key: 'seed' });
     },
   );
 
@@ -367,6 +443,43 @@ describe('Kafka access: who is refused', () => {
           TOPIC_DENIED,
         ] as const,
     ),
+    ...[t.changelog('CCR'), t.changelog('OHC'), t.audit()].map(
+      (topic) =>
+        [
+          service('sde-publisher'),
+          short(topic),
+          topic,
+          () => `${sdePublisherGroupId(naming)}-${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+    ...[t.ics(icsOf('CCR')[0]), t.sde(PROJECTS.granted)].map(
+      (topic) =>
+        [
+          service('opt-out-import'),
+          short(topic),
+          topic,
+          () => `${optOutImportGroupPrefix(naming)}-${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+    ...[
+      t.sde(PROJECTS.other),
+      t.sdeNotices(PROJECTS.other),
+      t.optOuts(),
+      t.ics(icsOf('CCR')[0]),
+      t.changelog('CCR'),
+      t.audit(),
+    ].map(
+      (topic) =>
+        [
+          sdeTeam(),
+          short(topic),
+          topic,
+          () => `${subscriberGroupPrefix(SDE_TEAM, naming)}${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
   ];
   it.each(reads)('%s cannot read %s', async (who, _short, topic, group, expected) => {
     expect(await consumeRefusal(refusedAs(who), topic, group())).toMatchObject(expected);
@@ -381,6 +494,10 @@ describe('Kafka access: who is refused', () => {
     [subscriber('CCR'), t.changelog('CCR'), `crosscare-other-${random()}`],
     [projector('CCR'), t.ics(icsOf('CCR')[0]), projectorGroupId('OHC', naming)],
     [projector('OHC'), t.changelog('CCR'), `${subscriberGroupPrefix(SUBSCRIBERS.OHC, naming)}g`],
+    [sdeTeam(), t.sde(PROJECTS.granted), sdePublisherGroupId(naming)],
+    [sdeTeam(), t.sde(PROJECTS.granted), `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}g`],
+    [service('sde-publisher'), t.optOuts(), `${optOutImportGroupPrefix(naming)}-g`],
+    [service('opt-out-import'), t.optOuts(), `${sdePublisherGroupId(naming)}-g`],
   ];
   it.each(groups)('%s cannot consume %s as group %s', async (who, topic, groupId) => {
     expect(await consumeRefusal(refusedAs(who), topic, groupId)).toMatchObject(GROUP_DENIED);
@@ -407,7 +524,18 @@ describe('Kafka access: who is refused', () => {
     ...[t.ics(icsOf('CCR')[0]), t.changelog('CCR'), t.dlq('CCR')].map(
       (topic) => [service('record-api'), topic] as const,
     ),
-    ...[t.changelog('CCR'), t.audit(), t.retry('OHC')].map((topic) => [service('ingest'), topic] as const),
+    ...[t.changelog('CCR'), t.audit(), t.retry('OHC'), t.sde(PROJECTS.granted)].map(
+      (topic) => [service('ingest'), topic] as const,
+    ),
+    ...[t.ics(icsOf('CCR')[0]), t.ics(icsOf('OHC')[0]), t.changelog('CCR'), t.optOuts()].map(
+      (topic) => [service('sde-publisher'), topic] as const,
+    ),
+    ...[t.ics(icsOf('CCR')[0]), t.sde(PROJECTS.granted)].map(
+      (topic) => [service('opt-out-import'), topic] as const,
+    ),
+    ...[t.sde(PROJECTS.granted), t.sdeNotices(PROJECTS.granted), t.optOuts()].map(
+      (topic) => [sdeTeam(), topic] as const,
+    ),
   ];
   it.each(writes)('%s cannot write %s', async (who, topic) => {
     expect(await produceRefusal(refusedAs(who), topic)).toMatchObject(TOPIC_DENIED);
@@ -450,6 +578,9 @@ describe('Kafka access: who is refused', () => {
     [projector('OHC'), t.retry('OHC')],
     [service('record-api'), t.audit()],
     [subscriber('CCR'), t.changelog('CCR')],
+    [service('sde-publisher'), t.sde(PROJECTS.granted)],
+    [service('opt-out-import'), t.optOuts()],
+    [sdeTeam(), t.sde(PROJECTS.granted)],
   ];
   it.each(administered)('%s cannot delete %s', async (who, topic) => {
     const client = await refusedAs(who).connectedAdmin();
@@ -500,6 +631,9 @@ describe('Kafka access: who is refused', () => {
     [subscriber('CCR'), `${naming.topicPrefix}.sub-made.v1`],
     [projector('CCR'), `${naming.topicPrefix}.zz.record-changes.v1`],
     [service('ingest'), `${naming.topicPrefix}.zz.record-changes.v1`],
+    [service('sde-publisher'), `${naming.topicPrefix}.sde-made.v1`],
+    [service('opt-out-import'), t.sde('made-by-import')],
+    [sdeTeam(), t.sde('made-by-team')],
   ])('%s cannot create the topic %s', async (who, topic) => {
     const client = await refusedAs(who).connectedAdmin();
     const failure = await refusal(() => client.createTopics({ topics: [{ topic, numPartitions: 1 }] }));

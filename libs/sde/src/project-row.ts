@@ -69,10 +69,17 @@ export function minimise(
   return { released: true, row: row as ProjectRow };
 }
 
-/** As the contract says: SAFEGUARDING is restricted whatever the flag, for events written before it existed. */
+/**
+ * As the contract says: SAFEGUARDING is restricted whatever the flag, for events written before it existed. A
+ * safeguarding record kind counts too: ingest flags it, but a writer that did not would otherwise release it.
+ */
 function isRestricted(event: RecordChangeEvent): boolean {
-  const involvement = event as { restricted?: boolean; involvementType?: string };
-  return involvement.restricted === true || involvement.involvementType === 'SAFEGUARDING';
+  const involvement = event as { restricted?: boolean; involvementType?: string; recordKind?: string };
+  return (
+    involvement.restricted === true ||
+    involvement.involvementType === 'SAFEGUARDING' ||
+    involvement.recordKind === 'SAFEGUARDING'
+  );
 }
 
 function read(event: unknown, from: string): unknown {
@@ -103,7 +110,8 @@ function release(
     case 'symbol':
     case 'event-type':
     case 'organisation':
-      return String(value as string);
+      // Enum symbols and ODS codes are strings in the event already.
+      return value;
     case 'symbol-list':
       return (value as unknown[]).map(String);
     case 'event-date':

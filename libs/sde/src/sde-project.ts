@@ -112,25 +112,36 @@ const projectSchema = z
     }
   });
 
-const projectsFileSchema = z
-  .object({
-    version: nonBlank,
-    comment: z.string().optional(),
-    projects: z.array(projectSchema),
-  })
-  .strict()
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    for (const [i, project] of file.projects.entries()) {
-      if (seen.has(project.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['projects', i, 'id'],
-          message: `${project.id} is defined twice`,
-        });
-      seen.add(project.id);
-    }
-  });
+/**
+ * Ids defined twice, looked for in the file as written, before the full check: a refinement after it would be
+ * skipped whenever another project is malformed, and the file is reported with all its problems at once.
+ */
+function checkUniqueIds(file: unknown, ctx: z.RefinementCtx): void {
+  const projects: unknown = (file as { projects?: unknown } | null)?.projects;
+  if (!Array.isArray(projects)) return; // the full check reports it
+  const seen = new Set<string>();
+  for (const [i, project] of projects.entries()) {
+    const id: unknown = (project as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') continue;
+    if (seen.has(id))
+      ctx.addIssue({ code: 'custom', path: ['projects', i, 'id'], message: `${id} is defined twice` });
+    seen.add(id);
+  }
+}
+
+const projectsFileSchema = z.preprocess(
+  (file, ctx) => {
+    checkUniqueIds(file, ctx);
+    return file;
+  },
+  z
+    .object({
+      version: nonBlank,
+      comment: z.string().optional(),
+      projects: z.array(projectSchema),
+    })
+    .strict(),
+);
 
 export interface OptOutRule {
   readonly applies: boolean;

@@ -13,7 +13,10 @@ export interface SubscriberGrantChanged {
   readonly subscriber: string;
   readonly principal: string;
   readonly organisationOdsCode: string;
-  readonly collaborative: string;
+  /** The collaborative whose changelog is granted; null for an SDE team. */
+  readonly collaborative: string | null;
+  /** The approved SDE project whose topics are granted; null for a changelog subscriber. */
+  readonly sdeProject: string | null;
   readonly topics: string[];
   readonly agreement: string;
   readonly expiresAt: number | null;
@@ -34,6 +37,7 @@ export function grantChanged(
     principal: grant.principal,
     organisationOdsCode: grant.organisationOdsCode,
     collaborative: grant.collaborative,
+    sdeProject: grant.sdeProject,
     topics: [...grant.topics],
     agreement: grant.agreement,
     expiresAt: grant.expiresAt?.getTime() ?? null,

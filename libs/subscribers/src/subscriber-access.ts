@@ -2,7 +2,13 @@ import type { AccessNaming, KafkaPrincipal } from '@crosscare/governance';
 import { randomBytes } from 'node:crypto';
 import { grantChanged, type SubscriberGrantChanged } from './grant-audit';
 import type { GrantStore, StoredGrant } from './grant-store';
-import { expiredGrants, grantOf, type GrantRequest, type SubscriberGrant } from './subscriber-grant';
+import {
+  expiredGrants,
+  grantOf,
+  grantScope,
+  type GrantRequest,
+  type SubscriberGrant,
+} from './subscriber-grant';
 
 /** What a grant changes outside Postgres; each a port, so the order and the undo are tested without a cluster. */
 export interface AccessPorts {
@@ -46,12 +52,14 @@ export class SubscriberAccess {
   async grant(request: GrantRequest): Promise<GrantResult> {
     const now = this.ports.now();
     const existing = await this.ports.store.find(request.name);
-    if (existing && existing.revokedAt === null && existing.collaborative !== request.collaborative) {
+    const { grant, principal } = grantOf(request, this.naming, now);
+    // Granting again under a name renews it (a new password); for something else, it must be revoked first, so that
+    // no grant silently changes what it covers.
+    if (existing && existing.revokedAt === null && grantScope(existing) !== grantScope(grant)) {
       throw new Error(
-        `subscriber ${request.name} holds a grant for ${existing.collaborative}: revoke it first, or choose another name`,
+        `subscriber ${request.name} holds a grant for ${grantScope(existing)}: revoke it first, or choose another name`,
       );
     }
-    const { grant, principal } = grantOf(request, this.naming, now);
     const password = randomBytes(32).toString('base64url');
     await this.ports.users.upsert(principal.name, password);
     try {

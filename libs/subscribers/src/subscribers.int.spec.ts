@@ -1,7 +1,10 @@
 import {
   changelogTopic,
+  optOutTopic,
   recordChangeTopic,
   SchemaRegistryClient,
+  sdeNoticeTopic,
+  sdeProjectTopic,
   subscriberGrantAuditTopic,
 } from '@crosscare/events';
 import {
@@ -31,7 +34,7 @@ import { GrantRequestError } from './subscriber-grant';
  * Subscriber onboarding end to end against the real broker, a real registry and Postgres: a grant made with the CLI
  * lets kafkajs and kcat (Debian's, librdkafka) read the granted changelog with the printed configuration, and
  * nothing else; revoke cuts off even a consumer that is already reading; every change is in the register and on the
- * audit topic.
+ * audit topic. An SDE team's grant (--project) reads its approved project's data and notices, and nothing else.
  */
 const hex = randomBytes(4).toString('hex');
 const topicPrefix = `test.subscribers.${hex}`;
@@ -39,6 +42,12 @@ const idPrefix = `subt-${hex}`;
 const CCR = changelogTopic('CCR', topicPrefix);
 const OHC = changelogTopic('OHC', topicPrefix);
 const ICS = recordChangeTopic('QHL', topicPrefix);
+const DIABETES = sdeProjectTopic('diabetes-outcomes', 1, topicPrefix);
+const DIABETES_NOTICES = sdeNoticeTopic('diabetes-outcomes', topicPrefix);
+const URGENT_CARE = sdeProjectTopic('urgent-care-flow', 1, topicPrefix);
+const URGENT_CARE_NOTICES = sdeNoticeTopic('urgent-care-flow', topicPrefix);
+const OPT_OUTS = optOutTopic(topicPrefix);
+const TOPICS = [CCR, OHC, ICS, DIABETES, DIABETES_NOTICES, URGENT_CARE, URGENT_CARE_NOTICES, OPT_OUTS];
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-subscribers-'));
 const usersFile = path.join(work, 'registry-users');
 // The registry reads the file from its start; grants add to it and revocations take away while it runs.
@@ -84,7 +93,13 @@ interface Granted {
   readonly configFile: string;
 }
 
-async function grant(name: string, collaborative = 'CCR'): Promise<Granted> {
+/** What a grant is for: CCR's changelog under DSA-2026-0042 unless told (`--project <id>`, say). */
+const CCR_CHANGELOG = ['--collaborative', 'CCR', '--agreement', 'DSA-2026-0042'];
+
+async function grant(
+  name: string,
+  target: readonly string[] = CCR_CHANGELOG,
+): Promise<Granted & { out: string }> {
   const configFile = path.join(work, `${name}.properties`);
   const { code, out } = await subscribers(
     'grant',
@@ -92,10 +107,7 @@ async function grant(name: string, collaborative = 'CCR'): Promise<Granted> {
     name,
     '--org',
     'VM1A2',
-    '--collaborative',
-    collaborative,
-    '--agreement',
-    'DSA-2026-0042',
+    ...target,
     '--expires',
     '2099-12-31',
     '--config-file',
@@ -105,7 +117,7 @@ async function grant(name: string, collaborative = 'CCR'): Promise<Granted> {
   const password = /password: "([^"]+)"/.exec(out)?.[1];
   const group = /groupId: "([^"]+)"/.exec(out)?.[1];
   if (!password || !group) throw new Error(`no credentials in the grant's output:\n${out}`);
-  return { principal: `${idPrefix}-sub-${name}`, password, group, configFile };
+  return { principal: `${idPrefix}-sub-${name}`, password, group, configFile, out };
 }
 
 function clientOf(granted: Granted): TestKafka {
@@ -130,9 +142,9 @@ beforeAll(async () => {
     startTestRegistry('subscribers', { SCHEMA_REGISTRY_AUTH_USERS_FILE: usersFile }),
     TestSchema.create('subscribers'),
   ]);
-  for (const topic of [CCR, OHC, ICS]) await admin.createTopic({ name: topic, partitions: 2 });
+  for (const topic of TOPICS) await admin.createTopic({ name: topic, partitions: 2 });
   const producer = await admin.producer();
-  for (const topic of [CCR, OHC, ICS]) {
+  for (const topic of TOPICS) {
     await producer.send({
       topic,
       messages: ['9990000018', '9990000026', '9990000034'].map((key) => ({ key, value: `${topic}:${key}` })),
@@ -292,4 +304,126 @@ describe('revoke and the audit trail', () => {
     ]);
     expect(events[0].topics).toEqual([CCR]);
   }, 60_000);
+});
+
+describe('an SDE team, granted its approved project (--project)', () => {
+  let team: Granted & { out: string };
+
+  beforeAll(async () => {
+    team = await grant('dia-team', ['--project', 'diabetes-outcomes']);
+  }, 90_000);
+
+  it("reads under the project's agreement, and reads the project's data and notice topics", async () => {
+    expect(team.out).toContain(
+      `read access to ${DIABETES}, ${DIABETES_NOTICES} (SDE project diabetes-outcomes)`,
+    );
+    expect(team.out).toContain('under DSA-2026-0107');
+    const client = clientOf(team);
+    for (const topic of [DIABETES, DIABETES_NOTICES]) {
+      const messages = await client.waitForMessages(topic, 3, { groupId: `${team.group}-${topic}` });
+      expect(messages.map((m) => m.value?.toString()).sort()).toEqual(
+        ['9990000018', '9990000026', '9990000034'].map((key) => `${topic}:${key}`),
+      );
+    }
+  }, 90_000);
+
+  it.each([
+    ["another project's data", URGENT_CARE],
+    ["another project's notices", URGENT_CARE_NOTICES],
+    ['the opt-outs', OPT_OUTS],
+    ['an ICS record-change topic', ICS],
+    ["a collaborative's changelog", CCR],
+  ])('is refused %s', async (_what, topic) => {
+    expect(await consumeRefusal(clientOf(team), topic, `${team.group}-refused`)).toMatchObject(TOPIC_DENIED);
+  });
+
+  it('writes nothing, not even to its own project', async () => {
+    expect(await produceRefusal(clientOf(team), DIABETES)).toMatchObject(TOPIC_DENIED);
+  });
+
+  it("refuses a grant under another agreement than the project's, or for a project not approved", async () => {
+    const refused = async (...args: string[]) =>
+      (
+        (await subscribers('grant', '--name', 'dia-other', '--org', 'VM1A2', ...args).catch(
+          (e: unknown) => e,
+        )) as GrantRequestError
+      ).problems;
+    expect(await refused('--project', 'diabetes-outcomes', '--agreement', 'DSA-2026-0042')).toEqual([
+      expect.stringMatching(
+        /DSA-2026-0042: SDE project diabetes-outcomes is approved under DSA-2026-0107/,
+      ) as unknown,
+    ]);
+    expect(await refused('--project', 'cancer-waits')).toEqual([
+      '--project "cancer-waits": not an approved SDE project (approved: diabetes-outcomes, urgent-care-flow)',
+    ]);
+    expect(await refused('--project', 'diabetes-outcomes', '--collaborative', 'CCR')).toEqual([
+      '--collaborative and --project: one or the other, not both',
+    ]);
+    expect((await subscribers('list')).out).not.toMatch(/dia-other/);
+  });
+
+  it('is listed with its project, and its revocation ends its access and is registered and audited', async () => {
+    const listed = (await subscribers('list')).out;
+    expect(listed).toMatch(
+      /dia-team\s+VM1A2\s+SDE project diabetes-outcomes\s+DSA-2026-0107\s+2099-12-31.*active/,
+    );
+    expect(listed).toMatch(/ehr-one\s+VM1A2\s+CCR\s+DSA-2026-0042/);
+
+    const client = clientOf(team);
+    const consumer = client.kafka.consumer({
+      groupId: team.group,
+      retry: { retries: 1, restartOnFailure: () => Promise.resolve(false) },
+    });
+    const received: string[] = [];
+    let crashed: Error | undefined;
+    consumer.on(consumer.events.CRASH, ({ payload }) => (crashed = payload.error));
+    await consumer.connect();
+    await consumer.subscribe({ topic: DIABETES, fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => Promise.resolve(void received.push(String(message.key))),
+    });
+    await eventually('the SDE team reads', () => (received.length >= 3 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
+
+    expect((await subscribers('revoke', '--name', 'dia-team', '--by', 'sde-lead')).code).toBe(0);
+    const error = await eventually('the connected SDE consumer is refused', () => crashed, {
+      timeoutMs: 30_000,
+    });
+    expect(`${error.name} ${error.message}`).toMatch(/authoriz/i);
+    await consumer.disconnect().catch(() => undefined);
+    const again = new TestKafka(client.environment, { retry: { retries: 0 } });
+    clients.push(again);
+    await expect(again.connectedAdmin()).rejects.toThrow(/SASL|authentication/i);
+
+    const store = await GrantStore.open({ url: db.databaseUrl, poolSize: 2 }, db.name);
+    try {
+      expect(await store.find('dia-team')).toMatchObject({
+        collaborative: null,
+        sdeProject: 'diabetes-outcomes',
+        agreement: 'DSA-2026-0107',
+        topics: [DIABETES, DIABETES_NOTICES],
+        revokedBy: 'sde-lead',
+      });
+      expect((await store.history('dia-team')).map((h) => [h.change, h.sdeProject, h.collaborative])).toEqual(
+        [
+          ['GRANTED', 'diabetes-outcomes', null],
+          ['REVOKED', 'diabetes-outcomes', null],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+
+    const audit = new GrantAudit(new SchemaRegistryClient({ url: registry.url }), undefined as never, '');
+    const messages = await admin.waitForMessages(subscriberGrantAuditTopic(topicPrefix), 5);
+    const events = (await Promise.all(messages.map((m) => audit.decode(m.value!)))).filter(
+      (e) => e.subscriber === 'dia-team',
+    );
+    expect(events.map((e) => [e.change, e.sdeProject, e.collaborative, e.agreement, e.changedBy])).toEqual([
+      ['GRANTED', 'diabetes-outcomes', null, 'DSA-2026-0107', 'ig-operator'],
+      ['REVOKED', 'diabetes-outcomes', null, 'DSA-2026-0107', 'sde-lead'],
+    ]);
+    expect(events[0].topics).toEqual([DIABETES, DIABETES_NOTICES]);
+  }, 120_000);
 });

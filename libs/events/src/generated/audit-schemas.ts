@@ -329,7 +329,7 @@ export const AUDIT_SCHEMAS: {
     type: 'record',
     name: 'SubscriberGrantChanged',
     namespace: 'uk.nhs.crosscare.audit',
-    doc: "A downstream system was granted read access to a collaborative's changelog, or lost it: who, which topics, under which data sharing agreement, until when, and which operator did it. Keyed by the subscriber's principal.",
+    doc: "A downstream system was granted read access to a collaborative's changelog or an SDE team to its approved project's topics, or lost it: who, which topics, under which data sharing agreement, until when, and which operator did it. Keyed by the subscriber's principal.",
     fields: [
       {
         name: 'auditId',
@@ -369,8 +369,15 @@ export const AUDIT_SCHEMAS: {
       },
       {
         name: 'collaborative',
-        type: 'string',
-        doc: 'The collaborative whose changelog the grant covers: CCR or OHC.',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'The collaborative whose changelog the grant covers: CCR or OHC; null for a grant to an SDE project. Exactly one of collaborative and sdeProject is set.',
+      },
+      {
+        name: 'sdeProject',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The approved secure data environment project whose pseudonymised topic and notices the grant covers (its id, e.g. diabetes-outcomes); null for a grant to a collaborative's changelog.",
       },
       {
         name: 'topics',

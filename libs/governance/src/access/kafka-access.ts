@@ -147,9 +147,13 @@ export function servicePrincipals(
   const allIcs = collaboratives.flatMap((c) => c.ics);
   const ingest: KafkaPrincipal = {
     name: servicePrincipalName('ingest', naming),
-    purpose: "publishes providers' record changes on their ICS's topic, transactionally",
+    purpose:
+      "publishes providers' record changes on their ICS's topic, and GP practices' type 1 opt-outs on the opt-out " +
+      'topic, transactionally',
     grants: [
       ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'WRITE')),
+      // A practice's type 1 objection arrives with its other record changes and is published in the same transaction.
+      topic(optOutTopic(topicPrefix), 'WRITE'),
       {
         resourceType: 'TRANSACTIONAL_ID',
         patternType: 'PREFIXED',

@@ -4,7 +4,11 @@ import {
   projectorRetryTopic,
   recordAccessAuditTopic,
   accessAlertTopic,
+  optOutTopic,
   recordChangeTopic,
+  sdeNoticeTopic,
+  sdeProjectTopic,
+  sdeTopicPrefix,
 } from '@crosscare/events';
 import { loadProviderDirectory } from '../directory/load-provider-directory';
 import type { CollaborativeCode } from '../directory/provider';
@@ -13,6 +17,7 @@ import {
   DEFAULT_ACCESS_NAMING,
   projectorDeadLetterReaderGroupPrefix,
   projectorGroupId,
+  sdeSubscriberPrincipal,
   servicePrincipal,
   servicePrincipals,
   subscriberGroupPrefix,
@@ -28,6 +33,7 @@ const services = servicePrincipals(collaboratives, naming);
 const subscribers = [
   subscriberPrincipal('ccr-feed', 'CCR', naming),
   subscriberPrincipal('ohc-feed', 'OHC', naming),
+  sdeSubscriberPrincipal('dia-team', { id: 'diabetes-outcomes', version: 1 }, naming),
 ];
 const everyone: KafkaPrincipal[] = [...services, ...subscribers];
 
@@ -46,12 +52,14 @@ const topicGrants = (p: KafkaPrincipal, topics: readonly string[]) =>
 const describe_ = (g: KafkaGrant) => `${g.operation} ${g.patternType} ${g.resourceType} ${g.resourceName}`;
 
 describe('Kafka access definitions', () => {
-  it('name the four services under the id prefix, and never the admin', () => {
+  it('name the six services under the id prefix, and never the admin', () => {
     expect(services.map((p) => p.name)).toEqual([
       'id-matrix-ingest',
       'id-matrix-projector-ccr',
       'id-matrix-projector-ohc',
       'id-matrix-record-api',
+      'id-matrix-sde-publisher',
+      'id-matrix-opt-out-import',
     ]);
     expect(everyone.map((p) => p.name)).not.toContain(adminPrincipalName(naming));
   });
@@ -63,17 +71,32 @@ describe('Kafka access definitions', () => {
     }
   });
 
+  /** The one prefixed topic right: the SDE publisher's, on every SDE project's topics (present and future). */
+  const sdeTopics = (g: KafkaGrant) =>
+    g.resourceType === 'TOPIC' && g.resourceName === sdeTopicPrefix(naming.topicPrefix);
   it.each(everyone.map((p) => [p.name, p] as const))(
-    '%s: topics are LITERAL; only groups and transactional ids are PREFIXED',
+    '%s: topics are LITERAL (but SDE topics for the SDE publisher); only groups and transactional ids are PREFIXED',
     (_name, principal) => {
       for (const g of principal.grants) {
         expect({ grant: describe_(g), pattern: g.patternType }).toEqual({
           grant: describe_(g),
-          pattern: g.resourceType === 'TOPIC' ? 'LITERAL' : 'PREFIXED',
+          pattern: g.resourceType === 'TOPIC' && !sdeTopics(g) ? 'LITERAL' : 'PREFIXED',
         });
       }
     },
   );
+
+  it('gives the SDE topics prefix to the SDE publisher alone, to write and create, never to read', () => {
+    const prefixed = everyone.flatMap((p) =>
+      p.grants
+        .filter((g) => g.resourceType === 'TOPIC' && g.patternType === 'PREFIXED')
+        .map((g) => `${p.name} ${describe_(g)}`),
+    );
+    expect(prefixed).toEqual([
+      'id-matrix-sde-publisher WRITE PREFIXED TOPIC t.matrix.sde.',
+      'id-matrix-sde-publisher CREATE PREFIXED TOPIC t.matrix.sde.',
+    ]);
+  });
 
   it.each(['CCR', 'OHC'] as const)(
     "no principal of %s's side has any grant on the other side's ICS, dead-letter or retry topics",
@@ -107,7 +130,7 @@ describe('Kafka access definitions', () => {
     },
   );
 
-  it('every topic has exactly one writer: ingest its ICS topics, a projector its own topics, the record API audit', () => {
+  it('every topic has its writers: ingest its ICS topics, a projector its own topics, the record API audit, opt-outs two', () => {
     const writers = new Map<string, string[]>();
     for (const p of everyone)
       for (const g of p.grants.filter((g) => g.resourceType === 'TOPIC' && g.operation === 'WRITE'))
@@ -123,17 +146,22 @@ describe('Kafka access definitions', () => {
       ),
       [recordAccessAuditTopic(naming.topicPrefix), ['id-matrix-record-api']],
       [accessAlertTopic(naming.topicPrefix), ['id-matrix-record-api']],
+      // The national opt-outs by their import, GP practices' type 1 objections by ingest.
+      [optOutTopic(naming.topicPrefix), ['id-matrix-ingest', 'id-matrix-opt-out-import']],
+      // Every SDE project's topics (a prefix), by the SDE publisher.
+      [sdeTopicPrefix(naming.topicPrefix), ['id-matrix-sde-publisher']],
     ]);
     expect(Object.fromEntries(writers)).toEqual(Object.fromEntries(expected));
   });
 
-  it("no principal may delete a topic; only a projector may delete groups, and only its dead-letter reads' own", () => {
+  it('no principal may delete a topic; only throwaway groups may be deleted, each by its owner', () => {
     const deletes = everyone.flatMap((p) =>
       p.grants.filter((g) => g.operation === 'DELETE').map((g) => `${p.name} ${describe_(g)}`),
     );
     expect(deletes).toEqual([
       'id-matrix-projector-ccr DELETE PREFIXED GROUP id-matrix-projector-ccr-dlq-reader',
       'id-matrix-projector-ohc DELETE PREFIXED GROUP id-matrix-projector-ohc-dlq-reader',
+      'id-matrix-opt-out-import DELETE PREFIXED GROUP id-matrix-opt-out-import',
     ]);
     // The projector's own group is outside the prefix it may delete under.
     expect(
@@ -195,12 +223,37 @@ describe('Kafka access definitions', () => {
     expect(() => subscriberPrincipal(name, 'CCR')).toThrow(/subscriber name/);
   });
 
+  it('the SDE publisher reads every ICS topic and the opt-outs, and writes SDE topics only', () => {
+    const p = servicePrincipal('sde-publisher', collaboratives, naming);
+    expect(p.grants.map(describe_)).toEqual([
+      ...[...icsTopics('CCR'), ...icsTopics('OHC')].map((t) => `READ LITERAL TOPIC ${t}`),
+      'READ LITERAL TOPIC t.matrix.opt-outs.v1',
+      'WRITE PREFIXED TOPIC t.matrix.sde.',
+      'CREATE PREFIXED TOPIC t.matrix.sde.',
+      'READ PREFIXED GROUP id-matrix-sde-publisher',
+    ]);
+  });
+
+  it("an SDE team reads its project's data (at its output version) and notices, with groups of its own", () => {
+    expect(
+      sdeSubscriberPrincipal('dia-team', { id: 'diabetes-outcomes', version: 2 }, naming).grants.map(
+        describe_,
+      ),
+    ).toEqual([
+      `READ LITERAL TOPIC ${sdeProjectTopic('diabetes-outcomes', 2, naming.topicPrefix)}`,
+      `READ LITERAL TOPIC ${sdeNoticeTopic('diabetes-outcomes', naming.topicPrefix)}`,
+      'READ PREFIXED GROUP id-matrix-sub-dia-team.',
+    ]);
+  });
+
   it('the default naming is the production one', () => {
     expect(servicePrincipals(collaboratives).map((p) => p.name)).toEqual([
       'crosscare-ingest',
       'crosscare-projector-ccr',
       'crosscare-projector-ohc',
       'crosscare-record-api',
+      'crosscare-sde-publisher',
+      'crosscare-opt-out-import',
     ]);
     expect(DEFAULT_ACCESS_NAMING).toEqual({ topicPrefix: 'crosscare', idPrefix: 'crosscare' });
   });

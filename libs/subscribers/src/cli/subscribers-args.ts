@@ -6,6 +6,7 @@ export type SubscribersCommand =
         name?: string;
         org?: string;
         collaborative?: string;
+        project?: string;
         agreement?: string;
         expires?: string;
         grantedBy?: string;
@@ -19,12 +20,23 @@ export type SubscribersCommand =
 export const USAGE = `usage:
   npm run subscribers -- grant --name <system> --org <ODS> --collaborative CCR|OHC --agreement <DSA ref>
                                [--expires <YYYY-MM-DD>] [--granted-by <operator>] [--config-file <path>]
+  npm run subscribers -- grant --name <team> --org <ODS> --project <approved SDE project> [--agreement <its DSA>]
+                               [--expires <YYYY-MM-DD>] [--granted-by <operator>] [--config-file <path>]
   npm run subscribers -- revoke --name <system> [--by <operator>]
   npm run subscribers -- list
   npm run subscribers -- expire [--by <operator>]     (revokes lapsed grants: run it on a schedule)`;
 
 const FLAGS: Record<string, readonly string[]> = {
-  grant: ['--name', '--org', '--collaborative', '--agreement', '--expires', '--granted-by', '--config-file'],
+  grant: [
+    '--name',
+    '--org',
+    '--collaborative',
+    '--project',
+    '--agreement',
+    '--expires',
+    '--granted-by',
+    '--config-file',
+  ],
   revoke: ['--name', '--by'],
   list: [],
   expire: ['--by'],
@@ -50,6 +62,7 @@ export function parseSubscribersArguments(argv: readonly string[]): SubscribersC
           name: values.get('--name'),
           org: values.get('--org'),
           collaborative: values.get('--collaborative'),
+          project: values.get('--project'),
           agreement: values.get('--agreement'),
           expires: values.get('--expires'),
           grantedBy: values.get('--granted-by'),

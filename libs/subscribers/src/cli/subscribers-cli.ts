@@ -11,6 +11,7 @@ import {
   toSchemaRegistryConfig,
 } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { loadSdeProjects } from '@crosscare/sde';
 import { DEFAULT_TOPIC_PREFIX, SchemaRegistryClient, subscriberGrantAuditTopic } from '@crosscare/events';
 import { applyAcls, createKafka, createRecordProducer, ensureTopics, removeAcls } from '@crosscare/kafka';
 import {
@@ -31,7 +32,7 @@ import { kafkajsConfiguration, librdkafkaProperties } from '../client-configurat
 import { GrantAudit } from '../grant-audit';
 import { DEFAULT_GRANTS_SCHEMA, GrantStore, type StoredGrant } from '../grant-store';
 import { SubscriberAccess } from '../subscriber-access';
-import { GrantRequestError, validateGrantRequest } from '../subscriber-grant';
+import { grantScope, GrantRequestError, validateGrantRequest } from '../subscriber-grant';
 import { parseSubscribersArguments, USAGE, type SubscribersCommand } from './subscribers-args';
 
 const POSTGRES_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -93,7 +94,8 @@ function operator(given: string | undefined, env: NodeJS.ProcessEnv): string {
   return given ?? env.CROSSCARE_OPERATOR ?? os.userInfo().username;
 }
 
-function describe(grant: StoredGrant, now: Date): string {
+/** One line of `list`; `scopeWidth` lines the column up across changelog and SDE project grants. */
+function describe(grant: StoredGrant, now: Date, scopeWidth: number): string {
   const status = grant.revokedAt
     ? `${grant.revokeReason === 'EXPIRED' ? 'expired' : 'revoked'} ${grant.revokedAt.toISOString()} by ${grant.revokedBy}`
     : grant.expiresAt && grant.expiresAt <= now
@@ -102,7 +104,7 @@ function describe(grant: StoredGrant, now: Date): string {
   return [
     grant.name.padEnd(24),
     grant.organisationOdsCode.padEnd(7),
-    grant.collaborative.padEnd(4),
+    grantScope(grant).padEnd(scopeWidth),
     grant.agreement.padEnd(16),
     (grant.expiresAt ? grant.expiresAt.toISOString().slice(0, 10) : 'no expiry').padEnd(11),
     `granted ${grant.grantedAt.toISOString()} by ${grant.grantedBy}`.padEnd(52),
@@ -124,7 +126,8 @@ export async function runSubscribers(
       const grants = await store.list();
       if (grants.length === 0) process.stdout.write('no subscriber grants\n');
       const now = new Date();
-      for (const grant of grants) process.stdout.write(`${describe(grant, now)}\n`);
+      const scopeWidth = Math.max(4, ...grants.map((g) => grantScope(g).length));
+      for (const grant of grants) process.stdout.write(`${describe(grant, now, scopeWidth)}\n`);
       return 0;
     }
     await admin.connect();
@@ -173,9 +176,11 @@ export async function runSubscribers(
     );
 
     if (command.name === 'grant') {
+      // The approved projects are read only for an SDE grant: a changelog grant does not depend on that file.
       const request = validateGrantRequest(
         { ...command.options, grantedBy: operator(command.options.grantedBy, env) },
         new Date(),
+        command.options.project === undefined ? [] : loadSdeProjects(),
       );
       const { grant, password } = await access.grant(request);
       const credentials = {
@@ -187,6 +192,7 @@ export async function runSubscribers(
       };
       process.stdout.write(
         `granted ${grant.name} (${grant.organisationOdsCode}) read access to ${grant.topics.join(', ')} ` +
+          `(${grantScope(grant)}) ` +
           `under ${grant.agreement}, ${grant.expiresAt ? `until ${grant.expiresAt.toISOString()}` : 'with no expiry'}\n` +
           `consumer groups: ${grant.groupPrefix}*\n\n` +
           'Credentials, shown once (the cluster keeps only a salted hash): hand them over by a secure channel,\n' +
