@@ -18,3 +18,4 @@ export * from './publishing/publishing-policy';
 export * from './publishing/care-setting';
 export * from './access/kafka-access';
 export * from './record-access';
+export * from './opt-outs';

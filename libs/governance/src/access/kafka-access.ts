@@ -146,9 +146,14 @@ export function servicePrincipals(
   const allIcs = collaboratives.flatMap((c) => c.ics);
   const ingest: KafkaPrincipal = {
     name: servicePrincipalName('ingest', naming),
-    purpose: "publishes providers' record changes on their ICS's topic, transactionally",
+    purpose:
+      "publishes providers' record changes on their ICS's topic, and GP practices' type 1 objections on the " +
+      'opt-out topic, transactionally',
     grants: [
       ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'WRITE')),
+      // A practice's type 1 objection, in the same transaction as the request's record changes. WRITE implies
+      // DESCRIBE, which ingest needs to learn the topic's partition count (opt-outs are partitioned by NHS number).
+      topic(optOutTopic(topicPrefix), 'WRITE'),
       {
         resourceType: 'TRANSACTIONAL_ID',
         patternType: 'PREFIXED',

@@ -5,6 +5,8 @@ import {
   recordAccessAuditTopic,
   accessAlertTopic,
   recordChangeTopic,
+  optOutTopic,
+  sdeTopicPrefix,
 } from '@crosscare/events';
 import { loadProviderDirectory } from '../directory/load-provider-directory';
 import type { CollaborativeCode } from '../directory/provider';
@@ -46,12 +48,14 @@ const topicGrants = (p: KafkaPrincipal, topics: readonly string[]) =>
 const describe_ = (g: KafkaGrant) => `${g.operation} ${g.patternType} ${g.resourceType} ${g.resourceName}`;
 
 describe('Kafka access definitions', () => {
-  it('name the four services under the id prefix, and never the admin', () => {
+  it('name the six services under the id prefix, and never the admin', () => {
     expect(services.map((p) => p.name)).toEqual([
       'id-matrix-ingest',
       'id-matrix-projector-ccr',
       'id-matrix-projector-ohc',
       'id-matrix-record-api',
+      'id-matrix-sde-publisher',
+      'id-matrix-opt-out-import',
     ]);
     expect(everyone.map((p) => p.name)).not.toContain(adminPrincipalName(naming));
   });
@@ -64,12 +68,14 @@ describe('Kafka access definitions', () => {
   });
 
   it.each(everyone.map((p) => [p.name, p] as const))(
-    '%s: topics are LITERAL; only groups and transactional ids are PREFIXED',
+    "%s: topics are LITERAL (but the SDE projects' own prefix); only groups and transactional ids are PREFIXED",
     (_name, principal) => {
+      const sdeProjects = (g: KafkaGrant) =>
+        g.resourceType === 'TOPIC' && g.resourceName === sdeTopicPrefix(naming.topicPrefix);
       for (const g of principal.grants) {
         expect({ grant: describe_(g), pattern: g.patternType }).toEqual({
           grant: describe_(g),
-          pattern: g.resourceType === 'TOPIC' ? 'LITERAL' : 'PREFIXED',
+          pattern: g.resourceType === 'TOPIC' && !sdeProjects(g) ? 'LITERAL' : 'PREFIXED',
         });
       }
     },
@@ -107,7 +113,7 @@ describe('Kafka access definitions', () => {
     },
   );
 
-  it('every topic has exactly one writer: ingest its ICS topics, a projector its own topics, the record API audit', () => {
+  it('each topic has its writers: ingest its ICS topics, a projector its own, the record API audit, the opt-outs two', () => {
     const writers = new Map<string, string[]>();
     for (const p of everyone)
       for (const g of p.grants.filter((g) => g.resourceType === 'TOPIC' && g.operation === 'WRITE'))
@@ -123,17 +129,22 @@ describe('Kafka access definitions', () => {
       ),
       [recordAccessAuditTopic(naming.topicPrefix), ['id-matrix-record-api']],
       [accessAlertTopic(naming.topicPrefix), ['id-matrix-record-api']],
+      // A patient's opt-outs come from two authorities: their GP practice (type 1, through ingest) and the national
+      // service (the National Data Opt-out import); each writes its own key of the patient.
+      [optOutTopic(naming.topicPrefix), ['id-matrix-ingest', 'id-matrix-opt-out-import']],
+      [sdeTopicPrefix(naming.topicPrefix), ['id-matrix-sde-publisher']],
     ]);
     expect(Object.fromEntries(writers)).toEqual(Object.fromEntries(expected));
   });
 
-  it("no principal may delete a topic; only a projector may delete groups, and only its dead-letter reads' own", () => {
+  it("no principal may delete a topic; groups only a projector (its dead-letter reads') and the opt-out import (its reads')", () => {
     const deletes = everyone.flatMap((p) =>
       p.grants.filter((g) => g.operation === 'DELETE').map((g) => `${p.name} ${describe_(g)}`),
     );
     expect(deletes).toEqual([
       'id-matrix-projector-ccr DELETE PREFIXED GROUP id-matrix-projector-ccr-dlq-reader',
       'id-matrix-projector-ohc DELETE PREFIXED GROUP id-matrix-projector-ohc-dlq-reader',
+      'id-matrix-opt-out-import DELETE PREFIXED GROUP id-matrix-opt-out-import',
     ]);
     // The projector's own group is outside the prefix it may delete under.
     expect(
@@ -201,6 +212,8 @@ describe('Kafka access definitions', () => {
       'crosscare-projector-ccr',
       'crosscare-projector-ohc',
       'crosscare-record-api',
+      'crosscare-sde-publisher',
+      'crosscare-opt-out-import',
     ]);
     expect(DEFAULT_ACCESS_NAMING).toEqual({ topicPrefix: 'crosscare', idPrefix: 'crosscare' });
   });
