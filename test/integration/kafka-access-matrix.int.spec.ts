@@ -1,5 +1,6 @@
 import {
   changelogTopic,
+  optOutTopic,
   projectorDeadLetterTopic,
   projectorRetryTopic,
   recordAccessAuditTopic,
@@ -62,11 +63,13 @@ const t = {
   dlq: (c: CollaborativeCode) => projectorDeadLetterTopic(c, naming.topicPrefix),
   retry: (c: CollaborativeCode) => projectorRetryTopic(c, naming.topicPrefix),
   audit: () => recordAccessAuditTopic(naming.topicPrefix),
+  optOuts: () => optOutTopic(naming.topicPrefix),
 };
 const ALL_TOPICS = [
   ...ALL_ICS.map(t.ics),
   ...(['CCR', 'OHC'] as const).flatMap((c) => [t.changelog(c), t.dlq(c), t.retry(c)]),
   t.audit(),
+  t.optOuts(),
 ];
 
 const service = (role: ServiceRole) => servicePrincipalName(role, naming);
@@ -156,6 +159,32 @@ describe('Kafka access: what each principal may do', () => {
       );
     },
   );
+
+  it("ingest publishes a practice's type 1 objection to the opt-out topic in a transaction", async () => {
+    const topic = t.optOuts();
+    const before = await endOffset(topic);
+    const producer = as(service('ingest')).kafka.producer({
+      transactionalId: `${ingestTransactionalIdPrefix(naming)}-test-opt-outs-${random()}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    try {
+      const transaction = await producer.transaction();
+      const [written] = await transaction.send({
+        topic,
+        messages: [{ key: '9990000018/type-1', value: 'x' }],
+      });
+      await transaction.commit();
+      expect(written).toMatchObject({ topicName: topic, errorCode: 0 });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(`the transaction on ${topic} to be committed`, async () =>
+      (await endOffset(topic)) === before + 2n ? true : undefined,
+    );
+  });
 
   const projectorReads = (['CCR', 'OHC'] as const).flatMap((c) =>
     [...icsOf(c).map(t.ics), t.changelog(c === 'CCR' ? 'OHC' : 'CCR'), t.retry(c)].map(
@@ -347,6 +376,14 @@ describe('Kafka access: who is refused', () => {
           GROUP_DENIED,
         ] as const,
     ),
+    // Ingest may describe the opt-out topic (it writes there) but has no group to read it with.
+    [
+      service('ingest'),
+      short(t.optOuts()),
+      t.optOuts(),
+      () => `${service('ingest')}-${random()}`,
+      GROUP_DENIED,
+    ] as const,
     ...[t.changelog('CCR'), t.audit()].map(
       (topic) =>
         [
@@ -357,7 +394,7 @@ describe('Kafka access: who is refused', () => {
           TOPIC_DENIED,
         ] as const,
     ),
-    ...[t.changelog('OHC'), ...ALL_ICS.map(t.ics), t.audit(), t.dlq('CCR'), t.retry('CCR')].map(
+    ...[t.changelog('OHC'), ...ALL_ICS.map(t.ics), t.audit(), t.dlq('CCR'), t.retry('CCR'), t.optOuts()].map(
       (topic) =>
         [
           subscriber('CCR'),
@@ -395,6 +432,7 @@ describe('Kafka access: who is refused', () => {
       t.ics(icsOf('CCR')[0]),
       t.ics(icsOf('OHC')[0]),
       t.audit(),
+      t.optOuts(),
     ].map((topic) => [projector('CCR'), topic] as const),
     ...[
       t.changelog('CCR'),
@@ -403,8 +441,9 @@ describe('Kafka access: who is refused', () => {
       t.audit(),
       t.dlq('CCR'),
       t.retry('CCR'),
+      t.optOuts(),
     ].map((topic) => [subscriber('CCR'), topic] as const),
-    ...[t.ics(icsOf('CCR')[0]), t.changelog('CCR'), t.dlq('CCR')].map(
+    ...[t.ics(icsOf('CCR')[0]), t.changelog('CCR'), t.dlq('CCR'), t.optOuts()].map(
       (topic) => [service('record-api'), topic] as const,
     ),
     ...[t.changelog('CCR'), t.audit(), t.retry('OHC')].map((topic) => [service('ingest'), topic] as const),
