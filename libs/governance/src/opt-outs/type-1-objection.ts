@@ -4,7 +4,7 @@ import type { OptOutChanged } from './opt-out-changed';
 /*
  * A type 1 objection: the patient's objection, recorded by their GP practice, to identifiable data leaving the
  * practice for purposes other than their direct care (research, planning, audit). The practice codes it in SNOMED CT
- * (UK extension); the codes replaced Read v2 9Nu0 and 9Nu1. Both identifiers below are well formed (Verhoeff check
+ * (UK extension); the dissent replaced Read v2 9Nu0. Both identifiers below are well formed (Verhoeff check
  * digit, UK namespace 1000000, concept partition).
  */
 
