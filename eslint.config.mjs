@@ -33,11 +33,11 @@ export default tseslint.config(
   },
   {
     // The libraries of domain logic, contracts and storage stay free of Nest and Kafka, so they can be tested as
-    // plain functions; only libs/kafka (the client), the local stack, the test harness, the region loader and the
-    // subscriber grants (which administer users and ACLs) reach
-    // a broker.
+    // plain functions; only libs/kafka (the client), the local stack, the test harness, the region loader, the
+    // subscriber grants (which administer users and ACLs) and the opt-out topic's writers and readers (libs/opt-outs;
+    // their rules are libs/governance's) reach a broker.
     files: ['libs/**/*.ts'],
-    ignores: ['libs/{kafka,local-stack,testing,synthetic-region,subscribers}/**', '**/*.spec.ts'],
+    ignores: ['libs/{kafka,local-stack,testing,synthetic-region,subscribers,opt-outs}/**', '**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

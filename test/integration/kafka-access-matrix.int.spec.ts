@@ -423,6 +423,14 @@ describe('Kafka access: who is refused', () => {
           GROUP_DENIED,
         ] as const,
     ),
+    // Ingest may describe the opt-out topic (it writes there) but has no group to read it with.
+    [
+      service('ingest'),
+      short(t.optOuts()),
+      t.optOuts(),
+      () => `${service('ingest')}-${random()}`,
+      GROUP_DENIED,
+    ] as const,
     ...[t.changelog('CCR'), t.audit()].map(
       (topic) =>
         [
@@ -433,7 +441,7 @@ describe('Kafka access: who is refused', () => {
           TOPIC_DENIED,
         ] as const,
     ),
-    ...[t.changelog('OHC'), ...ALL_ICS.map(t.ics), t.audit(), t.dlq('CCR'), t.retry('CCR')].map(
+    ...[t.changelog('OHC'), ...ALL_ICS.map(t.ics), t.audit(), t.dlq('CCR'), t.retry('CCR'), t.optOuts()].map(
       (topic) =>
         [
           subscriber('CCR'),
@@ -512,6 +520,7 @@ describe('Kafka access: who is refused', () => {
       t.ics(icsOf('CCR')[0]),
       t.ics(icsOf('OHC')[0]),
       t.audit(),
+      t.optOuts(),
     ].map((topic) => [projector('CCR'), topic] as const),
     ...[
       t.changelog('CCR'),
@@ -520,8 +529,9 @@ describe('Kafka access: who is refused', () => {
       t.audit(),
       t.dlq('CCR'),
       t.retry('CCR'),
+      t.optOuts(),
     ].map((topic) => [subscriber('CCR'), topic] as const),
-    ...[t.ics(icsOf('CCR')[0]), t.changelog('CCR'), t.dlq('CCR')].map(
+    ...[t.ics(icsOf('CCR')[0]), t.changelog('CCR'), t.dlq('CCR'), t.optOuts()].map(
       (topic) => [service('record-api'), topic] as const,
     ),
     ...[t.changelog('CCR'), t.audit(), t.retry('OHC'), t.sde(PROJECTS.granted)].map(

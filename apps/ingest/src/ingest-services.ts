@@ -1,6 +1,7 @@
-import { createRecordChangeSerde, SchemaRegistryClient } from '@crosscare/events';
+import { createRecordChangeSerde, optOutTopic, SchemaRegistryClient } from '@crosscare/events';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
+import { createOptOutSerde, optOutKafkaMessage, OptOutPartitions } from '@crosscare/opt-outs';
 import { TokenBuckets } from '@crosscare/throttling';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -9,7 +10,7 @@ import { ProviderAuthenticator } from './auth/provider-authenticator';
 import type { IngestConfig } from './ingest-config';
 import { FhirIntake } from './intake/fhir-intake';
 import { Hl7v2Intake } from './intake/hl7v2-intake';
-import { RecordChangeIntake } from './intake/record-change-intake';
+import { RecordChangeIntake, type OptOutOutlet } from './intake/record-change-intake';
 import { SocialCareIntake } from './intake/social-care-intake';
 import { CredentialStore } from './storage/credential-store';
 import { openIngestDatabase } from './storage/data-source';
@@ -27,6 +28,7 @@ export class IngestServices {
     readonly directory: ProviderDirectory,
     readonly credentials: CredentialStore,
     readonly publisher: TransactionalPublisher,
+    readonly optOuts: OptOutOutlet,
     readonly admission: ProviderAdmission,
     readonly fhir: FhirIntake,
     readonly hl7v2: Hl7v2Intake,
@@ -39,7 +41,8 @@ export class IngestServices {
     const db = await openIngestDatabase(config.database, config.databaseSchema);
     const credentials = new CredentialStore(db);
     const ledger = new SharedRecordLedger();
-    const serde = createRecordChangeSerde(new SchemaRegistryClient(config.schemaRegistry));
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
+    const serde = createRecordChangeSerde(registry);
     const kafka = createKafka(config.kafka, {
       defaultClientId: 'crosscare-ingest',
       logger: new Logger('Kafka'),
@@ -49,12 +52,14 @@ export class IngestServices {
       timeoutMs: config.publishTimeoutMs,
       lanes: config.publishLanes,
     });
+    const optOuts = optOutOutlet(kafka, registry, config.topicPrefix);
     const records = new RecordChangeIntake(
       db,
       ledger,
       serde,
       publisher,
       (sender, draft) => directory.policy.forbiddenReason(sender, recordKindOf(draft)) ?? null,
+      optOuts,
       { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
     );
     const admission = new ProviderAdmission(
@@ -70,6 +75,7 @@ export class IngestServices {
       directory,
       credentials,
       publisher,
+      optOuts,
       admission,
       new FhirIntake(records, ledger, db, { maxEntries }),
       new Hl7v2Intake(admission, records),
@@ -89,4 +95,19 @@ export function loadDirectoryOf(config: IngestConfig): ProviderDirectory {
     dataDir: config.directoryDataDir,
     onboardingDirs: config.onboardingDirs.length > 0 ? config.onboardingDirs : undefined,
   });
+}
+
+/**
+ * Where ingest's opt-outs (GP practices' type 1 objections) go: the opt-out topic under the same prefix as the ICS
+ * topics, its partition count learnt from the cluster at the first objection (so ingest starts without the topic, and
+ * a deployment that lacks it fails only those requests, naming it).
+ */
+export function optOutOutlet(
+  kafka: ReturnType<typeof createKafka>,
+  registry: SchemaRegistryClient,
+  topicPrefix: string,
+): OptOutOutlet {
+  const serde = createOptOutSerde(registry);
+  const partitions = new OptOutPartitions(kafka, optOutTopic(topicPrefix));
+  return { message: async (change) => optOutKafkaMessage(change, serde, await partitions.of()) };
 }

@@ -30,5 +30,7 @@ export const ADVANCE_CARE_PLAN_CATEGORY = '736366004';
 /** FHIR R4's Consent scopes: a patient-privacy Consent says who may see the patient's record. */
 export const CONSENT_SCOPE = 'http://terminology.hl7.org/CodeSystem/consentscope';
 export const CONSENT_SCOPE_PATIENT_PRIVACY = 'patient-privacy';
+/** A research Consent: Crosscare takes one only as a type 1 objection to secondary use (resources/type-1-objection). */
+export const CONSENT_SCOPE_RESEARCH = 'research';
 /** LOINC 59284-0 |Patient Consent|: the generic category of a Consent, beside any SNOMED CT concept the GP coded. */
 export const PATIENT_CONSENT_CATEGORY = '59284-0';

@@ -1,11 +1,5 @@
-import {
-  type AnyRecordChangeDraft,
-  type CareSetting,
-  type InputIssue,
-  mapped,
-  type MappingResult,
-  rejected,
-} from '@crosscare/events';
+import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
+import type { PublishableDraft } from '@crosscare/governance';
 import { isResourceType } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
@@ -43,7 +37,7 @@ export interface FhirMappingOptions {
 type Mapper<T extends FhirResourceType> = (
   resource: Extract<Resource, { resourceType: T }>,
   context: MappingContext,
-) => AnyRecordChangeDraft[];
+) => PublishableDraft[];
 
 const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
   Patient: mapPatient,
@@ -61,14 +55,15 @@ const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
 };
 
 /**
- * One FHIR R4 resource → the record-change drafts it means, or every problem found. Structure is checked first
+ * One FHIR R4 resource → the drafts it means (record changes; for a type 1 objection, an opt-out), or every problem
+ * found. Structure is checked first
  * against the base R4 definitions; once the structure holds, every UK Core and Crosscare rule is checked and all
  * failures are reported together.
  */
 export function mapFhirResource(
   resource: unknown,
   options: FhirMappingOptions,
-): MappingResult<AnyRecordChangeDraft[]> {
+): MappingResult<PublishableDraft[]> {
   return mapResourceAt(resource, options, null);
 }
 
@@ -77,7 +72,7 @@ export function mapResourceAt(
   resource: unknown,
   options: FhirMappingOptions,
   at: string | null,
-): MappingResult<AnyRecordChangeDraft[]> {
+): MappingResult<PublishableDraft[]> {
   const typeProblem = resourceTypeProblem(resource, at);
   if (typeProblem !== null) return rejected(typeProblem);
   const typed = resource as Resource & { resourceType: FhirResourceType };

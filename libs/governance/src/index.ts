@@ -19,3 +19,4 @@ export * from './publishing/care-setting';
 export * from './access/kafka-access';
 export * from './record-access';
 export { readDirectoryFile, displayPath } from './directory/directory-files';
+export * from './opt-outs';

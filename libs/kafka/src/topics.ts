@@ -108,3 +108,27 @@ function toTopicConfig(spec: TopicSpec): ITopicConfig {
     configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
   };
 }
+
+/** The topic is not on the cluster, or the principal may not describe it (the broker does not say which). */
+export class UnknownTopicError extends CrosscareError {
+  constructor(readonly topic: string) {
+    super(`topic ${topic} does not exist, or this principal may not describe it`, { retriable: false });
+    this.name = 'UnknownTopicError';
+  }
+}
+
+/**
+ * How many partitions a topic has, for producers that choose partitions themselves (a key that extends the one the
+ * topic is partitioned by). Lists the topics first: asking a broker for the metadata of a missing topic makes kafkajs
+ * retry for seconds before it fails.
+ */
+export async function topicPartitionCount(
+  admin: Pick<Admin, 'listTopics' | 'fetchTopicMetadata'>,
+  topic: string,
+): Promise<number> {
+  if (!(await admin.listTopics()).includes(topic)) throw new UnknownTopicError(topic);
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+  if (partitions === 0) throw new UnknownTopicError(topic);
+  return partitions;
+}

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { waitUntilKnown } from './topics';
+import { topicPartitionCount, UnknownTopicError, waitUntilKnown } from './topics';
 
 type Metadata = Awaited<ReturnType<Admin['fetchTopicMetadata']>>;
 
@@ -50,5 +50,41 @@ describe('waitUntilKnown', () => {
     await expect(waitUntilKnown(admin, ['crosscare.qhl.record-changes.v1'], 0, noWait)).rejects.toThrow(
       'topics crosscare.qhl.record-changes.v1 were created but',
     );
+  });
+});
+
+describe('topicPartitionCount', () => {
+  const partitions = (n: number): Metadata => ({
+    topics: [
+      {
+        name: 't',
+        partitions: Array.from({ length: n }, (_, partitionId) => ({
+          partitionId,
+          leader: 1,
+          replicas: [1],
+          isr: [1],
+          partitionErrorCode: 0,
+        })),
+      },
+    ],
+  });
+
+  it("given a listed topic, answers its metadata's partition count", async () => {
+    const admin = {
+      listTopics: () => Promise.resolve(['t']),
+      fetchTopicMetadata: () => Promise.resolve(partitions(6)),
+    };
+
+    await expect(topicPartitionCount(admin, 't')).resolves.toBe(6);
+  });
+
+  it('given a topic the cluster does not list, fails at once naming it, without asking for its metadata', async () => {
+    const admin = {
+      listTopics: () => Promise.resolve(['other']),
+      fetchTopicMetadata: () => Promise.reject(new Error('should not be asked')),
+    };
+
+    await expect(topicPartitionCount(admin, 't')).rejects.toThrow(UnknownTopicError);
+    await expect(topicPartitionCount(admin, 't')).rejects.toThrow('topic t does not exist');
   });
 });

@@ -16,7 +16,7 @@ import { REPO_ROOT, stackPaths } from './paths';
 import { writeComposeEnv } from './registry-credentials';
 import { consoleProgress } from './progress';
 import { developmentIssuerDirectories } from './record-api-process';
-import { recordChangeTopicSpecs } from './record-change-topics';
+import { optOutTopicSpec, recordChangeTopicSpecs } from './record-change-topics';
 import { StackError } from './stack-error';
 
 /** The services' principals as docker-compose.yml runs them: default naming, the release's provider directory. */
@@ -28,7 +28,10 @@ export async function composeServicePrincipals() {
 
 /** The kafka-init script as the definitions make it today. */
 export async function currentComposeKafkaInit(): Promise<string> {
-  return renderComposeKafkaInit(await composeServicePrincipals(), recordChangeTopicSpecs(1));
+  return renderComposeKafkaInit(await composeServicePrincipals(), [
+    ...recordChangeTopicSpecs(1),
+    optOutTopicSpec(1),
+  ]);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -19,6 +19,8 @@ export const INGEST_APP = new LocalApp({
       'social-care',
       'database',
       'throttling',
+      'opt-outs',
+      'cli',
     ].map((lib) => `libs/${lib}/src`),
   ],
   // Readiness (database up, directory loaded), not mere liveness: stack:up returns once ingest can take requests.

@@ -1,4 +1,4 @@
-import { recordChangeTopic } from '@crosscare/events';
+import { optOutTopic, recordChangeTopic } from '@crosscare/events';
 import { ICS_CODES } from '@crosscare/governance';
 import { ensureTopics, TopicMismatchError, type EnsureTopicsResult, type TopicSpec } from '@crosscare/kafka';
 import { silentProgress, type Progress } from './progress';
@@ -22,6 +22,21 @@ export function recordChangeTopicSpecs(replicationFactor: number, prefix?: strin
   }));
 }
 
+/**
+ * The opt-out topic (OptOutChanged, libs/governance opt-outs) as the local stack provisions it: compacted, so that it
+ * holds each patient's latest opt-out of each kind for ever, however many imports and objections came before; as
+ * many partitions as the ICS topics, because it is partitioned by NHS number like them. min.insync.replicas is the
+ * brokers', as for the ICS topics.
+ */
+export function optOutTopicSpec(replicationFactor: number, prefix?: string): TopicSpec {
+  return {
+    name: optOutTopic(prefix),
+    partitions: RECORD_CHANGE_PARTITIONS,
+    replicationFactor,
+    config: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
+  };
+}
+
 export interface RecordChangeTopicsOptions {
   readonly access: LocalKafkaAccess;
   readonly replicationFactor: number;
@@ -30,15 +45,20 @@ export interface RecordChangeTopicsOptions {
   readonly progress?: Progress;
 }
 
-/** Creates the record-change topics that are missing; an existing one with other partitions is an error. */
+/**
+ * Creates the record-change topics and the opt-out topic (which ingest also writes) that are missing; an existing one
+ * with other partitions is an error.
+ */
 export async function ensureRecordChangeTopics(
   options: RecordChangeTopicsOptions,
 ): Promise<EnsureTopicsResult> {
   const progress = options.progress ?? silentProgress;
-  const specs = recordChangeTopicSpecs(options.replicationFactor, options.prefix);
+  const icsTopics = recordChangeTopicSpecs(options.replicationFactor, options.prefix);
+  const specs = [...icsTopics, optOutTopicSpec(options.replicationFactor, options.prefix)];
   const label =
-    `Ensuring the ${specs.length} record-change topics (${recordChangeTopic('<ics>', options.prefix)}, ` +
-    `${RECORD_CHANGE_PARTITIONS} partitions, replication ${options.replicationFactor})`;
+    `Ensuring the ${icsTopics.length} record-change topics (${recordChangeTopic('<ics>', options.prefix)}) and ` +
+    `the opt-out topic (${optOutTopic(options.prefix)}, compacted), ${RECORD_CHANGE_PARTITIONS} partitions, ` +
+    `replication ${options.replicationFactor}`;
   const result = await progress
     .step(label, () =>
       withLocalAdmin(options.access, { timeoutMs: 30_000, retries: 5 }, (admin) =>

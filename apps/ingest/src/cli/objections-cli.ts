@@ -4,7 +4,7 @@ import { createRecordChangeSerde, epochDay, MILLIS_PER_DAY, SchemaRegistryClient
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
 import { parseArgs } from 'node:util';
 import { loadIngestConfig } from '../ingest-config';
-import { loadDirectoryOf } from '../ingest-services';
+import { loadDirectoryOf, optOutOutlet } from '../ingest-services';
 import {
   icbObjectionPolicy,
   icbSenderOf,
@@ -81,22 +81,23 @@ async function main(): Promise<number> {
 
   const db = await openIngestDatabase(config.database, config.databaseSchema);
   // Its own transactional id, under ingest's prefix: sharing the service's would fence the running ingest.
-  const publisher = new TransactionalPublisher(
-    createKafka(config.kafka, { defaultClientId: 'crosscare-ingest-objections' }),
-    {
-      transactionalId: `${config.transactionalId}-objections`,
-      timeoutMs: config.publishTimeoutMs,
-      lanes: 1,
-    },
-  );
+  const kafka = createKafka(config.kafka, { defaultClientId: 'crosscare-ingest-objections' });
+  const publisher = new TransactionalPublisher(kafka, {
+    transactionalId: `${config.transactionalId}-objections`,
+    timeoutMs: config.publishTimeoutMs,
+    lanes: 1,
+  });
   try {
     const ledger = new SharedRecordLedger();
+    const registry = new SchemaRegistryClient(config.schemaRegistry);
     const intake = new RecordChangeIntake<IcbSender>(
       db,
       ledger,
-      createRecordChangeSerde(new SchemaRegistryClient(config.schemaRegistry)),
+      createRecordChangeSerde(registry),
       publisher,
       icbObjectionPolicy,
+      // An ICB publishes no opt-out (its policy refuses them); the outlet is there because the intake takes one.
+      optOutOutlet(kafka, registry, config.topicPrefix),
       { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
     );
     const { sourceRecordId, event } = await publishIgObjection({ db, ledger, intake }, icb, request);

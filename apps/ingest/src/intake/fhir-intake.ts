@@ -1,4 +1,3 @@
-import type { AnyRecordChangeDraft } from '@crosscare/events';
 import {
   bundleEntryCount,
   isSupportedResourceType,
@@ -8,7 +7,7 @@ import {
   type FhirResourceType,
   type ResponseEntry,
 } from '@crosscare/fhir';
-import { careSettingOf, type Provider } from '@crosscare/governance';
+import { careSettingOf, type Provider, type PublishableDraft } from '@crosscare/governance';
 import type { DataSource } from 'typeorm';
 import { IngestError, notFound, rejectedInput } from '../ingest-error';
 import type { SharedRecordLedger } from '../storage/shared-record-ledger';
@@ -179,6 +178,18 @@ export class FhirIntake {
         location,
         `${provider.odsCode} has never shared ${sourceRecordId}, so there is nothing to delete`,
       );
+    // A deleted record says nothing of the patient's wish, and a wrong withdrawal would release their data for
+    // research: a type 1 objection ends only as the practice records it.
+    if (latest.eventTypes.includes('OptOutChanged'))
+      return rejectedInput([
+        {
+          location,
+          code: 'not-supported',
+          message:
+            `${sourceRecordId} is a type 1 objection, which a DELETE cannot end: send its next version with status ` +
+            'inactive, or the withdrawal (SNOMED CT 827261000000102)',
+        },
+      ]);
     const draft = fhirRemoval(entry.resourceType, entry.id, latest, Date.now());
     return { location, drafts: [draft], method: 'DELETE', resourceType: entry.resourceType, id: entry.id };
   }
@@ -186,7 +197,7 @@ export class FhirIntake {
 
 /** A Bundle entry or single resource, resolved: its drafts, and what its response names. */
 export interface ResolvedEntry extends SubmissionUnit {
-  readonly drafts: readonly AnyRecordChangeDraft[];
+  readonly drafts: readonly PublishableDraft[];
   readonly method: 'POST' | 'PUT' | 'DELETE';
   readonly resourceType: FhirResourceType;
   readonly id: string;

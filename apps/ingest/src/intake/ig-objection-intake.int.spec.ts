@@ -24,6 +24,7 @@ describe('IG objections (real broker, registry and Postgres)', () => {
         ingest.serde,
         services.publisher,
         icbObjectionPolicy,
+        services.optOuts,
         { topicPrefix: services.config.topicPrefix, retryAfterSeconds: 1 },
       ),
     };

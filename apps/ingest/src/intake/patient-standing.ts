@@ -1,4 +1,4 @@
-import type { AnyRecordChangeDraft } from '@crosscare/events';
+import type { PublishableDraft } from '@crosscare/governance';
 
 /**
  * Standing: whether a provider may publish a high-impact change for a patient. A death (PatientDied) or a merge
@@ -16,7 +16,7 @@ import type { AnyRecordChangeDraft } from '@crosscare/events';
 
 /** A unit of a submission, as standing sees it: its drafts. */
 export interface StandingUnit {
-  readonly drafts: readonly AnyRecordChangeDraft[];
+  readonly drafts: readonly PublishableDraft[];
 }
 
 /**
@@ -32,7 +32,7 @@ export interface StandingUnit {
  *
  * A RecordRemoved of a death or a merge is not high-impact: it withdraws the provider's own record.
  */
-export function patientsToHold(draft: AnyRecordChangeDraft): readonly string[] {
+export function patientsToHold(draft: PublishableDraft): readonly string[] {
   switch (draft.type) {
     case 'PatientDied':
       return [draft.source.nhsNumber];
@@ -43,16 +43,17 @@ export function patientsToHold(draft: AnyRecordChangeDraft): readonly string[] {
   }
 }
 
-export function isHighImpact(draft: AnyRecordChangeDraft): boolean {
+export function isHighImpact(draft: PublishableDraft): boolean {
   return draft.type === 'PatientDied' || draft.type === 'PatientMerged';
 }
 
 /**
  * The patients the drafts carry a record of: every draft that is neither high-impact (a death cannot vouch for itself,
  * nor a merge for a death) nor a removal (which records nothing; a genuine one was shared before, so the ledger
- * already holds its patient).
+ * already holds its patient). A practice's type 1 objection is a record of its patient like any other: once
+ * published, the ledger holds it too.
  */
-export function patientsCarried(drafts: Iterable<AnyRecordChangeDraft>): Set<string> {
+export function patientsCarried(drafts: Iterable<PublishableDraft>): Set<string> {
   const carried = new Set<string>();
   for (const draft of drafts)
     if (!isHighImpact(draft) && draft.type !== 'RecordRemoved') carried.add(draft.source.nhsNumber);
@@ -94,7 +95,7 @@ export function standingRefusals(
   return refusals;
 }
 
-function refusal(providerOdsCode: string, draft: AnyRecordChangeDraft, nhsNumber: string): string {
+function refusal(providerOdsCode: string, draft: PublishableDraft, nhsNumber: string): string {
   const what =
     draft.type === 'PatientMerged'
       ? `may not retire NHS number ${nhsNumber} in a merge`

@@ -1,14 +1,22 @@
 import { isRetriable } from '@crosscare/errors';
 import {
   completeRecordChange,
+  optOutTopic,
   recordChangeTopic,
-  type AnyRecordChangeDraft,
   type EventType,
+  type AnyRecordChangeDraft,
   type RecordChangeEvent,
   type RecordChangeSerde,
 } from '@crosscare/events';
 import type { TopicMessages, TransactionalPublisher } from '@crosscare/kafka';
-import type { Provider } from '@crosscare/governance';
+import {
+  completeOptOut,
+  isOptOutDraft,
+  type OptOutChanged,
+  type Provider,
+  type PublishableDraft,
+} from '@crosscare/governance';
+import type { Message } from 'kafkajs';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { conflict, forbidden, unavailable, type IngestError } from '../ingest-error';
@@ -24,12 +32,13 @@ export type IntakeSender = Pick<Sender, 'odsCode' | 'ics' | 'collaborative'>;
 /** Why the sender may not publish this draft, or null when it may. */
 export type PublishingPolicy<S extends IntakeSender = Sender> = (
   sender: S,
-  draft: AnyRecordChangeDraft,
+  draft: PublishableDraft,
 ) => string | null;
 
 export interface PublishedEvent {
+  /** The event id, or an opt-out's change id. */
   readonly eventId: string;
-  readonly eventType: EventType;
+  readonly eventType: EventType | 'OptOutChanged';
   readonly sourceRecordId: string;
   readonly sourceRecordVersion: number;
   readonly topic: string;
@@ -41,7 +50,8 @@ export interface PublishedEvent {
 export interface SubmissionUnit {
   /** In the sender's terms, for error messages: `Bundle.entry[3]`, `MSH-10 MSG0001`, `/records/2`. */
   readonly location: string;
-  readonly drafts: readonly AnyRecordChangeDraft[];
+  /** Record changes, and opt-outs the input states (a GP practice's type 1 objection). */
+  readonly drafts: readonly PublishableDraft[];
 }
 
 export type UnitOutcome = { readonly events: PublishedEvent[] } | { readonly error: IngestError };
@@ -52,10 +62,26 @@ export interface IntakeOptions {
 }
 
 /**
+ * Where opt-outs go: the opt-out topic, each change as the message every writer of that topic sends (libs/opt-outs:
+ * key, encoded value, the NHS number's partition, headers).
+ */
+export interface OptOutOutlet {
+  message(change: OptOutChanged): Promise<Message>;
+}
+
+/** A draft completed as its sender: the record-change event, or the opt-out change, it becomes. */
+type Completed =
+  | { readonly kind: 'record-change'; readonly event: RecordChangeEvent }
+  | { readonly kind: 'opt-out'; readonly change: OptOutChanged };
+
+/**
  * From drafts to acknowledged events: authorise every draft for the sender, complete it into an event as that
  * sender, claim its record version in the ledger, refuse deaths and merges of patients the sender holds no records
  * for (patient-standing.ts), publish what is new in one Kafka transaction, and commit the claims only once the broker
  * acknowledged. Any failure publishes nothing and claims nothing.
+ *
+ * An opt-out draft (a practice's type 1 objection) goes the same way: the same policy, ledger and idempotency by
+ * record version, and the same Kafka transaction as the request's record changes, but onto the opt-out topic.
  */
 export class RecordChangeIntake<S extends IntakeSender = Sender> {
   constructor(
@@ -64,6 +90,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     private readonly serde: RecordChangeSerde,
     private readonly publisher: TransactionalPublisher,
     private readonly policy: PublishingPolicy<S>,
+    private readonly optOuts: OptOutOutlet,
     private readonly options: IntakeOptions,
   ) {}
 
@@ -111,10 +138,20 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
 
     const recordedAt = Date.now();
     const topic = recordChangeTopic(sender.ics, this.options.topicPrefix);
+    const optOutsTopic = optOutTopic(this.options.topicPrefix);
     const prepared = units.map((unit, u) =>
       outcomes[u]
         ? []
         : unit.drafts.map((draft) => {
+            if (isOptOutDraft(draft)) {
+              const change = completeOptOut(draft, {
+                providerOdsCode: sender.odsCode,
+                correlationId,
+                recordedAt,
+              });
+              const completed: Completed = { kind: 'opt-out', change };
+              return { unit: u, completed, entry: optOutLedgerEntry(change, draft, optOutsTopic) };
+            }
             const event = completeRecordChange<EventType>(draft, {
               providerOdsCode: sender.odsCode,
               ics: sender.ics,
@@ -122,13 +159,17 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
               correlationId,
               recordedAt,
             });
-            return { unit: u, event, entry: toLedgerEntry(event, draft, topic) };
+            const completed: Completed = { kind: 'record-change', event };
+            return { unit: u, completed, entry: toLedgerEntry(event, draft, topic) };
           }),
     );
     const all = prepared.flat();
 
     // Encoding before any database work: a registry outage answers 503 without holding a transaction open.
-    const values = await this.encodeAll(all.map((p) => p.event));
+    const messages = await this.encodeAll(
+      all.map((p) => p.completed),
+      correlationId,
+    );
 
     const claimed = await this.db.transaction(async (tx) => {
       // Standing for deaths and merges: asked of the ledger before this request's own claims are in it, so that a
@@ -182,22 +223,17 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
         );
       const isFirst = new Set(unique);
       const toSend = all
-        .map((p, i) => ({ ...p, value: values[i] }))
+        .map((p, i) => ({ ...p, message: messages[i] }))
         .filter((p) => !outcomes[p.unit] && isFirst.has(p.entry) && claimedNow.has(ledgerKey(p.entry)));
-      await this.publish([
-        {
-          topic,
-          messages: toSend.map(({ event, value }) => ({
-            key: event.header.nhsNumber,
-            value,
-            headers: {
-              'crosscare-event-type': event.header.eventType,
-              'crosscare-event-id': event.header.eventId,
-              'crosscare-correlation-id': correlationId,
-            },
-          })),
-        },
-      ]);
+      // One transaction for both topics: a Bundle's record changes and its type 1 objection are all or nothing.
+      await this.publish(
+        [topic, optOutsTopic]
+          .map((t) => ({
+            topic: t,
+            messages: toSend.filter((p) => p.entry.topic === t).map((p) => p.message),
+          }))
+          .filter((batch) => batch.messages.length > 0),
+      );
       return new Set(toSend.map((p) => p.entry));
     });
 
@@ -205,21 +241,36 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
       const failed = outcomes[u];
       if (failed) return failed;
       return {
-        events: prepared[u].map(({ event, entry }) => ({
-          eventId: event.header.eventId,
-          eventType: event.header.eventType as EventType,
-          sourceRecordId: event.header.sourceRecordId,
-          sourceRecordVersion: event.header.sourceRecordVersion,
-          topic,
+        events: prepared[u].map(({ entry }) => ({
+          eventId: entry.eventId,
+          eventType: entry.eventType as PublishedEvent['eventType'],
+          sourceRecordId: entry.sourceRecordId,
+          sourceRecordVersion: entry.sourceRecordVersion,
+          topic: entry.topic,
           outcome: claimed.has(entry) ? ('published' as const) : ('duplicate' as const),
         })),
       };
     });
   }
 
-  private encodeAll(events: readonly RecordChangeEvent[]): Promise<Buffer[]> {
+  /** Each completed draft as the message its topic takes, in the same order. */
+  private encodeAll(completed: readonly Completed[], correlationId: string): Promise<Message[]> {
     return this.unavailableOn(
-      Promise.all(events.map((e) => this.serde.encode(e.header.eventType as EventType, e as never))),
+      Promise.all(
+        completed.map(async (c): Promise<Message> => {
+          if (c.kind === 'opt-out') return this.optOuts.message(c.change);
+          const { event } = c;
+          return {
+            key: event.header.nhsNumber,
+            value: await this.serde.encode(event.header.eventType as EventType, event),
+            headers: {
+              'crosscare-event-type': event.header.eventType,
+              'crosscare-event-id': event.header.eventId,
+              'crosscare-correlation-id': correlationId,
+            },
+          };
+        }),
+      ),
       'the schema registry is unavailable; nothing was published',
     );
   }
@@ -260,6 +311,21 @@ function toLedgerEntry(event: RecordChangeEvent, draft: AnyRecordChangeDraft, to
   };
 }
 
+/** An opt-out's row: the practice's record version, as a record change's, under the event type OptOutChanged. */
+function optOutLedgerEntry(change: OptOutChanged, draft: PublishableDraft, topic: string): LedgerEntry {
+  return {
+    providerOdsCode: change.source,
+    sourceRecordId: draft.source.sourceRecordId,
+    sourceRecordVersion: draft.source.sourceRecordVersion,
+    eventType: 'OptOutChanged',
+    eventId: change.changeId,
+    contentSha256: contentHash(draft),
+    nhsNumber: change.nhsNumber,
+    topic,
+    correlationId: change.correlationId,
+  };
+}
+
 /** A request that carries the same record version twice publishes it once. */
 function firstOfEachKey(entries: readonly LedgerEntry[]): LedgerEntry[] {
   const seen = new Set<string>();
@@ -275,7 +341,7 @@ function firstOfEachKey(entries: readonly LedgerEntry[]): LedgerEntry[] {
  * What the source said about the record version, without what Crosscare adds per request (recordedAt, correlation
  * id) and without the operation: a POST and a PUT of the same version are the same content.
  */
-function contentHash(draft: AnyRecordChangeDraft): Buffer {
+function contentHash(draft: PublishableDraft): Buffer {
   const { operation: _operation, ...source } = draft.source;
   return createHash('sha256')
     .update(JSON.stringify({ t: draft.type, s: source, b: draft.body }))

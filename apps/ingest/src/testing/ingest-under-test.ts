@@ -1,5 +1,6 @@
 import {
   createRecordChangeSerde,
+  optOutTopic,
   recordChangeTopic,
   registerContractSchemas,
   SchemaRegistryClient,
@@ -38,6 +39,8 @@ export interface IngestUnderTest {
   provider(type: ProviderType, ics?: IcsCode): Provider;
   readonly serde: RecordChangeSerde;
   topic(ics: IcsCode): string;
+  /** The opt-out topic under the suite's prefix (compacted, 3 partitions), where GP practices' type 1 objections go. */
+  readonly optOutTopic: string;
   /** An API key for the provider, issued through the real credential store. */
   credentialFor(odsCode: string): Promise<string>;
   /**
@@ -74,6 +77,11 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
     await registerContractSchemas(client);
     for (const ics of ICS_CODES)
       await kafka.createTopic({ name: recordChangeTopic(ics, prefix), partitions: 3 });
+    await kafka.createTopic({
+      name: optOutTopic(prefix),
+      partitions: 3,
+      config: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
+    });
 
     const config = loadIngestConfig({
       ...kafka.environment,
@@ -125,6 +133,7 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
       kafka,
       serde,
       topic: (ics) => recordChangeTopic(ics, prefix),
+      optOutTopic: optOutTopic(prefix),
       provider(type, ics) {
         const found = services.directory.providers({ type, ics })[0];
         if (!found) throw new Error(`no ${type} provider${ics ? ` in ${ics}` : ''} in the directory`);

@@ -78,12 +78,15 @@ export function completeRecordChange<T extends EventType>(
 /** Namespace for Crosscare's name-based (version 5) event ids; fixed forever, since ids must stay stable. */
 const EVENT_ID_NAMESPACE = Buffer.from('6f1f3d52a0a14c8e9d2b7c4e5a1b9f30', 'hex');
 
-/** RFC 4122 version 5 UUID of the record version and event type. */
+/**
+ * RFC 4122 version 5 UUID of the record version and event type: a record change's, or OptOutChanged for the opt-out a
+ * provider's record states (a GP practice's type 1 objection), whose change id is derived the same way.
+ */
 export function recordChangeEventId(
   providerOdsCode: string,
   sourceRecordId: string,
   sourceRecordVersion: number,
-  eventType: EventType,
+  eventType: EventType | 'OptOutChanged',
 ): string {
   const name = `${providerOdsCode}\u0000${sourceRecordId}\u0000${sourceRecordVersion}\u0000${eventType}`;
   const hash = createHash('sha1').update(EVENT_ID_NAMESPACE).update(name, 'utf8').digest();

@@ -1,11 +1,5 @@
-import {
-  type AnyRecordChangeDraft,
-  type CareSetting,
-  type InputIssue,
-  mapped,
-  type MappingResult,
-  rejected,
-} from '@crosscare/events';
+import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
+import type { PublishableDraft } from '@crosscare/governance';
 import { mapResourceAt } from '../map-fhir-resource';
 import type { PatientIndex } from '../mapping/patient-identity';
 import type { FhirResourceType } from '../resource-types';
@@ -24,7 +18,7 @@ export interface WriteEntryPlan {
   readonly method: 'POST' | 'PUT';
   readonly resourceType: FhirResourceType;
   readonly id: string;
-  readonly drafts: AnyRecordChangeDraft[];
+  readonly drafts: PublishableDraft[];
 }
 
 /**

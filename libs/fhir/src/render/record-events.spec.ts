@@ -24,6 +24,7 @@ import {
   type SocialCareInvolvementRecorded,
 } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
+import { isOptOutDraft } from '@crosscare/governance';
 import type { Resource } from '@medplum/fhirtypes';
 import { type FhirMappingOptions, mapFhirResource } from '../map-fhir-resource';
 import { validateStructure } from '../validation/structural-validation';
@@ -441,5 +442,8 @@ export function mappedBack(
     ...options,
   });
   if (!result.ok) throw new Error(`expected drafts, got issues: ${JSON.stringify(result.issues, null, 2)}`);
-  return result.value;
+  // The shared record renders record items only; none maps back to an opt-out.
+  const optOut = result.value.find(isOptOutDraft);
+  if (optOut) throw new Error(`a rendered ${resource.resourceType} mapped back to an opt-out`);
+  return result.value as AnyRecordChangeDraft[];
 }

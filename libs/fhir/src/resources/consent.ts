@@ -1,4 +1,5 @@
-import type { AnyRecordChangeDraft, CodedValue, SharingObjectionStatus } from '@crosscare/events';
+import type { CodedValue, SharingObjectionStatus } from '@crosscare/events';
+import type { PublishableDraft } from '@crosscare/governance';
 import type { CodeableConcept, Consent } from '@medplum/fhirtypes';
 import {
   CONSENT_SCOPE,
@@ -11,18 +12,23 @@ import { clinicalSource, ENTERED_IN_ERROR, removedAsEnteredInError } from '../ma
 import { codeFrom, firstCoding } from '../mapping/codings';
 import { dateOf } from '../mapping/fhir-time';
 import { draft, type MappingContext } from '../mapping/mapping-context';
+import { isSecondaryUseConsent, mapType1Objection } from './type-1-objection';
 
 /** Consent statuses that say whether the patient's objection stands; draft and proposed say neither. */
 const WITHDRAWN_STATUSES: readonly string[] = ['inactive', 'rejected'];
 
 /**
+ * A GP practice's type 1 objection to secondary use (coded SNOMED CT 827241000000103 or its withdrawal
+ * 827261000000102, or any research Consent) → an opt-out draft: see type-1-objection.ts.
+ *
  * A GP practice's record of a patient's objection to sharing (a Consent with scope patient-privacy) →
  * SharingObjectionRecorded. Status active with provision.type deny is an ACTIVE objection; status inactive or
  * rejected, or provision.type permit (the patient now agrees), is the objection WITHDRAWN, as a newer version of the
  * same source record. entered-in-error → RecordRemoved. Anything else is refused rather than guessed: a Consent
  * about something other than sharing, or one not yet in force, would otherwise hide or expose a record wrongly.
  */
-export function mapConsent(consent: Consent, context: MappingContext): AnyRecordChangeDraft[] {
+export function mapConsent(consent: Consent, context: MappingContext): PublishableDraft[] {
+  if (isSecondaryUseConsent(consent)) return mapType1Objection(consent, context);
   const { at, issues } = context;
   const source = clinicalSource(
     consent,
@@ -36,7 +42,8 @@ export function mapConsent(consent: Consent, context: MappingContext): AnyRecord
       'not-supported',
       `${at}.scope`,
       `${at}.scope is ${scope ?? 'not coded'}: Crosscare takes only a patient's objection to sharing, a Consent ` +
-        `with scope ${CONSENT_SCOPE_PATIENT_PRIVACY} (${CONSENT_SCOPE})`,
+        `with scope ${CONSENT_SCOPE_PATIENT_PRIVACY} (${CONSENT_SCOPE}), and a type 1 objection to secondary use ` +
+        '(SNOMED CT 827241000000103, or 827261000000102 for its withdrawal)',
     );
   }
   if (consent.status === ENTERED_IN_ERROR)

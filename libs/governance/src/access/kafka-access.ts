@@ -148,11 +148,12 @@ export function servicePrincipals(
   const ingest: KafkaPrincipal = {
     name: servicePrincipalName('ingest', naming),
     purpose:
-      "publishes providers' record changes on their ICS's topic, and GP practices' type 1 opt-outs on the opt-out " +
-      'topic, transactionally',
+      "publishes providers' record changes on their ICS's topic, and GP practices' type 1 objections on the " +
+      'opt-out topic, transactionally',
     grants: [
       ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'WRITE')),
-      // A practice's type 1 objection arrives with its other record changes and is published in the same transaction.
+      // A practice's type 1 objection, in the same transaction as the request's record changes. WRITE implies
+      // DESCRIBE, which ingest needs to learn the topic's partition count (opt-outs are partitioned by NHS number).
       topic(optOutTopic(topicPrefix), 'WRITE'),
       {
         resourceType: 'TRANSACTIONAL_ID',

@@ -150,6 +150,8 @@ describe('Kafka access definitions', () => {
       [optOutTopic(naming.topicPrefix), ['id-matrix-ingest', 'id-matrix-opt-out-import']],
       // Every SDE project's topics (a prefix), by the SDE publisher.
       [sdeTopicPrefix(naming.topicPrefix), ['id-matrix-sde-publisher']],
+      // Its undecodable sources, outside the SDE prefix (they are identifiable).
+      ['t.matrix.sde-publisher.dead-letters.v1', ['id-matrix-sde-publisher']],
     ]);
     expect(Object.fromEntries(writers)).toEqual(Object.fromEntries(expected));
   });
@@ -230,6 +232,8 @@ describe('Kafka access definitions', () => {
       'READ LITERAL TOPIC t.matrix.opt-outs.v1',
       'WRITE PREFIXED TOPIC t.matrix.sde.',
       'CREATE PREFIXED TOPIC t.matrix.sde.',
+      'WRITE LITERAL TOPIC t.matrix.sde-publisher.dead-letters.v1',
+      'CREATE LITERAL TOPIC t.matrix.sde-publisher.dead-letters.v1',
       'READ PREFIXED GROUP id-matrix-sde-publisher',
     ]);
   });

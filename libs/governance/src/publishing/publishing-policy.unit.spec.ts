@@ -47,6 +47,14 @@ describe('the committed publishing policy', () => {
     );
   });
 
+  it("keeps a patient's type 1 objection to secondary use to GP practices: the practice is who records it", () => {
+    const publishers = PROVIDER_TYPES.filter((type) => sut.mayPublish(type, 'secondary-use-objection'));
+    expect(publishers).toEqual(['GP_PRACTICE']);
+    expect(sut.forbiddenReason(sender('ACUTE_TRUST', 'RRK'), 'secondary-use-objection')).toBe(
+      'RRK is an acute trust, and an acute trust may not publish secondary use objection records',
+    );
+  });
+
   it('lets acute trusts publish emergency attendances and admissions in FHIR or HL7 v2, but not ambulance incidents', () => {
     expect(sut.mayPublish('ACUTE_TRUST', 'emergency-attendance')).toBe(true);
     expect(sut.mayPublish('ACUTE_TRUST', 'admission')).toBe(true);

@@ -1,4 +1,5 @@
-import type { AnyRecordChangeDraft, EncounterClass } from '@crosscare/events';
+import type { EncounterClass } from '@crosscare/events';
+import type { PublishableDraft } from '../opt-outs/type-1-objection';
 
 /**
  * What a record change is about, at the grain publishing is governed: finer than the event type where the same
@@ -26,6 +27,7 @@ export const RECORD_KINDS = [
   'safeguarding',
   'end-of-life',
   'sharing-objection',
+  'secondary-use-objection',
   'removal',
 ] as const;
 
@@ -40,10 +42,12 @@ export const ENCOUNTER_KINDS: readonly RecordKind[] = [
 ];
 
 /**
- * The record kind of a draft. EncounterEnded is always encounter-outcome whatever the encounter was: records are
+ * The record kind of a draft. A type 1 objection (OptOutChanged) is secondary-use-objection: an objection to the
+ * record leaving the practice for purposes other than care, which no projector shows but SDEs must honour.
+ * EncounterEnded is always encounter-outcome whatever the encounter was: records are
  * keyed by provider and source record id, so a provider can only end encounters it started itself.
  */
-export function recordKindOf(draft: AnyRecordChangeDraft): RecordKind {
+export function recordKindOf(draft: PublishableDraft): RecordKind {
   switch (draft.type) {
     case 'PatientRegistered':
     case 'PatientDetailsChanged':
@@ -80,6 +84,8 @@ export function recordKindOf(draft: AnyRecordChangeDraft): RecordKind {
       return 'sharing-objection';
     case 'RecordRemoved':
       return 'removal';
+    case 'OptOutChanged':
+      return 'secondary-use-objection';
     default:
       return unknownDraft(draft);
   }

@@ -38,6 +38,12 @@ describe('recordKindOf', () => {
     expect(recordKindOf(draft(type))).toBe(kind);
   });
 
+  it("given a practice's type 1 objection (an opt-out draft), is secondary-use-objection", () => {
+    expect(recordKindOf({ ...draft('SharingObjectionRecorded'), type: 'OptOutChanged' } as never)).toBe(
+      'secondary-use-objection',
+    );
+  });
+
   it.each([
     ['INPATIENT', 'admission'],
     ['DAY_CASE', 'admission'],
