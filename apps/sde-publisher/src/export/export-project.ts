@@ -21,8 +21,12 @@ import { ProjectRowDecoder } from './project-row-decoder';
 import { openProjectSnapshot, type ProjectSnapshot } from './project-snapshot';
 import { SdeExportError } from './sde-export-error';
 
-/** Per kind, about 100 MB of held values at the widest approved kind: see docs/sde-export.partial.md. */
-export const DEFAULT_ROW_GROUP_ROWS = 50_000;
+/**
+ * Rows held per kind before they are written: memory is about 0.5 KB a held row, so at most about 10 MB per kind
+ * with rows, whatever the project's size (measured in docs/sde-export.partial.md). Larger groups compress a little
+ * better but multiply by the number of kinds, as every kind holds its own.
+ */
+export const DEFAULT_ROW_GROUP_ROWS = 20_000;
 
 export interface ExportProgress {
   /** Once, before the first row: how many rows the export will read. */

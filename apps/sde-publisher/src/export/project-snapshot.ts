@@ -23,7 +23,7 @@ export interface ProjectSnapshot {
   readonly asOf: readonly SourcePosition[];
   /** Rows the export will read, for progress. */
   readonly rowCount: number;
-  /** The rows in row_key order, a page at a time. */
+  /** The rows in row_key order, a page at a time; once per snapshot. */
   pages(): AsyncIterable<readonly StoredRow[]>;
   /** Ends the transaction and returns the connection; safe to call twice. */
   close(): Promise<void>;
@@ -34,8 +34,7 @@ export const DEFAULT_PAGE_ROWS = 2000;
 /**
  * Opens a REPEATABLE READ, READ ONLY transaction on the publisher's store (the data source's search_path is its
  * schema): every query in it sees the same snapshot, so the rows and consumed_offsets agree even while the publisher
- * keeps writing, and keyset pages over (project, row_key), the primary key, stream a project of millions of rows
- * without holding them.
+ * keeps writing, and a cursor streams a project of millions of rows a page at a time, without holding them.
  */
 export async function openProjectSnapshot(
   dataSource: DataSource,
@@ -80,36 +79,41 @@ export async function openProjectSnapshot(
   }
 }
 
-const PAGE = 'select row_key, schema_id, payload from project_rows where project = $1 and not withheld';
-
+/**
+ * A cursor, not keyset pages: one index scan over (project, row_key) for the whole export. Keyset pages ("row_key >
+ * last") were planned, on a store the planner had no statistics for, as a scan of every later row and a sort per
+ * page: quadratic (measured: 216 ms a page at 400,000 rows, against 0.85 s for all of them through the cursor).
+ */
 async function* pagesOf(runner: QueryRunner, project: string, pageRows: number): AsyncGenerator<StoredRow[]> {
-  let after: string | undefined;
+  if (!Number.isSafeInteger(pageRows) || pageRows < 1)
+    throw new RangeError(`pageRows must be positive: ${pageRows}`);
+  await runner.query(
+    `declare sde_export_rows no scroll cursor for
+       select row_key, schema_id, payload from project_rows where project = $1 and not withheld order by row_key`,
+    [project],
+  );
+  // Closed with the transaction (close()), however the reading ends.
   for (;;) {
-    // Two statements rather than "$2 is null or row_key > $2", which would keep the planner off the index range.
-    const page = (await (after === undefined
-      ? runner.query(`${PAGE} order by row_key limit $2`, [project, pageRows])
-      : runner.query(`${PAGE} and row_key > $3 order by row_key limit $2`, [project, pageRows, after]))) as {
+    const page = (await runner.query(`fetch ${pageRows} from sde_export_rows`)) as {
       row_key: string;
       schema_id: number;
       payload: Buffer;
     }[];
     if (page.length === 0) return;
     yield page.map((r) => ({ rowKey: r.row_key, schemaId: r.schema_id, payload: r.payload }));
-    if (page.length < pageRows) return;
-    after = page[page.length - 1].row_key;
   }
 }
 
 /** A schema without the publisher's tables is the wrong schema (or a publisher never started): say which. */
 async function requireStore(runner: QueryRunner): Promise<void> {
   const [found] = (await runner.query(
-    `select current_schema() as schema,
+    `select current_setting('search_path') as schema,
             to_regclass('project_rows') is not null as rows,
             to_regclass('consumed_offsets') is not null as offsets`,
-  )) as { schema: string | null; rows: boolean; offsets: boolean }[];
+  )) as { schema: string; rows: boolean; offsets: boolean }[];
   if (!found.rows || !found.offsets)
     throw new SdeExportError(
-      `schema ${found.schema ?? '(none on the search path)'} holds no SDE publisher store (project_rows, ` +
+      `schema ${found.schema} holds no SDE publisher store (project_rows, ` +
         'consumed_offsets): check SDE_DATABASE_SCHEMA, and that the publisher has started once',
     );
 }
