@@ -28,7 +28,13 @@ export interface ManifestInput {
   readonly generatedAt: Date;
   readonly asOf: readonly SourcePosition[];
   readonly files: readonly ExportedFile[];
-  readonly writer: { readonly library: string; readonly version: string; readonly compression: string };
+  readonly writer: {
+    readonly library: string;
+    readonly version: string;
+    readonly compression: string;
+    /** As each file's footer names its writer. */
+    readonly createdBy: string;
+  };
 }
 
 /**

@@ -39,7 +39,12 @@ const input: ManifestInput = {
       sha256: hash('a'),
     },
   ],
-  writer: { library: 'hyparquet-writer', version: '0.17.0', compression: 'SNAPPY' },
+  writer: {
+    library: 'hyparquet-writer',
+    version: '0.17.0',
+    compression: 'SNAPPY',
+    createdBy: 'hyparquet-writer version 0.17.0 (test)',
+  },
 };
 
 describe('buildManifest', () => {
@@ -69,7 +74,12 @@ describe('buildManifest', () => {
       eventKinds: ['PatientRegistered', 'ObservationRecorded', 'PatientDied'],
       files: [input.files[1], input.files[0]],
       totalRows: 13,
-      writer: { library: 'hyparquet-writer', version: '0.17.0', compression: 'SNAPPY' },
+      writer: {
+        library: 'hyparquet-writer',
+        version: '0.17.0',
+        compression: 'SNAPPY',
+        createdBy: 'hyparquet-writer version 0.17.0 (test)',
+      },
     });
   });
 
