@@ -55,7 +55,7 @@ export class ExportDirectory {
       await fs.rename(this.staging, this.out);
     } catch (error) {
       throw new SdeExportError(
-        `the export could not be moved to ${this.out} (${errorMessage(error)}); it is left complete in ${this.staging}`,
+        `the export could not be moved to ${this.out} (${errorMessage(error)}): has something else written there?`,
         error,
       );
     }
