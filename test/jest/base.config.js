@@ -5,6 +5,8 @@ const path = require('node:path');
 const { compilerOptions } = require('../../tsconfig.json');
 
 const root = path.resolve(__dirname, '..', '..');
+/** Dependencies that ship ES modules only (the SDE export's Parquet writer and the reader it is built on). */
+const ESM_ONLY = ['hyparquet', 'hyparquet-writer'];
 
 module.exports = (tier, overrides = {}) => ({
   displayName: tier,
@@ -12,7 +14,16 @@ module.exports = (tier, overrides = {}) => ({
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: [`<rootDir>/{apps,libs,test}/**/*.${tier === 'integration' ? 'int' : tier}.spec.ts`],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.json') }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.json') }],
+    // Packages published as ES modules only: outside Jest, Node 20 requires them as they are (require(esm)); Jest's
+    // own module system cannot, so they are turned into CommonJS here, as our TypeScript is.
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   reporters: ['default', ['<rootDir>/test/jest/summary-reporter.js', { tier }]],
   ...overrides,
