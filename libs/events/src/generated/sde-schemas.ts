@@ -61,7 +61,7 @@ export const SDE_SCHEMAS: { readonly OptOutChanged: object; readonly SdeNotice: 
       {
         name: 'sourceReference',
         type: 'string',
-        doc: "The import's file name and SHA-256 for NDOP; the record change's event id for a type 1 objection sent through ingest.",
+        doc: "The import's file name and SHA-256 for NDOP; for a type 1 objection sent through ingest, the practice's versioned record reference (Consent/<id>/_history/<version>): a type 1 objection makes no record change.",
       },
       {
         name: 'recordedAt',
