@@ -23,7 +23,7 @@ import { SdeExportError } from './sde-export-error';
 
 /**
  * Rows held per kind before they are written: memory is about 0.5 KB a held row, so at most about 10 MB per kind
- * with rows, whatever the project's size (measured in docs/sde-export.partial.md). Larger groups compress a little
+ * with rows, whatever the project's size (measured in docs/sde.md). Larger groups compress a little
  * better but multiply by the number of kinds, as every kind holds its own.
  */
 export const DEFAULT_ROW_GROUP_ROWS = 20_000;
