@@ -1,1 +1,2 @@
 export * from './schema-data-source';
+export * from './advisory-leadership';

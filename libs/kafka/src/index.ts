@@ -8,3 +8,4 @@ export * from './topics';
 export * from './transactional-publisher';
 export * from './partitioning';
 export * from './acls';
+export * from './send-chunks';

@@ -1,7 +1,8 @@
 import { errorMessage } from '@crosscare/errors';
-import { partitionOfKey, type RecordProducer } from '@crosscare/kafka';
+import { AdvisoryLeadership } from '@crosscare/database';
+import { chunksBySize, partitionOfKey, type RecordProducer } from '@crosscare/kafka';
 import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
 /**
@@ -19,21 +20,7 @@ const ROWS_PER_ROUND = 5_000;
 
 /** Splits rows, in order, into runs of at most `maxBytes` of payload (a larger row goes alone). */
 export function chunksOf<T extends { payload: Buffer | null }>(rows: readonly T[], maxBytes: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    const size = row.payload?.length ?? 0;
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(row);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunksBySize(rows, maxBytes, (row) => row.payload?.length ?? 0);
 }
 
 export interface OutboxRelayOptions {
@@ -59,20 +46,24 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay {
   private running = false;
-  private leader?: QueryRunner;
+  private readonly leadership: AdvisoryLeadership;
   private loop?: Promise<void>;
   private wake?: () => void;
   private readonly outbox = new ChangelogOutbox();
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly producer: RecordProducer,
     private readonly metrics: ProjectorMetrics,
     private readonly options: OutboxRelayOptions,
-  ) {}
+  ) {
+    this.leadership = new AdvisoryLeadership(db, options.leaderLockName, () =>
+      options.log.log(`this instance now relays the changelog to ${options.changelogTopic}`),
+    );
+  }
 
   get isLeader(): boolean {
-    return this.leader !== undefined;
+    return this.leadership.isLeader;
   }
 
   start(): void {
@@ -94,7 +85,7 @@ export class OutboxRelay {
     } catch (error) {
       this.options.log.warn(`changelog outbox not drained at stop: ${errorMessage(error)}`);
     } finally {
-      await this.releaseLeadership();
+      await this.leadership.release();
     }
   }
 
@@ -109,8 +100,8 @@ export class OutboxRelay {
 
   /** Publishes what the outbox holds now, if this instance is the relay; returns how many messages it published. */
   async relayOnce(): Promise<number> {
-    if (!(await this.ensureLeadership())) return 0;
-    const leader = this.leader as QueryRunner;
+    const leader = await this.leadership.acquire();
+    if (!leader) return 0;
     const rows = await this.outbox.oldest(leader, this.options.batchSize ?? ROWS_PER_ROUND);
     if (rows.length === 0) {
       this.metrics.outboxPending.set(0);
@@ -147,36 +138,10 @@ export class OutboxRelay {
         published = await this.relayOnce();
       } catch (error) {
         this.options.log.warn(`changelog relay failed, will retry: ${errorMessage(error)}`);
-        await this.releaseLeadership();
+        await this.leadership.release();
       }
       if (published === 0 && this.running) await this.sleep(this.options.intervalMs);
     }
-  }
-
-  private async ensureLeadership(): Promise<boolean> {
-    if (this.leader) return true;
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    const [row] = (await runner.query(`select pg_try_advisory_lock(hashtext($1)) as locked`, [
-      this.options.leaderLockName,
-    ])) as { locked: boolean }[];
-    if (!row.locked) {
-      await runner.release();
-      return false;
-    }
-    this.leader = runner;
-    this.options.log.log(`this instance now relays the changelog to ${this.options.changelogTopic}`);
-    return true;
-  }
-
-  private async releaseLeadership(): Promise<void> {
-    const runner = this.leader;
-    this.leader = undefined;
-    if (!runner) return;
-    await runner
-      .query(`select pg_advisory_unlock(hashtext($1))`, [this.options.leaderLockName])
-      .catch(() => undefined);
-    await runner.release().catch(() => undefined);
   }
 
   private sleep(ms: number): Promise<void> {

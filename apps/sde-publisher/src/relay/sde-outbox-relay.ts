@@ -1,6 +1,7 @@
 import { errorMessage } from '@crosscare/errors';
-import type { RecordProducer } from '@crosscare/kafka';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { AdvisoryLeadership } from '@crosscare/database';
+import { chunksBySize, type RecordProducer } from '@crosscare/kafka';
+import type { DataSource } from 'typeorm';
 import type { SdeMetrics } from '../metrics/sde-metrics';
 
 const ROWS_PER_ROUND = 2_000;
@@ -13,25 +14,6 @@ interface OutboxRow {
   partition: number | null;
   key: string;
   value: Buffer | null;
-}
-
-/** Splits rows, in order, into runs of at most `maxBytes` of values (a larger row goes alone). */
-function chunksBySize(rows: readonly OutboxRow[], maxBytes: number): OutboxRow[][] {
-  const chunks: OutboxRow[][] = [];
-  let current: OutboxRow[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    const size = row.value?.length ?? 0;
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(row);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }
 
 export interface SdeOutboxRelayOptions {
@@ -48,19 +30,23 @@ export interface SdeOutboxRelayOptions {
  */
 export class SdeOutboxRelay {
   private running = false;
-  private leader?: QueryRunner;
+  private readonly leadership: AdvisoryLeadership;
   private loop?: Promise<void>;
   private wake?: () => void;
 
   constructor(
-    private readonly db: DataSource,
+    db: DataSource,
     private readonly producer: RecordProducer,
     private readonly metrics: SdeMetrics,
     private readonly options: SdeOutboxRelayOptions,
-  ) {}
+  ) {
+    this.leadership = new AdvisoryLeadership(db, options.leaderLockName, () =>
+      options.log.log('this instance now relays the SDE outbox'),
+    );
+  }
 
   get isLeader(): boolean {
-    return this.leader !== undefined;
+    return this.leadership.isLeader;
   }
 
   start(): void {
@@ -78,7 +64,7 @@ export class SdeOutboxRelay {
     } catch (error) {
       this.options.log.warn(`SDE outbox not drained at stop: ${errorMessage(error)}`);
     } finally {
-      await this.releaseLeadership();
+      await this.leadership.release();
     }
   }
 
@@ -88,8 +74,8 @@ export class SdeOutboxRelay {
   }
 
   async relayOnce(): Promise<number> {
-    if (!(await this.ensureLeadership())) return 0;
-    const leader = this.leader as QueryRunner;
+    const leader = await this.leadership.acquire();
+    if (!leader) return 0;
     const rows = (await leader.query(
       `select id, topic, partition, key, value from outbox order by id limit $1`,
       [ROWS_PER_ROUND],
@@ -105,7 +91,7 @@ export class SdeOutboxRelay {
     for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
     await Promise.all(
       [...byTopic].map(async ([topic, messages]) => {
-        for (const chunk of chunksBySize(messages, MAX_SEND_BYTES)) {
+        for (const chunk of chunksBySize(messages, MAX_SEND_BYTES, (m) => m.value?.length ?? 0)) {
           await this.producer.send({
             topic,
             messages: chunk.map((r) => ({
@@ -130,36 +116,10 @@ export class SdeOutboxRelay {
         published = await this.relayOnce();
       } catch (error) {
         this.options.log.warn(`SDE relay failed, will retry: ${errorMessage(error)}`);
-        await this.releaseLeadership();
+        await this.leadership.release();
       }
       if (published === 0 && this.running) await this.sleep(this.options.intervalMs);
     }
-  }
-
-  private async ensureLeadership(): Promise<boolean> {
-    if (this.leader) return true;
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    const [row] = (await runner.query(`select pg_try_advisory_lock(hashtext($1)) as locked`, [
-      this.options.leaderLockName,
-    ])) as { locked: boolean }[];
-    if (!row.locked) {
-      await runner.release();
-      return false;
-    }
-    this.leader = runner;
-    this.options.log.log('this instance now relays the SDE outbox');
-    return true;
-  }
-
-  private async releaseLeadership(): Promise<void> {
-    const runner = this.leader;
-    this.leader = undefined;
-    if (!runner) return;
-    await runner
-      .query(`select pg_advisory_unlock(hashtext($1))`, [this.options.leaderLockName])
-      .catch(() => undefined);
-    await runner.release().catch(() => undefined);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -258,6 +258,14 @@ export function servicePrincipal(
 /** A subscriber's name: lower-case letters, digits and dashes, so that it is safe in a principal and group name. */
 export const SUBSCRIBER_NAME = /^[a-z][a-z0-9-]{1,40}[a-z0-9]$/;
 
+function checkSubscriberName(name: string): void {
+  if (!SUBSCRIBER_NAME.test(name)) {
+    throw new Error(
+      `subscriber name "${name}" must be 3 to 42 lower-case letters, digits or dashes, starting with a letter`,
+    );
+  }
+}
+
 export function subscriberPrincipalName(name: string, naming: AccessNaming = DEFAULT_ACCESS_NAMING): string {
   return `${naming.idPrefix}-sub-${name}`;
 }
@@ -273,11 +281,7 @@ export function subscriberPrincipal(
   collaborative: CollaborativeCode,
   naming: AccessNaming = DEFAULT_ACCESS_NAMING,
 ): KafkaPrincipal {
-  if (!SUBSCRIBER_NAME.test(name)) {
-    throw new Error(
-      `subscriber name "${name}" must be 3 to 42 lower-case letters, digits or dashes, starting with a letter`,
-    );
-  }
+  checkSubscriberName(name);
   return {
     name: subscriberPrincipalName(name, naming),
     purpose: `subscriber: reads ${collaborative}'s changelog`,
@@ -297,11 +301,7 @@ export function sdeSubscriberPrincipal(
   project: { readonly id: string; readonly version: number },
   naming: AccessNaming = DEFAULT_ACCESS_NAMING,
 ): KafkaPrincipal {
-  if (!SUBSCRIBER_NAME.test(name)) {
-    throw new Error(
-      `subscriber name "${name}" must be 3 to 42 lower-case letters, digits or dashes, starting with a letter`,
-    );
-  }
+  checkSubscriberName(name);
   return {
     name: subscriberPrincipalName(name, naming),
     purpose: `SDE team: reads project ${project.id}'s pseudonymised topic and its notices`,
