@@ -12,6 +12,7 @@ import {
   PROJECTOR_APPS,
   RECORD_API_APP,
   SCHEMA_REGISTRY_APP,
+  SDE_PUBLISHER_APP,
 } from '@crosscare/local-stack';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
@@ -28,11 +29,13 @@ const INGEST_PORT = 28082;
 const MLLP_PORT = 22575;
 const PROJECTOR_PORTS = { CCR: 28083, OHC: 28084 };
 const RECORD_API_PORT = 28085;
+const SDE_PUBLISHER_PORT = 28086;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
 // Its own registry and ingest tables too, so the stack under test never shares state with the one the suite runs on.
 const registrySchema = uniqueIdentifier('e2e_stack_registry');
 const ingestSchema = uniqueIdentifier('e2e_stack_ingest');
 const projectorSchemaPrefix = uniqueIdentifier('e2e_stack_projector');
+const sdeSchema = uniqueIdentifier('e2e_stack_sde');
 const env = {
   ...process.env,
   CROSSCARE_HOME: home,
@@ -40,6 +43,7 @@ const env = {
   SCHEMA_REGISTRY_DATABASE_SCHEMA: registrySchema,
   INGEST_DATABASE_SCHEMA: ingestSchema,
   CROSSCARE_PROJECTOR_SCHEMA_PREFIX: projectorSchemaPrefix,
+  SDE_DATABASE_SCHEMA: sdeSchema,
 };
 // The first up may build the registry, ingest, the projector and the record API as well as start everything.
 const UP_TIMEOUT_MS = 420_000;
@@ -97,6 +101,7 @@ describe('local stack CLI', () => {
       ingestSchema,
       `${projectorSchemaPrefix}_ccr`,
       `${projectorSchemaPrefix}_ohc`,
+      sdeSchema,
     ];
     await Promise.all(schemas.map((s) => pool.query(`drop schema if exists "${s}" cascade`))).finally(() =>
       pool.end(),
@@ -122,6 +127,8 @@ describe('local stack CLI', () => {
         String(PROJECTOR_PORTS.OHC),
         '--record-api-port',
         String(RECORD_API_PORT),
+        '--sde-publisher-port',
+        String(SDE_PUBLISHER_PORT),
       ];
       const paths = stackPaths(home);
       const first = stack(...up);
@@ -150,6 +157,8 @@ describe('local stack CLI', () => {
         });
       }
       expect(RECORD_API_APP.running(paths)?.port).toBe(RECORD_API_PORT);
+      expect(SDE_PUBLISHER_APP.running(paths)?.port).toBe(SDE_PUBLISHER_PORT);
+      expect((await fetch(`http://127.0.0.1:${SDE_PUBLISHER_PORT}/health/ready`)).status).toBe(200);
       // The record API trusts the stack's development issuer, whose key record-api:token signs with.
       const minted = spawnSync(
         process.execPath,
@@ -212,6 +221,7 @@ describe('local stack CLI', () => {
       expect(PROJECTOR_APPS.CCR.running(paths)).toBeUndefined();
       expect(PROJECTOR_APPS.OHC.running(paths)).toBeUndefined();
       expect(RECORD_API_APP.running(paths)).toBeUndefined();
+      expect(SDE_PUBLISHER_APP.running(paths)).toBeUndefined();
       const after = stack('status');
       expect(after.code).toBe(1);
       expect(after.out).toContain('kafka      stopped');
