@@ -34,3 +34,9 @@ export const CONSENT_SCOPE_PATIENT_PRIVACY = 'patient-privacy';
 export const CONSENT_SCOPE_RESEARCH = 'research';
 /** LOINC 59284-0 |Patient Consent|: the generic category of a Consent, beside any SNOMED CT concept the GP coded. */
 export const PATIENT_CONSENT_CATEGORY = '59284-0';
+
+/** NHS England's Patient Flag category system and the code it gives the national reasonable adjustment flag. */
+export const ENGLAND_FLAG_CATEGORY = 'https://fhir.nhs.uk/England/CodeSystem/England-FlagCategoryPatient';
+export const REASONABLE_ADJUSTMENT_FLAG_CATEGORY = 'national-reasonable-adjustment-flag';
+/** NHS England's extension for free-text notes on a flag. */
+export const FLAG_NOTES_EXTENSION = 'https://fhir.nhs.uk/England/StructureDefinition/Extension-FlagNotes';

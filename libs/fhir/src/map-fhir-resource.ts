@@ -9,7 +9,9 @@ import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
 import { mapCondition } from './resources/condition';
 import { mapConsent } from './resources/consent';
+import { mapDocumentReference } from './resources/document-reference';
 import { mapEncounter } from './resources/encounter';
+import { mapFlag } from './resources/flag';
 import { mapImmunization } from './resources/immunization';
 import { mapMedicationDispense } from './resources/medication-dispense';
 import { mapMedicationRequest } from './resources/medication-request';
@@ -52,6 +54,8 @@ const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
   CarePlan: mapCarePlan,
   ServiceRequest: mapServiceRequest,
   Consent: mapConsent,
+  Flag: mapFlag,
+  DocumentReference: mapDocumentReference,
 };
 
 /**

@@ -38,8 +38,9 @@ describe('mapFhirResource', () => {
       expect(issue.message).toContain('AllergyIntolerance');
     });
 
-    it('lists the twelve resource types it maps', () => {
-      expect(FHIR_RESOURCE_TYPES).toHaveLength(12);
+    it('lists the fourteen resource types it maps', () => {
+      expect(FHIR_RESOURCE_TYPES).toHaveLength(14);
+      expect(isSupportedResourceType('Flag') && isSupportedResourceType('DocumentReference')).toBe(true);
       expect(isSupportedResourceType('CarePlan')).toBe(true);
       expect(isSupportedResourceType('Procedure')).toBe(false);
     });

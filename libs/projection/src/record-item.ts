@@ -24,6 +24,8 @@ export const ITEM_KINDS = [
   'social-care',
   'end-of-life',
   'sharing-objection',
+  'alert',
+  'document',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 

@@ -16,7 +16,9 @@ import {
   type ProblemEntry,
   type ReferralEntry,
 } from './view/clinical-view';
+import { alertsOf, type AlertEntry } from './view/alert-view';
 import { currentItemsByType } from './view/current-items';
+import { documentsOf, type DocumentEntry } from './view/document-view';
 import { encountersOf, type EncounterEntry } from './view/encounter-view';
 import {
   deathOf,
@@ -59,6 +61,11 @@ export interface RecordSource {
  * a clinician reads, every item with the provider record it comes from.
  */
 export interface SharedRecordView {
+  /**
+   * Alerts in force, reasonable adjustment flags first. The first section, so a reader (and a JSON client that
+   * shows keys in order) meets the patient's safety information before anything else.
+   */
+  readonly alerts: AlertEntry[];
   readonly demographics: DemographicsEntry | null;
   readonly registeredGp: RegisteredGpEntry | null;
   readonly death: DeathEntry | null;
@@ -70,6 +77,8 @@ export interface SharedRecordView {
   readonly immunisations: ImmunisationEntry[];
   readonly carePlans: CarePlanEntry[];
   readonly referrals: ReferralEntry[];
+  /** Current letters and discharge summaries, newest first. */
+  readonly documents: DocumentEntry[];
   readonly socialCare: SocialCareSection;
   readonly endOfLife: EndOfLifeEntry | null;
   /**
@@ -100,6 +109,7 @@ export function viewSharedRecord(
   const names = options.providerName;
   const details = [...items.PatientRegistered, ...items.PatientDetailsChanged];
   return {
+    alerts: alertsOf(items.AlertRecorded, options.now, names),
     demographics: demographicsOf(details, names),
     registeredGp: registeredGpOf(details, names),
     death: deathOf(items.PatientDied, names),
@@ -116,6 +126,7 @@ export function viewSharedRecord(
     immunisations: immunisationsOf(items.ImmunisationRecorded, names),
     carePlans: carePlansOf(items.CarePlanRecorded, names),
     referrals: referralsOf(items.ReferralMade, names),
+    documents: documentsOf(items.DocumentRecorded, names),
     socialCare: socialCareOf(items.SocialCareInvolvementRecorded, options, names),
     endOfLife: endOfLifeOf(items.EndOfLifePreferencesRecorded, names),
     sharingObjection: sharingObjectionOf(items.SharingObjectionRecorded, names),

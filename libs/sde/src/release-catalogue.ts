@@ -6,8 +6,9 @@ import { EVENT_TYPES, type EventType } from '@crosscare/events';
  * event later stays inside until someone classifies it here (and a reviewer sees the change).
  *
  * Never here, and so never released: names, address lines, towns, telecom, NHS numbers (pseudonymised instead),
- * source record ids, prescription ids, UBRNs, batch numbers, staff and team names, and every free-text field (dosage
- * text, descriptions, titles, string values, services typed by hand). Coded values are released as system and code
+ * source record ids, prescription ids, UBRNs, batch numbers, staff and team names, every free-text field (dosage
+ * text, descriptions, titles, string values, services typed by hand, alerts' text and notes), and documents' content
+ * and URLs. Coded values are released as system and code
  * only: the display is the sender's text and some systems put free text there.
  */
 export type Treatment =
@@ -58,6 +59,14 @@ const f = (name: string, treatment: Treatment, from: string = name): ReleasableF
 
 /** The releasable fields of each event, beside the header's (pseudonym, dates, provider context). */
 export const RELEASE_CATALOGUE: Readonly<Record<EventType, readonly ReleasableField[]>> = {
+  // The alert's coded content only: its text, notes and author never leave (notes are free text about a person).
+  AlertRecorded: [
+    f('code', 'coded'),
+    f('category', 'coded'),
+    f('reasonableAdjustment', 'boolean'),
+    f('status', 'symbol'),
+    f('period', 'period'),
+  ],
   AllergyRecorded: [
     f('substance', 'coded'),
     f('category', 'symbol'),
@@ -71,6 +80,8 @@ export const RELEASE_CATALOGUE: Readonly<Record<EventType, readonly ReleasableFi
     f('period', 'period'),
     f('addresses', 'coded-list'),
   ],
+  // That a document of a kind was written, and when: never its content, URL, title, description or authors.
+  DocumentRecorded: [f('type', 'coded'), f('documentDate', 'event-time')],
   EncounterEnded: [
     f('endedAt', 'event-time'),
     f('outcome', 'symbol'),

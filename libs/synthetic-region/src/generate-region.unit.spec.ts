@@ -211,7 +211,7 @@ describe('generateRegion', () => {
             event.header.eventType === 'PatientDied' ||
             (event.header.eventType === 'EncounterEnded' && 'outcome' in event && event.outcome === 'DIED') ||
             ('status' in event && event.status === 'COMPLETED') ||
-            ('period' in event && event.period.end !== null);
+            ('period' in event && event.period !== null && event.period.end !== null);
           if (!closes) afterDeath.push(`${nhsNumber} ${event.header.eventType}`);
         }
       }

@@ -20,6 +20,7 @@ export interface RecordAccessSummary {
 
 /** The JSON view's keys each section of the roles file covers. */
 const VIEW_KEYS: { readonly [S in RecordSection]: readonly (keyof SharedRecordView)[] } = {
+  alerts: ['alerts'],
   demographics: ['demographics', 'registeredGp'],
   death: ['death'],
   problems: ['problems'],
@@ -32,6 +33,7 @@ const VIEW_KEYS: { readonly [S in RecordSection]: readonly (keyof SharedRecordVi
   referrals: ['referrals'],
   'social-care': ['socialCare'],
   'end-of-life': ['endOfLife'],
+  documents: ['documents'],
 };
 
 /** What the answer says about what it leaves out, in words a clinician reads. */

@@ -97,16 +97,16 @@ export const CHANGELOG_SCHEMAS: { readonly PatientRecordHead: object; readonly P
       {
         name: 'kind',
         type: 'string',
-        doc: 'The section of the record the item belongs to: demographics, death, problem, allergy, medication-prescribed, medication-dispensed, encounter, observation, immunisation, care-plan, referral, social-care, end-of-life or sharing-objection.',
+        doc: 'The section of the record the item belongs to: demographics, death, problem, allergy, medication-prescribed, medication-dispensed, encounter, observation, immunisation, care-plan, referral, social-care, end-of-life, sharing-objection, alert or document.',
       },
       {
         name: 'item',
         type: [
           {
             type: 'record',
-            name: 'AllergyRecorded',
+            name: 'AlertRecorded',
             namespace: 'uk.nhs.crosscare.events',
-            doc: 'An allergy or intolerance was recorded or changed for the patient.',
+            doc: 'An alert about the patient was raised or changed (FHIR Flag): safety information every carer should see first, such as a risk to staff, or the NHS national reasonable adjustment flag.',
             fields: [
               {
                 name: 'header',
@@ -194,31 +194,125 @@ export const CHANGELOG_SCHEMAS: { readonly PatientRecordHead: object; readonly P
                 doc: 'Who changed which record of which patient, and when.',
               },
               {
-                name: 'substance',
+                name: 'code',
+                type: [
+                  'null',
+                  {
+                    type: 'record',
+                    name: 'CodedValue',
+                    namespace: 'uk.nhs.crosscare.events',
+                    doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+                    fields: [
+                      {
+                        name: 'system',
+                        type: 'string',
+                        doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
+                      },
+                      {
+                        name: 'code',
+                        type: 'string',
+                        doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
+                      },
+                      {
+                        name: 'display',
+                        type: ['null', 'string'],
+                        default: null,
+                        doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+                      },
+                    ],
+                  },
+                ],
+                default: null,
+                doc: 'What the alert says (SNOMED CT preferred), e.g. for a reasonable adjustment flag the adjustment needed (use hearing aid); null when the source only described it in text.',
+              },
+              {
+                name: 'text',
+                type: ['null', 'string'],
+                default: null,
+                doc: "The alert as the source worded it (the Flag's code.text, or the code's display); null when it sent only a code without words.",
+              },
+              {
+                name: 'category',
+                type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+                default: null,
+                doc: 'The kind of alert as the source coded it, e.g. https://fhir.nhs.uk/England/CodeSystem/England-FlagCategoryPatient national-reasonable-adjustment-flag; null when uncategorised.',
+              },
+              {
+                name: 'reasonableAdjustment',
+                type: 'boolean',
+                default: false,
+                doc: "True when this is the NHS national reasonable adjustment flag (category national-reasonable-adjustment-flag, as NHS England's Patient Flag profiles code it): the patient needs adjustments to their care under the Equality Act 2010.",
+              },
+              {
+                name: 'status',
+                type: {
+                  type: 'enum',
+                  name: 'AlertStatus',
+                  doc: 'Whether an alert is in force, as FHIR flag-status.',
+                  symbols: ['ACTIVE', 'INACTIVE', 'UNKNOWN'],
+                  default: 'UNKNOWN',
+                  namespace: 'uk.nhs.crosscare.events',
+                },
+                doc: 'Whether the alert is in force after this change; an alert made inactive stays in the record but is not shown as current.',
+              },
+              {
+                name: 'period',
                 type: {
                   type: 'record',
-                  name: 'CodedValue',
+                  name: 'Period',
                   namespace: 'uk.nhs.crosscare.events',
-                  doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+                  doc: 'A span of calendar days, both ends inclusive.',
                   fields: [
                     {
-                      name: 'system',
-                      type: 'string',
-                      doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
-                    },
-                    {
-                      name: 'code',
-                      type: 'string',
-                      doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
-                    },
-                    {
-                      name: 'display',
-                      type: ['null', 'string'],
+                      name: 'start',
+                      type: ['null', { type: 'int', logicalType: 'date' }],
                       default: null,
-                      doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+                      doc: 'First day; null when not known.',
+                    },
+                    {
+                      name: 'end',
+                      type: ['null', { type: 'int', logicalType: 'date' }],
+                      default: null,
+                      doc: 'Last day; null while the period is ongoing.',
                     },
                   ],
                 },
+                doc: 'When the alert applies; both ends null when the source gave no period.',
+              },
+              {
+                name: 'authorOdsCode',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'ODS code of the organisation that raised the alert, when the source names it by ODS code; null otherwise.',
+              },
+              {
+                name: 'authorName',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Who raised the alert, as the source displays them (a person or organisation); null when not given.',
+              },
+              {
+                name: 'notes',
+                type: ['null', 'string'],
+                default: null,
+                doc: "Free-text notes about the alert (NHS England's FlagNotes extension). Shown to carers; never released to secure data environments.",
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'AllergyRecorded',
+            namespace: 'uk.nhs.crosscare.events',
+            doc: 'An allergy or intolerance was recorded or changed for the patient.',
+            fields: [
+              {
+                name: 'header',
+                type: 'uk.nhs.crosscare.events.RecordChangeHeader',
+                doc: 'Who changed which record of which patient, and when.',
+              },
+              {
+                name: 'substance',
+                type: 'uk.nhs.crosscare.events.CodedValue',
                 doc: 'The substance or class of substance (SNOMED CT or dm+d), e.g. penicillin.',
               },
               {
@@ -332,30 +426,7 @@ export const CHANGELOG_SCHEMAS: { readonly PatientRecordHead: object; readonly P
                 },
                 doc: 'The state of the plan.',
               },
-              {
-                name: 'period',
-                type: {
-                  type: 'record',
-                  name: 'Period',
-                  namespace: 'uk.nhs.crosscare.events',
-                  doc: 'A span of calendar days, both ends inclusive.',
-                  fields: [
-                    {
-                      name: 'start',
-                      type: ['null', { type: 'int', logicalType: 'date' }],
-                      default: null,
-                      doc: 'First day; null when not known.',
-                    },
-                    {
-                      name: 'end',
-                      type: ['null', { type: 'int', logicalType: 'date' }],
-                      default: null,
-                      doc: 'Last day; null while the period is ongoing.',
-                    },
-                  ],
-                },
-                doc: 'When the plan is in force.',
-              },
+              { name: 'period', type: 'uk.nhs.crosscare.events.Period', doc: 'When the plan is in force.' },
               {
                 name: 'description',
                 type: ['null', 'string'],
@@ -366,6 +437,134 @@ export const CHANGELOG_SCHEMAS: { readonly PatientRecordHead: object; readonly P
                 name: 'addresses',
                 type: { type: 'array', items: 'uk.nhs.crosscare.events.CodedValue' },
                 doc: 'Conditions or needs the plan addresses (SNOMED CT); empty when not coded.',
+              },
+            ],
+          },
+          {
+            type: 'record',
+            name: 'DocumentRecorded',
+            namespace: 'uk.nhs.crosscare.events',
+            doc: "A clinical document about the patient was shared or changed (FHIR DocumentReference): a letter, a discharge summary. Carries the document's metadata and either where the document is (a URL) or the document itself, inline up to 256 KiB (see docs/ingest.md).",
+            fields: [
+              {
+                name: 'header',
+                type: 'uk.nhs.crosscare.events.RecordChangeHeader',
+                doc: 'Who changed which record of which patient, and when.',
+              },
+              {
+                name: 'status',
+                type: {
+                  type: 'enum',
+                  name: 'DocumentStatus',
+                  doc: 'The state of the document reference, as FHIR document-reference-status (entered-in-error becomes a RecordRemoved instead).',
+                  symbols: ['CURRENT', 'SUPERSEDED', 'UNKNOWN'],
+                  default: 'UNKNOWN',
+                  namespace: 'uk.nhs.crosscare.events',
+                },
+                doc: 'Whether this is the current version of the document or one replaced by another.',
+              },
+              {
+                name: 'docStatus',
+                type: [
+                  'null',
+                  {
+                    type: 'enum',
+                    name: 'DocumentCompositionStatus',
+                    doc: "The state of the document's content, as FHIR composition-status.",
+                    symbols: ['PRELIMINARY', 'FINAL', 'AMENDED', 'UNKNOWN'],
+                    default: 'UNKNOWN',
+                    namespace: 'uk.nhs.crosscare.events',
+                  },
+                ],
+                default: null,
+                doc: 'Whether the content is preliminary, final or amended; null when the source did not say.',
+              },
+              {
+                name: 'type',
+                type: 'uk.nhs.crosscare.events.CodedValue',
+                doc: 'The kind of document (SNOMED CT preferred), e.g. 373942005 discharge summary, 371531000 report of clinical encounter (clinic letter).',
+              },
+              {
+                name: 'category',
+                type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+                default: null,
+                doc: 'A broader class of document as the source coded it; null when not given.',
+              },
+              {
+                name: 'documentDate',
+                type: { type: 'long', logicalType: 'timestamp-millis' },
+                doc: 'When the document reference was made (DocumentReference.date), or else when the change happened.',
+              },
+              {
+                name: 'authorOdsCode',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'ODS code of the authoring organisation, when the source names it by ODS code; null otherwise.',
+              },
+              {
+                name: 'authorName',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Who wrote the document, as the source displays them; null when not given.',
+              },
+              {
+                name: 'custodianOdsCode',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'ODS code of the organisation that keeps the document; null when not given.',
+              },
+              {
+                name: 'encounterSourceRecordId',
+                type: ['null', 'string'],
+                default: null,
+                doc: "The same provider's source record id of the encounter the document is about (e.g. Encounter/123 for a discharge summary); null when none.",
+              },
+              {
+                name: 'period',
+                type: ['null', 'uk.nhs.crosscare.events.Period'],
+                default: null,
+                doc: 'The span of care the document covers (DocumentReference.context.period); null when not given.',
+              },
+              {
+                name: 'description',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Human-readable description of the document; null when none.',
+              },
+              {
+                name: 'contentType',
+                type: 'string',
+                doc: 'MIME type of the document, e.g. application/pdf.',
+              },
+              {
+                name: 'title',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Title of the document as its attachment names it; null when none.',
+              },
+              {
+                name: 'url',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Where the document can be retrieved; null when it travels inline.',
+              },
+              {
+                name: 'data',
+                type: ['null', 'bytes'],
+                default: null,
+                doc: 'The document itself, at most 262144 bytes (256 KiB); null when it is only referenced by url. Larger documents must be sent by URL.',
+              },
+              {
+                name: 'size',
+                type: ['null', 'long'],
+                default: null,
+                doc: 'Size of the document in bytes, as the source stated it or as the inline data measures; null when unknown.',
+              },
+              {
+                name: 'replacesSourceRecordId',
+                type: ['null', 'string'],
+                default: null,
+                doc: "The same provider's source record id of the document this one replaces (relatesTo replaces), e.g. a corrected discharge summary; the replaced one is no longer shown as current. Null when it replaces none.",
               },
             ],
           },

@@ -164,6 +164,59 @@ export interface RecordChangeHeader {
  */
 export type RecordOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNKNOWN';
 
+/**
+ * An alert about the patient was raised or changed (FHIR Flag): safety information every carer should
+ * see first, such as a risk to staff, or the NHS national reasonable adjustment flag.
+ */
+export interface AlertRecorded {
+  /** Who changed which record of which patient, and when. */
+  header: RecordChangeHeader;
+  /**
+   * What the alert says (SNOMED CT preferred), e.g. for a reasonable adjustment flag the adjustment
+   * needed (use hearing aid); null when the source only described it in text.
+   */
+  code: CodedValue | null;
+  /**
+   * The alert as the source worded it (the Flag's code.text, or the code's display); null when it sent
+   * only a code without words.
+   */
+  text: string | null;
+  /**
+   * The kind of alert as the source coded it, e.g.
+   * https://fhir.nhs.uk/England/CodeSystem/England-FlagCategoryPatient
+   * national-reasonable-adjustment-flag; null when uncategorised.
+   */
+  category: CodedValue | null;
+  /**
+   * True when this is the NHS national reasonable adjustment flag (category
+   * national-reasonable-adjustment-flag, as NHS England's Patient Flag profiles code it): the patient
+   * needs adjustments to their care under the Equality Act 2010.
+   */
+  reasonableAdjustment: boolean;
+  /**
+   * Whether the alert is in force after this change; an alert made inactive stays in the record but is
+   * not shown as current.
+   */
+  status: AlertStatus;
+  /** When the alert applies; both ends null when the source gave no period. */
+  period: Period;
+  /**
+   * ODS code of the organisation that raised the alert, when the source names it by ODS code; null
+   * otherwise.
+   */
+  authorOdsCode: string | null;
+  /** Who raised the alert, as the source displays them (a person or organisation); null when not given. */
+  authorName: string | null;
+  /**
+   * Free-text notes about the alert (NHS England's FlagNotes extension). Shown to carers; never
+   * released to secure data environments.
+   */
+  notes: string | null;
+}
+
+/** Whether an alert is in force, as FHIR flag-status. */
+export type AlertStatus = 'ACTIVE' | 'INACTIVE' | 'UNKNOWN';
+
 /** An allergy or intolerance was recorded or changed for the patient. */
 export interface AllergyRecorded {
   /** Who changed which record of which patient, and when. */
@@ -238,6 +291,79 @@ export interface CarePlanRecorded {
 
 /** The state of a care plan, as FHIR request-status. */
 export type CarePlanStatus = 'DRAFT' | 'ACTIVE' | 'ON_HOLD' | 'REVOKED' | 'COMPLETED' | 'UNKNOWN';
+
+/**
+ * A clinical document about the patient was shared or changed (FHIR DocumentReference): a letter, a
+ * discharge summary. Carries the document's metadata and either where the document is (a URL) or the
+ * document itself, inline up to 256 KiB (see docs/ingest.md).
+ */
+export interface DocumentRecorded {
+  /** Who changed which record of which patient, and when. */
+  header: RecordChangeHeader;
+  /** Whether this is the current version of the document or one replaced by another. */
+  status: DocumentStatus;
+  /** Whether the content is preliminary, final or amended; null when the source did not say. */
+  docStatus: DocumentCompositionStatus | null;
+  /**
+   * The kind of document (SNOMED CT preferred), e.g. 373942005 discharge summary, 371531000 report of
+   * clinical encounter (clinic letter).
+   */
+  type: CodedValue;
+  /** A broader class of document as the source coded it; null when not given. */
+  category: CodedValue | null;
+  /**
+   * When the document reference was made (DocumentReference.date), or else when the change happened.
+   *
+   * Epoch milliseconds (UTC), Avro timestamp-millis.
+   */
+  documentDate: number;
+  /** ODS code of the authoring organisation, when the source names it by ODS code; null otherwise. */
+  authorOdsCode: string | null;
+  /** Who wrote the document, as the source displays them; null when not given. */
+  authorName: string | null;
+  /** ODS code of the organisation that keeps the document; null when not given. */
+  custodianOdsCode: string | null;
+  /**
+   * The same provider's source record id of the encounter the document is about (e.g. Encounter/123
+   * for a discharge summary); null when none.
+   */
+  encounterSourceRecordId: string | null;
+  /** The span of care the document covers (DocumentReference.context.period); null when not given. */
+  period: Period | null;
+  /** Human-readable description of the document; null when none. */
+  description: string | null;
+  /** MIME type of the document, e.g. application/pdf. */
+  contentType: string;
+  /** Title of the document as its attachment names it; null when none. */
+  title: string | null;
+  /** Where the document can be retrieved; null when it travels inline. */
+  url: string | null;
+  /**
+   * The document itself, at most 262144 bytes (256 KiB); null when it is only referenced by url.
+   * Larger documents must be sent by URL.
+   */
+  data: Buffer | null;
+  /**
+   * Size of the document in bytes, as the source stated it or as the inline data measures; null when
+   * unknown.
+   */
+  size: number | null;
+  /**
+   * The same provider's source record id of the document this one replaces (relatesTo replaces), e.g.
+   * a corrected discharge summary; the replaced one is no longer shown as current. Null when it
+   * replaces none.
+   */
+  replacesSourceRecordId: string | null;
+}
+
+/**
+ * The state of the document reference, as FHIR document-reference-status (entered-in-error becomes a
+ * RecordRemoved instead).
+ */
+export type DocumentStatus = 'CURRENT' | 'SUPERSEDED' | 'UNKNOWN';
+
+/** The state of the document's content, as FHIR composition-status. */
+export type DocumentCompositionStatus = 'PRELIMINARY' | 'FINAL' | 'AMENDED' | 'UNKNOWN';
 
 /**
  * A patient's contact with a service ended: a discharge, the end of an attendance or appointment, the
@@ -792,8 +918,10 @@ export type SocialCareRecordKind = 'ASSESSMENT' | 'SERVICE' | 'ALLOCATION' | 'SA
 
 /** Every event type: its Avro record name, which is also header.eventType. */
 export const EVENT_TYPES = [
+  'AlertRecorded',
   'AllergyRecorded',
   'CarePlanRecorded',
+  'DocumentRecorded',
   'EncounterEnded',
   'EncounterStarted',
   'EndOfLifePreferencesRecorded',
@@ -816,8 +944,10 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Each event type with the interface of its events. */
 export interface RecordChangeEventMap {
+  AlertRecorded: AlertRecorded;
   AllergyRecorded: AllergyRecorded;
   CarePlanRecorded: CarePlanRecorded;
+  DocumentRecorded: DocumentRecorded;
   EncounterEnded: EncounterEnded;
   EncounterStarted: EncounterStarted;
   EndOfLifePreferencesRecorded: EndOfLifePreferencesRecorded;
@@ -843,6 +973,202 @@ export type RecordChangeEvent = RecordChangeEventMap[EventType];
  * uk.nhs.crosscare.events.<EventType>, so that no service reads schema files at run time.
  */
 export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
+  AlertRecorded: {
+    type: 'record',
+    name: 'AlertRecorded',
+    namespace: 'uk.nhs.crosscare.events',
+    doc: 'An alert about the patient was raised or changed (FHIR Flag): safety information every carer should see first, such as a risk to staff, or the NHS national reasonable adjustment flag.',
+    fields: [
+      {
+        name: 'header',
+        type: {
+          type: 'record',
+          name: 'RecordChangeHeader',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'Envelope common to every record change event: who changed which record of which patient, when, and in which order. Always the first field, named header.',
+          fields: [
+            {
+              name: 'eventId',
+              type: { type: 'string', logicalType: 'uuid' },
+              doc: 'Unique id of this event (UUID). Consumers use it to drop duplicates after a redelivery.',
+            },
+            {
+              name: 'eventType',
+              type: 'string',
+              doc: 'Avro record name of the event this header belongs to, e.g. AllergyRecorded, so a reader can route on the header alone.',
+            },
+            {
+              name: 'occurredAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When the change happened clinically or in the source system.',
+            },
+            {
+              name: 'recordedAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When Crosscare accepted the change. Never earlier than occurredAt for a well-behaved source; feeds that replay history have recordedAt far later.',
+            },
+            {
+              name: 'providerOdsCode',
+              type: 'string',
+              doc: 'ODS code of the provider organisation whose system sent the change (GP practice, trust, council, pharmacy, hospice, care home).',
+            },
+            {
+              name: 'ics',
+              type: 'string',
+              doc: 'ODS code of the integrated care board the provider belongs to: QHL, QWU, QGH (CCR) or QOC, QUA, QNC (OHC).',
+            },
+            {
+              name: 'collaborative',
+              type: 'string',
+              doc: 'Shared care record collaborative the ICS belongs to: CCR (Collaborative Care Record) or OHC (One Health and Care). A string so a new collaborative is not a breaking change.',
+            },
+            {
+              name: 'nhsNumber',
+              type: 'string',
+              doc: 'NHS number of the patient the record belongs to: 10 digits, no spaces, valid modulus-11 check digit.',
+            },
+            {
+              name: 'sourceRecordId',
+              type: 'string',
+              doc: "The provider system's own id for the record that changed. With providerOdsCode it identifies the record across all its versions.",
+            },
+            {
+              name: 'sourceRecordVersion',
+              type: 'long',
+              doc: 'Version of the source record, monotonic per (providerOdsCode, sourceRecordId): when two events describe the same record, the higher version wins, whatever order they arrive in.',
+            },
+            {
+              name: 'operation',
+              type: {
+                type: 'enum',
+                name: 'RecordOperation',
+                namespace: 'uk.nhs.crosscare.events',
+                doc: 'What the change did to the source record. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know.',
+                symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNKNOWN'],
+                default: 'UNKNOWN',
+              },
+              doc: 'Whether the source record was created, updated or deleted by this change.',
+            },
+            {
+              name: 'correlationId',
+              type: 'string',
+              doc: 'Id shared by every event that came from the same inbound message or batch, for tracing a feed end to end.',
+            },
+            {
+              name: 'causationId',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'eventId of the event that caused this one, when Crosscare derived it from another event (e.g. a merge); null for changes straight from a source.',
+            },
+          ],
+        },
+        doc: 'Who changed which record of which patient, and when.',
+      },
+      {
+        name: 'code',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'CodedValue',
+            namespace: 'uk.nhs.crosscare.events',
+            doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+            fields: [
+              {
+                name: 'system',
+                type: 'string',
+                doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
+              },
+              {
+                name: 'code',
+                type: 'string',
+                doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
+              },
+              {
+                name: 'display',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+              },
+            ],
+          },
+        ],
+        default: null,
+        doc: 'What the alert says (SNOMED CT preferred), e.g. for a reasonable adjustment flag the adjustment needed (use hearing aid); null when the source only described it in text.',
+      },
+      {
+        name: 'text',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The alert as the source worded it (the Flag's code.text, or the code's display); null when it sent only a code without words.",
+      },
+      {
+        name: 'category',
+        type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+        default: null,
+        doc: 'The kind of alert as the source coded it, e.g. https://fhir.nhs.uk/England/CodeSystem/England-FlagCategoryPatient national-reasonable-adjustment-flag; null when uncategorised.',
+      },
+      {
+        name: 'reasonableAdjustment',
+        type: 'boolean',
+        default: false,
+        doc: "True when this is the NHS national reasonable adjustment flag (category national-reasonable-adjustment-flag, as NHS England's Patient Flag profiles code it): the patient needs adjustments to their care under the Equality Act 2010.",
+      },
+      {
+        name: 'status',
+        type: {
+          type: 'enum',
+          name: 'AlertStatus',
+          doc: 'Whether an alert is in force, as FHIR flag-status.',
+          symbols: ['ACTIVE', 'INACTIVE', 'UNKNOWN'],
+          default: 'UNKNOWN',
+        },
+        doc: 'Whether the alert is in force after this change; an alert made inactive stays in the record but is not shown as current.',
+      },
+      {
+        name: 'period',
+        type: {
+          type: 'record',
+          name: 'Period',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'A span of calendar days, both ends inclusive.',
+          fields: [
+            {
+              name: 'start',
+              type: ['null', { type: 'int', logicalType: 'date' }],
+              default: null,
+              doc: 'First day; null when not known.',
+            },
+            {
+              name: 'end',
+              type: ['null', { type: 'int', logicalType: 'date' }],
+              default: null,
+              doc: 'Last day; null while the period is ongoing.',
+            },
+          ],
+        },
+        doc: 'When the alert applies; both ends null when the source gave no period.',
+      },
+      {
+        name: 'authorOdsCode',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'ODS code of the organisation that raised the alert, when the source names it by ODS code; null otherwise.',
+      },
+      {
+        name: 'authorName',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'Who raised the alert, as the source displays them (a person or organisation); null when not given.',
+      },
+      {
+        name: 'notes',
+        type: ['null', 'string'],
+        default: null,
+        doc: "Free-text notes about the alert (NHS England's FlagNotes extension). Shown to carers; never released to secure data environments.",
+      },
+    ],
+  },
   AllergyRecorded: {
     type: 'record',
     name: 'AllergyRecorded',
@@ -1204,6 +1530,253 @@ export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
         name: 'addresses',
         type: { type: 'array', items: 'uk.nhs.crosscare.events.CodedValue' },
         doc: 'Conditions or needs the plan addresses (SNOMED CT); empty when not coded.',
+      },
+    ],
+  },
+  DocumentRecorded: {
+    type: 'record',
+    name: 'DocumentRecorded',
+    namespace: 'uk.nhs.crosscare.events',
+    doc: "A clinical document about the patient was shared or changed (FHIR DocumentReference): a letter, a discharge summary. Carries the document's metadata and either where the document is (a URL) or the document itself, inline up to 256 KiB (see docs/ingest.md).",
+    fields: [
+      {
+        name: 'header',
+        type: {
+          type: 'record',
+          name: 'RecordChangeHeader',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'Envelope common to every record change event: who changed which record of which patient, when, and in which order. Always the first field, named header.',
+          fields: [
+            {
+              name: 'eventId',
+              type: { type: 'string', logicalType: 'uuid' },
+              doc: 'Unique id of this event (UUID). Consumers use it to drop duplicates after a redelivery.',
+            },
+            {
+              name: 'eventType',
+              type: 'string',
+              doc: 'Avro record name of the event this header belongs to, e.g. AllergyRecorded, so a reader can route on the header alone.',
+            },
+            {
+              name: 'occurredAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When the change happened clinically or in the source system.',
+            },
+            {
+              name: 'recordedAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When Crosscare accepted the change. Never earlier than occurredAt for a well-behaved source; feeds that replay history have recordedAt far later.',
+            },
+            {
+              name: 'providerOdsCode',
+              type: 'string',
+              doc: 'ODS code of the provider organisation whose system sent the change (GP practice, trust, council, pharmacy, hospice, care home).',
+            },
+            {
+              name: 'ics',
+              type: 'string',
+              doc: 'ODS code of the integrated care board the provider belongs to: QHL, QWU, QGH (CCR) or QOC, QUA, QNC (OHC).',
+            },
+            {
+              name: 'collaborative',
+              type: 'string',
+              doc: 'Shared care record collaborative the ICS belongs to: CCR (Collaborative Care Record) or OHC (One Health and Care). A string so a new collaborative is not a breaking change.',
+            },
+            {
+              name: 'nhsNumber',
+              type: 'string',
+              doc: 'NHS number of the patient the record belongs to: 10 digits, no spaces, valid modulus-11 check digit.',
+            },
+            {
+              name: 'sourceRecordId',
+              type: 'string',
+              doc: "The provider system's own id for the record that changed. With providerOdsCode it identifies the record across all its versions.",
+            },
+            {
+              name: 'sourceRecordVersion',
+              type: 'long',
+              doc: 'Version of the source record, monotonic per (providerOdsCode, sourceRecordId): when two events describe the same record, the higher version wins, whatever order they arrive in.',
+            },
+            {
+              name: 'operation',
+              type: {
+                type: 'enum',
+                name: 'RecordOperation',
+                namespace: 'uk.nhs.crosscare.events',
+                doc: 'What the change did to the source record. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know.',
+                symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNKNOWN'],
+                default: 'UNKNOWN',
+              },
+              doc: 'Whether the source record was created, updated or deleted by this change.',
+            },
+            {
+              name: 'correlationId',
+              type: 'string',
+              doc: 'Id shared by every event that came from the same inbound message or batch, for tracing a feed end to end.',
+            },
+            {
+              name: 'causationId',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'eventId of the event that caused this one, when Crosscare derived it from another event (e.g. a merge); null for changes straight from a source.',
+            },
+          ],
+        },
+        doc: 'Who changed which record of which patient, and when.',
+      },
+      {
+        name: 'status',
+        type: {
+          type: 'enum',
+          name: 'DocumentStatus',
+          doc: 'The state of the document reference, as FHIR document-reference-status (entered-in-error becomes a RecordRemoved instead).',
+          symbols: ['CURRENT', 'SUPERSEDED', 'UNKNOWN'],
+          default: 'UNKNOWN',
+        },
+        doc: 'Whether this is the current version of the document or one replaced by another.',
+      },
+      {
+        name: 'docStatus',
+        type: [
+          'null',
+          {
+            type: 'enum',
+            name: 'DocumentCompositionStatus',
+            doc: "The state of the document's content, as FHIR composition-status.",
+            symbols: ['PRELIMINARY', 'FINAL', 'AMENDED', 'UNKNOWN'],
+            default: 'UNKNOWN',
+          },
+        ],
+        default: null,
+        doc: 'Whether the content is preliminary, final or amended; null when the source did not say.',
+      },
+      {
+        name: 'type',
+        type: {
+          type: 'record',
+          name: 'CodedValue',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+          fields: [
+            {
+              name: 'system',
+              type: 'string',
+              doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
+            },
+            {
+              name: 'code',
+              type: 'string',
+              doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
+            },
+            {
+              name: 'display',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+            },
+          ],
+        },
+        doc: 'The kind of document (SNOMED CT preferred), e.g. 373942005 discharge summary, 371531000 report of clinical encounter (clinic letter).',
+      },
+      {
+        name: 'category',
+        type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+        default: null,
+        doc: 'A broader class of document as the source coded it; null when not given.',
+      },
+      {
+        name: 'documentDate',
+        type: { type: 'long', logicalType: 'timestamp-millis' },
+        doc: 'When the document reference was made (DocumentReference.date), or else when the change happened.',
+      },
+      {
+        name: 'authorOdsCode',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'ODS code of the authoring organisation, when the source names it by ODS code; null otherwise.',
+      },
+      {
+        name: 'authorName',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'Who wrote the document, as the source displays them; null when not given.',
+      },
+      {
+        name: 'custodianOdsCode',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'ODS code of the organisation that keeps the document; null when not given.',
+      },
+      {
+        name: 'encounterSourceRecordId',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The same provider's source record id of the encounter the document is about (e.g. Encounter/123 for a discharge summary); null when none.",
+      },
+      {
+        name: 'period',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'Period',
+            namespace: 'uk.nhs.crosscare.events',
+            doc: 'A span of calendar days, both ends inclusive.',
+            fields: [
+              {
+                name: 'start',
+                type: ['null', { type: 'int', logicalType: 'date' }],
+                default: null,
+                doc: 'First day; null when not known.',
+              },
+              {
+                name: 'end',
+                type: ['null', { type: 'int', logicalType: 'date' }],
+                default: null,
+                doc: 'Last day; null while the period is ongoing.',
+              },
+            ],
+          },
+        ],
+        default: null,
+        doc: 'The span of care the document covers (DocumentReference.context.period); null when not given.',
+      },
+      {
+        name: 'description',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'Human-readable description of the document; null when none.',
+      },
+      { name: 'contentType', type: 'string', doc: 'MIME type of the document, e.g. application/pdf.' },
+      {
+        name: 'title',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'Title of the document as its attachment names it; null when none.',
+      },
+      {
+        name: 'url',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'Where the document can be retrieved; null when it travels inline.',
+      },
+      {
+        name: 'data',
+        type: ['null', 'bytes'],
+        default: null,
+        doc: 'The document itself, at most 262144 bytes (256 KiB); null when it is only referenced by url. Larger documents must be sent by URL.',
+      },
+      {
+        name: 'size',
+        type: ['null', 'long'],
+        default: null,
+        doc: 'Size of the document in bytes, as the source stated it or as the inline data measures; null when unknown.',
+      },
+      {
+        name: 'replacesSourceRecordId',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The same provider's source record id of the document this one replaces (relatesTo replaces), e.g. a corrected discharge summary; the replaced one is no longer shown as current. Null when it replaces none.",
       },
     ],
   },

@@ -19,6 +19,8 @@ export const REMOVED_EVENT_TYPES = {
   CarePlan: 'CarePlanRecorded',
   ServiceRequest: 'ReferralMade',
   Consent: 'SharingObjectionRecorded',
+  Flag: 'AlertRecorded',
+  DocumentReference: 'DocumentRecorded',
 } as const satisfies Record<string, EventType>;
 
 export function recordRemoved(

@@ -1,9 +1,11 @@
 // Synthetic record change events for this folder's unit specs (not a test itself: jest runs *.unit.spec.ts only).
 // Providers are real entries of libs/governance/data; every NHS number is from the 999 test range.
 import {
+  type AlertRecorded,
   type AllergyRecorded,
   type AnyRecordChangeDraft,
   type CarePlanRecorded,
+  type DocumentRecorded,
   type EncounterEnded,
   type EncounterStarted,
   type EndOfLifePreferencesRecorded,
@@ -419,6 +421,58 @@ export const sharingObjectionRecorded = (overrides: Overrides<SharingObjectionRe
       },
       recordedBy: null,
       statedOn: days('2024-03-04'),
+    },
+    overrides,
+  );
+
+export const alertRecorded = (overrides: Overrides<AlertRecorded> = {}) =>
+  build<AlertRecorded>(
+    'AlertRecorded',
+    { sourceRecordId: 'Flag/hz-ra-77', occurredAt: at('2024-01-15T10:00:00Z') },
+    {
+      code: snomed('520471000000105', 'Method of communication: British Sign Language'),
+      text: 'Method of communication: British Sign Language',
+      category: {
+        system: 'https://fhir.nhs.uk/England/CodeSystem/England-FlagCategoryPatient',
+        code: 'national-reasonable-adjustment-flag',
+        display: 'National Reasonable Adjustments Flag',
+      },
+      reasonableAdjustment: true,
+      status: 'ACTIVE',
+      period: { start: days('2024-01-15'), end: null },
+      authorOdsCode: PROVIDERS.gpPractice.odsCode,
+      authorName: PROVIDERS.gpPractice.name,
+      notes: 'Book a BSL interpreter for every appointment',
+    },
+    overrides,
+  );
+
+export const documentRecorded = (overrides: Overrides<DocumentRecorded> = {}) =>
+  build<DocumentRecorded>(
+    'DocumentRecorded',
+    {
+      provider: PROVIDERS.acuteTrust,
+      sourceRecordId: 'DocumentReference/rnb-ds-2291',
+      occurredAt: at('2024-06-12T16:30:00Z'),
+    },
+    {
+      status: 'CURRENT',
+      docStatus: 'FINAL',
+      type: snomed('373942005', 'Discharge summary'),
+      category: snomed('823691000000103', 'Clinical letter'),
+      documentDate: at('2024-06-12T16:30:00Z'),
+      authorOdsCode: PROVIDERS.acuteTrust.odsCode,
+      authorName: 'Ward 7, Burntwood General Hospital',
+      custodianOdsCode: PROVIDERS.acuteTrust.odsCode,
+      encounterSourceRecordId: 'Encounter/rnb-adm-5512',
+      period: { start: days('2024-06-08'), end: days('2024-06-12') },
+      description: 'Discharge summary: community-acquired pneumonia',
+      contentType: 'application/pdf',
+      title: 'Discharge summary',
+      url: null,
+      data: Buffer.from('%PDF-1.4 synthetic discharge summary'),
+      size: 35,
+      replacesSourceRecordId: 'DocumentReference/rnb-ds-2290',
     },
     overrides,
   );

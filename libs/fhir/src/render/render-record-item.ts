@@ -13,8 +13,10 @@ import { renderAllergyIntolerance } from './resources/allergy-intolerance';
 import { renderCarePlan } from './resources/care-plan';
 import { renderCondition } from './resources/condition';
 import { renderConsent } from './resources/consent';
+import { renderDocumentReference } from './resources/document-reference';
 import { type EncounterParts, renderEncounter } from './resources/encounter';
 import { renderEpisodeOfCare } from './resources/episode-of-care';
+import { renderFlag } from './resources/flag';
 import { renderImmunization } from './resources/immunization';
 import { renderMedicationDispense } from './resources/medication-dispense';
 import { renderMedicationRequest } from './resources/medication-request';
@@ -66,6 +68,8 @@ const RENDERERS: { readonly [T in RenderedEventType]: Renderer<T> } = {
   SocialCareInvolvementRecorded: renderEpisodeOfCare,
   EndOfLifePreferencesRecorded: renderAdvanceCarePlan,
   SharingObjectionRecorded: renderConsent,
+  AlertRecorded: renderFlag,
+  DocumentRecorded: renderDocumentReference,
 };
 
 function isRenderedEventType(eventType: string): eventType is RenderedEventType {

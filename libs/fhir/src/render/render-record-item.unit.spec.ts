@@ -7,8 +7,11 @@ import {
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Encounter, Patient, Reference, Resource } from '@medplum/fhirtypes';
 import {
+  alertRecorded,
   allergyRecorded,
   carePlanRecorded,
+  days,
+  documentRecorded,
   encounterEnded,
   encounterStarted,
   endOfLifePreferencesRecorded,
@@ -186,6 +189,43 @@ describe('renderRecordItem', () => {
       ['SharingObjectionRecorded', sharingObjectionRecorded(), {}],
       ['SharingObjectionRecorded withdrawn', sharingObjectionRecorded({ status: 'WITHDRAWN' }), {}],
       ['SharingObjectionRecorded without a code', sharingObjectionRecorded({ code: null }), {}],
+      ['AlertRecorded, a reasonable adjustment flag', alertRecorded(), {}],
+      [
+        'AlertRecorded, a local alert made inactive, in words only, by a named author',
+        alertRecorded({
+          code: null,
+          text: 'Key safe at the back door',
+          category: null,
+          reasonableAdjustment: false,
+          status: 'INACTIVE',
+          period: { start: days('2024-01-15'), end: days('2024-03-01') },
+          authorOdsCode: null,
+          authorName: 'District nursing team',
+          notes: null,
+        }),
+        {},
+      ],
+      ['DocumentRecorded inline, replacing another', documentRecorded(), {}],
+      [
+        'DocumentRecorded by URL, superseded, with no encounter, period or author',
+        documentRecorded({
+          status: 'SUPERSEDED',
+          docStatus: null,
+          category: null,
+          authorOdsCode: null,
+          authorName: null,
+          custodianOdsCode: null,
+          encounterSourceRecordId: null,
+          period: null,
+          description: null,
+          title: null,
+          url: 'https://documents.rnb.example.org/letters/2291.pdf',
+          data: null,
+          size: null,
+          replacesSourceRecordId: null,
+        }),
+        {},
+      ],
     ])('%s: renders a valid resource that maps back to the same clinical content', (_, event, setting) => {
       const resource = render(event);
 

@@ -28,8 +28,8 @@ export interface SharedRecordBundleInput {
 }
 
 /**
- * One patient's shared record, merged across both collaboratives, as a FHIR collection Bundle: the Patient first,
- * then one resource per item (an encounter's start and end as one Encounter), then one Provenance per event shown
+ * One patient's shared record, merged across both collaboratives, as a FHIR collection Bundle: the active Flags
+ * (alerts) first, then the Patient, then one resource per item (an encounter's start and end as one Encounter), then one Provenance per event shown
  * saying which provider, ICS and collaborative it came from. Ids and order depend only on the input, so the same
  * record always gives the same Bundle.
  */
@@ -40,9 +40,16 @@ export function renderSharedRecordBundle(input: SharedRecordBundleInput): Bundle
   const patientEvents = [input.demographics, input.death].flatMap((event): ShownEvent[] =>
     event === null ? [] : [{ event, collaboratives: [event.header.collaborative] }],
   );
+  const groups = groupSharedItems(input.items).map((group) => ({
+    resource: renderGroup(group, input),
+    events: group,
+  }));
+  // Alerts in force come before everything, the Patient included: they are what a reader must see first.
+  const alertFirst = groups.filter(({ resource }) => isActiveFlag(resource));
   const shown = [
+    ...alertFirst,
     { resource: patient, events: patientEvents },
-    ...groupSharedItems(input.items).map((group) => ({ resource: renderGroup(group, input), events: group })),
+    ...groups.filter((group) => !alertFirst.includes(group)),
   ];
   const provenances = shown.flatMap(({ resource, events }) =>
     events.map((event) => renderProvenance(event, idOf(resource), providerName)),
@@ -68,6 +75,9 @@ function renderGroup([first, counterpart]: ItemGroup, input: SharedRecordBundleI
   if (resource === undefined) throw new Error(`${first.event.header.eventType} is not an item of the record`);
   return resource;
 }
+
+const isActiveFlag = (resource: Resource): boolean =>
+  resource.resourceType === 'Flag' && resource.status === 'active';
 
 const entry = (resource: Resource): BundleEntry => ({ fullUrl: uuidReference(idOf(resource)), resource });
 

@@ -2,7 +2,9 @@ import { type RecordChangeEvent } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Bundle, Encounter, Extension, Provenance, Resource } from '@medplum/fhirtypes';
 import {
+  alertRecorded,
   allergyRecorded,
+  documentRecorded,
   encounterEnded,
   encounterStarted,
   endOfLifePreferencesRecorded,
@@ -103,6 +105,40 @@ describe('renderSharedRecordBundle', () => {
       },
     });
     expect(bundle.entry?.[0].fullUrl).toBe(`urn:uuid:${bundle.entry?.[0].resource?.id}`);
+  });
+
+  it('puts the alerts in force before the Patient and everything else; an inactive one and documents after', () => {
+    const active = alertRecorded();
+    const inactive = alertRecorded({
+      status: 'INACTIVE',
+      reasonableAdjustment: false,
+      category: null,
+      header: { sourceRecordId: 'Flag/hz-old-1' },
+    });
+    const bundle = renderSharedRecordBundle(
+      sharedRecord({
+        items: [...sharedRecord().items, carried(inactive), carried(documentRecorded()), carried(active)],
+      }),
+    );
+
+    expect(structuralIssues(bundle)).toEqual([]);
+    const types = resources(bundle).map((resource) => [
+      resource.resourceType,
+      (resource as { status?: string }).status,
+    ]);
+    expect(types.slice(0, 2)).toEqual([
+      ['Flag', 'active'],
+      ['Patient', undefined],
+    ]);
+    expect(types.filter(([type]) => type === 'Flag')).toEqual([
+      ['Flag', 'active'],
+      ['Flag', 'inactive'],
+    ]);
+    const document = resources(bundle).find((resource) => resource.resourceType === 'DocumentReference');
+    expect(document).toMatchObject({
+      content: [{ attachment: { contentType: 'application/pdf', data: expect.any(String) } }],
+      context: { encounter: [{ identifier: { value: 'Encounter/rnb-adm-5512' } }] },
+    });
   });
 
   it('shows every item once, then one Provenance per event shown, each entry at the urn:uuid of its id', () => {

@@ -17,8 +17,12 @@ type ClinicalEventType = Exclude<
   'PatientRegistered' | 'PatientDetailsChanged' | 'PatientDied'
 >;
 
-/** Sections in the order a clinician reads a record (the projection's item kinds); an encounter's parts are one. */
+/**
+ * Sections in the order a clinician reads a record (the projection's item kinds); an encounter's parts are one.
+ * Alerts lead: they are what a reader must know first.
+ */
 const SECTIONS: Record<ClinicalEventType, number> = {
+  AlertRecorded: -1,
   ProblemRecorded: 0,
   AllergyRecorded: 1,
   MedicationPrescribed: 2,
@@ -32,6 +36,7 @@ const SECTIONS: Record<ClinicalEventType, number> = {
   SocialCareInvolvementRecorded: 9,
   EndOfLifePreferencesRecorded: 10,
   SharingObjectionRecorded: 11,
+  DocumentRecorded: 12,
 };
 
 const isClinical = (type: string): type is ClinicalEventType => Object.hasOwn(SECTIONS, type);

@@ -28,6 +28,9 @@ export const RECORD_KINDS = [
   'end-of-life',
   'sharing-objection',
   'secondary-use-objection',
+  'alert',
+  'reasonable-adjustment',
+  'document',
   'removal',
 ] as const;
 
@@ -44,6 +47,8 @@ export const ENCOUNTER_KINDS: readonly RecordKind[] = [
 /**
  * The record kind of a draft. A type 1 objection (OptOutChanged) is secondary-use-objection: an objection to the
  * record leaving the practice for purposes other than care, which no projector shows but SDEs must honour.
+ * The NHS reasonable adjustment flag is an alert governed apart (reasonable-adjustment): it changes how every service
+ * must treat the patient, so fewer provider types may raise it than may raise a local alert.
  * EncounterEnded is always encounter-outcome whatever the encounter was: records are
  * keyed by provider and source record id, so a provider can only end encounters it started itself.
  */
@@ -86,6 +91,10 @@ export function recordKindOf(draft: PublishableDraft): RecordKind {
       return 'removal';
     case 'OptOutChanged':
       return 'secondary-use-objection';
+    case 'AlertRecorded':
+      return draft.body.reasonableAdjustment ? 'reasonable-adjustment' : 'alert';
+    case 'DocumentRecorded':
+      return 'document';
     default:
       return unknownDraft(draft);
   }

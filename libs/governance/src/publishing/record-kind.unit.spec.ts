@@ -34,8 +34,16 @@ describe('recordKindOf', () => {
     ['EndOfLifePreferencesRecorded', 'end-of-life'],
     ['SharingObjectionRecorded', 'sharing-objection'],
     ['RecordRemoved', 'removal'],
+    ['DocumentRecorded', 'document'],
   ])('given %s, is %s', (type, kind) => {
     expect(recordKindOf(draft(type))).toBe(kind);
+  });
+
+  it.each([
+    [false, 'alert'],
+    [true, 'reasonable-adjustment'],
+  ])('given an AlertRecorded with reasonableAdjustment %s, is %s', (reasonableAdjustment, kind) => {
+    expect(recordKindOf(draft('AlertRecorded', { reasonableAdjustment }))).toBe(kind);
   });
 
   it("given a practice's type 1 objection (an opt-out draft), is secondary-use-objection", () => {

@@ -14,7 +14,8 @@ const nonBlank = z.string().trim().min(1, 'must not be blank');
 /**
  * A role as the file states it. Strict, so a misspelt key (`breakglass`) is an error rather than a right silently
  * not granted, and the rules a Caldicott guardian signs are checked here rather than trusted to review alone:
- * restricted items go with the SAFEGUARDING purpose, breaking the glass with EMERGENCY_CARE.
+ * restricted items go with the SAFEGUARDING purpose, breaking the glass with EMERGENCY_CARE, and whoever may act in
+ * an emergency sees the patient's alerts.
  */
 const roleEntrySchema = z
   .object({
@@ -45,6 +46,11 @@ const roleEntrySchema = z
   .refine((r) => !r.breakGlass || r.purposes.includes('EMERGENCY_CARE'), {
     message: 'breaking the glass is an emergency: a breakGlass role must allow the EMERGENCY_CARE purpose',
     path: ['breakGlass'],
+  })
+  .refine((r) => !r.purposes.includes('EMERGENCY_CARE') || r.sections.includes('alerts'), {
+    message:
+      'alerts are safety information: a role that may act in EMERGENCY_CARE must see the alerts section',
+    path: ['sections'],
   })
   .refine((r) => !r.restricted || r.sections.includes('social-care'), {
     message: 'restricted items are social care items: a restricted role must see the social-care section',

@@ -64,6 +64,17 @@ describe('the reviewed roles file', () => {
     expect(roles.filter((r) => r.restricted).map((r) => r.key)).toEqual(['safeguarding-lead']);
   });
 
+  it('shows every role the alerts (safety information), and documents to clinical roles only', () => {
+    const roles = reviewed().roles;
+    expect(roles.filter((r) => !r.sections.includes('alerts')).map((r) => r.key)).toEqual([]);
+    expect(roles.filter((r) => r.sections.includes('documents')).map((r) => r.key)).toEqual([
+      'clinician',
+      'nurse',
+      'health-professional',
+      'safeguarding-lead',
+    ]);
+  });
+
   it('lists sections in record order whatever order the file uses', () => {
     const dir = withRolesFile({
       version: 't',
@@ -87,6 +98,11 @@ describe('a roles file that is wrong stops the service, naming the fault', () =>
       /SAFEGUARDING/,
     ],
     ['breakGlass without EMERGENCY_CARE', { one: { ...validRole, breakGlass: true } }, /EMERGENCY_CARE/],
+    [
+      'EMERGENCY_CARE without alerts',
+      { one: { ...validRole, purposes: ['DIRECT_CARE', 'EMERGENCY_CARE'] } },
+      /must see the alerts section/,
+    ],
     ['a code in two roles', { one: validRole, two: { ...validRole } }, /R8000 is already mapped to role one/],
     ['a bad RBAC code', { one: { ...validRole, rbacCodes: ['8000'] } }, /RBAC job role code/],
     ['no roles', {}, /at least one role/],

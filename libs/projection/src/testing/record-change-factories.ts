@@ -277,6 +277,52 @@ export const testEvents: {
       },
       overrides,
     ),
+  AlertRecorded: (overrides = {}) =>
+    testEventOf(
+      'AlertRecorded',
+      {
+        code: snomed('285055002', 'Use hearing aid'),
+        text: 'Use hearing aid',
+        category: {
+          system: 'https://fhir.nhs.uk/England/CodeSystem/England-FlagCategoryPatient',
+          code: 'national-reasonable-adjustment-flag',
+          display: 'National Reasonable Adjustments Flag',
+        },
+        reasonableAdjustment: true,
+        status: 'ACTIVE',
+        period: { start: day(2024, 10, 1), end: null },
+        authorOdsCode: TEST_PROVIDERS.ccrGpPractice.providerOdsCode,
+        authorName: 'Hazelwood Surgery',
+        notes: 'Face the patient when speaking',
+      },
+      overrides,
+      { sourceRecordId: 'Flag/ra-1' },
+    ),
+  DocumentRecorded: (overrides = {}) =>
+    testEventOf(
+      'DocumentRecorded',
+      {
+        status: 'CURRENT',
+        docStatus: 'FINAL',
+        type: snomed('373942005', 'Discharge summary'),
+        category: null,
+        documentDate: TEST_NOW - 24 * HOUR,
+        authorOdsCode: TEST_PROVIDERS.ohcAcuteTrust.providerOdsCode,
+        authorName: null,
+        custodianOdsCode: TEST_PROVIDERS.ohcAcuteTrust.providerOdsCode,
+        encounterSourceRecordId: 'Encounter/admission-1',
+        period: { start: day(2025, 2, 24), end: day(2025, 2, 28) },
+        description: 'Discharge summary',
+        contentType: 'application/pdf',
+        title: 'Discharge summary',
+        url: null,
+        data: Buffer.from('%PDF-1.4 synthetic'),
+        size: 18,
+        replacesSourceRecordId: null,
+      },
+      overrides,
+      { ...TEST_PROVIDERS.ohcAcuteTrust, sourceRecordId: 'DocumentReference/summary-1' },
+    ),
   ReferralMade: (overrides = {}) =>
     testEventOf(
       'ReferralMade',

@@ -13,6 +13,7 @@ import { SERVICES } from '../catalogue/services';
 import { ageAt } from '../patients/patient-plan';
 import { encounterEnded, encounterStarted, measuredObservation, referral } from '../timeline/bodies';
 import { epochDay, HOUR, minutesAfter, workingTimeAfter } from '../timeline/clock';
+import { dischargeSummary } from '../timeline/documents';
 import { message, type Change, type Message } from '../timeline/message';
 import type { Story } from './story';
 
@@ -257,6 +258,7 @@ export function emergencyEpisode(story: Story, at: number, visit: EmergencyVisit
       : undefined;
   if (nursing !== undefined) discharge.push(nursing.record.change('ReferralMade', nursing.body));
   messages.push(message(discharged, hospital, ...discharge));
+  const admittedAt = leftDepartment;
 
   if (nursing !== undefined) {
     const { nurse } = nursing;
@@ -360,5 +362,17 @@ export function emergencyEpisode(story: Story, at: number, visit: EmergencyVisit
       ),
     );
   }
+  // Numbered last, so that the summary shifted no other record's id; sent once the ward has written it.
+  const summary = ids.next('DocumentReference');
+  messages.push(
+    message(
+      discharged + 2 * HOUR,
+      hospital,
+      summary.change(
+        'DocumentRecorded',
+        dischargeSummary(hospital, stay, admittedAt, discharged, presentation.admittedWith),
+      ),
+    ),
+  );
   return messages;
 }

@@ -6,7 +6,9 @@ import { ageAt, type PatientPlan } from '../patients/patient-plan';
 import type { Random } from '../random/seeded-random';
 import { encounterEnded, encounterStarted, referral, ubrn } from '../timeline/bodies';
 import { DAY, minutesAfter, workingTimeAfter, workingTimeBetween } from '../timeline/clock';
+import { clinicLetter } from '../timeline/documents';
 import { message, type Message } from '../timeline/message';
+import type { SourceRecord } from '../timeline/source-record';
 import { episodeStart, finishesInTime, inTimeOrder, lastAt, type Story } from './story';
 
 interface Intent {
@@ -143,6 +145,7 @@ function referralJourney(
   const [soonest, latest] =
     intent.priority === 'TWO_WEEK_WAIT' ? [7, 14] : intent.priority === 'URGENT' ? [14, 42] : [42, 126];
   let appointment = workingTimeAfter(rng, at, soonest, latest);
+  const appointments: { readonly encounter: SourceRecord; readonly ended: number }[] = [];
   for (let visit = 0; visit === 0 || (visit === 1 && rng.chance(0.3)); visit++) {
     const encounter = ids.next('Encounter');
     const ended = minutesAfter(rng, appointment, 15, 45);
@@ -177,7 +180,20 @@ function referralJourney(
           record.change('ReferralMade', { ...body, status: 'COMPLETED' }),
         ),
       );
+    appointments.push({ encounter, ended });
     appointment = workingTimeAfter(rng, ended, 60, 120);
+  }
+  // Numbered after the visits, so that letters shifted no other record's id; written two days after each clinic.
+  for (const { encounter, ended } of appointments) {
+    const letter = ids.next('DocumentReference');
+    const writtenAt = ended + 2 * DAY;
+    messages.push(
+      message(
+        writtenAt,
+        recipient,
+        letter.change('DocumentRecorded', clinicLetter(recipient, encounter, writtenAt, letter)),
+      ),
+    );
   }
   return messages;
 }

@@ -1,4 +1,5 @@
 import type { PatientPlan } from '../patients/patient-plan';
+import { alerts } from './alerts';
 import { allergies } from './allergies';
 import { communityNursing } from './community-nursing';
 import { demographics } from './demographics';
@@ -38,5 +39,7 @@ export function storylinesFor(plan: PatientPlan): Storyline[] {
   if (plan.duplicateRegistration) lines.push(duplicateRegistration);
   // Last, so that adding it shifted no other storyline's generator or record ids.
   lines.push(sharingObjection);
+  // After it, for the same reason.
+  lines.push(alerts);
   return lines;
 }
