@@ -24,8 +24,9 @@ import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 
 /**
  * npm run ingest:demo (part of npm run demo): three providers in three ICSs send what their systems speak to the
- * running ingest — a GP practice a FHIR Condition, an acute trust an HL7 v2 admission over MLLP, a council a social
- * care extract — and the events are read back off the ICS topics, decoded, with their keys and provenance.
+ * running ingest — a GP practice a FHIR Condition and a reasonable adjustment Flag, an acute trust an HL7 v2
+ * admission over MLLP and a FHIR discharge summary (DocumentReference, the document inline), a council a social care
+ * extract — and the events are read back off the ICS topics, decoded, with their keys and provenance.
  */
 async function main(): Promise<void> {
   const config = configOrExit('ingest:demo', () =>
@@ -50,19 +51,26 @@ async function main(): Promise<void> {
   }
   step(`issued demo API keys for ${[gp, trust, council].map(describe).join('; ')}`);
 
-  const condition = fhirFixtures.gpCondition('9990000018');
-  condition.id = randomUUID();
-  const fhir = await fetch(`${ingestUrl}/fhir/Condition/${condition.id}`, {
-    method: 'PUT',
-    headers: {
-      authorization: `Bearer ${keys.get(gp.odsCode)}`,
-      'content-type': 'application/fhir+json',
-      'x-correlation-id': correlationId,
-    },
-    body: JSON.stringify(condition),
-  });
-  step(`FHIR PUT Condition/${condition.id} as ${gp.odsCode}: HTTP ${fhir.status}`);
-  if (fhir.status !== 202) throw new Error(`ingest refused the FHIR Condition: ${await fhir.text()}`);
+  const putFhir = async (sender: Provider, resource: { resourceType: string; id?: string }) => {
+    resource.id = randomUUID();
+    const answer = await fetch(`${ingestUrl}/fhir/${resource.resourceType}/${resource.id}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${keys.get(sender.odsCode)}`,
+        'content-type': 'application/fhir+json',
+        'x-correlation-id': correlationId,
+      },
+      body: JSON.stringify(resource),
+    });
+    step(`FHIR PUT ${resource.resourceType}/${resource.id} as ${sender.odsCode}: HTTP ${answer.status}`);
+    if (answer.status !== 202)
+      throw new Error(`ingest refused the FHIR ${resource.resourceType}: ${await answer.text()}`);
+  };
+  await putFhir(gp, fhirFixtures.gpCondition('9990000018'));
+  // Shown first in the shared record: the practice's reasonable adjustment flag for the patient.
+  const flag = fhirFixtures.gpReasonableAdjustmentFlag('9990000018');
+  flag.author = { identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: gp.odsCode } };
+  await putFhir(gp, flag);
 
   // A visit number of its own, so every run admits a new encounter rather than re-sending the last one.
   const controlId = `DEMO${Date.now()}`;
@@ -82,6 +90,14 @@ async function main(): Promise<void> {
   const ackCode = ack.getSegment('MSA')?.getField(1)?.toString();
   step(`HL7 v2 ADT^A01 over MLLP as ${trust.odsCode}: ACK ${ackCode}`);
   if (ackCode !== 'AA') throw new Error(`ingest did not accept the admission: ${ack.toString()}`);
+  const summary = fhirFixtures.acuteDischargeSummary('9990000018');
+  const trustReference = {
+    identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: trust.odsCode },
+  };
+  summary.author = [trustReference];
+  summary.custodian = trustReference;
+  delete summary.context;
+  await putFhir(trust, summary);
 
   const extract = JSON.parse(readFileSync(socialCareFixture(), 'utf8')) as {
     council: string;
@@ -104,7 +120,7 @@ async function main(): Promise<void> {
   if (social.status !== 202) throw new Error(`ingest refused the extract: ${await social.text()}`);
 
   const correlations = [correlationId, messageCorrelationId(trust.odsCode, controlId)];
-  const events = await readBack(config, [gp, trust, council], correlations, 1 + 1 + extract.records.length);
+  const events = await readBack(config, [gp, trust, council], correlations, 3 + 1 + extract.records.length);
   step(
     `read back ${events.length} events from the ICS topics (read_committed, Avro decoded through the registry):`,
   );

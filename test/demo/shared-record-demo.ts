@@ -38,8 +38,9 @@ import {
 
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
- * `npm run ingest:demo` just sent through ingest — a FHIR Condition from a GP practice in Birmingham and Solihull
- * (CCR) and an HL7 v2 admission from an acute trust in Staffordshire and Stoke-on-Trent (OHC) — shown as the CCR
+ * `npm run ingest:demo` just sent through ingest — a FHIR Condition and a reasonable adjustment flag from a GP
+ * practice in Birmingham and Solihull (CCR), an HL7 v2 admission and a discharge summary from an acute trust in
+ * Staffordshire and Stoke-on-Trent (OHC) — shown, the flag first, as the CCR
  * record API serves it to the GP practice caring for the patient, with the changelog records it came through; then the
  * same read refused to a trust that has no relationship with the patient, and served to it when its clinician breaks
  * the glass; and the audit events of the three reads and the privacy officer's alert.
@@ -120,7 +121,16 @@ async function main(): Promise<void> {
     if (answer.status !== 200 && answer.status !== 403)
       throw new Error(`the record API answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     body = answer.status === 200 ? answer.body : undefined;
-    if (body && new Set(body.sources.map((s) => s.collaborative)).size === 2) break;
+    // ingest:demo's flag (CCR) and discharge summary (OHC) came after the items that first made the heads.
+    const shown = (section: string) =>
+      Array.isArray(body?.[section]) && (body[section] as unknown[]).length > 0;
+    if (
+      body &&
+      new Set(body.sources.map((s) => s.collaborative)).size === 2 &&
+      shown('alerts') &&
+      shown('documents')
+    )
+      break;
     await new Promise((r) => setTimeout(r, 500));
   }
   if (!body) throw new Error(`the record API does not show ${nhsNumber} to ${gp.odsCode} yet`);
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
     `GET ${recordApi}/patients/${nhsNumber}/record (X-Purpose-Of-Use: DIRECT_CARE), as Dr Demo Practitioner, ` +
       `clinician at ${gp.name} (${gp.odsCode}): relationship ${body.access.relationship}`,
   );
+  // Alerts are the answer's first section: the reasonable adjustment flag heads the table.
   console.table(sectionRows(body));
   step(`sources: ${body.sources.map((s) => `${s.collaborative} sequence ${s.sequence}`).join(', ')}`);
 
@@ -243,7 +254,17 @@ type Entry = { provenance?: Provenance; [field: string]: unknown };
 
 /** What a clinician would call the entry: its coded concept's term, else its kind. */
 function describe(entry: Entry) {
-  const coded = ['code', 'substance', 'medication', 'vaccine', 'reason', 'specialty', 'category', 'service']
+  const coded = [
+    'code',
+    'type',
+    'substance',
+    'medication',
+    'vaccine',
+    'reason',
+    'specialty',
+    'category',
+    'service',
+  ]
     .map((field) => entry[field] as { display?: string | null; code?: string } | undefined)
     .find((c) => c && typeof c === 'object' && c.display);
   const kind = ['title', 'involvementType', 'encounterClass', 'practiceOdsCode', 'dnacprDecision']
