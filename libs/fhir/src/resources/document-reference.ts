@@ -21,8 +21,11 @@ const DOC_STATUSES: Record<string, DocumentCompositionStatus> = {
   amended: 'AMENDED',
 };
 
-/** A relative reference to one of the sender's own records of `type`, as the source record id it was shared under. */
-const OWN_RECORD = (type: string) => new RegExp(`^${type}/([A-Za-z0-9\\-.]{1,64})$`);
+/**
+ * A relative reference to one of the sender's own records of `type` (its id as ingest takes ids, no history part), as
+ * the source record id it was shared under.
+ */
+const OWN_RECORD = (type: string) => new RegExp(`^${type}/([^/\\s]+)$`);
 
 /**
  * DocumentReference → DocumentRecorded: the document's metadata and its first content, by URL or inline up to
