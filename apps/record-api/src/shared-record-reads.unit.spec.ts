@@ -330,6 +330,37 @@ describe('reading a shared record', () => {
     });
   });
 
+  it('given a flag and a discharge summary, when a clinician and reception staff read, then alerts lead for both and documents only for the clinician', async () => {
+    const flag = testEvents.AlertRecorded({ header: { nhsNumber: PATIENT } });
+    const summary = testEvents.DocumentRecorded({ header: { nhsNumber: PATIENT } });
+    const [ccr, ohc] = [ccrSnapshot(4), ohcSnapshot(7)];
+    const { sut } = given({
+      patient: recordSet([
+        { ...ccr, items: [...ccr.items, flag] },
+        { ...ohc, items: [...ohc.items, summary] },
+      ]),
+    });
+    const sections = (body: object) =>
+      Object.keys(body).filter(
+        (key) =>
+          !['nhsNumber', 'requestedNhsNumber', 'mergedInto', 'mergedFrom', 'sources', 'access'].includes(key),
+      );
+
+    const clinician = documentOf(await sut.read(request()));
+    const reception = documentOf(await sut.read(request({ authorization: bearer({ role: 'R8009' }) })));
+
+    expect(sections(clinician)[0]).toBe('alerts');
+    expect(clinician.alerts).toEqual([expect.objectContaining({ reasonableAdjustment: true })]);
+    expect(clinician.documents).toEqual([
+      expect.objectContaining({ provenance: expect.objectContaining({ eventId: summary.header.eventId }) }),
+    ]);
+    expect(sections(reception)[0]).toBe('alerts');
+    expect(reception.alerts).toHaveLength(1);
+    expect(reception).not.toHaveProperty('documents');
+    expect(reception.access.sectionsWithheld).toContain('documents');
+    expect(JSON.stringify(reception)).not.toContain(summary.header.eventId);
+  });
+
   it('given reception staff asking for FHIR, when answered, then withheld sections are absent and an OperationOutcome says so', async () => {
     const { sut } = given();
     const bundle = JSON.parse(
