@@ -184,7 +184,7 @@ describe('alerts and documents (ingest → broker → projector → record API)'
     ]);
   });
 
-  it('shows documents inline and by URL, and a corrected summary in place of the one it replaces', async () => {
+  it('shows documents inline and by URL, a corrected summary in place of the one it replaces, and no letter entered in error', async () => {
     const summary = fhirFixtures.acuteDischargeSummary(nhsNumber);
     summary.id = uniqueName('original');
     summary.description = 'Original summary';
@@ -224,5 +224,15 @@ describe('alerts and documents (ingest → broker → projector → record API)'
     const shown = documents.find((d) => d.description === 'Corrected summary');
     expect(shown?.relatesTo?.[0]?.target.identifier?.value).toBe(`DocumentReference/${summary.id}`);
     expect(shown?.content[0].attachment.data).toBe(summary.content[0].attachment.data);
+
+    const withdrawn = {
+      ...letter,
+      status: 'entered-in-error' as const,
+      meta: { versionId: '2', lastUpdated: '2024-04-23T09:00:00+00:00' },
+    };
+    expect((await put(trustToken, withdrawn)).status).toBe(202);
+    await recordWhen('the letter withdrawn as entered in error', (r) =>
+      r.documents.every((d) => d.provenance.sourceRecordId !== `DocumentReference/${letter.id}`),
+    );
   });
 });

@@ -1,8 +1,7 @@
-import type { AlertRecorded, AlertStatus } from '@crosscare/events';
+import { MILLIS_PER_DAY, type AlertRecorded, type AlertStatus } from '@crosscare/events';
 import { newestFirst } from './order';
 import { provenanceOf, type Provenance, type ProviderNames } from './provenance';
 import { codeOrNull, dateSpanOf, type Code, type DateSpan } from './readable';
-import { MILLIS_PER_DAY } from '@crosscare/events';
 
 export interface AlertEntry {
   readonly code: Code | null;
