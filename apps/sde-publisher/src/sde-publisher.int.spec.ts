@@ -151,8 +151,10 @@ describe('the scan: no direct identifier of a generated patient in any byte of a
       let values = 0;
       for (const name of fs.readdirSync(out)) {
         const bytes = fs.readFileSync(path.join(out, name));
-        for (const found of scan(bytes.toString('latin1'), identifiers))
-          hits.push(`${name} (as stored): ${found}`);
+        // The files' SHA-256 digests (manifest.json, SHA256SUMS) are hex, and a run of a digest's digits can pass a
+        // check digit by chance; a digest tells nothing of a patient, and the file it digests is scanned itself.
+        const stored = bytes.toString('latin1').replace(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g, '<sha256>');
+        for (const found of scan(stored, identifiers)) hits.push(`${name} (as stored): ${found}`);
         if (!name.endsWith('.parquet')) continue;
         // Parquet pages are compressed: the values are scanned as a reader sees them, read by arrow-rs.
         const table = tableFromIPC(readParquet(bytes).intoIPCStream());
