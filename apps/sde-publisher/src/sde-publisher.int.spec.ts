@@ -264,6 +264,49 @@ describe('opt-outs', () => {
   });
 });
 
+describe('a store consumed from another Kafka cluster, or from a recreated topic', () => {
+  it('stops the start naming the misfit, or is emptied and published afresh when told to', async () => {
+    const store = sde.newStore();
+    const first = await sde.startPublisher(store);
+    await sde.settled(first);
+    await sde.stopPublisher(first);
+    const projectRows = async () =>
+      (await sde.query<{ n: number }>(`select count(*)::int as n from ${store}.project_rows`))[0].n;
+    const rowsBefore = await projectRows();
+    expect(rowsBefore).toBeGreaterThan(0);
+    // As after a purged local broker: the store's positions name a cluster whose topics are gone.
+    await sde.query(`update ${store}.source_cluster set cluster_id = 'another-cluster'`);
+    await sde.query(
+      `insert into ${store}.consumed_offsets (topic, partition, next_offset) values ('x', 0, 42)`,
+    );
+
+    await expect(sde.startPublisher(store)).rejects.toThrow(
+      /consumed from Kafka cluster another-cluster, but the brokers are cluster/,
+    );
+    // A new cluster has no committed group offsets either: a group of its own stands for that.
+    const fresh = await sde.startPublisher(store, {
+      SDE_RESET_ON_NEW_CLUSTER: 'true',
+      SDE_PUBLISHER_GROUP_ID: `${sde.prefix}-${store}-afresh`,
+    });
+    await sde.settled(fresh);
+    expect(await sde.query(`select * from ${store}.consumed_offsets where topic = 'x'`)).toEqual([]);
+    const [recorded] = await sde.query<{ cluster_id: string }>(
+      `select cluster_id from ${store}.source_cluster`,
+    );
+    expect(recorded.cluster_id).not.toBe('another-cluster');
+    expect(await projectRows()).toBe(rowsBefore);
+    await sde.stopPublisher(fresh);
+
+    // A store older than the recorded cluster id, or a topic recreated on the same cluster: a position past the end.
+    await sde.query(
+      `update ${store}.consumed_offsets set next_offset = next_offset + 1000000 where next_offset > 0`,
+    );
+    await expect(sde.startPublisher(store)).rejects.toThrow(
+      /holds position \d+ of \S+ partition \d+, past its end/,
+    );
+  });
+});
+
 function sortByRow(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   return [...rows].sort((a, b) => String(a.rowId).localeCompare(String(b.rowId)));
 }

@@ -1,2 +1,3 @@
 export * from './schema-data-source';
 export * from './advisory-leadership';
+export * from './source-cluster';
