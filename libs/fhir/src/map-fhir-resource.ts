@@ -3,7 +3,7 @@ import type { PublishableDraft } from '@crosscare/governance';
 import { isResourceType } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
-import type { PatientIndex } from './mapping/patient-identity';
+import type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
 import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
 import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
@@ -32,6 +32,12 @@ export interface FhirMappingOptions {
   readonly careSetting?: CareSetting;
   /** Patient entries of the same transaction Bundle, for references like `urn:uuid:…` (see planBundle). */
   readonly patientsInBundle?: PatientIndex;
+  /** Patient resources the provider sent before, for literal `Patient/{id}` references (see patientRecordsReferenced). */
+  readonly earlierPatients?: EarlierPatients;
+  /** The version Crosscare assigned, used when the resource declares none (see declaredVersion). */
+  readonly assignedVersion?: number;
+  /** When the resource was received (epoch ms): its time when it gives none. */
+  readonly receivedAt?: number;
 }
 
 type Mapper<T extends FhirResourceType> = (
@@ -87,6 +93,9 @@ export function mapResourceAt(
     providerOdsCode: options.providerOdsCode,
     careSetting: options.careSetting,
     patients: options.patientsInBundle,
+    earlierPatients: options.earlierPatients,
+    assignedVersion: options.assignedVersion,
+    receivedAt: options.receivedAt,
     issues,
   };
   const mapper = MAPPERS[typed.resourceType] as Mapper<FhirResourceType>;
