@@ -1,6 +1,7 @@
 import { Controller, Delete, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FhirIntake } from '../intake/fhir-intake';
+import type { PublishedEvent } from '../intake/record-change-intake';
 import { bundleResponse, FHIR_MEDIA_TYPE, receiptOutcome } from './fhir-rendering';
 import { correlationIdOf, providerOf } from './request-context';
 
@@ -21,6 +22,7 @@ export class FhirController {
   @Post(':type')
   async create(@Param('type') type: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const events = await this.intake.create(providerOf(res), type, req.body, correlationIdOf(req, res));
+    versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
 
@@ -31,7 +33,15 @@ export class FhirController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const events = await this.intake.update(providerOf(res), type, id, req.body, correlationIdOf(req, res));
+    const events = await this.intake.update(
+      providerOf(res),
+      type,
+      id,
+      req.body,
+      correlationIdOf(req, res),
+      req.get('If-Match'),
+    );
+    versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
 
@@ -42,9 +52,29 @@ export class FhirController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const events = await this.intake.remove(providerOf(res), type, id, correlationIdOf(req, res));
+    const events = await this.intake.remove(
+      providerOf(res),
+      type,
+      id,
+      correlationIdOf(req, res),
+      req.get('If-Match'),
+    );
+    versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
+}
+
+/**
+ * The record version now current, as FHIR's RESTful API gives it: `ETag: W/"<version>"` and
+ * `Location: <base>/<type>/<id>/_history/<version>` (the base this request reached ingest at), so a sender can make its
+ * next update version-aware with If-Match.
+ */
+function versionHeaders(req: Request, res: Response, events: readonly PublishedEvent[]): void {
+  const [first] = events;
+  if (first === undefined) return;
+  res.setHeader('ETag', `W/"${first.sourceRecordVersion}"`);
+  const base = `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir`;
+  res.setHeader('Location', `${base}/${first.sourceRecordId}/_history/${first.sourceRecordVersion}`);
 }
 
 function send(res: Response, status: number, body: object): void {
