@@ -1,3 +1,4 @@
+import { CrosscareError } from '@crosscare/errors';
 import { IngestError } from '../ingest-error';
 import type { CurrentVersion } from '../storage/shared-record-ledger';
 
@@ -21,9 +22,10 @@ export interface VersionDecision {
 }
 
 /** Thrown inside the claiming transaction when a write's assigned version was overtaken; the intake decides again. */
-export class VersionRaced extends Error {
+export class VersionRaced extends CrosscareError {
   constructor(readonly sourceRecordId: string) {
-    super(`${sourceRecordId} changed while its next version was being decided`);
+    // Retriable: deciding the version again is all it takes (the intake does so itself).
+    super(`${sourceRecordId} changed while its next version was being decided`, { retriable: true });
     this.name = 'VersionRaced';
   }
 }
