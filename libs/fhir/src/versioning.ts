@@ -1,3 +1,4 @@
+import { literalMedicationRecord } from './mapping/medication';
 import { literalPatientRecord } from './mapping/patient-identity';
 
 /**
@@ -39,13 +40,22 @@ function canonicalJson(value: unknown, references: ReadonlyMap<string, string> |
  * one lookup; the mapping decides which references matter.
  */
 export function patientRecordsReferenced(resource: unknown): string[] {
+  return recordsReferenced(resource, literalPatientRecord);
+}
+
+/** The `Medication/{id}` records a resource refers to (medicationReference), for the app to look up. */
+export function medicationRecordsReferenced(resource: unknown): string[] {
+  return recordsReferenced(resource, literalMedicationRecord);
+}
+
+function recordsReferenced(resource: unknown, recordOf: (reference: string) => string | null): string[] {
   const found = new Set<string>();
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(visit);
     else if (typeof value === 'object' && value !== null) {
       for (const [key, member] of Object.entries(value)) {
         if (key === 'reference' && typeof member === 'string') {
-          const record = literalPatientRecord(member);
+          const record = recordOf(member);
           if (record !== null) found.add(record);
         } else visit(member);
       }

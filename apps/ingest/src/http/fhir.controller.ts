@@ -21,6 +21,7 @@ export class FhirController {
 
   @Post(':type')
   async create(@Param('type') type: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (type === 'Medication') return this.keepMedication(req, res, undefined);
     const events = await this.intake.create(providerOf(res), type, req.body, correlationIdOf(req, res));
     versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
@@ -33,6 +34,7 @@ export class FhirController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    if (type === 'Medication') return this.keepMedication(req, res, id);
     const events = await this.intake.update(
       providerOf(res),
       type,
@@ -62,6 +64,29 @@ export class FhirController {
     versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
+
+  /** A Medication is kept as reference data: 202 with its version, and a receipt that says nothing was published. */
+  private async keepMedication(req: Request, res: Response, id: string | undefined): Promise<void> {
+    const kept = await this.intake.keepMedication(providerOf(res), id, req.body, req.get('If-Match'));
+    correlationIdOf(req, res);
+    setVersionHeaders(req, res, kept.sourceRecordId, kept.version);
+    send(res, 202, {
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'information',
+          code: 'informational',
+          details: {
+            text:
+              kept.outcome === 'kept'
+                ? `kept version ${kept.version} of ${kept.sourceRecordId} as reference data for later medicationReferences; nothing is published for a Medication`
+                : `version ${kept.version} of ${kept.sourceRecordId} is already kept; nothing changed`,
+          },
+          expression: [kept.sourceRecordId],
+        },
+      ],
+    });
+  }
 }
 
 /**
@@ -71,10 +96,13 @@ export class FhirController {
  */
 function versionHeaders(req: Request, res: Response, events: readonly PublishedEvent[]): void {
   const [first] = events;
-  if (first === undefined) return;
-  res.setHeader('ETag', `W/"${first.sourceRecordVersion}"`);
+  if (first !== undefined) setVersionHeaders(req, res, first.sourceRecordId, first.sourceRecordVersion);
+}
+
+function setVersionHeaders(req: Request, res: Response, sourceRecordId: string, version: number): void {
+  res.setHeader('ETag', `W/"${version}"`);
   const base = `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir`;
-  res.setHeader('Location', `${base}/${first.sourceRecordId}/_history/${first.sourceRecordVersion}`);
+  res.setHeader('Location', `${base}/${sourceRecordId}/_history/${version}`);
 }
 
 function send(res: Response, status: number, body: object): void {

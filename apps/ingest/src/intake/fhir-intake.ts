@@ -5,9 +5,12 @@ import {
   declaredVersion,
   isSupportedResourceType,
   mapFhirResource,
+  mapMedicationProduct,
+  medicationRecordsReferenced,
   patientRecordsReferenced,
   planBundle,
   type BundleEntryPlan,
+  type EarlierMedications,
   type EarlierPatients,
   type FhirResourceType,
   type ResponseEntry,
@@ -16,6 +19,7 @@ import { careSettingOf, type Provider, type PublishableDraft } from '@crosscare/
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { conflict, IngestError, notFound, rejectedInput } from '../ingest-error';
+import { MedicationStore } from '../storage/medication-store';
 import type { SharedRecordLedger } from '../storage/shared-record-ledger';
 import { fhirRemoval } from './fhir-removal';
 import type { PublishedEvent, RecordChangeIntake, SubmissionUnit } from './record-change-intake';
@@ -55,6 +59,7 @@ export class FhirIntake {
     private readonly ledger: SharedRecordLedger,
     private readonly db: DataSource,
     private readonly options: FhirIntakeOptions,
+    private readonly medications = new MedicationStore(),
   ) {}
 
   /** A transaction is all or nothing; each entry of a batch stands alone. */
@@ -79,14 +84,15 @@ export class FhirIntake {
     correlationId: string,
     receivedAt: number,
   ): Promise<BundleOutcome> {
-    const { writes, patientRecords } = bundleWrites(body);
-    const [current, earlierPatients] = await Promise.all([
+    const { writes, patientRecords, medicationRecords } = bundleWrites(body);
+    const [current, earlierPatients, earlierMedications] = await Promise.all([
       this.ledger.currentVersions(
         this.db.manager,
         provider.odsCode,
         writes.map((w) => w.recordId),
       ),
       this.earlierPatients(provider, patientRecords),
+      this.earlierMedications(provider, medicationRecords),
     ]);
     const decisions = new Map<number, VersionDecision | IngestError>();
     const hashes = new Map<number, Buffer>();
@@ -110,6 +116,12 @@ export class FhirIntake {
         decisions.set(write.index, error);
       }
     }
+    // A transaction is refused whole by its first stale If-Match, before its entries are mapped (an entry whose
+    // version could not be decided would otherwise be reported as missing one).
+    if ((body as { type?: unknown }).type === 'transaction') {
+      const stale = [...decisions.values()].find((d): d is IngestError => d instanceof IngestError);
+      if (stale) throw stale;
+    }
     const assignedVersions = new Map(
       writes.flatMap((w) => {
         const decision = decisions.get(w.index);
@@ -122,6 +134,7 @@ export class FhirIntake {
       providerOdsCode: provider.odsCode,
       careSetting: careSettingOf(provider.type),
       earlierPatients,
+      earlierMedications,
       assignedVersions,
       receivedAt,
     });
@@ -129,8 +142,9 @@ export class FhirIntake {
     const resolved = await Promise.all(
       plan.value.entries.map(async (entry) => {
         const decision = decisions.get(entry.index);
-        if (entry.kind !== 'write' || decision === undefined) return this.resolve(provider, entry);
+        // A stale If-Match is the entry's answer, whatever else is wrong with it.
         if (decision instanceof IngestError) return decision;
+        if (entry.kind !== 'write' || decision === undefined) return this.resolve(provider, entry);
         const unit = await this.resolve(provider, entry);
         return unit instanceof IngestError
           ? unit
@@ -233,13 +247,14 @@ export class FhirIntake {
     return this.deciding(async () => {
       // Without an id the mapping refuses the resource; there is no record to version.
       const sourceRecordId = typeof body.id === 'string' ? `${resourceType}/${body.id}` : null;
-      const [current, earlierPatients] = await Promise.all([
+      const [current, earlierPatients, earlierMedications] = await Promise.all([
         sourceRecordId === null
           ? undefined
           : this.ledger
               .currentVersions(this.db.manager, provider.odsCode, [sourceRecordId])
               .then((found) => found.get(sourceRecordId)),
         this.earlierPatients(provider, patientRecordsReferenced(body)),
+        this.earlierMedications(provider, medicationRecordsReferenced(body)),
       ]);
       const decision: VersionDecision =
         sourceRecordId === null
@@ -257,6 +272,7 @@ export class FhirIntake {
         providerOdsCode: provider.odsCode,
         careSetting: careSettingOf(provider.type),
         earlierPatients,
+        earlierMedications,
         assignedVersion: decision.assignedVersion,
         receivedAt,
       });
@@ -267,6 +283,73 @@ export class FhirIntake {
         correlationId,
       );
     });
+  }
+
+  /**
+   * PUT Medication/[id] or POST Medication: a product the provider's later prescriptions, statements and dispenses may
+   * name as `Medication/{id}`. Kept as reference data and versioned as a FHIR server versions a resource (a declared
+   * version is kept; without one, the same content is the current version and changed content the next; If-Match
+   * honoured), under a lock on the record; nothing is published, since a Medication says nothing about a patient.
+   */
+  async keepMedication(
+    provider: Provider,
+    id: string | undefined,
+    body: unknown,
+    ifMatch?: string,
+  ): Promise<KeptMedicationOutcome> {
+    const product = mapMedicationProduct(body);
+    if (!product.ok) throw rejectedInput(product.issues);
+    const medicationId = String((body as { id: string }).id);
+    if (id !== undefined && medicationId !== id)
+      throw rejectedInput([
+        {
+          location: 'Medication.id',
+          code: 'structure',
+          message: `the resource id must equal the URL's id ${id}`,
+        },
+      ]);
+    const sourceRecordId = `Medication/${medicationId}`;
+    const resourceSha256 = sha256(canonicalContent(body));
+    const declared = declaredVersion(body);
+    return this.db.transaction(async (tx) => {
+      await this.ledger.lockRecords(tx, provider.odsCode, [sourceRecordId]);
+      const kept = (await this.medications.current(tx, provider.odsCode, [sourceRecordId])).get(
+        sourceRecordId,
+      );
+      const decision = decideVersion({
+        sourceRecordId,
+        declaredVersion: declared,
+        resourceSha256,
+        current: kept && { ...kept, nhsNumber: '', removed: false },
+        ifMatch,
+        ifMatchLocation: 'If-Match',
+      });
+      const version = decision.assignedVersion ?? declared!;
+      const same = kept?.resourceSha256.equals(resourceSha256) ?? false;
+      if (kept && version <= kept.version) {
+        if (version === kept.version && same) return { sourceRecordId, version, outcome: 'unchanged' };
+        throw conflict(
+          'Medication',
+          `version ${version} of ${sourceRecordId} is not after the version kept (${kept.version}) and says ` +
+            'something else; a changed Medication needs a higher version',
+        );
+      }
+      await this.medications.keep(tx, provider.odsCode, medicationId, {
+        version,
+        resourceSha256,
+        code: product.value,
+      });
+      return { sourceRecordId, version, outcome: 'kept' };
+    });
+  }
+
+  /** The products of the provider's earlier Medication resources that `Medication/{id}` references name. */
+  private async earlierMedications(
+    provider: Provider,
+    records: readonly string[],
+  ): Promise<EarlierMedications> {
+    const kept = await this.medications.current(this.db.manager, provider.odsCode, records);
+    return new Map([...kept].map(([record, medication]) => [record, medication.code]));
   }
 
   /**
@@ -360,6 +443,13 @@ export class FhirIntake {
       },
     };
   }
+}
+
+/** What keeping a Medication came to: the version now current, and whether this request changed it. */
+export interface KeptMedicationOutcome {
+  readonly sourceRecordId: string;
+  readonly version: number;
+  readonly outcome: 'kept' | 'unchanged';
 }
 
 /** A Bundle entry or single resource, resolved: its drafts, and what its response names. */

@@ -243,7 +243,7 @@ export class SharedRecordLedger {
     if (sourceRecordIds.length === 0) return;
     await tx.query(
       `select count(pg_advisory_xact_lock(k))
-         from (select distinct hashtextextended($1 || chr(0) || r.id, 0) as k from unnest($2::text[]) as r(id)
+         from (select distinct hashtextextended($1 || ' ' || r.id, 0) as k from unnest($2::text[]) as r(id)
                 order by k) as keys`,
       [providerOdsCode, [...sourceRecordIds]],
     );

@@ -1,10 +1,11 @@
 import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
 import type { PublishableDraft } from '@crosscare/governance';
 import { mapResourceAt } from '../map-fhir-resource';
+import type { EarlierMedications } from '../mapping/medication';
 import type { EarlierPatients, PatientIndex } from '../mapping/patient-identity';
 import type { FhirResourceType } from '../resource-types';
 import { bundlePatientIndex } from './bundle-patient-index';
-import { canonicalContent, patientRecordsReferenced } from '../versioning';
+import { canonicalContent, medicationRecordsReferenced, patientRecordsReferenced } from '../versioning';
 import { entryRequest, isRecord } from './entry-request';
 
 export interface BundlePlanOptions {
@@ -12,6 +13,8 @@ export interface BundlePlanOptions {
   readonly careSetting?: CareSetting;
   /** Patient resources the provider sent before, for literal `Patient/{id}` references. */
   readonly earlierPatients?: EarlierPatients;
+  /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
+  readonly earlierMedications?: EarlierMedications;
   /** Versions Crosscare assigned, by record (`Type/id`), for resources that declare none. */
   readonly assignedVersions?: ReadonlyMap<string, number>;
   /** When the Bundle was received (epoch ms): the time of a resource that gives none. */
@@ -206,8 +209,13 @@ export interface BundleWrite {
  * before planning: which records, their content, and which Patient records they refer to. Malformed entries are left
  * to planBundle, which reports them.
  */
-export function bundleWrites(bundle: unknown): { writes: BundleWrite[]; patientRecords: string[] } {
-  if (!isRecord(bundle) || !Array.isArray(bundle.entry)) return { writes: [], patientRecords: [] };
+export function bundleWrites(bundle: unknown): {
+  writes: BundleWrite[];
+  patientRecords: string[];
+  medicationRecords: string[];
+} {
+  if (!isRecord(bundle) || !Array.isArray(bundle.entry))
+    return { writes: [], patientRecords: [], medicationRecords: [] };
   const entries: unknown[] = bundle.entry;
   const targets = new Map<string, string>();
   for (const entry of entries) {
@@ -218,12 +226,14 @@ export function bundleWrites(bundle: unknown): { writes: BundleWrite[]; patientR
   }
   const writes: BundleWrite[] = [];
   const patientRecords = new Set<string>();
+  const medicationRecords = new Set<string>();
   entries.forEach((entry, index) => {
     if (!isRecord(entry) || !isRecord(entry.resource) || !isRecord(entry.request)) return;
     const { resource, request } = entry;
     if (request.method !== 'POST' && request.method !== 'PUT') return;
     if (typeof resource.resourceType !== 'string' || typeof resource.id !== 'string') return;
     patientRecordsReferenced(resource).forEach((record) => patientRecords.add(record));
+    medicationRecordsReferenced(resource).forEach((record) => medicationRecords.add(record));
     writes.push({
       index,
       recordId: `${resource.resourceType}/${resource.id}`,
@@ -232,5 +242,5 @@ export function bundleWrites(bundle: unknown): { writes: BundleWrite[]; patientR
       ...(typeof request.ifMatch === 'string' ? { ifMatch: request.ifMatch } : {}),
     });
   });
-  return { writes, patientRecords: [...patientRecords] };
+  return { writes, patientRecords: [...patientRecords], medicationRecords: [...medicationRecords] };
 }

@@ -42,7 +42,7 @@ export function mapMedicationDispense(
   );
   if (dispense.status === ENTERED_IN_ERROR)
     return removedAsEnteredInError(source, 'MedicationDispensed', context);
-  const medication = medicationOf(dispense, at, issues);
+  const medication = medicationOf(dispense, at, issues, context.earlierMedications);
   const eps = codeFrom(dispense.type, EPS_DISPENSE_TYPE);
   const status =
     eps !== undefined
