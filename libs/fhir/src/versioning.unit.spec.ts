@@ -75,7 +75,7 @@ describe('versioning a resource sent without a version', () => {
     });
 
     it('gives nothing for what is not a Bundle', () => {
-      expect(bundleWrites(gpCondition())).toEqual({ writes: [], patientRecords: [] });
+      expect(bundleWrites(gpCondition())).toEqual({ writes: [], patientRecords: [], medicationRecords: [] });
     });
   });
 
