@@ -86,10 +86,13 @@ export class FhirIntake {
   ): Promise<BundleOutcome> {
     const { writes, patientRecords, medicationRecords } = bundleWrites(body);
     const [current, earlierPatients, earlierMedications] = await Promise.all([
+      // Only writes Crosscare versions, or that carry If-Match, need the current version.
       this.ledger.currentVersions(
         this.db.manager,
         provider.odsCode,
-        writes.map((w) => w.recordId),
+        writes
+          .filter((w) => w.ifMatch !== undefined || declaredVersion(w.resource) === null)
+          .map((w) => w.recordId),
       ),
       this.earlierPatients(provider, patientRecords),
       this.earlierMedications(provider, medicationRecords),
@@ -248,7 +251,7 @@ export class FhirIntake {
       // Without an id the mapping refuses the resource; there is no record to version.
       const sourceRecordId = typeof body.id === 'string' ? `${resourceType}/${body.id}` : null;
       const [current, earlierPatients, earlierMedications] = await Promise.all([
-        sourceRecordId === null
+        sourceRecordId === null || (ifMatch === undefined && declaredVersion(body) !== null)
           ? undefined
           : this.ledger
               .currentVersions(this.db.manager, provider.odsCode, [sourceRecordId])

@@ -23,7 +23,12 @@ describe('the committed publishing policy', () => {
   });
 
   it('lets trusts with hospital pharmacies publish dispensing (discharge medicines), but not GP practices or hospices', () => {
-    for (const type of ['ACUTE_TRUST', 'MENTAL_HEALTH_TRUST', 'COMMUNITY_TRUST', 'SPECIALIST_TRUST'] as const) {
+    for (const type of [
+      'ACUTE_TRUST',
+      'MENTAL_HEALTH_TRUST',
+      'COMMUNITY_TRUST',
+      'SPECIALIST_TRUST',
+    ] as const) {
       expect(sut.mayPublish(type, 'dispensing')).toBe(true);
     }
     expect(sut.mayPublish('GP_PRACTICE', 'dispensing')).toBe(false);
