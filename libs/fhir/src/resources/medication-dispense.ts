@@ -23,8 +23,9 @@ const FHIR_DISPENSE_STATUSES: Record<string, DispenseStatus> = {
 };
 
 /**
- * MedicationDispense (a community or hospital pharmacy's dispensing, e.g. discharge medicines) → MedicationDispensed. The pharmacy is the performer's ODS
- * code when sent, else the sending provider's own code: a pharmacy system reports its own dispensing.
+ * MedicationDispense (a community or hospital pharmacy's dispensing, e.g. discharge medicines) →
+ * MedicationDispensed. The pharmacy is the performer's ODS code when sent, else the sending provider's own code: a
+ * pharmacy system reports its own dispensing.
  */
 export function mapMedicationDispense(
   dispense: MedicationDispense,
