@@ -1,9 +1,17 @@
-import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
+import {
+  type CareSetting,
+  type CodedValue,
+  type InputIssue,
+  mapped,
+  type MappingResult,
+  rejected,
+} from '@crosscare/events';
 import type { PublishableDraft } from '@crosscare/governance';
 import { isResourceType } from '@medplum/core';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Medication, Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
-import type { PatientIndex } from './mapping/patient-identity';
+import { type EarlierMedications, medicationProduct } from './mapping/medication';
+import type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
 import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
 import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
@@ -32,6 +40,14 @@ export interface FhirMappingOptions {
   readonly careSetting?: CareSetting;
   /** Patient entries of the same transaction Bundle, for references like `urn:uuid:…` (see planBundle). */
   readonly patientsInBundle?: PatientIndex;
+  /** Patient resources the provider sent before, for literal `Patient/{id}` references (see patientRecordsReferenced). */
+  readonly earlierPatients?: EarlierPatients;
+  /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
+  readonly earlierMedications?: EarlierMedications;
+  /** The version Crosscare assigned, used when the resource declares none (see declaredVersion). */
+  readonly assignedVersion?: number;
+  /** When the resource was received (epoch ms): its time when it gives none. */
+  readonly receivedAt?: number;
 }
 
 type Mapper<T extends FhirResourceType> = (
@@ -87,6 +103,10 @@ export function mapResourceAt(
     providerOdsCode: options.providerOdsCode,
     careSetting: options.careSetting,
     patients: options.patientsInBundle,
+    earlierPatients: options.earlierPatients,
+    earlierMedications: options.earlierMedications,
+    assignedVersion: options.assignedVersion,
+    receivedAt: options.receivedAt,
     issues,
   };
   const mapper = MAPPERS[typed.resourceType] as Mapper<FhirResourceType>;
@@ -121,4 +141,22 @@ function resourceTypeProblem(resource: unknown, at: string | null): InputIssue |
         location: `${location}.resourceType`,
         message: `'${resourceType}' is not a FHIR R4 resource type`,
       };
+}
+
+/**
+ * A Medication resource → its product code, the reference data ingest keeps for later `medicationReference`s; or
+ * every problem found. Structure is checked as for any resource.
+ */
+export function mapMedicationProduct(resource: unknown): MappingResult<CodedValue> {
+  const typeProblem = resourceTypeProblem(resource, null);
+  if (typeProblem !== null && typeProblem.code !== 'not-supported') return rejected(typeProblem);
+  const medication = resource as Medication;
+  if (medication.resourceType !== 'Medication') {
+    return rejected({ code: 'structure', location: 'Medication', message: 'expected a Medication resource' });
+  }
+  const structural = validateStructure(medication, 'Medication');
+  if (structural.length > 0) return rejected(...structural);
+  const issues = new IssueLog();
+  const code = medicationProduct(medication, 'Medication', issues);
+  return code !== null && issues.isEmpty ? mapped(code) : rejected(...issues.issues);
 }
