@@ -4,11 +4,13 @@ import { isResourceType } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
 import type { PatientIndex } from './mapping/patient-identity';
+import type { ResultIndex } from './mapping/report-results';
 import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
 import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
 import { mapCondition } from './resources/condition';
 import { mapConsent } from './resources/consent';
+import { mapDiagnosticReport } from './resources/diagnostic-report';
 import { mapEncounter } from './resources/encounter';
 import { mapImmunization } from './resources/immunization';
 import { mapMedicationDispense } from './resources/medication-dispense';
@@ -16,6 +18,7 @@ import { mapMedicationRequest } from './resources/medication-request';
 import { mapMedicationStatement } from './resources/medication-statement';
 import { mapObservation } from './resources/observation';
 import { mapPatient } from './resources/patient';
+import { mapProcedure } from './resources/procedure';
 import { mapServiceRequest } from './resources/service-request';
 import { IssueLog } from './validation/issue-log';
 import { ensureR4DefinitionsLoaded, validateStructure } from './validation/structural-validation';
@@ -32,6 +35,8 @@ export interface FhirMappingOptions {
   readonly careSetting?: CareSetting;
   /** Patient entries of the same transaction Bundle, for references like `urn:uuid:…` (see planBundle). */
   readonly patientsInBundle?: PatientIndex;
+  /** Observation entries of the same transaction Bundle that a DiagnosticReport entry reports (see planBundle). */
+  readonly resultsInBundle?: ResultIndex;
 }
 
 type Mapper<T extends FhirResourceType> = (
@@ -52,6 +57,8 @@ const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
   CarePlan: mapCarePlan,
   ServiceRequest: mapServiceRequest,
   Consent: mapConsent,
+  DiagnosticReport: mapDiagnosticReport,
+  Procedure: mapProcedure,
 };
 
 /**
@@ -87,6 +94,7 @@ export function mapResourceAt(
     providerOdsCode: options.providerOdsCode,
     careSetting: options.careSetting,
     patients: options.patientsInBundle,
+    results: options.resultsInBundle,
     issues,
   };
   const mapper = MAPPERS[typed.resourceType] as Mapper<FhirResourceType>;

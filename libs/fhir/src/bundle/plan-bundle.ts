@@ -2,8 +2,10 @@ import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected
 import type { PublishableDraft } from '@crosscare/governance';
 import { mapResourceAt } from '../map-fhir-resource';
 import type { PatientIndex } from '../mapping/patient-identity';
+import type { ResultIndex } from '../mapping/report-results';
 import type { FhirResourceType } from '../resource-types';
 import { bundlePatientIndex } from './bundle-patient-index';
+import { bundleResultIndex, isReportedResult } from './bundle-result-index';
 import { entryRequest, isRecord } from './entry-request';
 
 export interface BundlePlanOptions {
@@ -77,7 +79,8 @@ export function planBundle(bundle: unknown, options: BundlePlanOptions): Mapping
   }
   const entries: readonly unknown[] = entry ?? [];
   const patients = type === 'transaction' ? bundlePatientIndex(entries) : undefined;
-  const planned = entries.map((item, index) => planEntry(item, index, options, patients));
+  const results = type === 'transaction' ? bundleResultIndex(entries) : undefined;
+  const planned = entries.map((item, index) => planEntry(item, index, options, patients, results));
   if (type === 'batch') return mapped({ type, entries: planned });
 
   const issues = [
@@ -92,6 +95,7 @@ function planEntry(
   index: number,
   options: BundlePlanOptions,
   patients: PatientIndex | undefined,
+  results: ResultIndex | undefined,
 ): BundleEntryPlan {
   const at = `Bundle.entry[${index}]`;
   const reject = (...issues: InputIssue[]): RejectedEntryPlan => ({ kind: 'rejected', index, issues });
@@ -114,11 +118,18 @@ function planEntry(
   if (urlIssues.length > 0) return reject(...urlIssues);
   const result = mapResourceAt(
     resource,
-    { operation: method === 'POST' ? 'create' : 'update', ...options, patientsInBundle: patients },
+    {
+      operation: method === 'POST' ? 'create' : 'update',
+      ...options,
+      patientsInBundle: patients,
+      resultsInBundle: results,
+    },
     `${at}.resource`,
   );
   if (!result.ok) return reject(...result.issues);
-  return { kind: 'write', index, method, resourceType, id: String(resource.id), drafts: result.value };
+  // A report's result is checked as any Observation, but published inside its report's event only.
+  const drafts = isReportedResult(entry, results) ? [] : result.value;
+  return { kind: 'write', index, method, resourceType, id: String(resource.id), drafts };
 }
 
 /** The url says what the entry is about; a resource that says otherwise would be shared under the wrong name. */

@@ -8,6 +8,7 @@ import type {
 } from '@crosscare/events';
 import type { IssueLog } from '../validation/issue-log';
 import type { PatientIndex } from './patient-identity';
+import type { ResultIndex } from './report-results';
 
 /** What a resource mapper needs besides the resource: where it sits, who sent it, and where to log problems. */
 export interface MappingContext {
@@ -17,6 +18,7 @@ export interface MappingContext {
   readonly providerOdsCode: string;
   readonly careSetting?: CareSetting;
   readonly patients?: PatientIndex;
+  readonly results?: ResultIndex;
   readonly issues: IssueLog;
 }
 
