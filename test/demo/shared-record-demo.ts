@@ -39,10 +39,10 @@ import {
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
  * `npm run ingest:demo` just sent through ingest — a FHIR Condition from a GP practice in Birmingham and Solihull
- * (CCR) and an HL7 v2 admission from an acute trust in Staffordshire and Stoke-on-Trent (OHC) — shown as the CCR
- * record API serves it to the GP practice caring for the patient, with the changelog records it came through; then the
- * same read refused to a trust that has no relationship with the patient, and served to it when its clinician breaks
- * the glass; and the audit events of the three reads and the privacy officer's alert.
+ * (CCR), and an HL7 v2 admission and full blood count from an acute trust in Staffordshire and Stoke-on-Trent
+ * (OHC) — shown as the CCR record API serves it to the GP practice caring for the patient, with the changelog records
+ * it came through; then the same read refused to a trust that has no relationship with the patient, and served to it
+ * when its clinician breaks the glass; and the audit events of the three reads and the privacy officer's alert.
  */
 async function main(): Promise<void> {
   const config = configOrExit('record:demo', () =>

@@ -34,3 +34,6 @@ export const CONSENT_SCOPE_PATIENT_PRIVACY = 'patient-privacy';
 export const CONSENT_SCOPE_RESEARCH = 'research';
 /** LOINC 59284-0 |Patient Consent|: the generic category of a Consent, beside any SNOMED CT concept the GP coded. */
 export const PATIENT_CONSENT_CATEGORY = '59284-0';
+
+/** HL7 v2 table 0074, diagnostic service section: FHIR R4's DiagnosticReport category (LAB, RAD, HM, CT...). */
+export const V2_DIAGNOSTIC_SERVICE_SECTION = 'http://terminology.hl7.org/CodeSystem/v2-0074';

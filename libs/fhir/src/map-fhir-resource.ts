@@ -12,11 +12,13 @@ import type { Medication, Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
 import { type EarlierMedications, medicationProduct } from './mapping/medication';
 import type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
+import type { ResultIndex } from './mapping/report-results';
 import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
 import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
 import { mapCondition } from './resources/condition';
 import { mapConsent } from './resources/consent';
+import { mapDiagnosticReport } from './resources/diagnostic-report';
 import { mapEncounter } from './resources/encounter';
 import { mapImmunization } from './resources/immunization';
 import { mapMedicationDispense } from './resources/medication-dispense';
@@ -24,6 +26,7 @@ import { mapMedicationRequest } from './resources/medication-request';
 import { mapMedicationStatement } from './resources/medication-statement';
 import { mapObservation } from './resources/observation';
 import { mapPatient } from './resources/patient';
+import { mapProcedure } from './resources/procedure';
 import { mapServiceRequest } from './resources/service-request';
 import { IssueLog } from './validation/issue-log';
 import { ensureR4DefinitionsLoaded, validateStructure } from './validation/structural-validation';
@@ -48,6 +51,8 @@ export interface FhirMappingOptions {
   readonly assignedVersion?: number;
   /** When the resource was received (epoch ms): its time when it gives none. */
   readonly receivedAt?: number;
+  /** Observation entries of the same transaction Bundle that a DiagnosticReport entry reports (see planBundle). */
+  readonly resultsInBundle?: ResultIndex;
 }
 
 type Mapper<T extends FhirResourceType> = (
@@ -68,6 +73,8 @@ const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
   CarePlan: mapCarePlan,
   ServiceRequest: mapServiceRequest,
   Consent: mapConsent,
+  DiagnosticReport: mapDiagnosticReport,
+  Procedure: mapProcedure,
 };
 
 /**
@@ -107,6 +114,7 @@ export function mapResourceAt(
     earlierMedications: options.earlierMedications,
     assignedVersion: options.assignedVersion,
     receivedAt: options.receivedAt,
+    results: options.resultsInBundle,
     issues,
   };
   const mapper = MAPPERS[typed.resourceType] as Mapper<FhirResourceType>;

@@ -31,17 +31,17 @@ describe('mapFhirResource', () => {
     });
 
     it('given a real FHIR resource Crosscare does not take, rejects it as not supported and lists what it takes', () => {
-      const [issue] = issuesOf({ resourceType: 'Procedure', id: '1', status: 'completed', subject: {} });
+      const [issue] = issuesOf({ resourceType: 'Specimen', id: '1', status: 'available', subject: {} });
 
       expect(issue.code).toBe('not-supported');
-      expect(issue.location).toBe('Procedure.resourceType');
+      expect(issue.location).toBe('Specimen.resourceType');
       expect(issue.message).toContain('AllergyIntolerance');
     });
 
-    it('lists the twelve resource types it maps', () => {
-      expect(FHIR_RESOURCE_TYPES).toHaveLength(12);
-      expect(isSupportedResourceType('CarePlan')).toBe(true);
-      expect(isSupportedResourceType('Procedure')).toBe(false);
+    it('lists the fourteen resource types it maps', () => {
+      expect(FHIR_RESOURCE_TYPES).toHaveLength(14);
+      expect(isSupportedResourceType('DiagnosticReport')).toBe(true);
+      expect(isSupportedResourceType('Specimen')).toBe(false);
     });
   });
 

@@ -14,6 +14,8 @@ export const FHIR_RESOURCE_TYPES = [
   'CarePlan',
   'ServiceRequest',
   'Consent',
+  'DiagnosticReport',
+  'Procedure',
 ] as const satisfies readonly (keyof typeof REMOVED_EVENT_TYPES)[];
 
 export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];

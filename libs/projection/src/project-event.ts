@@ -32,6 +32,8 @@ const KIND_BY_EVENT_TYPE: { readonly [T in ItemEventType]: ItemKind } = {
   SocialCareInvolvementRecorded: 'social-care',
   EndOfLifePreferencesRecorded: 'end-of-life',
   SharingObjectionRecorded: 'sharing-objection',
+  DiagnosticReportIssued: 'result',
+  ProcedureRecorded: 'procedure',
 };
 
 /** The part that a provider's details occupy, whichever event carried them. */

@@ -24,6 +24,8 @@ export const ITEM_KINDS = [
   'social-care',
   'end-of-life',
   'sharing-objection',
+  'result',
+  'procedure',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 

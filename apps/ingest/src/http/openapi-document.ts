@@ -113,7 +113,8 @@ export function openApiDocument(config: IngestConfig): object {
       },
       '/hl7v2': {
         post: {
-          summary: 'One HL7 v2 ER7 ADT message (A01 A02 A03 A04 A08 A11 A13 A28 A31 A40); also over MLLP',
+          summary:
+            'One HL7 v2 ER7 message: ADT (A01 A02 A03 A04 A08 A11 A13 A28 A31 A40) or ORU^R01 results; also over MLLP',
           requestBody: {
             required: true,
             content: {

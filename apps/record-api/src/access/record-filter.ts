@@ -24,6 +24,8 @@ const SECTION_OF: { readonly [K in ItemKind]: RecordSection | typeof ALWAYS } = 
   'social-care': 'social-care',
   'end-of-life': 'end-of-life',
   'sharing-objection': ALWAYS,
+  result: 'results',
+  procedure: 'procedures',
 };
 
 export interface RecordFilter {

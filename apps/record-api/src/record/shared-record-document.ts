@@ -32,6 +32,8 @@ const VIEW_KEYS: { readonly [S in RecordSection]: readonly (keyof SharedRecordVi
   referrals: ['referrals'],
   'social-care': ['socialCare'],
   'end-of-life': ['endOfLife'],
+  results: ['results'],
+  procedures: ['procedures'],
 };
 
 /** What the answer says about what it leaves out, in words a clinician reads. */

@@ -3,8 +3,10 @@ import type { PublishableDraft } from '@crosscare/governance';
 import { mapResourceAt } from '../map-fhir-resource';
 import type { EarlierMedications } from '../mapping/medication';
 import type { EarlierPatients, PatientIndex } from '../mapping/patient-identity';
+import type { ResultIndex } from '../mapping/report-results';
 import type { FhirResourceType } from '../resource-types';
 import { bundlePatientIndex } from './bundle-patient-index';
+import { bundleResultIndex, isReportedResult } from './bundle-result-index';
 import { canonicalContent, medicationRecordsReferenced, patientRecordsReferenced } from '../versioning';
 import { entryRequest, isRecord } from './entry-request';
 
@@ -89,7 +91,8 @@ export function planBundle(bundle: unknown, options: BundlePlanOptions): Mapping
   }
   const entries: readonly unknown[] = entry ?? [];
   const patients = type === 'transaction' ? bundlePatientIndex(entries) : undefined;
-  const planned = entries.map((item, index) => planEntry(item, index, options, patients));
+  const results = type === 'transaction' ? bundleResultIndex(entries) : undefined;
+  const planned = entries.map((item, index) => planEntry(item, index, options, patients, results));
   if (type === 'batch') return mapped({ type, entries: planned });
 
   const issues = [
@@ -104,6 +107,7 @@ function planEntry(
   index: number,
   options: BundlePlanOptions,
   patients: PatientIndex | undefined,
+  results: ResultIndex | undefined,
 ): BundleEntryPlan {
   const at = `Bundle.entry[${index}]`;
   const reject = (...issues: InputIssue[]): RejectedEntryPlan => ({ kind: 'rejected', index, issues });
@@ -132,18 +136,20 @@ function planEntry(
       operation: method === 'POST' ? 'create' : 'update',
       ...common,
       patientsInBundle: patients,
+      resultsInBundle: results,
       assignedVersion: assignedVersions?.get(`${resourceType}/${String(resource.id)}`),
     },
     `${at}.resource`,
   );
   if (!result.ok) return reject(...result.issues);
+  // A report's result is checked as any Observation, but published inside its report's event only.
   return {
     kind: 'write',
     index,
     method,
     resourceType,
     id: String(resource.id),
-    drafts: result.value,
+    drafts: isReportedResult(entry, results) ? [] : result.value,
     ...ifMatch,
   };
 }

@@ -9,6 +9,7 @@ import type {
 import type { IssueLog } from '../validation/issue-log';
 import type { EarlierMedications } from './medication';
 import type { EarlierPatients, PatientIndex } from './patient-identity';
+import type { ResultIndex } from './report-results';
 
 /** What a resource mapper needs besides the resource: where it sits, who sent it, and where to log problems. */
 export interface MappingContext {
@@ -26,6 +27,8 @@ export interface MappingContext {
   readonly assignedVersion?: number;
   /** When ingest received the resource (epoch ms): the change's time when the resource gives none. */
   readonly receivedAt?: number;
+  /** Observation entries of the same transaction Bundle that a DiagnosticReport entry reports. */
+  readonly results?: ResultIndex;
   readonly issues: IssueLog;
 }
 

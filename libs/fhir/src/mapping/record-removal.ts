@@ -19,6 +19,8 @@ export const REMOVED_EVENT_TYPES = {
   CarePlan: 'CarePlanRecorded',
   ServiceRequest: 'ReferralMade',
   Consent: 'SharingObjectionRecorded',
+  DiagnosticReport: 'DiagnosticReportIssued',
+  Procedure: 'ProcedureRecorded',
 } as const satisfies Record<string, EventType>;
 
 export function recordRemoved(

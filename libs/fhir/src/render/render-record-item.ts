@@ -13,6 +13,7 @@ import { renderAllergyIntolerance } from './resources/allergy-intolerance';
 import { renderCarePlan } from './resources/care-plan';
 import { renderCondition } from './resources/condition';
 import { renderConsent } from './resources/consent';
+import { renderDiagnosticReport } from './resources/diagnostic-report';
 import { type EncounterParts, renderEncounter } from './resources/encounter';
 import { renderEpisodeOfCare } from './resources/episode-of-care';
 import { renderImmunization } from './resources/immunization';
@@ -20,6 +21,7 @@ import { renderMedicationDispense } from './resources/medication-dispense';
 import { renderMedicationRequest } from './resources/medication-request';
 import { renderObservation } from './resources/observation';
 import { renderPatient } from './resources/patient';
+import { renderProcedure } from './resources/procedure';
 import { renderServiceRequest } from './resources/service-request';
 
 export interface RenderOptions {
@@ -66,6 +68,8 @@ const RENDERERS: { readonly [T in RenderedEventType]: Renderer<T> } = {
   SocialCareInvolvementRecorded: renderEpisodeOfCare,
   EndOfLifePreferencesRecorded: renderAdvanceCarePlan,
   SharingObjectionRecorded: renderConsent,
+  DiagnosticReportIssued: renderDiagnosticReport,
+  ProcedureRecorded: renderProcedure,
 };
 
 function isRenderedEventType(eventType: string): eventType is RenderedEventType {

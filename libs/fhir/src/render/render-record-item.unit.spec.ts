@@ -13,6 +13,8 @@ import {
   encounterStarted,
   endOfLifePreferencesRecorded,
   sharingObjectionRecorded,
+  diagnosticReportIssued,
+  procedureRecorded,
   header,
   immunisationRecorded,
   mappedBack,
@@ -186,6 +188,37 @@ describe('renderRecordItem', () => {
       ['SharingObjectionRecorded', sharingObjectionRecorded(), {}],
       ['SharingObjectionRecorded withdrawn', sharingObjectionRecorded({ status: 'WITHDRAWN' }), {}],
       ['SharingObjectionRecorded without a code', sharingObjectionRecorded({ code: null }), {}],
+      ['DiagnosticReportIssued, amended, with results', diagnosticReportIssued(), {}],
+      [
+        'DiagnosticReportIssued, a radiology report without results',
+        diagnosticReportIssued({
+          category: 'IMAGING',
+          status: 'FINAL',
+          issuedAt: null,
+          performerOdsCode: null,
+          conclusionCodes: [
+            { system: 'http://snomed.info/sct', code: '168731009', display: 'Chest X-ray normal' },
+          ],
+          results: [],
+        }),
+        {},
+      ],
+      [
+        'DiagnosticReportIssued cancelled',
+        diagnosticReportIssued({ status: 'CANCELLED', category: 'OTHER' }),
+        {},
+      ],
+      ['ProcedureRecorded', procedureRecorded(), {}],
+      [
+        'ProcedureRecorded not done',
+        procedureRecorded({ status: 'NOT_DONE', performedAt: null, performedEndAt: null, outcome: null }),
+        {},
+      ],
+      [
+        'ProcedureRecorded elsewhere',
+        procedureRecorded({ performedEndAt: null, performerOdsCode: 'RRK' }),
+        {},
+      ],
     ])('%s: renders a valid resource that maps back to the same clinical content', (_, event, setting) => {
       const resource = render(event);
 

@@ -32,6 +32,8 @@ const SECTIONS: Record<ClinicalEventType, number> = {
   SocialCareInvolvementRecorded: 9,
   EndOfLifePreferencesRecorded: 10,
   SharingObjectionRecorded: 11,
+  DiagnosticReportIssued: 12,
+  ProcedureRecorded: 13,
 };
 
 const isClinical = (type: string): type is ClinicalEventType => Object.hasOwn(SECTIONS, type);

@@ -28,6 +28,8 @@ export const RECORD_KINDS = [
   'end-of-life',
   'sharing-objection',
   'secondary-use-objection',
+  'result',
+  'procedure',
   'removal',
 ] as const;
 
@@ -82,6 +84,10 @@ export function recordKindOf(draft: PublishableDraft): RecordKind {
       return 'end-of-life';
     case 'SharingObjectionRecorded':
       return 'sharing-objection';
+    case 'DiagnosticReportIssued':
+      return 'result';
+    case 'ProcedureRecorded':
+      return 'procedure';
     case 'RecordRemoved':
       return 'removal';
     case 'OptOutChanged':

@@ -17,6 +17,8 @@ export const RECORD_SECTIONS = [
   'referrals',
   'social-care',
   'end-of-life',
+  'results',
+  'procedures',
 ] as const;
 
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
