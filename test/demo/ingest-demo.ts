@@ -8,7 +8,7 @@ import {
 } from '@crosscare/events';
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import type { Provider } from '@crosscare/governance';
-import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
+import { CERNER_ADT, oruFor, PATHOLOGY_ORU, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import { createKafka } from '@crosscare/kafka';
 import { envWithRegistryCredentials, REGISTRY_TOOLS, stackPaths } from '@crosscare/local-stack';
 import { Hl7Message } from '@medplum/core';
@@ -25,8 +25,9 @@ import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 /**
  * npm run ingest:demo (part of npm run demo): three providers in three ICSs send what their systems speak to the
  * running ingest — a GP practice a FHIR Condition and a reasonable adjustment Flag, an acute trust an HL7 v2
- * admission over MLLP and a FHIR discharge summary (DocumentReference, the document inline), a council a social care
- * extract — and the events are read back off the ICS topics, decoded, with their keys and provenance.
+ * admission and a full blood count (ORU^R01) over MLLP and a FHIR discharge summary (DocumentReference, the document
+ * inline), a council a social care extract — and the events are read back off the ICS topics, decoded, with their
+ * keys and provenance.
  */
 async function main(): Promise<void> {
   const config = configOrExit('ingest:demo', () =>
@@ -84,12 +85,25 @@ async function main(): Promise<void> {
     ),
     keys.get(trust.odsCode)!,
   );
+  // The trust's laboratory then reports the patient's full blood count: an ORU^R01 over the same MLLP link.
+  const resultControlId = `DEMOLAB${Date.now()}`;
+  const result = withSecurity(
+    withControlId(
+      oruFor(PATHOLOGY_ORU.fbcFinal, '9990000018', trust.odsCode, resultControlId),
+      resultControlId,
+    ),
+    keys.get(trust.odsCode)!,
+  );
   const client = new Hl7Client({ host: '127.0.0.1', port: mllpPort });
   const ack = await client.sendAndWait(Hl7Message.parse(admission));
+  const resultAck = await client.sendAndWait(Hl7Message.parse(result));
   await client.close();
   const ackCode = ack.getSegment('MSA')?.getField(1)?.toString();
   step(`HL7 v2 ADT^A01 over MLLP as ${trust.odsCode}: ACK ${ackCode}`);
   if (ackCode !== 'AA') throw new Error(`ingest did not accept the admission: ${ack.toString()}`);
+  const resultAckCode = resultAck.getSegment('MSA')?.getField(1)?.toString();
+  step(`HL7 v2 ORU^R01 (a full blood count) over MLLP as ${trust.odsCode}: ACK ${resultAckCode}`);
+  if (resultAckCode !== 'AA') throw new Error(`ingest did not accept the result: ${resultAck.toString()}`);
   const summary = fhirFixtures.acuteDischargeSummary('9990000018');
   const trustReference = {
     identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: trust.odsCode },
@@ -119,8 +133,17 @@ async function main(): Promise<void> {
   );
   if (social.status !== 202) throw new Error(`ingest refused the extract: ${await social.text()}`);
 
-  const correlations = [correlationId, messageCorrelationId(trust.odsCode, controlId)];
-  const events = await readBack(config, [gp, trust, council], correlations, 3 + 1 + extract.records.length);
+  const correlations = [
+    correlationId,
+    messageCorrelationId(trust.odsCode, controlId),
+    messageCorrelationId(trust.odsCode, resultControlId),
+  ];
+  const events = await readBack(
+    config,
+    [gp, trust, council],
+    correlations,
+    3 + 1 + 1 + extract.records.length,
+  );
   step(
     `read back ${events.length} events from the ICS topics (read_committed, Avro decoded through the registry):`,
   );

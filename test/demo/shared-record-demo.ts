@@ -39,11 +39,11 @@ import {
 /**
  * npm run demo's last step: one patient's shared record, assembled from both collaboratives. The patient is the one
  * `npm run ingest:demo` just sent through ingest — a FHIR Condition and a reasonable adjustment flag from a GP
- * practice in Birmingham and Solihull (CCR), an HL7 v2 admission and a discharge summary from an acute trust in
- * Staffordshire and Stoke-on-Trent (OHC) — shown, the flag first, as the CCR
- * record API serves it to the GP practice caring for the patient, with the changelog records it came through; then the
- * same read refused to a trust that has no relationship with the patient, and served to it when its clinician breaks
- * the glass; and the audit events of the three reads and the privacy officer's alert.
+ * practice in Birmingham and Solihull (CCR), an HL7 v2 admission and full blood count and a discharge summary from an
+ * acute trust in Staffordshire and Stoke-on-Trent (OHC) — shown, the flag first, as the CCR record API serves it to
+ * the GP practice caring for the patient, with the changelog records it came through; then the same read refused to a
+ * trust that has no relationship with the patient, and served to it when its clinician breaks the glass; and the
+ * audit events of the three reads and the privacy officer's alert.
  */
 async function main(): Promise<void> {
   const config = configOrExit('record:demo', () =>
@@ -121,14 +121,16 @@ async function main(): Promise<void> {
     if (answer.status !== 200 && answer.status !== 403)
       throw new Error(`the record API answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     body = answer.status === 200 ? answer.body : undefined;
-    // ingest:demo's flag (CCR) and discharge summary (OHC) came after the items that first made the heads.
+    // ingest:demo's flag (CCR), full blood count and discharge summary (OHC) came after the items that first made the
+    // heads.
     const shown = (section: string) =>
       Array.isArray(body?.[section]) && (body[section] as unknown[]).length > 0;
     if (
       body &&
       new Set(body.sources.map((s) => s.collaborative)).size === 2 &&
       shown('alerts') &&
-      shown('documents')
+      shown('documents') &&
+      shown('results')
     )
       break;
     await new Promise((r) => setTimeout(r, 500));

@@ -1,8 +1,17 @@
-import { ADT_FIXTURE_NHS_NUMBERS, CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
+import {
+  ADT_FIXTURE_NHS_NUMBERS,
+  CERNER_ADT,
+  oruFor,
+  ORU_FIXTURE_NHS_NUMBER,
+  PATHOLOGY_ORU,
+  withControlId,
+  withSecurity,
+} from '@crosscare/hl7v2/testing';
 import type { Provider } from '@crosscare/governance';
 import { uniqueName } from '@crosscare/testing';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
+import { messageCorrelationId } from './intake/hl7v2-intake';
 import { send, startIngest, type IngestUnderTest } from './testing/ingest-under-test';
 
 /** HL7 v2 ADT from a hospital PAS, over HTTP and over MLLP, through the real ingest, broker, registry and Postgres. */
@@ -134,6 +143,33 @@ describe('ingest: HL7 v2 ADT over HTTP and MLLP (real broker, registry and Postg
       const eventId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(ack)![0];
       const events = await ingest.events(ingest.topic(trust.ics), 1, { settleMs: 0 });
       expect(events.map((e) => e.event.header.eventId)).toContain(eventId);
+    });
+
+    it("a laboratory's ORU^R01 is published as one DiagnosticReportIssued and answered ACK^R01 AA", async () => {
+      const accession = uniqueName('acc')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(-16);
+      const controlId = uniqueName('oru');
+      const message = withSecurity(
+        withControlId(
+          oruFor(PATHOLOGY_ORU.fbcFinal, ORU_FIXTURE_NHS_NUMBER, trust.odsCode, accession),
+          controlId,
+        ),
+        token,
+      );
+      const ack = await exchange(message);
+      expect(ackCode(ack)).toBe('AA');
+      expect(Hl7Message.parse(ack).header.getField(9).toString()).toMatch(/^ACK\^R01/);
+      const events = await ingest.events(ingest.topic(trust.ics), 1, {
+        correlationId: messageCorrelationId(trust.odsCode, controlId),
+      });
+      expect(events).toHaveLength(1);
+      const published = events[0].event;
+      expect(published?.header).toMatchObject({
+        eventType: 'DiagnosticReportIssued',
+        sourceRecordId: `DiagnosticReport/${accession}`,
+        nhsNumber: ORU_FIXTURE_NHS_NUMBER,
+      });
     });
 
     it('an invalid message is answered AE naming the field, and the connection stays usable', async () => {

@@ -1,11 +1,11 @@
 import {
   assertOwnItemEncoding,
-  checkSourceCluster,
   dropReadModel,
   openReadModel,
   readChangelogContract,
   ReadModelControl,
 } from '@crosscare/read-model';
+import { checkSourceCluster } from '@crosscare/database';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { Logger } from '@nestjs/common';

@@ -1,4 +1,5 @@
 import {
+  booleanFlag,
   checkKafkaVariables,
   type DatabaseConfig,
   databaseVariables,
@@ -41,6 +42,11 @@ export interface SdePublisherConfig {
   readonly instanceId: string;
   readonly partitionsConsumedConcurrently: number;
   readonly relayIntervalMs: number;
+  /**
+   * A store whose offsets were consumed from another Kafka cluster is emptied and rebuilt from this one's topics,
+   * rather than refused. For the local stack, whose broker data can be purged while Postgres keeps the store.
+   */
+  readonly resetOnNewCluster: boolean;
   readonly logLevels: LogLevelName[];
 }
 
@@ -74,6 +80,7 @@ export const sdePublisherVariables = {
   ).optional(),
   SDE_PUBLISHER_PARTITIONS_CONCURRENTLY: positiveInteger(6, 64),
   SDE_PUBLISHER_RELAY_INTERVAL_MS: positiveInteger(100, 60_000),
+  SDE_RESET_ON_NEW_CLUSTER: booleanFlag(false),
 };
 
 export function loadSdePublisherConfig(env: NodeJS.ProcessEnv = process.env): SdePublisherConfig {
@@ -93,6 +100,7 @@ export function loadSdePublisherConfig(env: NodeJS.ProcessEnv = process.env): Sd
       instanceId: v.SDE_PUBLISHER_INSTANCE_ID ?? hostname(),
       partitionsConsumedConcurrently: v.SDE_PUBLISHER_PARTITIONS_CONCURRENTLY,
       relayIntervalMs: v.SDE_PUBLISHER_RELAY_INTERVAL_MS,
+      resetOnNewCluster: v.SDE_RESET_ON_NEW_CLUSTER,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
     }),
     env,

@@ -8,6 +8,7 @@ import {
   SDE_SCHEMAS,
   sdePublisherDeadLetterTopic,
 } from '@crosscare/events';
+import { checkSourceCluster } from '@crosscare/database';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { loadSdeProjects, projectRowSchema, projectRowSubject, type SdeRecordMap } from '@crosscare/sde';
@@ -22,7 +23,7 @@ import { SdePublishing } from './publishing/sde-publishing';
 import { SdeOutboxRelay } from './relay/sde-outbox-relay';
 import type { SdePublisherConfig } from './sde-publisher-config';
 import { sdeTopicSpecs } from './sde-topology';
-import { openSdeDatabase } from './store/sde-database';
+import { openSdeDatabase, resetSdeStore } from './store/sde-database';
 import { SdeStore } from './store/sde-store';
 
 /**
@@ -74,8 +75,18 @@ export class SdePublisherServices {
     const admin = kafka.admin();
     const producer = createRecordProducer(kafka);
     const deadLetterTopic = sdePublisherDeadLetterTopic(config.topicPrefix);
+    const recordChangeTopics = directory.icss().map((ics) => recordChangeTopic(ics.code, config.topicPrefix));
+    const store = new SdeStore();
     try {
       await admin.connect();
+      await ensureStoreFitsBrokers(
+        db,
+        admin,
+        store,
+        [...recordChangeTopics, optOutTopic(config.topicPrefix)],
+        config,
+        log,
+      );
       await ensureTopics(admin, sdeTopicSpecs(projects, deadLetterTopic));
       await producer.connect();
     } catch (error) {
@@ -83,7 +94,6 @@ export class SdePublisherServices {
       throw error;
     }
     const metrics = new SdeMetrics({ instance: config.instanceId });
-    const store = new SdeStore();
     const relay = new SdeOutboxRelay(db, producer, metrics, {
       leaderLockName: `crosscare-sde-relay:${config.databaseSchema}`,
       intervalMs: config.relayIntervalMs,
@@ -106,7 +116,7 @@ export class SdePublisherServices {
       metrics,
       {
         groupId: config.groupId,
-        recordChangeTopics: directory.icss().map((ics) => recordChangeTopic(ics.code, config.topicPrefix)),
+        recordChangeTopics,
         optOutTopic: optOutTopic(config.topicPrefix),
         deadLetterTopic,
         partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
@@ -173,4 +183,59 @@ async function startFreshStoreFromTheBeginning(
       .resetOffsets({ groupId, topic: t.topic, earliest: true })
       .catch((error: unknown) => log.warn(`kept the group's offsets on ${t.topic}: ${String(error)}`));
   }
+}
+
+/**
+ * A store consumed from another Kafka cluster, or from a topic since recreated, would resume at offsets that mean
+ * nothing here, skip this cluster's events as consumed and publish nothing. The recorded cluster id catches the first;
+ * a stored position past its partition's end catches the second, and a store that predates the recorded id. In
+ * production either is a misconfiguration to stop on; the local stack, whose broker data may be recreated under a
+ * database that stays, sets SDE_RESET_ON_NEW_CLUSTER to start afresh.
+ */
+async function ensureStoreFitsBrokers(
+  db: DataSource,
+  admin: Admin,
+  store: SdeStore,
+  topics: readonly string[],
+  config: SdePublisherConfig,
+  log: Logger,
+): Promise<void> {
+  const clusterId = (await admin.describeCluster()).clusterId;
+  const check = await checkSourceCluster(db, clusterId);
+  const misfit =
+    check.outcome === 'different'
+      ? `was consumed from Kafka cluster ${check.recorded}, but the brokers are cluster ${clusterId}`
+      : await positionPastEnd(db, admin, store, topics);
+  if (misfit === undefined) return;
+  const schema = `the SDE store (schema ${config.databaseSchema})`;
+  if (!config.resetOnNewCluster)
+    throw new Error(
+      `${schema} ${misfit}: point KAFKA_BROKERS at the right cluster, or empty the store ` +
+        '(SDE_RESET_ON_NEW_CLUSTER=true) to publish every project afresh from these brokers',
+    );
+  log.warn(`${schema} ${misfit}; emptying it to publish afresh from cluster ${clusterId}`);
+  await resetSdeStore(db);
+  await checkSourceCluster(db, clusterId);
+}
+
+/** The first stored position beyond what its partition holds, described; undefined when every one is within. */
+async function positionPastEnd(
+  db: DataSource,
+  admin: Admin,
+  store: SdeStore,
+  topics: readonly string[],
+): Promise<string | undefined> {
+  const positions = await store.positions(db, topics);
+  for (const topic of new Set(positions.map((p) => p.topic))) {
+    const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
+    for (const p of positions.filter((q) => q.topic === topic)) {
+      const end = ends.get(p.partition) ?? 0n;
+      if (p.nextOffset > end)
+        return (
+          `holds position ${p.nextOffset} of ${topic} partition ${p.partition}, past its end (${end}): the topic ` +
+          "was recreated, or the positions are another cluster's"
+        );
+    }
+  }
+  return undefined;
 }

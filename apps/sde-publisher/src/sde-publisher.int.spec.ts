@@ -151,10 +151,8 @@ describe('the scan: no direct identifier of a generated patient in any byte of a
       let values = 0;
       for (const name of fs.readdirSync(out)) {
         const bytes = fs.readFileSync(path.join(out, name));
-        // The files' SHA-256 digests (manifest.json, SHA256SUMS) are hex, and a run of a digest's digits can pass a
-        // check digit by chance; a digest tells nothing of a patient, and the file it digests is scanned itself.
-        const stored = bytes.toString('latin1').replace(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g, '<sha256>');
-        for (const found of scan(stored, identifiers)) hits.push(`${name} (as stored): ${found}`);
+        for (const found of scan(bytes.toString('latin1'), identifiers))
+          hits.push(`${name} (as stored): ${found}`);
         if (!name.endsWith('.parquet')) continue;
         // Parquet pages are compressed: the values are scanned as a reader sees them, read by arrow-rs.
         const table = tableFromIPC(readParquet(bytes).intoIPCStream());
@@ -266,6 +264,49 @@ describe('opt-outs', () => {
   });
 });
 
+describe('a store consumed from another Kafka cluster, or from a recreated topic', () => {
+  it('stops the start naming the misfit, or is emptied and published afresh when told to', async () => {
+    const store = sde.newStore();
+    const first = await sde.startPublisher(store);
+    await sde.settled(first);
+    await sde.stopPublisher(first);
+    const projectRows = async () =>
+      (await sde.query<{ n: number }>(`select count(*)::int as n from ${store}.project_rows`))[0].n;
+    const rowsBefore = await projectRows();
+    expect(rowsBefore).toBeGreaterThan(0);
+    // As after a purged local broker: the store's positions name a cluster whose topics are gone.
+    await sde.query(`update ${store}.source_cluster set cluster_id = 'another-cluster'`);
+    await sde.query(
+      `insert into ${store}.consumed_offsets (topic, partition, next_offset) values ('x', 0, 42)`,
+    );
+
+    await expect(sde.startPublisher(store)).rejects.toThrow(
+      /consumed from Kafka cluster another-cluster, but the brokers are cluster/,
+    );
+    // A new cluster has no committed group offsets either: a group of its own stands for that.
+    const fresh = await sde.startPublisher(store, {
+      SDE_RESET_ON_NEW_CLUSTER: 'true',
+      SDE_PUBLISHER_GROUP_ID: `${sde.prefix}-${store}-afresh`,
+    });
+    await sde.settled(fresh);
+    expect(await sde.query(`select * from ${store}.consumed_offsets where topic = 'x'`)).toEqual([]);
+    const [recorded] = await sde.query<{ cluster_id: string }>(
+      `select cluster_id from ${store}.source_cluster`,
+    );
+    expect(recorded.cluster_id).not.toBe('another-cluster');
+    expect(await projectRows()).toBe(rowsBefore);
+    await sde.stopPublisher(fresh);
+
+    // A store older than the recorded cluster id, or a topic recreated on the same cluster: a position past the end.
+    await sde.query(
+      `update ${store}.consumed_offsets set next_offset = next_offset + 1000000 where next_offset > 0`,
+    );
+    await expect(sde.startPublisher(store)).rejects.toThrow(
+      /holds position \d+ of \S+ partition \d+, past its end/,
+    );
+  });
+});
+
 function sortByRow(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   return [...rows].sort((a, b) => String(a.rowId).localeCompare(String(b.rowId)));
 }
@@ -334,12 +375,15 @@ function directIdentifiers(list: readonly RecordChangeEvent[]): Identifiers {
 
 /**
  * What of the identifiers a text holds, and any NHS number at all: a run of exactly 10 digits (alone, or spaced
- * 3-3-4) with a valid check digit, whoever's it is, that is not a clinical code the events carry.
+ * 3-3-4) with a valid check digit, whoever's it is, that is not a clinical code the events carry. SHA-256 digests
+ * in hex (an export's SHA256SUMS and manifest) are left out of the second search: about one digest in 150 holds such a
+ * run by chance (a CI run failed on one), an export lists each twice, and the files they digest are scanned themselves.
  */
 function scan(text: string, identifiers: Identifiers): string[] {
   const found: string[] = [];
   for (const value of identifiers.exact) if (text.includes(value)) found.push(JSON.stringify(value));
-  for (const match of text.matchAll(/(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)/g)) {
+  const withoutDigests = text.replace(/(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])/g, '#');
+  for (const match of withoutDigests.matchAll(/(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)/g)) {
     const digits = match.slice(1).join('');
     if (isValidNhsNumber(digits) && !identifiers.codes.has(match[0])) found.push(`an NHS number ${match[0]}`);
   }

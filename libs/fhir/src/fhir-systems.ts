@@ -40,3 +40,5 @@ export const ENGLAND_FLAG_CATEGORY = 'https://fhir.nhs.uk/England/CodeSystem/Eng
 export const REASONABLE_ADJUSTMENT_FLAG_CATEGORY = 'national-reasonable-adjustment-flag';
 /** NHS England's extension for free-text notes on a flag. */
 export const FLAG_NOTES_EXTENSION = 'https://fhir.nhs.uk/England/StructureDefinition/Extension-FlagNotes';
+/** HL7 v2 table 0074, diagnostic service section: FHIR R4's DiagnosticReport category (LAB, RAD, HM, CT...). */
+export const V2_DIAGNOSTIC_SERVICE_SECTION = 'http://terminology.hl7.org/CodeSystem/v2-0074';

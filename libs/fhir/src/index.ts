@@ -1,7 +1,11 @@
 export * from './fhir-systems';
 export { FHIR_RESOURCE_TYPES, type FhirResourceType, isSupportedResourceType } from './resource-types';
-export { mapFhirResource, type FhirMappingOptions } from './map-fhir-resource';
-export type { PatientIndex } from './mapping/patient-identity';
+export { mapFhirResource, mapMedicationProduct, type FhirMappingOptions } from './map-fhir-resource';
+export type { EarlierMedications } from './mapping/medication';
+export type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
+export { literalPatientRecord } from './mapping/patient-identity';
+export { declaredVersion } from './mapping/record-source';
+export { canonicalContent, medicationRecordsReferenced, patientRecordsReferenced } from './versioning';
 export { REMOVED_EVENT_TYPES } from './mapping/record-removal';
 export { fhirDeleteDraft } from './delete-draft';
 export {
@@ -12,7 +16,9 @@ export {
 } from './resources/end-of-life-preferences';
 export {
   bundleEntryCount,
+  bundleWrites,
   planBundle,
+  type BundleWrite,
   type BundleEntryPlan,
   type BundlePlan,
   type BundlePlanOptions,

@@ -1,15 +1,25 @@
-import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
+import {
+  type CareSetting,
+  type CodedValue,
+  type InputIssue,
+  mapped,
+  type MappingResult,
+  rejected,
+} from '@crosscare/events';
 import type { PublishableDraft } from '@crosscare/governance';
 import { isResourceType } from '@medplum/core';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Medication, Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
-import type { PatientIndex } from './mapping/patient-identity';
+import { type EarlierMedications, medicationProduct } from './mapping/medication';
+import type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
+import type { ResultIndex } from './mapping/report-results';
 import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
 import { mapAllergyIntolerance } from './resources/allergy-intolerance';
 import { mapCarePlan } from './resources/care-plan';
 import { mapCondition } from './resources/condition';
 import { mapConsent } from './resources/consent';
 import { mapDocumentReference } from './resources/document-reference';
+import { mapDiagnosticReport } from './resources/diagnostic-report';
 import { mapEncounter } from './resources/encounter';
 import { mapFlag } from './resources/flag';
 import { mapImmunization } from './resources/immunization';
@@ -18,6 +28,7 @@ import { mapMedicationRequest } from './resources/medication-request';
 import { mapMedicationStatement } from './resources/medication-statement';
 import { mapObservation } from './resources/observation';
 import { mapPatient } from './resources/patient';
+import { mapProcedure } from './resources/procedure';
 import { mapServiceRequest } from './resources/service-request';
 import { IssueLog } from './validation/issue-log';
 import { ensureR4DefinitionsLoaded, validateStructure } from './validation/structural-validation';
@@ -34,6 +45,16 @@ export interface FhirMappingOptions {
   readonly careSetting?: CareSetting;
   /** Patient entries of the same transaction Bundle, for references like `urn:uuid:…` (see planBundle). */
   readonly patientsInBundle?: PatientIndex;
+  /** Patient resources the provider sent before, for literal `Patient/{id}` references (see patientRecordsReferenced). */
+  readonly earlierPatients?: EarlierPatients;
+  /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
+  readonly earlierMedications?: EarlierMedications;
+  /** The version Crosscare assigned, used when the resource declares none (see declaredVersion). */
+  readonly assignedVersion?: number;
+  /** When the resource was received (epoch ms): its time when it gives none. */
+  readonly receivedAt?: number;
+  /** Observation entries of the same transaction Bundle that a DiagnosticReport entry reports (see planBundle). */
+  readonly resultsInBundle?: ResultIndex;
 }
 
 type Mapper<T extends FhirResourceType> = (
@@ -56,6 +77,8 @@ const MAPPERS: { readonly [T in FhirResourceType]: Mapper<T> } = {
   Consent: mapConsent,
   Flag: mapFlag,
   DocumentReference: mapDocumentReference,
+  DiagnosticReport: mapDiagnosticReport,
+  Procedure: mapProcedure,
 };
 
 /**
@@ -91,6 +114,11 @@ export function mapResourceAt(
     providerOdsCode: options.providerOdsCode,
     careSetting: options.careSetting,
     patients: options.patientsInBundle,
+    earlierPatients: options.earlierPatients,
+    earlierMedications: options.earlierMedications,
+    assignedVersion: options.assignedVersion,
+    receivedAt: options.receivedAt,
+    results: options.resultsInBundle,
     issues,
   };
   const mapper = MAPPERS[typed.resourceType] as Mapper<FhirResourceType>;
@@ -125,4 +153,22 @@ function resourceTypeProblem(resource: unknown, at: string | null): InputIssue |
         location: `${location}.resourceType`,
         message: `'${resourceType}' is not a FHIR R4 resource type`,
       };
+}
+
+/**
+ * A Medication resource → its product code, the reference data ingest keeps for later `medicationReference`s; or
+ * every problem found. Structure is checked as for any resource.
+ */
+export function mapMedicationProduct(resource: unknown): MappingResult<CodedValue> {
+  const typeProblem = resourceTypeProblem(resource, null);
+  if (typeProblem !== null && typeProblem.code !== 'not-supported') return rejected(typeProblem);
+  const medication = resource as Medication;
+  if (medication.resourceType !== 'Medication') {
+    return rejected({ code: 'structure', location: 'Medication', message: 'expected a Medication resource' });
+  }
+  const structural = validateStructure(medication, 'Medication');
+  if (structural.length > 0) return rejected(...structural);
+  const issues = new IssueLog();
+  const code = medicationProduct(medication, 'Medication', issues);
+  return code !== null && issues.isEmpty ? mapped(code) : rejected(...issues.issues);
 }

@@ -31,18 +31,19 @@ describe('mapFhirResource', () => {
     });
 
     it('given a real FHIR resource Crosscare does not take, rejects it as not supported and lists what it takes', () => {
-      const [issue] = issuesOf({ resourceType: 'Procedure', id: '1', status: 'completed', subject: {} });
+      const [issue] = issuesOf({ resourceType: 'Specimen', id: '1', status: 'available', subject: {} });
 
       expect(issue.code).toBe('not-supported');
-      expect(issue.location).toBe('Procedure.resourceType');
+      expect(issue.location).toBe('Specimen.resourceType');
       expect(issue.message).toContain('AllergyIntolerance');
     });
 
-    it('lists the fourteen resource types it maps', () => {
-      expect(FHIR_RESOURCE_TYPES).toHaveLength(14);
+    it('lists the sixteen resource types it maps', () => {
+      expect(FHIR_RESOURCE_TYPES).toHaveLength(16);
       expect(isSupportedResourceType('Flag') && isSupportedResourceType('DocumentReference')).toBe(true);
+      expect(isSupportedResourceType('DiagnosticReport') && isSupportedResourceType('Procedure')).toBe(true);
       expect(isSupportedResourceType('CarePlan')).toBe(true);
-      expect(isSupportedResourceType('Procedure')).toBe(false);
+      expect(isSupportedResourceType('Specimen')).toBe(false);
     });
   });
 
@@ -83,18 +84,65 @@ describe('mapFhirResource', () => {
           location: 'Condition.subject',
           message:
             'Condition.subject must identify the patient by NHS number: identifier.system ' +
-            'https://fhir.nhs.uk/Id/nhs-number, or a reference to a Patient entry of the same transaction Bundle that has one',
+            'https://fhir.nhs.uk/Id/nhs-number, or a reference to a Patient that has one (an entry of the same ' +
+            'transaction Bundle, a contained Patient, or a Patient this provider sent before)',
         },
       ]);
     });
 
-    it('given a reference to a Patient outside any transaction, says why it cannot be followed', () => {
+    it('given Patient/id of a Patient the provider never sent, names the reference it cannot resolve', () => {
       const condition: Condition = { ...gpCondition(), subject: { reference: 'Patient/123' } };
 
-      const [issue] = issuesOf(condition);
+      expect(issuesOf(condition)).toEqual([
+        {
+          code: 'required',
+          location: 'Condition.subject.reference',
+          message:
+            "Condition.subject.reference 'Patient/123' cannot be resolved to a patient with an NHS number: " +
+            'no Patient Patient/123 with an NHS number was sent by this provider before',
+        },
+      ]);
+    });
 
-      expect(issue.code).toBe('required');
-      expect(issue.message).toContain("('Patient/123' is not a Patient entry with an NHS number");
+    it('given Patient/id of a Patient the provider sent before, takes its NHS number', () => {
+      const condition: Condition = { ...gpCondition(), subject: { reference: 'Patient/123/_history/4' } };
+      const earlierPatients = new Map([['Patient/123', { nhsNumber: '9990000026' }]]);
+
+      const [problem] = draftsOf(condition, { earlierPatients });
+
+      expect(problem.source.nhsNumber).toBe('9990000026');
+    });
+
+    it('given Patient/id of a Patient the app found unusable (deleted), says why', () => {
+      const condition: Condition = { ...gpCondition(), subject: { reference: 'Patient/123' } };
+      const earlierPatients = new Map([['Patient/123', { unusable: 'M85001 deleted Patient/123' }]]);
+
+      expect(issuesOf(condition, { earlierPatients })[0].message).toBe(
+        "Condition.subject.reference 'Patient/123' cannot be resolved to a patient with an NHS number: " +
+          'M85001 deleted Patient/123',
+      );
+    });
+
+    it('given a contained Patient with an NHS number, takes it; without one, reports it in the contained Patient', () => {
+      const contained = (value?: string): Condition => ({
+        ...gpCondition(),
+        contained: [
+          {
+            resourceType: 'Patient',
+            id: 'p1',
+            identifier: value ? [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value }] : [],
+          },
+        ],
+        subject: { reference: '#p1' },
+      });
+
+      expect(draftsOf(contained('9990000026'))[0].source.nhsNumber).toBe('9990000026');
+      expect(issuesOf(contained()).map((issue) => [issue.code, issue.location])).toEqual([
+        ['required', 'Condition.contained[0].identifier'],
+      ]);
+      expect(issuesOf({ ...contained('9990000026'), subject: { reference: '#p2' } })[0].message).toBe(
+        "Condition.subject.reference '#p2' names no contained Patient",
+      );
     });
 
     it('given an NHS number failing its check digit, reports the value with the reason', () => {
@@ -144,6 +192,26 @@ describe('mapFhirResource', () => {
       const [problem] = draftsOf(condition);
 
       expect(problem.source.sourceRecordVersion).toBe(at('2024-01-09T11:02:00.250Z'));
+    });
+
+    it('given no version of its own, takes the version the app assigned; a declared one wins over it', () => {
+      const { meta: _meta, ...unversioned } = gpCondition();
+
+      expect(draftsOf(unversioned, { assignedVersion: 7 })[0].source.sourceRecordVersion).toBe(7);
+      expect(
+        draftsOf({ ...unversioned, meta: { versionId: 'abc' } }, { assignedVersion: 7 })[0].source
+          .sourceRecordVersion,
+      ).toBe(7);
+      expect(draftsOf(gpCondition(), { assignedVersion: 7 })[0].source.sourceRecordVersion).toBe(2);
+    });
+
+    it('given neither a clinical time nor lastUpdated, dates the change by its receipt', () => {
+      const { recordedDate: _recorded, onsetDateTime: _onset, meta: _meta, ...condition } = gpCondition();
+      const receivedAt = at('2026-12-05T01:30:00Z');
+
+      const [problem] = draftsOf(condition, { assignedVersion: 1, receivedAt });
+
+      expect(problem.source.occurredAt).toBe(receivedAt);
     });
 
     it('given no clinical time, dates the change by lastUpdated', () => {

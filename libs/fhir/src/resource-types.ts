@@ -16,6 +16,8 @@ export const FHIR_RESOURCE_TYPES = [
   'Consent',
   'Flag',
   'DocumentReference',
+  'DiagnosticReport',
+  'Procedure',
 ] as const satisfies readonly (keyof typeof REMOVED_EVENT_TYPES)[];
 
 export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];

@@ -1,6 +1,14 @@
 export * from './adt/adt-trigger-events';
 export * from './adt/map-adt-message';
-export { readMessageControl, readSecurity, SUPPORTED_HL7_VERSIONS } from './adt/message-control';
+export * from './map-hl7v2-message';
+export * from './oru/map-oru-message';
+export {
+  ORU_TRIGGER_EVENT,
+  readMessageControl,
+  readMessageType,
+  readSecurity,
+  SUPPORTED_HL7_VERSIONS,
+} from './adt/message-control';
 export type { MessageControl, MessageControlOptions } from './adt/message-control';
 export * from './ack/build-ack';
 export { HL7_ERROR_CODES, hl7ErrorCode } from './ack/hl7-error-codes';

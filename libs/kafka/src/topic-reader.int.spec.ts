@@ -61,6 +61,34 @@ describe('readFromStart (real broker)', () => {
     expect([...kept].sort()).toEqual(['0:small', '1:large-0', '1:large-1', '1:large-2', '1:large-3']);
   });
 
+  it('reads a transactional topic to its end: past commit markers and an aborted transaction, which it leaves out', async () => {
+    const topic = await kafka.createTopic({ partitions: 1 });
+    const producer = kafka.kafka.producer({
+      transactionalId: uniqueName('reader-txn'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      const committed = await producer.transaction();
+      await committed.send({ topic, messages: [{ value: 'committed-0' }, { value: 'committed-1' }] });
+      await committed.commit();
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: [{ value: 'aborted' }] });
+      await aborted.abort();
+    } finally {
+      await producer.disconnect();
+    }
+    const kept = await readFromStart(kafka.kafka, {
+      topics: [topic],
+      reader: uniqueName('reader'),
+      keep: asText,
+      until: 'end-offsets',
+      timeoutMs: 20_000,
+    });
+    expect(kept).toEqual(['committed-0', 'committed-1']);
+  });
+
   it('answers an empty topic read to its end offsets without waiting', async () => {
     const topic = await kafka.createTopic({ partitions: 2 });
     const started = Date.now();

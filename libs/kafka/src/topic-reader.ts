@@ -76,6 +76,16 @@ export async function readFromStart<T>(kafka: Kafka, read: ReadFromStart<T>): Pr
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) stop({ error: payload.error });
     });
+    // A transactional topic ends with a commit marker, and may hold aborted messages: neither reaches eachMessage, so
+    // a partition would never be read to its end offset. A batch's last offset counts them (kafkajs reports batches of
+    // markers and aborted messages alone too).
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (stopped || !toEnd) return;
+      const position = progress.get(partitionKey(payload.topic, payload.partition));
+      const next = BigInt(payload.lastOffset) + 1n;
+      if (position && next > position.next) position.next = next;
+      if (finished()) stop();
+    });
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {

@@ -41,6 +41,8 @@ export function sdePublisherEnvironment(wiring: SdePublisherWiring): Record<stri
     SDE_PUBLISHER_INSTANCE_ID: 'sde-publisher-local',
     SDE_DATABASE_SCHEMA: wiring.databaseSchema,
     SDE_KEYS_DIR: wiring.keysDir,
+    // The local broker's data can be purged (stack:down --purge) while Postgres keeps the store: start afresh.
+    SDE_RESET_ON_NEW_CLUSTER: 'true',
     ...(wiring.topicPrefix ? { SDE_TOPIC_PREFIX: wiring.topicPrefix } : {}),
   };
 }

@@ -34,6 +34,8 @@ const KIND_BY_EVENT_TYPE: { readonly [T in ItemEventType]: ItemKind } = {
   SharingObjectionRecorded: 'sharing-objection',
   AlertRecorded: 'alert',
   DocumentRecorded: 'document',
+  DiagnosticReportIssued: 'result',
+  ProcedureRecorded: 'procedure',
 };
 
 /** The part that a provider's details occupy, whichever event carried them. */

@@ -26,6 +26,8 @@ export const ITEM_KINDS = [
   'sharing-objection',
   'alert',
   'document',
+  'result',
+  'procedure',
 ] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 

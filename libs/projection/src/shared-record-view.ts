@@ -31,7 +31,9 @@ import {
   type RegisteredGpEntry,
 } from './view/patient-view';
 import type { ProviderNames } from './view/provenance';
+import { proceduresOf, type ProcedureEntry } from './view/procedure-view';
 import { isoInstant } from './view/readable';
+import { resultsOf, type ResultReportEntry } from './view/result-view';
 import { sharingObjectionOf, type SharingObjectionEntry } from './view/sharing-objection-view';
 import { socialCareOf, type SocialCareSection } from './view/social-care-view';
 
@@ -86,6 +88,9 @@ export interface SharedRecordView {
    * recorded. Informational here: withholding items while it is ACTIVE is the record API's (activeSharingObjection).
    */
   readonly sharingObjection: SharingObjectionEntry | null;
+  /** Diagnostic reports (pathology, imaging) with their results, newest first. */
+  readonly results: ResultReportEntry[];
+  readonly procedures: ProcedureEntry[];
   /** The snapshots, by collaborative. */
   readonly sources: RecordSource[];
   /** NHS numbers merged into this patient by either collaborative, sorted. */
@@ -130,6 +135,8 @@ export function viewSharedRecord(
     socialCare: socialCareOf(items.SocialCareInvolvementRecorded, options, names),
     endOfLife: endOfLifeOf(items.EndOfLifePreferencesRecorded, names),
     sharingObjection: sharingObjectionOf(items.SharingObjectionRecorded, names),
+    results: resultsOf(items.DiagnosticReportIssued, names),
+    procedures: proceduresOf(items.ProcedureRecorded, names),
     sources: [...records]
       .sort((a, b) => compareCodeUnits(a.collaborative, b.collaborative) || a.sequence - b.sequence)
       .map((record) => ({

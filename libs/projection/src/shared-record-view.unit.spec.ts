@@ -334,6 +334,86 @@ describe('viewSharedRecord', () => {
     );
   });
 
+  describe('given diagnostic reports and procedures', () => {
+    const header = (id: string, version: number) => ({
+      ...ohc,
+      sourceRecordId: id,
+      sourceRecordVersion: version,
+    });
+    const hba1c = testEvents.DiagnosticReportIssued({
+      header: header('DiagnosticReport/old', 1),
+      effectiveAt: daysAgo(200),
+    });
+    const fbc = testEvents.DiagnosticReportIssued({
+      header: header('DiagnosticReport/fbc', 1),
+      code: { system: 'http://snomed.info/sct', code: '26604007', display: 'Full blood count' },
+      effectiveAt: daysAgo(3),
+    });
+    const corrected = testEvents.DiagnosticReportIssued({
+      ...fbc,
+      header: header('DiagnosticReport/fbc', 2),
+      status: 'CORRECTED',
+      results: [
+        {
+          ...fbc.results[0],
+          status: 'CORRECTED',
+          valueQuantity: { value: 61, unit: 'mmol/mol', ucumCode: null },
+        },
+      ],
+    });
+    const operation = testEvents.ProcedureRecorded({ header: header('Procedure/op', 1) });
+    const notDone = testEvents.ProcedureRecorded({
+      header: header('Procedure/not-done', 1),
+      status: 'NOT_DONE',
+      performedAt: null,
+    });
+
+    it('then reports are shown newest first, each at its latest version with its results', () => {
+      const view = viewSharedRecord([snapshot('OHC', [hba1c, fbc, corrected])], options);
+
+      expect(view.results.map((r) => [r.code.code, r.status, r.provenance.sourceRecordVersion])).toEqual([
+        ['26604007', 'CORRECTED', 2],
+        ['1022441000000105', 'FINAL', 1],
+      ]);
+      expect(view.results[0].results).toEqual([
+        {
+          code: {
+            system: 'http://snomed.info/sct',
+            code: '1049301000000100',
+            display: 'HbA1c level (IFCC standardised)',
+          },
+          status: 'CORRECTED',
+          valueQuantity: { value: 61, unit: 'mmol/mol', ucumCode: null },
+          valueCoded: null,
+          valueString: null,
+          referenceRange: '20-41',
+          interpretation: 'HIGH',
+        },
+      ]);
+    });
+
+    it('then a cancelled report is listed without its results', () => {
+      const cancelled = testEvents.DiagnosticReportIssued({
+        ...fbc,
+        header: header('DiagnosticReport/fbc', 3),
+        status: 'CANCELLED',
+      });
+
+      const [shown] = viewSharedRecord([snapshot('OHC', [fbc, cancelled])], options).results;
+
+      expect(shown).toMatchObject({ status: 'CANCELLED', results: [] });
+    });
+
+    it('then procedures are listed by when they were done, those never done last', () => {
+      const view = viewSharedRecord([snapshot('OHC', [notDone, operation])], options);
+
+      expect(view.procedures.map((p) => [p.status, p.performedAt])).toEqual([
+        ['COMPLETED', new Date(operation.performedAt!).toISOString()],
+        ['NOT_DONE', null],
+      ]);
+    });
+  });
+
   it('given the same snapshots with their items in any order, then the view is the same', () => {
     const ccr = [
       testEvents.PatientRegistered(),

@@ -18,7 +18,6 @@ export * from './write/consumed-offsets';
 export * from './write/patient-record-store';
 export * from './write/reconcile-sequences';
 export * from './write/remote-view-store';
-export * from './write/source-cluster';
 export * from './read-model-control';
 export * from './read-model-database';
 export * from './sql';

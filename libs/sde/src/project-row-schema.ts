@@ -46,6 +46,17 @@ export function projectRowSchema(project: SdeProject): object {
         { name: 'code', type: 'string', doc: 'The code.' },
       ],
     }));
+  const quantity = () =>
+    named('Quantity', () => ({
+      type: 'record',
+      name: 'Quantity',
+      doc: 'A measured amount.',
+      fields: [
+        { name: 'value', type: 'double', doc: 'The value.' },
+        { name: 'unit', type: 'string', doc: 'The unit as sent.' },
+        { name: 'ucumCode', ...nullable('string', 'The UCUM code, when sent.') },
+      ],
+    }));
   const precision = project.precision;
   const typeOf = (field: ReleasableField): { type: AvroType; doc: string } => {
     const t: Treatment = field.treatment;
@@ -78,18 +89,25 @@ export function projectRowSchema(project: SdeProject): object {
           doc: 'A period.',
         };
       case 'quantity':
+        return { type: quantity(), doc: 'A quantity.' };
+      case 'result-list':
         return {
-          type: named('Quantity', () => ({
-            type: 'record',
-            name: 'Quantity',
-            doc: 'A measured amount.',
-            fields: [
-              { name: 'value', type: 'double', doc: 'The value.' },
-              { name: 'unit', type: 'string', doc: 'The unit as sent.' },
-              { name: 'ucumCode', ...nullable('string', 'The UCUM code, when sent.') },
-            ],
-          })),
-          doc: 'A quantity.',
+          type: {
+            type: 'array',
+            items: named('Result', () => ({
+              type: 'record',
+              name: 'Result',
+              doc: 'One result of a diagnostic report: never its text value or reference range.',
+              fields: [
+                { name: 'code', type: code(), doc: 'What was measured: system and code.' },
+                { name: 'status', type: 'string', doc: 'As recorded (a symbol of the contract).' },
+                { name: 'valueQuantity', ...nullable(quantity(), 'The numeric value, when it is one.') },
+                { name: 'valueCoded', ...nullable(code(), 'The coded value, when it is one.') },
+                { name: 'interpretation', ...nullable('string', 'The abnormal flag, when sent.') },
+              ],
+            })),
+          },
+          doc: 'The results of the report.',
         };
       case 'int':
         return { type: 'int', doc: 'As recorded.' };

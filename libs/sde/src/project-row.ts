@@ -92,6 +92,20 @@ function read(event: unknown, from: string): unknown {
 }
 
 type Coded = { system: string; code: string };
+type Measured = { value: number; unit: string; ucumCode: string | null };
+type ReportResult = {
+  code: Coded;
+  status: string;
+  valueQuantity: Measured | null;
+  valueCoded: Coded | null;
+  interpretation: string | null;
+};
+
+const quantityOf = (q: Measured): Measured => ({
+  value: q.value,
+  unit: q.unit,
+  ucumCode: q.ucumCode ?? null,
+});
 
 function release(
   value: unknown,
@@ -125,10 +139,16 @@ function release(
       const at = (d: number | null) => (d === null ? null : generaliseDate(d, precision.eventDate));
       return { start: at(period.start), end: at(period.end) };
     }
-    case 'quantity': {
-      const q = value as { value: number; unit: string; ucumCode: string | null };
-      return { value: q.value, unit: q.unit, ucumCode: q.ucumCode ?? null };
-    }
+    case 'quantity':
+      return quantityOf(value as Measured);
+    case 'result-list':
+      return (value as ReportResult[]).map((result) => ({
+        code: coded(result.code),
+        status: result.status,
+        valueQuantity: result.valueQuantity === null ? null : quantityOf(result.valueQuantity),
+        valueCoded: result.valueCoded === null ? null : coded(result.valueCoded),
+        interpretation: result.interpretation,
+      }));
     case 'int':
     case 'boolean':
       return value;

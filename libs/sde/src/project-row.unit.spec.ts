@@ -33,6 +33,22 @@ const eventsWithEverything: Record<EventType, () => RecordChangeEvent> = {
   RecordRemoved: () => testEvents.RecordRemoved({ replacedBySourceRecordId: 'AllergyRecorded-99' }),
   EncounterStarted: () =>
     testEvents.EncounterStarted({ admissionSource: snomed('19712007', 'Arrived with neighbour') }),
+  DiagnosticReportIssued: () => {
+    const report = testEvents.DiagnosticReportIssued();
+    return testEvents.DiagnosticReportIssued({
+      conclusion: 'Discussed with Dr Example; patient anxious about result',
+      conclusionCodes: [snomed('168731009', 'Normal, as told to Mrs Testpatient')],
+      results: [
+        ...report.results,
+        {
+          ...report.results[0],
+          valueQuantity: null,
+          valueString: 'Sample from Ava Testpatient haemolysed',
+          referenceRange: 'See comment from Dr Example',
+        },
+      ],
+    });
+  },
 };
 
 /** Keys whose string values identify a person or are free text: none may reach a row, in any form. */
@@ -63,6 +79,8 @@ const NEVER_RELEASED = new Set([
   'councilName',
   'allocatedTeam',
   'allocatedWorker',
+  'conclusion',
+  'referenceRange',
   // ContactPoint.value: a phone number or e-mail address (a Quantity's value is a number, and not collected).
   'value',
 ]);
@@ -140,6 +158,9 @@ describe('minimise, with every releasable field approved', () => {
       'Type 2 diabetes mellitus',
       'AllergyRecorded-1',
       'Sam Patel, Social Worker',
+      'Discussed with Dr Example; patient anxious about result',
+      'Sample from Ava Testpatient haemolysed',
+      'See comment from Dr Example',
     ])
       expect(all).toContain(expected);
   });
@@ -161,6 +182,24 @@ describe('minimise, with every releasable field approved', () => {
       system: 'http://snomed.info/sct',
       code: '44054006',
     });
+  });
+
+  it("releases a report's results as code, status, numeric or coded value and flag only", () => {
+    const result = minimise(
+      testEvents.DiagnosticReportIssued(),
+      EVERY_FIELD_PROJECT,
+      pseudonyms,
+      providerTypeOf,
+    );
+    expect(result.released && (result.row.diagnosticReportIssued as { results: unknown }).results).toEqual([
+      {
+        code: { system: 'http://snomed.info/sct', code: '1049301000000100' },
+        status: 'FINAL',
+        valueQuantity: { value: 58, unit: 'mmol/mol', ucumCode: 'mmol/mol' },
+        valueCoded: null,
+        interpretation: 'HIGH',
+      },
+    ]);
   });
 
   it("pseudonymises a merge's two NHS numbers as patients of the project", () => {

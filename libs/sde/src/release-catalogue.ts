@@ -30,6 +30,11 @@ export type Treatment =
   | 'birth-date'
   /** A Quantity: value, unit and UCUM code. */
   | 'quantity'
+  /**
+   * A diagnostic report's results: each one's code, status, numeric or coded value and abnormal flag. Never its
+   * text value or reference range, which laboratories use for comments.
+   */
+  | 'result-list'
   | 'int'
   | 'boolean'
   /** An organisation's ODS code (not a person's identifier; a project asks for it explicitly). */
@@ -97,6 +102,16 @@ export const RELEASE_CATALOGUE: Readonly<Record<EventType, readonly ReleasableFi
     f('specialty', 'coded'),
     f('reason', 'coded'),
   ],
+  // The report's coded content; its conclusion is the reporter's free text and never leaves.
+  DiagnosticReportIssued: [
+    f('code', 'coded'),
+    f('category', 'symbol'),
+    f('status', 'symbol'),
+    f('effectiveAt', 'event-time'),
+    f('performerOdsCode', 'organisation'),
+    f('conclusionCodes', 'coded-list'),
+    f('results', 'result-list'),
+  ],
   EndOfLifePreferencesRecorded: [
     f('preferredPlaceOfDeath', 'symbol'),
     f('dnacprDecision', 'symbol'),
@@ -155,6 +170,15 @@ export const RELEASE_CATALOGUE: Readonly<Record<EventType, readonly ReleasableFi
     f('gender', 'symbol'),
     f('postcode', 'postcode', 'address.postcode'),
     f('registeredGpPracticeOdsCode', 'organisation'),
+  ],
+  ProcedureRecorded: [
+    f('code', 'coded'),
+    f('status', 'symbol'),
+    f('performedAt', 'event-time'),
+    f('bodySite', 'coded'),
+    f('reason', 'coded'),
+    f('outcome', 'coded'),
+    f('performerOdsCode', 'organisation'),
   ],
   ProblemRecorded: [
     f('code', 'coded'),

@@ -1,6 +1,7 @@
 import { Controller, Delete, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FhirIntake } from '../intake/fhir-intake';
+import type { PublishedEvent } from '../intake/record-change-intake';
 import { bundleResponse, FHIR_MEDIA_TYPE, receiptOutcome } from './fhir-rendering';
 import { correlationIdOf, providerOf } from './request-context';
 
@@ -20,7 +21,9 @@ export class FhirController {
 
   @Post(':type')
   async create(@Param('type') type: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (type === 'Medication') return this.keepMedication(req, res, undefined);
     const events = await this.intake.create(providerOf(res), type, req.body, correlationIdOf(req, res));
+    versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
 
@@ -31,7 +34,16 @@ export class FhirController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const events = await this.intake.update(providerOf(res), type, id, req.body, correlationIdOf(req, res));
+    if (type === 'Medication') return this.keepMedication(req, res, id);
+    const events = await this.intake.update(
+      providerOf(res),
+      type,
+      id,
+      req.body,
+      correlationIdOf(req, res),
+      req.get('If-Match'),
+    );
+    versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
 
@@ -42,9 +54,55 @@ export class FhirController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const events = await this.intake.remove(providerOf(res), type, id, correlationIdOf(req, res));
+    const events = await this.intake.remove(
+      providerOf(res),
+      type,
+      id,
+      correlationIdOf(req, res),
+      req.get('If-Match'),
+    );
+    versionHeaders(req, res, events);
     send(res, 202, receiptOutcome(events));
   }
+
+  /** A Medication is kept as reference data: 202 with its version, and a receipt that says nothing was published. */
+  private async keepMedication(req: Request, res: Response, id: string | undefined): Promise<void> {
+    const kept = await this.intake.keepMedication(providerOf(res), id, req.body, req.get('If-Match'));
+    correlationIdOf(req, res);
+    setVersionHeaders(req, res, kept.sourceRecordId, kept.version);
+    send(res, 202, {
+      resourceType: 'OperationOutcome',
+      issue: [
+        {
+          severity: 'information',
+          code: 'informational',
+          details: {
+            text:
+              kept.outcome === 'kept'
+                ? `kept version ${kept.version} of ${kept.sourceRecordId} as reference data for later medicationReferences; nothing is published for a Medication`
+                : `version ${kept.version} of ${kept.sourceRecordId} is already kept; nothing changed`,
+          },
+          expression: [kept.sourceRecordId],
+        },
+      ],
+    });
+  }
+}
+
+/**
+ * The record version now current, as FHIR's RESTful API gives it: `ETag: W/"<version>"` and
+ * `Location: <base>/<type>/<id>/_history/<version>` (the base this request reached ingest at), so a sender can make its
+ * next update version-aware with If-Match.
+ */
+function versionHeaders(req: Request, res: Response, events: readonly PublishedEvent[]): void {
+  const [first] = events;
+  if (first !== undefined) setVersionHeaders(req, res, first.sourceRecordId, first.sourceRecordVersion);
+}
+
+function setVersionHeaders(req: Request, res: Response, sourceRecordId: string, version: number): void {
+  res.setHeader('ETag', `W/"${version}"`);
+  const base = `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir`;
+  res.setHeader('Location', `${base}/${sourceRecordId}/_history/${version}`);
 }
 
 function send(res: Response, status: number, body: object): void {

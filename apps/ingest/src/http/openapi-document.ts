@@ -24,6 +24,13 @@ function refusals(kind: 'fhir' | 'hl7v2' | 'problem') {
         'death or a merge of a patient it holds no records for (for a merge: the retired NHS number)',
     ),
     '409': answer('This record version was already shared with different content'),
+    ...(kind === 'fhir'
+      ? {
+          '412': answer(
+            'If-Match (or a Bundle entry request.ifMatch) names another version than the current one; nothing was published',
+          ),
+        }
+      : {}),
     '413': answer('Over the body size or entry limit'),
     '415': answer('Unsupported Content-Type'),
     '422': answer(
@@ -77,10 +84,12 @@ export function openApiDocument(config: IngestConfig): object {
       '/fhir/{type}/{id}': {
         put: {
           summary:
-            'Update: a new version of a FHIR resource (meta.versionId or meta.lastUpdated must increase)',
+            'Update: a new version of a FHIR resource (the declared meta.versionId or meta.lastUpdated must increase; ' +
+            'without them Crosscare assigns the version: the same content is the current version, changed content the next)',
           parameters: [
             { $ref: '#/components/parameters/ResourceType' },
             { $ref: '#/components/parameters/Id' },
+            { $ref: '#/components/parameters/IfMatch' },
           ],
           requestBody: { required: true, content: fhirJson(ref('Resource')) },
           responses: { '202': ref('AcceptedOutcome'), ...refusals('fhir') },
@@ -90,6 +99,7 @@ export function openApiDocument(config: IngestConfig): object {
           parameters: [
             { $ref: '#/components/parameters/ResourceType' },
             { $ref: '#/components/parameters/Id' },
+            { $ref: '#/components/parameters/IfMatch' },
           ],
           responses: {
             '202': ref('AcceptedOutcome'),
@@ -103,7 +113,8 @@ export function openApiDocument(config: IngestConfig): object {
       },
       '/hl7v2': {
         post: {
-          summary: 'One HL7 v2 ER7 ADT message (A01 A02 A03 A04 A08 A11 A13 A28 A31 A40); also over MLLP',
+          summary:
+            'One HL7 v2 ER7 message: ADT (A01 A02 A03 A04 A08 A11 A13 A28 A31 A40) or ORU^R01 results; also over MLLP',
           requestBody: {
             required: true,
             content: {
@@ -189,12 +200,30 @@ export function openApiDocument(config: IngestConfig): object {
       parameters: {
         ResourceType: { name: 'type', in: 'path', required: true, schema: { type: 'string' } },
         Id: { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        IfMatch: {
+          name: 'If-Match',
+          in: 'header',
+          required: false,
+          description:
+            'The ETag of the version last seen (W/"3"): change the record only if that is still current, else 412',
+          schema: { type: 'string' },
+        },
       },
       responses: {
         AcceptedOutcome: {
           description:
             'Published (or already published): an OperationOutcome with one information issue per event, its id in ' +
             'details.coding (system https://fhir.crosscare.nhs.uk/CodeSystem/event-id)',
+          headers: {
+            ETag: {
+              description: 'The record version now current, W/"<version>"',
+              schema: { type: 'string' },
+            },
+            Location: {
+              description: '<base>/<type>/<id>/_history/<version> of the version now current',
+              schema: { type: 'string' },
+            },
+          },
           content: fhirJson(ref('OperationOutcome')),
         },
       },

@@ -1,18 +1,35 @@
 import {
   bundleEntryCount,
+  bundleWrites,
+  canonicalContent,
+  declaredVersion,
   isSupportedResourceType,
   mapFhirResource,
+  mapMedicationProduct,
+  medicationRecordsReferenced,
+  patientRecordsReferenced,
   planBundle,
   type BundleEntryPlan,
+  type EarlierMedications,
+  type EarlierPatients,
   type FhirResourceType,
   type ResponseEntry,
 } from '@crosscare/fhir';
 import { careSettingOf, type Provider, type PublishableDraft } from '@crosscare/governance';
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { IngestError, notFound, rejectedInput } from '../ingest-error';
+import { conflict, IngestError, notFound, rejectedInput } from '../ingest-error';
+import { MedicationStore } from '../storage/medication-store';
 import type { SharedRecordLedger } from '../storage/shared-record-ledger';
 import { fhirRemoval } from './fhir-removal';
 import type { PublishedEvent, RecordChangeIntake, SubmissionUnit } from './record-change-intake';
+import { decideVersion, ifMatchFailure, VersionRaced, type VersionDecision } from './record-versioning';
+
+/**
+ * How often a write whose version Crosscare assigns is decided again when another write of the same record got in
+ * first. Each retry means another writer succeeded, so a few suffice unless one record is written in a tight loop.
+ */
+const VERSION_ATTEMPTS = 5;
 
 export interface FhirIntakeOptions {
   /** Most entries in one Bundle (413 above it). */
@@ -42,6 +59,7 @@ export class FhirIntake {
     private readonly ledger: SharedRecordLedger,
     private readonly db: DataSource,
     private readonly options: FhirIntakeOptions,
+    private readonly medications = new MedicationStore(),
   ) {}
 
   /** A transaction is all or nothing; each entry of a batch stands alone. */
@@ -56,12 +74,86 @@ export class FhirIntake {
           message: `${count} entries; at most ${max} per Bundle`,
         },
       ]);
+    const receivedAt = Date.now();
+    return this.deciding(() => this.bundleOnce(provider, body, correlationId, receivedAt));
+  }
+
+  private async bundleOnce(
+    provider: Provider,
+    body: unknown,
+    correlationId: string,
+    receivedAt: number,
+  ): Promise<BundleOutcome> {
+    const { writes, patientRecords, medicationRecords } = bundleWrites(body);
+    const [current, earlierPatients, earlierMedications] = await Promise.all([
+      // Only writes Crosscare versions, or that carry If-Match, need the current version.
+      this.ledger.currentVersions(
+        this.db.manager,
+        provider.odsCode,
+        writes
+          .filter((w) => w.ifMatch !== undefined || declaredVersion(w.resource) === null)
+          .map((w) => w.recordId),
+      ),
+      this.earlierPatients(provider, patientRecords),
+      this.earlierMedications(provider, medicationRecords),
+    ]);
+    const decisions = new Map<number, VersionDecision | IngestError>();
+    const hashes = new Map<number, Buffer>();
+    for (const write of writes) {
+      const resourceSha256 = sha256(write.content);
+      hashes.set(write.index, resourceSha256);
+      try {
+        decisions.set(
+          write.index,
+          decideVersion({
+            sourceRecordId: write.recordId,
+            declaredVersion: declaredVersion(write.resource),
+            resourceSha256,
+            current: current.get(write.recordId),
+            ifMatch: write.ifMatch,
+            ifMatchLocation: `Bundle.entry[${write.index}].request.ifMatch`,
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof IngestError)) throw error;
+        decisions.set(write.index, error);
+      }
+    }
+    // A transaction is refused whole by its first stale If-Match, before its entries are mapped (an entry whose
+    // version could not be decided would otherwise be reported as missing one).
+    if ((body as { type?: unknown }).type === 'transaction') {
+      const stale = [...decisions.values()].find((d): d is IngestError => d instanceof IngestError);
+      if (stale) throw stale;
+    }
+    const assignedVersions = new Map(
+      writes.flatMap((w) => {
+        const decision = decisions.get(w.index);
+        return decision instanceof IngestError || decision?.assignedVersion === undefined
+          ? []
+          : [[w.recordId, decision.assignedVersion] as const];
+      }),
+    );
     const plan = planBundle(body, {
       providerOdsCode: provider.odsCode,
       careSetting: careSettingOf(provider.type),
+      earlierPatients,
+      earlierMedications,
+      assignedVersions,
+      receivedAt,
     });
     if (!plan.ok) throw rejectedInput(plan.issues);
-    const resolved = await Promise.all(plan.value.entries.map((entry) => this.resolve(provider, entry)));
+    const resolved = await Promise.all(
+      plan.value.entries.map(async (entry) => {
+        const decision = decisions.get(entry.index);
+        // A stale If-Match is the entry's answer, whatever else is wrong with it.
+        if (decision instanceof IngestError) return decision;
+        if (entry.kind !== 'write' || decision === undefined) return this.resolve(provider, entry);
+        const unit = await this.resolve(provider, entry);
+        return unit instanceof IngestError
+          ? unit
+          : { ...unit, resourceSha256: hashes.get(entry.index), expects: decision.expects };
+      }),
+    );
 
     if (plan.value.type === 'transaction') {
       const failure = resolved.find((r): r is IngestError => r instanceof IngestError);
@@ -93,15 +185,16 @@ export class FhirIntake {
     return this.write(provider, 'create', type, undefined, body, correlationId);
   }
 
-  /** PUT [type]/[id]: the resource, whose id must be the URL's. */
+  /** PUT [type]/[id]: the resource, whose id must be the URL's; with If-Match, only over the version named. */
   update(
     provider: Provider,
     type: string,
     id: string,
     body: unknown,
     correlationId: string,
+    ifMatch?: string,
   ): Promise<PublishedEvent[]> {
-    return this.write(provider, 'update', type, id, body, correlationId);
+    return this.write(provider, 'update', type, id, body, correlationId, ifMatch);
   }
 
   /** DELETE [type]/[id]: the removal of a record this provider shared. */
@@ -110,15 +203,19 @@ export class FhirIntake {
     type: string,
     id: string,
     correlationId: string,
+    ifMatch?: string,
   ): Promise<PublishedEvent[]> {
     const resourceType = supportedType(type);
-    const unit = await this.resolve(
-      provider,
-      { kind: 'delete', index: 0, resourceType, id },
-      `${type}/${id}`,
-    );
-    if (unit instanceof IngestError) throw unit;
-    return this.records.submit(provider, [{ ...unit, location: `${type}/${id}` }], correlationId);
+    return this.deciding(async () => {
+      const unit = await this.resolve(
+        provider,
+        { kind: 'delete', index: 0, resourceType, id, ...(ifMatch === undefined ? {} : { ifMatch }) },
+        `${type}/${id}`,
+        'If-Match',
+      );
+      if (unit instanceof IngestError) throw unit;
+      return this.records.submit(provider, [{ ...unit, location: `${type}/${id}` }], correlationId);
+    });
   }
 
   private async write(
@@ -128,6 +225,7 @@ export class FhirIntake {
     id: string | undefined,
     input: unknown,
     correlationId: string,
+    ifMatch?: string,
   ): Promise<PublishedEvent[]> {
     const resourceType = supportedType(type);
     const body = input as { resourceType?: unknown; id?: unknown } | undefined;
@@ -147,13 +245,151 @@ export class FhirIntake {
           message: `the resource id must equal the URL's id ${id}`,
         },
       ]);
-    const result = mapFhirResource(body, {
-      operation,
-      providerOdsCode: provider.odsCode,
-      careSetting: careSettingOf(provider.type),
+    const receivedAt = Date.now();
+    const resourceSha256 = sha256(canonicalContent(body));
+    return this.deciding(async () => {
+      // Without an id the mapping refuses the resource; there is no record to version.
+      const sourceRecordId = typeof body.id === 'string' ? `${resourceType}/${body.id}` : null;
+      const [current, earlierPatients, earlierMedications] = await Promise.all([
+        sourceRecordId === null || (ifMatch === undefined && declaredVersion(body) !== null)
+          ? undefined
+          : this.ledger
+              .currentVersions(this.db.manager, provider.odsCode, [sourceRecordId])
+              .then((found) => found.get(sourceRecordId)),
+        this.earlierPatients(provider, patientRecordsReferenced(body)),
+        this.earlierMedications(provider, medicationRecordsReferenced(body)),
+      ]);
+      const decision: VersionDecision =
+        sourceRecordId === null
+          ? {}
+          : decideVersion({
+              sourceRecordId,
+              declaredVersion: declaredVersion(body),
+              resourceSha256,
+              current,
+              ifMatch,
+              ifMatchLocation: 'If-Match',
+            });
+      const result = mapFhirResource(body, {
+        operation,
+        providerOdsCode: provider.odsCode,
+        careSetting: careSettingOf(provider.type),
+        earlierPatients,
+        earlierMedications,
+        assignedVersion: decision.assignedVersion,
+        receivedAt,
+      });
+      if (!result.ok) throw rejectedInput(result.issues);
+      return this.records.submit(
+        provider,
+        [{ location: resourceType, drafts: result.value, resourceSha256, expects: decision.expects }],
+        correlationId,
+      );
     });
-    if (!result.ok) throw rejectedInput(result.issues);
-    return this.records.submit(provider, [{ location: resourceType, drafts: result.value }], correlationId);
+  }
+
+  /**
+   * PUT Medication/[id] or POST Medication: a product the provider's later prescriptions, statements and dispenses may
+   * name as `Medication/{id}`. Kept as reference data and versioned as a FHIR server versions a resource (a declared
+   * version is kept; without one, the same content is the current version and changed content the next; If-Match
+   * honoured), under a lock on the record; nothing is published, since a Medication says nothing about a patient.
+   */
+  async keepMedication(
+    provider: Provider,
+    id: string | undefined,
+    body: unknown,
+    ifMatch?: string,
+  ): Promise<KeptMedicationOutcome> {
+    const product = mapMedicationProduct(body);
+    if (!product.ok) throw rejectedInput(product.issues);
+    const medicationId = String((body as { id: string }).id);
+    if (id !== undefined && medicationId !== id)
+      throw rejectedInput([
+        {
+          location: 'Medication.id',
+          code: 'structure',
+          message: `the resource id must equal the URL's id ${id}`,
+        },
+      ]);
+    const sourceRecordId = `Medication/${medicationId}`;
+    const resourceSha256 = sha256(canonicalContent(body));
+    const declared = declaredVersion(body);
+    return this.db.transaction(async (tx) => {
+      await this.ledger.lockRecords(tx, provider.odsCode, [sourceRecordId]);
+      const kept = (await this.medications.current(tx, provider.odsCode, [sourceRecordId])).get(
+        sourceRecordId,
+      );
+      const decision = decideVersion({
+        sourceRecordId,
+        declaredVersion: declared,
+        resourceSha256,
+        current: kept && { ...kept, nhsNumber: '', removed: false },
+        ifMatch,
+        ifMatchLocation: 'If-Match',
+      });
+      const version = decision.assignedVersion ?? declared!;
+      const same = kept?.resourceSha256.equals(resourceSha256) ?? false;
+      if (kept && version <= kept.version) {
+        if (version === kept.version && same) return { sourceRecordId, version, outcome: 'unchanged' };
+        throw conflict(
+          'Medication',
+          `version ${version} of ${sourceRecordId} is not after the version kept (${kept.version}) and says ` +
+            'something else; a changed Medication needs a higher version',
+        );
+      }
+      await this.medications.keep(tx, provider.odsCode, medicationId, {
+        version,
+        resourceSha256,
+        code: product.value,
+      });
+      return { sourceRecordId, version, outcome: 'kept' };
+    });
+  }
+
+  /** The products of the provider's earlier Medication resources that `Medication/{id}` references name. */
+  private async earlierMedications(
+    provider: Provider,
+    records: readonly string[],
+  ): Promise<EarlierMedications> {
+    const kept = await this.medications.current(this.db.manager, provider.odsCode, records);
+    return new Map([...kept].map(([record, medication]) => [record, medication.code]));
+  }
+
+  /**
+   * Runs a write whose versions rest on what was current when they were decided, deciding again when another write
+   * of the same record got in first (VersionRaced: nothing was published or claimed).
+   */
+  private async deciding<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof VersionRaced)) throw error;
+        if (tries >= VERSION_ATTEMPTS)
+          throw conflict(
+            error.sourceRecordId,
+            `${error.sourceRecordId} kept changing while its next version was being decided; nothing was ` +
+              'published, send it again',
+          );
+      }
+    }
+  }
+
+  /**
+   * The provider's earlier Patient resources that literal `Patient/{id}` references name, from the ledger: the NHS
+   * number of each one's current version. A Patient the provider deleted is refused as a reference, as a FHIR server
+   * refuses a reference to a deleted resource; a retired (merged) Patient names its survivor's NHS number.
+   */
+  private async earlierPatients(provider: Provider, records: readonly string[]): Promise<EarlierPatients> {
+    const current = await this.ledger.currentVersions(this.db.manager, provider.odsCode, records);
+    return new Map(
+      [...current].map(([record, version]) => [
+        record,
+        version.removed
+          ? { unusable: `${provider.odsCode} deleted ${record} (version ${version.version})` }
+          : { nhsNumber: version.nhsNumber },
+      ]),
+    );
   }
 
   /** A planned entry as the drafts to publish; a DELETE needs what the ledger recorded when it was shared. */
@@ -161,6 +397,7 @@ export class FhirIntake {
     provider: Provider,
     entry: BundleEntryPlan,
     location = `Bundle.entry[${entry.index}]`,
+    ifMatchLocation = `${location}.request.ifMatch`,
   ): Promise<ResolvedEntry | IngestError> {
     if (entry.kind === 'rejected') return rejectedInput(entry.issues);
     if (entry.kind === 'write')
@@ -173,6 +410,10 @@ export class FhirIntake {
       };
     const sourceRecordId = `${entry.resourceType}/${entry.id}`;
     const latest = await this.ledger.latest(this.db.manager, provider.odsCode, sourceRecordId);
+    if (entry.ifMatch !== undefined) {
+      const failure = ifMatchFailure(sourceRecordId, entry.ifMatch, latest?.version ?? null, ifMatchLocation);
+      if (failure) return failure;
+    }
     if (!latest)
       return notFound(
         location,
@@ -191,8 +432,27 @@ export class FhirIntake {
         },
       ]);
     const draft = fhirRemoval(entry.resourceType, entry.id, latest, Date.now());
-    return { location, drafts: [draft], method: 'DELETE', resourceType: entry.resourceType, id: entry.id };
+    return {
+      location,
+      drafts: [draft],
+      method: 'DELETE',
+      resourceType: entry.resourceType,
+      id: entry.id,
+      // A removal takes the next version too: it must not share one with a concurrent assigned-version write.
+      expects: {
+        sourceRecordId,
+        currentVersion: latest.version,
+        ...(entry.ifMatch === undefined ? {} : { ifMatch: entry.ifMatch }),
+      },
+    };
   }
+}
+
+/** What keeping a Medication came to: the version now current, and whether this request changed it. */
+export interface KeptMedicationOutcome {
+  readonly sourceRecordId: string;
+  readonly version: number;
+  readonly outcome: 'kept' | 'unchanged';
 }
 
 /** A Bundle entry or single resource, resolved: its drafts, and what its response names. */
@@ -226,4 +486,8 @@ export function groupByUnit(
 ): PublishedEvent[][] {
   let next = 0;
   return units.map((u) => events.slice(next, (next += u.drafts.length)));
+}
+
+function sha256(content: string): Buffer {
+  return createHash('sha256').update(content).digest();
 }

@@ -1,5 +1,11 @@
 import { isRetriable } from '@crosscare/errors';
-import { buildAck, mapAdtMessage, readMessageControl, readSecurity, type AckOutcome } from '@crosscare/hl7v2';
+import {
+  buildAck,
+  mapHl7v2Message,
+  readMessageControl,
+  readSecurity,
+  type AckOutcome,
+} from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
 import type { ProviderAdmission } from '../auth/provider-admission';
 import { IngestError, rejectedInput } from '../ingest-error';
@@ -13,7 +19,7 @@ export interface Hl7v2Answer {
 }
 
 /**
- * One HL7 v2 ADT message, whether it came over HTTP or MLLP: who sent it, may they, is it valid, publish it, and the
+ * One HL7 v2 message (ADT, or ORU^R01 results), whether it came over HTTP or MLLP: who sent it, may they, is it valid, publish it, and the
  * ACK that says so. Over HTTP the provider authenticated with its API key; over MLLP, which has no headers, the key
  * travels in MSH-8 (Security). Either way MSH-4 (sending facility) must be the authenticated provider.
  */
@@ -55,7 +61,7 @@ export class Hl7v2Intake {
         detail: `MSH-4 names ${sendingFacility}, but the credential belongs to ${provider.odsCode}`,
       });
 
-    const mapping = mapAdtMessage(er7, { careSetting: careSettingOf(provider.type) });
+    const mapping = mapHl7v2Message(er7, { careSetting: careSettingOf(provider.type) });
     if (!mapping.ok) return this.answer(er7, 422, { kind: 'invalid', issues: mapping.issues });
 
     try {

@@ -18,10 +18,11 @@ import {
 } from '@crosscare/governance';
 import type { Message } from 'kafkajs';
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { conflict, forbidden, unavailable, type IngestError } from '../ingest-error';
 import { ledgerKey, type LedgerEntry, type SharedRecordLedger } from '../storage/shared-record-ledger';
 import { patientsNeeded, standingRefusals } from './patient-standing';
+import { ifMatchFailure, VersionRaced, type VersionExpectation } from './record-versioning';
 
 /** The authenticated sender, as the provider directory describes it. */
 export type Sender = Pick<Provider, 'odsCode' | 'ics' | 'collaborative' | 'type' | 'status'>;
@@ -52,6 +53,10 @@ export interface SubmissionUnit {
   readonly location: string;
   /** Record changes, and opt-outs the input states (a GP practice's type 1 objection). */
   readonly drafts: readonly PublishableDraft[];
+  /** For a FHIR resource: its canonical content without meta, kept so that a re-send without a version is known. */
+  readonly resourceSha256?: Buffer;
+  /** For a version-aware write: the current version it was decided on, checked again under a lock on the record. */
+  readonly expects?: VersionExpectation;
 }
 
 export type UnitOutcome = { readonly events: PublishedEvent[] } | { readonly error: IngestError };
@@ -150,7 +155,8 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
                 recordedAt,
               });
               const completed: Completed = { kind: 'opt-out', change };
-              return { unit: u, completed, entry: optOutLedgerEntry(change, draft, optOutsTopic) };
+              const entry = optOutLedgerEntry(change, draft, optOutsTopic, unit.resourceSha256);
+              return { unit: u, completed, entry };
             }
             const event = completeRecordChange<EventType>(draft, {
               providerOdsCode: sender.odsCode,
@@ -160,7 +166,8 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
               recordedAt,
             });
             const completed: Completed = { kind: 'record-change', event };
-            return { unit: u, completed, entry: toLedgerEntry(event, draft, topic) };
+            const entry = toLedgerEntry(event, draft, topic, unit.resourceSha256);
+            return { unit: u, completed, entry };
           }),
     );
     const all = prepared.flat();
@@ -172,6 +179,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     );
 
     const claimed = await this.db.transaction(async (tx) => {
+      await this.checkExpectations(tx, sender, units, outcomes, atomic);
       // Standing for deaths and merges: asked of the ledger before this request's own claims are in it, so that a
       // death cannot vouch for itself; decided below, once conflicts have shown which units will be published.
       const needed = patientsNeeded(units.filter((_, u) => !outcomes[u]));
@@ -188,7 +196,8 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
         if (
           !before ||
           repeat.eventType === 'RecordRemoved' ||
-          before.contentSha256.equals(repeat.contentSha256)
+          before.contentSha256.equals(repeat.contentSha256) ||
+          sameResource(before.resourceSha256, repeat.resourceSha256)
         )
           continue;
         const u = byKey.get(ledgerKey(repeat))!.unit;
@@ -253,6 +262,35 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     });
   }
 
+  /**
+   * Version-aware writes (If-Match, or a version Crosscare assigned) rest on the version current when they were
+   * decided. Under a lock on each such record, held until this transaction ends, that version must still be current:
+   * else an If-Match write is 412, and an assigned version is decided again (VersionRaced, the caller retries).
+   */
+  private async checkExpectations(
+    tx: EntityManager,
+    sender: S,
+    units: readonly SubmissionUnit[],
+    outcomes: (UnitOutcome | undefined)[],
+    atomic: boolean,
+  ): Promise<void> {
+    const expecting = units.flatMap((unit, u) =>
+      unit.expects && !outcomes[u] ? [{ u, expects: unit.expects }] : [],
+    );
+    if (expecting.length === 0) return;
+    const ids = expecting.map((e) => e.expects.sourceRecordId);
+    await this.ledger.lockRecords(tx, sender.odsCode, ids);
+    const current = await this.ledger.currentVersions(tx, sender.odsCode, ids);
+    for (const { u, expects } of expecting) {
+      const now = current.get(expects.sourceRecordId)?.version ?? null;
+      if (now === expects.currentVersion) continue;
+      if (expects.ifMatch === undefined) throw new VersionRaced(expects.sourceRecordId);
+      const error = ifMatchFailure(expects.sourceRecordId, expects.ifMatch, now, units[u].location)!;
+      if (atomic) throw error;
+      outcomes[u] = { error };
+    }
+  }
+
   /** Each completed draft as the message its topic takes, in the same order. */
   private encodeAll(completed: readonly Completed[], correlationId: string): Promise<Message[]> {
     return this.unavailableOn(
@@ -296,7 +334,12 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
   }
 }
 
-function toLedgerEntry(event: RecordChangeEvent, draft: AnyRecordChangeDraft, topic: string): LedgerEntry {
+function toLedgerEntry(
+  event: RecordChangeEvent,
+  draft: AnyRecordChangeDraft,
+  topic: string,
+  resourceSha256: Buffer | undefined,
+): LedgerEntry {
   const h = event.header;
   return {
     providerOdsCode: h.providerOdsCode,
@@ -308,11 +351,17 @@ function toLedgerEntry(event: RecordChangeEvent, draft: AnyRecordChangeDraft, to
     nhsNumber: h.nhsNumber,
     topic,
     correlationId: h.correlationId,
+    resourceSha256: resourceSha256 ?? null,
   };
 }
 
 /** An opt-out's row: the practice's record version, as a record change's, under the event type OptOutChanged. */
-function optOutLedgerEntry(change: OptOutChanged, draft: PublishableDraft, topic: string): LedgerEntry {
+function optOutLedgerEntry(
+  change: OptOutChanged,
+  draft: PublishableDraft,
+  topic: string,
+  resourceSha256: Buffer | undefined,
+): LedgerEntry {
   return {
     providerOdsCode: change.source,
     sourceRecordId: draft.source.sourceRecordId,
@@ -323,7 +372,16 @@ function optOutLedgerEntry(change: OptOutChanged, draft: PublishableDraft, topic
     nhsNumber: change.nhsNumber,
     topic,
     correlationId: change.correlationId,
+    resourceSha256: resourceSha256 ?? null,
   };
+}
+
+/**
+ * A FHIR resource re-sent under the same version with the same content (meta aside) is the same version, even when
+ * what Crosscare made of it differs: its time taken from the receipt, a mapping improved since.
+ */
+function sameResource(before: Buffer | null, now: Buffer | null | undefined): boolean {
+  return before !== null && now != null && before.equals(now);
 }
 
 /** A request that carries the same record version twice publishes it once. */

@@ -11,12 +11,25 @@ export interface LedgerEntry {
   readonly nhsNumber: string;
   readonly topic: string;
   readonly correlationId: string;
+  /** For a FHIR resource: its canonical content without meta (see the migration 1765100000000). */
+  readonly resourceSha256?: Buffer | null;
 }
 
 export interface ExistingEntry {
   readonly key: string;
   readonly eventId: string;
   readonly contentSha256: Buffer;
+  readonly resourceSha256: Buffer | null;
+}
+
+/** The current version of a record, as a FHIR server's current version: what If-Match and assigned versions rest on. */
+export interface CurrentVersion {
+  readonly version: number;
+  readonly nhsNumber: string;
+  /** Null when the current version is a removal (a DELETE), or came from elsewhere than a FHIR resource. */
+  readonly resourceSha256: Buffer | null;
+  /** The current version removed the record (a DELETE, or entered-in-error). */
+  readonly removed: boolean;
 }
 
 export interface LatestSharedVersion {
@@ -52,9 +65,9 @@ export class SharedRecordLedger {
     >(
       `insert into shared_record_versions
          (provider_ods_code, source_record_id, source_record_version, event_type, event_id, content_sha256,
-          nhs_number, topic, correlation_id)
+          nhs_number, topic, correlation_id, resource_sha256)
        select * from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::uuid[], $6::bytea[], $7::text[],
-                            $8::text[], $9::text[])
+                            $8::text[], $9::text[], $10::bytea[])
        on conflict do nothing
        returning provider_ods_code, source_record_id, source_record_version, event_type`,
       [
@@ -67,6 +80,7 @@ export class SharedRecordLedger {
         entries.map((e) => e.nhsNumber),
         entries.map((e) => e.topic),
         entries.map((e) => e.correlationId),
+        entries.map((e) => e.resourceSha256 ?? null),
       ],
     );
     return new Set(
@@ -104,10 +118,11 @@ export class SharedRecordLedger {
         event_type: string;
         event_id: string;
         content_sha256: Buffer;
+        resource_sha256: Buffer | null;
       }[]
     >(
       `select v.provider_ods_code, v.source_record_id, v.source_record_version, v.event_type, v.event_id,
-              v.content_sha256
+              v.content_sha256, v.resource_sha256
          from shared_record_versions v
          join unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as k(p, s, n, t)
            on v.provider_ods_code = k.p and v.source_record_id = k.s and v.source_record_version = k.n
@@ -121,7 +136,12 @@ export class SharedRecordLedger {
         sourceRecordVersion: Number(r.source_record_version),
         eventType: r.event_type,
       });
-      found.set(key, { key, eventId: r.event_id, contentSha256: r.content_sha256 });
+      found.set(key, {
+        key,
+        eventId: r.event_id,
+        contentSha256: r.content_sha256,
+        resourceSha256: r.resource_sha256,
+      });
     }
     return found;
   }
@@ -167,6 +187,66 @@ export class SharedRecordLedger {
       version: Number(rows[0].source_record_version),
       eventTypes: rows.map((r) => r.event_type).sort(),
     };
+  }
+
+  /**
+   * The current version of each of these records the provider shared (absent: never shared). One probe of the primary
+   * key per record.
+   */
+  async currentVersions(
+    tx: EntityManager,
+    providerOdsCode: string,
+    sourceRecordIds: readonly string[],
+  ): Promise<Map<string, CurrentVersion>> {
+    const found = new Map<string, CurrentVersion>();
+    if (sourceRecordIds.length === 0) return found;
+    const rows = await tx.query<
+      {
+        source_record_id: string;
+        source_record_version: string;
+        event_type: string;
+        nhs_number: string;
+        resource_sha256: Buffer | null;
+      }[]
+    >(
+      `select v.source_record_id, v.source_record_version, v.event_type, v.nhs_number, v.resource_sha256
+         from unnest($2::text[]) as r(id)
+         cross join lateral (
+           select max(source_record_version) as version from shared_record_versions
+            where provider_ods_code = $1 and source_record_id = r.id) as m
+         join shared_record_versions v
+           on v.provider_ods_code = $1 and v.source_record_id = r.id and v.source_record_version = m.version`,
+      [providerOdsCode, [...new Set(sourceRecordIds)]],
+    );
+    for (const r of rows) {
+      const removed = r.event_type === 'RecordRemoved' || found.get(r.source_record_id)?.removed === true;
+      found.set(r.source_record_id, {
+        version: Number(r.source_record_version),
+        nhsNumber: r.nhs_number.trim(),
+        resourceSha256: r.resource_sha256 ?? found.get(r.source_record_id)?.resourceSha256 ?? null,
+        removed,
+      });
+    }
+    return found;
+  }
+
+  /**
+   * Serialises writers of these records until the transaction ends: a version-aware write (If-Match, or a version
+   * Crosscare assigns) reads the current version and claims the next under it, so two concurrent writers cannot both
+   * build on the same version. Locks are taken in one order, so two requests never wait on each other.
+   */
+  async lockRecords(
+    tx: EntityManager,
+    providerOdsCode: string,
+    sourceRecordIds: readonly string[],
+  ): Promise<void> {
+    if (sourceRecordIds.length === 0) return;
+    await tx.query(
+      `select count(pg_advisory_xact_lock(k))
+         from (select distinct hashtextextended($1 || ' ' || r.id, 0) as k from unnest($2::text[]) as r(id)
+                order by k) as keys`,
+      [providerOdsCode, [...sourceRecordIds]],
+    );
   }
 }
 

@@ -198,9 +198,15 @@ export async function send(
   url: string,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; contentType?: string; correlationId?: string } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    contentType?: string;
+    correlationId?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<HttpAnswer> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.correlationId) headers['x-correlation-id'] = options.correlationId;
   if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/fhir+json';

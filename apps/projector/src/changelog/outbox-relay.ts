@@ -1,8 +1,7 @@
-import { errorMessage } from '@crosscare/errors';
-import { AdvisoryLeadership } from '@crosscare/database';
+import { RelayLoop } from '@crosscare/database';
 import { chunksBySize, partitionOfKey, type RecordProducer } from '@crosscare/kafka';
 import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 
 /**
@@ -45,10 +44,7 @@ export interface OutboxRelayOptions {
  * transaction that wrote a later change waited for the patient's row lock held by the one that wrote the earlier.
  */
 export class OutboxRelay {
-  private running = false;
-  private readonly leadership: AdvisoryLeadership;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop: RelayLoop;
   private readonly outbox = new ChangelogOutbox();
 
   constructor(
@@ -57,36 +53,28 @@ export class OutboxRelay {
     private readonly metrics: ProjectorMetrics,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.leadership = new AdvisoryLeadership(db, options.leaderLockName, () =>
-      options.log.log(`this instance now relays the changelog to ${options.changelogTopic}`),
-    );
+    this.loop = new RelayLoop(db, (leader) => this.round(leader), {
+      leaderLockName: options.leaderLockName,
+      intervalMs: options.intervalMs,
+      what: `the changelog to ${options.changelogTopic}`,
+      log: options.log,
+    });
   }
 
   get isLeader(): boolean {
-    return this.leadership.isLeader;
+    return this.loop.isLeader;
   }
 
   start(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /**
    * Stops relaying. The leader first publishes what the outbox holds (for at most `drainMs`), so a graceful shutdown
    * leaves nothing committed and unpublished; whatever a crash leaves, the next relay publishes.
    */
-  async stop(drainMs = 10_000): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    const deadline = Date.now() + drainMs;
-    try {
-      while (this.isLeader && Date.now() < deadline && (await this.relayOnce()) > 0);
-    } catch (error) {
-      this.options.log.warn(`changelog outbox not drained at stop: ${errorMessage(error)}`);
-    } finally {
-      await this.leadership.release();
-    }
+  stop(drainMs?: number): Promise<void> {
+    return this.loop.stop(drainMs);
   }
 
   /**
@@ -95,13 +83,11 @@ export class OutboxRelay {
    * instances commit.
    */
   notify(): void {
-    this.wake?.();
+    this.loop.notify();
   }
 
-  /** Publishes what the outbox holds now, if this instance is the relay; returns how many messages it published. */
-  async relayOnce(): Promise<number> {
-    const leader = await this.leadership.acquire();
-    if (!leader) return 0;
+  /** Publishes what the outbox holds now through the relay's connection; returns how many messages. */
+  private async round(leader: QueryRunner): Promise<number> {
     const rows = await this.outbox.oldest(leader, this.options.batchSize ?? ROWS_PER_ROUND);
     if (rows.length === 0) {
       this.metrics.outboxPending.set(0);
@@ -129,28 +115,5 @@ export class OutboxRelay {
       rows.length === (this.options.batchSize ?? ROWS_PER_ROUND) ? rows.length : 0,
     );
     return rows.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let published = 0;
-      try {
-        published = await this.relayOnce();
-      } catch (error) {
-        this.options.log.warn(`changelog relay failed, will retry: ${errorMessage(error)}`);
-        await this.leadership.release();
-      }
-      if (published === 0 && this.running) await this.sleep(this.options.intervalMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

@@ -1,12 +1,12 @@
 import {
   ChangelogOutbox,
-  checkSourceCluster,
   ConsumedOffsets,
   openReadModel,
   ReadModelControl,
   reconcileSequences,
   type StoredOffset,
 } from '@crosscare/read-model';
+import { checkSourceCluster } from '@crosscare/database';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics } from '@crosscare/kafka';
 import type { Admin, Kafka } from 'kafkajs';

@@ -26,6 +26,8 @@ const SECTION_OF: { readonly [K in ItemKind]: RecordSection | typeof ALWAYS } = 
   'sharing-objection': ALWAYS,
   alert: 'alerts',
   document: 'documents',
+  result: 'results',
+  procedure: 'procedures',
 };
 
 export interface RecordFilter {

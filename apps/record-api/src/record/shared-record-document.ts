@@ -34,6 +34,8 @@ const VIEW_KEYS: { readonly [S in RecordSection]: readonly (keyof SharedRecordVi
   'social-care': ['socialCare'],
   'end-of-life': ['endOfLife'],
   documents: ['documents'],
+  results: ['results'],
+  procedures: ['procedures'],
 };
 
 /** What the answer says about what it leaves out, in words a clinician reads. */

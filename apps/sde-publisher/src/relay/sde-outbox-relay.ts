@@ -1,7 +1,6 @@
-import { errorMessage } from '@crosscare/errors';
-import { AdvisoryLeadership } from '@crosscare/database';
+import { RelayLoop } from '@crosscare/database';
 import { chunksBySize, type RecordProducer } from '@crosscare/kafka';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { SdeMetrics } from '../metrics/sde-metrics';
 
 const ROWS_PER_ROUND = 2_000;
@@ -29,53 +28,36 @@ export interface SdeOutboxRelayOptions {
  * a notice with the same id, which consumers drop.
  */
 export class SdeOutboxRelay {
-  private running = false;
-  private readonly leadership: AdvisoryLeadership;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly loop: RelayLoop;
 
   constructor(
     db: DataSource,
     private readonly producer: RecordProducer,
     private readonly metrics: SdeMetrics,
-    private readonly options: SdeOutboxRelayOptions,
+    options: SdeOutboxRelayOptions,
   ) {
-    this.leadership = new AdvisoryLeadership(db, options.leaderLockName, () =>
-      options.log.log('this instance now relays the SDE outbox'),
-    );
+    this.loop = new RelayLoop(db, (leader) => this.round(leader), { ...options, what: 'the SDE outbox' });
   }
 
   get isLeader(): boolean {
-    return this.leadership.isLeader;
+    return this.loop.isLeader;
   }
 
   start(): void {
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  async stop(drainMs = 10_000): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-    const deadline = Date.now() + drainMs;
-    try {
-      while (this.isLeader && Date.now() < deadline && (await this.relayOnce()) > 0);
-    } catch (error) {
-      this.options.log.warn(`SDE outbox not drained at stop: ${errorMessage(error)}`);
-    } finally {
-      await this.leadership.release();
-    }
+  stop(drainMs?: number): Promise<void> {
+    return this.loop.stop(drainMs);
   }
 
   /** A batch just committed messages: publish them now rather than an interval later. */
   notify(): void {
-    this.wake?.();
+    this.loop.notify();
   }
 
-  async relayOnce(): Promise<number> {
-    const leader = await this.leadership.acquire();
-    if (!leader) return 0;
+  /** Publishes what the outbox holds now through the relay's connection; returns how many messages. */
+  private async round(leader: QueryRunner): Promise<number> {
     const rows = (await leader.query(
       `select id, topic, partition, key, value from outbox order by id limit $1`,
       [ROWS_PER_ROUND],
@@ -107,28 +89,5 @@ export class SdeOutboxRelay {
     this.metrics.published.inc(rows.length);
     this.metrics.outboxPending.set(rows.length === ROWS_PER_ROUND ? rows.length : 0);
     return rows.length;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let published = 0;
-      try {
-        published = await this.relayOnce();
-      } catch (error) {
-        this.options.log.warn(`SDE relay failed, will retry: ${errorMessage(error)}`);
-        await this.leadership.release();
-      }
-      if (published === 0 && this.running) await this.sleep(this.options.intervalMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }

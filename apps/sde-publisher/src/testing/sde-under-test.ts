@@ -207,6 +207,11 @@ export class SdeUnderTest {
     });
   }
 
+  /** SQL on the suite's database as its admin: to inspect, or to tamper with, a publisher's store. */
+  async query<R>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query(sql, params)).rows as R[];
+  }
+
   /** Waits until the publisher has consumed everything on its sources and relayed its outbox. */
   async settled(services: SdePublisherServices, timeoutMs = 60_000): Promise<void> {
     const admin = await this.kafka.connectedAdmin();

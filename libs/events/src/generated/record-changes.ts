@@ -56,6 +56,10 @@ export interface HumanName {
   family: string;
 }
 
+/** How a result compares with its reference range, as the common HL7 interpretation codes. */
+export type ObservationInterpretation =
+  'NORMAL' | 'LOW' | 'HIGH' | 'CRITICALLY_LOW' | 'CRITICALLY_HIGH' | 'ABNORMAL' | 'UNKNOWN';
+
 /** A span of calendar days, both ends inclusive. */
 export interface Period {
   /**
@@ -291,6 +295,103 @@ export interface CarePlanRecorded {
 
 /** The state of a care plan, as FHIR request-status. */
 export type CarePlanStatus = 'DRAFT' | 'ACTIVE' | 'ON_HOLD' | 'REVOKED' | 'COMPLETED' | 'UNKNOWN';
+
+/**
+ * A diagnostic service (pathology, radiology) issued a report, with the results it reports, or changed
+ * it. One event per report: the results travel inside it, because a report is issued, amended and
+ * cancelled as a whole and a result means little without the report it belongs to (its specimen, its
+ * status). An amended or corrected report is a newer version of the same source record carrying every
+ * result again; a cancelled report is a version with status CANCELLED; a report entered in error is a
+ * RecordRemoved. Each result keeps its own status, so a partial report shows which results are final.
+ */
+export interface DiagnosticReportIssued {
+  /** Who changed which record of which patient, and when. */
+  header: RecordChangeHeader;
+  /**
+   * What was reported (SNOMED CT, LOINC or the laboratory's own code), e.g. full blood count, HbA1c,
+   * chest X-ray.
+   */
+  code: CodedValue;
+  /** Pathology (laboratory) or imaging (radiology); OTHER when the sender said neither. */
+  category: DiagnosticReportCategory;
+  /**
+   * The report's status after this change. AMENDED and CORRECTED replace what an earlier version said;
+   * CANCELLED means the test was not done or its results are withdrawn.
+   */
+  status: DiagnosticReportStatus;
+  /**
+   * When the report applies clinically: the specimen's collection or the imaging examination; the
+   * issue time when the sender gave neither.
+   *
+   * Epoch milliseconds (UTC), Avro timestamp-millis.
+   */
+  effectiveAt: number;
+  /**
+   * When this version of the report was released by the diagnostic service; null when not given.
+   *
+   * Epoch milliseconds (UTC), Avro timestamp-millis.
+   */
+  issuedAt: number | null;
+  /**
+   * ODS code of the diagnostic service that produced the report (e.g. a pathology network) when the
+   * sender named one.
+   */
+  performerOdsCode: string | null;
+  /**
+   * The reporter's free-text conclusion (e.g. a radiologist's impression); null when none. Free text:
+   * never released to secure data environments.
+   */
+  conclusion: string | null;
+  /** Coded conclusions (SNOMED CT), when the reporter coded them. */
+  conclusionCodes: CodedValue[];
+  /**
+   * The report's results in the order the service reported them; empty for a report that is all
+   * narrative (most imaging).
+   */
+  results: DiagnosticResult[];
+}
+
+/** The diagnostic service that issued a report. */
+export type DiagnosticReportCategory = 'PATHOLOGY' | 'IMAGING' | 'OTHER';
+
+/**
+ * Where a report is in its life, as FHIR diagnostic-report-status (entered-in-error is a RecordRemoved
+ * instead).
+ */
+export type DiagnosticReportStatus =
+  'REGISTERED' | 'PARTIAL' | 'PRELIMINARY' | 'FINAL' | 'AMENDED' | 'CORRECTED' | 'CANCELLED' | 'UNKNOWN';
+
+/**
+ * One result of a report (an analyte, a measurement), as its result Observation or OBX segment gave
+ * it. At most one of valueQuantity, valueCoded and valueString is set; none while the result is
+ * pending or when it was cancelled.
+ */
+export interface DiagnosticResult {
+  /** What was measured (LOINC, SNOMED CT or the laboratory's own code), e.g. haemoglobin. */
+  code: CodedValue;
+  /** The result's own status: a partial report holds final and pending results side by side. */
+  status: DiagnosticResultStatus;
+  /** Numeric value with its unit; null when the value is not a quantity. */
+  valueQuantity: Quantity | null;
+  /** Coded value (SNOMED CT), e.g. organism isolated; null when the value is not coded. */
+  valueCoded: CodedValue | null;
+  /** Text value, e.g. >90 or a short result comment sent as the value; null when the value is not text. */
+  valueString: string | null;
+  /**
+   * The reference range as the laboratory stated it for this patient, e.g. 130-180 or <48; null when
+   * none.
+   */
+  referenceRange: string | null;
+  /**
+   * How the result compares with its reference range (the abnormal flag); null when the sender gave
+   * none.
+   */
+  interpretation: ObservationInterpretation | null;
+}
+
+/** The status of one result, as FHIR observation-status or HL7 v2 OBX-11. */
+export type DiagnosticResultStatus =
+  'REGISTERED' | 'PRELIMINARY' | 'FINAL' | 'AMENDED' | 'CORRECTED' | 'CANCELLED' | 'UNKNOWN';
 
 /**
  * A clinical document about the patient was shared or changed (FHIR DocumentReference): a letter, a
@@ -608,10 +709,6 @@ export interface ObservationRecorded {
 export type ObservationCategory =
   'VITAL_SIGNS' | 'LABORATORY' | 'IMAGING' | 'EXAM' | 'SURVEY' | 'SOCIAL_HISTORY' | 'OTHER';
 
-/** How a result compares with its reference range, as the common HL7 interpretation codes. */
-export type ObservationInterpretation =
-  'NORMAL' | 'LOW' | 'HIGH' | 'CRITICALLY_LOW' | 'CRITICALLY_HIGH' | 'ABNORMAL' | 'UNKNOWN';
-
 /**
  * A provider changed a patient's demographic details. Carries the complete details after the change,
  * not a difference, so the latest version alone is the current state.
@@ -769,6 +866,50 @@ export type ProblemVerificationStatus =
 export type ProblemSignificance = 'MAJOR' | 'MINOR' | 'UNKNOWN';
 
 /**
+ * A procedure (an operation, an intervention, a therapy) was done to the patient, planned, stopped or
+ * not done, or its record changed. A later status is a newer version of the same source record; a
+ * procedure entered in error is a RecordRemoved.
+ */
+export interface ProcedureRecorded {
+  /** Who changed which record of which patient, and when. */
+  header: RecordChangeHeader;
+  /**
+   * What was done (SNOMED CT, or OPCS-4 from a hospital's clinical coding), e.g. laparoscopic
+   * cholecystectomy.
+   */
+  code: CodedValue;
+  /** The procedure's status after this change. */
+  status: ProcedureStatus;
+  /**
+   * When the procedure was done (or began); null for a procedure not done or not yet done.
+   *
+   * Epoch milliseconds (UTC), Avro timestamp-millis.
+   */
+  performedAt: number | null;
+  /**
+   * When it ended, when the sender gave a period that ended.
+   *
+   * Epoch milliseconds (UTC), Avro timestamp-millis.
+   */
+  performedEndAt: number | null;
+  /** Where on the body (SNOMED CT), when given. */
+  bodySite: CodedValue | null;
+  /** Why it was done (SNOMED CT), when coded. */
+  reason: CodedValue | null;
+  /** The outcome (SNOMED CT), when coded. */
+  outcome: CodedValue | null;
+  /**
+   * ODS code of the organisation that performed it when it was not the sender (e.g. an independent
+   * sector provider).
+   */
+  performerOdsCode: string | null;
+}
+
+/** Where a procedure is, as FHIR event-status (entered-in-error is a RecordRemoved instead). */
+export type ProcedureStatus =
+  'PREPARATION' | 'IN_PROGRESS' | 'NOT_DONE' | 'ON_HOLD' | 'STOPPED' | 'COMPLETED' | 'UNKNOWN';
+
+/**
  * A record shared earlier must no longer be shown: it was entered in error or deleted at source.
  * header.sourceRecordId is that of the removed record and header.operation is DELETE.
  */
@@ -921,6 +1062,7 @@ export const EVENT_TYPES = [
   'AlertRecorded',
   'AllergyRecorded',
   'CarePlanRecorded',
+  'DiagnosticReportIssued',
   'DocumentRecorded',
   'EncounterEnded',
   'EncounterStarted',
@@ -934,6 +1076,7 @@ export const EVENT_TYPES = [
   'PatientMerged',
   'PatientRegistered',
   'ProblemRecorded',
+  'ProcedureRecorded',
   'RecordRemoved',
   'ReferralMade',
   'SharingObjectionRecorded',
@@ -947,6 +1090,7 @@ export interface RecordChangeEventMap {
   AlertRecorded: AlertRecorded;
   AllergyRecorded: AllergyRecorded;
   CarePlanRecorded: CarePlanRecorded;
+  DiagnosticReportIssued: DiagnosticReportIssued;
   DocumentRecorded: DocumentRecorded;
   EncounterEnded: EncounterEnded;
   EncounterStarted: EncounterStarted;
@@ -960,6 +1104,7 @@ export interface RecordChangeEventMap {
   PatientMerged: PatientMerged;
   PatientRegistered: PatientRegistered;
   ProblemRecorded: ProblemRecorded;
+  ProcedureRecorded: ProcedureRecorded;
   RecordRemoved: RecordRemoved;
   ReferralMade: ReferralMade;
   SharingObjectionRecorded: SharingObjectionRecorded;
@@ -1530,6 +1675,296 @@ export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
         name: 'addresses',
         type: { type: 'array', items: 'uk.nhs.crosscare.events.CodedValue' },
         doc: 'Conditions or needs the plan addresses (SNOMED CT); empty when not coded.',
+      },
+    ],
+  },
+  DiagnosticReportIssued: {
+    type: 'record',
+    name: 'DiagnosticReportIssued',
+    namespace: 'uk.nhs.crosscare.events',
+    doc: 'A diagnostic service (pathology, radiology) issued a report, with the results it reports, or changed it. One event per report: the results travel inside it, because a report is issued, amended and cancelled as a whole and a result means little without the report it belongs to (its specimen, its status). An amended or corrected report is a newer version of the same source record carrying every result again; a cancelled report is a version with status CANCELLED; a report entered in error is a RecordRemoved. Each result keeps its own status, so a partial report shows which results are final.',
+    fields: [
+      {
+        name: 'header',
+        type: {
+          type: 'record',
+          name: 'RecordChangeHeader',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'Envelope common to every record change event: who changed which record of which patient, when, and in which order. Always the first field, named header.',
+          fields: [
+            {
+              name: 'eventId',
+              type: { type: 'string', logicalType: 'uuid' },
+              doc: 'Unique id of this event (UUID). Consumers use it to drop duplicates after a redelivery.',
+            },
+            {
+              name: 'eventType',
+              type: 'string',
+              doc: 'Avro record name of the event this header belongs to, e.g. AllergyRecorded, so a reader can route on the header alone.',
+            },
+            {
+              name: 'occurredAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When the change happened clinically or in the source system.',
+            },
+            {
+              name: 'recordedAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When Crosscare accepted the change. Never earlier than occurredAt for a well-behaved source; feeds that replay history have recordedAt far later.',
+            },
+            {
+              name: 'providerOdsCode',
+              type: 'string',
+              doc: 'ODS code of the provider organisation whose system sent the change (GP practice, trust, council, pharmacy, hospice, care home).',
+            },
+            {
+              name: 'ics',
+              type: 'string',
+              doc: 'ODS code of the integrated care board the provider belongs to: QHL, QWU, QGH (CCR) or QOC, QUA, QNC (OHC).',
+            },
+            {
+              name: 'collaborative',
+              type: 'string',
+              doc: 'Shared care record collaborative the ICS belongs to: CCR (Collaborative Care Record) or OHC (One Health and Care). A string so a new collaborative is not a breaking change.',
+            },
+            {
+              name: 'nhsNumber',
+              type: 'string',
+              doc: 'NHS number of the patient the record belongs to: 10 digits, no spaces, valid modulus-11 check digit.',
+            },
+            {
+              name: 'sourceRecordId',
+              type: 'string',
+              doc: "The provider system's own id for the record that changed. With providerOdsCode it identifies the record across all its versions.",
+            },
+            {
+              name: 'sourceRecordVersion',
+              type: 'long',
+              doc: 'Version of the source record, monotonic per (providerOdsCode, sourceRecordId): when two events describe the same record, the higher version wins, whatever order they arrive in.',
+            },
+            {
+              name: 'operation',
+              type: {
+                type: 'enum',
+                name: 'RecordOperation',
+                namespace: 'uk.nhs.crosscare.events',
+                doc: 'What the change did to the source record. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know.',
+                symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNKNOWN'],
+                default: 'UNKNOWN',
+              },
+              doc: 'Whether the source record was created, updated or deleted by this change.',
+            },
+            {
+              name: 'correlationId',
+              type: 'string',
+              doc: 'Id shared by every event that came from the same inbound message or batch, for tracing a feed end to end.',
+            },
+            {
+              name: 'causationId',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'eventId of the event that caused this one, when Crosscare derived it from another event (e.g. a merge); null for changes straight from a source.',
+            },
+          ],
+        },
+        doc: 'Who changed which record of which patient, and when.',
+      },
+      {
+        name: 'code',
+        type: {
+          type: 'record',
+          name: 'CodedValue',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+          fields: [
+            {
+              name: 'system',
+              type: 'string',
+              doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
+            },
+            {
+              name: 'code',
+              type: 'string',
+              doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
+            },
+            {
+              name: 'display',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+            },
+          ],
+        },
+        doc: "What was reported (SNOMED CT, LOINC or the laboratory's own code), e.g. full blood count, HbA1c, chest X-ray.",
+      },
+      {
+        name: 'category',
+        type: {
+          type: 'enum',
+          name: 'DiagnosticReportCategory',
+          doc: 'The diagnostic service that issued a report.',
+          symbols: ['PATHOLOGY', 'IMAGING', 'OTHER'],
+          default: 'OTHER',
+        },
+        doc: 'Pathology (laboratory) or imaging (radiology); OTHER when the sender said neither.',
+      },
+      {
+        name: 'status',
+        type: {
+          type: 'enum',
+          name: 'DiagnosticReportStatus',
+          doc: 'Where a report is in its life, as FHIR diagnostic-report-status (entered-in-error is a RecordRemoved instead).',
+          symbols: [
+            'REGISTERED',
+            'PARTIAL',
+            'PRELIMINARY',
+            'FINAL',
+            'AMENDED',
+            'CORRECTED',
+            'CANCELLED',
+            'UNKNOWN',
+          ],
+          default: 'UNKNOWN',
+        },
+        doc: "The report's status after this change. AMENDED and CORRECTED replace what an earlier version said; CANCELLED means the test was not done or its results are withdrawn.",
+      },
+      {
+        name: 'effectiveAt',
+        type: { type: 'long', logicalType: 'timestamp-millis' },
+        doc: "When the report applies clinically: the specimen's collection or the imaging examination; the issue time when the sender gave neither.",
+      },
+      {
+        name: 'issuedAt',
+        type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+        default: null,
+        doc: 'When this version of the report was released by the diagnostic service; null when not given.',
+      },
+      {
+        name: 'performerOdsCode',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'ODS code of the diagnostic service that produced the report (e.g. a pathology network) when the sender named one.',
+      },
+      {
+        name: 'conclusion',
+        type: ['null', 'string'],
+        default: null,
+        doc: "The reporter's free-text conclusion (e.g. a radiologist's impression); null when none. Free text: never released to secure data environments.",
+      },
+      {
+        name: 'conclusionCodes',
+        type: { type: 'array', items: 'uk.nhs.crosscare.events.CodedValue' },
+        default: [],
+        doc: 'Coded conclusions (SNOMED CT), when the reporter coded them.',
+      },
+      {
+        name: 'results',
+        type: {
+          type: 'array',
+          items: {
+            type: 'record',
+            name: 'DiagnosticResult',
+            doc: 'One result of a report (an analyte, a measurement), as its result Observation or OBX segment gave it. At most one of valueQuantity, valueCoded and valueString is set; none while the result is pending or when it was cancelled.',
+            fields: [
+              {
+                name: 'code',
+                type: 'uk.nhs.crosscare.events.CodedValue',
+                doc: "What was measured (LOINC, SNOMED CT or the laboratory's own code), e.g. haemoglobin.",
+              },
+              {
+                name: 'status',
+                type: {
+                  type: 'enum',
+                  name: 'DiagnosticResultStatus',
+                  doc: 'The status of one result, as FHIR observation-status or HL7 v2 OBX-11.',
+                  symbols: [
+                    'REGISTERED',
+                    'PRELIMINARY',
+                    'FINAL',
+                    'AMENDED',
+                    'CORRECTED',
+                    'CANCELLED',
+                    'UNKNOWN',
+                  ],
+                  default: 'UNKNOWN',
+                },
+                doc: "The result's own status: a partial report holds final and pending results side by side.",
+              },
+              {
+                name: 'valueQuantity',
+                type: [
+                  'null',
+                  {
+                    type: 'record',
+                    name: 'Quantity',
+                    namespace: 'uk.nhs.crosscare.events',
+                    doc: 'A measured or counted amount with its unit.',
+                    fields: [
+                      { name: 'value', type: 'double', doc: 'The numeric value.' },
+                      {
+                        name: 'unit',
+                        type: 'string',
+                        doc: 'Unit as the source displayed it, e.g. mmol/L, tablet.',
+                      },
+                      {
+                        name: 'ucumCode',
+                        type: ['null', 'string'],
+                        default: null,
+                        doc: 'UCUM code of the unit (e.g. mmol/L, kg, {tablet}) when it has one, so values can be compared across sources.',
+                      },
+                    ],
+                  },
+                ],
+                default: null,
+                doc: 'Numeric value with its unit; null when the value is not a quantity.',
+              },
+              {
+                name: 'valueCoded',
+                type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+                default: null,
+                doc: 'Coded value (SNOMED CT), e.g. organism isolated; null when the value is not coded.',
+              },
+              {
+                name: 'valueString',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'Text value, e.g. >90 or a short result comment sent as the value; null when the value is not text.',
+              },
+              {
+                name: 'referenceRange',
+                type: ['null', 'string'],
+                default: null,
+                doc: 'The reference range as the laboratory stated it for this patient, e.g. 130-180 or <48; null when none.',
+              },
+              {
+                name: 'interpretation',
+                type: [
+                  'null',
+                  {
+                    type: 'enum',
+                    name: 'ObservationInterpretation',
+                    namespace: 'uk.nhs.crosscare.events',
+                    doc: 'How a result compares with its reference range, as the common HL7 interpretation codes.',
+                    symbols: [
+                      'NORMAL',
+                      'LOW',
+                      'HIGH',
+                      'CRITICALLY_LOW',
+                      'CRITICALLY_HIGH',
+                      'ABNORMAL',
+                      'UNKNOWN',
+                    ],
+                    default: 'UNKNOWN',
+                  },
+                ],
+                default: null,
+                doc: 'How the result compares with its reference range (the abnormal flag); null when the sender gave none.',
+              },
+            ],
+          },
+        },
+        default: [],
+        doc: "The report's results in the order the service reported them; empty for a report that is all narrative (most imaging).",
       },
     ],
   },
@@ -2945,6 +3380,7 @@ export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
           {
             type: 'enum',
             name: 'ObservationInterpretation',
+            namespace: 'uk.nhs.crosscare.events',
             doc: 'How a result compares with its reference range, as the common HL7 interpretation codes.',
             symbols: ['NORMAL', 'LOW', 'HIGH', 'CRITICALLY_LOW', 'CRITICALLY_HIGH', 'ABNORMAL', 'UNKNOWN'],
             default: 'UNKNOWN',
@@ -3809,6 +4245,174 @@ export const EVENT_SCHEMAS: { readonly [T in EventType]: object } = {
         type: ['null', { type: 'int', logicalType: 'date' }],
         default: null,
         doc: 'When the problem resolved or went into remission; null while it is active or when not known.',
+      },
+    ],
+  },
+  ProcedureRecorded: {
+    type: 'record',
+    name: 'ProcedureRecorded',
+    namespace: 'uk.nhs.crosscare.events',
+    doc: 'A procedure (an operation, an intervention, a therapy) was done to the patient, planned, stopped or not done, or its record changed. A later status is a newer version of the same source record; a procedure entered in error is a RecordRemoved.',
+    fields: [
+      {
+        name: 'header',
+        type: {
+          type: 'record',
+          name: 'RecordChangeHeader',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'Envelope common to every record change event: who changed which record of which patient, when, and in which order. Always the first field, named header.',
+          fields: [
+            {
+              name: 'eventId',
+              type: { type: 'string', logicalType: 'uuid' },
+              doc: 'Unique id of this event (UUID). Consumers use it to drop duplicates after a redelivery.',
+            },
+            {
+              name: 'eventType',
+              type: 'string',
+              doc: 'Avro record name of the event this header belongs to, e.g. AllergyRecorded, so a reader can route on the header alone.',
+            },
+            {
+              name: 'occurredAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When the change happened clinically or in the source system.',
+            },
+            {
+              name: 'recordedAt',
+              type: { type: 'long', logicalType: 'timestamp-millis' },
+              doc: 'When Crosscare accepted the change. Never earlier than occurredAt for a well-behaved source; feeds that replay history have recordedAt far later.',
+            },
+            {
+              name: 'providerOdsCode',
+              type: 'string',
+              doc: 'ODS code of the provider organisation whose system sent the change (GP practice, trust, council, pharmacy, hospice, care home).',
+            },
+            {
+              name: 'ics',
+              type: 'string',
+              doc: 'ODS code of the integrated care board the provider belongs to: QHL, QWU, QGH (CCR) or QOC, QUA, QNC (OHC).',
+            },
+            {
+              name: 'collaborative',
+              type: 'string',
+              doc: 'Shared care record collaborative the ICS belongs to: CCR (Collaborative Care Record) or OHC (One Health and Care). A string so a new collaborative is not a breaking change.',
+            },
+            {
+              name: 'nhsNumber',
+              type: 'string',
+              doc: 'NHS number of the patient the record belongs to: 10 digits, no spaces, valid modulus-11 check digit.',
+            },
+            {
+              name: 'sourceRecordId',
+              type: 'string',
+              doc: "The provider system's own id for the record that changed. With providerOdsCode it identifies the record across all its versions.",
+            },
+            {
+              name: 'sourceRecordVersion',
+              type: 'long',
+              doc: 'Version of the source record, monotonic per (providerOdsCode, sourceRecordId): when two events describe the same record, the higher version wins, whatever order they arrive in.',
+            },
+            {
+              name: 'operation',
+              type: {
+                type: 'enum',
+                name: 'RecordOperation',
+                namespace: 'uk.nhs.crosscare.events',
+                doc: 'What the change did to the source record. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know.',
+                symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNKNOWN'],
+                default: 'UNKNOWN',
+              },
+              doc: 'Whether the source record was created, updated or deleted by this change.',
+            },
+            {
+              name: 'correlationId',
+              type: 'string',
+              doc: 'Id shared by every event that came from the same inbound message or batch, for tracing a feed end to end.',
+            },
+            {
+              name: 'causationId',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'eventId of the event that caused this one, when Crosscare derived it from another event (e.g. a merge); null for changes straight from a source.',
+            },
+          ],
+        },
+        doc: 'Who changed which record of which patient, and when.',
+      },
+      {
+        name: 'code',
+        type: {
+          type: 'record',
+          name: 'CodedValue',
+          namespace: 'uk.nhs.crosscare.events',
+          doc: 'A code from a code system, as FHIR Coding. Known systems: SNOMED CT http://snomed.info/sct, dm+d https://dmd.nhs.uk, ICD-10 http://hl7.org/fhir/sid/icd-10, LOINC http://loinc.org, NHS code systems under https://fhir.nhs.uk/CodeSystem/, and local codes under a URI the provider owns.',
+          fields: [
+            {
+              name: 'system',
+              type: 'string',
+              doc: 'URI of the code system. A string, not an enum, so that accepting a new code system is not a breaking schema change.',
+            },
+            {
+              name: 'code',
+              type: 'string',
+              doc: 'The code within the system, e.g. SNOMED CT concept id 91936005.',
+            },
+            {
+              name: 'display',
+              type: ['null', 'string'],
+              default: null,
+              doc: 'Human readable term for the code as the source displayed it; null when the source sent none.',
+            },
+          ],
+        },
+        doc: "What was done (SNOMED CT, or OPCS-4 from a hospital's clinical coding), e.g. laparoscopic cholecystectomy.",
+      },
+      {
+        name: 'status',
+        type: {
+          type: 'enum',
+          name: 'ProcedureStatus',
+          doc: 'Where a procedure is, as FHIR event-status (entered-in-error is a RecordRemoved instead).',
+          symbols: ['PREPARATION', 'IN_PROGRESS', 'NOT_DONE', 'ON_HOLD', 'STOPPED', 'COMPLETED', 'UNKNOWN'],
+          default: 'UNKNOWN',
+        },
+        doc: "The procedure's status after this change.",
+      },
+      {
+        name: 'performedAt',
+        type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+        default: null,
+        doc: 'When the procedure was done (or began); null for a procedure not done or not yet done.',
+      },
+      {
+        name: 'performedEndAt',
+        type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+        default: null,
+        doc: 'When it ended, when the sender gave a period that ended.',
+      },
+      {
+        name: 'bodySite',
+        type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+        default: null,
+        doc: 'Where on the body (SNOMED CT), when given.',
+      },
+      {
+        name: 'reason',
+        type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+        default: null,
+        doc: 'Why it was done (SNOMED CT), when coded.',
+      },
+      {
+        name: 'outcome',
+        type: ['null', 'uk.nhs.crosscare.events.CodedValue'],
+        default: null,
+        doc: 'The outcome (SNOMED CT), when coded.',
+      },
+      {
+        name: 'performerOdsCode',
+        type: ['null', 'string'],
+        default: null,
+        doc: 'ODS code of the organisation that performed it when it was not the sender (e.g. an independent sector provider).',
       },
     ],
   },

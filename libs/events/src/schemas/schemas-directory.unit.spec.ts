@@ -15,7 +15,7 @@ const { events, sharedTypes, changelog, audit } = loadSchemaDirectory(
 const compile = (schema: object): Type => Type.forSchema(schema as Schema);
 
 describe('the schemas/ directory', () => {
-  it('holds the events of the contract', () => {
+  it('holds the 21 events of the contract', () => {
     expect(events.map((e) => e.name).sort()).toEqual(
       [
         'PatientRegistered',
@@ -35,6 +35,8 @@ describe('the schemas/ directory', () => {
         'SocialCareInvolvementRecorded',
         'EndOfLifePreferencesRecorded',
         'SharingObjectionRecorded',
+        'DiagnosticReportIssued',
+        'ProcedureRecorded',
         'RecordRemoved',
         'AlertRecorded',
         'DocumentRecorded',

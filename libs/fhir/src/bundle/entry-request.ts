@@ -9,6 +9,8 @@ export interface EntryRequest {
   readonly resourceType: FhirResourceType;
   /** From the url; absent for POST, where the resource's own id names the record. */
   readonly id?: string;
+  /** request.ifMatch, the ETag of the version the sender last saw (`W/"3"`): a version-aware update. */
+  readonly ifMatch?: string;
 }
 
 const URL_PATTERN = /^\/?([A-Z][A-Za-z]+)(?:\/([A-Za-z0-9\-.]{1,64}))?$/;
@@ -53,7 +55,22 @@ export function entryRequest(entry: Record<string, unknown>, at: string): EntryR
     return issues;
   }
   if (issues.length > 0) return issues;
-  return requestFromUrl(method as EntryMethod, url, `${at}.request.url`);
+  const parsed = requestFromUrl(method as EntryMethod, url, `${at}.request.url`);
+  const { ifMatch } = request;
+  if (Array.isArray(parsed) || ifMatch === undefined) return parsed;
+  if (typeof ifMatch !== 'string' || method === 'POST') {
+    return [
+      {
+        code: typeof ifMatch !== 'string' ? 'structure' : 'not-supported',
+        location: `${at}.request.ifMatch`,
+        message:
+          typeof ifMatch !== 'string'
+            ? `${at}.request.ifMatch must be a string (an ETag such as W/"3")`
+            : `${at}.request.ifMatch is for PUT and DELETE: a POST creates a record, which has no version yet`,
+      },
+    ];
+  }
+  return { ...parsed, ifMatch };
 }
 
 function requestFromUrl(method: EntryMethod, url: string, location: string): EntryRequest | InputIssue[] {

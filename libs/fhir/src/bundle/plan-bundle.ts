@@ -1,14 +1,26 @@
 import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
 import type { PublishableDraft } from '@crosscare/governance';
 import { mapResourceAt } from '../map-fhir-resource';
-import type { PatientIndex } from '../mapping/patient-identity';
+import type { EarlierMedications } from '../mapping/medication';
+import type { EarlierPatients, PatientIndex } from '../mapping/patient-identity';
+import type { ResultIndex } from '../mapping/report-results';
 import type { FhirResourceType } from '../resource-types';
 import { bundlePatientIndex } from './bundle-patient-index';
+import { bundleResultIndex, isReportedResult } from './bundle-result-index';
+import { canonicalContent, medicationRecordsReferenced, patientRecordsReferenced } from '../versioning';
 import { entryRequest, isRecord } from './entry-request';
 
 export interface BundlePlanOptions {
   readonly providerOdsCode: string;
   readonly careSetting?: CareSetting;
+  /** Patient resources the provider sent before, for literal `Patient/{id}` references. */
+  readonly earlierPatients?: EarlierPatients;
+  /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
+  readonly earlierMedications?: EarlierMedications;
+  /** Versions Crosscare assigned, by record (`Type/id`), for resources that declare none. */
+  readonly assignedVersions?: ReadonlyMap<string, number>;
+  /** When the Bundle was received (epoch ms): the time of a resource that gives none. */
+  readonly receivedAt?: number;
 }
 
 /** A POST or PUT entry: the drafts its resource maps to. */
@@ -19,6 +31,7 @@ export interface WriteEntryPlan {
   readonly resourceType: FhirResourceType;
   readonly id: string;
   readonly drafts: PublishableDraft[];
+  readonly ifMatch?: string;
 }
 
 /**
@@ -30,6 +43,7 @@ export interface DeleteEntryPlan {
   readonly index: number;
   readonly resourceType: FhirResourceType;
   readonly id: string;
+  readonly ifMatch?: string;
 }
 
 /** A batch entry that failed on its own; the other entries of the batch go ahead. */
@@ -77,7 +91,8 @@ export function planBundle(bundle: unknown, options: BundlePlanOptions): Mapping
   }
   const entries: readonly unknown[] = entry ?? [];
   const patients = type === 'transaction' ? bundlePatientIndex(entries) : undefined;
-  const planned = entries.map((item, index) => planEntry(item, index, options, patients));
+  const results = type === 'transaction' ? bundleResultIndex(entries) : undefined;
+  const planned = entries.map((item, index) => planEntry(item, index, options, patients, results));
   if (type === 'batch') return mapped({ type, entries: planned });
 
   const issues = [
@@ -92,6 +107,7 @@ function planEntry(
   index: number,
   options: BundlePlanOptions,
   patients: PatientIndex | undefined,
+  results: ResultIndex | undefined,
 ): BundleEntryPlan {
   const at = `Bundle.entry[${index}]`;
   const reject = (...issues: InputIssue[]): RejectedEntryPlan => ({ kind: 'rejected', index, issues });
@@ -100,7 +116,8 @@ function planEntry(
   const request = entryRequest(entry, at);
   if (Array.isArray(request)) return reject(...request);
   const { method, resourceType } = request;
-  if (method === 'DELETE') return { kind: 'delete', index, resourceType, id: request.id ?? '' };
+  const ifMatch = request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch };
+  if (method === 'DELETE') return { kind: 'delete', index, resourceType, id: request.id ?? '', ...ifMatch };
 
   const resource = entry.resource;
   if (!isRecord(resource)) {
@@ -112,13 +129,29 @@ function planEntry(
   }
   const urlIssues = urlMismatches(resource, request.resourceType, request.id, at);
   if (urlIssues.length > 0) return reject(...urlIssues);
+  const { assignedVersions, ...common } = options;
   const result = mapResourceAt(
     resource,
-    { operation: method === 'POST' ? 'create' : 'update', ...options, patientsInBundle: patients },
+    {
+      operation: method === 'POST' ? 'create' : 'update',
+      ...common,
+      patientsInBundle: patients,
+      resultsInBundle: results,
+      assignedVersion: assignedVersions?.get(`${resourceType}/${String(resource.id)}`),
+    },
     `${at}.resource`,
   );
   if (!result.ok) return reject(...result.issues);
-  return { kind: 'write', index, method, resourceType, id: String(resource.id), drafts: result.value };
+  // A report's result is checked as any Observation, but published inside its report's event only.
+  return {
+    kind: 'write',
+    index,
+    method,
+    resourceType,
+    id: String(resource.id),
+    drafts: isReportedResult(entry, results) ? [] : result.value,
+    ...ifMatch,
+  };
 }
 
 /** The url says what the entry is about; a resource that says otherwise would be shared under the wrong name. */
@@ -164,4 +197,56 @@ function duplicates(entries: readonly BundleEntryPlan[]): InputIssue[] {
     }
   }
   return issues;
+}
+
+/** A POST or PUT entry's resource as ingest versions it, before the Bundle is planned. */
+export interface BundleWrite {
+  readonly index: number;
+  /** `Type/id`. */
+  readonly recordId: string;
+  readonly resource: Record<string, unknown>;
+  /** canonicalContent of the resource, its Bundle references written as the records they name. */
+  readonly content: string;
+  readonly ifMatch?: string;
+}
+
+/**
+ * The write entries of a Bundle that names records (a resource with resourceType and id), for the app to version
+ * before planning: which records, their content, and which Patient records they refer to. Malformed entries are left
+ * to planBundle, which reports them.
+ */
+export function bundleWrites(bundle: unknown): {
+  writes: BundleWrite[];
+  patientRecords: string[];
+  medicationRecords: string[];
+} {
+  if (!isRecord(bundle) || !Array.isArray(bundle.entry))
+    return { writes: [], patientRecords: [], medicationRecords: [] };
+  const entries: unknown[] = bundle.entry;
+  const targets = new Map<string, string>();
+  for (const entry of entries) {
+    if (!isRecord(entry) || !isRecord(entry.resource) || typeof entry.fullUrl !== 'string') continue;
+    const { resourceType, id } = entry.resource;
+    if (typeof resourceType === 'string' && typeof id === 'string')
+      targets.set(entry.fullUrl, `${resourceType}/${id}`);
+  }
+  const writes: BundleWrite[] = [];
+  const patientRecords = new Set<string>();
+  const medicationRecords = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (!isRecord(entry) || !isRecord(entry.resource) || !isRecord(entry.request)) return;
+    const { resource, request } = entry;
+    if (request.method !== 'POST' && request.method !== 'PUT') return;
+    if (typeof resource.resourceType !== 'string' || typeof resource.id !== 'string') return;
+    patientRecordsReferenced(resource).forEach((record) => patientRecords.add(record));
+    medicationRecordsReferenced(resource).forEach((record) => medicationRecords.add(record));
+    writes.push({
+      index,
+      recordId: `${resource.resourceType}/${resource.id}`,
+      resource,
+      content: canonicalContent(resource, bundle.type === 'transaction' ? targets : undefined),
+      ...(typeof request.ifMatch === 'string' ? { ifMatch: request.ifMatch } : {}),
+    });
+  });
+  return { writes, patientRecords: [...patientRecords], medicationRecords: [...medicationRecords] };
 }

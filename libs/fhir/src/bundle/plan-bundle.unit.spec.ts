@@ -61,8 +61,8 @@ describe('planBundle', () => {
       if (result.ok) return;
       expect(result.issues.map((issue) => [issue.code, issue.location])).toEqual([
         ['value', 'Bundle.entry[0].resource.identifier[0].value'],
-        ['required', 'Bundle.entry[1].resource.subject'],
-        ['required', 'Bundle.entry[2].resource.subject'],
+        ['required', 'Bundle.entry[1].resource.subject.reference'],
+        ['required', 'Bundle.entry[2].resource.subject.reference'],
       ]);
     });
 

@@ -1,5 +1,5 @@
 import type { AnyRecordChangeDraft, EventType, RecordChangeSource } from '@crosscare/events';
-import type { Meta, Reference } from '@medplum/fhirtypes';
+import type { Meta, Reference, Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping-context';
 import { referencedNhsNumber } from './patient-identity';
 import { recordRemoved } from './record-removal';
@@ -10,19 +10,24 @@ import { type ClinicalTimes, recordSource } from './record-source';
  * version, and when. Null once anything is missing; the context's issues say what.
  */
 export function clinicalSource(
-  resource: { readonly resourceType: string; readonly id?: string; readonly meta?: Meta },
+  resource: {
+    readonly resourceType: string;
+    readonly id?: string;
+    readonly meta?: Meta;
+    readonly contained?: readonly Resource[];
+  },
   patient: { readonly element: string; readonly reference: Reference | undefined },
   clinicalTimes: ClinicalTimes,
   context: MappingContext,
 ): RecordChangeSource | null {
   const { at, issues } = context;
-  const nhsNumber = referencedNhsNumber(
-    patient.reference,
-    `${at}.${patient.element}`,
-    issues,
-    context.patients,
-  );
-  const source = recordSource(resource, at, context.operation, clinicalTimes, issues);
+  const nhsNumber = referencedNhsNumber(patient.reference, `${at}.${patient.element}`, issues, {
+    inBundle: context.patients,
+    earlier: context.earlierPatients,
+    contained: resource.contained,
+    containedAt: `${at}.contained`,
+  });
+  const source = recordSource(resource, at, context, clinicalTimes);
   return nhsNumber !== null && source !== null ? { nhsNumber, ...source } : null;
 }
 

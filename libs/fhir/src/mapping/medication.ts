@@ -1,5 +1,5 @@
 import type { CodedValue } from '@crosscare/events';
-import type { CodeableConcept, Dosage, Reference, Resource } from '@medplum/fhirtypes';
+import type { CodeableConcept, Dosage, Medication, Reference, Resource } from '@medplum/fhirtypes';
 import { DM_AND_D, SNOMED_CT } from '../fhir-systems';
 import type { IssueLog } from '../validation/issue-log';
 import { requiredCoding } from './codings';
@@ -14,10 +14,30 @@ interface MedicationSource {
 const MEDICATION_SYSTEMS = [DM_AND_D, SNOMED_CT];
 
 /**
- * The product of a MedicationRequest, MedicationStatement or MedicationDispense: from medicationCodeableConcept, or
- * from a contained Medication (UK Core allows either). A Medication elsewhere cannot be read in a single request.
+ * Products of Medication resources the provider sent before (ingest keeps them as reference data), keyed by
+ * `Medication/{id}`: the product's code.
  */
-export function medicationOf(resource: MedicationSource, at: string, issues: IssueLog): CodedValue | null {
+export type EarlierMedications = ReadonlyMap<string, CodedValue>;
+
+/** `Medication/{id}` (optionally `/_history/{v}`): the id such a reference names. */
+const LITERAL_MEDICATION = /^Medication\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+/** The record (`Medication/{id}`) a relative literal reference names, or null for any other reference. */
+export function literalMedicationRecord(reference: string): string | null {
+  const match = LITERAL_MEDICATION.exec(reference);
+  return match ? `Medication/${match[1]}` : null;
+}
+
+/**
+ * The product of a MedicationRequest, MedicationStatement or MedicationDispense: from medicationCodeableConcept, from
+ * a contained Medication (`#id`), or from a Medication the provider sent before (`Medication/{id}`, kept by ingest).
+ */
+export function medicationOf(
+  resource: MedicationSource,
+  at: string,
+  issues: IssueLog,
+  earlier?: EarlierMedications,
+): CodedValue | null {
   const reference = resource.medicationReference?.reference;
   if (resource.medicationCodeableConcept === undefined && reference !== undefined) {
     const index = (resource.contained ?? []).findIndex(
@@ -29,15 +49,28 @@ export function medicationOf(resource: MedicationSource, at: string, issues: Iss
         accepted: MEDICATION_SYSTEMS,
       });
     }
+    const record = literalMedicationRecord(reference);
+    const sent = record === null ? undefined : earlier?.get(record);
+    if (sent !== undefined) return sent;
     issues.required(
-      `${at}.medicationReference`,
-      `${at}.medicationReference must point at a contained Medication (#id); otherwise send medicationCodeableConcept`,
+      `${at}.medicationReference.reference`,
+      `${at}.medicationReference.reference '${reference}' cannot be resolved: it must be a contained Medication ` +
+        '(#id) or a Medication this provider sent before (Medication/{id}); otherwise send medicationCodeableConcept',
     );
     return null;
   }
   return requiredCoding(resource.medicationCodeableConcept, `${at}.medicationCodeableConcept`, issues, {
     accepted: MEDICATION_SYSTEMS,
   });
+}
+
+/**
+ * A Medication resource as the reference data ingest keeps: its product code (dm+d or SNOMED CT). Not a record
+ * change: a Medication describes a product, not anything about a patient.
+ */
+export function medicationProduct(medication: Medication, at: string, issues: IssueLog): CodedValue | null {
+  if (!medication.id) issues.required(`${at}.id`, `${at}.id is required: later references name it`);
+  return requiredCoding(medication.code, `${at}.code`, issues, { accepted: MEDICATION_SYSTEMS });
 }
 
 /** Dosage instructions as the label reads, one instruction per line of a multi-part dose. */

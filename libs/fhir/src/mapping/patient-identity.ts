@@ -1,5 +1,5 @@
 import { nhsNumberProblem, normaliseNhsNumber } from '@crosscare/governance';
-import type { Identifier, Reference } from '@medplum/fhirtypes';
+import type { Identifier, Reference, Resource } from '@medplum/fhirtypes';
 import { NHS_NUMBER_SYSTEM } from '../fhir-systems';
 import type { IssueLog } from '../validation/issue-log';
 
@@ -10,31 +10,97 @@ import type { IssueLog } from '../validation/issue-log';
 export type PatientIndex = ReadonlyMap<string, string>;
 
 /**
+ * What the app found for literal `Patient/{id}` references to Patient resources the same provider sent before
+ * (ingest's ledger): the NHS number, or why it cannot be used. Keyed by `Patient/{id}`.
+ */
+export type EarlierPatients = ReadonlyMap<
+  string,
+  { readonly nhsNumber: string } | { readonly unusable: string }
+>;
+
+/** Where a resource's patient reference may point, besides an NHS number given as a logical identifier. */
+export interface PatientReferenceScope {
+  /** Patient entries of the same transaction Bundle. */
+  readonly inBundle?: PatientIndex;
+  /** Patient resources the provider sent before, as the app looked them up. */
+  readonly earlier?: EarlierPatients;
+  /** The referring resource's contained resources, for `#id`. */
+  readonly contained?: readonly Resource[];
+  /** Where the contained resources sit, for issues: `Condition.contained`. */
+  readonly containedAt?: string;
+}
+
+/** `Patient/{id}`, optionally with `/_history/{version}`: the record id such a reference names. */
+const LITERAL_PATIENT = /^Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+/** The record id (`Patient/{id}`) a relative literal reference names, or null for any other reference. */
+export function literalPatientRecord(reference: string): string | null {
+  const match = LITERAL_PATIENT.exec(reference);
+  return match ? `Patient/${match[1]}` : null;
+}
+
+/**
  * The NHS number of the patient a clinical resource is about. Crosscare shares records by NHS number only, so a
- * reference must carry it as a logical identifier or point at a Patient entry of the same transaction that does.
+ * reference must carry it as a logical identifier, or point at a Patient that has one: an entry of the same
+ * transaction, a contained Patient (`#id`), or a Patient resource the same provider sent before (`Patient/{id}`),
+ * as a FHIR server resolves a literal reference against what it holds.
  */
 export function referencedNhsNumber(
   reference: Reference | undefined,
   location: string,
   issues: IssueLog,
-  patients?: PatientIndex,
+  scope: PatientReferenceScope = {},
 ): string | null {
   const identifier = reference?.identifier;
   if (identifier?.system === NHS_NUMBER_SYSTEM) {
     return validNhsNumber(identifier, `${location}.identifier.value`, issues);
   }
   const target = reference?.reference;
-  if (target !== undefined && patients?.has(target)) return patients.get(target) ?? null;
+  if (target === undefined) {
+    issues.required(
+      location,
+      `${location} must identify the patient by NHS number: identifier.system ${NHS_NUMBER_SYSTEM}, or a reference ` +
+        'to a Patient that has one (an entry of the same transaction Bundle, a contained Patient, or a Patient this ' +
+        'provider sent before)',
+    );
+    return null;
+  }
+  const inBundle = scope.inBundle?.get(target);
+  if (inBundle !== undefined) return inBundle;
+  if (target.startsWith('#')) return containedNhsNumber(target, `${location}.reference`, issues, scope);
+  const record = literalPatientRecord(target);
+  const earlier = record === null ? undefined : scope.earlier?.get(record);
+  if (earlier !== undefined && 'nhsNumber' in earlier) return earlier.nhsNumber;
   const why =
-    target === undefined
-      ? ''
-      : ` ('${target}' is not a Patient entry with an NHS number in the same transaction Bundle)`;
+    earlier !== undefined
+      ? earlier.unusable
+      : record !== null
+        ? `no Patient ${record} with an NHS number was sent by this provider before${scope.inBundle ? ' or is in the same transaction Bundle' : ''}`
+        : scope.inBundle
+          ? 'it is not a Patient entry with an NHS number in the same transaction Bundle'
+          : 'only Patient/{id}, a contained #id or a transaction Bundle entry can be resolved';
   issues.required(
-    location,
-    `${location} must identify the patient by NHS number: identifier.system ${NHS_NUMBER_SYSTEM}, or a reference to ` +
-      `a Patient entry of the same transaction Bundle that has one${why}`,
+    `${location}.reference`,
+    `${location}.reference '${target}' cannot be resolved to a patient with an NHS number: ${why}`,
   );
   return null;
+}
+
+function containedNhsNumber(
+  target: string,
+  location: string,
+  issues: IssueLog,
+  scope: PatientReferenceScope,
+): string | null {
+  const index = (scope.contained ?? []).findIndex(
+    (resource) => resource.resourceType === 'Patient' && `#${resource.id}` === target,
+  );
+  const patient = scope.contained?.[index];
+  if (patient?.resourceType !== 'Patient') {
+    issues.required(location, `${location} '${target}' names no contained Patient`);
+    return null;
+  }
+  return ownNhsNumber(patient.identifier, `${scope.containedAt ?? 'contained'}[${index}]`, issues);
 }
 
 /** The NHS number a Patient resource identifies itself by. */

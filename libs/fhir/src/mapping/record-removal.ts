@@ -21,6 +21,8 @@ export const REMOVED_EVENT_TYPES = {
   Consent: 'SharingObjectionRecorded',
   Flag: 'AlertRecorded',
   DocumentReference: 'DocumentRecorded',
+  DiagnosticReport: 'DiagnosticReportIssued',
+  Procedure: 'ProcedureRecorded',
 } as const satisfies Record<string, EventType>;
 
 export function recordRemoved(

@@ -1,7 +1,8 @@
-import type { RecordChangeSource, RecordOperation } from '@crosscare/events';
+import type { RecordChangeSource } from '@crosscare/events';
 import type { Meta } from '@medplum/fhirtypes';
 import type { IssueLog } from '../validation/issue-log';
-import { parsed } from './fhir-time';
+import { parsed, parseFhirTime } from './fhir-time';
+import type { MappingContext } from './mapping-context';
 
 /** A resource's clinical time candidates, most specific first, with where each sits for error messages. */
 export type ClinicalTimes = readonly (readonly [value: string | undefined, location: string])[];
@@ -15,14 +16,19 @@ interface VersionedResource {
 /**
  * The header fields every draft of a resource shares, except the NHS number: which record (`Type/id`), which version
  * of it, and when it happened. Null once any is missing; the issues say which.
+ *
+ * A resource that declares no version (no integer meta.versionId, no meta.lastUpdated) takes the version the app
+ * assigned, as a FHIR server versions what it stores. A resource that says nothing of when it changed (no clinical
+ * time, no lastUpdated) changed, as far as anyone can tell, when it was received: a FHIR server stamps lastUpdated
+ * with that time, so its receipt time serves.
  */
 export function recordSource(
   resource: VersionedResource,
   at: string,
-  operation: RecordOperation,
+  context: Pick<MappingContext, 'operation' | 'issues' | 'assignedVersion' | 'receivedAt'>,
   clinicalTimes: ClinicalTimes,
-  issues: IssueLog,
 ): Omit<RecordChangeSource, 'nhsNumber'> | null {
+  const { issues, operation } = context;
   const { resourceType, id, meta } = resource;
   if (!id) {
     issues.required(
@@ -31,8 +37,11 @@ export function recordSource(
     );
   }
   const lastUpdated = parsed(meta?.lastUpdated, `${at}.meta.lastUpdated`, issues);
-  const version = recordVersion(meta?.versionId, lastUpdated?.millis ?? null, at, issues);
-  const occurredAt = clinicalTime(clinicalTimes, issues) ?? lastUpdated?.millis ?? null;
+  const version =
+    declaredVersionOf(meta?.versionId, lastUpdated?.millis ?? null) ??
+    context.assignedVersion ??
+    missingVersion(meta?.versionId, at, issues);
+  const occurredAt = clinicalTime(clinicalTimes, issues) ?? lastUpdated?.millis ?? context.receivedAt ?? null;
   if (occurredAt === null && lastUpdated === null) {
     const times = clinicalTimes.map(([, location]) => location).join(', ');
     issues.required(
@@ -46,17 +55,26 @@ export function recordSource(
 }
 
 /**
- * Versions must grow with every change of a record, so consumers keep the latest whatever order events arrive in and
- * drop re-sent duplicates. An integer versionId is the provider's own counter; otherwise lastUpdated (millis) serves.
+ * The version a resource declares, or null when it declares none and Crosscare assigns it. Versions must grow with
+ * every change of a record, so consumers keep the latest whatever order events arrive in and drop re-sent
+ * duplicates. An integer versionId is the provider's own counter; otherwise lastUpdated (millis) serves.
  */
-function recordVersion(
-  versionId: string | undefined,
-  lastUpdated: number | null,
-  at: string,
-  issues: IssueLog,
-) {
+export function declaredVersion(resource: unknown): number | null {
+  if (typeof resource !== 'object' || resource === null) return null;
+  const meta = (resource as { meta?: unknown }).meta;
+  if (typeof meta !== 'object' || meta === null) return null;
+  const { versionId, lastUpdated } = meta as { versionId?: unknown; lastUpdated?: unknown };
+  const millis = typeof lastUpdated === 'string' ? (parseFhirTime(lastUpdated)?.millis ?? null) : null;
+  return declaredVersionOf(typeof versionId === 'string' ? versionId : undefined, millis);
+}
+
+function declaredVersionOf(versionId: string | undefined, lastUpdated: number | null): number | null {
   if (versionId !== undefined && /^\d{1,15}$/.test(versionId)) return Number(versionId);
-  if (lastUpdated !== null) return lastUpdated;
+  return lastUpdated;
+}
+
+/** Without a version of its own or one assigned (a caller that assigns none), the resource cannot be versioned. */
+function missingVersion(versionId: string | undefined, at: string, issues: IssueLog): null {
   if (versionId !== undefined) {
     issues.invalid(
       `${at}.meta.versionId`,

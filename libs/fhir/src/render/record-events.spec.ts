@@ -5,6 +5,7 @@ import {
   type AllergyRecorded,
   type AnyRecordChangeDraft,
   type CarePlanRecorded,
+  type DiagnosticReportIssued,
   type DocumentRecorded,
   type EncounterEnded,
   type EncounterStarted,
@@ -19,6 +20,7 @@ import {
   type PatientDied,
   type PatientRegistered,
   type ProblemRecorded,
+  type ProcedureRecorded,
   type RecordChangeEvent,
   type RecordChangeHeader,
   recordChangeEventId,
@@ -473,6 +475,68 @@ export const documentRecorded = (overrides: Overrides<DocumentRecorded> = {}) =>
       data: Buffer.from('%PDF-1.4 synthetic discharge summary'),
       size: 35,
       replacesSourceRecordId: 'DocumentReference/rnb-ds-2290',
+    },
+    overrides,
+  );
+export const diagnosticReportIssued = (overrides: Overrides<DiagnosticReportIssued> = {}) =>
+  build<DiagnosticReportIssued>(
+    'DiagnosticReportIssued',
+    {
+      provider: PROVIDERS.acuteTrust,
+      sourceRecordId: 'DiagnosticReport/RNB-LAB-24-118832',
+      occurredAt: at('2024-03-11T08:05:00Z'),
+      version: 2,
+    },
+    {
+      code: snomed('26604007', 'Full blood count'),
+      category: 'PATHOLOGY',
+      status: 'AMENDED',
+      effectiveAt: at('2024-03-11T08:05:00Z'),
+      issuedAt: at('2024-03-11T15:20:00Z'),
+      performerOdsCode: PROVIDERS.acuteTrust.odsCode,
+      conclusion: 'Haemoglobin corrected after repeat analysis.',
+      conclusionCodes: [],
+      results: [
+        {
+          code: { system: 'http://loinc.org', code: '718-7', display: 'Hemoglobin [Mass/volume] in Blood' },
+          status: 'CORRECTED',
+          valueQuantity: { value: 102, unit: 'g/L', ucumCode: 'g/L' },
+          valueCoded: null,
+          valueString: null,
+          referenceRange: '115-165 g/L',
+          interpretation: 'LOW',
+        },
+        {
+          code: { system: 'http://loinc.org', code: '26464-8', display: 'Leukocytes [#/volume] in Blood' },
+          status: 'FINAL',
+          valueQuantity: null,
+          valueCoded: null,
+          valueString: '>30.0',
+          referenceRange: null,
+          interpretation: 'UNKNOWN',
+        },
+      ],
+    },
+    overrides,
+  );
+
+export const procedureRecorded = (overrides: Overrides<ProcedureRecorded> = {}) =>
+  build<ProcedureRecorded>(
+    'ProcedureRecorded',
+    {
+      provider: PROVIDERS.acuteTrust,
+      sourceRecordId: 'Procedure/RNB-THR-24-0412',
+      occurredAt: at('2024-03-12T13:05:00Z'),
+    },
+    {
+      code: snomed('45595009', 'Laparoscopic cholecystectomy'),
+      status: 'COMPLETED',
+      performedAt: at('2024-03-12T13:05:00Z'),
+      performedEndAt: at('2024-03-12T14:20:00Z'),
+      bodySite: snomed('28231008', 'Gallbladder structure'),
+      reason: snomed('235919008', 'Gallstones'),
+      outcome: snomed('385669000', 'Successful'),
+      performerOdsCode: null,
     },
     overrides,
   );

@@ -14,6 +14,7 @@ import { renderCarePlan } from './resources/care-plan';
 import { renderCondition } from './resources/condition';
 import { renderConsent } from './resources/consent';
 import { renderDocumentReference } from './resources/document-reference';
+import { renderDiagnosticReport } from './resources/diagnostic-report';
 import { type EncounterParts, renderEncounter } from './resources/encounter';
 import { renderEpisodeOfCare } from './resources/episode-of-care';
 import { renderFlag } from './resources/flag';
@@ -22,6 +23,7 @@ import { renderMedicationDispense } from './resources/medication-dispense';
 import { renderMedicationRequest } from './resources/medication-request';
 import { renderObservation } from './resources/observation';
 import { renderPatient } from './resources/patient';
+import { renderProcedure } from './resources/procedure';
 import { renderServiceRequest } from './resources/service-request';
 
 export interface RenderOptions {
@@ -70,6 +72,8 @@ const RENDERERS: { readonly [T in RenderedEventType]: Renderer<T> } = {
   SharingObjectionRecorded: renderConsent,
   AlertRecorded: renderFlag,
   DocumentRecorded: renderDocumentReference,
+  DiagnosticReportIssued: renderDiagnosticReport,
+  ProcedureRecorded: renderProcedure,
 };
 
 function isRenderedEventType(eventType: string): eventType is RenderedEventType {

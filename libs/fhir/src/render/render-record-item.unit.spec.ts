@@ -16,6 +16,8 @@ import {
   encounterStarted,
   endOfLifePreferencesRecorded,
   sharingObjectionRecorded,
+  diagnosticReportIssued,
+  procedureRecorded,
   header,
   immunisationRecorded,
   mappedBack,
@@ -224,6 +226,37 @@ describe('renderRecordItem', () => {
           size: null,
           replacesSourceRecordId: null,
         }),
+        {},
+      ],
+      ['DiagnosticReportIssued, amended, with results', diagnosticReportIssued(), {}],
+      [
+        'DiagnosticReportIssued, a radiology report without results',
+        diagnosticReportIssued({
+          category: 'IMAGING',
+          status: 'FINAL',
+          issuedAt: null,
+          performerOdsCode: null,
+          conclusionCodes: [
+            { system: 'http://snomed.info/sct', code: '168731009', display: 'Chest X-ray normal' },
+          ],
+          results: [],
+        }),
+        {},
+      ],
+      [
+        'DiagnosticReportIssued cancelled',
+        diagnosticReportIssued({ status: 'CANCELLED', category: 'OTHER' }),
+        {},
+      ],
+      ['ProcedureRecorded', procedureRecorded(), {}],
+      [
+        'ProcedureRecorded not done',
+        procedureRecorded({ status: 'NOT_DONE', performedAt: null, performedEndAt: null, outcome: null }),
+        {},
+      ],
+      [
+        'ProcedureRecorded elsewhere',
+        procedureRecorded({ performedEndAt: null, performerOdsCode: 'RRK' }),
         {},
       ],
     ])('%s: renders a valid resource that maps back to the same clinical content', (_, event, setting) => {

@@ -37,6 +37,8 @@ const SECTIONS: Record<ClinicalEventType, number> = {
   EndOfLifePreferencesRecorded: 10,
   SharingObjectionRecorded: 11,
   DocumentRecorded: 12,
+  DiagnosticReportIssued: 13,
+  ProcedureRecorded: 14,
 };
 
 const isClinical = (type: string): type is ClinicalEventType => Object.hasOwn(SECTIONS, type);

@@ -23,8 +23,9 @@ const FHIR_DISPENSE_STATUSES: Record<string, DispenseStatus> = {
 };
 
 /**
- * MedicationDispense (a community pharmacy's dispensing) → MedicationDispensed. The pharmacy is the performer's ODS
- * code when sent, else the sending provider's own code: a pharmacy system reports its own dispensing.
+ * MedicationDispense (a community or hospital pharmacy's dispensing, e.g. discharge medicines) →
+ * MedicationDispensed. The pharmacy is the performer's ODS code when sent, else the sending provider's own code: a
+ * pharmacy system reports its own dispensing.
  */
 export function mapMedicationDispense(
   dispense: MedicationDispense,
@@ -42,7 +43,7 @@ export function mapMedicationDispense(
   );
   if (dispense.status === ENTERED_IN_ERROR)
     return removedAsEnteredInError(source, 'MedicationDispensed', context);
-  const medication = medicationOf(dispense, at, issues);
+  const medication = medicationOf(dispense, at, issues, context.earlierMedications);
   const eps = codeFrom(dispense.type, EPS_DISPENSE_TYPE);
   const status =
     eps !== undefined

@@ -32,7 +32,7 @@ const INTERPRETATIONS: Record<string, ObservationInterpretation> = {
   AA: 'ABNORMAL',
 };
 
-interface ObservationValue {
+export interface ObservationValue {
   readonly valueQuantity: EventQuantity | null;
   readonly valueCoded: CodedValue | null;
   readonly valueString: string | null;
@@ -67,18 +67,22 @@ export function mapObservation(observation: Observation, context: MappingContext
   }
   const effectiveAt = instantOf(effectiveTime, effectiveLocation ?? `${at}.effectiveDateTime`, issues);
   if (source === null || code === null || effectiveAt === null || !issues.isEmpty) return [];
-  const interpretation = codeFrom(observation.interpretation?.[0], V3_OBSERVATION_INTERPRETATION);
   return [
     draft('ObservationRecorded', source, {
       code,
       category: categoryOf(observation),
       effectiveAt,
       ...valueOf(observation),
-      interpretation: observation.interpretation?.length
-        ? mapCode(interpretation, INTERPRETATIONS, 'UNKNOWN')
-        : null,
+      interpretation: interpretationOf(observation),
     }),
   ];
+}
+
+/** The abnormal flag of a result, as the event carries it; null when the source gave none. */
+export function interpretationOf(observation: Observation): ObservationInterpretation | null {
+  if (!observation.interpretation?.length) return null;
+  const code = codeFrom(observation.interpretation[0], V3_OBSERVATION_INTERPRETATION);
+  return mapCode(code, INTERPRETATIONS, 'UNKNOWN');
 }
 
 function categoryOf(observation: Observation): ObservationCategory {
@@ -94,7 +98,7 @@ function categoryOf(observation: Observation): ObservationCategory {
  * The one value the event carries. A quantity with a comparator (eGFR >90) is text, since a number would drop the
  * comparator; an observation made of components (blood pressure) carries them as one line of text.
  */
-function valueOf(observation: Observation): ObservationValue {
+export function valueOf(observation: Observation): ObservationValue {
   const own = singleValue(observation);
   if (own !== NO_VALUE || !observation.component?.length) return own;
   const parts = observation.component.flatMap((component) => {

@@ -29,7 +29,7 @@ const GENDERS: Record<string, AdministrativeGender> = {
 export function mapPatient(patient: Patient, context: MappingContext): AnyRecordChangeDraft[] {
   const { at, issues } = context;
   const nhsNumber = ownNhsNumber(patient.identifier, at, issues);
-  const record = recordSource(patient, at, context.operation, [], issues);
+  const record = recordSource(patient, at, context, []);
   const source: RecordChangeSource | null =
     nhsNumber !== null && record !== null ? { nhsNumber, ...record } : null;
 
@@ -56,7 +56,10 @@ function merged(patient: Patient, index: number, source: RecordChangeSource | nu
   const { at, issues } = context;
   const other = patient.link?.[index]?.other;
   const location = `${at}.link[${index}].other`;
-  const surviving = referencedNhsNumber(other, location, issues, context.patients);
+  const surviving = referencedNhsNumber(other, location, issues, {
+    inBundle: context.patients,
+    earlier: context.earlierPatients,
+  });
   if (surviving !== null && surviving === source?.nhsNumber) {
     issues.invalid(
       location,

@@ -70,6 +70,8 @@ const providerTypePolicySchema = z
     label: nonBlank,
     formats: uniqueList(z.enum(INPUT_FORMATS)).refine((list) => list.length > 0, 'must name a format'),
     recordKinds: uniqueList(z.enum(RECORD_KINDS)),
+    /** Why a kind is given (or, for a kind not listed, withheld): the reviewed reason, kept with the data it explains. */
+    rationale: z.record(z.enum(RECORD_KINDS), nonBlank).optional(),
   })
   .strict();
 

@@ -327,7 +327,7 @@ describe('a directory release with mistakes', () => {
     });
     expect(reasons()).toEqual([
       expect.stringMatching(/^provider-types.json types.GP_PRACTICE.formats\[1\]: Invalid enum value/),
-      expect.stringMatching(/^provider-types.json types.GP_PRACTICE.recordKinds\[19\]: Invalid enum value/),
+      expect.stringMatching(/^provider-types.json types.GP_PRACTICE.recordKinds\[21\]: Invalid enum value/),
     ]);
   });
 

@@ -22,6 +22,19 @@ describe('the committed publishing policy', () => {
     );
   });
 
+  it('lets trusts with hospital pharmacies publish dispensing (discharge medicines), but not GP practices or hospices', () => {
+    for (const type of [
+      'ACUTE_TRUST',
+      'MENTAL_HEALTH_TRUST',
+      'COMMUNITY_TRUST',
+      'SPECIALIST_TRUST',
+    ] as const) {
+      expect(sut.mayPublish(type, 'dispensing')).toBe(true);
+    }
+    expect(sut.mayPublish('GP_PRACTICE', 'dispensing')).toBe(false);
+    expect(sut.mayPublish('HOSPICE', 'dispensing')).toBe(false);
+  });
+
   it('lets a council send the social care format but not HL7 v2', () => {
     expect(sut.mayUseFormat('LOCAL_AUTHORITY', 'social-care')).toBe(true);
     expect(sut.mayUseFormat('LOCAL_AUTHORITY', 'hl7v2')).toBe(false);

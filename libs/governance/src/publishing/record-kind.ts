@@ -31,6 +31,8 @@ export const RECORD_KINDS = [
   'alert',
   'reasonable-adjustment',
   'document',
+  'result',
+  'procedure',
   'removal',
 ] as const;
 
@@ -87,6 +89,10 @@ export function recordKindOf(draft: PublishableDraft): RecordKind {
       return 'end-of-life';
     case 'SharingObjectionRecorded':
       return 'sharing-objection';
+    case 'DiagnosticReportIssued':
+      return 'result';
+    case 'ProcedureRecorded':
+      return 'procedure';
     case 'RecordRemoved':
       return 'removal';
     case 'OptOutChanged':

@@ -20,6 +20,8 @@ export const RECORD_SECTIONS = [
   'social-care',
   'end-of-life',
   'documents',
+  'results',
+  'procedures',
 ] as const;
 
 export type RecordSection = (typeof RECORD_SECTIONS)[number];

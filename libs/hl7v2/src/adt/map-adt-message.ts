@@ -8,9 +8,9 @@ import {
 import type { Hl7Message } from '@medplum/core';
 import { parseEr7 } from '../er7/parse-er7';
 import { SegmentReader } from '../er7/segment-reader';
-import type { AdtTriggerEvent } from './adt-trigger-events';
+import { isSupportedAdtTriggerEvent, type AdtTriggerEvent } from './adt-trigger-events';
 import { readEventTimes } from './event-times';
-import { requiredIssue, type IssueList } from './issues';
+import { requiredIssue, unsupportedIssue, type IssueList } from './issues';
 import { readMessageControl, type MessageControl, type MessageControlOptions } from './message-control';
 import { readPatientDeath } from './patient-death';
 import { readPatientDetails, type PatientDetails } from './patient-details';
@@ -49,6 +49,10 @@ export function mapAdtMessage(er7: string, options: MapAdtOptions = {}): Mapping
   const message = parsed.value;
   const control = readMessageControl(message, options);
   if (!control.ok) return control;
+  const { messageType, triggerEvent } = control.value;
+  if (messageType !== 'ADT' || !isSupportedAdtTriggerEvent(triggerEvent)) {
+    return rejected(unsupportedIssue('MSH-9', `${messageType}^${triggerEvent} is not an ADT message`));
+  }
 
   const issues: IssueList = [];
   const times = readEventTimes(SegmentReader.first(message, 'EVN'), control.value.sentAt, issues);
@@ -58,7 +62,7 @@ export function mapAdtMessage(er7: string, options: MapAdtOptions = {}): Mapping
   }
   const patient = readPatientIdentifiers(pid, 3, 'PID-3', issues);
   const death = readPatientDeath(pid, issues);
-  const buildDrafts = TRIGGER_EVENT_MAPPERS[control.value.triggerEvent]({ message, pid, issues });
+  const buildDrafts = TRIGGER_EVENT_MAPPERS[triggerEvent]({ message, pid, issues });
 
   if (issues.length > 0 || !times || !patient || death === undefined || !buildDrafts) {
     return rejected(...issues);

@@ -21,10 +21,10 @@ export interface MessageControl {
   readonly sendingApplication: string;
   /** MSH-4, namespace id: the sending organisation (for a trust, usually its ODS code). */
   readonly sendingFacility: string;
-  /** MSH-9.1, always ADT once validated. */
-  readonly messageType: string;
-  /** MSH-9.2. */
-  readonly triggerEvent: AdtTriggerEvent;
+  /** MSH-9.1: ADT, or ORU for results. */
+  readonly messageType: 'ADT' | 'ORU';
+  /** MSH-9.2: an ADT trigger event, or R01 (unsolicited observation result) for ORU. */
+  readonly triggerEvent: AdtTriggerEvent | typeof ORU_TRIGGER_EVENT;
   /** MSH-12. */
   readonly version: string;
   /** MSH-11: P production, T training, D debugging. */
@@ -43,7 +43,13 @@ export interface MessageControlOptions {
   readonly acceptedProcessingIds?: readonly string[];
 }
 
-/** Reads and validates MSH: an ADT message of a supported trigger event and version, with its control fields. */
+/** The one ORU trigger event Crosscare takes: R01, results sent unsolicited (how pathology systems send them). */
+export const ORU_TRIGGER_EVENT = 'R01';
+
+/**
+ * Reads and validates MSH: an ADT message of a supported trigger event, or an ORU^R01, of a supported version, with
+ * its control fields.
+ */
 export function readMessageControl(
   message: Hl7Message | string,
   options: MessageControlOptions = {},
@@ -74,13 +80,23 @@ export function readMessageControl(
   const triggerEvent = msh.text(9, 2);
   if (!messageType) {
     issues.push(requiredIssue('MSH-9', 'MSH-9 (message type) is required, e.g. ADT^A01^ADT_A01'));
-  } else if (messageType !== 'ADT') {
+  } else if (messageType !== 'ADT' && messageType !== 'ORU') {
     issues.push(
-      unsupportedIssue('MSH-9.1', `message type ${messageType} is not supported: Crosscare takes ADT`),
+      unsupportedIssue(
+        'MSH-9.1',
+        `message type ${messageType} is not supported: Crosscare takes ADT and ORU`,
+      ),
     );
   } else if (!triggerEvent) {
     issues.push(requiredIssue('MSH-9.2', 'MSH-9.2 (trigger event) is required'));
-  } else if (!isSupportedAdtTriggerEvent(triggerEvent)) {
+  } else if (messageType === 'ORU' && triggerEvent !== ORU_TRIGGER_EVENT) {
+    issues.push(
+      unsupportedIssue(
+        'MSH-9.2',
+        `trigger event ${triggerEvent} is not supported for ORU: Crosscare takes R01`,
+      ),
+    );
+  } else if (messageType === 'ADT' && !isSupportedAdtTriggerEvent(triggerEvent)) {
     issues.push(
       unsupportedIssue(
         'MSH-9.2',
@@ -114,7 +130,13 @@ export function readMessageControl(
     );
   }
 
-  if (issues.length > 0 || sentAt === null || !isSupportedAdtTriggerEvent(triggerEvent)) {
+  const supported = triggerEvent === ORU_TRIGGER_EVENT || isSupportedAdtTriggerEvent(triggerEvent);
+  if (
+    issues.length > 0 ||
+    sentAt === null ||
+    !supported ||
+    (messageType !== 'ADT' && messageType !== 'ORU')
+  ) {
     return rejected(...issues);
   }
   return mapped({
@@ -138,4 +160,11 @@ export function readSecurity(message: Hl7Message | string): string | null {
   const parsed = typeof message === 'string' ? parseEr7(message) : mapped(message);
   if (!parsed.ok) return null;
   return SegmentReader.first(parsed.value, 'MSH')?.wholeField(8) || null;
+}
+
+/** MSH-9.1 of any parseable message, before it is validated; '' when absent or unparseable. */
+export function readMessageType(message: Hl7Message | string): string {
+  const parsed = typeof message === 'string' ? parseEr7(message) : mapped(message);
+  if (!parsed.ok) return '';
+  return SegmentReader.first(parsed.value, 'MSH')?.text(9, 1).toUpperCase() ?? '';
 }

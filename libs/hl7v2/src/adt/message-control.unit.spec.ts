@@ -29,7 +29,8 @@ describe('readMessageControl', () => {
 
   it.each([
     [7, '2024-06-14', 'MSH-7', 'value'],
-    [9, 'ORU^R01^ORU_R01', 'MSH-9.1', 'not-supported'],
+    [9, 'SIU^S12^SIU_S12', 'MSH-9.1', 'not-supported'],
+    [9, 'ORU^R30^ORU_R30', 'MSH-9.2', 'not-supported'],
     [9, 'ADT', 'MSH-9.2', 'required'],
     [11, 'T', 'MSH-11', 'not-supported'],
     [12, '2.2', 'MSH-12', 'not-supported'],
@@ -46,6 +47,12 @@ describe('readMessageControl', () => {
       expect(result.ok && result.value.version).toBe(version);
     },
   );
+
+  it('given an ORU^R01, when read, then it is accepted as results', () => {
+    const result = readMessageControl(withHeader(9, 'ORU^R01^ORU_R01'));
+
+    expect(result.ok && [result.value.messageType, result.value.triggerEvent]).toEqual(['ORU', 'R01']);
+  });
 
   it('given training messages are accepted here, when a T message is read, then it is accepted', () => {
     const result = readMessageControl(withHeader(11, 'T'), { acceptedProcessingIds: ['P', 'T'] });

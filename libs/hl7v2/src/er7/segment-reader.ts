@@ -25,6 +25,14 @@ export class SegmentReader {
     return message.getAllSegments(name).map((segment) => new SegmentReader(segment, message.context));
   }
 
+  /** Every segment of the message in order, named: for groups such as an ORU's OBR and the OBX segments after it. */
+  static inOrder(message: Hl7Message): { readonly name: string; readonly reader: SegmentReader }[] {
+    return message.segments.map((segment) => ({
+      name: segment.name,
+      reader: new SegmentReader(segment, message.context),
+    }));
+  }
+
   /** Component `component` (1-based) of the first repetition of the field. */
   text(field: number, component = 1): string {
     return this.repetitions(field)[0]?.text(component) ?? '';

@@ -367,6 +367,47 @@ export const testEvents: {
       },
       overrides,
     ),
+  DiagnosticReportIssued: (overrides = {}) =>
+    testEventOf(
+      'DiagnosticReportIssued',
+      {
+        code: snomed('1022441000000105', 'HbA1c level'),
+        category: 'PATHOLOGY',
+        status: 'FINAL',
+        effectiveAt: TEST_NOW - 72 * HOUR,
+        issuedAt: TEST_NOW - 50 * HOUR,
+        performerOdsCode: null,
+        conclusion: null,
+        conclusionCodes: [],
+        results: [
+          {
+            code: snomed('1049301000000100', 'HbA1c level (IFCC standardised)'),
+            status: 'FINAL',
+            valueQuantity: { value: 58, unit: 'mmol/mol', ucumCode: 'mmol/mol' },
+            valueCoded: null,
+            valueString: null,
+            referenceRange: '20-41',
+            interpretation: 'HIGH',
+          },
+        ],
+      },
+      overrides,
+    ),
+  ProcedureRecorded: (overrides = {}) =>
+    testEventOf(
+      'ProcedureRecorded',
+      {
+        code: snomed('45595009', 'Laparoscopic cholecystectomy'),
+        status: 'COMPLETED',
+        performedAt: TEST_NOW - 240 * HOUR,
+        performedEndAt: null,
+        bodySite: null,
+        reason: snomed('235919008', 'Gallstones'),
+        outcome: null,
+        performerOdsCode: null,
+      },
+      overrides,
+    ),
   SharingObjectionRecorded: (overrides = {}) =>
     testEventOf(
       'SharingObjectionRecorded',

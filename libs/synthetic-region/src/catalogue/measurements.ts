@@ -171,6 +171,28 @@ export const MEASUREMENTS = {
     bounds: [50, 200],
     decimals: 0,
   },
+  platelets: {
+    code: loinc('777-3', 'Platelets [#/volume] in Blood'),
+    category: 'LABORATORY',
+    unit: '10*9/L',
+    ucumCode: '10*9/L',
+    typical: [260, 60],
+    normal: [150, 400],
+    critical: [20, 1000],
+    bounds: [5, 1200],
+    decimals: 0,
+  },
+  whiteCellCount: {
+    code: loinc('6690-2', 'Leukocytes [#/volume] in Blood by Automated count'),
+    category: 'LABORATORY',
+    unit: '10*9/L',
+    ucumCode: '10*9/L',
+    typical: [7, 2.5],
+    normal: [4, 11],
+    critical: [1, 30],
+    bounds: [0.5, 60],
+    decimals: 1,
+  },
 } as const satisfies Record<string, Measurement>;
 
 /** A coded social history observation and the answers it takes. */

@@ -11,7 +11,9 @@ import { laterLife } from './later-life';
 import { longTermCondition } from './long-term-condition';
 import { mentalHealth } from './mental-health';
 import { minorIllness } from './minor-illness';
+import { procedures } from './procedures';
 import { referrals } from './referrals';
+import { results } from './results';
 import { sharingObjection } from './sharing-objection';
 import { socialCare } from './social-care';
 import type { Storyline } from './story';
@@ -39,7 +41,9 @@ export function storylinesFor(plan: PatientPlan): Storyline[] {
   if (plan.duplicateRegistration) lines.push(duplicateRegistration);
   // Last, so that adding it shifted no other storyline's generator or record ids.
   lines.push(sharingObjection);
-  // After it, for the same reason.
+  // Added after it for the same reason.
+  lines.push(results, procedures);
+  // After those, for the same reason.
   lines.push(alerts);
   return lines;
 }

@@ -27,7 +27,7 @@ const CATEGORIES: Record<ObservationCategory, CodeableConcept | undefined> = {
  * An interpretation the source gave but Crosscare could not code is still an interpretation: it is shown as text,
  * not dropped, so a reader knows the result was flagged.
  */
-const INTERPRETATIONS: Record<ObservationInterpretation, CodeableConcept> = {
+export const INTERPRETATIONS: Record<ObservationInterpretation, CodeableConcept> = {
   NORMAL: { coding: [{ system: V3_OBSERVATION_INTERPRETATION, code: 'N', display: 'Normal' }] },
   LOW: { coding: [{ system: V3_OBSERVATION_INTERPRETATION, code: 'L', display: 'Low' }] },
   HIGH: { coding: [{ system: V3_OBSERVATION_INTERPRETATION, code: 'H', display: 'High' }] },
