@@ -1,0 +1,167 @@
+import { ParseConformance } from 'fhir';
+import { ConvertToJs } from 'fhir/convertToJs';
+import { ConvertToXml } from 'fhir/convertToXml';
+import { IngestError } from '../ingest-error';
+
+/**
+ * FHIR XML ↔ FHIR JSON at the HTTP edge, through FHIR.js (npm `fhir`, docs/ingest.md says why that library): a body
+ * sent as XML is turned into the JSON that a JSON sender would have sent, so everything past the edge stays
+ * JSON-in, and an answer is turned into XML when the sender asked for it.
+ *
+ * The library converts by the R4 structure definitions, which give it what XML leaves implicit (which elements repeat,
+ * which are decimals, primitives' `_field` id and extensions, the xhtml `div` as a string). Around it this module
+ * adds what a server taking XML from the outside needs and the library does not do: it refuses DOCTYPE and entity
+ * declarations, bounds nesting, checks the FHIR namespace, and refuses instead of silently dropping an element that
+ * R4 does not have where it stands (the library skips those).
+ */
+
+const FHIR_NAMESPACE = 'http://hl7.org/fhir';
+
+/** Deeper than any R4 resource nests (a Bundle's entry's resource's extension's extension is about 12). */
+export const MAX_XML_DEPTH = 100;
+
+// One parse of the R4 definitions for the process (about 50 ms, 15 MB), shared by both directions.
+let definitions: ParseConformance | undefined;
+const r4 = () => (definitions ??= new ParseConformance(true));
+
+/**
+ * fhir 4.12.0 picks a marker for decimals by walking the converted object, and that walk crashes on the nulls the
+ * library itself puts in a `_given`-style array (a repeating primitive where only a later item has an id or an
+ * extension). The marker only has to be longer than any run of D in the content; the JSON text shows every run.
+ */
+class SafeConvertToJs extends ConvertToJs {}
+Object.defineProperty(SafeConvertToJs.prototype, 'maxLengthOfDs', {
+  value: (converted: unknown) =>
+    Math.max(0, ...(JSON.stringify(converted).match(/D+/g) ?? []).map((run) => run.length)),
+});
+
+/** A FHIR XML body (one resource, a Bundle included) → the FHIR JSON resource it means; 400 naming the fault. */
+export function fhirXmlToJson(xml: string): Record<string, unknown> {
+  if (xml.trim() === '') throw malformed('the body is empty; send one FHIR resource in XML');
+  const markup = withoutCommentsAndCdata(xml);
+  if (/<!DOCTYPE|<!ENTITY/i.test(markup))
+    throw malformed('the body declares a DOCTYPE or entities; FHIR XML has neither, and they are refused');
+  const tags = startTags(markup);
+  if (tags.depth > MAX_XML_DEPTH)
+    throw malformed(`elements nest ${tags.depth} deep; at most ${MAX_XML_DEPTH} levels are accepted`);
+  const root = tags.root;
+  if (root === undefined) throw malformed('the body has no XML element; send one FHIR resource in XML');
+  if (root.namespace !== FHIR_NAMESPACE)
+    throw malformed(
+      `the root element ${root.name} is not in the FHIR namespace: declare xmlns="${FHIR_NAMESPACE}"` +
+        (root.namespace ? ` (it declares ${root.namespace})` : ''),
+    );
+
+  let json: string | undefined;
+  try {
+    json = new SafeConvertToJs(r4()).convertToJSON(outsideRootTrimmed(xml));
+  } catch (error) {
+    throw malformed(libraryFault(error));
+  }
+  if (json === undefined) throw malformed('the body must hold exactly one root element: one FHIR resource');
+  const resource = withoutComments(JSON.parse(json)) as Record<string, unknown>;
+
+  const lost = missingElements(tags.names, startTags(fhirJsonToXml(resource)).names);
+  if (lost.length > 0)
+    throw malformed(
+      `element(s) ${lost.join(', ')} are not FHIR R4 elements where they stand, or carry neither a value nor ` +
+        'children; they would be lost, so the resource is refused',
+    );
+  return resource;
+}
+
+/** A FHIR JSON resource (an OperationOutcome, a Bundle) as FHIR XML, with an XML declaration. */
+export function fhirJsonToXml(resource: object): string {
+  return new ConvertToXml(r4()).convert(resource);
+}
+
+function malformed(message: string): IngestError {
+  return new IngestError(400, [{ location: '(body)', code: 'structure', message }]);
+}
+
+/** sax's messages say "Line: 0\nColumn: 12\nChar: >" (0-based lines); the library's own are one sentence. */
+function libraryFault(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const position = /^(.*)\nLine: (\d+)\nColumn: (\d+)/s.exec(text);
+  if (position)
+    return `the body is not well-formed XML: ${position[1]} at line ${Number(position[2]) + 1}, column ${position[3]}`;
+  if (/^Unknown resource type: /.test(text))
+    return `${text.replace(/^Unknown resource type: /, '')} is not an R4 resource type (the root element must be one)`;
+  return `the body is not valid FHIR XML: ${text}`;
+}
+
+// A comment ends at its first "-->"; written out so that a lazy match cannot run on into a later comment.
+const COMMENT = String.raw`<!--(?:(?!-->)[\s\S])*-->`;
+
+function withoutCommentsAndCdata(xml: string): string {
+  return xml.replace(new RegExp(COMMENT, 'g'), '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+}
+
+/** Comments before or after the root element are legal XML; the library wants the root alone. */
+function outsideRootTrimmed(xml: string): string {
+  return xml
+    .replace(new RegExp(String.raw`^(\s*(?:<\?xml[^>]*\?>)?)(?:\s*${COMMENT})+`), '$1')
+    .replace(new RegExp(String.raw`(?:${COMMENT}\s*)+$`), '');
+}
+
+/**
+ * XML comments inside a resource arrive as `fhir_comments`, which is not FHIR JSON and carries no record content.
+ * A primitive's `_field` that held only comments goes with them.
+ */
+function withoutComments(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutComments);
+  if (value === null || typeof value !== 'object') return value;
+  const kept = Object.entries(value)
+    .filter(([key]) => key !== 'fhir_comments')
+    .map(([key, inner]) => [key, withoutComments(inner)] as const)
+    .filter(([key, inner]) => !(key.startsWith('_') && isEmpty(inner)));
+  return Object.fromEntries(kept);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null) return true;
+  if (Array.isArray(value)) return value.every(isEmpty);
+  return typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+interface TagScan {
+  /** How often each element name occurs. */
+  readonly names: Map<string, number>;
+  readonly depth: number;
+  readonly root?: { readonly name: string; readonly namespace: string | undefined };
+}
+
+// A start, end or empty-element tag; attribute values may hold '>' but never '<' (XML forbids it), nor their quote.
+const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+const XMLNS = /\sxmlns\s*=\s*(?:"([^"]*)"|'([^']*)')/;
+
+/**
+ * Element names, nesting depth and the root of well-formed markup (with comments and CDATA removed). Only a tally:
+ * the library's parser decides well-formedness, and refuses what this scan would misread.
+ */
+function startTags(markup: string): TagScan {
+  const names = new Map<string, number>();
+  let depth = 0;
+  let deepest = 0;
+  let root: TagScan['root'];
+  for (const [, closing, name, attributes, empty] of markup.matchAll(TAG)) {
+    if (closing) {
+      depth--;
+      continue;
+    }
+    if (root === undefined) {
+      const declared = XMLNS.exec(attributes);
+      root = { name, namespace: declared ? (declared[1] ?? declared[2]) : undefined };
+    }
+    names.set(name, (names.get(name) ?? 0) + 1);
+    if (!empty) deepest = Math.max(deepest, ++depth);
+  }
+  return { names, depth: deepest, root };
+}
+
+/** Names that occur fewer times after the round trip than in the body (the xhtml div's markup is kept whole). */
+function missingElements(sent: Map<string, number>, kept: Map<string, number>): string[] {
+  return [...sent]
+    .filter(([name, count]) => (kept.get(name) ?? 0) < count)
+    .map(([name, count]) => `<${name}> (${count - (kept.get(name) ?? 0)} of ${count})`);
+}
