@@ -1,7 +1,7 @@
 import { isSupportedResourceType } from '@crosscare/fhir';
 import type { IcsCode, ProviderType } from '@crosscare/governance';
 import { uniqueName } from '@crosscare/testing';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fhirXmlToJson } from './http/fhir-xml';
 import { IngestError } from './ingest-error';
@@ -107,6 +107,11 @@ interface Example {
 }
 
 function examples(): Example[] {
+  if (!existsSync(EXAMPLES_DIR))
+    throw new Error(
+      `no UK Core examples at ${EXAMPLES_DIR}: the project's shared/ belongs beside the checkout ` +
+        '(or set UK_CORE_EXAMPLES_DIR to a directory of them)',
+    );
   const files = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.xml'));
   const all = files.map((file): Example => {
     const xml = readFileSync(join(EXAMPLES_DIR, file), 'utf8');
