@@ -52,6 +52,12 @@ export function fhirXmlToJson(xml: string): Record<string, unknown> {
         (root.namespace ? ` (it declares ${root.namespace})` : ''),
     );
 
+  if (tags.withText.size > 0)
+    throw malformed(
+      `element(s) ${[...tags.withText].map((name) => `<${name}>`).join(', ')} hold text; FHIR XML gives values ` +
+        'in value attributes (<family value="Smith"/>), and text elsewhere would be lost',
+    );
+
   let json: string | undefined;
   try {
     json = new SafeConvertToJs(r4()).convertToJSON(outsideRootTrimmed(xml));
@@ -94,7 +100,8 @@ function libraryFault(error: unknown): string {
 const COMMENT = String.raw`<!--(?:(?!-->)[\s\S])*-->`;
 
 function withoutCommentsAndCdata(xml: string): string {
-  return xml.replace(new RegExp(COMMENT, 'g'), '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  // CDATA is text: it stays as a placeholder, so that text where FHIR has none is still seen.
+  return xml.replace(new RegExp(COMMENT, 'g'), '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, 'text');
 }
 
 /** Comments before or after the root element are legal XML; the library wants the root alone. */
@@ -127,6 +134,8 @@ function isEmpty(value: unknown): boolean {
 interface TagScan {
   /** How often each element name occurs. */
   readonly names: Map<string, number>;
+  /** Elements outside the xhtml div that hold text, which FHIR XML never has (values are attributes). */
+  readonly withText: Set<string>;
   readonly depth: number;
   readonly root?: { readonly name: string; readonly namespace: string | undefined };
 }
@@ -141,12 +150,21 @@ const XMLNS = /\sxmlns\s*=\s*(?:"([^"]*)"|'([^']*)')/;
  */
 function startTags(markup: string): TagScan {
   const names = new Map<string, number>();
-  let depth = 0;
+  const withText = new Set<string>();
+  const open: string[] = [];
   let deepest = 0;
+  let inDiv = 0;
   let root: TagScan['root'];
-  for (const [, closing, name, attributes, empty] of markup.matchAll(TAG)) {
+  let textFrom = 0;
+  for (const tag of markup.matchAll(TAG)) {
+    const [whole, closing, name, attributes, empty] = tag;
+    const current = open.at(-1);
+    if (current !== undefined && inDiv === 0 && /\S/.test(markup.slice(textFrom, tag.index)))
+      withText.add(current);
+    textFrom = tag.index + whole.length;
     if (closing) {
-      depth--;
+      open.pop();
+      if (inDiv > 0) inDiv--;
       continue;
     }
     if (root === undefined) {
@@ -154,9 +172,12 @@ function startTags(markup: string): TagScan {
       root = { name, namespace: declared ? (declared[1] ?? declared[2]) : undefined };
     }
     names.set(name, (names.get(name) ?? 0) + 1);
-    if (!empty) deepest = Math.max(deepest, ++depth);
+    if (empty) continue;
+    open.push(name);
+    if (name === 'div' || inDiv > 0) inDiv++;
+    deepest = Math.max(deepest, open.length);
   }
-  return { names, depth: deepest, root };
+  return { names, withText, depth: deepest, root };
 }
 
 /** Names that occur fewer times after the round trip than in the body (the xhtml div's markup is kept whole). */

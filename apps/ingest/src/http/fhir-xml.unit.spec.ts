@@ -161,6 +161,20 @@ describe('FHIR XML to FHIR JSON', () => {
       );
     });
 
+    it('text where FHIR XML has values in attributes, which the library would drop; text in the div is the div', () => {
+      expect(refusalOf(`<Patient ${FHIR}><name><family>Smith</family></name></Patient>`)).toBe(
+        'element(s) <family> hold text; FHIR XML gives values in value attributes (<family value="Smith"/>), and ' +
+          'text elsewhere would be lost',
+      );
+      expect(refusalOf(`<Patient ${FHIR}><gender value="male"><![CDATA[male]]></gender></Patient>`)).toMatch(
+        /^element\(s\) <gender> hold text/,
+      );
+      const div = `<Patient ${FHIR}><text><status value="generated" /><div xmlns="http://www.w3.org/1999/xhtml">Jo <b>Bloggs</b> 1970</div></text></Patient>`;
+      expect(fhirXmlToJson(div)).toMatchObject({
+        text: { div: expect.stringContaining('Jo <b>Bloggs</b> 1970') },
+      });
+    });
+
     it('a root outside the FHIR namespace, or a root that is no R4 resource', () => {
       expect(refusalOf('<Patient><gender value="male" /></Patient>')).toMatch(/not in the FHIR namespace/);
       expect(refusalOf('<Patient xmlns="urn:hl7-org:v3"><gender value="male" /></Patient>')).toMatch(
