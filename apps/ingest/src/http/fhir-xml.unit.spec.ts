@@ -85,6 +85,19 @@ describe('FHIR XML to FHIR JSON', () => {
     });
   });
 
+  it('gives a valueless last item of a repeating primitive its null, as FHIR JSON has it', () => {
+    const absent = {
+      url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
+      valueCode: 'unknown',
+    };
+    const xml = `<Patient ${FHIR}><name><given value="Jo" /><given><extension url="${absent.url}"><valueCode value="unknown" /></extension></given></name></Patient>`;
+
+    expect(fhirXmlToJson(xml)).toEqual({
+      resourceType: 'Patient',
+      name: [{ given: ['Jo', null], _given: [null, { extension: [absent] }] }],
+    });
+  });
+
   it('converts resources inside resources: contained, and a Bundle entry', () => {
     const xml = `<Bundle ${FHIR}>
         <type value="transaction" />
@@ -114,6 +127,35 @@ describe('FHIR XML to FHIR JSON', () => {
           request: { method: 'POST', url: 'MedicationRequest' },
         },
       ],
+    });
+  });
+
+  it('takes what carries attributes rather than values: nested and modifier extensions, ids, a single valueless primitive', () => {
+    const xml = `<Condition ${FHIR}>
+        <contained><Patient><id value="p" /><extension url="a"><extension url="b"><valueCode value="c" /></extension></extension></Patient></contained>
+        <modifierExtension id="m1" url="http://example.org/m"><valueBoolean value="true" /></modifierExtension>
+        <clinicalStatus id="cs"><coding><code value="active" /></coding></clinicalStatus>
+        <recordedDate><extension url="http://hl7.org/fhir/StructureDefinition/data-absent-reason"><valueCode value="unknown" /></extension></recordedDate>
+        <subject><reference value="#p" /></subject>
+      </Condition>`;
+
+    expect(fhirXmlToJson(xml)).toEqual({
+      resourceType: 'Condition',
+      contained: [
+        {
+          resourceType: 'Patient',
+          id: 'p',
+          extension: [{ url: 'a', extension: [{ url: 'b', valueCode: 'c' }] }],
+        },
+      ],
+      modifierExtension: [{ id: 'm1', url: 'http://example.org/m', valueBoolean: true }],
+      clinicalStatus: { id: 'cs', coding: [{ code: 'active' }] },
+      _recordedDate: {
+        extension: [
+          { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' },
+        ],
+      },
+      subject: { reference: '#p' },
     });
   });
 
@@ -153,6 +195,12 @@ describe('FHIR XML to FHIR JSON', () => {
       expect(
         refusalOf(`<Patient ${FHIR}><gender value="male" /><favouriteColour value="red" /></Patient>`),
       ).toMatch(/^element\(s\) <favouriteColour> \(1 of 1\) are not FHIR R4 elements where they stand/);
+    });
+
+    it('a valueless item of a repeating primitive before a valued one, which FHIR.js 4.12.0 would misplace', () => {
+      const xml = `<Patient ${FHIR}><name><given><extension url="http://hl7.org/fhir/StructureDefinition/data-absent-reason"><valueCode value="unknown" /></extension></given><given value="Jo" /></name></Patient>`;
+
+      expect(refusalOf(xml)).toMatch(/^element\(s\) <given> \(1 of 2\) /);
     });
 
     it('an element with neither value nor children', () => {
