@@ -1,7 +1,11 @@
 import type { IngestConfig } from '../ingest-config';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
-const fhirJson = (schema: object) => ({ 'application/fhir+json': { schema } });
+// FHIR XML carries the same resources (fhir-xml.ts); its schema is the FHIR specification's, not JSON Schema.
+const fhirJson = (schema: object) => ({
+  'application/fhir+json': { schema },
+  'application/fhir+xml': { schema: { type: 'string', description: 'the same resource in FHIR XML' } },
+});
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 function refusals(kind: 'fhir' | 'hl7v2' | 'problem') {
