@@ -9,6 +9,7 @@ import { rendererFor } from './http/ingest-exception.filter';
 import { providerGate } from './http/provider-gate';
 import type { InputFormat } from '@crosscare/governance';
 import { correlationIdOf } from './http/request-context';
+import { refusedBody, verifyJsonBody, verifyTextBody } from './http/body-checks';
 
 /** Media types each format accepts; anything else is 415 before the body is read. */
 export const FORMAT_MEDIA_TYPES: Record<InputFormat, string[]> = {
@@ -54,10 +55,16 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
     });
     app.use(
       path,
-      express.json({ type: ['application/fhir+json', 'application/json'], limit, strict: true }),
+      express.json({
+        type: ['application/fhir+json', 'application/json'],
+        limit,
+        strict: true,
+        verify: verifyJsonBody,
+      }),
       express.text({
         type: ['x-application/hl7-v2+er7', 'application/hl7-v2', 'text/plain', 'text/csv'],
         limit,
+        verify: verifyTextBody,
       }),
       (error: unknown, req: Request, res: Response, next: NextFunction) => {
         const parse = bodyParseError(error, limit);
@@ -73,6 +80,8 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
 
 /** body-parser's errors, as the sender should read them. */
 function bodyParseError(error: unknown, limit: number): IngestError | undefined {
+  const refused = refusedBody(error);
+  if (refused) return refused;
   const type = (error as { type?: unknown })?.type;
   if (type === 'entity.too.large')
     return new IngestError(413, [
