@@ -53,3 +53,44 @@ function relocate(expression: string, resourceType: string, at: string): string 
   if (expression.startsWith(`${resourceType}.`)) return `${at}${expression.slice(resourceType.length)}`;
   return `${at}.${expression}`;
 }
+
+/**
+ * The resource with its empty elements left out: `""`, `[]`, `{}`, and null outside an array (where it keeps a
+ * primitive's `_element` aligned with its values). FHIR JSON never has them, yet senders write them for "nothing",
+ * and the R4 validator reads each as absent whatever type the element has, so the mapping then met `""` where it
+ * expected an array or `[]` where it expected a string (found by fuzzing: a 500 where the sender deserved an
+ * answer). Leaving them out makes the mapping see what the validator saw. The resource itself is never changed;
+ * without empty elements it is returned as it is.
+ */
+export function withoutEmptyElements<T>(resource: T): T {
+  return hasEmptyElement(resource, false) ? (pruned(resource, false) as T) : resource;
+}
+
+const isEmpty = (value: unknown, inArray: boolean): boolean =>
+  value === '' ||
+  (value === null && !inArray) ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+
+function hasEmptyElement(value: unknown, inArray: boolean): boolean {
+  if (isEmpty(value, inArray)) return true;
+  if (Array.isArray(value)) return value.some((item) => hasEmptyElement(item, true));
+  if (typeof value === 'object' && value !== null)
+    return Object.values(value).some((member) => hasEmptyElement(member, false));
+  return false;
+}
+
+/** A copy without empty elements; a member that is empty once its own empty members are gone goes too. */
+function pruned(value: unknown, inArray: boolean): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((item) => pruned(item, true)).filter((item) => item !== undefined);
+    return items.length === 0 ? undefined : items;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .map(([key, member]) => [key, pruned(member, false)] as const)
+      .filter(([, member]) => member !== undefined);
+    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+  }
+  return isEmpty(value, inArray) ? undefined : value;
+}
