@@ -32,7 +32,8 @@ const VALID = [
   hospiceAdvanceCarePlan(),
   pharmacyDispense(),
 ];
-const ISSUE_CODES = /^(structure|required|value|code-invalid|not-supported|too-costly|not-found|forbidden|conflict)$/;
+const ISSUE_CODES =
+  /^(structure|required|value|code-invalid|not-supported|too-costly|not-found|forbidden|conflict)$/;
 
 /** A mapping outcome is either drafts for valid NHS numbers or located issues; anything else breaks the contract. */
 function expectWellFormed(result: ReturnType<typeof mapFhirResource>): void {

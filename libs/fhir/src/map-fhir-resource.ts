@@ -18,7 +18,11 @@ import { mapObservation } from './resources/observation';
 import { mapPatient } from './resources/patient';
 import { mapServiceRequest } from './resources/service-request';
 import { IssueLog } from './validation/issue-log';
-import { ensureR4DefinitionsLoaded, validateStructure, withoutEmptyElements } from './validation/structural-validation';
+import {
+  ensureR4DefinitionsLoaded,
+  validateStructure,
+  withoutEmptyElements,
+} from './validation/structural-validation';
 
 export interface FhirMappingOptions {
   /** POST is a create, PUT an update; for a Patient it decides PatientRegistered or PatientDetailsChanged. */

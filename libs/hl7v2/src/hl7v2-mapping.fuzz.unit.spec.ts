@@ -10,7 +10,10 @@ import { CERNER_ADT } from './fixtures/cerner-adt-messages';
 const MESSAGES = Object.values(CERNER_ADT);
 
 /** Drafts for valid NHS numbers, or issues that each say where and what: never a throw. */
-function expectWellFormed<T>(result: MappingResult<T>, drafts: (value: T) => readonly { source: { nhsNumber: string } }[]) {
+function expectWellFormed<T>(
+  result: MappingResult<T>,
+  drafts: (value: T) => readonly { source: { nhsNumber: string } }[],
+) {
   if (result.ok) {
     for (const draft of drafts(result.value)) expect(isValidNhsNumber(draft.source.nhsNumber)).toBe(true);
     return;
@@ -43,13 +46,23 @@ function handle(er7: string): void {
 describe('HL7 v2 parsing and mapping under arbitrary input', () => {
   it('given arbitrary text, never throws', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string().map((s) => `MSH|^~\\&|${s}`)), handle),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string().map((s) => `MSH|^~\\&|${s}`),
+        ),
+        handle,
+      ),
       { numRuns: fuzzRuns(500) },
     );
   });
 
   it('given a real ADT message with one field replaced, never throws and answers drafts or located issues', () => {
-    const value = fc.oneof(fc.string(), fc.string({ unit: 'binary-ascii' }), fc.constantFrom('', '^', '~~', '\\', '&&&'));
+    const value = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary-ascii' }),
+      fc.constantFrom('', '^', '~~', '\\', '&&&'),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...MESSAGES), fc.nat(), value, (message, n, replacement) =>
         handle(withField(message, n, replacement)),
@@ -60,8 +73,12 @@ describe('HL7 v2 parsing and mapping under arbitrary input', () => {
 
   it('given a real ADT message with a stretch of it replaced, never throws', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...MESSAGES), fc.nat(), fc.nat(), fc.string({ unit: 'binary' }), (message, at, length, insert) =>
-        handle(mutateText(message, at, length, insert)),
+      fc.property(
+        fc.constantFrom(...MESSAGES),
+        fc.nat(),
+        fc.nat(),
+        fc.string({ unit: 'binary' }),
+        (message, at, length, insert) => handle(mutateText(message, at, length, insert)),
       ),
       { numRuns: fuzzRuns(1000) },
     );

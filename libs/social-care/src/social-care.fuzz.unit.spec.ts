@@ -72,7 +72,8 @@ describe('social care extracts under arbitrary input', () => {
       fc.property(
         fc.oneof(
           json,
-          fc.record({ pick: fc.nat(), replacement: fc.option(json, { nil: undefined }) })
+          fc
+            .record({ pick: fc.nat(), replacement: fc.option(json, { nil: undefined }) })
             .map(({ pick, replacement }) => mutateJson(JSON_EXTRACT, pick, replacement)),
         ),
         (body) => expectWellFormed(mapSocialCareJson(body, options)),

@@ -5,7 +5,8 @@
 export function fuzzRuns(ordinary: number, env: NodeJS.ProcessEnv = process.env): number {
   const asked = env.FUZZ_RUNS;
   if (asked === undefined || asked === '') return ordinary;
-  if (!/^[1-9]\d{0,8}$/.test(asked)) throw new Error(`FUZZ_RUNS must be a positive whole number (got "${asked}")`);
+  if (!/^[1-9]\d{0,8}$/.test(asked))
+    throw new Error(`FUZZ_RUNS must be a positive whole number (got "${asked}")`);
   return Number(asked);
 }
 

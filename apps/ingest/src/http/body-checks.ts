@@ -32,20 +32,34 @@ const isUtf8Charset = (charset: string | null) => charset === null || /^utf-?8$/
  * MAX_JSON_DEPTH, all checked on the raw bytes before anything parses or validates them (validation recurses: a
  * body nested 100,000 deep overflowed its stack).
  */
-export function verifyJsonBody(_req: IncomingMessage, _res: ServerResponse, body: Buffer, charset: string | null) {
+export function verifyJsonBody(
+  _req: IncomingMessage,
+  _res: ServerResponse,
+  body: Buffer,
+  charset: string | null,
+) {
   if (!isUtf8Charset(charset))
     refuse(415, 'structure', `JSON must be sent as UTF-8 (Content-Type charset was ${charset})`);
   checkUtf8(body);
   const deep = jsonTooDeepOffset(body, MAX_JSON_DEPTH);
   if (deep !== -1)
-    refuse(400, 'too-costly', `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels (at byte offset ${deep})`);
+    refuse(
+      400,
+      'too-costly',
+      `the JSON is nested deeper than ${MAX_JSON_DEPTH} levels (at byte offset ${deep})`,
+    );
 }
 
 /**
  * body-parser `verify` for text (HL7 v2 ER7, CSV): when the charset is UTF-8, the default, the bytes must be
  * UTF-8. A declared single-byte charset (e.g. ISO-8859-1) maps every byte to a character, so there is nothing to refuse.
  */
-export function verifyTextBody(_req: IncomingMessage, _res: ServerResponse, body: Buffer, charset: string | null) {
+export function verifyTextBody(
+  _req: IncomingMessage,
+  _res: ServerResponse,
+  body: Buffer,
+  charset: string | null,
+) {
   if (isUtf8Charset(charset)) checkUtf8(body);
 }
 

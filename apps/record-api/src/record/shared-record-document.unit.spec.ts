@@ -122,7 +122,11 @@ describe('text a spreadsheet would take for a formula', () => {
 
   it('given an answer with no such text, lists none', () => {
     const set = recordSet([ccrSnapshot(4), ohcSnapshot(7)]);
-    const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false, providerName: names });
+    const view = viewSharedRecord(set.records, {
+      now: TEST_NOW,
+      includeRestricted: false,
+      providerName: names,
+    });
 
     expect(sharedRecordDocument(set, view, CLINICIAN).formulaLikeText).toEqual([]);
   });

@@ -50,7 +50,8 @@ export function jsonTooDeepOffset(bytes: Uint8Array, maxDepth: number = MAX_JSON
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i];
     if (inString) {
-      if (byte === 0x5c) i++; // a backslash escapes the next byte, whatever it is
+      if (byte === 0x5c)
+        i++; // a backslash escapes the next byte, whatever it is
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x5b || byte === 0x7b) {

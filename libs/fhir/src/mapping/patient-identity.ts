@@ -51,7 +51,8 @@ export function ownNhsNumber(identifiers: readonly Identifier[] | undefined, at:
 export function nhsNumberIfValid(identifiers: readonly Identifier[] | undefined): string | null {
   // Runs before validation (a Bundle's Patients are indexed first), so nothing about the shape can be assumed.
   if (!Array.isArray(identifiers)) return null;
-  const value: unknown = identifiers.find((identifier) => identifier?.system === NHS_NUMBER_SYSTEM)?.value;
+  const list = identifiers as readonly (Partial<Identifier> | null)[];
+  const value: unknown = list.find((identifier) => identifier?.system === NHS_NUMBER_SYSTEM)?.value;
   return typeof value === 'string' ? normaliseNhsNumber(value) : null;
 }
 

@@ -182,7 +182,13 @@ describe('buildAck', () => {
   });
 
   it('given an issue quoting a long value, when acknowledged, then ERR-8 is cut short', () => {
-    const issues = [{ location: 'PID-8', code: 'code-invalid' as const, message: `PID-8 "${'Z'.repeat(2000)}" is not a code` }];
+    const issues = [
+      {
+        location: 'PID-8',
+        code: 'code-invalid' as const,
+        message: `PID-8 "${'Z'.repeat(2000)}" is not a code`,
+      },
+    ];
     const err = segments(buildAck(CERNER_ADT.A01, { kind: 'invalid', issues }, OPTIONS))[2];
 
     expect(err.split('|')[8]).toHaveLength(500);
@@ -192,9 +198,13 @@ describe('buildAck', () => {
   it('given arbitrary text as a message, when acknowledged, then the ACK parses and holds no control character but CR', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.string({ unit: 'binary' }), fc.string().map((tail) => `MSH|^~\\&|${tail}`)),
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string().map((tail) => `MSH|^~\\&|${tail}`),
+        ),
         (text) => {
           const ack = buildAck(text, { kind: 'accepted' });
+          // eslint-disable-next-line no-control-regex -- finding control characters is the point
           expect(ack).not.toMatch(/[\x00-\x0c\x0e-\x1f\x7f]/);
           expect(Hl7Message.parse(ack).getSegment('MSA')).toBeDefined();
         },

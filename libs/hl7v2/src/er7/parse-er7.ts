@@ -20,6 +20,7 @@ export function parseEr7(er7: string): MappingResult<Hl7Message> {
   }
   // Text has no control characters but the segment separator (CR), and LF and TAB that some senders leave in:
   // anything else is binary, and nothing of it may be read as fields or echoed in an ACK.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.exec(text);
   if (control) {
     return rejected({

@@ -143,7 +143,9 @@ describe('startMllpServer', () => {
 
     const { acks } = await exchangeRaw(port, mllpFrame(Buffer.from('GET / HTTP/1.1')), 1);
 
-    expect(acks.map(msa)).toEqual(['MSA|AR||not a readable HL7 v2 message: an HL7 v2 message starts with an MSH segment']);
+    expect(acks.map(msa)).toEqual([
+      'MSA|AR||not a readable HL7 v2 message: an HL7 v2 message starts with an MSH segment',
+    ]);
   });
 
   it('given a frame over the size limit, when sent, then it is answered AR for its control id and the connection is closed', async () => {
@@ -190,7 +192,10 @@ describe('startMllpServer', () => {
   describe('character sets and bytes that are not text', () => {
     /** CERNER_ADT.A01 declaring a character set in MSH-18, with an accented family name. */
     const declaring = (charset: string) =>
-      CERNER_ADT.A01.replace('|AL|NE|GBR', `|AL|NE|GBR|${charset}`).replace('SYNTHETIC^ALICE', 'SYNTHÉTIQUE^ZOË');
+      CERNER_ADT.A01.replace('|AL|NE|GBR', `|AL|NE|GBR|${charset}`).replace(
+        'SYNTHETIC^ALICE',
+        'SYNTHÉTIQUE^ZOË',
+      );
 
     it('given MSH-18 8859/1, when sent in Latin-1, then the handler reads its accents and the ACK goes back in Latin-1', async () => {
       const seen: string[] = [];
@@ -223,13 +228,18 @@ describe('startMllpServer', () => {
 
       const { acks } = await exchangeRaw(port, mllpFrame(Buffer.from(declaring('UNICODE UTF-16'))), 1);
 
-      expect(msa(acks[0])).toMatch(/^MSA\|AR\|\|.*MSH-18 declares a character set Crosscare does not read \(UNICODE UTF-16\)/);
+      expect(msa(acks[0])).toMatch(
+        /^MSA\|AR\|\|.*MSH-18 declares a character set Crosscare does not read \(UNICODE UTF-16\)/,
+      );
     });
 
     it('given binary content after a real MSH, when sent, then the AR echoes none of it', async () => {
       const handled: string[] = [];
       const { port } = await start({ handle: (er7) => (handled.push(er7), mapAndAcknowledge(er7)) });
-      const binary = Buffer.concat([Buffer.from('MSH|^~\\&|\x00\x01BIN|'), Buffer.from([0x02, 0x7f, 0x41, 0x1f])]);
+      const binary = Buffer.concat([
+        Buffer.from('MSH|^~\\&|\x00\x01BIN|'),
+        Buffer.from([0x02, 0x7f, 0x41, 0x1f]),
+      ]);
 
       const { payloads } = await exchangeRaw(port, mllpFrame(binary), 1);
 
