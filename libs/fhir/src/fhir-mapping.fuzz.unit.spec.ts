@@ -95,3 +95,16 @@ describe('empty elements', () => {
     expect(result.ok ? [] : result.issues.map((issue) => issue.location)).toEqual(['Condition.code']);
   });
 });
+
+describe('members named like those every object has', () => {
+  it('given "valueOf" or "constructor" as a member, refuses it as an unknown element rather than throwing', () => {
+    const patient = { ...gpPatient(), address: [{ postalCode: { valueOf: false } }], constructor: 1 } as unknown;
+
+    const result = mapFhirResource(patient, options);
+
+    expect(result.ok ? [] : result.issues.map((issue) => issue.location)).toEqual([
+      'Patient.address[0].postalCode.valueOf',
+      'Patient.constructor',
+    ]);
+  });
+});

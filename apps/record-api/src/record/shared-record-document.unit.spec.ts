@@ -107,17 +107,17 @@ describe('sections a role is not granted', () => {
 describe('text a spreadsheet would take for a formula', () => {
   it('given strings beginning with =, +, -, @, a tab or a CR, names each by its JSON pointer and leaves the text as sent', () => {
     const view = {
-      socialCare: { involvements: [{ team: '=HYPERLINK("http://x","Team")', service: 'Home care' }] },
+      socialCare: { involvements: [{ allocatedTeam: '=HYPERLINK("http://x","Team")', service: 'Home care' }] },
       problems: [{ note: '+44 121', 'a/b': '@SUM(1)', ok: 'Asthma', tabbed: '\t=1' }],
     };
 
     expect(formulaLikeText(view)).toEqual([
-      '/socialCare/involvements/0/team',
+      '/socialCare/involvements/0/allocatedTeam',
       '/problems/0/note',
       '/problems/0/a~1b',
       '/problems/0/tabbed',
     ]);
-    expect(view.socialCare.involvements[0].team).toBe('=HYPERLINK("http://x","Team")');
+    expect(view.socialCare.involvements[0].allocatedTeam).toBe('=HYPERLINK("http://x","Team")');
   });
 
   it('given an answer with no such text, lists none', () => {

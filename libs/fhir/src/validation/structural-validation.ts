@@ -21,6 +21,8 @@ export function ensureR4DefinitionsLoaded(): void {
  * resource sits in the request, e.g. `Bundle.entry[2].resource`, so locations point into what the sender sent.
  */
 export function validateStructure(resource: Resource, at: string): InputIssue[] {
+  const shadowing = prototypeKeyIssues(resource, at);
+  if (shadowing.length > 0) return shadowing;
   ensureR4DefinitionsLoaded();
   let outcome: readonly OperationOutcomeIssue[];
   try {
@@ -93,4 +95,30 @@ function pruned(value: unknown, inArray: boolean): unknown {
     return entries.length === 0 ? undefined : Object.fromEntries(entries);
   }
   return isEmpty(value, inArray) ? undefined : value;
+}
+
+/** Names every object has (valueOf, toString, constructor, __proto__ …): no FHIR element is called any of them. */
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Members named like Object.prototype's (`"valueOf": false`): the R4 validator calls such members as functions and
+ * throws a TypeError (found by fuzzing), so they are refused as unknown elements before it runs.
+ */
+function prototypeKeyIssues(value: unknown, at: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const visit = (member: unknown, path: string): void => {
+    if (issues.length >= 10 || typeof member !== 'object' || member === null) return;
+    if (Array.isArray(member)) return member.forEach((item, index) => visit(item, `${path}[${index}]`));
+    for (const [key, child] of Object.entries(member)) {
+      if (PROTOTYPE_KEYS.has(key))
+        issues.push({
+          code: 'structure',
+          location: `${path}.${key}`,
+          message: `${key} is not an element of FHIR R4`,
+        });
+      else visit(child, `${path}.${key}`);
+    }
+  };
+  visit(value, at);
+  return issues;
 }
