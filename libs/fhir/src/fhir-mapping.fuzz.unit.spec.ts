@@ -98,7 +98,11 @@ describe('empty elements', () => {
 
 describe('members named like those every object has', () => {
   it('given "valueOf" or "constructor" as a member, refuses it as an unknown element rather than throwing', () => {
-    const patient = { ...gpPatient(), address: [{ postalCode: { valueOf: false } }], constructor: 1 } as unknown;
+    const patient = {
+      ...gpPatient(),
+      address: [{ postalCode: { valueOf: false } }],
+      constructor: 1,
+    } as unknown;
 
     const result = mapFhirResource(patient, options);
 

@@ -107,7 +107,9 @@ describe('sections a role is not granted', () => {
 describe('text a spreadsheet would take for a formula', () => {
   it('given strings beginning with =, +, -, @, a tab or a CR, names each by its JSON pointer and leaves the text as sent', () => {
     const view = {
-      socialCare: { involvements: [{ allocatedTeam: '=HYPERLINK("http://x","Team")', service: 'Home care' }] },
+      socialCare: {
+        involvements: [{ allocatedTeam: '=HYPERLINK("http://x","Team")', service: 'Home care' }],
+      },
       problems: [{ note: '+44 121', 'a/b': '@SUM(1)', ok: 'Asthma', tabbed: '\t=1' }],
     };
 
