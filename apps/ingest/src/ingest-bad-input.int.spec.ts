@@ -78,9 +78,9 @@ describe('ingest: bad input (real broker, registry and Postgres)', () => {
     const topics = [...ICS_CODES.map((ics) => ingest.topic(ics)), ingest.optOutTopic];
     const counts = await Promise.all(topics.map((topic) => ingest.offsetsWritten(topic)));
     const schema = ingest.services.config.databaseSchema;
-    const [{ n }] = (await ingest.services.db.query(
+    const [{ n }] = await ingest.services.db.query<{ n: number }[]>(
       `select count(*)::int as n from "${schema}".shared_record_versions`,
-    )) as { n: number }[];
+    );
     return { offsets: counts.reduce((a, b) => a + b, 0), ledger: n };
   }
 
