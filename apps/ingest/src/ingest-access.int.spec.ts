@@ -195,11 +195,11 @@ describe('ingest: authentication, authorisation and limits (real broker, registr
       const gp = ingest.provider('GP_PRACTICE', 'QGH');
       const answer = await send(ingest.url, 'POST', '/fhir/Condition', {
         token: await ingest.credentialFor(gp.odsCode),
-        body: '<Condition/>',
-        contentType: 'application/fhir+xml',
+        body: 'resourceType=Condition',
+        contentType: 'application/x-www-form-urlencoded',
       });
       expect(answer.status).toBe(415);
-      expect(answer.body.issue[0].details.text).toMatch(/application\/fhir\+json/);
+      expect(answer.body.issue[0].details.text).toMatch(/application\/fhir\+json .*application\/fhir\+xml/);
     });
   });
 

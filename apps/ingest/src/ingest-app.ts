@@ -9,10 +9,13 @@ import { rendererFor } from './http/ingest-exception.filter';
 import { providerGate } from './http/provider-gate';
 import type { InputFormat } from '@crosscare/governance';
 import { correlationIdOf } from './http/request-context';
+import { FHIR_MEDIA_TYPES, requestFormat } from './http/fhir-format';
+import { fhirXmlToJson } from './http/fhir-xml';
+import { refusedBody, verifyJsonBody, verifyTextBody } from './http/body-checks';
 
 /** Media types each format accepts; anything else is 415 before the body is read. */
 export const FORMAT_MEDIA_TYPES: Record<InputFormat, string[]> = {
-  fhir: ['application/fhir+json', 'application/json'],
+  fhir: [...FHIR_MEDIA_TYPES.json, ...FHIR_MEDIA_TYPES.xml],
   hl7v2: ['x-application/hl7-v2+er7', 'application/hl7-v2', 'text/plain'],
   'social-care': ['application/json', 'text/csv'],
 };
@@ -54,11 +57,29 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
     });
     app.use(
       path,
-      express.json({ type: ['application/fhir+json', 'application/json'], limit, strict: true }),
+      express.json({
+        type: ['application/fhir+json', 'application/json'],
+        limit,
+        strict: true,
+        verify: verifyJsonBody,
+      }),
       express.text({
         type: ['x-application/hl7-v2+er7', 'application/hl7-v2', 'text/plain', 'text/csv'],
         limit,
+        verify: verifyTextBody,
       }),
+      // FHIR XML is read as text within the same limit and becomes FHIR JSON here, so past this point it is JSON-in.
+      express.text({ type: [...FHIR_MEDIA_TYPES.xml], limit, verify: verifyTextBody }),
+      (req: Request, res: Response, next: NextFunction) => {
+        if (format !== 'fhir' || req.method === 'DELETE' || requestFormat(req) !== 'xml') return next();
+        try {
+          req.body = fhirXmlToJson(typeof req.body === 'string' ? req.body : '');
+          next();
+        } catch (error) {
+          if (!(error instanceof IngestError)) return next(error);
+          render(req, res, error);
+        }
+      },
       (error: unknown, req: Request, res: Response, next: NextFunction) => {
         const parse = bodyParseError(error, limit);
         if (!parse) return next(error);
@@ -73,6 +94,8 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
 
 /** body-parser's errors, as the sender should read them. */
 function bodyParseError(error: unknown, limit: number): IngestError | undefined {
+  const refused = refusedBody(error);
+  if (refused) return refused;
   const type = (error as { type?: unknown })?.type;
   if (type === 'entity.too.large')
     return new IngestError(413, [

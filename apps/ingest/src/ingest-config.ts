@@ -37,6 +37,10 @@ export interface IngestConfig {
   readonly port: number;
   /** MLLP listener for HL7 v2; undefined when INGEST_MLLP_PORT=off. */
   readonly mllpPort?: number;
+  /** An MLLP connection with nothing sent and nothing being answered for this long is closed. */
+  readonly mllpIdleTimeoutMs: number;
+  /** An MLLP frame must end this long after it began, or it is answered AR and its connection closed. */
+  readonly mllpFrameTimeoutMs: number;
   readonly kafka: KafkaConfig;
   readonly schemaRegistry: SchemaRegistryConfig;
   readonly database: DatabaseConfig;
@@ -77,6 +81,8 @@ export const ingestVariables = {
   INGEST_HOST: listenHost(),
   INGEST_PORT: listenPort(8082),
   INGEST_MLLP_PORT: portOrOff('2575'),
+  INGEST_MLLP_IDLE_TIMEOUT_SECONDS: positiveInteger(600, 86_400),
+  INGEST_MLLP_FRAME_TIMEOUT_SECONDS: positiveInteger(30, 3600),
   INGEST_DATABASE_SCHEMA: identifier(
     /^[a-z_][a-z0-9_]{0,62}$/,
     'a lower-case Postgres identifier (letters, digits, _; at most 63)',
@@ -118,6 +124,8 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
       host: v.INGEST_HOST,
       port: v.INGEST_PORT,
       mllpPort: v.INGEST_MLLP_PORT,
+      mllpIdleTimeoutMs: v.INGEST_MLLP_IDLE_TIMEOUT_SECONDS * 1000,
+      mllpFrameTimeoutMs: v.INGEST_MLLP_FRAME_TIMEOUT_SECONDS * 1000,
       kafka: toKafkaConfig(v),
       schemaRegistry: toSchemaRegistryConfig(v),
       database: toDatabaseConfig(v),

@@ -31,7 +31,11 @@ import { mapPatient } from './resources/patient';
 import { mapProcedure } from './resources/procedure';
 import { mapServiceRequest } from './resources/service-request';
 import { IssueLog } from './validation/issue-log';
-import { ensureR4DefinitionsLoaded, validateStructure } from './validation/structural-validation';
+import {
+  ensureR4DefinitionsLoaded,
+  validateStructure,
+  withoutEmptyElements,
+} from './validation/structural-validation';
 
 export interface FhirMappingOptions {
   /** POST is a create, PUT an update; for a Patient it decides PatientRegistered or PatientDetailsChanged. */
@@ -102,7 +106,7 @@ export function mapResourceAt(
 ): MappingResult<PublishableDraft[]> {
   const typeProblem = resourceTypeProblem(resource, at);
   if (typeProblem !== null) return rejected(typeProblem);
-  const typed = resource as Resource & { resourceType: FhirResourceType };
+  const typed = withoutEmptyElements(resource as Resource & { resourceType: FhirResourceType });
   const location = at ?? typed.resourceType;
   const structural = validateStructure(typed, location);
   if (structural.length > 0) return rejected(...structural);

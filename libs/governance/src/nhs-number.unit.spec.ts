@@ -41,4 +41,24 @@ describe('NHS numbers', () => {
   it('given spaces or hyphens, validity is only judged after normalising', () => {
     expect(isValidNhsNumber('999 000 0018')).toBe(false);
   });
+
+  it('given numbers whose check digit holds but that are never issued, rejects them and says why', () => {
+    expect(isValidNhsNumber('0000000000')).toBe(false);
+    expect(nhsNumberProblem('0000000000')).toMatch(/in no range NHS numbers are issued from/);
+    expect(isValidNhsNumber('1111111111')).toBe(false);
+    expect(nhsNumberProblem('1111111111')).toMatch(/Scotland's CHI number range/);
+    // 320 000 001 x is the first Northern Irish H&C number; 5 and 8 are not allocated
+    expect(normaliseNhsNumber('320 000 001 5')).toBeNull();
+    expect(nhsNumberProblem('3200000015')).toMatch(/Northern Ireland's H&C number range/);
+    for (const unallocated of ['5000000005', '8000000008', '2000000002']) {
+      expect(isValidNhsNumber(unallocated)).toBe(false);
+    }
+  });
+
+  it('given valid numbers from each issuing range, accepts them: England, Wales and the Isle of Man, and test data', () => {
+    // 4, 6, 7 and England's 3xx above the CHI range; 9 is test data (UK Core's published example is 991 200 388 8)
+    for (const n of ['4000000004', '4999999994', '6000000006', '7999999997', '3120000000', '9912003888']) {
+      expect([n, isValidNhsNumber(n)]).toEqual([n, true]);
+    }
+  });
 });

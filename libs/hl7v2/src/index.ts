@@ -13,6 +13,7 @@ export type { MessageControl, MessageControlOptions } from './adt/message-contro
 export * from './ack/build-ack';
 export { HL7_ERROR_CODES, hl7ErrorCode } from './ack/hl7-error-codes';
 export { parseEr7 } from './er7/parse-er7';
+export { decodeEr7, type DecodedEr7, type Er7Encoding } from './er7/decode-er7';
 export { escapeEr7, unescapeEr7 } from './er7/er7-escaping';
 export * from './security/redact-security';
 export * from './time/europe-london';

@@ -8,3 +8,4 @@ export * from './test-schema';
 export * from './thrown';
 export * from './kafka-refusals';
 export * from './test-database-access';
+export * from './fuzz';

@@ -3,19 +3,15 @@ import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import type { BundleOutcome } from '../intake/fhir-intake';
 import type { PublishedEvent } from '../intake/record-change-intake';
 import { refusalHeaders, type ErrorRenderer } from './error-rendering';
-
-export const FHIR_MEDIA_TYPE = 'application/fhir+json';
+import { sendFhir } from './fhir-format';
 
 /** Where an accepted event's id is given in an OperationOutcome: details.coding with this system. */
 export const EVENT_ID_SYSTEM = 'https://fhir.crosscare.nhs.uk/CodeSystem/event-id';
 
-/** FHIR routes answer every refusal with an OperationOutcome (and the status its issues call for). */
-export const renderOperationOutcome: ErrorRenderer = (_req, res, error) => {
+/** FHIR routes answer every refusal with an OperationOutcome (and the status its issues call for), as JSON or XML. */
+export const renderOperationOutcome: ErrorRenderer = (req, res, error) => {
   refusalHeaders(res, error);
-  res
-    .status(error.status)
-    .type(FHIR_MEDIA_TYPE)
-    .send(JSON.stringify(operationOutcome(error.issues)));
+  sendFhir(req, res, error.status, operationOutcome(error.issues));
 };
 
 /**

@@ -2,12 +2,14 @@ import { Controller, Delete, Inject, Param, Post, Put, Req, Res } from '@nestjs/
 import type { Request, Response } from 'express';
 import { FhirIntake } from '../intake/fhir-intake';
 import type { PublishedEvent } from '../intake/record-change-intake';
-import { bundleResponse, FHIR_MEDIA_TYPE, receiptOutcome } from './fhir-rendering';
+import { sendFhir } from './fhir-format';
+import { bundleResponse, receiptOutcome } from './fhir-rendering';
 import { correlationIdOf, providerOf } from './request-context';
 
 /**
  * FHIR R4 (UK Core shaped) RESTful create, update and delete of single resources, and transaction and batch Bundles.
- * Every answer is FHIR JSON; 202 means the events are on the broker (acks=all).
+ * Bodies come as FHIR JSON or XML (XML is JSON by the time it gets here: fhir-xml.ts); every answer is in the format
+ * the sender used or asked for (fhir-format.ts). 202 means the events are on the broker (acks=all).
  */
 @Controller('fhir')
 export class FhirController {
@@ -106,5 +108,5 @@ function setVersionHeaders(req: Request, res: Response, sourceRecordId: string, 
 }
 
 function send(res: Response, status: number, body: object): void {
-  res.status(status).type(FHIR_MEDIA_TYPE).send(JSON.stringify(body));
+  sendFhir(res.req, res, status, body);
 }

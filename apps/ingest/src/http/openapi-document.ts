@@ -1,7 +1,11 @@
 import type { IngestConfig } from '../ingest-config';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
-const fhirJson = (schema: object) => ({ 'application/fhir+json': { schema } });
+// FHIR XML carries the same resources (fhir-xml.ts); its schema is the FHIR specification's, not JSON Schema.
+const fhirJson = (schema: object) => ({
+  'application/fhir+json': { schema },
+  'application/fhir+xml': { schema: { type: 'string', description: 'the same resource in FHIR XML' } },
+});
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 function refusals(kind: 'fhir' | 'hl7v2' | 'problem') {
@@ -17,7 +21,9 @@ function refusals(kind: 'fhir' | 'hl7v2' | 'problem') {
         : { 'application/problem+json': { schema: ref('Problem') } };
   const answer = (description: string) => ({ description, content: body });
   return {
-    '400': answer('Not parseable, or not the structure the format demands; nothing was published'),
+    '400': answer(
+      'Not parseable, or not the structure the format demands (including bytes that are not UTF-8 and JSON nested deeper than 100 levels); nothing was published',
+    ),
     '401': answer('No API key, or one that is unknown, malformed or revoked'),
     '403': answer(
       'The provider may not use this format, send as another provider, or publish this kind of record; or it sent a ' +

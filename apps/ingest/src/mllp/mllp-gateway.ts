@@ -15,13 +15,21 @@ export interface MllpSettings {
   /** Undefined when MLLP is off. */
   readonly port?: number;
   readonly maxMessageBytes: number;
+  readonly idleTimeoutMs: number;
+  readonly frameTimeoutMs: number;
 }
 
 export const MLLP_SETTINGS = Symbol('MllpSettings');
 
-/** Bound to INGEST_HOST like the HTTP server; a message may be as large as an HTTP body. */
+/** Bound to INGEST_HOST like the HTTP server; a message may be as large as an HTTP body; timeouts from the env. */
 export function mllpSettingsOf(config: IngestConfig): MllpSettings {
-  return { host: config.host, port: config.mllpPort, maxMessageBytes: config.limits.maxBodyBytes };
+  return {
+    host: config.host,
+    port: config.mllpPort,
+    maxMessageBytes: config.limits.maxBodyBytes,
+    idleTimeoutMs: config.mllpIdleTimeoutMs,
+    frameTimeoutMs: config.mllpFrameTimeoutMs,
+  };
 }
 
 /**
@@ -39,12 +47,14 @@ export class MllpGateway implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { host, port, maxMessageBytes } = this.settings;
+    const { host, port, maxMessageBytes, idleTimeoutMs, frameTimeoutMs } = this.settings;
     if (port === undefined) return;
     this.server = await startMllpServer({
       host,
       port,
       maxMessageBytes,
+      idleTimeoutMs,
+      frameTimeoutMs,
       handle: async (er7) => (await this.intake.handle(er7)).ack,
       logger: this.logger,
     });

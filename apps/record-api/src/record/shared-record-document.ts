@@ -80,6 +80,12 @@ export interface SharedRecordDocument extends Partial<Omit<SharedRecordView, 'so
   readonly mergedInto: string | null;
   readonly mergedFrom: string[];
   readonly sources: SharedRecordSource[];
+  /**
+   * JSON pointers to the strings that a spreadsheet would take for a formula (they begin with =, +, -, @, a tab or a
+   * carriage return, as a council's `=HYPERLINK(...)` did). Every string in the answer is plain text exactly as the
+   * provider sent it; a client that copies these into a spreadsheet must store them as text.
+   */
+  readonly formulaLikeText: string[];
 }
 
 /**
@@ -95,7 +101,7 @@ export function sharedRecordDocument(
   const sections: Partial<typeof all> = { ...all };
   for (const section of access.sectionsWithheld)
     for (const key of VIEW_KEYS[section]) delete sections[key as keyof typeof all];
-  return {
+  const document = {
     nhsNumber: set.nhsNumber,
     requestedNhsNumber: set.requestedNhsNumber,
     mergedInto: set.mergedInto,
@@ -109,6 +115,19 @@ export function sharedRecordDocument(
     access: { ...access, notices: accessNotices(access) },
     ...sections,
   };
+  return { ...document, formulaLikeText: formulaLikeText(sections) };
+}
+
+/** What spreadsheets (Excel, LibreOffice, Google Sheets) read as the start of a formula in a cell. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** JSON pointers (RFC 6901) of the strings under `value` that begin like a formula, prefixed with `path`. */
+export function formulaLikeText(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') return FORMULA_START.test(value) ? [path] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, member]) =>
+    formulaLikeText(member, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+  );
 }
 
 /**

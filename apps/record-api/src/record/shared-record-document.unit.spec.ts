@@ -9,7 +9,7 @@ import {
   RETIRED,
   TEST_NOW,
 } from '../testing/record-set-fixtures';
-import { itemsShown, sharedRecordDocument } from './shared-record-document';
+import { formulaLikeText, itemsShown, sharedRecordDocument } from './shared-record-document';
 
 const CLINICIAN = CLINICIAN_AT_GP;
 
@@ -101,5 +101,35 @@ describe('sections a role is not granted', () => {
       'Not shown to the administrative role: problems, medications, social-care. Ask a clinician in your ' +
         'organisation if these are needed for care.',
     ]);
+  });
+});
+
+describe('text a spreadsheet would take for a formula', () => {
+  it('given strings beginning with =, +, -, @, a tab or a CR, names each by its JSON pointer and leaves the text as sent', () => {
+    const view = {
+      socialCare: {
+        involvements: [{ allocatedTeam: '=HYPERLINK("http://x","Team")', service: 'Home care' }],
+      },
+      problems: [{ note: '+44 121', 'a/b': '@SUM(1)', ok: 'Asthma', tabbed: '\t=1' }],
+    };
+
+    expect(formulaLikeText(view)).toEqual([
+      '/socialCare/involvements/0/allocatedTeam',
+      '/problems/0/note',
+      '/problems/0/a~1b',
+      '/problems/0/tabbed',
+    ]);
+    expect(view.socialCare.involvements[0].allocatedTeam).toBe('=HYPERLINK("http://x","Team")');
+  });
+
+  it('given an answer with no such text, lists none', () => {
+    const set = recordSet([ccrSnapshot(4), ohcSnapshot(7)]);
+    const view = viewSharedRecord(set.records, {
+      now: TEST_NOW,
+      includeRestricted: false,
+      providerName: names,
+    });
+
+    expect(sharedRecordDocument(set, view, CLINICIAN).formulaLikeText).toEqual([]);
   });
 });

@@ -115,8 +115,11 @@ export function ownNhsNumber(identifiers: readonly Identifier[] | undefined, at:
 
 /** The NHS number of a Patient resource if it has a valid one, without reporting anything: for indexing. */
 export function nhsNumberIfValid(identifiers: readonly Identifier[] | undefined): string | null {
-  const value = identifiers?.find((identifier) => identifier.system === NHS_NUMBER_SYSTEM)?.value;
-  return value === undefined ? null : normaliseNhsNumber(value);
+  // Runs before validation (a Bundle's Patients are indexed first), so nothing about the shape can be assumed.
+  if (!Array.isArray(identifiers)) return null;
+  const list = identifiers as readonly (Partial<Identifier> | null)[];
+  const value: unknown = list.find((identifier) => identifier?.system === NHS_NUMBER_SYSTEM)?.value;
+  return typeof value === 'string' ? normaliseNhsNumber(value) : null;
 }
 
 function validNhsNumber(identifier: Identifier, location: string, issues: IssueLog): string | null {

@@ -58,14 +58,14 @@ export function mapObservation(observation: Observation, context: MappingContext
     return removedAsEnteredInError(source, 'ObservationRecorded', context);
   }
   const code = requiredCoding(observation.code, `${at}.code`, issues, { preferred: [SNOMED_CT, LOINC] });
+  // effective[x] and issued are both optional in R4 and UK Core, and published examples (a lab count, a social history
+  // finding) carry neither: the observation then applies as of its record change (meta.lastUpdated or receipt), the
+  // latest it can have held, rather than being refused for a time the sender never had to give.
   const [effectiveTime, effectiveLocation] = effective.find(([value]) => value !== undefined) ?? [];
-  if (effectiveTime === undefined) {
-    issues.required(
-      `${at}.effectiveDateTime`,
-      `${at}.effective[x] is required: when the observation applies`,
-    );
-  }
-  const effectiveAt = instantOf(effectiveTime, effectiveLocation ?? `${at}.effectiveDateTime`, issues);
+  const effectiveAt =
+    effectiveTime === undefined
+      ? (source?.occurredAt ?? null)
+      : instantOf(effectiveTime, effectiveLocation ?? `${at}.effectiveDateTime`, issues);
   if (source === null || code === null || effectiveAt === null || !issues.isEmpty) return [];
   return [
     draft('ObservationRecorded', source, {

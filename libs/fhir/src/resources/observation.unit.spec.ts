@@ -106,16 +106,33 @@ describe('Observation', () => {
     });
   });
 
-  it('given no effective time at all, rejects it as required', () => {
-    const observation = careHomeWeight();
+  it('given no effective time, takes issued (a lab result reported without its collection time)', () => {
+    const observation: Observation = { ...careHomeWeight(), issued: '2024-03-04T09:30:00Z' };
     delete observation.effectiveDateTime;
 
-    expect(issuesOf(observation)).toEqual([
-      {
-        code: 'required',
-        location: 'Observation.effectiveDateTime',
-        message: 'Observation.effective[x] is required: when the observation applies',
-      },
-    ]);
+    const [recorded] = draftsOf(observation);
+
+    expect(recorded.body).toMatchObject({ effectiveAt: at('2024-03-04T09:30:00Z') });
+  });
+
+  it('given neither effective time nor issued, applies as of its record change (meta.lastUpdated)', () => {
+    const observation: Observation = {
+      ...careHomeWeight(),
+      meta: { versionId: '1', lastUpdated: '2024-03-05T10:00:00Z' },
+    };
+    delete observation.effectiveDateTime;
+
+    const [recorded] = draftsOf(observation);
+
+    expect(recorded.source.occurredAt).toBe(at('2024-03-05T10:00:00Z'));
+    expect(recorded.body).toMatchObject({ effectiveAt: at('2024-03-05T10:00:00Z') });
+  });
+
+  it('given a malformed effective time, still rejects it (the record time is only for an absent one)', () => {
+    const observation: Observation = { ...careHomeWeight(), effectiveDateTime: '2024-13-40' };
+
+    expect(issuesOf(observation)).toContainEqual(
+      expect.objectContaining({ code: 'value', location: 'Observation.effective[x]' }),
+    );
   });
 });

@@ -21,6 +21,8 @@ export function ensureR4DefinitionsLoaded(): void {
  * resource sits in the request, e.g. `Bundle.entry[2].resource`, so locations point into what the sender sent.
  */
 export function validateStructure(resource: Resource, at: string): InputIssue[] {
+  const shadowing = prototypeKeyIssues(resource, at);
+  if (shadowing.length > 0) return shadowing;
   ensureR4DefinitionsLoaded();
   let outcome: readonly OperationOutcomeIssue[];
   try {
@@ -52,4 +54,71 @@ function relocate(expression: string, resourceType: string, at: string): string 
   if (expression === resourceType) return at;
   if (expression.startsWith(`${resourceType}.`)) return `${at}${expression.slice(resourceType.length)}`;
   return `${at}.${expression}`;
+}
+
+/**
+ * The resource with its empty elements left out: `""`, `[]`, `{}`, and null outside an array (where it keeps a
+ * primitive's `_element` aligned with its values). FHIR JSON never has them, yet senders write them for "nothing",
+ * and the R4 validator reads each as absent whatever type the element has, so the mapping then met `""` where it
+ * expected an array or `[]` where it expected a string (found by fuzzing: a 500 where the sender deserved an
+ * answer). Leaving them out makes the mapping see what the validator saw. The resource itself is never changed;
+ * without empty elements it is returned as it is.
+ */
+export function withoutEmptyElements<T>(resource: T): T {
+  return hasEmptyElement(resource, false) ? (pruned(resource, false) as T) : resource;
+}
+
+const isEmpty = (value: unknown, inArray: boolean): boolean =>
+  value === '' ||
+  (value === null && !inArray) ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+
+function hasEmptyElement(value: unknown, inArray: boolean): boolean {
+  if (isEmpty(value, inArray)) return true;
+  if (Array.isArray(value)) return value.some((item) => hasEmptyElement(item, true));
+  if (typeof value === 'object' && value !== null)
+    return Object.values(value).some((member) => hasEmptyElement(member, false));
+  return false;
+}
+
+/** A copy without empty elements; a member that is empty once its own empty members are gone goes too. */
+function pruned(value: unknown, inArray: boolean): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((item) => pruned(item, true)).filter((item) => item !== undefined);
+    return items.length === 0 ? undefined : items;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .map(([key, member]) => [key, pruned(member, false)] as const)
+      .filter(([, member]) => member !== undefined);
+    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+  }
+  return isEmpty(value, inArray) ? undefined : value;
+}
+
+/** Names every object has (valueOf, toString, constructor, __proto__ …): no FHIR element is called any of them. */
+const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/**
+ * Members named like Object.prototype's (`"valueOf": false`): the R4 validator calls such members as functions and
+ * throws a TypeError (found by fuzzing), so they are refused as unknown elements before it runs.
+ */
+function prototypeKeyIssues(value: unknown, at: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const visit = (member: unknown, path: string): void => {
+    if (issues.length >= 10 || typeof member !== 'object' || member === null) return;
+    if (Array.isArray(member)) return member.forEach((item, index) => visit(item, `${path}[${index}]`));
+    for (const [key, child] of Object.entries(member)) {
+      if (PROTOTYPE_KEYS.has(key))
+        issues.push({
+          code: 'structure',
+          location: `${path}.${key}`,
+          message: `${key} is not an element of FHIR R4`,
+        });
+      else visit(child, `${path}.${key}`);
+    }
+  };
+  visit(value, at);
+  return issues;
 }

@@ -26,7 +26,9 @@ export type AckRejectReason =
   /** The frame is over the size limit. */
   | 'too-large'
   /** Not an HL7 v2 message. */
-  | 'unparseable';
+  | 'unparseable'
+  /** The frame began but did not end within the frame timeout (MLLP). */
+  | 'incomplete';
 
 /** What Crosscare did with a message. */
 export type AckOutcome =
@@ -45,6 +47,11 @@ export interface AckOptions {
 }
 
 const CROSSCARE_APPLICATION = 'CROSSCARE';
+/** Longest header value echoed back (MSH-3 to MSH-6, MSH-10): longer than any HD or ST field HL7 allows, so a
+ * value this long is not a real one, and it is left out rather than sent back. */
+const MAX_ECHOED_FIELD = 227;
+/** Longest ERR-8 text: issue texts may quote a value the sender sent, and an ACK is not the place for all of it. */
+const MAX_ERROR_TEXT = 500;
 const DEFAULT_VERSION = '2.5.1';
 
 const REJECT_MESSAGES: Record<AckRejectReason, { location: string; text: string }> = {
@@ -62,7 +69,8 @@ const REJECT_MESSAGES: Record<AckRejectReason, { location: string; text: string 
     text: 'Crosscare failed to process the message; nothing was recorded',
   },
   'too-large': { location: 'MSH', text: 'the message is over the size limit' },
-  unparseable: { location: 'MSH', text: 'not an HL7 v2 message: it must start with an MSH segment' },
+  unparseable: { location: 'MSH', text: 'not a readable HL7 v2 message' },
+  incomplete: { location: 'MSH', text: 'the message did not end in time; nothing was recorded' },
 };
 
 /**
@@ -77,8 +85,11 @@ export function buildAck(
 ): string {
   const parsed = typeof message === 'string' ? parseEr7(message) : { ok: true as const, value: message };
   if (!parsed.ok) {
+    // Nothing of a message that does not parse is echoed: the AR says why in Crosscare's words only.
     const rejection: AckOutcome =
-      outcome.kind === 'rejected' ? outcome : { kind: 'rejected', reason: 'unparseable' };
+      outcome.kind === 'rejected'
+        ? outcome
+        : { kind: 'rejected', reason: 'unparseable', detail: parsed.issues[0]?.message };
     return ackText(null, rejection, options);
   }
   return ackText(parsed.value, outcome, options);
@@ -87,9 +98,10 @@ export function buildAck(
 function ackText(original: Hl7Message | null, outcome: AckOutcome, options: AckOptions): string {
   const context = original?.context ?? new Hl7Context();
   const msh = original && SegmentReader.first(original, 'MSH');
-  const raw = (field: number) => msh?.rawField(field) ?? '';
-  const version = msh?.text(12) || DEFAULT_VERSION;
-  const trigger = msh?.text(9, 2) ?? '';
+  const raw = (field: number) => echoable(msh?.rawField(field) ?? '', MAX_ECHOED_FIELD);
+  // Echoed only in the shapes HL7 gives them: anything else is not worth repeating to the sender.
+  const version = /^2\.\d(\.\d)?$/.exec(msh?.text(12) ?? '')?.[0] ?? DEFAULT_VERSION;
+  const trigger = /^[A-Z0-9]{3}$/.exec(msh?.text(9, 2) ?? '')?.[0] ?? '';
   const c = context.componentSeparator;
 
   const header = new Hl7Segment(
@@ -104,13 +116,13 @@ function ackText(original: Hl7Message | null, outcome: AckOutcome, options: AckO
       '', // MSH-8: never echo the sender's credential
       ackMessageType(trigger, version, c),
       options.controlId ?? randomBytes(8).toString('hex').toUpperCase(),
-      msh?.text(11) || 'P',
+      /^[A-Z]$/.exec(msh?.text(11) ?? '')?.[0] ?? 'P',
       version,
     ],
     context,
   );
 
-  const controlId = msh ? escapeEr7(msh.text(10), context) : '';
+  const controlId = msh ? escapeEr7(echoable(msh.text(10), MAX_ECHOED_FIELD), context) : '';
   const { code, text, errors } = acknowledgement(outcome);
   const segments = [
     header,
@@ -196,7 +208,7 @@ function errSegment(error: AckError, context: Hl7Context): Hl7Segment {
       error.applicationCode ?? '',
       '',
       '',
-      escapeEr7(error.message, context),
+      escapeEr7(shortened(error.message, MAX_ERROR_TEXT), context),
     ],
     context,
   );
@@ -207,4 +219,12 @@ function joinComponents(components: string[], separator: string): string {
   let end = components.length;
   while (end > 0 && components[end - 1] === '') end--;
   return components.slice(0, end).join(separator);
+}
+
+function echoable(value: string, max: number): string {
+  return value.length <= max ? value : '';
+}
+
+function shortened(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

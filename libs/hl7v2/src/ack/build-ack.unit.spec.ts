@@ -1,4 +1,6 @@
+import { fuzzRuns } from '@crosscare/testing';
 import { Hl7Message } from '@medplum/core';
+import fc from 'fast-check';
 import { mapAdtMessage } from '../adt/map-adt-message';
 import { CERNER_ADT, withSecurity } from '../fixtures/cerner-adt-messages';
 import { buildAck, type AckOutcome } from './build-ack';
@@ -137,9 +139,9 @@ describe('buildAck', () => {
   it('given raw input that cannot be parsed, when acknowledged, then it is an AR from a minimal MSH', () => {
     expect(segments(buildAck('this is not HL7', { kind: 'accepted' }, OPTIONS))).toEqual([
       'MSH|^~\\&|CROSSCARE||||20240614083016+0000||ACK|ACK0001|P|2.5.1',
-      'MSA|AR||not an HL7 v2 message: it must start with an MSH segment',
+      'MSA|AR||not a readable HL7 v2 message: an HL7 v2 message starts with an MSH segment',
       'ERR|MSH^1^^100&Segment sequence error&HL70357|MSH^1|100^Segment sequence error^HL70357|E|UNPARSEABLE|||' +
-        'not an HL7 v2 message: it must start with an MSH segment',
+        'not a readable HL7 v2 message: an HL7 v2 message starts with an MSH segment',
     ]);
   });
 
@@ -167,5 +169,47 @@ describe('buildAck', () => {
 
     expect(first.header.getField(10).toString()).toMatch(/^[0-9A-F]{16}$/);
     expect(first.header.getField(10).toString()).not.toBe(second.header.getField(10).toString());
+  });
+
+  it('given header values in shapes HL7 never gives them, when acknowledged, then the ACK does not echo them', () => {
+    const message = CERNER_ADT.A01.replace('|CERNER|RRK|', `|${'X'.repeat(300)}|RRK|`)
+      .replace('|Q100000101T200000101|P|2.4|', `|${'C'.repeat(300)}|PRODUCTION|2.4<script>|`)
+      .replace('ADT^A01^ADT_A01', 'ADT^A01 OR 1=1^ADT_A01');
+    const [msh, msa] = segments(buildAck(message, { kind: 'accepted' }, OPTIONS));
+
+    expect(msh).toBe('MSH|^~\\&|CROSSCARE|CCR||RRK|20240614083016+0000||ACK|ACK0001|P|2.5.1');
+    expect(msa).toBe('MSA|AA||accepted');
+  });
+
+  it('given an issue quoting a long value, when acknowledged, then ERR-8 is cut short', () => {
+    const issues = [
+      {
+        location: 'PID-8',
+        code: 'code-invalid' as const,
+        message: `PID-8 "${'Z'.repeat(2000)}" is not a code`,
+      },
+    ];
+    const err = segments(buildAck(CERNER_ADT.A01, { kind: 'invalid', issues }, OPTIONS))[2];
+
+    expect(err.split('|')[8]).toHaveLength(500);
+    expect(err.endsWith('…')).toBe(true);
+  });
+
+  it('given arbitrary text as a message, when acknowledged, then the ACK parses and holds no control character but CR', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string().map((tail) => `MSH|^~\\&|${tail}`),
+        ),
+        (text) => {
+          const ack = buildAck(text, { kind: 'accepted' });
+          // eslint-disable-next-line no-control-regex -- finding control characters is the point
+          expect(ack).not.toMatch(/[\x00-\x0c\x0e-\x1f\x7f]/);
+          expect(Hl7Message.parse(ack).getSegment('MSA')).toBeDefined();
+        },
+      ),
+      { numRuns: fuzzRuns(300) },
+    );
   });
 });

@@ -18,6 +18,17 @@ export function parseEr7(er7: string): MappingResult<Hl7Message> {
       message: 'an HL7 v2 message starts with an MSH segment',
     });
   }
+  // Text has no control characters but the segment separator (CR), and LF and TAB that some senders leave in:
+  // anything else is binary, and nothing of it may be read as fields or echoed in an ACK.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const control = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.exec(text);
+  if (control) {
+    return rejected({
+      location: 'MSH',
+      code: 'structure',
+      message: `not text: control character 0x${control[0].charCodeAt(0).toString(16).padStart(2, '0')} at character ${control.index}`,
+    });
+  }
   const delimiters = text.slice(3, 8);
   if (delimiters.length < 5 || new Set(delimiters).size < 5 || /[\sA-Za-z0-9]/.test(delimiters)) {
     return rejected({

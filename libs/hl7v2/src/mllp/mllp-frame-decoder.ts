@@ -28,6 +28,11 @@ export class MllpFrameDecoder {
 
   constructor(private readonly maxMessageBytes: number) {}
 
+  /** Whether a frame has begun and not yet ended (a sender that stops here holds the connection). */
+  get midFrame(): boolean {
+    return this.inFrame && !this.stopped;
+  }
+
   push(chunk: Buffer): MllpFrame[] {
     const frames: MllpFrame[] = [];
     let offset = 0;

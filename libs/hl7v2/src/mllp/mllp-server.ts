@@ -1,6 +1,7 @@
 import { errorMessage } from '@crosscare/errors';
 import net from 'node:net';
 import { buildAck } from '../ack/build-ack';
+import { decodeEr7, type Er7Encoding } from '../er7/decode-er7';
 import { MllpFrameDecoder, mllpFrame, type MllpFrame } from './mllp-frame-decoder';
 
 /** Where the listener reports; Nest's Logger fits. Messages never hold message content or credentials. */
@@ -20,8 +21,13 @@ export interface MllpServerOptions {
   /** Largest message accepted, in bytes; a longer frame is answered AR and its connection closed. */
   readonly maxMessageBytes: number;
   readonly logger?: MllpLogger;
-  /** Character encoding of messages and ACKs. Default utf8; some PAS send latin1 (MSH-18 8859/1). */
-  readonly encoding?: 'utf8' | 'latin1';
+  /**
+   * A connection that sends nothing for this long, with no message of its own being answered, is closed (a PAS
+   * reconnects when it next has something to send). Default 600000.
+   */
+  readonly idleTimeoutMs?: number;
+  /** A frame must end this long after it began, or it is answered AR and the connection closed. Default 30000. */
+  readonly frameTimeoutMs?: number;
   /** How long close() waits for senders to hang up after their last ACK before cutting them off. Default 5000. */
   readonly closeTimeoutMs?: number;
 }
@@ -76,6 +82,11 @@ class MllpConnection {
   /** Answers are chained so they go out in the order the messages came in, whatever each handler takes. */
   private answered: Promise<void> = Promise.resolve();
   private readonly peer: string;
+  /** Messages received and not yet answered: a connection waiting for its ACKs is not idle. */
+  private unanswered = 0;
+  private frameTimer?: NodeJS.Timeout;
+  /** Set once the connection is being closed for a timeout: nothing more it sends is read. */
+  private closing = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -85,11 +96,16 @@ class MllpConnection {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     options.logger?.log(`MLLP connection from ${this.peer}`);
     socket.setKeepAlive(true);
+    socket.setTimeout(options.idleTimeoutMs ?? 600_000);
+    socket.on('timeout', () => this.idle());
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     // The sender half-closed: answer what it sent, then close our side.
     socket.on('end', () => this.enqueue(() => this.end()));
     socket.on('error', (error) => options.logger?.warn(`MLLP connection ${this.peer}: ${error.message}`));
-    socket.on('close', () => options.logger?.log(`MLLP connection from ${this.peer} closed`));
+    socket.on('close', () => {
+      clearTimeout(this.frameTimer);
+      options.logger?.log(`MLLP connection from ${this.peer} closed`);
+    });
   }
 
   /** Ends the connection once every message received so far is answered; cuts it off after `timeoutMs`. */
@@ -99,7 +115,50 @@ class MllpConnection {
   }
 
   private receive(chunk: Buffer): void {
-    for (const frame of this.decoder.push(chunk)) this.enqueue(() => this.answer(frame));
+    if (this.closing) return;
+    const frames = this.decoder.push(chunk);
+    for (const frame of frames) {
+      this.unanswered++;
+      this.enqueue(async () => {
+        try {
+          await this.answer(frame);
+        } finally {
+          this.unanswered--;
+        }
+      });
+    }
+    // The clock runs from the first bytes of each frame: a new one started in this chunk starts it again.
+    if (frames.length > 0 || !this.decoder.midFrame) {
+      clearTimeout(this.frameTimer);
+      this.frameTimer = undefined;
+    }
+    if (this.decoder.midFrame && !this.frameTimer) {
+      const timeoutMs = this.options.frameTimeoutMs ?? 30_000;
+      this.frameTimer = setTimeout(() => this.frameTimedOut(timeoutMs), timeoutMs);
+      this.frameTimer.unref();
+    }
+  }
+
+  /** A frame that never ends would hold the connection and its buffer for ever: refuse it, and close. */
+  private frameTimedOut(timeoutMs: number): void {
+    this.closing = true;
+    this.options.logger?.warn(
+      `MLLP connection ${this.peer}: a message did not end within ${timeoutMs} ms; answered AR, closing`,
+    );
+    this.enqueue(() => {
+      const detail = `its end (FS CR) did not arrive within ${timeoutMs} ms`;
+      this.write(buildAck('', { kind: 'rejected', reason: 'incomplete', detail }), 'utf8');
+      this.socket.end(() => this.socket.destroy());
+    });
+  }
+
+  private idle(): void {
+    if (this.closing || this.unanswered > 0 || this.decoder.midFrame) return;
+    this.closing = true;
+    this.options.logger?.log(
+      `MLLP connection from ${this.peer} idle for ${this.options.idleTimeoutMs ?? 600_000} ms, closing`,
+    );
+    this.socket.end(() => this.socket.destroy());
   }
 
   private enqueue(step: () => Promise<void> | void): void {
@@ -110,18 +169,30 @@ class MllpConnection {
   }
 
   private async answer(frame: MllpFrame): Promise<void> {
-    const encoding = this.options.encoding ?? 'utf8';
     if (frame.kind === 'oversize') {
       this.options.logger?.warn(
         `MLLP connection ${this.peer}: message over ${this.options.maxMessageBytes} bytes rejected, closing`,
       );
       const detail = `the limit is ${this.options.maxMessageBytes} bytes`;
-      this.write(buildAck(frame.head.toString(encoding), { kind: 'rejected', reason: 'too-large', detail }));
+      const head = decodeEr7(frame.head);
+      // The head is cut anywhere, possibly inside a character: its MSH is echoed only if it decodes as it stands.
+      const message = head.ok ? head.text : '';
+      this.write(
+        buildAck(message, { kind: 'rejected', reason: 'too-large', detail }),
+        head.ok ? head.encoding : 'utf8',
+      );
       // Whatever follows on this stream is the rest of the refused frame: stop reading once the AR is sent.
       this.socket.end(() => this.socket.destroy());
       return;
     }
-    const er7 = frame.payload.toString(encoding);
+    const decoded = decodeEr7(frame.payload);
+    if (!decoded.ok) {
+      this.options.logger?.warn(`MLLP connection ${this.peer}: message refused: ${decoded.problem}`);
+      // Nothing of bytes that do not decode is echoed: the AR carries no MSH field of the message.
+      this.write(buildAck('', { kind: 'rejected', reason: 'unparseable', detail: decoded.problem }), 'utf8');
+      return;
+    }
+    const { text: er7, encoding } = decoded;
     let ack: string;
     try {
       ack = await this.options.handle(er7);
@@ -131,11 +202,12 @@ class MllpConnection {
       );
       ack = buildAck(er7, { kind: 'rejected', reason: 'internal-error' });
     }
-    this.write(ack);
+    this.write(ack, encoding);
   }
 
-  private write(ack: string): void {
-    if (this.socket.writable) this.socket.write(mllpFrame(Buffer.from(ack, this.options.encoding ?? 'utf8')));
+  /** ACKs go back in the character set of the message they answer. */
+  private write(ack: string, encoding: Er7Encoding): void {
+    if (this.socket.writable) this.socket.write(mllpFrame(Buffer.from(ack, encoding)));
   }
 
   private end(): void {

@@ -25,21 +25,25 @@ async function exchangeRaw(
   port: number,
   bytes: Buffer,
   count: number,
-): Promise<{ acks: string[]; closed: boolean }> {
+): Promise<{ acks: string[]; payloads: Buffer[]; closed: boolean }> {
   const socket = net.connect({ host: '127.0.0.1', port });
   const decoder = new MllpFrameDecoder(1_000_000);
   const acks: string[] = [];
+  const payloads: Buffer[] = [];
   return new Promise((resolve, reject) => {
     socket.on('error', reject);
     socket.on('data', (chunk: Buffer) => {
       for (const frame of decoder.push(chunk))
-        if (frame.kind === 'message') acks.push(frame.payload.toString());
+        if (frame.kind === 'message') {
+          acks.push(frame.payload.toString());
+          payloads.push(frame.payload);
+        }
       if (acks.length >= count) {
         socket.destroy();
-        resolve({ acks, closed: false });
+        resolve({ acks, payloads, closed: false });
       }
     });
-    socket.on('close', () => resolve({ acks, closed: true }));
+    socket.on('close', () => resolve({ acks, payloads, closed: true }));
     socket.write(bytes);
   });
 }
@@ -139,7 +143,9 @@ describe('startMllpServer', () => {
 
     const { acks } = await exchangeRaw(port, mllpFrame(Buffer.from('GET / HTTP/1.1')), 1);
 
-    expect(acks.map(msa)).toEqual(['MSA|AR||not an HL7 v2 message: it must start with an MSH segment']);
+    expect(acks.map(msa)).toEqual([
+      'MSA|AR||not a readable HL7 v2 message: an HL7 v2 message starts with an MSH segment',
+    ]);
   });
 
   it('given a frame over the size limit, when sent, then it is answered AR for its control id and the connection is closed', async () => {
@@ -181,5 +187,120 @@ describe('startMllpServer', () => {
     const started = await start();
 
     expect(started.port).toBeGreaterThan(0);
+  });
+
+  describe('character sets and bytes that are not text', () => {
+    /** CERNER_ADT.A01 declaring a character set in MSH-18, with an accented family name. */
+    const declaring = (charset: string) =>
+      CERNER_ADT.A01.replace('|AL|NE|GBR', `|AL|NE|GBR|${charset}`).replace(
+        'SYNTHETIC^ALICE',
+        'SYNTHÉTIQUE^ZOË',
+      );
+
+    it('given MSH-18 8859/1, when sent in Latin-1, then the handler reads its accents and the ACK goes back in Latin-1', async () => {
+      const seen: string[] = [];
+      const { port } = await start({ handle: (er7) => (seen.push(er7), mapAndAcknowledge(er7)) });
+
+      const { payloads } = await exchangeRaw(port, mllpFrame(Buffer.from(declaring('8859/1'), 'latin1')), 1);
+
+      expect(seen[0]).toContain('SYNTHÉTIQUE^ZOË');
+      expect(msa(payloads[0].toString('latin1'))).toBe('MSA|AA|Q100000101T200000101|accepted');
+    });
+
+    it('given no MSH-18 and bytes that are not UTF-8, when sent, then it is AR naming the byte offset and echoes nothing', async () => {
+      const handled: string[] = [];
+      const { port } = await start({ handle: (er7) => (handled.push(er7), mapAndAcknowledge(er7)) });
+      const bytes = Buffer.from(CERNER_ADT.A01.replace('SYNTHETIC^ALICE', 'SYNTHÉTIQUE^ZOË'), 'latin1');
+
+      const { acks } = await exchangeRaw(port, mllpFrame(bytes), 1);
+
+      expect(handled).toEqual([]);
+      expect(msa(acks[0])).toBe(
+        `MSA|AR||not a readable HL7 v2 message: the message is not valid UTF-8: byte offset ${bytes.indexOf(0xc9)} ` +
+          'does not begin a well-formed character',
+      );
+      expect(acks[0]).not.toContain('CERNER');
+      expect(acks[0]).not.toContain('Q100000101T200000101');
+    });
+
+    it('given a character set Crosscare does not read, when sent, then it is AR naming MSH-18', async () => {
+      const { port } = await start();
+
+      const { acks } = await exchangeRaw(port, mllpFrame(Buffer.from(declaring('UNICODE UTF-16'))), 1);
+
+      expect(msa(acks[0])).toMatch(
+        /^MSA\|AR\|\|.*MSH-18 declares a character set Crosscare does not read \(UNICODE UTF-16\)/,
+      );
+    });
+
+    it('given binary content after a real MSH, when sent, then the AR echoes none of it', async () => {
+      const handled: string[] = [];
+      const { port } = await start({ handle: (er7) => (handled.push(er7), mapAndAcknowledge(er7)) });
+      const binary = Buffer.concat([
+        Buffer.from('MSH|^~\\&|\x00\x01BIN|'),
+        Buffer.from([0x02, 0x7f, 0x41, 0x1f]),
+      ]);
+
+      const { payloads } = await exchangeRaw(port, mllpFrame(binary), 1);
+
+      expect(handled).toHaveLength(1); // the handler decides; the ACK it builds must still echo nothing
+      expect(msa(payloads[0].toString())).toBe(
+        'MSA|AR||not a readable HL7 v2 message: not text: control character 0x00 at character 9',
+      );
+      for (const byte of [0x00, 0x01, 0x02, 0x7f, 0x1f]) expect(payloads[0].includes(byte)).toBe(false);
+      expect(payloads[0].toString()).not.toContain('BIN');
+    });
+  });
+
+  describe('timeouts', () => {
+    it('given a frame that never ends, when the frame timeout passes, then it is answered AR and the connection closed', async () => {
+      const { port } = await start({ frameTimeoutMs: 200 });
+      const started = Date.now();
+
+      const { acks, closed } = await exchangeRaw(port, Buffer.from(`\x0b${CERNER_ADT.A01.slice(0, 80)}`), 2);
+
+      expect(closed).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+      expect(acks.map(msa)).toEqual([
+        'MSA|AR||the message did not end in time; nothing was recorded: its end (FS CR) did not arrive within 200 ms',
+      ]);
+    });
+
+    it('given a connection that sends nothing, when the idle timeout passes, then it is closed without an answer', async () => {
+      const { port } = await start({ idleTimeoutMs: 200 });
+
+      const { acks, closed } = await exchangeRaw(port, Buffer.alloc(0), 1);
+
+      expect({ acks, closed }).toEqual({ acks: [], closed: true });
+    });
+
+    it('given a message whose answer takes longer than the idle timeout, when sent, then its ACK still arrives', async () => {
+      const { port } = await start({
+        idleTimeoutMs: 100,
+        handle: async (er7) => {
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          return mapAndAcknowledge(er7);
+        },
+      });
+
+      const { acks } = await exchangeRaw(port, mllpFrame(Buffer.from(CERNER_ADT.A01)), 1);
+
+      expect(acks.map(msa)).toEqual(['MSA|AA|Q100000101T200000101|accepted']);
+    });
+
+    it('given a sender that keeps a frame open with a trickle of bytes, when the frame timeout passes, then it is still refused', async () => {
+      const { port } = await start({ frameTimeoutMs: 300, idleTimeoutMs: 100 });
+      const socket = net.connect({ host: '127.0.0.1', port });
+      const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+      socket.on('error', () => undefined); // the server hangs up mid-trickle: that is the point
+      const started = Date.now();
+      socket.write('\x0bMSH');
+      const trickle = setInterval(() => socket.writable && socket.write('|'), 50);
+
+      const at = await closed;
+      clearInterval(trickle);
+
+      expect(at - started).toBeGreaterThanOrEqual(290);
+    });
   });
 });

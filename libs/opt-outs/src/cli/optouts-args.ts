@@ -70,7 +70,9 @@ export function parseOptOutsArguments(argv: readonly string[]): OptOutsCommand {
         throw new Error('status: --nhs-number <NHS number> is required, and nothing else');
       const nhsNumber = rest[1].replace(/[\s-]/g, '');
       if (!isValidNhsNumber(nhsNumber))
-        throw new Error('status: --nhs-number is not a valid NHS number (10 digits, modulus 11 check digit)');
+        throw new Error(
+          'status: --nhs-number is not a valid NHS number (10 digits, modulus 11 check digit, from a range NHS numbers are issued from)',
+        );
       return { name: 'status', nhsNumber };
     }
     default:
