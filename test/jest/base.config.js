@@ -25,6 +25,7 @@ module.exports = (tier, overrides = {}) => ({
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  setupFiles: ['<rootDir>/test/jest/fuzz-seed.js'],
   reporters: ['default', ['<rootDir>/test/jest/summary-reporter.js', { tier }]],
   ...overrides,
 });
