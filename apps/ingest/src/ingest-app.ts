@@ -10,7 +10,7 @@ import { providerGate } from './http/provider-gate';
 import type { InputFormat } from '@crosscare/governance';
 import { correlationIdOf } from './http/request-context';
 import { FHIR_MEDIA_TYPES, requestFormat } from './http/fhir-format';
-import { fhirXmlToJson } from './http/fhir-xml';
+import { fhirXmlBody } from './http/fhir-xml-body';
 import { refusedBody, verifyJsonBody, verifyTextBody } from './http/body-checks';
 
 /** Media types each format accepts; anything else is 415 before the body is read. */
@@ -73,7 +73,7 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
       (req: Request, res: Response, next: NextFunction) => {
         if (format !== 'fhir' || req.method === 'DELETE' || requestFormat(req) !== 'xml') return next();
         try {
-          req.body = fhirXmlToJson(typeof req.body === 'string' ? req.body : '');
+          req.body = fhirXmlBody(typeof req.body === 'string' ? req.body : '');
           next();
         } catch (error) {
           if (!(error instanceof IngestError)) return next(error);

@@ -19,7 +19,7 @@ const {
   ukCoreObservationBodyTemperature,
   ukCoreMedicationDispenseCiprofloxacinIV,
   ukCoreMedicationDispenseEyeDrops,
-  ukCoreMedicationTimoptolEyeDrops,
+  medicationForEyeDropsDispense,
 } = fhirFixtures;
 
 /** A resource as a FHIR client sends it to a server that versions it: no meta. */
@@ -340,7 +340,7 @@ describe('ingest: FHIR versions and references (real broker, registry and Postgr
       );
       expect(registered.answer.status).toBe(202);
 
-      const medication = ukCoreMedicationTimoptolEyeDrops();
+      const medication = medicationForEyeDropsDispense();
       const offsets = await ingest.offsetsWritten(ingest.topic('QOC'));
       const kept = await sendAs('ACUTE_TRUST', 'QOC', 'PUT', `/fhir/Medication/${medication.id}`, medication);
       expect(kept.answer.status).toBe(202);

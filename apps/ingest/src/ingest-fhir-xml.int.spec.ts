@@ -1,7 +1,7 @@
+import { fhirJsonToXml, fhirXmlToJson } from '@crosscare/fhir';
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import { uniqueName } from '@crosscare/testing';
 import { randomUUID } from 'node:crypto';
-import { fhirJsonToXml, fhirXmlToJson } from './http/fhir-xml';
 import {
   receiptLines,
   responseEntries,

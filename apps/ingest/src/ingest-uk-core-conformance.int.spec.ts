@@ -1,26 +1,22 @@
-import { isSupportedResourceType } from '@crosscare/fhir';
+import { fhirXmlToJson, FhirXmlError, isSupportedResourceType } from '@crosscare/fhir';
+import { fhirFixtures } from '@crosscare/fhir/testing';
 import type { IcsCode, ProviderType } from '@crosscare/governance';
 import { uniqueName } from '@crosscare/testing';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { fhirXmlToJson } from './http/fhir-xml';
-import { IngestError } from './ingest-error';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { receiptLines, startIngest, type IngestUnderTest } from './testing/ingest-under-test';
 
 /**
  * NHS England's published UK Core R4 examples, sent as they are through the real ingest, broker, registry and
  * Postgres: by a GP practice and by an acute trust, each once in XML as published and once converted to JSON by the
- * library. The sample is read where the project keeps it (../shared, never copied in); UK_CORE_EXAMPLES_DIR names
- * another directory, such as the full published set. docs/ingest.md has the figures.
+ * library. The sample is read where the project keeps it (../shared, never copied in; fhirFixtures.ukCoreExamplesDir);
+ * UK_CORE_EXAMPLES_DIR names another directory, such as the full published set. docs/ingest.md has the figures.
  *
  * Issue 17's goal is 9 in 10 accepted. The suite holds ingest to a stricter rule that does not depend on the set:
  * every example is accepted unless refused for a fault listed (and reviewed) below. The share is printed, not
  * asserted, because it is a property of the examples: in the sample, faults of the examples themselves (a failed
  * check digit, no patient, an unknown medication) are 3 of the 27 complete ones, more than a tenth.
  */
-const EXAMPLES_DIR =
-  process.env.UK_CORE_EXAMPLES_DIR ?? resolve(__dirname, '../../../../shared/fhir/uk-core-examples');
-
 /** The patient most examples refer to (`Patient/UKCore-Patient-RichardSmith-Example`): sent first, as a supplier would. */
 const EXAMPLE_PATIENT = 'UKCore-Patient-RichardSmith-Example';
 
@@ -101,20 +97,16 @@ interface Example {
   readonly id: string;
   readonly xml: string;
   /** The library's JSON, or why there is none (the same refusal the XML gets). */
-  readonly json: Record<string, unknown> | IngestError;
+  readonly json: Record<string, unknown> | FhirXmlError;
   /** Snippets (-Sn-) illustrate one element and are not records a supplier sends; they are sent, not counted. */
   readonly snippet: boolean;
 }
 
 function examples(): Example[] {
-  if (!existsSync(EXAMPLES_DIR))
-    throw new Error(
-      `no UK Core examples at ${EXAMPLES_DIR}: the project's shared/ belongs beside the checkout ` +
-        '(or set UK_CORE_EXAMPLES_DIR to a directory of them)',
-    );
-  const files = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.xml'));
+  const dir = fhirFixtures.ukCoreExamplesDir();
+  const files = readdirSync(dir).filter((file) => file.endsWith('.xml'));
   const all = files.map((file): Example => {
-    const xml = readFileSync(join(EXAMPLES_DIR, file), 'utf8');
+    const xml = readFileSync(join(dir, file), 'utf8');
     const name = basename(file, '.xml');
     const [, resourceType = '?'] =
       /<([A-Za-z]+)[\s>]/.exec(xml.replace(/<\?[^>]*\?>|<!--[\s\S]*?-->/g, '')) ?? [];
@@ -123,7 +115,7 @@ function examples(): Example[] {
     try {
       json = fhirXmlToJson(xml);
     } catch (error) {
-      if (!(error instanceof IngestError)) throw error;
+      if (!(error instanceof FhirXmlError)) throw error;
       json = error;
     }
     return { name, resourceType, id, xml, json, snippet: /-Sn-/.test(name) };
@@ -239,7 +231,7 @@ describe('ingest: the published UK Core examples, as published (real broker, reg
 
   async function sendExample(example: Example, format: Format, token: string): Promise<Answer> {
     const correlationId = uniqueName('corr');
-    if (format === 'json' && example.json instanceof IngestError)
+    if (format === 'json' && example.json instanceof FhirXmlError)
       return {
         example,
         status: 400,
@@ -266,6 +258,6 @@ describe('ingest: the published UK Core examples, as published (real broker, reg
 });
 
 /** A conversion refusal as the OperationOutcome ingest would have answered with. */
-function refusal(error: IngestError): unknown {
+function refusal(error: FhirXmlError): unknown {
   return { issue: error.issues.map((i) => ({ expression: [i.location], diagnostics: i.message })) };
 }

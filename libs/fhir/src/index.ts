@@ -31,4 +31,5 @@ export { operationOutcome, type IssueSeverity } from './responses/operation-outc
 export { batchResponse, transactionResponse, type ResponseEntry } from './responses/bundle-response';
 export { httpStatusForIssues, statusLine } from './responses/http-status';
 export { ensureR4DefinitionsLoaded } from './validation/structural-validation';
+export { fhirJsonToXml, fhirXmlToJson, FhirXmlError, MAX_XML_DEPTH } from './xml/fhir-xml';
 export * from './render';

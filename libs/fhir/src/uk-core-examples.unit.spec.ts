@@ -5,7 +5,8 @@ import {
   ukCoreMedicationDispenseCiprofloxacinIV,
   ukCoreObservationBodyTemperature,
   ukCoreMedicationDispenseEyeDrops,
-  ukCoreMedicationTimoptolEyeDrops,
+  medicationForEyeDropsDispense,
+  ukCoreExamplesDir,
   ukCorePatientRichardSmith,
 } from './fixtures';
 import { mapMedicationProduct } from './map-fhir-resource';
@@ -64,7 +65,7 @@ describe('Medications the provider sent before', () => {
   const product = { system: 'https://dmd.nhs.uk', code: '9999999999', display: 'Timoptol' };
 
   it('gives a Medication resource its product code, and refuses one without a dm+d or SNOMED CT code', () => {
-    expect(mapMedicationProduct(ukCoreMedicationTimoptolEyeDrops())).toEqual({
+    expect(mapMedicationProduct(medicationForEyeDropsDispense())).toEqual({
       ok: true,
       value: {
         system: 'https://dmd.nhs.uk',
@@ -73,7 +74,7 @@ describe('Medications the provider sent before', () => {
       },
     });
     const uncoded = mapMedicationProduct({
-      ...ukCoreMedicationTimoptolEyeDrops(),
+      ...medicationForEyeDropsDispense(),
       code: { text: 'eye drops' },
     });
     expect(uncoded.ok || uncoded.issues.map((issue) => issue.location)).toEqual(['Medication.code']);
@@ -96,5 +97,29 @@ describe('Medications the provider sent before', () => {
           '(Medication/{id}); otherwise send medicationCodeableConcept',
       },
     ]);
+  });
+});
+
+describe('the published examples, read from the shared test data', () => {
+  const setting = process.env.UK_CORE_EXAMPLES_DIR;
+  afterEach(() => {
+    if (setting === undefined) delete process.env.UK_CORE_EXAMPLES_DIR;
+    else process.env.UK_CORE_EXAMPLES_DIR = setting;
+  });
+
+  it('gives each caller its own copy of an example', () => {
+    const patient = ukCorePatientRichardSmith();
+    patient.id = 'changed';
+
+    expect(ukCorePatientRichardSmith().id).toBe('UKCore-Patient-RichardSmith-Example');
+  });
+
+  it('names the directory it could not find, and how to name another', () => {
+    process.env.UK_CORE_EXAMPLES_DIR = '/nonexistent/uk-core-examples';
+
+    expect(() => ukCoreExamplesDir()).toThrow(
+      "no UK Core examples at /nonexistent/uk-core-examples: the project's shared/ belongs beside the checkout " +
+        '(or set UK_CORE_EXAMPLES_DIR to a directory of them)',
+    );
   });
 });

@@ -1,5 +1,5 @@
+import { fhirJsonToXml } from '@crosscare/fhir';
 import type { Request, Response } from 'express';
-import { fhirJsonToXml } from './fhir-xml';
 
 export type FhirFormat = 'json' | 'xml';
 

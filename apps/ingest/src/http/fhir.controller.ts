@@ -8,8 +8,8 @@ import { correlationIdOf, providerOf } from './request-context';
 
 /**
  * FHIR R4 (UK Core shaped) RESTful create, update and delete of single resources, and transaction and batch Bundles.
- * Bodies come as FHIR JSON or XML (XML is JSON by the time it gets here: fhir-xml.ts); every answer is in the format
- * the sender used or asked for (fhir-format.ts). 202 means the events are on the broker (acks=all).
+ * Bodies come as FHIR JSON or XML (XML is JSON by the time it gets here: fhir-xml-body.ts); every answer is in the
+ * format the sender used or asked for (fhir-format.ts). 202 means the events are on the broker (acks=all).
  */
 @Controller('fhir')
 export class FhirController {

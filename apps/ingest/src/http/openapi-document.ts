@@ -1,7 +1,7 @@
 import type { IngestConfig } from '../ingest-config';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
-// FHIR XML carries the same resources (fhir-xml.ts); its schema is the FHIR specification's, not JSON Schema.
+// FHIR XML carries the same resources (fhir-xml-body.ts); its schema is the FHIR specification's, not JSON Schema.
 const fhirJson = (schema: object) => ({
   'application/fhir+json': { schema },
   'application/fhir+xml': { schema: { type: 'string', description: 'the same resource in FHIR XML' } },

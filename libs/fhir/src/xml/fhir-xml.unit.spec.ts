@@ -1,16 +1,15 @@
-import { IngestError } from '../ingest-error';
-import { fhirJsonToXml, fhirXmlToJson, MAX_XML_DEPTH } from './fhir-xml';
+import { fhirJsonToXml, fhirXmlToJson, FhirXmlError, MAX_XML_DEPTH } from './fhir-xml';
 
 const FHIR = 'xmlns="http://hl7.org/fhir"';
 
-/** The 400 a body is refused with: its one issue's message. */
+/** The refusal a body gets: its one issue's message. */
 function refusalOf(xml: string): string {
   try {
     fhirXmlToJson(xml);
   } catch (error) {
-    expect(error).toBeInstanceOf(IngestError);
-    const refusal = error as IngestError;
-    expect(refusal.status).toBe(400);
+    expect(error).toBeInstanceOf(FhirXmlError);
+    const refusal = error as FhirXmlError;
+    expect(refusal.retriable).toBe(false);
     expect(refusal.issues).toHaveLength(1);
     expect(refusal.issues[0]).toMatchObject({ location: '(body)', code: 'structure' });
     return refusal.issues[0].message;

@@ -1,12 +1,13 @@
+import { CrosscareError } from '@crosscare/errors';
+import type { InputIssue } from '@crosscare/events';
 import { ParseConformance } from 'fhir';
 import { ConvertToJs } from 'fhir/convertToJs';
 import { ConvertToXml } from 'fhir/convertToXml';
-import { IngestError } from '../ingest-error';
 
 /**
- * FHIR XML ↔ FHIR JSON at the HTTP edge, through FHIR.js (npm `fhir`, docs/ingest.md says why that library): a body
- * sent as XML is turned into the JSON that a JSON sender would have sent, so everything past the edge stays
- * JSON-in, and an answer is turned into XML when the sender asked for it.
+ * FHIR XML ↔ FHIR JSON through FHIR.js (npm `fhir`, docs/ingest.md says why that library): a body sent as XML is
+ * turned into the JSON that a JSON sender would have sent, so everything past ingest's HTTP edge stays JSON-in, and
+ * an answer is turned into XML when the sender asked for it. Tests read the published UK Core examples (XML) with it.
  *
  * The library converts by the R4 structure definitions, which give it what XML leaves implicit (which elements repeat,
  * which are decimals, primitives' `_field` id and extensions, the xhtml `div` as a string). Around it this module
@@ -35,7 +36,18 @@ Object.defineProperty(SafeConvertToJs.prototype, 'maxLengthOfDs', {
     Math.max(0, ...(JSON.stringify(converted).match(/D+/g) ?? []).map((run) => run.length)),
 });
 
-/** A FHIR XML body (one resource, a Bundle included) → the FHIR JSON resource it means; 400 naming the fault. */
+/**
+ * XML that is not a FHIR resource, located in the sender's terms as validation issues are; ingest answers it with a
+ * 400 OperationOutcome. The input is at fault, so trying again unchanged never helps.
+ */
+export class FhirXmlError extends CrosscareError {
+  constructor(readonly issues: readonly InputIssue[]) {
+    super(issues.map((i) => `${i.location}: ${i.message}`).join('; '), { retriable: false });
+    this.name = 'FhirXmlError';
+  }
+}
+
+/** A FHIR XML body (one resource, a Bundle included) → the FHIR JSON resource it means; FhirXmlError if it is not. */
 export function fhirXmlToJson(xml: string): Record<string, unknown> {
   if (xml.trim() === '') throw malformed('the body is empty; send one FHIR resource in XML');
   const markup = withoutCommentsAndCdata(xml);
@@ -81,8 +93,8 @@ export function fhirJsonToXml(resource: object): string {
   return new ConvertToXml(r4()).convert(resource);
 }
 
-function malformed(message: string): IngestError {
-  return new IngestError(400, [{ location: '(body)', code: 'structure', message }]);
+function malformed(message: string): FhirXmlError {
+  return new FhirXmlError([{ location: '(body)', code: 'structure', message }]);
 }
 
 /** sax's messages say "Line: 0\nColumn: 12\nChar: >" (0-based lines); the library's own are one sentence. */
