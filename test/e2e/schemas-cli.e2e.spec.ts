@@ -85,23 +85,24 @@ describe('schemas CLI', () => {
         'libs/governance/data/sde-projects.json',
     );
 
+    const contract = [
+      ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
+      'uk.nhs.crosscare.changelog.PatientRecordHead',
+      'uk.nhs.crosscare.changelog.PatientRecordItem',
+      'uk.nhs.crosscare.audit.AccessAlertRaised',
+      'uk.nhs.crosscare.audit.RecordAccessed',
+      'uk.nhs.crosscare.audit.SubscriberGrantChanged',
+      'uk.nhs.crosscare.sde.OptOutChanged',
+      'uk.nhs.crosscare.sde.SdeNotice',
+      ...PROJECT_SUBJECTS,
+    ];
     const first = await cli('register');
     expect(first.code).toBe(0);
-    expect(first.out).toContain('schemas: 27 subjects registered (27 new or changed)');
-    const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
-    expect([...subjects].sort()).toEqual(
-      [
-        ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
-        'uk.nhs.crosscare.changelog.PatientRecordHead',
-        'uk.nhs.crosscare.changelog.PatientRecordItem',
-        'uk.nhs.crosscare.audit.AccessAlertRaised',
-        'uk.nhs.crosscare.audit.RecordAccessed',
-        'uk.nhs.crosscare.audit.SubscriberGrantChanged',
-        'uk.nhs.crosscare.sde.OptOutChanged',
-        'uk.nhs.crosscare.sde.SdeNotice',
-        ...PROJECT_SUBJECTS,
-      ].sort(),
+    expect(first.out).toContain(
+      `schemas: ${contract.length} subjects registered (${contract.length} new or changed)`,
     );
+    const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
+    expect([...subjects].sort()).toEqual([...contract].sort());
     // The project's rows after the contract: the publisher finds exactly what the projects file derives.
     expect(first.out.indexOf(PROJECT_SUBJECTS[0])).toBeGreaterThan(
       first.out.indexOf('uk.nhs.crosscare.sde.SdeNotice'),
