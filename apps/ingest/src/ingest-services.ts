@@ -1,4 +1,5 @@
 import { createRecordChangeSerde, optOutTopic, SchemaRegistryClient } from '@crosscare/events';
+import { ensureR4DefinitionsLoaded } from '@crosscare/fhir';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
 import { createOptOutSerde, optOutKafkaMessage, OptOutPartitions } from '@crosscare/opt-outs';
@@ -38,6 +39,8 @@ export class IngestServices {
   static async start(config: IngestConfig): Promise<IngestServices> {
     // The directory first: a bad data file should stop the service before it opens any connection.
     const directory = loadDirectoryOf(config);
+    // The R4 definitions are indexed before the first request rather than during it (most of a second).
+    ensureR4DefinitionsLoaded();
     const db = await openIngestDatabase(config.database, config.databaseSchema);
     const credentials = new CredentialStore(db);
     const ledger = new SharedRecordLedger();
