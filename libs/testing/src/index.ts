@@ -5,6 +5,7 @@ export * from './test-kafka';
 export * from './test-principals';
 export * from './test-registry';
 export * from './test-schema';
+export * from './test-database';
 export * from './thrown';
 export * from './kafka-refusals';
 export * from './test-database-access';

@@ -136,6 +136,32 @@ export class RegionUnderTest {
     return child;
   }
 
+  /**
+   * An operator's tool as a user runs it, `npm run <script> -- <args>`, with the projector's environment for this
+   * region (`schema` is the read model's name): resolves with its exit code and what it wrote, once it has exited.
+   */
+  runTool(
+    script: 'dlq' | 'projector:rebuild',
+    args: readonly string[],
+    collaborative: CollaborativeCode,
+    schema: string,
+  ): Promise<ToolRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('npm', ['run', script, '--', ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...this.environment(collaborative, schema) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      this.children.push(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
   async producer(): Promise<RecordProducer> {
     this.producerPromise ??= this.kafka.producer();
     return this.producerPromise;
@@ -265,6 +291,13 @@ export interface ChangelogEntry {
   readonly finding?: FoldFinding;
   /** At a head: the patient's whole record as a subscriber holds it after the head. */
   readonly record?: PatientRecord;
+}
+
+/** A tool's run: its exit code (null when a signal ended it) and its output. */
+export interface ToolRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** A head as a test reads it, with the whole record a subscriber holds after it. */
