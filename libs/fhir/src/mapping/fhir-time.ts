@@ -6,7 +6,7 @@ import type { IssueLog } from '../validation/issue-log';
  * and a zone. Structural validation has checked the format; this checks the calendar (no 30 February).
  */
 const FHIR_DATE_TIME =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))?)?)?)?$/;
 
 export interface FhirTime {
   /** Epoch millis; a partial date stands for its first instant (2019-03 → 1 March 2019 00:00 UTC). */
@@ -20,7 +20,7 @@ export interface FhirTime {
 export function parseFhirTime(value: string): FhirTime | null {
   const match = FHIR_DATE_TIME.exec(value.trim());
   if (!match) return null;
-  const [, y, mo = '01', d = '01', h, mi, s = '00', fraction = '', zone] = match;
+  const [, y, mo = '01', d = '01', h, mi, s = '00', fraction = '', , sign, zoneHours, zoneMinutes] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
@@ -35,15 +35,12 @@ export function parseFhirTime(value: string): FhirTime | null {
   if (hours > 23 || minutes > 59 || seconds > 59) return null;
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
   const local = dayStart + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
-  return { millis: local - zoneOffsetMillis(zone), days, hasTime: true };
-}
-
-/** A time without a zone is read as UTC: FHIR forbids it, and structural validation reports it before we get here. */
-function zoneOffsetMillis(zone: string | undefined): number {
-  if (zone === undefined || zone === 'Z') return 0;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const [hours, minutes] = zone.slice(1).split(':').map(Number);
-  return sign * (hours * 60 + minutes) * 60_000;
+  // A time without a zone is read as UTC: FHIR forbids it, and structural validation reports it before we get here.
+  const offset =
+    sign === undefined
+      ? 0
+      : (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes)) * 60_000;
+  return { millis: local - offset, days, hasTime: true };
 }
 
 /** Epoch millis of an optional element; absent → null, not a real date → null and an issue at `location`. */

@@ -9,6 +9,15 @@ describe('parseFhirTime', () => {
     });
   });
 
+  it.each([
+    ['2024-04-02T00:30:00-05:30', '2024-04-02T06:00:00Z'],
+    ['2024-04-02T00:30:00+14:00', '2024-04-01T10:30:00Z'],
+    ['2024-04-02T00:30:00Z', '2024-04-02T00:30:00Z'],
+    ['2024-04-02T00:30', '2024-04-02T00:30:00Z'],
+  ])('given %s, gives the instant %s (a time without a zone read as UTC)', (value, utc) => {
+    expect(parseFhirTime(value)?.millis).toBe(Date.parse(utc));
+  });
+
   it('given partial dates, takes the first day of the year or month', () => {
     expect(parseFhirTime('1998')?.millis).toBe(Date.parse('1998-01-01T00:00:00Z'));
     expect(parseFhirTime('2019-03')?.millis).toBe(Date.parse('2019-03-01T00:00:00Z'));
