@@ -231,6 +231,7 @@ async function main(): Promise<void> {
       await sleep(500);
     }
     const catchUpRate = ((projected - catchUpFirst) / (Date.now() - catchUpStarted)) * 1000;
+    catchUp.update(Math.min(projected, EVENTS));
     catchUp.done(`${round(catchUpRate)} events/s`);
     await runtime.stop();
 
@@ -389,6 +390,7 @@ async function measureProjectorSample(
     await sleep(100);
   }
   const rate = ((projected - first) / (Date.now() - started)) * 1000;
+  bar.update(Math.min(projected, SAMPLE));
   bar.done(`${round(rate)} events/s`);
   const cpu = cpuSeconds();
   const perThousand = (seconds: number) => (seconds * 1e6) / (projected - first);
