@@ -49,13 +49,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { writeResultsFile } from './results-file';
-import { median, roundOrder } from './rounds';
+import { median, roundOrder, roundsFromEnvironment } from './rounds';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const MESSAGE_BYTES = Number(process.env.BENCH_MESSAGE_BYTES ?? 1536);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = roundsFromEnvironment(process.env, 5);
 const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 20);
 /** The secured broker listens here, the plaintext one on the next port; controllers 10,000 above. */
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 29300);
