@@ -86,6 +86,7 @@ import { MEASUREMENTS } from '../../libs/synthetic-region/src/catalogue/measurem
 import { Random } from '../../libs/synthetic-region/src/random/seeded-random';
 import { measuredObservation } from '../../libs/synthetic-region/src/timeline/bodies';
 import { describeCheckout, writeJsonFile, writeResultsFile } from './results-file';
+import { roundsFromEnvironment } from './rounds';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.relative(REPO_ROOT, __filename);
@@ -1186,7 +1187,7 @@ async function compareWithBaseline(baselineDir: string): Promise<void> {
     throw new Error(
       `${baselineDir} has no ${SCRIPT}: BENCH_BASELINE_DIR must be a checkout with this scenario`,
     );
-  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+  const rounds = roundsFromEnvironment(process.env, 1);
   const runs: { side: 'baseline' | 'this'; dir: string; results: LongHistoryResults }[] = [];
   const started = Date.now();
   for (let n = 1; n <= rounds; n++)
