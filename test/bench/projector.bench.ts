@@ -113,7 +113,8 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: env.database.url, max: 2 });
   const paths = stackPaths();
   // Every round has topics, groups and schemas of its own (`<run>-r1`, ...), and so has the full run that the
-  // catch-up and the rebuild are measured on (`<run>-full`): no contender reads what another already warmed.
+  // catch-up and the rebuild are measured on (`<run>-full`), so each round starts from the same state; within a
+  // round the later contenders read topics the broker has just served, an advantage the rotated order shares out.
   const stageNaming = (stage: string): AccessNaming => ({
     topicPrefix: `${runId}-${stage}`,
     idPrefix: `${runId}-${stage}`,
