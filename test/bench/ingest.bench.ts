@@ -57,14 +57,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createKafka, createRecordProducer, ensureTopics, readFromStart } from '@crosscare/kafka';
 import type { Kafka } from 'kafkajs';
-import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { Pool } from 'pg';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 import { createBenchPrincipal, serviceDatabase, serviceRegistryUrl } from './bench-principals';
 import { totalCpuMillis } from './process-cpu';
+import { writeResultsFile } from './results-file';
 // Not in the package index: that keeps the test harness, which imports local-stack, free of the domain libs.
 import {
   RECORD_CHANGE_PARTITIONS,
@@ -431,9 +430,7 @@ async function main(): Promise<void> {
     ...cpuResults('fhir', viaIngest, raw),
     ...cpuResults('social_care', viaSocialCare, raw),
   ];
-  const file = path.join(process.cwd(), 'bench', 'results', 'ingest.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  const file = await writeResultsFile('ingest', results);
 
   console.table(
     results.map((r) => ({
@@ -448,7 +445,7 @@ async function main(): Promise<void> {
     `${r.toFixed(2)} (target ≥ ${target}): ${r >= target ? 'met' : 'NOT met'}`;
   process.stdout.write(
     `throughput ratios to the raw producer: FHIR batch ${verdict(ratio, FHIR_TARGET_RATIO)}; ` +
-      `social care ${verdict(socialCareRatio, SOCIAL_CARE_TARGET_RATIO)}; written to ${path.relative(process.cwd(), file)}\n`,
+      `social care ${verdict(socialCareRatio, SOCIAL_CARE_TARGET_RATIO)}; written to ${file}\n`,
   );
 
   ingest.kill('SIGTERM');

@@ -48,12 +48,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
+import { writeResultsFile } from './results-file';
+import { median, roundOrder, roundsFromEnvironment } from './rounds';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const MESSAGE_BYTES = Number(process.env.BENCH_MESSAGE_BYTES ?? 1536);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = roundsFromEnvironment(process.env, 5);
 const CONNECTS = Number(process.env.BENCH_CONNECTS ?? 20);
 /** The secured broker listens here, the plaintext one on the next port; controllers 10,000 above. */
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 29300);
@@ -95,10 +97,6 @@ export function plaintextBenchProperties(secured: string): string {
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -422,7 +420,7 @@ async function main(): Promise<void> {
     const figures: Record<Kind, RoundFigures[]> = { secured: [], plaintext: [] };
     for (const broker of [secured, plaintext]) await measureRound(broker, 0, messages);
     for (let r = 1; r <= ROUNDS; r++) {
-      const order = r % 2 === 1 ? [secured, plaintext] : [plaintext, secured];
+      const order = roundOrder([secured, plaintext], r);
       for (const broker of order) figures[broker.kind].push(await measureRound(broker, r, messages));
     }
 
@@ -439,9 +437,7 @@ async function main(): Promise<void> {
         ratio: round(value / baseline, 3),
       };
     });
-    const file = path.join(process.cwd(), 'bench', 'results', 'kafka-security.json');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+    const file = await writeResultsFile('kafka-security', results);
     console.table(
       results.map((r) => ({
         metric: r.metric,
@@ -450,7 +446,7 @@ async function main(): Promise<void> {
         'secured/plaintext': r.ratio,
       })),
     );
-    say(`medians of ${ROUNDS} interleaved rounds; written to ${path.relative(process.cwd(), file)}`);
+    say(`medians of ${ROUNDS} interleaved rounds; written to ${file}`);
   } finally {
     await stopBrokers();
     fs.rmSync(home, { recursive: true, force: true });

@@ -82,6 +82,8 @@ import { CredentialStore } from '../../apps/ingest/src/storage/credential-store'
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 // Not in the package index: that keeps the test harness, which imports local-stack, free of the domain libs.
 import { recordChangeTopicSpecs } from '../../libs/local-stack/src/record-change-topics';
+import { writeResultsFile } from './results-file';
+import { resultsFileName } from './results-record';
 
 // It registers the schemas (and hands the URL to the services it starts): the local stack's admin by default.
 const env = envWithRegistryCredentials(process.env, stackPaths());
@@ -103,6 +105,9 @@ const OHC_PROBE_SHARE = num('BENCH_OHC_PROBE_SHARE', 0.25);
 const PROBE_TIMEOUT_MS = num('BENCH_PROBE_TIMEOUT_SECONDS', 60) * 1000;
 const PORT_BASE = num('BENCH_PORT_BASE', 18082);
 const LABEL = env.BENCH_LABEL?.trim() || undefined;
+const RESULTS_NAME = LABEL ? `latency-${LABEL}` : 'latency';
+// A label that cannot name a results file fails now, not after the run.
+resultsFileName(RESULTS_NAME);
 const SEED = 20261207;
 const TARGET_P99_MS = 1000;
 /** Events per patient the region has on average over its two years (about 50); more patients than needed is harmless. */
@@ -376,9 +381,7 @@ async function main(): Promise<void> {
 
     // Results.
     const rows = summarise(idle, loaded, probes.all(), achieved);
-    const file = path.join(REPO_ROOT, 'bench', 'results', LABEL ? `latency-${LABEL}.json` : 'latency.json');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(rows, null, 2) + '\n');
+    const file = await writeResultsFile(RESULTS_NAME, rows);
     printReport(idle, loaded, probes.all(), achieved, projectorOverrides, recordApiOverrides);
     const reported = services.reduce((n, s) => n + s.reportedGaps, 0);
     process.stdout.write(
@@ -393,9 +396,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `services' warnings and errors: ${logged.map((s) => `${s.name} ${s.lines} lines (${s.logFile})`).join('; ')}\n`,
       );
-    process.stdout.write(
-      `written to ${path.relative(process.cwd(), file)}; run time ${round((now() - started) / 1000, 0)} s\n`,
-    );
+    process.stdout.write(`written to ${file}; run time ${round((now() - started) / 1000, 0)} s\n`);
   } finally {
     await cleanup();
   }

@@ -74,18 +74,19 @@ import { createKafka, ensureTopics } from '@crosscare/kafka';
 import { envWithRegistryCredentials, stackPaths } from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
-import * as prettier from 'prettier';
 import { projectorTopology, type ProjectorTopology } from '../../apps/projector/src/projector-topology';
 import { MEASUREMENTS } from '../../libs/synthetic-region/src/catalogue/measurements';
 import { Random } from '../../libs/synthetic-region/src/random/seeded-random';
 import { measuredObservation } from '../../libs/synthetic-region/src/timeline/bodies';
+import { describeCheckout, writeJsonFile, writeResultsFile } from './results-file';
+import { roundsFromEnvironment } from './rounds';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.relative(REPO_ROOT, __filename);
@@ -426,10 +427,13 @@ async function runScenario(): Promise<void> {
       phases,
     });
     printResults(results);
-    const file =
-      process.env.BENCH_LONG_HISTORY_JSON ?? path.join(REPO_ROOT, 'bench', 'results', 'long-history.json');
-    await writeJson(file, results);
-    process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);
+    // For a comparison driver (BENCH_LONG_HISTORY_JSON), the bare results, as older checkouts write them too.
+    const driverFile = process.env.BENCH_LONG_HISTORY_JSON;
+    if (driverFile) await writeJsonFile(driverFile, results);
+    const file = driverFile
+      ? path.relative(process.cwd(), driverFile)
+      : await writeResultsFile('long-history', results);
+    process.stdout.write(`written to ${file}\n`);
     succeeded = true;
   } finally {
     await Promise.allSettled(projectors.map((p) => p.stop()));
@@ -1058,28 +1062,11 @@ function cpuSpent(before: CpuReading, after: CpuReading): { processes: number; p
 // Results
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Writes JSON as the repository's Prettier settings format it, so `npm run format:check` passes after a run. */
-async function writeJson(file: string, value: unknown): Promise<void> {
-  const text = JSON.stringify(value, null, 2) + '\n';
-  const formatted = await prettier
-    .resolveConfig(file)
-    .then((options) => prettier.format(text, { ...options, filepath: file }))
-    .catch(() => text);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, formatted);
-}
-
+/** A checkout's commit for labels: short, `+changes` when its tracked files differ (test/bench/results-file.ts). */
 function describeCommit(cwd = REPO_ROOT): string {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      cwd,
-      encoding: 'utf8',
-    });
-    return dirty.trim() ? `${commit}+changes` : commit;
-  } catch {
-    return 'unknown';
-  }
+  const { commit, dirty } = describeCheckout(cwd);
+  if (commit === null) return 'unknown';
+  return dirty ? `${commit.slice(0, 7)}+changes` : commit.slice(0, 7);
 }
 
 function summarise(run: {
@@ -1200,7 +1187,7 @@ async function compareWithBaseline(baselineDir: string): Promise<void> {
     throw new Error(
       `${baselineDir} has no ${SCRIPT}: BENCH_BASELINE_DIR must be a checkout with this scenario`,
     );
-  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+  const rounds = roundsFromEnvironment(process.env, 1);
   const runs: { side: 'baseline' | 'this'; dir: string; results: LongHistoryResults }[] = [];
   const started = Date.now();
   for (let n = 1; n <= rounds; n++)
@@ -1232,13 +1219,12 @@ async function compareWithBaseline(baselineDir: string): Promise<void> {
         `${r.ratio}x ${r.met ? 'met' : 'NOT met'}`;
   });
   console.table(rows);
-  const file = path.join(REPO_ROOT, 'bench', 'results', 'long-history-vs-baseline.json');
-  await writeJson(file, {
+  const file = await writeResultsFile('long-history-vs-baseline', {
     scenario: 'long-history',
     wall_seconds: round((Date.now() - started) / 1000),
     runs,
   });
-  process.stdout.write(`written to ${path.relative(process.cwd(), file)}\n`);
+  process.stdout.write(`written to ${file}\n`);
 }
 
 function runChild(dir: string, jsonFile: string): Promise<void> {

@@ -59,6 +59,7 @@ import { loadSdePublisherConfig } from '../../apps/sde-publisher/src/sde-publish
 import { SdePublisherServices } from '../../apps/sde-publisher/src/sde-publisher-services';
 import { createBenchPrincipal, type BenchPrincipal } from './bench-principals';
 import { consumeAndDecode, publishRegion } from './bench-region';
+import { writeResultsFile } from './results-file';
 
 const EVENTS = Number(process.env.BENCH_SDE_EVENTS ?? 100_000);
 const OPT_OUTS = Number(process.env.BENCH_SDE_OPT_OUTS ?? 50);
@@ -191,9 +192,7 @@ async function main(): Promise<void> {
         ratio: null,
       },
     ];
-    const file = path.join(process.cwd(), 'bench', 'results', 'sde.json');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+    const file = await writeResultsFile('sde', results);
     console.table(
       results.map((r) => ({
         metric: r.metric,
@@ -206,7 +205,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `SDE publisher ${ratio.toFixed(2)}× the ceiling (target ≥ ${TARGET_RATIO}×): ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}; ` +
         `opt-out to tombstone p50 ${round(percentile(sorted, 50))} ms, p99 ${round(percentile(sorted, 99))} ms; ` +
-        `written to ${path.relative(process.cwd(), file)}\n`,
+        `written to ${file}\n`,
     );
   } finally {
     await services?.stop();
