@@ -14,8 +14,10 @@ import {
   gpRepeatPrescription,
   gpType1Objection,
   hospiceAdvanceCarePlan,
+  medicationBatch,
   pharmacyBatch,
   pharmacyDispense,
+  prescriptionWithMedicationTransaction,
 } from './fixtures';
 import { mapFhirResource } from './map-fhir-resource';
 
@@ -74,7 +76,12 @@ describe('FHIR mapping under arbitrary input', () => {
   it('given a transaction or batch Bundle changed in one place, never throws when planned', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(admissionTransaction(), pharmacyBatch()),
+        fc.constantFrom(
+          admissionTransaction(),
+          pharmacyBatch(),
+          prescriptionWithMedicationTransaction(),
+          medicationBatch(),
+        ),
         mutation,
         (bundle, { pick, replacement }) => {
           const result = planBundle(mutateJson(bundle, pick, replacement), { providerOdsCode: 'RRK' });
