@@ -15,11 +15,12 @@ import {
   gpType1Objection,
   hospiceAdvanceCarePlan,
   medicationBatch,
+  metforminMedication,
   pharmacyBatch,
   pharmacyDispense,
   prescriptionWithMedicationTransaction,
 } from './fixtures';
-import { mapFhirResource } from './map-fhir-resource';
+import { mapFhirResource, mapMedicationProduct } from './map-fhir-resource';
 
 const VALID = [
   gpPatient(),
@@ -100,6 +101,26 @@ describe('empty elements', () => {
     const result = mapFhirResource(condition, options);
 
     expect(result.ok ? [] : result.issues.map((issue) => issue.location)).toEqual(['Condition.code']);
+  });
+});
+
+describe('empty elements of a Medication', () => {
+  it("given {} where the product code's codings belong, refuses the code as missing rather than throwing", () => {
+    const medication = { ...metforminMedication(), code: { coding: {} } } as unknown;
+
+    const result = mapMedicationProduct(medication);
+
+    expect(result.ok ? [] : result.issues.map((issue) => issue.location)).toEqual(['Medication.code']);
+  });
+
+  it('given a valid Medication changed in one place, never throws and answers a product or located issues', () => {
+    fc.assert(
+      fc.property(mutation, ({ pick, replacement }) => {
+        const result = mapMedicationProduct(mutateJson(metforminMedication(), pick, replacement));
+        if (!result.ok) expect(result.issues.length).toBeGreaterThan(0);
+      }),
+      { numRuns: fuzzRuns(500) },
+    );
   });
 });
 

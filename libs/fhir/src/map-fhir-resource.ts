@@ -170,11 +170,12 @@ function resourceTypeProblem(resource: unknown, at: string | null): InputIssue |
 export function mapMedicationProduct(resource: unknown, at: string | null = null): MappingResult<CodedValue> {
   const typeProblem = resourceTypeProblem(resource, at);
   if (typeProblem !== null && typeProblem.code !== 'not-supported') return rejected(typeProblem);
-  const medication = resource as Medication;
   const location = at ?? 'Medication';
-  if (medication.resourceType !== 'Medication') {
+  if ((resource as Medication).resourceType !== 'Medication') {
     return rejected({ code: 'structure', location, message: 'expected a Medication resource' });
   }
+  // As for any resource: "", [] and {} are absent, as the R4 validator reads them, not values to read a code from.
+  const medication = withoutEmptyElements(resource as Medication);
   const structural = validateStructure(medication, location);
   if (structural.length > 0) return rejected(...structural);
   const issues = new IssueLog();
