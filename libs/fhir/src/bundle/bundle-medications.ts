@@ -30,10 +30,12 @@ export type MedicationEntryOutcome = { readonly code: CodedValue } | { readonly 
 
 /**
  * The Bundle's Medication entries (those whose request.url names Medication), in request order. A batch's are kept
- * before its other entries are planned, each on its own (see planBundle's medicationsInBundle).
+ * before its other entries are planned, each on its own (see planBundle's medicationsInBundle). None when the body
+ * is not a Bundle that planBundle plans: a request refused whole must keep nothing.
  */
 export function planBundleMedications(bundle: unknown): (MedicationEntryPlan | RejectedEntryPlan)[] {
-  if (!isRecord(bundle) || !Array.isArray(bundle.entry)) return [];
+  if (!isRecord(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) return [];
+  if (bundle.type !== 'transaction' && bundle.type !== 'batch') return [];
   return medicationEntries(bundle.entry);
 }
 

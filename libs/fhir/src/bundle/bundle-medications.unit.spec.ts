@@ -181,6 +181,19 @@ describe('Medication entries of a Bundle', () => {
     });
   });
 
+  describe('a body refused whole', () => {
+    it('given a batch that is not a Bundle, or a Bundle of another type, plans no Medication to keep', () => {
+      const notABundle = { ...medicationBatch(), resourceType: 'key' };
+      const history = { ...medicationBatch(), type: 'history' };
+
+      expect(planBundleMedications(medicationBatch())).toHaveLength(1);
+      expect(planBundleMedications(notABundle)).toEqual([]);
+      expect(planBundleMedications(history)).toEqual([]);
+      expect(planBundle(notABundle, options).ok).toBe(false);
+      expect(planBundle(history, options).ok).toBe(false);
+    });
+  });
+
   describe('versioning the other entries', () => {
     it('leaves the Medication to its own store, and reads a batch entry naming it by fullUrl as naming Medication/id', () => {
       const byFullUrl = bundleWrites(medicationBatch());
