@@ -8,7 +8,22 @@ import fc from 'fast-check';
 import net from 'node:net';
 import { startIngest, type IngestUnderTest } from './testing/ingest-under-test';
 
-const { gpCondition, gpPatient, admissionTransaction, acuteAdmission } = fhirFixtures;
+const {
+  gpCondition,
+  gpPatient,
+  admissionTransaction,
+  acuteAdmission,
+  metforminMedication,
+  medicationBatch,
+  prescriptionWithMedicationTransaction,
+} = fhirFixtures;
+
+interface Footprint {
+  readonly offsets: number;
+  readonly ledger: number;
+  /** The sum of the versions kept, as text: a sender's version may be epoch milliseconds. */
+  readonly medications: string;
+}
 
 interface RawAnswer {
   readonly status: number;
@@ -72,16 +87,18 @@ describe('ingest: bad input (real broker, registry and Postgres)', () => {
 
   /**
    * What a request can leave behind: offsets ever written to every topic ingest publishes to (aborted writes count
-   * too), and the ledger's record versions. Unchanged means nothing was published or half-written.
+   * too), the ledger's record versions, and the Medications kept (by version, so a changed one counts). Unchanged
+   * means nothing was published, kept or half-written.
    */
-  async function offsetsWritten(): Promise<{ offsets: number; ledger: number }> {
+  async function offsetsWritten(): Promise<Footprint> {
     const topics = [...ICS_CODES.map((ics) => ingest.topic(ics)), ingest.optOutTopic];
     const counts = await Promise.all(topics.map((topic) => ingest.offsetsWritten(topic)));
     const schema = ingest.services.config.databaseSchema;
-    const [{ n }] = await ingest.services.db.query<{ n: number }[]>(
-      `select count(*)::int as n from "${schema}".shared_record_versions`,
+    const [{ n, medications }] = await ingest.services.db.query<{ n: number; medications: string }[]>(
+      `select (select count(*)::int from "${schema}".shared_record_versions) as n,
+              (select coalesce(sum(version), 0)::text from "${schema}".provider_medications) as medications`,
     );
-    return { offsets: counts.reduce((a, b) => a + b, 0), ledger: n };
+    return { offsets: counts.reduce((a, b) => a + b, 0), ledger: n, medications };
   }
 
   /**
@@ -89,7 +106,7 @@ describe('ingest: bad input (real broker, registry and Postgres)', () => {
    * accepted request leaves can still grow just after its 202: after one, wait until they stop growing.
    */
   let markersMayBePending = false;
-  async function settledFootprint(): Promise<{ offsets: number; ledger: number }> {
+  async function settledFootprint(): Promise<Footprint> {
     let footprint = await offsetsWritten();
     while (markersMayBePending) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -298,7 +315,7 @@ describe('ingest: bad input (real broker, registry and Postgres)', () => {
     it('POST /fhir/:type and PUT /fhir/:type/:id', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom(gpCondition(), gpPatient(), acuteAdmission()),
+          fc.constantFrom(gpCondition(), gpPatient(), acuteAdmission(), metforminMedication()),
           fc.oneof(
             mutation.map(
               (m) => (resource: object) => JSON.stringify(mutateJson(resource, m.pick, m.replacement)),
@@ -328,7 +345,16 @@ describe('ingest: bad input (real broker, registry and Postgres)', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
-            mutation.map((m) => JSON.stringify(mutateJson(admissionTransaction(), m.pick, m.replacement))),
+            fc
+              .tuple(
+                fc.constantFrom(
+                  admissionTransaction(),
+                  prescriptionWithMedicationTransaction(),
+                  medicationBatch(),
+                ),
+                mutation,
+              )
+              .map(([bundle, m]) => JSON.stringify(mutateJson(bundle, m.pick, m.replacement))),
             bytes,
           ),
           async (body) => {

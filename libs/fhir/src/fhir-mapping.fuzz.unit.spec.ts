@@ -14,10 +14,13 @@ import {
   gpRepeatPrescription,
   gpType1Objection,
   hospiceAdvanceCarePlan,
+  medicationBatch,
+  metforminMedication,
   pharmacyBatch,
   pharmacyDispense,
+  prescriptionWithMedicationTransaction,
 } from './fixtures';
-import { mapFhirResource } from './map-fhir-resource';
+import { mapFhirResource, mapMedicationProduct } from './map-fhir-resource';
 
 const VALID = [
   gpPatient(),
@@ -74,7 +77,12 @@ describe('FHIR mapping under arbitrary input', () => {
   it('given a transaction or batch Bundle changed in one place, never throws when planned', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(admissionTransaction(), pharmacyBatch()),
+        fc.constantFrom(
+          admissionTransaction(),
+          pharmacyBatch(),
+          prescriptionWithMedicationTransaction(),
+          medicationBatch(),
+        ),
         mutation,
         (bundle, { pick, replacement }) => {
           const result = planBundle(mutateJson(bundle, pick, replacement), { providerOdsCode: 'RRK' });
@@ -93,6 +101,26 @@ describe('empty elements', () => {
     const result = mapFhirResource(condition, options);
 
     expect(result.ok ? [] : result.issues.map((issue) => issue.location)).toEqual(['Condition.code']);
+  });
+});
+
+describe('empty elements of a Medication', () => {
+  it("given {} where the product code's codings belong, refuses the code as missing rather than throwing", () => {
+    const medication = { ...metforminMedication(), code: { coding: {} } } as unknown;
+
+    const result = mapMedicationProduct(medication);
+
+    expect(result.ok ? [] : result.issues.map((issue) => issue.location)).toEqual(['Medication.code']);
+  });
+
+  it('given a valid Medication changed in one place, never throws and answers a product or located issues', () => {
+    fc.assert(
+      fc.property(mutation, ({ pick, replacement }) => {
+        const result = mapMedicationProduct(mutateJson(metforminMedication(), pick, replacement));
+        if (!result.ok) expect(result.issues.length).toBeGreaterThan(0);
+      }),
+      { numRuns: fuzzRuns(500) },
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 export * from './fhir-systems';
 export { FHIR_RESOURCE_TYPES, type FhirResourceType, isSupportedResourceType } from './resource-types';
 export { mapFhirResource, mapMedicationProduct, type FhirMappingOptions } from './map-fhir-resource';
-export type { EarlierMedications } from './mapping/medication';
+export type { EarlierMedications, MedicationIndex } from './mapping/medication';
 export type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
 export { literalPatientRecord } from './mapping/patient-identity';
 export { declaredVersion } from './mapping/record-source';
@@ -27,6 +27,12 @@ export {
   type WriteEntryPlan,
 } from './bundle/plan-bundle';
 export { bundlePatientIndex } from './bundle/bundle-patient-index';
+export {
+  bundleMedicationIndex,
+  planBundleMedications,
+  type MedicationEntryOutcome,
+  type MedicationEntryPlan,
+} from './bundle/bundle-medications';
 export { operationOutcome, type IssueSeverity } from './responses/operation-outcome';
 export { batchResponse, transactionResponse, type ResponseEntry } from './responses/bundle-response';
 export { httpStatusForIssues, statusLine } from './responses/http-status';

@@ -10,7 +10,7 @@ import type { PublishableDraft } from '@crosscare/governance';
 import { isResourceType } from '@medplum/core';
 import type { Medication, Resource } from '@medplum/fhirtypes';
 import type { MappingContext } from './mapping/mapping-context';
-import { type EarlierMedications, medicationProduct } from './mapping/medication';
+import { type EarlierMedications, type MedicationIndex, medicationProduct } from './mapping/medication';
 import type { EarlierPatients, PatientIndex } from './mapping/patient-identity';
 import type { ResultIndex } from './mapping/report-results';
 import { type FhirResourceType, FHIR_RESOURCE_TYPES, isSupportedResourceType } from './resource-types';
@@ -53,6 +53,8 @@ export interface FhirMappingOptions {
   readonly earlierPatients?: EarlierPatients;
   /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
   readonly earlierMedications?: EarlierMedications;
+  /** Medication entries of the same Bundle (see planBundle), for `medicationReference` by fullUrl or `Medication/{id}`. */
+  readonly medicationsInBundle?: MedicationIndex;
   /** The version Crosscare assigned, used when the resource declares none (see declaredVersion). */
   readonly assignedVersion?: number;
   /** When the resource was received (epoch ms): its time when it gives none. */
@@ -120,6 +122,7 @@ export function mapResourceAt(
     patients: options.patientsInBundle,
     earlierPatients: options.earlierPatients,
     earlierMedications: options.earlierMedications,
+    medicationsInBundle: options.medicationsInBundle,
     assignedVersion: options.assignedVersion,
     receivedAt: options.receivedAt,
     results: options.resultsInBundle,
@@ -161,18 +164,21 @@ function resourceTypeProblem(resource: unknown, at: string | null): InputIssue |
 
 /**
  * A Medication resource → its product code, the reference data ingest keeps for later `medicationReference`s; or
- * every problem found. Structure is checked as for any resource.
+ * every problem found, located under `at` (a Bundle entry's resource) when given. Structure is checked as for any
+ * resource.
  */
-export function mapMedicationProduct(resource: unknown): MappingResult<CodedValue> {
-  const typeProblem = resourceTypeProblem(resource, null);
+export function mapMedicationProduct(resource: unknown, at: string | null = null): MappingResult<CodedValue> {
+  const typeProblem = resourceTypeProblem(resource, at);
   if (typeProblem !== null && typeProblem.code !== 'not-supported') return rejected(typeProblem);
-  const medication = resource as Medication;
-  if (medication.resourceType !== 'Medication') {
-    return rejected({ code: 'structure', location: 'Medication', message: 'expected a Medication resource' });
+  const location = at ?? 'Medication';
+  if ((resource as Medication).resourceType !== 'Medication') {
+    return rejected({ code: 'structure', location, message: 'expected a Medication resource' });
   }
-  const structural = validateStructure(medication, 'Medication');
+  // As for any resource: "", [] and {} are absent, as the R4 validator reads them, not values to read a code from.
+  const medication = withoutEmptyElements(resource as Medication);
+  const structural = validateStructure(medication, location);
   if (structural.length > 0) return rejected(...structural);
   const issues = new IssueLog();
-  const code = medicationProduct(medication, 'Medication', issues);
+  const code = medicationProduct(medication, location, issues);
   return code !== null && issues.isEmpty ? mapped(code) : rejected(...issues.issues);
 }

@@ -93,8 +93,8 @@ describe('Medications the provider sent before', () => {
         location: 'MedicationDispense.medicationReference.reference',
         message:
           "MedicationDispense.medicationReference.reference 'Medication/UKCore-Medication-TimoptolEyeDrops-Example' " +
-          'cannot be resolved: it must be a contained Medication (#id) or a Medication this provider sent before ' +
-          '(Medication/{id}); otherwise send medicationCodeableConcept',
+          'cannot be resolved: it must be a contained Medication (#id), a Medication entry of the same Bundle or a ' +
+          'Medication this provider sent before (Medication/{id}); otherwise send medicationCodeableConcept',
       },
     ]);
   });

@@ -36,17 +36,38 @@ export function receiptOutcome(events: readonly PublishedEvent[]): OperationOutc
   };
 }
 
-/** A transaction- or batch-response, each successful entry's response carrying the receipt of its events. */
+/**
+ * A transaction- or batch-response, each successful entry's response carrying the receipt of its events, or what
+ * was done instead of publishing (a Medication kept as reference data).
+ */
 export function bundleResponse(outcome: BundleOutcome): Bundle {
   const responses = outcome.entries.map((e) => e.response);
   const bundle = outcome.type === 'transaction' ? transactionResponse(responses) : batchResponse(responses);
-  const receipts = outcome.entries.map((e) => e.events);
   return {
     ...bundle,
-    entry: bundle.entry?.map((e, i) =>
-      receipts[i]?.length && e.response
-        ? { ...e, response: { ...e.response, outcome: receiptOutcome(receipts[i]) } }
-        : e,
-    ),
+    entry: bundle.entry?.map((e, i) => {
+      const { events, information } = outcome.entries[i];
+      if (!e.response || e.response.outcome) return e;
+      if (events.length > 0) return { ...e, response: { ...e.response, outcome: receiptOutcome(events) } };
+      if (information === undefined) return e;
+      return {
+        ...e,
+        response: { ...e.response, outcome: informationOutcome(information, e.response.location) },
+      };
+    }),
+  };
+}
+
+function informationOutcome(text: string, location: string | undefined): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: [
+      {
+        severity: 'information',
+        code: 'informational',
+        details: { text },
+        ...(location === undefined ? {} : { expression: [location.replace(/\/_history\/.*$/, '')] }),
+      },
+    ],
   };
 }

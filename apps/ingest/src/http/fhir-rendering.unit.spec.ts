@@ -53,4 +53,34 @@ describe('the response to a Bundle', () => {
     expect(refusal).toMatchObject({ severity: 'error', diagnostics: 'never shared' });
     expect(refusal?.details?.coding).toBeUndefined();
   });
+
+  it('given a Medication kept as reference data, answers its version and says nothing was published', () => {
+    const bundle = bundleResponse({
+      type: 'transaction',
+      entries: [
+        {
+          response: { status: 200, location: { resourceType: 'Medication', id: 'm1', version: 1 } },
+          events: [],
+          information: 'kept version 1 of Medication/m1 as reference data',
+        },
+      ],
+    });
+
+    expect(bundle.entry?.[0].response).toEqual({
+      status: '200 OK',
+      location: 'Medication/m1/_history/1',
+      etag: 'W/"1"',
+      outcome: {
+        resourceType: 'OperationOutcome',
+        issue: [
+          {
+            severity: 'information',
+            code: 'informational',
+            details: { text: 'kept version 1 of Medication/m1 as reference data' },
+            expression: ['Medication/m1'],
+          },
+        ],
+      },
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { Controller, Delete, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FhirIntake } from '../intake/fhir-intake';
+import { keptMedicationText } from '../intake/medication-keeping';
 import type { PublishedEvent } from '../intake/record-change-intake';
 import { sendFhir } from './fhir-format';
 import { bundleResponse, receiptOutcome } from './fhir-rendering';
@@ -78,12 +79,7 @@ export class FhirController {
         {
           severity: 'information',
           code: 'informational',
-          details: {
-            text:
-              kept.outcome === 'kept'
-                ? `kept version ${kept.version} of ${kept.sourceRecordId} as reference data for later medicationReferences; nothing is published for a Medication`
-                : `version ${kept.version} of ${kept.sourceRecordId} is already kept; nothing changed`,
-          },
+          details: { text: keptMedicationText(kept) },
           expression: [kept.sourceRecordId],
         },
       ],

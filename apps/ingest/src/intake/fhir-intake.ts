@@ -20,6 +20,8 @@ import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { conflict, IngestError, notFound, rejectedInput } from '../ingest-error';
 import { MedicationStore } from '../storage/medication-store';
+import { BundleMedications, inRequestOrder, type BatchMedications } from './bundle-medications';
+import { MedicationKeeper, type KeptMedicationOutcome } from './medication-keeping';
 import type { SharedRecordLedger } from '../storage/shared-record-ledger';
 import { fhirRemoval } from './fhir-removal';
 import type { PublishedEvent, RecordChangeIntake, SubmissionUnit } from './record-change-intake';
@@ -46,6 +48,8 @@ export interface BundleEntryOutcome {
   readonly response: ResponseEntry;
   /** Empty for an entry that was refused. */
   readonly events: readonly PublishedEvent[];
+  /** What an entry that publishes nothing by design did (a Medication kept as reference data). */
+  readonly information?: string;
 }
 
 /**
@@ -54,13 +58,19 @@ export interface BundleEntryOutcome {
  * Refusals are thrown as IngestError, located in FHIR terms.
  */
 export class FhirIntake {
+  private readonly keeper: MedicationKeeper;
+  private readonly bundleMedications: BundleMedications;
+
   constructor(
     private readonly records: RecordChangeIntake,
     private readonly ledger: SharedRecordLedger,
     private readonly db: DataSource,
     private readonly options: FhirIntakeOptions,
     private readonly medications = new MedicationStore(),
-  ) {}
+  ) {
+    this.keeper = new MedicationKeeper(ledger, medications);
+    this.bundleMedications = new BundleMedications(db, this.keeper);
+  }
 
   /** A transaction is all or nothing; each entry of a batch stands alone. */
   async bundle(provider: Provider, body: unknown, correlationId: string): Promise<BundleOutcome> {
@@ -75,7 +85,9 @@ export class FhirIntake {
         },
       ]);
     const receivedAt = Date.now();
-    return this.deciding(() => this.bundleOnce(provider, body, correlationId, receivedAt));
+    // Once, before any retry: a batch's Medications are kept first, each on its own, for its other entries to name.
+    const batchMedications = await this.bundleMedications.keepBatch(provider, body);
+    return this.deciding(() => this.bundleOnce(provider, body, correlationId, receivedAt, batchMedications));
   }
 
   private async bundleOnce(
@@ -83,6 +95,7 @@ export class FhirIntake {
     body: unknown,
     correlationId: string,
     receivedAt: number,
+    batchMedications?: BatchMedications,
   ): Promise<BundleOutcome> {
     const { writes, patientRecords, medicationRecords } = bundleWrites(body);
     const [current, earlierPatients, earlierMedications] = await Promise.all([
@@ -138,6 +151,7 @@ export class FhirIntake {
       careSetting: careSettingOf(provider.type),
       earlierPatients,
       earlierMedications,
+      medicationsInBundle: batchMedications?.index,
       assignedVersions,
       receivedAt,
     });
@@ -159,11 +173,16 @@ export class FhirIntake {
       const failure = resolved.find((r): r is IngestError => r instanceof IngestError);
       if (failure) throw failure;
       const units = resolved as ResolvedEntry[];
-      const events = await this.records.submit(provider, units, correlationId);
+      const medications = this.bundleMedications.forTransaction(provider, plan.value.medications);
+      const events = await this.records.submit(provider, units, correlationId, medications.keepIn);
       const byUnit = groupByUnit(units, events);
       return {
         type: 'transaction',
-        entries: units.map((unit, i) => ({ response: responseOf(unit), events: byUnit[i] })),
+        entries: inRequestOrder(
+          plan.value.entries,
+          units.map((unit, i) => ({ response: responseOf(unit), events: byUnit[i] })),
+          medications.responses(),
+        ),
       };
     }
 
@@ -177,7 +196,10 @@ export class FhirIntake {
         return { response: { status: outcome.error.status, issues: outcome.error.issues }, events: [] };
       return { response: responseOf(r), events: outcome.events };
     });
-    return { type: 'batch', entries };
+    return {
+      type: 'batch',
+      entries: inRequestOrder(plan.value.entries, entries, batchMedications?.responses),
+    };
   }
 
   /** POST [type]: the resource as the sender's new record. */
@@ -311,39 +333,17 @@ export class FhirIntake {
           message: `the resource id must equal the URL's id ${id}`,
         },
       ]);
-    const sourceRecordId = `Medication/${medicationId}`;
-    const resourceSha256 = sha256(canonicalContent(body));
-    const declared = declaredVersion(body);
-    return this.db.transaction(async (tx) => {
-      await this.ledger.lockRecords(tx, provider.odsCode, [sourceRecordId]);
-      const kept = (await this.medications.current(tx, provider.odsCode, [sourceRecordId])).get(
-        sourceRecordId,
-      );
-      const decision = decideVersion({
-        sourceRecordId,
-        declaredVersion: declared,
-        resourceSha256,
-        current: kept && { ...kept, nhsNumber: '', removed: false },
-        ifMatch,
-        ifMatchLocation: 'If-Match',
-      });
-      const version = decision.assignedVersion ?? declared!;
-      const same = kept?.resourceSha256.equals(resourceSha256) ?? false;
-      if (kept && version <= kept.version) {
-        if (version === kept.version && same) return { sourceRecordId, version, outcome: 'unchanged' };
-        throw conflict(
-          'Medication',
-          `version ${version} of ${sourceRecordId} is not after the version kept (${kept.version}) and says ` +
-            'something else; a changed Medication needs a higher version',
-        );
-      }
-      await this.medications.keep(tx, provider.odsCode, medicationId, {
-        version,
-        resourceSha256,
-        code: product.value,
-      });
-      return { sourceRecordId, version, outcome: 'kept' };
-    });
+    const medication = {
+      id: medicationId,
+      code: product.value,
+      resourceSha256: sha256(canonicalContent(body)),
+      declaredVersion: declaredVersion(body),
+      ...(ifMatch === undefined ? {} : { ifMatch }),
+      location: 'Medication',
+      ifMatchLocation: 'If-Match',
+    };
+    const [kept] = await this.db.transaction((tx) => this.keeper.keep(tx, provider.odsCode, [medication]));
+    return kept;
   }
 
   /** The products of the provider's earlier Medication resources that `Medication/{id}` references name. */
@@ -448,12 +448,7 @@ export class FhirIntake {
   }
 }
 
-/** What keeping a Medication came to: the version now current, and whether this request changed it. */
-export interface KeptMedicationOutcome {
-  readonly sourceRecordId: string;
-  readonly version: number;
-  readonly outcome: 'kept' | 'unchanged';
-}
+export type { KeptMedicationOutcome } from './medication-keeping';
 
 /** A Bundle entry or single resource, resolved: its drafts, and what its response names. */
 export interface ResolvedEntry extends SubmissionUnit {

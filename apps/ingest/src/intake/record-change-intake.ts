@@ -101,14 +101,17 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
 
   /**
    * All or nothing: every unit is published, or the request fails with the first unit's error and nothing is
-   * published. For single resources, HL7 messages, social care extracts and FHIR transactions.
+   * published. For single resources, HL7 messages, social care extracts and FHIR transactions. `alsoInTransaction`
+   * is the request's other database work (a FHIR transaction's Medications), done first in the transaction that
+   * claims the units' versions: it is kept only if they are published, and its failure publishes nothing.
    */
   async submit(
     sender: S,
     units: readonly SubmissionUnit[],
     correlationId: string,
+    alsoInTransaction?: (tx: EntityManager) => Promise<void>,
   ): Promise<PublishedEvent[]> {
-    const outcomes = await this.process(sender, units, correlationId, true);
+    const outcomes = await this.process(sender, units, correlationId, true, alsoInTransaction);
     return outcomes.flatMap((o) => ('events' in o ? o.events : []));
   }
 
@@ -129,6 +132,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     units: readonly SubmissionUnit[],
     correlationId: string,
     atomic: boolean,
+    alsoInTransaction?: (tx: EntityManager) => Promise<void>,
   ): Promise<UnitOutcome[]> {
     const outcomes: (UnitOutcome | undefined)[] = units.map((unit) => {
       for (const draft of unit.drafts) {
@@ -179,6 +183,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     );
 
     const claimed = await this.db.transaction(async (tx) => {
+      await alsoInTransaction?.(tx);
       await this.checkExpectations(tx, sender, units, outcomes, atomic);
       // Standing for deaths and merges: asked of the ledger before this request's own claims are in it, so that a
       // death cannot vouch for itself; decided below, once conflicts have shown which units will be published.

@@ -3,10 +3,13 @@ import { type FhirResourceType, isSupportedResourceType } from '../resource-type
 
 export type EntryMethod = 'POST' | 'PUT' | 'DELETE';
 
+/** What a Bundle entry may name: a record type, or Medication, which ingest keeps as reference data (planMedication). */
+export type EntryResourceType = FhirResourceType | 'Medication';
+
 /** What one Bundle entry asks for: create a resource (`POST Type`), replace one (`PUT Type/id`), delete one. */
 export interface EntryRequest {
   readonly method: EntryMethod;
-  readonly resourceType: FhirResourceType;
+  readonly resourceType: EntryResourceType;
   /** From the url; absent for POST, where the resource's own id names the record. */
   readonly id?: string;
   /** request.ifMatch, the ETag of the version the sender last saw (`W/"3"`): a version-aware update. */
@@ -89,10 +92,35 @@ function requestFromUrl(method: EntryMethod, url: string, location: string): Ent
   if (resourceType === undefined || (method === 'POST') !== (id === undefined)) {
     return [{ code: 'value', location, message: `${location} '${url}' must be ${expected} for ${method}` }];
   }
-  if (!isSupportedResourceType(resourceType)) {
+  if (!isSupportedResourceType(resourceType) && resourceType !== 'Medication') {
     return [
       { code: 'not-supported', location, message: `${location}: Crosscare does not take ${resourceType}` },
     ];
   }
   return id === undefined ? { method, resourceType } : { method, resourceType, id };
+}
+
+/** The url says what the entry is about; a resource that says otherwise would be shared under the wrong name. */
+export function urlMismatches(
+  resource: Record<string, unknown>,
+  resourceType: string,
+  id: string | undefined,
+  at: string,
+) {
+  const issues: InputIssue[] = [];
+  if (resource.resourceType !== resourceType) {
+    issues.push({
+      code: 'value',
+      location: `${at}.resource.resourceType`,
+      message: `${at}.request.url is for ${resourceType} but the resource is ${String(resource.resourceType)}`,
+    });
+  }
+  if (id !== undefined && resource.id !== id) {
+    issues.push({
+      code: 'value',
+      location: `${at}.resource.id`,
+      message: `${at}.resource.id must equal the id in request.url (${id})`,
+    });
+  }
+  return issues;
 }

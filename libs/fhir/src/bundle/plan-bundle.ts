@@ -1,14 +1,20 @@
 import { type CareSetting, type InputIssue, mapped, type MappingResult, rejected } from '@crosscare/events';
 import type { PublishableDraft } from '@crosscare/governance';
 import { mapResourceAt } from '../map-fhir-resource';
-import type { EarlierMedications } from '../mapping/medication';
+import type { EarlierMedications, MedicationIndex } from '../mapping/medication';
 import type { EarlierPatients, PatientIndex } from '../mapping/patient-identity';
 import type { ResultIndex } from '../mapping/report-results';
 import type { FhirResourceType } from '../resource-types';
 import { bundlePatientIndex } from './bundle-patient-index';
 import { bundleResultIndex, isReportedResult } from './bundle-result-index';
 import { canonicalContent, medicationRecordsReferenced, patientRecordsReferenced } from '../versioning';
-import { entryRequest, isRecord } from './entry-request';
+import {
+  bundleMedicationIndex,
+  medicationEntries,
+  plannedMedicationOutcomes,
+  type MedicationEntryPlan,
+} from './bundle-medications';
+import { entryRequest, isRecord, urlMismatches } from './entry-request';
 
 export interface BundlePlanOptions {
   readonly providerOdsCode: string;
@@ -17,6 +23,12 @@ export interface BundlePlanOptions {
   readonly earlierPatients?: EarlierPatients;
   /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
   readonly earlierMedications?: EarlierMedications;
+  /**
+   * The Bundle's Medication entries as the app kept them, for `medicationReference` to them: a batch keeps its
+   * Medications first, each on its own, and passes what each came to. When absent, every valid Medication entry
+   * resolves, as in a transaction, which keeps them all or none.
+   */
+  readonly medicationsInBundle?: MedicationIndex;
   /** Versions Crosscare assigned, by record (`Type/id`), for resources that declare none. */
   readonly assignedVersions?: ReadonlyMap<string, number>;
   /** When the Bundle was received (epoch ms): the time of a resource that gives none. */
@@ -55,10 +67,15 @@ export interface RejectedEntryPlan {
 
 export type BundleEntryPlan = WriteEntryPlan | DeleteEntryPlan | RejectedEntryPlan;
 
-/** Entries in request order. A transaction plan never holds a rejected entry: one bad entry rejects the whole Bundle. */
+/**
+ * Entries in request order: the record changes and deletes in `entries`, the Medications to keep in `medications`
+ * (a Medication entry that cannot be kept is a rejected entry in `entries`). A transaction plan never holds a rejected
+ * entry: one bad entry rejects the whole Bundle.
+ */
 export interface BundlePlan {
   readonly type: 'transaction' | 'batch';
   readonly entries: readonly BundleEntryPlan[];
+  readonly medications: readonly MedicationEntryPlan[];
 }
 
 /** How many entries a Bundle has, for the app's size limit before any mapping work; 0 when it is not a Bundle. */
@@ -68,7 +85,8 @@ export function bundleEntryCount(bundle: unknown): number {
 
 /**
  * A transaction or batch Bundle → what each entry means. A transaction is all-or-nothing, and its entries may
- * reference its Patient entries by fullUrl; a batch's entries stand alone and fail alone.
+ * reference its Patient entries by fullUrl; a batch's entries stand alone and fail alone. Entries of either may name
+ * the Bundle's Medication entries in `medicationReference` (by fullUrl or `Medication/{id}`).
  */
 export function planBundle(bundle: unknown, options: BundlePlanOptions): MappingResult<BundlePlan> {
   if (!isRecord(bundle) || bundle.resourceType !== 'Bundle') {
@@ -92,14 +110,26 @@ export function planBundle(bundle: unknown, options: BundlePlanOptions): Mapping
   const entries: readonly unknown[] = entry ?? [];
   const patients = type === 'transaction' ? bundlePatientIndex(entries) : undefined;
   const results = type === 'transaction' ? bundleResultIndex(entries) : undefined;
-  const planned = entries.map((item, index) => planEntry(item, index, options, patients, results));
-  if (type === 'batch') return mapped({ type, entries: planned });
+  const medicationPlans = medicationEntries(entries);
+  const medicationPlan = new Map(medicationPlans.map((plan) => [plan.index, plan]));
+  const withMedications: BundlePlanOptions = {
+    ...options,
+    medicationsInBundle:
+      options.medicationsInBundle ??
+      bundleMedicationIndex(bundle, plannedMedicationOutcomes(medicationPlans)),
+  };
+  const planned = entries.map(
+    (item, index) => medicationPlan.get(index) ?? planEntry(item, index, withMedications, patients, results),
+  );
+  const plan: BundlePlan = {
+    type,
+    entries: planned.filter((p): p is BundleEntryPlan => p.kind !== 'medication'),
+    medications: planned.filter((p): p is MedicationEntryPlan => p.kind === 'medication'),
+  };
+  if (type === 'batch') return mapped(plan);
 
-  const issues = [
-    ...planned.flatMap((plan) => (plan.kind === 'rejected' ? plan.issues : [])),
-    ...duplicates(planned),
-  ];
-  return issues.length > 0 ? rejected(...issues) : mapped({ type, entries: planned });
+  const issues = [...planned.flatMap((p) => (p.kind === 'rejected' ? p.issues : [])), ...duplicates(planned)];
+  return issues.length > 0 ? rejected(...issues) : mapped(plan);
 }
 
 function planEntry(
@@ -116,6 +146,13 @@ function planEntry(
   const request = entryRequest(entry, at);
   if (Array.isArray(request)) return reject(...request);
   const { method, resourceType } = request;
+  // Not reached: planBundle plans Medication entries first (bundle-medications.ts), as the others may name them.
+  if (resourceType === 'Medication')
+    return reject({
+      code: 'not-supported',
+      location: `${at}.request.url`,
+      message: `${at} is a Medication entry`,
+    });
   const ifMatch = request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch };
   if (method === 'DELETE') return { kind: 'delete', index, resourceType, id: request.id ?? '', ...ifMatch };
 
@@ -154,33 +191,8 @@ function planEntry(
   };
 }
 
-/** The url says what the entry is about; a resource that says otherwise would be shared under the wrong name. */
-function urlMismatches(
-  resource: Record<string, unknown>,
-  resourceType: string,
-  id: string | undefined,
-  at: string,
-) {
-  const issues: InputIssue[] = [];
-  if (resource.resourceType !== resourceType) {
-    issues.push({
-      code: 'value',
-      location: `${at}.resource.resourceType`,
-      message: `${at}.request.url is for ${resourceType} but the resource is ${String(resource.resourceType)}`,
-    });
-  }
-  if (id !== undefined && resource.id !== id) {
-    issues.push({
-      code: 'value',
-      location: `${at}.resource.id`,
-      message: `${at}.resource.id must equal the id in request.url (${id})`,
-    });
-  }
-  return issues;
-}
-
 /** A transaction changes each record at most once; two entries for one record leave its outcome undefined. */
-function duplicates(entries: readonly BundleEntryPlan[]): InputIssue[] {
+function duplicates(entries: readonly (BundleEntryPlan | MedicationEntryPlan)[]): InputIssue[] {
   const seen = new Map<string, number>();
   const issues: InputIssue[] = [];
   for (const entry of entries) {
@@ -212,8 +224,8 @@ export interface BundleWrite {
 
 /**
  * The write entries of a Bundle that names records (a resource with resourceType and id), for the app to version
- * before planning: which records, their content, and which Patient records they refer to. Malformed entries are left
- * to planBundle, which reports them.
+ * before planning: which records, their content, and which Patient and Medication records they refer to. Medication
+ * entries are not among them (bundle-medications.ts). Malformed entries are left to planBundle, which reports them.
  */
 export function bundleWrites(bundle: unknown): {
   writes: BundleWrite[];
@@ -223,10 +235,12 @@ export function bundleWrites(bundle: unknown): {
   if (!isRecord(bundle) || !Array.isArray(bundle.entry))
     return { writes: [], patientRecords: [], medicationRecords: [] };
   const entries: unknown[] = bundle.entry;
+  // A transaction's entries name each other by fullUrl; a batch's may name only its Medication entries so.
   const targets = new Map<string, string>();
   for (const entry of entries) {
     if (!isRecord(entry) || !isRecord(entry.resource) || typeof entry.fullUrl !== 'string') continue;
     const { resourceType, id } = entry.resource;
+    if (bundle.type !== 'transaction' && resourceType !== 'Medication') continue;
     if (typeof resourceType === 'string' && typeof id === 'string')
       targets.set(entry.fullUrl, `${resourceType}/${id}`);
   }
@@ -238,13 +252,15 @@ export function bundleWrites(bundle: unknown): {
     const { resource, request } = entry;
     if (request.method !== 'POST' && request.method !== 'PUT') return;
     if (typeof resource.resourceType !== 'string' || typeof resource.id !== 'string') return;
+    // A Medication is versioned where it is kept (provider_medications), not in the ledger.
+    if (resource.resourceType === 'Medication') return;
     patientRecordsReferenced(resource).forEach((record) => patientRecords.add(record));
     medicationRecordsReferenced(resource).forEach((record) => medicationRecords.add(record));
     writes.push({
       index,
       recordId: `${resource.resourceType}/${resource.id}`,
       resource,
-      content: canonicalContent(resource, bundle.type === 'transaction' ? targets : undefined),
+      content: canonicalContent(resource, targets),
       ...(typeof request.ifMatch === 'string' ? { ifMatch: request.ifMatch } : {}),
     });
   });

@@ -7,7 +7,7 @@ import type {
   RecordOperation,
 } from '@crosscare/events';
 import type { IssueLog } from '../validation/issue-log';
-import type { EarlierMedications } from './medication';
+import type { EarlierMedications, MedicationIndex } from './medication';
 import type { EarlierPatients, PatientIndex } from './patient-identity';
 import type { ResultIndex } from './report-results';
 
@@ -23,6 +23,8 @@ export interface MappingContext {
   readonly earlierPatients?: EarlierPatients;
   /** Medication resources the provider sent before, for `medicationReference` to `Medication/{id}`. */
   readonly earlierMedications?: EarlierMedications;
+  /** Medication entries of the same Bundle, for `medicationReference` by fullUrl or `Medication/{id}`. */
+  readonly medicationsInBundle?: MedicationIndex;
   /** The version Crosscare assigned, for a resource that declares none (see declaredVersion). */
   readonly assignedVersion?: number;
   /** When ingest received the resource (epoch ms): the change's time when the resource gives none. */

@@ -19,6 +19,24 @@ const MEDICATION_SYSTEMS = [DM_AND_D, SNOMED_CT];
  */
 export type EarlierMedications = ReadonlyMap<string, CodedValue>;
 
+/**
+ * The Medication entries of the same Bundle, keyed as other entries reference them: the entry's fullUrl
+ * (`urn:uuid:…`) and `Medication/{id}`. Each is the product it keeps, or why it cannot be used (the entry was
+ * refused): a reference to a refused entry is refused rather than resolved to an earlier version the sender was
+ * replacing.
+ */
+export type MedicationIndex = ReadonlyMap<
+  string,
+  { readonly code: CodedValue } | { readonly unusable: string }
+>;
+
+/** Where a medicationReference may point besides a contained Medication. */
+export interface MedicationReferenceScope {
+  /** Medication entries of the same Bundle; they win over what was sent before, being the newer version. */
+  readonly medicationsInBundle?: MedicationIndex;
+  readonly earlierMedications?: EarlierMedications;
+}
+
 /** `Medication/{id}` (optionally `/_history/{v}`): the id such a reference names. */
 const LITERAL_MEDICATION = /^Medication\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
@@ -30,13 +48,14 @@ export function literalMedicationRecord(reference: string): string | null {
 
 /**
  * The product of a MedicationRequest, MedicationStatement or MedicationDispense: from medicationCodeableConcept, from
- * a contained Medication (`#id`), or from a Medication the provider sent before (`Medication/{id}`, kept by ingest).
+ * a contained Medication (`#id`), from a Medication entry of the same Bundle (its fullUrl or `Medication/{id}`), or
+ * from a Medication the provider sent before (`Medication/{id}`, kept by ingest).
  */
 export function medicationOf(
   resource: MedicationSource,
   at: string,
   issues: IssueLog,
-  earlier?: EarlierMedications,
+  scope: MedicationReferenceScope = {},
 ): CodedValue | null {
   const reference = resource.medicationReference?.reference;
   if (resource.medicationCodeableConcept === undefined && reference !== undefined) {
@@ -50,12 +69,24 @@ export function medicationOf(
       });
     }
     const record = literalMedicationRecord(reference);
-    const sent = record === null ? undefined : earlier?.get(record);
+    const inBundle =
+      scope.medicationsInBundle?.get(reference) ??
+      (record === null ? undefined : scope.medicationsInBundle?.get(record));
+    if (inBundle !== undefined && 'code' in inBundle) return inBundle.code;
+    if (inBundle !== undefined) {
+      issues.required(
+        `${at}.medicationReference.reference`,
+        `${at}.medicationReference.reference '${reference}' cannot be resolved: ${inBundle.unusable}`,
+      );
+      return null;
+    }
+    const sent = record === null ? undefined : scope.earlierMedications?.get(record);
     if (sent !== undefined) return sent;
     issues.required(
       `${at}.medicationReference.reference`,
       `${at}.medicationReference.reference '${reference}' cannot be resolved: it must be a contained Medication ` +
-        '(#id) or a Medication this provider sent before (Medication/{id}); otherwise send medicationCodeableConcept',
+        '(#id), a Medication entry of the same Bundle or a Medication this provider sent before (Medication/{id}); ' +
+        'otherwise send medicationCodeableConcept',
     );
     return null;
   }

@@ -43,7 +43,7 @@ export function mapMedicationDispense(
   );
   if (dispense.status === ENTERED_IN_ERROR)
     return removedAsEnteredInError(source, 'MedicationDispensed', context);
-  const medication = medicationOf(dispense, at, issues, context.earlierMedications);
+  const medication = medicationOf(dispense, at, issues, context);
   const eps = codeFrom(dispense.type, EPS_DISPENSE_TYPE);
   const status =
     eps !== undefined

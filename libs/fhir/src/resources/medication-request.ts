@@ -37,7 +37,7 @@ export function mapMedicationRequest(
   );
   if (request.status === ENTERED_IN_ERROR)
     return removedAsEnteredInError(source, 'MedicationPrescribed', context);
-  const medication = medicationOf(request, at, issues, context.earlierMedications);
+  const medication = medicationOf(request, at, issues, context);
   const dosageText = dosageTextOf(request.dosageInstruction);
   if (dosageText === null) {
     issues.required(

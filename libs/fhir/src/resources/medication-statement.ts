@@ -39,7 +39,7 @@ export function mapMedicationStatement(
   if (statement.status === ENTERED_IN_ERROR) {
     return removedAsEnteredInError(source, 'MedicationPrescribed', context);
   }
-  const medication = medicationOf(statement, at, issues, context.earlierMedications);
+  const medication = medicationOf(statement, at, issues, context);
   const courseEndDate = dateOf(statement.effectivePeriod?.end, `${at}.effectivePeriod.end`, issues);
   if (source === null || medication === null || !issues.isEmpty) return [];
   return [
