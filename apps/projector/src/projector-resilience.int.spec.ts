@@ -74,7 +74,9 @@ describe('projector under crashes and scale-out (real broker, registry and Postg
       { timeoutMs: 120_000, intervalMs: 250 },
     );
     await eventually('the outbox drained', async () => {
-      const [row] = await region.query<{ n: string }>(`select count(*) as n from "${crashed}".changelog_outbox`);
+      const [row] = await region.query<{ n: string }>(
+        `select count(*) as n from "${crashed}".changelog_outbox`,
+      );
       return row.n === '0' ? true : undefined;
     });
     await killHard(survivor);
@@ -90,15 +92,13 @@ describe('projector under crashes and scale-out (real broker, registry and Postg
       sequence: Number(p.sequence),
       mergedInto: p.merged_into,
     }));
-    const liveItems = (await region.items(crashed, 'not removed')).map(
-      (i): ReadModelItem => ({
-        nhsNumber: i.nhs_number,
-        providerOdsCode: i.provider_ods_code,
-        sourceRecordId: i.source_record_id,
-        part: i.part,
-        item: i.item ?? Buffer.alloc(0),
-      }),
-    );
+    const liveItems = (await region.items(crashed, 'not removed')).map((i): ReadModelItem => ({
+      nhsNumber: i.nhs_number,
+      providerOdsCode: i.provider_ods_code,
+      sourceRecordId: i.source_record_id,
+      part: i.part,
+      item: i.item ?? Buffer.alloc(0),
+    }));
 
     const fresh = region.newSchema('CCR');
     const scratch = await region.startProjector('CCR', fresh);
