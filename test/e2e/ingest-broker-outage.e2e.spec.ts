@@ -1,4 +1,5 @@
 import { fhirFixtures } from '@crosscare/fhir/testing';
+import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import {
   LOCAL_KAFKA_ADMIN,
   localKafkaEnvironment,
@@ -8,7 +9,9 @@ import {
   type LocalKafka,
 } from '@crosscare/local-stack';
 import { uniqueName } from '@crosscare/testing';
+import { Hl7Message } from '@medplum/core';
 import type { Bundle } from '@medplum/fhirtypes';
+import { Hl7Client } from '@medplum/hl7';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,11 +22,13 @@ import {
   startIngest,
   type IngestUnderTest,
 } from '../../apps/ingest/src/testing/ingest-under-test';
+import { messageCorrelationId } from '../../apps/ingest/src/intake/hl7v2-intake';
 
 /**
- * Ingest with a broker of its own, which the test kills and restarts: while it is down every request answers 503
- * with Retry-After (never 202), and when it is back nothing of the refused requests has leaked onto the topic, half
- * or whole; re-sending them publishes each event exactly once.
+ * Ingest with a broker of its own, which the tests kill and restart: while it is down every request answers 503
+ * with Retry-After (never 202), and an HL7 v2 message over MLLP AR with ERR-5 UNAVAILABLE (never AA); when it is back
+ * nothing of the refused requests has leaked onto the topic, half or whole; re-sending them publishes each event
+ * exactly once. Each test leaves the broker running.
  */
 describe('ingest when the broker goes away', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-outage-e2e-'));
@@ -44,7 +49,11 @@ describe('ingest when the broker goes away', () => {
     token = await ingest.credentialFor(ingest.provider('ACUTE_TRUST', 'QHL').odsCode);
   });
 
+  let brokerDown = false;
+
   afterAll(async () => {
+    // A test that failed while the broker was down would leave ingest's cleanup retrying a broker that is gone.
+    if (brokerDown) cluster = await startLocalKafka({ brokers: 1, basePort, paths });
     await ingest?.close().catch(() => undefined);
     await stopLocalKafka({ paths });
     fs.rmSync(home, { recursive: true, force: true });
@@ -71,6 +80,7 @@ describe('ingest when the broker goes away', () => {
     expect(publishedBefore.length).toBeGreaterThan(1);
 
     for (const node of cluster.nodes) process.kill(node.pid, 'SIGKILL');
+    brokerDown = true;
 
     const during = admission('9990000026');
     const refused = await post(during);
@@ -79,7 +89,8 @@ describe('ingest when the broker goes away', () => {
     expect(refused.body.resourceType).toBe('OperationOutcome');
     expect(receiptLines(refused.body)).toEqual([]);
 
-    await startLocalKafka({ brokers: 1, basePort, paths });
+    cluster = await startLocalKafka({ brokers: 1, basePort, paths });
+    brokerDown = false;
     // Time for anything the refused request left behind to surface, were it ever going to.
     await new Promise((r) => setTimeout(r, 5000));
 
@@ -92,26 +103,110 @@ describe('ingest when the broker goes away', () => {
 
     const topic = ingest.topic('QHL');
     const everything = [...publishedBefore, ...publishedOnRetry];
-    const onTopic = await readAllCommitted(ingest, topic, everything.length);
-    expect(onTopic.sort()).toEqual([...everything].sort());
+    const onTopic = await readAllCommitted(ingest, topic, (read) => read.length >= everything.length);
+    expect(onTopic.map((e) => e.eventId).sort()).toEqual([...everything].sort());
+  });
+
+  it('answers an MLLP message AR UNAVAILABLE while the broker is down, publishes nothing, and AA once when it is back', async () => {
+    const trust = ingest.provider('ACUTE_TRUST', 'QHL');
+    /**
+     * An A28 as this trust's PAS sends it: its ODS code in MSH-4, the key in MSH-8, a control id of its own, and a
+     * message time (MSH-7, the record's version) of its own, so that the two messages are two versions, not one
+     * version sent twice (which ingest would answer with the first one's event id).
+     */
+    const fromTrust = (controlId: string, sentAt: string) =>
+      withSecurity(
+        withControlId(
+          CERNER_ADT.A28.replace(
+            /^MSH\|\^~\\&\|CERNER\|RRK\|CROSSCARE\|CCR\|20240301120012\|/,
+            `MSH|^~\\&|CERNER|${trust.odsCode}|CROSSCARE|CCR|${sentAt}|`,
+          ),
+          controlId,
+        ),
+        token,
+      );
+    const ackCode = (ack: string) => Hl7Message.parse(ack).getSegment('MSA')?.getField(1)?.toString();
+    const eventIdsIn = (ack: string) =>
+      ack.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    const [beforeId, duringId] = [uniqueName('mllp-before'), uniqueName('mllp-during')];
+    const [beforeCorrelation, duringCorrelation] = [beforeId, duringId].map((id) =>
+      messageCorrelationId(trust.odsCode, id),
+    );
+    const client = new Hl7Client({ host: '127.0.0.1', port: ingest.mllpPort });
+    const exchange = async (er7: string) => (await client.sendAndWait(Hl7Message.parse(er7))).toString();
+    try {
+      // The path works while the broker is up: the message the reads below wait for.
+      const before = await exchange(fromTrust(beforeId, '20240301120012'));
+      expect(ackCode(before)).toBe('AA');
+
+      for (const node of cluster.nodes) process.kill(node.pid, 'SIGKILL');
+      brokerDown = true;
+
+      const during = fromTrust(duringId, '20240301130012');
+      const refused = await exchange(during);
+      expect(ackCode(refused)).toBe('AR');
+      expect(refused).toMatch(/UNAVAILABLE/);
+      expect(eventIdsIn(refused)).toEqual([]);
+      expect(refused).not.toContain(token);
+
+      cluster = await startLocalKafka({ brokers: 1, basePort, paths });
+      brokerDown = false;
+      // Time for anything the refused message left behind to surface, were it ever going to.
+      await new Promise((r) => setTimeout(r, 5000));
+      const topic = ingest.topic(trust.ics);
+      const afterOutage = await readAllCommitted(ingest, topic, (read) =>
+        read.some((e) => e.correlationId === beforeCorrelation),
+      );
+      expect(afterOutage.filter((e) => e.correlationId === beforeCorrelation)).toHaveLength(1);
+      expect(afterOutage.filter((e) => e.correlationId === duringCorrelation)).toEqual([]);
+
+      // The same message again, as a PAS resends after AR UNAVAILABLE: accepted, and on the topic once.
+      const accepted = await exchange(during);
+      expect(ackCode(accepted)).toBe('AA');
+      const acceptedIds = eventIdsIn(accepted);
+      expect(acceptedIds).toHaveLength(1);
+      const afterRetry = await readAllCommitted(ingest, topic, (read) =>
+        read.some((e) => e.correlationId === duringCorrelation),
+      );
+      expect(afterRetry.filter((e) => e.correlationId === duringCorrelation).map((e) => e.eventId)).toEqual(
+        acceptedIds,
+      );
+    } finally {
+      await client.close();
+    }
   });
 });
 
-/** Every committed event id on the topic: waits for `expected`, then a while longer so extras would show. */
-async function readAllCommitted(ingest: IngestUnderTest, topic: string, expected: number): Promise<string[]> {
+interface CommittedEvent {
+  readonly eventId: string;
+  readonly correlationId?: string;
+}
+
+/**
+ * Every committed event on the topic (read_committed, kafkajs's default: aborted writes never show): reads until
+ * `enough` holds of what was read, then a while longer so extras would show.
+ */
+async function readAllCommitted(
+  ingest: IngestUnderTest,
+  topic: string,
+  enough: (read: readonly CommittedEvent[]) => boolean,
+): Promise<CommittedEvent[]> {
   const consumer = await ingest.kafka.consumer(uniqueName('outage-reader'));
-  const ids: string[] = [];
+  const read: CommittedEvent[] = [];
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        ids.push((await ingest.serde.decode(message.value!)).event.header.eventId);
+        read.push({
+          eventId: (await ingest.serde.decode(message.value!)).event.header.eventId,
+          correlationId: message.headers?.['crosscare-correlation-id']?.toString(),
+        });
       },
     });
     const deadline = Date.now() + 30_000;
-    while (ids.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!enough(read) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 3000));
-    return [...ids];
+    return [...read];
   } finally {
     await ingest.kafka.close(consumer);
   }

@@ -217,10 +217,14 @@ export class RegionUnderTest {
     return heads(entries);
   }
 
-  /** Reads a changelog's messages from the beginning, decoded, until `until` holds; on a timeout, what was read. */
+  /**
+   * Reads a changelog's messages from the beginning, decoded, until `until` holds ('end-offsets': the whole topic as
+   * it stood when the read began); on a timeout, what was read. kafkajs reads read_committed: an aborted relay
+   * transaction's messages never reach the reader, as they never reach a subscriber.
+   */
   readChangelogMessages(
     topic: string,
-    until: (entries: readonly ChangelogEntry[]) => boolean,
+    until: ((entries: readonly ChangelogEntry[]) => boolean) | 'end-offsets',
     timeoutMs = 30_000,
     fold = new ChangelogFold(),
   ): Promise<ChangelogEntry[]> {
@@ -239,6 +243,7 @@ export class RegionUnderTest {
           offset: message.offset,
           sequenceHeader,
           bytes: (message.key?.length ?? 0) + (message.value?.length ?? 0),
+          value: message.value,
           message: decoded,
           finding,
           record: decoded.type === 'head' ? fold.record(nhsNumber) : undefined,
@@ -287,6 +292,8 @@ export interface ChangelogEntry {
   readonly sequenceHeader?: string;
   /** Key and value bytes. */
   readonly bytes: number;
+  /** The value as published (null for a tombstone): a redelivered copy has the same bytes. */
+  readonly value: Buffer | null;
   readonly message: ReadChangelogMessage;
   readonly finding?: FoldFinding;
   /** At a head: the patient's whole record as a subscriber holds it after the head. */

@@ -14,7 +14,14 @@ import {
 } from '@crosscare/events';
 import { TestIssuer } from '@crosscare/identity/testing';
 import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
-import { startTestRegistry, TestKafka, TestSchema, uniqueIdentifier } from '@crosscare/testing';
+import { readFromStart } from '@crosscare/kafka';
+import {
+  startTestRegistry,
+  TestKafka,
+  TestSchema,
+  testKafkaEnvironment,
+  uniqueIdentifier,
+} from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,13 +73,17 @@ export class RecordApiUnderTest {
     readonly issuer: TestIssuer,
     private readonly audited: AuditedRead[],
     private readonly alerts: RaisedAlert[],
+    private readonly serde: AuditSerde,
     private readonly cleanup: () => Promise<void>,
   ) {}
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<RecordApiUnderTest> {
     const registry = await startTestRegistry('record_api');
     const schema = await TestSchema.create('record_api_ccr');
-    const kafka = new TestKafka();
+    const kafka = new TestKafka(
+      // Another cluster (a fault test's own broker) comes with its own connection variables.
+      env.KAFKA_BROKERS ? { ...testKafkaEnvironment(), ...testKafkaEnvironment(env) } : undefined,
+    );
     const issuer = await TestIssuer.create({ issuer: ISSUER });
     const prefix = uniqueIdentifier('record_api').replace(/_/g, '-');
     const auditTopic = recordAccessAuditTopic(prefix);
@@ -126,7 +137,10 @@ export class RecordApiUnderTest {
       steps.push(() => app.close());
       const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 
-      const serde = new EventSerde<{ RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised }>({
+      const serde: AuditSerde = new EventSerde<{
+        RecordAccessed: RecordAccessed;
+        AccessAlertRaised: AccessAlertRaised;
+      }>({
         registry: new SchemaRegistryClient({ url: registry.url }),
         schemas: RECORD_API_AUDIT_SCHEMAS,
         namespace: AUDIT_NAMESPACE,
@@ -156,6 +170,7 @@ export class RecordApiUnderTest {
         issuer,
         audited,
         alerts,
+        serde,
         cleanup,
       );
     } catch (error) {
@@ -208,6 +223,25 @@ export class RecordApiUnderTest {
     return matching().map((a) => a.event);
   }
 
+  /**
+   * Every audit event on the audit topic as it stands now, read from offset 0 by a consumer of its own (read_committed):
+   * for a test whose broker went away, which the suite's long-lived tap may not have survived.
+   */
+  async auditTopicNow(): Promise<AuditedRead[]> {
+    return readFromStart(this.kafka.kafka, {
+      topics: [this.auditTopic],
+      reader: 'audit-reader',
+      keep: async ({ partition, message }) => {
+        const decoded = await this.serde.decode(message.value!);
+        return decoded.type === 'RecordAccessed'
+          ? { key: message.key?.toString() ?? null, partition, event: decoded.event }
+          : undefined;
+      },
+      until: 'end-offsets',
+      timeoutMs: 30_000,
+    });
+  }
+
   /** Messages ever written to the audit topic: unchanged across a request means it wrote nothing. */
   async auditOffsets(): Promise<number> {
     const offsets = await (await this.kafka.connectedAdmin()).fetchTopicOffsets(this.auditTopic);
@@ -218,6 +252,8 @@ export class RecordApiUnderTest {
     return this.cleanup();
   }
 }
+
+type AuditSerde = EventSerde<{ RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised }>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
