@@ -4,6 +4,7 @@ import { ICS_CODES, loadProviderDirectory, type Provider } from '@crosscare/gove
 import { oruFor, PATHOLOGY_ORU, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Client } from '@medplum/hl7';
+import { createHash } from 'node:crypto';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 
@@ -199,7 +200,9 @@ export class LoadGenerator {
       };
     }
     const trust = trusts[n % trusts.length];
-    const controlId = `R${n}X${this.runTag.slice(-6)}`.toUpperCase();
+    // MSH-10 is short (20 characters): the run and scenario as a digest, so no two scenarios' messages collide.
+    const controlId =
+      `R${n}X${createHash('sha1').update(this.runTag).digest('hex').slice(0, 8)}`.toUpperCase();
     const message = withSecurity(
       withControlId(oruFor(PATHOLOGY_ORU.fbcFinal, nhsNumber, trust.odsCode, controlId), controlId),
       keys.get(trust.odsCode)!,

@@ -8,6 +8,8 @@ import {
   SDE_PUBLISHER_APP,
   consoleProgress,
   databaseUrl,
+  ensureStackDatabaseRoles,
+  projectorEnvironment,
   isPortFree,
   localKafkaEnvironment,
   localKafkaStatus,
@@ -20,6 +22,7 @@ import {
   type StackOptions,
   type StackPaths,
 } from '@crosscare/local-stack';
+import { servicePrincipalName } from '@crosscare/governance';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -113,6 +116,24 @@ export class PrivateStack {
   /** The run's database, as the Postgres administrator. */
   adminDatabaseUrl(): string {
     return databaseUrl(adminUrl(), this.database);
+  }
+
+  /**
+   * The variables the stack starts a projector with (its principal, registry user and database role): what a
+   * projector tool, such as the rebuild, runs with, as an operator would run it beside that projector.
+   */
+  async projectorEnvironment(collaborative: 'CCR' | 'OHC'): Promise<Record<string, string>> {
+    const role = collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc';
+    const serviceDatabaseUrl = await ensureStackDatabaseRoles(this.adminDatabaseUrl(), this.paths);
+    return projectorEnvironment({
+      collaborative,
+      port: 0,
+      kafka: localKafkaEnvironment(this.running.kafka, this.paths, servicePrincipalName(role)),
+      schemaRegistryUrl: localRegistryCredentials(this.paths, this.running.schemaRegistryUrl).serviceUrl(
+        role,
+      ),
+      databaseUrl: serviceDatabaseUrl(role),
+    });
   }
 
   pidOf(service: ServiceName): number | undefined {

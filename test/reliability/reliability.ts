@@ -23,6 +23,7 @@ import {
   type OracleAccess,
 } from './oracle';
 import { PrivateStack } from './private-stack';
+import { checkRebuild, type RebuildVerdict } from './rebuild-check';
 import { randomSeconds, SCENARIOS, SHORT_SCENARIOS, type Scenario } from './scenarios';
 import { waitForZeroLag } from './lag';
 
@@ -53,7 +54,15 @@ interface ScenarioResult {
     unacknowledged: string[];
   };
   readonly changelogs: ChangelogVerdict[];
+  readonly rebuilds: RebuildVerdict[];
   readonly findings: string[];
+  /** The first duplicated events with the request that was acknowledged for them: its route and every attempt. */
+  readonly duplicatesExplained: Array<{
+    eventId: string;
+    route?: string;
+    attempts?: SentRequest['attempts'];
+    copies: unknown[];
+  }>;
 }
 
 async function main(): Promise<number> {
@@ -154,6 +163,12 @@ async function runScenario(
       ),
     );
 
+  const rebuilds: RebuildVerdict[] = [];
+  for (const collaborative of ['CCR', 'OHC'] as const) {
+    log(`  rebuilding the ${collaborative} read model from scratch to compare`);
+    rebuilds.push(await checkRebuild(stack, collaborative));
+  }
+
   const lost = ics.lost.filter((id) => mine.has(id));
   const duplicated = ics.duplicated.filter((id) => mine.has(id));
   const findings = [
@@ -169,6 +184,15 @@ async function runScenario(
         (g) => `${c.collaborative} changelog: patient ${g.nhsNumber} head ${g.got} after ${g.after}`,
       ),
       ...c.recordMismatches.map((m) => `${c.collaborative} changelog: patient ${m.nhsNumber}: ${m.why}`),
+    ]),
+    ...rebuilds.flatMap((r) => [
+      ...(r.error ? [`${r.collaborative} rebuild failed: ${r.error}`] : []),
+      ...(r.republished
+        ? [`${r.collaborative} rebuild republished ${r.republished} changelog record(s)`]
+        : []),
+      ...Object.entries(r.differingRows)
+        .filter(([, n]) => n > 0)
+        .map(([table, n]) => `${r.collaborative} read model differs from its rebuild: ${n} ${table} row(s)`),
     ]),
     ...(lag === 'timed-out' ? ['the projectors did not reach zero lag within 5 minutes'] : []),
   ];
@@ -193,7 +217,12 @@ async function runScenario(
     p99MsAfter: percentile(after, 99),
     ics,
     changelogs,
+    rebuilds,
     findings,
+    duplicatesExplained: ics.duplicates.map((d) => {
+      const request = load.requests.find((r) => r.eventIds.includes(d.eventId));
+      return { eventId: d.eventId, route: request?.route, attempts: request?.attempts, copies: d.copies };
+    }),
   };
   log(
     `  ${result.acknowledged}/${result.requests} requests acknowledged (${result.eventsAcknowledged} events), ` +

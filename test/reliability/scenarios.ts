@@ -28,6 +28,15 @@ async function aliveBroker(stack: PrivateStack): Promise<{ nodeId: number; pid: 
 
 export const SCENARIOS: readonly Scenario[] = [
   {
+    // The control: what the oracle finds under the same load with no fault is not any fault's doing.
+    name: 'baseline',
+    description: 'no fault: the load alone, for 20 s',
+    times: 1,
+    async inject() {
+      await sleep(20_000);
+    },
+  },
+  {
     name: 'broker-kill',
     description: 'a random broker killed (SIGKILL), left down 10-20 s, restarted',
     times: 3,
@@ -92,5 +101,5 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-/** --short: one of each of the first three, so CI's run takes minutes. */
-export const SHORT_SCENARIOS = ['broker-kill', 'projector-kill', 'ingest-kill'];
+/** --short: the control and one of each of the first three faults, so CI's run takes minutes. */
+export const SHORT_SCENARIOS = ['baseline', 'broker-kill', 'projector-kill', 'ingest-kill'];
