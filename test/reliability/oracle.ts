@@ -24,7 +24,7 @@ export interface IcsVerdict {
   readonly unacknowledged: string[];
   /** Messages whose header event id and decoded event id differ. */
   readonly headerMismatches: number;
-  /** The first duplicated events, each with every copy's place and headers, for the report. */
+  /** The first 500 duplicated events, each with every copy's place and headers, for the report. */
   readonly duplicates: Array<{ eventId: string; copies: Occurrence[] }>;
   /** Messages the oracle's own consumer was handed twice at the same offset (not counted as duplicates). */
   readonly readerRedeliveries: number;
@@ -188,7 +188,7 @@ export async function checkIcsTopics(
     lost: [...acknowledged].filter((id) => !seen.has(id)),
     duplicated: duplicated.map(([id]) => id),
     duplicates: duplicated
-      .slice(0, 20)
+      .slice(0, 500)
       .map(([eventId, places]) => ({ eventId, copies: [...places.values()] })),
     readerRedeliveries,
     unacknowledged: [...seen.keys()].filter((id) => !acknowledged.has(id)),

@@ -15,7 +15,7 @@ export interface RebuildVerdict {
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const REBUILD_TIMEOUT_MS = 300_000;
+const REBUILD_TIMEOUT_MS = 150_000;
 
 /**
  * Columns compared: every column the projection writes. `event` (json, no equality operator; kept empty once items

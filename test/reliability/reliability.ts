@@ -46,6 +46,8 @@ interface ScenarioResult {
   readonly secondsNoAnswer: number;
   readonly secondsToZeroLag: number;
   readonly lagZero: 'reached' | 'quiescent' | 'timed-out';
+  /** Partitions whose reported lag stayed above 1 (topic[partition]=lag) when the projectors had gone quiet. */
+  readonly lagStuck: string[];
   readonly p99MsDuring: number;
   readonly p99MsAfter: number;
   readonly ics: Omit<IcsVerdict, 'lost' | 'duplicated' | 'unacknowledged'> & {
@@ -141,9 +143,12 @@ async function runScenario(
   log('  load stopping; waiting for requests in flight');
   await load.stop();
   const stoppedAt = Date.now();
-  const lag = await waitForZeroLag(stack);
+  const { state: lag, stuck } = await waitForZeroLag(stack);
   const secondsToZeroLag = (Date.now() - stoppedAt) / 1000;
-  log(`  projectors' lag ${lag} after ${secondsToZeroLag.toFixed(1)} s`);
+  log(
+    `  projectors' lag ${lag} after ${secondsToZeroLag.toFixed(1)} s` +
+      (stuck.length > 0 ? `; above 1: ${stuck.join(', ')}` : ''),
+  );
 
   const mine = new Set(load.requests.flatMap((r) => (r.outcome === 'acknowledged' ? r.eventIds : [])));
   for (const id of mine) acknowledgedSoFar.add(id);
@@ -213,16 +218,21 @@ async function runScenario(
     secondsNoAnswer: secondsWith(load.requests, 'no-answer'),
     secondsToZeroLag,
     lagZero: lag,
+    lagStuck: stuck,
     p99MsDuring: percentile(during, 99),
     p99MsAfter: percentile(after, 99),
     ics,
     changelogs,
     rebuilds,
     findings,
-    duplicatesExplained: ics.duplicates.map((d) => {
-      const request = load.requests.find((r) => r.eventIds.includes(d.eventId));
-      return { eventId: d.eventId, route: request?.route, attempts: request?.attempts, copies: d.copies };
-    }),
+    // This scenario's own duplicates, each beside the request acknowledged for it.
+    duplicatesExplained: ics.duplicates
+      .filter((d) => mine.has(d.eventId))
+      .slice(0, 20)
+      .map((d) => {
+        const request = load.requests.find((r) => r.eventIds.includes(d.eventId));
+        return { eventId: d.eventId, route: request?.route, attempts: request?.attempts, copies: d.copies };
+      }),
   };
   log(
     `  ${result.acknowledged}/${result.requests} requests acknowledged (${result.eventsAcknowledged} events), ` +
