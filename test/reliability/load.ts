@@ -9,7 +9,7 @@ import { CredentialStore } from '../../apps/ingest/src/storage/credential-store'
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 
 /** The synthetic region's size: few enough patients that each gathers a history (and a changelog sequence) quickly. */
-const PATIENTS = 300;
+export const PATIENTS = 300;
 /** Per-request give-up: a sender that got no definite answer by then stops retrying (the request counts as lost to it). */
 const GIVE_UP_MS = 120_000;
 const ATTEMPT_TIMEOUT_MS = 15_000;

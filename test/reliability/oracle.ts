@@ -126,12 +126,18 @@ export async function readWhole(
   return messages;
 }
 
-/** Decodes Confluent-framed Avro (magic 0, schema id, body) with the writer's schema; returns event.header.eventId. */
+/** Decodes Confluent-framed Avro (magic 0, schema id, body) with the writer's schema, fetched by id. */
 class EventIdDecoder {
   private readonly types = new Map<number, Promise<avro.Type>>();
   constructor(private readonly registry: OracleAccess['registry']) {}
 
   async eventId(value: Buffer): Promise<string> {
+    const decoded = (await this.decode(value)) as { header?: { eventId?: string } };
+    if (!decoded.header?.eventId) throw new Error('no header.eventId');
+    return decoded.header.eventId;
+  }
+
+  async decode(value: Buffer): Promise<unknown> {
     if (value[0] !== 0) throw new Error('not Confluent wire format');
     const id = value.readInt32BE(1);
     let type = this.types.get(id);
@@ -139,9 +145,7 @@ class EventIdDecoder {
       type = this.fetchType(id);
       this.types.set(id, type);
     }
-    const decoded = (await type).fromBuffer(value.subarray(5)) as { header?: { eventId?: string } };
-    if (!decoded.header?.eventId) throw new Error(`schema ${id}: no header.eventId`);
-    return decoded.header.eventId;
+    return (await type).fromBuffer(value.subarray(5)) as unknown;
   }
 
   private async fetchType(id: number): Promise<avro.Type> {
@@ -299,4 +303,63 @@ export async function servingSchema(db: Client, readModel: string): Promise<stri
     )
     .catch(() => ({ rows: [] as { schema_name: string }[] }));
   return control.rows[0]?.schema_name ?? readModel;
+}
+
+export interface AuditVerdict {
+  readonly reads: number;
+  /** Reads answered 200: each must have exactly one audit event with its correlation id. */
+  readonly served: number;
+  readonly servedWithoutAudit: number;
+  readonly servedAuditedMoreThanOnce: number;
+  /** Reads answered otherwise (refused, 503, 429): at most one audit event each. */
+  readonly answeredOtherwise: Record<string, number>;
+  readonly otherwiseAuditedMoreThanOnce: number;
+  readonly auditEvents: number;
+}
+
+/**
+ * One audit event per served read: the audit topic read whole, each RecordAccessed decoded with the writer's schema,
+ * counted by its correlationId (the X-Correlation-ID each read sent).
+ */
+export async function checkAudit(
+  access: OracleAccess,
+  topic: string,
+  reads: ReadonlyArray<{ correlationId: string; answer?: string }>,
+): Promise<AuditVerdict> {
+  const decoder = new EventIdDecoder(access.registry);
+  const perCorrelation = new Map<string, number>();
+  let auditEvents = 0;
+  for (const message of await readWhole(access, [topic])) {
+    if (!message.value) continue;
+    const decoded = await decoder.decode(message.value);
+    const correlationId = (decoded as { correlationId?: string }).correlationId;
+    auditEvents++;
+    if (correlationId) perCorrelation.set(correlationId, (perCorrelation.get(correlationId) ?? 0) + 1);
+  }
+  const answeredOtherwise: Record<string, number> = {};
+  let served = 0;
+  let servedWithoutAudit = 0;
+  let servedAuditedMoreThanOnce = 0;
+  let otherwiseAuditedMoreThanOnce = 0;
+  for (const read of reads) {
+    const audits = perCorrelation.get(read.correlationId) ?? 0;
+    if (read.answer === '200') {
+      served++;
+      if (audits === 0) servedWithoutAudit++;
+      if (audits > 1) servedAuditedMoreThanOnce++;
+    } else {
+      const answer = read.answer ?? 'no-answer';
+      answeredOtherwise[answer] = (answeredOtherwise[answer] ?? 0) + 1;
+      if (audits > 1) otherwiseAuditedMoreThanOnce++;
+    }
+  }
+  return {
+    reads: reads.length,
+    served,
+    servedWithoutAudit,
+    servedAuditedMoreThanOnce,
+    answeredOtherwise,
+    otherwiseAuditedMoreThanOnce,
+    auditEvents,
+  };
 }

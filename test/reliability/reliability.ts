@@ -9,20 +9,23 @@
  * from sequence 1 with no gap. Writes bench/results/reliability.json; exits 1 when the oracle found a loss, a
  * duplicate, an unacknowledged event or a changelog fault.
  */
-import { changelogTopic, recordChangeTopic } from '@crosscare/events';
+import { changelogTopic, recordAccessAuditTopic, recordChangeTopic } from '@crosscare/events';
 import { ICS_CODES } from '@crosscare/governance';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGenerator, issueSenders, sleep, type SentRequest } from './load';
 import {
+  checkAudit,
   checkChangelog,
   checkIcsTopics,
+  type AuditVerdict,
   type ChangelogVerdict,
   type IcsVerdict,
   type OracleAccess,
 } from './oracle';
 import { PrivateStack } from './private-stack';
+import { RecordReader } from './reads';
 import { checkRebuild, type RebuildVerdict } from './rebuild-check';
 import { randomSeconds, SCENARIOS, SHORT_SCENARIOS, type Scenario } from './scenarios';
 import { waitForZeroLag } from './lag';
@@ -57,6 +60,7 @@ interface ScenarioResult {
   };
   readonly changelogs: ChangelogVerdict[];
   readonly rebuilds: RebuildVerdict[];
+  readonly audit: AuditVerdict;
   readonly findings: string[];
   /** The first duplicated events with the request that was acknowledged for them: its route and every attempt. */
   readonly duplicatesExplained: Array<{
@@ -130,7 +134,13 @@ async function runScenario(
     rate,
     `${runId}-${scenario.name}`,
   );
+  const reader = await RecordReader.create(
+    stack.paths,
+    senders.gps[0].odsCode,
+    () => stack.stack.recordApiUrl,
+  );
   load.start();
+  reader.start();
   const windows: Array<[number, number]> = [];
   await sleep(10_000);
   for (let round = 0; round < scenario.times; round++) {
@@ -141,7 +151,7 @@ async function runScenario(
   }
   await sleep(10_000);
   log('  load stopping; waiting for requests in flight');
-  await load.stop();
+  await Promise.all([load.stop(), reader.stop()]);
   const stoppedAt = Date.now();
   const { state: lag, stuck } = await waitForZeroLag(stack);
   const secondsToZeroLag = (Date.now() - stoppedAt) / 1000;
@@ -168,6 +178,11 @@ async function runScenario(
       ),
     );
 
+  const audit = await checkAudit(access, recordAccessAuditTopic(), reader.reads);
+  log(
+    `  record API: ${audit.reads} reads, ${audit.served} served (${audit.servedWithoutAudit} without an audit event, ` +
+      `${audit.servedAuditedMoreThanOnce} with more than one), otherwise ${JSON.stringify(audit.answeredOtherwise)}`,
+  );
   const rebuilds: RebuildVerdict[] = [];
   for (const collaborative of ['CCR', 'OHC'] as const) {
     log(`  rebuilding the ${collaborative} read model from scratch to compare`);
@@ -190,6 +205,15 @@ async function runScenario(
       ),
       ...c.recordMismatches.map((m) => `${c.collaborative} changelog: patient ${m.nhsNumber}: ${m.why}`),
     ]),
+    ...(audit.servedWithoutAudit
+      ? [`${audit.servedWithoutAudit} served read(s) without an audit event`]
+      : []),
+    ...(audit.servedAuditedMoreThanOnce
+      ? [`${audit.servedAuditedMoreThanOnce} served read(s) with more than one audit event`]
+      : []),
+    ...(audit.otherwiseAuditedMoreThanOnce
+      ? [`${audit.otherwiseAuditedMoreThanOnce} refused read(s) with more than one audit event`]
+      : []),
     ...rebuilds.flatMap((r) => [
       ...(r.error ? [`${r.collaborative} rebuild failed: ${r.error}`] : []),
       ...(r.republished
@@ -223,6 +247,7 @@ async function runScenario(
     p99MsAfter: percentile(after, 99),
     ics,
     changelogs,
+    audit,
     rebuilds,
     findings,
     // This scenario's own duplicates, each beside the request acknowledged for it.
