@@ -12,6 +12,8 @@ export interface RebuildVerdict {
   /** Rows in one schema and not the other, per table (both directions summed): 0 is equal, row for row. */
   readonly differingRows: Record<string, number>;
   readonly error?: string;
+  /** Why the rebuild was not run. */
+  readonly skipped?: string;
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

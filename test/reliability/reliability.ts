@@ -29,8 +29,10 @@ import { RecordReader } from './reads';
 import { checkRebuild, type RebuildVerdict } from './rebuild-check';
 import { randomSeconds, SCENARIOS, SHORT_SCENARIOS, type Scenario } from './scenarios';
 import { waitForZeroLag } from './lag';
+import { parseDuration, soak, type SoakSample } from './soak';
 
 const RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability.json');
+const SOAK_RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability-soak.json');
 
 interface ScenarioResult {
   readonly scenario: string;
@@ -78,16 +80,33 @@ async function main(): Promise<number> {
       rate: { type: 'string', default: '50' },
       scenarios: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      soak: { type: 'string' },
     },
   });
   const rate = Number(values.rate);
   const chosen =
     values.scenarios?.split(',') ?? (values.short ? SHORT_SCENARIOS : SCENARIOS.map((s) => s.name));
-  const scenarios = chosen.map((name) => {
-    const found = SCENARIOS.find((s) => s.name === name);
-    if (!found) throw new Error(`no scenario ${name}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-    return values.short ? { ...found, times: 1 } : found;
-  });
+  const soakMs = values.soak ? parseDuration(values.soak) : 0;
+  const soakSamples: SoakSample[] = [];
+  // --soak: one long fault-free scenario, sampling every process's memory, then the same oracle.
+  const soakScenario: Scenario | undefined = values.soak
+    ? {
+        name: 'soak',
+        description: `no fault: the load for ${values.soak}, each process's RSS sampled every 10 s`,
+        times: 1,
+        async inject(stack) {
+          soakSamples.push(...(await soak(stack, soakMs, log)));
+        },
+      }
+    : undefined;
+  const scenarios = soakScenario
+    ? [soakScenario]
+    : chosen.map((name) => {
+        const found = SCENARIOS.find((s) => s.name === name);
+        if (!found) throw new Error(`no scenario ${name}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+        return values.short ? { ...found, times: 1 } : found;
+      });
+  const resultsFile = soakScenario ? SOAK_RESULTS_FILE : RESULTS_FILE;
   const runId = `rel${Date.now().toString(36)}`;
   log(
     `reliability ${runId}: ${scenarios.map((s) => `${s.name}×${s.times}`).join(', ')}; load ${rate} requests/s`,
@@ -105,7 +124,7 @@ async function main(): Promise<number> {
     const acknowledgedSoFar = new Set<string>();
     for (const scenario of scenarios) {
       results.push(await runScenario(stack, scenario, senders, rate, runId, access, acknowledgedSoFar));
-      writeResults(rate, results);
+      writeResults(resultsFile, rate, results, soakSamples);
     }
   } finally {
     if (values.keep) log(`--keep: the private stack stays up under ${stack.paths.home}`);
@@ -185,6 +204,16 @@ async function runScenario(
   );
   const rebuilds: RebuildVerdict[] = [];
   for (const collaborative of ['CCR', 'OHC'] as const) {
+    // A partition ending in two commit markers holds the rebuild's replay for ever (docs/reliability.md, finding 2):
+    // not worth 150 s a read model to show again.
+    if (stuck.length > 0) {
+      rebuilds.push({
+        collaborative,
+        differingRows: {},
+        skipped: `partitions at lag 2: ${stuck.join(', ')}`,
+      });
+      continue;
+    }
     log(`  rebuilding the ${collaborative} read model from scratch to compare`);
     rebuilds.push(await checkRebuild(stack, collaborative));
   }
@@ -306,7 +335,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function writeResults(rate: number, results: readonly ScenarioResult[]): void {
+function writeResults(
+  file: string,
+  rate: number,
+  results: readonly ScenarioResult[],
+  soakSamples: readonly SoakSample[],
+): void {
   const trimmed = results.map((r) => ({
     ...r,
     // Ids kept to the first 50 of each: the file stays readable; the counts are whole.
@@ -322,11 +356,14 @@ function writeResults(rate: number, results: readonly ScenarioResult[]): void {
     findings: r.findings.slice(0, 100),
     findingsCount: r.findings.length,
   }));
-  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
-  fs.writeFileSync(
-    RESULTS_FILE,
-    `${JSON.stringify({ rateRequestsPerSecond: rate, at: new Date().toISOString(), scenarios: trimmed }, null, 2)}\n`,
-  );
+  const run = {
+    rateRequestsPerSecond: rate,
+    at: new Date().toISOString(),
+    scenarios: trimmed,
+    ...(soakSamples.length > 0 ? { soakSamples } : {}),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
 }
 
 function printSummary(results: readonly ScenarioResult[]): void {
