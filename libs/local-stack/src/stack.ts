@@ -68,6 +68,11 @@ export interface StackOptions {
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
+  /**
+   * The database the services use (default `crosscare`). A private stack (the reliability harness) names its own,
+   * so that its roles' grants and the shared `projector_control` schema never touch the development stack's.
+   */
+  readonly database?: string;
 }
 
 export interface RunningStack {
@@ -96,12 +101,13 @@ function adminUrl(options: StackOptions): string {
 export async function stackUp(options: StackOptions = {}): Promise<RunningStack> {
   const paths = options.paths ?? stackPaths();
   const progress = options.progress ?? consoleProgress();
+  const database = options.database ?? STACK_DATABASES[0];
   await progress.step('Checking PostgreSQL and Crosscare databases', () =>
-    ensurePostgres({ adminUrl: adminUrl(options), databases: STACK_DATABASES, paths, progress }),
+    ensurePostgres({ adminUrl: adminUrl(options), databases: [database], paths, progress }),
   );
   // Each service logs in as its own role (docs/security.md, Postgres); the admin URL stays for tools and tests.
   const serviceDatabaseUrl = await progress.step("Provisioning the services' database roles", () =>
-    ensureStackDatabaseRoles(databaseUrl(adminUrl(options), STACK_DATABASES[0]), paths),
+    ensureStackDatabaseRoles(databaseUrl(adminUrl(options), database), paths),
   );
   const kafka = await startLocalKafka({
     brokers: options.brokers,
@@ -109,7 +115,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     paths,
     progress,
   });
-  const url = databaseUrl(adminUrl(options), STACK_DATABASES[0]);
+  const url = databaseUrl(adminUrl(options), database);
   const registryPort = options.registryPort ?? DEFAULT_REGISTRY_PORT;
   const registry = await SCHEMA_REGISTRY_APP.start({
     port: registryPort,

@@ -1,0 +1,210 @@
+import {
+  DEFAULT_POSTGRES_ADMIN_URL,
+  INGEST_APP,
+  LOCAL_KAFKA_ADMIN,
+  PROJECTOR_APPS,
+  RECORD_API_APP,
+  SCHEMA_REGISTRY_APP,
+  SDE_PUBLISHER_APP,
+  consoleProgress,
+  databaseUrl,
+  ensureStackDatabaseRoles,
+  projectorEnvironment,
+  isPortFree,
+  localKafkaEnvironment,
+  localKafkaStatus,
+  localRegistryCredentials,
+  stackDown,
+  stackPaths,
+  stackUp,
+  type LocalApp,
+  type RunningStack,
+  type StackOptions,
+  type StackPaths,
+} from '@crosscare/local-stack';
+import { servicePrincipalName } from '@crosscare/governance';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+
+/** The services the harness can kill by name; each is one process of the built app, as the stack runs it. */
+export const SERVICES = {
+  registry: SCHEMA_REGISTRY_APP,
+  ingest: INGEST_APP,
+  'projector-ccr': PROJECTOR_APPS.CCR,
+  'projector-ohc': PROJECTOR_APPS.OHC,
+  'record-api': RECORD_API_APP,
+  'sde-publisher': SDE_PUBLISHER_APP,
+} as const satisfies Record<string, LocalApp>;
+export type ServiceName = keyof typeof SERVICES;
+
+/**
+ * A whole Crosscare stack of the harness's own: three KRaft brokers (replication 3, min.insync.replicas 2) on free
+ * ports under a temporary CROSSCARE_HOME, and every service, started by the same `stackUp` as `npm run stack:up`,
+ * against a database and login roles of its own that `close` drops. The development stack (9092, database
+ * `crosscare`) is never touched: the brokers, topics, principals and secrets live under the temporary home.
+ */
+export class PrivateStack {
+  private constructor(
+    readonly runId: string,
+    readonly paths: StackPaths,
+    readonly options: StackOptions,
+    readonly database: string,
+    readonly rolePrefix: string,
+    private running: RunningStack,
+  ) {}
+
+  static async start(runId: string): Promise<PrivateStack> {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), `crosscare-${runId}-`));
+    // The jars are shared (CROSSCARE_CACHE, else this checkout's cache); everything else is the run's.
+    const paths = { ...stackPaths(home), cache: stackPaths().cache };
+    const database = runId.replace(/-/g, '_');
+    const rolePrefix = `${database}_`;
+    // Read by stackUp's role plan (stackDatabaseAccessPlan): roles of the run's own, dropped at the end.
+    process.env.CROSSCARE_DATABASE_ROLE_PREFIX = rolePrefix;
+    // The harness's caller (heavy.sh) points these at the development stack; the services get the run's own.
+    for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'SCHEMA_REGISTRY_URL', 'INGEST_TOPIC_PREFIX'])
+      delete process.env[name];
+    const [registryPort, ingestPort, mllpPort, ccr, ohc, recordApiPort, sdePublisherPort] =
+      await freePorts(7);
+    const options: StackOptions = {
+      brokers: 3,
+      basePort: await freeKafkaBasePort(),
+      registryPort,
+      ingestPort,
+      mllpPort,
+      projectorPorts: { CCR: ccr, OHC: ohc },
+      recordApiPort,
+      sdePublisherPort,
+      paths,
+      progress: consoleProgress(),
+      postgresAdminUrl: adminUrl(),
+      database,
+    };
+    try {
+      return new PrivateStack(runId, paths, options, database, rolePrefix, await stackUp(options));
+    } catch (error) {
+      await new PrivateStack(runId, paths, options, database, rolePrefix, undefined as never)
+        .close()
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get stack(): RunningStack {
+    return this.running;
+  }
+
+  /** KAFKA_* variables for the cluster's admin principal: the oracle reads every topic as it. */
+  adminKafkaEnvironment(): Record<string, string> {
+    return localKafkaEnvironment(this.running.kafka, this.paths, LOCAL_KAFKA_ADMIN);
+  }
+
+  /** The registry's URL and the admin's credentials (Basic), for the oracle's own schema look-ups. */
+  registryAdmin(): { url: string; authorization: string } {
+    const withCredentials = new URL(
+      localRegistryCredentials(this.paths, this.running.schemaRegistryUrl).adminUrl,
+    );
+    const authorization = `Basic ${Buffer.from(
+      `${decodeURIComponent(withCredentials.username)}:${decodeURIComponent(withCredentials.password)}`,
+    ).toString('base64')}`;
+    return { url: this.running.schemaRegistryUrl, authorization };
+  }
+
+  /** The run's database, as the Postgres administrator. */
+  adminDatabaseUrl(): string {
+    return databaseUrl(adminUrl(), this.database);
+  }
+
+  /**
+   * The variables the stack starts a projector with (its principal, registry user and database role): what a
+   * projector tool, such as the rebuild, runs with, as an operator would run it beside that projector.
+   */
+  async projectorEnvironment(collaborative: 'CCR' | 'OHC'): Promise<Record<string, string>> {
+    const role = collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc';
+    const serviceDatabaseUrl = await ensureStackDatabaseRoles(this.adminDatabaseUrl(), this.paths);
+    return projectorEnvironment({
+      collaborative,
+      port: 0,
+      kafka: localKafkaEnvironment(this.running.kafka, this.paths, servicePrincipalName(role)),
+      schemaRegistryUrl: localRegistryCredentials(this.paths, this.running.schemaRegistryUrl).serviceUrl(
+        role,
+      ),
+      databaseUrl: serviceDatabaseUrl(role),
+    });
+  }
+
+  pidOf(service: ServiceName): number | undefined {
+    return SERVICES[service].running(this.paths)?.pid;
+  }
+
+  async brokerPids(): Promise<Array<{ nodeId: number; pid: number; alive: boolean }>> {
+    return (await localKafkaStatus(this.paths)).nodes.map((n) => ({
+      nodeId: n.nodeId,
+      pid: n.pid,
+      alive: n.alive,
+    }));
+  }
+
+  /** Starts whatever is not running (a killed broker or service), exactly as a second `stack:up` would. */
+  async heal(): Promise<void> {
+    this.running = await stackUp({ ...this.options, progress: consoleProgress() });
+  }
+
+  /** Stops every process of the run, then drops its database and roles and deletes its home. */
+  async close(): Promise<void> {
+    await stackDown({ paths: this.paths, progress: consoleProgress() }).catch((error: unknown) =>
+      console.error(`reliability: stopping the private stack: ${String(error)}`),
+    );
+    const admin = new Client({ connectionString: adminUrl() });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists "${this.database}" with (force)`);
+      const roles = await admin.query<{ rolname: string }>(
+        `select rolname from pg_roles where starts_with(rolname, $1) order by rolname desc`,
+        [this.rolePrefix],
+      );
+      // Group roles last is not needed: DROP ROLE removes memberships; their objects went with the database.
+      for (const { rolname } of roles.rows) await admin.query(`drop role if exists "${rolname}"`);
+    } finally {
+      await admin.end();
+    }
+    fs.rmSync(this.paths.home, { recursive: true, force: true });
+  }
+}
+
+function adminUrl(): string {
+  return process.env.CROSSCARE_POSTGRES_ADMIN_URL ?? DEFAULT_POSTGRES_ADMIN_URL;
+}
+
+/** Ports the system hands out now; held open together so no two are the same. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/**
+ * A base port whose three client ports and three controller ports (base + 10000) are free. Below the ephemeral
+ * range, so no outgoing socket takes one between the check and a broker's restart after a kill.
+ */
+async function freeKafkaBasePort(): Promise<number> {
+  for (let base = 23_092; base < 29_000; base += 100) {
+    const ports = [0, 1, 2].flatMap((i) => [base + i, base + i + 10_000]);
+    if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free base port for the private Kafka cluster');
+}

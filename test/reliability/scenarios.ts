@@ -1,0 +1,105 @@
+import type { PrivateStack, ServiceName } from './private-stack';
+import { sleep } from './load';
+
+/** One fault, injected `times` times at random moments while the load runs; each ends with the stack healed. */
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly times: number;
+  inject(stack: PrivateStack, round: number, log: (line: string) => void): Promise<void>;
+}
+
+/** A random wait in [min, max) seconds: the fault lands at no fixed point of the load. */
+export const randomSeconds = (min: number, max: number) => sleep((min + Math.random() * (max - min)) * 1000);
+
+const kill = (pid: number, signal: NodeJS.Signals) => process.kill(pid, signal);
+
+function killService(stack: PrivateStack, service: ServiceName, log: (line: string) => void): void {
+  const pid = stack.pidOf(service);
+  if (pid === undefined) throw new Error(`${service} is not running`);
+  kill(pid, 'SIGKILL');
+  log(`  killed ${service} (pid ${pid}, SIGKILL)`);
+}
+
+async function aliveBroker(stack: PrivateStack): Promise<{ nodeId: number; pid: number }> {
+  const alive = (await stack.brokerPids()).filter((b) => b.alive);
+  return alive[Math.floor(Math.random() * alive.length)];
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    // The control: what the oracle finds under the same load with no fault is not any fault's doing.
+    name: 'baseline',
+    description: 'no fault: the load alone, for 20 s',
+    times: 1,
+    async inject() {
+      await sleep(20_000);
+    },
+  },
+  {
+    name: 'broker-kill',
+    description: 'a random broker killed (SIGKILL), left down 10-20 s, restarted',
+    times: 3,
+    async inject(stack, _round, log) {
+      const broker = await aliveBroker(stack);
+      kill(broker.pid, 'SIGKILL');
+      log(`  killed broker ${broker.nodeId} (pid ${broker.pid}, SIGKILL)`);
+      await randomSeconds(10, 20);
+      await stack.heal();
+      log(`  broker ${broker.nodeId} restarted`);
+    },
+  },
+  {
+    name: 'projector-kill',
+    description: 'a projector (CCR and OHC in turn) killed (SIGKILL) while it projects the load, restarted',
+    times: 4,
+    async inject(stack, round, log) {
+      killService(stack, round % 2 === 0 ? 'projector-ccr' : 'projector-ohc', log);
+      await randomSeconds(1, 5);
+      await stack.heal();
+      log('  projector restarted');
+    },
+  },
+  {
+    name: 'ingest-kill',
+    description: 'ingest killed (SIGKILL) with requests and transactions in flight, restarted',
+    times: 3,
+    async inject(stack, _round, log) {
+      killService(stack, 'ingest', log);
+      await randomSeconds(1, 5);
+      await stack.heal();
+      log('  ingest restarted');
+    },
+  },
+  {
+    name: 'broker-pause',
+    description:
+      'a random broker paused (SIGSTOP) for 20 s, past its 9 s session timeout, then resumed (SIGCONT)',
+    times: 2,
+    async inject(stack, _round, log) {
+      const broker = await aliveBroker(stack);
+      kill(broker.pid, 'SIGSTOP');
+      log(`  paused broker ${broker.nodeId} (pid ${broker.pid}, SIGSTOP)`);
+      try {
+        await sleep(20_000);
+      } finally {
+        kill(broker.pid, 'SIGCONT');
+      }
+      log(`  resumed broker ${broker.nodeId}`);
+    },
+  },
+  {
+    name: 'registry-kill',
+    description: 'the schema registry killed (SIGKILL), left down 5-15 s, restarted',
+    times: 2,
+    async inject(stack, _round, log) {
+      killService(stack, 'registry', log);
+      await randomSeconds(5, 15);
+      await stack.heal();
+      log('  registry restarted');
+    },
+  },
+];
+
+/** --short: the control and one of each of the first three faults, so CI's run takes minutes. */
+export const SHORT_SCENARIOS = ['baseline', 'broker-kill', 'projector-kill', 'ingest-kill'];
