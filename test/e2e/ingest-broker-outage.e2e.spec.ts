@@ -1,20 +1,9 @@
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import { CERNER_ADT, withControlId, withSecurity } from '@crosscare/hl7v2/testing';
-import {
-  LOCAL_KAFKA_ADMIN,
-  localKafkaEnvironment,
-  startLocalKafka,
-  stackPaths,
-  stopLocalKafka,
-  type LocalKafka,
-} from '@crosscare/local-stack';
 import { uniqueName } from '@crosscare/testing';
 import { Hl7Message } from '@medplum/core';
 import type { Bundle } from '@medplum/fhirtypes';
 import { Hl7Client } from '@medplum/hl7';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   receiptLines,
   responseEntries,
@@ -23,6 +12,7 @@ import {
   type IngestUnderTest,
 } from '../../apps/ingest/src/testing/ingest-under-test';
 import { messageCorrelationId } from '../../apps/ingest/src/intake/hl7v2-intake';
+import { PrivateBroker } from './private-broker';
 
 /**
  * Ingest with a broker of its own, which the tests kill and restart: while it is down every request answers 503
@@ -31,33 +21,22 @@ import { messageCorrelationId } from '../../apps/ingest/src/intake/hl7v2-intake'
  * exactly once. Each test leaves the broker running.
  */
 describe('ingest when the broker goes away', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-outage-e2e-'));
-  const paths = { ...stackPaths(home), cache: stackPaths().cache };
-  // Client 22592, controller 32592: below the ephemeral port range.
-  const basePort = 22592;
-  let cluster: LocalKafka;
+  let broker: PrivateBroker;
   let ingest: IngestUnderTest;
   let token: string;
 
   beforeAll(async () => {
-    cluster = await startLocalKafka({ brokers: 1, basePort, paths });
+    // Client 22592, controller 32592: below the ephemeral port range.
+    broker = await PrivateBroker.start('outage', 22592);
     ingest = await startIngest('outage', {
-      ...localKafkaEnvironment(cluster, paths, LOCAL_KAFKA_ADMIN),
+      ...broker.environment(),
       INGEST_PUBLISH_TIMEOUT_MS: '4000',
       INGEST_RETRY_AFTER_SECONDS: '7',
     });
     token = await ingest.credentialFor(ingest.provider('ACUTE_TRUST', 'QHL').odsCode);
   });
 
-  let brokerDown = false;
-
-  afterAll(async () => {
-    // A test that failed while the broker was down would leave ingest's cleanup retrying a broker that is gone.
-    if (brokerDown) cluster = await startLocalKafka({ brokers: 1, basePort, paths });
-    await ingest?.close().catch(() => undefined);
-    await stopLocalKafka({ paths });
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => broker?.close(async () => ingest?.close()));
 
   /** A transaction Bundle (a patient, an admission and its problem) for a patient and record ids of its own. */
   function admission(nhsNumber: string): Bundle {
@@ -79,8 +58,7 @@ describe('ingest when the broker goes away', () => {
     const publishedBefore = eventIdsOf(before.body);
     expect(publishedBefore.length).toBeGreaterThan(1);
 
-    for (const node of cluster.nodes) process.kill(node.pid, 'SIGKILL');
-    brokerDown = true;
+    broker.kill();
 
     const during = admission('9990000026');
     const refused = await post(during);
@@ -89,8 +67,7 @@ describe('ingest when the broker goes away', () => {
     expect(refused.body.resourceType).toBe('OperationOutcome');
     expect(receiptLines(refused.body)).toEqual([]);
 
-    cluster = await startLocalKafka({ brokers: 1, basePort, paths });
-    brokerDown = false;
+    await broker.restart();
     // Time for anything the refused request left behind to surface, were it ever going to.
     await new Promise((r) => setTimeout(r, 5000));
 
@@ -139,8 +116,7 @@ describe('ingest when the broker goes away', () => {
       const before = await exchange(fromTrust(beforeId, '20240301120012'));
       expect(ackCode(before)).toBe('AA');
 
-      for (const node of cluster.nodes) process.kill(node.pid, 'SIGKILL');
-      brokerDown = true;
+      broker.kill();
 
       const during = fromTrust(duringId, '20240301130012');
       const refused = await exchange(during);
@@ -149,8 +125,7 @@ describe('ingest when the broker goes away', () => {
       expect(eventIdsIn(refused)).toEqual([]);
       expect(refused).not.toContain(token);
 
-      cluster = await startLocalKafka({ brokers: 1, basePort, paths });
-      brokerDown = false;
+      await broker.restart();
       // Time for anything the refused message left behind to surface, were it ever going to.
       await new Promise((r) => setTimeout(r, 5000));
       const topic = ingest.topic(trust.ics);

@@ -1,22 +1,12 @@
 import { testNhsNumber } from '@crosscare/events/synthetic';
-import {
-  LOCAL_KAFKA_ADMIN,
-  localKafkaEnvironment,
-  startLocalKafka,
-  stackPaths,
-  stopLocalKafka,
-  type LocalKafka,
-} from '@crosscare/local-stack';
 import { testEvents } from '@crosscare/projection/testing';
 import { eventually, uniqueName } from '@crosscare/testing';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
   RecordApiUnderTest,
   storeLocalRecord,
   type HttpAnswer,
 } from '../../apps/record-api/src/testing/record-api-under-test';
+import { PrivateBroker } from './private-broker';
 
 jest.setTimeout(240_000);
 
@@ -29,19 +19,16 @@ const PATIENT = testNhsNumber(9301);
  * audit event.
  */
 describe('record API when the broker goes away', () => {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-audit-outage-e2e-'));
-  const paths = { ...stackPaths(home), cache: stackPaths().cache };
-  // Client 22596, controller 32596: below the ephemeral port range, apart from the ingest outage suite's.
-  const basePort = 22596;
-  let cluster: LocalKafka;
+  let broker: PrivateBroker;
   let api: RecordApiUnderTest;
   let gpOdsCode: string;
   let problemEventId: string;
 
   beforeAll(async () => {
-    cluster = await startLocalKafka({ brokers: 1, basePort, paths });
+    // Client 22596, controller 32596: below the ephemeral port range, apart from the ingest outage suite's.
+    broker = await PrivateBroker.start('audit-outage', 22596);
     api = await RecordApiUnderTest.start({
-      ...localKafkaEnvironment(cluster, paths, LOCAL_KAFKA_ADMIN),
+      ...broker.environment(),
       RECORD_API_AUDIT_TIMEOUT_MS: '3000',
     });
     const gp = api.services.directory.providers({ ics: 'QHL', type: 'GP_PRACTICE' })[0];
@@ -59,15 +46,7 @@ describe('record API when the broker goes away', () => {
     await storeLocalRecord(api.readModel, PATIENT, 1, [problem]);
   });
 
-  let brokerDown = false;
-
-  afterAll(async () => {
-    // A test that failed while the broker was down would leave the API's cleanup retrying a broker that is gone.
-    if (brokerDown) cluster = await startLocalKafka({ brokers: 1, basePort, paths });
-    await api?.close().catch(() => undefined);
-    await stopLocalKafka({ paths });
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  afterAll(() => broker?.close(async () => api?.close()));
 
   /** A read by a clinician at the GP practice that recorded the patient's problem (a relationship), as JSON or FHIR. */
   async function read(fhir = false): Promise<{ correlationId: string; answer: HttpAnswer }> {
@@ -89,8 +68,7 @@ describe('record API when the broker goes away', () => {
     expect(before.answer.text).toContain(problemEventId);
     served.push(before.correlationId);
 
-    for (const node of cluster.nodes) process.kill(node.pid, 'SIGKILL');
-    brokerDown = true;
+    broker.kill();
 
     for (const attempt of [await read(), await read(true)]) {
       expect(attempt.answer.status).toBe(503);
@@ -100,8 +78,7 @@ describe('record API when the broker goes away', () => {
       refused.push(attempt.correlationId);
     }
 
-    cluster = await startLocalKafka({ brokers: 1, basePort, paths });
-    brokerDown = false;
+    await broker.restart();
     // Reads are served again once the audit producer reaches the broker; until then each is refused as above.
     const attempts: { correlationId: string; answer: HttpAnswer }[] = [];
     await eventually(
