@@ -6,6 +6,7 @@ import {
   type RetryOptions,
   type SASLOptions,
 } from 'kafkajs';
+import { assertKafkajsPatched } from './kafkajs-patch';
 import { kafkaLogCreator, type LogSink } from './log-creator';
 
 export interface KafkaClientOptions {
@@ -20,6 +21,7 @@ export interface KafkaClientOptions {
 
 /** One kafkajs client per service, built from validated config. */
 export function createKafka(config: KafkaConfig, options: KafkaClientOptions): Kafka {
+  assertKafkajsPatched();
   if (!config.sasl) {
     const { logger } = options;
     const warn = (m: string) => (logger ? logger.warn(m) : console.warn(m));
