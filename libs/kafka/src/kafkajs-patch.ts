@@ -5,6 +5,11 @@ const PATCH_MARK = 'crosscare-patch: acknowledged per partition, retried after e
 
 let checked = false;
 
+/** Node's own require: the services are bundled by webpack, whose require.resolve answers a module id, not a path. */
+declare const __non_webpack_require__: NodeJS.Require | undefined;
+const nodeRequire: NodeJS.Require =
+  typeof __non_webpack_require__ === 'function' ? __non_webpack_require__ : require;
+
 /**
  * Refuses to run on an unpatched kafkajs. Its send retry can publish an acknowledged event twice inside one
  * transaction (docs/architecture.md, "kafkajs, patched"), and nothing else would notice: an install that skipped
@@ -12,7 +17,7 @@ let checked = false;
  */
 export function assertKafkajsPatched(): void {
   if (checked) return;
-  const file = require.resolve('kafkajs/src/producer/sendMessages');
+  const file = nodeRequire.resolve('kafkajs/src/producer/sendMessages');
   if (!fs.readFileSync(file, 'utf8').includes(PATCH_MARK))
     throw new Error(
       `kafkajs is not patched (${file} lacks "${PATCH_MARK}"): run \`npx patch-package\` after installing; ` +
