@@ -88,6 +88,13 @@ function ours(marker: string): number[] {
     .map(Number);
 }
 
+/** GET /metrics as a scraper sends it (no credentials): its status and nodejs_eventloop_lag_p99_seconds, if served. */
+async function eventLoopDelayP99(port: number): Promise<{ port: number; status: number; p99?: number }> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const line = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? (\S+)$/m.exec(await response.text());
+  return { port, status: response.status, ...(line ? { p99: Number(line[1]) } : {}) };
+}
+
 const ourBrokers = () => ours('kafka.Kafka');
 const ourIngests = () => ours(INGEST_APP.entry);
 
@@ -186,6 +193,16 @@ describe('local stack CLI', () => {
         headers: { ...headers, authorization: `Bearer ${minted.stdout.trim()}x` },
       });
       expect(forged.status).toBe(401);
+      // Every service's /metrics, without credentials as Prometheus scrapes it, carries its event loop's delay.
+      for (const port of [
+        REGISTRY_PORT,
+        INGEST_PORT,
+        PROJECTOR_PORTS.CCR,
+        PROJECTOR_PORTS.OHC,
+        RECORD_API_PORT,
+        SDE_PUBLISHER_PORT,
+      ])
+        expect(await eventLoopDelayP99(port)).toEqual({ port, status: 200, p99: expect.any(Number) });
 
       const second = stack(...up);
       expect(second.code).toBe(0);

@@ -29,7 +29,8 @@ import { RecordReader } from './reads';
 import { checkRebuild, type RebuildVerdict } from './rebuild-check';
 import { randomSeconds, SCENARIOS, SHORT_SCENARIOS, type Scenario } from './scenarios';
 import { waitForZeroLag } from './lag';
-import { parseDuration, soak, type SoakSample } from './soak';
+import { parseDuration, printSoakTrends, soak, type SoakSample } from './soak';
+import { soakTrends } from './soak-trend';
 
 const RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability.json');
 const SOAK_RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability-soak.json');
@@ -88,11 +89,11 @@ async function main(): Promise<number> {
     values.scenarios?.split(',') ?? (values.short ? SHORT_SCENARIOS : SCENARIOS.map((s) => s.name));
   const soakMs = values.soak ? parseDuration(values.soak) : 0;
   const soakSamples: SoakSample[] = [];
-  // --soak: one long fault-free scenario, sampling every process's memory, then the same oracle.
+  // --soak: one long fault-free scenario, sampling every process's memory and event-loop delay, then the same oracle.
   const soakScenario: Scenario | undefined = values.soak
     ? {
         name: 'soak',
-        description: `no fault: the load for ${values.soak}, each process's RSS sampled every 10 s`,
+        description: `no fault: the load for ${values.soak}, each process's RSS and event-loop delay sampled every 10 s`,
         times: 1,
         async inject(stack) {
           soakSamples.push(...(await soak(stack, soakMs, log)));
@@ -131,6 +132,7 @@ async function main(): Promise<number> {
     else await stack.close();
   }
   printSummary(results);
+  if (soakSamples.length > 0) printSoakTrends(soakSamples);
   const failed = results.some((r) => r.findings.length > 0);
   log(failed ? 'reliability: the oracle found faults (above)' : 'reliability: no fault found');
   return failed ? 1 : 0;
@@ -362,7 +364,7 @@ function writeResults(
     rateRequestsPerSecond: rate,
     at: new Date().toISOString(),
     scenarios: trimmed,
-    ...(soakSamples.length > 0 ? { soakSamples } : {}),
+    ...(soakSamples.length > 0 ? { soakTrends: soakTrends(soakSamples), soakSamples } : {}),
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);

@@ -1,14 +1,11 @@
 import * as fs from 'node:fs';
 import { sleep } from './load';
 import { SERVICES, type PrivateStack, type ServiceName } from './private-stack';
+import { eventLoopDelayOf, soakTrends, type EventLoopDelay, type SoakSample } from './soak-trend';
+
+export type { SoakSample } from './soak-trend';
 
 const SAMPLE_EVERY_MS = 10_000;
-
-/** One sample: each process's resident memory (MiB) at a moment of the soak. */
-export interface SoakSample {
-  readonly secondsIn: number;
-  readonly rssMiB: Record<string, number | null>;
-}
 
 /** `--soak 30m`, `--soak 90s`, `--soak 2h` in milliseconds. */
 export function parseDuration(text: string): number {
@@ -28,10 +25,42 @@ function rssMiB(pid: number | undefined): number | null {
   }
 }
 
+/** Where each service answers HTTP, as the stack started it. */
+function serviceUrl(stack: PrivateStack, service: ServiceName): string {
+  const running = stack.stack;
+  return {
+    registry: running.schemaRegistryUrl,
+    ingest: running.ingestUrl,
+    'projector-ccr': running.projectorUrls.CCR,
+    'projector-ohc': running.projectorUrls.OHC,
+    'record-api': running.recordApiUrl,
+    'sde-publisher': running.sdePublisherUrl,
+  }[service];
+}
+
+/** The event-loop delay a service's /metrics serves (libs/metrics); null when it does not answer or lacks it. */
+async function eventLoopDelay(url: string): Promise<EventLoopDelay | null> {
+  try {
+    const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+    return response.ok ? (eventLoopDelayOf(await response.text()) ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function delays(stack: PrivateStack): Promise<Record<string, EventLoopDelay | null>> {
+  const names = Object.keys(SERVICES) as ServiceName[];
+  const read = await Promise.all(names.map((name) => eventLoopDelay(serviceUrl(stack, name))));
+  return Object.fromEntries(names.map((name, i) => [name, read[i]]));
+}
+
+const ms = (delay: EventLoopDelay | null) => (delay ? `${delay.p50}/${delay.p99}/${delay.max}` : '-');
+
 /**
- * Samples every service's and broker's resident memory every 10 s until `durationMs` has passed. Event-loop delay
- * is not sampled: the services do not expose it (no `nodejs_eventloop_lag_seconds` on any /metrics), and reading
- * it from outside would need each service to publish it first.
+ * Samples every service's and broker's resident memory, and every service's event-loop delay (p50, p99 and max
+ * from its /metrics), every 10 s until `durationMs` has passed. Node's delay histogram is reset by each scrape, so
+ * one scrape before the first sample starts every sample's window at the previous one: each covers its 10 s, not
+ * the service's start-up.
  */
 export async function soak(
   stack: PrivateStack,
@@ -39,21 +68,42 @@ export async function soak(
   log: (line: string) => void,
 ): Promise<SoakSample[]> {
   const samples: SoakSample[] = [];
+  await delays(stack);
   const started = Date.now();
   while (Date.now() - started < durationMs) {
+    await sleep(SAMPLE_EVERY_MS);
+    const eventLoopMs = await delays(stack);
     const rss: Record<string, number | null> = {};
     for (const name of Object.keys(SERVICES) as ServiceName[]) rss[name] = rssMiB(stack.pidOf(name));
     for (const broker of await stack.brokerPids()) rss[`broker-${broker.nodeId}`] = rssMiB(broker.pid);
     const secondsIn = Math.round((Date.now() - started) / 1000);
-    samples.push({ secondsIn, rssMiB: rss });
+    samples.push({ secondsIn, rssMiB: rss, eventLoopMs });
     log(
-      `  soak ${secondsIn} s: RSS ` +
+      `  soak ${secondsIn} s: ` +
         Object.entries(rss)
-          .map(([name, mib]) => `${name} ${mib ?? '-'}`)
+          .map(
+            ([name, mib]) =>
+              `${name} ${mib ?? '-'} MiB` + (name in eventLoopMs ? ` ${ms(eventLoopMs[name])}` : ''),
+          )
           .join(', ') +
-        ' MiB',
+        ' (RSS; event-loop delay p50/p99/max ms)',
     );
-    await sleep(SAMPLE_EVERY_MS);
   }
   return samples;
+}
+
+/** The trends, one row per process and figure: what the end of a soak prints. */
+export function printSoakTrends(samples: readonly SoakSample[]): void {
+  const rows = Object.entries(soakTrends(samples)).flatMap(([process, figures]) =>
+    Object.entries(figures).map(([figure, t]) => ({
+      process,
+      figure,
+      samples: t.samples,
+      'first quarter': t.firstQuarterMean,
+      'last quarter': t.lastQuarterMean,
+      change: t.relativeChange === null ? '-' : `${(t.relativeChange * 100).toFixed(1)} %`,
+      'slope per hour': t.slopePerHour,
+    })),
+  );
+  console.table(rows);
 }

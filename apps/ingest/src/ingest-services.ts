@@ -2,9 +2,11 @@ import { createRecordChangeSerde, optOutTopic, SchemaRegistryClient } from '@cro
 import { ensureR4DefinitionsLoaded } from '@crosscare/fhir';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
+import { processMetricsRegistry } from '@crosscare/metrics';
 import { createOptOutSerde, optOutKafkaMessage, OptOutPartitions } from '@crosscare/opt-outs';
 import { TokenBuckets } from '@crosscare/throttling';
 import { Logger } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ProviderAdmission } from './auth/provider-admission';
 import { ProviderAuthenticator } from './auth/provider-authenticator';
@@ -35,6 +37,9 @@ export class IngestServices {
     readonly hl7v2: Hl7v2Intake,
     readonly socialCare: SocialCareIntake,
   ) {}
+
+  /** What GET /metrics serves: the process's own figures (memory, heap, event-loop delay); no provider's data. */
+  readonly metrics: Registry = processMetricsRegistry();
 
   static async start(config: IngestConfig): Promise<IngestServices> {
     // The directory first: a bad data file should stop the service before it opens any connection.

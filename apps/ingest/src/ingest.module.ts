@@ -5,6 +5,7 @@ import { FhirController } from './http/fhir.controller';
 import { HealthController } from './http/health.controller';
 import { Hl7v2Controller } from './http/hl7v2.controller';
 import { IngestExceptionFilter } from './http/ingest-exception.filter';
+import { MetricsController } from './http/metrics.controller';
 import { OpenApiController } from './http/openapi.controller';
 import { SocialCareController } from './http/social-care.controller';
 import { IngestServices } from './ingest-services';
@@ -13,7 +14,7 @@ import { Hl7v2Intake } from './intake/hl7v2-intake';
 import { SocialCareIntake } from './intake/social-care-intake';
 import { MLLP_SETTINGS, MllpGateway, mllpSettingsOf } from './mllp/mllp-gateway';
 
-/** Each format's routes get their intake alone; health, directory and OpenAPI read the started services. */
+/** Each format's routes get their intake alone; health, metrics, directory and OpenAPI read the started services. */
 @Module({})
 export class IngestModule {
   static forRoot(services: IngestServices): DynamicModule {
@@ -25,6 +26,7 @@ export class IngestModule {
         SocialCareController,
         DirectoryController,
         HealthController,
+        MetricsController,
         OpenApiController,
       ],
       providers: [

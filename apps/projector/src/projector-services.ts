@@ -8,6 +8,7 @@ import {
 import { checkSourceCluster } from '@crosscare/database';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { registerProcessMetrics } from '@crosscare/metrics';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -82,6 +83,8 @@ export class ProjectorServices {
       collaborative: config.collaborative,
       instance: config.instanceId,
     });
+    // Here, not in ProjectorMetrics: a rebuild's metrics are never served, and need no event-loop monitor.
+    registerProcessMetrics(metrics.registry);
     const relay = new OutboxRelay(db, producer, metrics, {
       changelogTopic: topology.changelogTopic,
       changelogPartitions,

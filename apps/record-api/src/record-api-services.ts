@@ -13,8 +13,10 @@ import {
 } from '@crosscare/governance';
 import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { processMetricsRegistry } from '@crosscare/metrics';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from './audit/audit-trail';
 import { AccessThrottle } from './access/access-throttle';
@@ -50,6 +52,9 @@ export class RecordApiServices {
     readonly tokens: ReaderTokenVerifier,
     readonly reads: SharedRecordReads,
   ) {}
+
+  /** What GET /metrics serves: the process's own figures (memory, heap, event-loop delay); no patient's data. */
+  readonly metrics: Registry = processMetricsRegistry();
 
   static async start(config: RecordApiConfig): Promise<RecordApiServices> {
     const log = new Logger('RecordApi');

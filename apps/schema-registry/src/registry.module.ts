@@ -1,9 +1,12 @@
+import { processMetricsRegistry } from '@crosscare/metrics';
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { CompatibilityController } from './http/compatibility.controller';
 import { ConfigController } from './http/config.controller';
 import { HealthController } from './http/health.controller';
+import { MetricsController } from './http/metrics.controller';
 import { ModeController } from './http/mode.controller';
 import { RegistryExceptionFilter } from './http/registry-exception.filter';
 import { SchemasController } from './http/schemas.controller';
@@ -34,6 +37,7 @@ export class SchemaRegistryModule {
         ModeController,
         CompatibilityController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         {
@@ -55,6 +59,8 @@ export class SchemaRegistryModule {
           useFactory: (ds: DataSource) => new DataSourceCloser(ds),
           inject: [DataSource],
         },
+        // One per app: the process's figures (memory, heap, event-loop delay) on a registry of the app's own.
+        { provide: Registry, useFactory: () => processMetricsRegistry() },
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },
       ],
     };

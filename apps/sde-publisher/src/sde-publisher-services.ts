@@ -11,6 +11,7 @@ import {
 import { checkSourceCluster } from '@crosscare/database';
 import { loadProviderDirectory } from '@crosscare/governance';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { registerProcessMetrics } from '@crosscare/metrics';
 import { loadSdeProjects, projectRowSchema, projectRowSubject, type SdeRecordMap } from '@crosscare/sde';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
@@ -94,6 +95,7 @@ export class SdePublisherServices {
       throw error;
     }
     const metrics = new SdeMetrics({ instance: config.instanceId });
+    registerProcessMetrics(metrics.registry);
     const relay = new SdeOutboxRelay(db, producer, metrics, {
       leaderLockName: `crosscare-sde-relay:${config.databaseSchema}`,
       intervalMs: config.relayIntervalMs,

@@ -190,6 +190,13 @@ export function openApiDocument(config: IngestConfig): object {
       '/health/live': {
         get: { summary: 'Liveness', security: [], responses: { '200': { description: 'UP' } } },
       },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics of the process: memory, heap, event-loop delay',
+          security: [],
+          responses: { '200': { description: 'Prometheus text format 0.0.4' } },
+        },
+      },
       '/openapi.json': {
         get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI' } } },
       },

@@ -1,3 +1,4 @@
+import { METRICS_CONTENT_TYPE } from '@crosscare/metrics';
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ProjectorRuntime } from '../projector-runtime';
@@ -52,7 +53,7 @@ export class HealthController {
   }
 
   @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @Header('Content-Type', METRICS_CONTENT_TYPE)
   metrics(): Promise<string> {
     return this.runtime.services.metrics.registry.metrics();
   }

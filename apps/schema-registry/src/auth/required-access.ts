@@ -1,5 +1,5 @@
 /**
- * What a request needs: nothing (health probes), the reader role, or the writer role. Decided from the method and
+ * What a request needs: nothing (health probes, metrics), the reader role, or the writer role. Decided from the method and
  * the raw path alone, before routing, so that it can run ahead of body parsing.
  *
  * Least privilege by construction: GET and HEAD never change anything here, and a POST is a read only when it is
@@ -34,9 +34,12 @@ function pathSegments(path: string): string[] {
 
 const named = (segment: string | undefined) => segment !== undefined && segment !== '';
 
-/** GET / (Confluent's root, which some clients probe) and GET /health. */
+/**
+ * GET / (Confluent's root, which some clients probe), GET /health, and GET /metrics (Prometheus scrapes, open on
+ * every Crosscare service: the process's own figures, never a schema).
+ */
 function isHealthProbe(s: string[]): boolean {
-  return s.length === 0 || (s.length === 1 && s[0] === 'health');
+  return s.length === 0 || (s.length === 1 && (s[0] === 'health' || s[0] === 'metrics'));
 }
 
 /** POST /subjects/{subject}: is this schema registered under the subject? */

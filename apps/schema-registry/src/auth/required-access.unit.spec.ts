@@ -9,6 +9,11 @@ describe('requiredAccess: method and path → public, reader or writer', () => {
     ['HEAD', '/health', 'public'],
     ['POST', '/health', 'write'],
     ['GET', '/healthz', 'read'],
+    // So does a Prometheus scrape: process figures, never a schema.
+    ['GET', '/metrics', 'public'],
+    ['HEAD', '/metrics', 'public'],
+    ['POST', '/metrics', 'write'],
+    ['GET', '/metrics/schemas', 'read'],
     // Everything a producer or consumer reads.
     ['GET', '/schemas/ids/7', 'read'],
     ['GET', '/schemas/ids/7/schema', 'read'],
