@@ -1,5 +1,7 @@
 import type { PrivateStack, ServiceName } from './private-stack';
 import { sleep } from './load';
+import { RelayHold } from './relay-hold';
+import { instanceShare, SecondProjector } from './second-projector';
 
 /** One fault, injected `times` times at random moments while the load runs; each ends with the stack healed. */
 export interface Scenario {
@@ -97,6 +99,70 @@ export const SCENARIOS: readonly Scenario[] = [
       await randomSeconds(5, 15);
       await stack.heal();
       log('  registry restarted');
+    },
+  },
+  {
+    name: 'relay-kill',
+    description:
+      'a projector (CCR and OHC in turn) killed (SIGKILL) after its changelog relay sent a round and before it ' +
+      'marked it sent, restarted: the round is published again, with the same sequences',
+    times: 3,
+    async inject(stack, round, log) {
+      const collaborative = round % 2 === 0 ? 'CCR' : 'OHC';
+      const hold = await RelayHold.install(
+        stack.adminDatabaseUrl(),
+        `projector_${collaborative.toLowerCase()}`,
+      );
+      try {
+        const held = await hold.catchRelay(60_000);
+        if (!held) throw new Error(`the ${collaborative} relay sent nothing for 60 s: no relay to kill`);
+        killService(stack, collaborative === 'CCR' ? 'projector-ccr' : 'projector-ohc', log);
+        await hold.endHeld(held);
+        log(
+          `  its relay had sent and not marked: ${held.pending} row(s) in the outbox, up to id ${held.upToId}`,
+        );
+        await randomSeconds(1, 5);
+        await stack.heal();
+        const again = await hold.republished(held, 60_000);
+        log(
+          again ? '  projector restarted; its relay published them again' : '  NOT republished within 60 s',
+        );
+      } finally {
+        await hold.uninstall();
+      }
+    },
+  },
+  {
+    name: 'projector-rebalance',
+    description:
+      'a second CCR projector started (the group rebalances), one of the two (the first and the second in turn) ' +
+      'killed (SIGKILL) under load and restarted, then the second stopped (SIGTERM)',
+    times: 2,
+    async inject(stack, round, log) {
+      const second = new SecondProjector(stack, 'CCR');
+      try {
+        log(`  started a second CCR projector (pid ${await second.start()})`);
+        await randomSeconds(5, 15);
+        const first = stack.stack.projectorUrls.CCR;
+        log(`  first: ${await instanceShare(first)}; second: ${await instanceShare(second.url)}`);
+        if (round % 2 === 0) {
+          killService(stack, 'projector-ccr', log);
+          await randomSeconds(1, 5);
+          await stack.heal();
+          log('  first CCR projector restarted');
+        } else {
+          const pid = second.pid;
+          if (pid === undefined) throw new Error('the second CCR projector is not running');
+          kill(pid, 'SIGKILL');
+          log(`  killed the second CCR projector (pid ${pid}, SIGKILL)`);
+          await randomSeconds(1, 5);
+          log(`  second CCR projector restarted (pid ${await second.start()})`);
+        }
+        await randomSeconds(5, 15);
+        log(`  first: ${await instanceShare(first)}; second: ${await instanceShare(second.url)}`);
+      } finally {
+        log(`  second CCR projector ${await second.stop()}`);
+      }
     },
   },
 ];
