@@ -1,4 +1,5 @@
 import {
+  isAlive,
   LOCAL_KAFKA_ADMIN,
   localKafkaEnvironment,
   startLocalKafka,
@@ -11,9 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
- * A one-broker KRaft cluster of a suite's own, in a temporary home, for suites that kill the broker (-9) and bring
- * it back: the shared stack's broker must never go down under other suites. `basePort` is the client port (the
- * controller listens 10,000 above); each suite takes its own, below the ephemeral port range.
+ * A one-broker KRaft cluster of its own, in a temporary home, for suites that kill the broker (-9) and bring it back:
+ * the shared stack's broker must never go down under other suites. The outage suites share one
+ * (test/e2e/broker-outage.e2e.spec.ts): each closes its service with `closeService`, which leaves the broker up, and
+ * `stop` ends it after the last. `basePort` is the client port (the controller listens 10,000 above), below the
+ * ephemeral port range.
  */
 export class PrivateBroker {
   private down = false;
@@ -51,13 +54,26 @@ export class PrivateBroker {
   }
 
   /**
-   * Brings the broker back if a failed test left it down (so the service's own cleanup does not retry a broker that
-   * is gone), runs that cleanup, then stops the broker and removes its home.
+   * Runs a service's cleanup against a running broker: brings the broker back first if a failed test left it down, so
+   * the cleanup does not retry a broker that is gone. The broker keeps running for the suites that follow.
    */
-  async close(closeService: () => Promise<unknown>): Promise<void> {
+  async closeService(closeService: () => Promise<unknown>): Promise<void> {
     if (this.down) await this.restart();
     await closeService().catch(() => undefined);
-    await stopLocalKafka({ paths: this.paths });
+  }
+
+  /**
+   * Kills the broker (-9) and removes its home. No graceful shutdown: its data is deleted next, and a controlled
+   * shutdown only spends seconds flushing it.
+   */
+  async stop(): Promise<void> {
+    if (!this.down) this.kill();
+    await waitForExit(this.cluster.nodes.map((n) => n.pid));
+    await stopLocalKafka({ paths: this.paths }); // forgets the dead nodes' records (stops nothing alive)
     fs.rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+async function waitForExit(pids: readonly number[]): Promise<void> {
+  while (pids.some((pid) => isAlive(pid))) await new Promise((r) => setTimeout(r, 50));
 }

@@ -156,14 +156,15 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
     it("an acute trust's objection is refused 403 by the publishing policy, and nothing is published", async () => {
       const consent = gpSharingObjection();
       consent.id = randomUUID();
+      // Offsets, as the other refusals here: nothing reached the broker, committed or aborted (a 20 s wait for an
+      // event that never came proved less, and cost a third of the suite).
+      const before = await ingest.offsetsWritten(ingest.topic('QHL'));
       const refused = await sendAs('ACUTE_TRUST', 'QHL', 'PUT', urlOf(consent), consent);
       expect(refused.answer.status).toBe(403);
       expect(refused.answer.body.issue[0].details.text).toContain(
         'an acute trust may not publish sharing objection records',
       );
-      await expect(
-        ingest.events(refused.topic, 1, { correlationId: refused.correlationId, settleMs: 0 }),
-      ).rejects.toThrow('received 0');
+      expect(await ingest.offsetsWritten(refused.topic)).toBe(before);
     });
 
     it('a Consent that is not about sharing is 422 naming its scope', async () => {
