@@ -133,8 +133,9 @@ export class ProjectorConsumer {
 
   async stop(): Promise<void> {
     this.currentState = 'stopped';
-    await this.consumer.disconnect();
+    // Before disconnecting: a skip commits the group's offset when it is done.
     await Promise.allSettled([...this.skipping]);
+    await this.consumer.disconnect();
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
