@@ -307,6 +307,8 @@ describe('projector:rebuild over partitions ending in commit markers (real broke
         (error: unknown) => error,
       );
 
+      // The whole text first: a failure of another kind then shows what it was.
+      expect(String(failure)).toMatch(/^ReplayStalledError: the replay made no progress/);
       expect(failure).toBeInstanceOf(ReplayStalledError);
       expect((failure as ReplayStalledError).behind).toEqual([
         { topic: held, partition: 0, position: 0n, end },
