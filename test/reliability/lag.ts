@@ -4,8 +4,8 @@ import { sleep } from './load';
 interface LagReading {
   /** The largest partition lag either projector reports (crosscare_projector_consumer_lag). */
   readonly maxLag: number;
-  /** Partitions reporting a lag above 1, as `topic[partition]=lag`. */
-  readonly above1: string[];
+  /** Partitions reporting any lag, as `topic[partition]=lag`. */
+  readonly behind: string[];
   readonly totalLag: number;
   readonly outbox: number;
 }
@@ -14,7 +14,7 @@ async function readLag(urls: readonly string[]): Promise<LagReading | undefined>
   let maxLag = 0;
   let totalLag = 0;
   let outbox = 0;
-  const above1: string[] = [];
+  const behind: string[] = [];
   for (const url of urls) {
     let text: string;
     try {
@@ -31,22 +31,30 @@ async function readLag(urls: readonly string[]): Promise<LagReading | undefined>
         totalLag += value;
         const topic = /topic="([^"]+)"/.exec(line)?.[1];
         const partition = /partition="(\d+)"/.exec(line)?.[1];
-        if (value > 1) above1.push(`${topic}[${partition}]=${value}`);
+        if (value > 0) behind.push(`${topic}[${partition}]=${value}`);
       } else if (line.startsWith('crosscare_projector_outbox_pending')) outbox += value;
     }
   }
-  return { maxLag, totalLag, outbox, above1 };
+  return { maxLag, totalLag, outbox, behind };
 }
 
 /**
- * Waits until both projectors have projected everything and relayed their outboxes: every partition's lag at most
- * 1 (a transactional partition fully projected shows 1, its commit marker) and nothing pending. A partition that
- * ends in an aborted transaction (ingest killed mid-transaction) keeps a lag of the aborted records plus the
- * marker, which no projector can consume: such a stack is 'quiescent' once its figures have not moved for 15 s.
+ * How long the figures must stand still, above 0, for the wait to call a partition stuck. Longer than a transaction a
+ * killed ingest left open can hold a partition: the broker aborts it after ingest's transaction timeout (twice
+ * INGEST_PUBLISH_TIMEOUT_MS, 20 s by default) at its next check (every 10 s), and the projectors then move past it.
+ */
+const STUCK_AFTER_MS = 45_000;
+
+/**
+ * How the wait for zero lag ended. Only 'reached' is a pass: every partition's lag 0 (the projectors move their
+ * positions past commit markers and aborted transactions, so a fully projected partition shows 0) and nothing
+ * pending. 'quiescent' is a failure with a name: the figures stopped moving (STUCK_AFTER_MS) with some partition still
+ * behind, which a projector that consumed everything no longer shows (docs/reliability.md, finding 2), so such a
+ * partition is stuck; `stuck` names it. 'timed-out': still moving when the time ran out.
  */
 export interface LagOutcome {
   readonly state: 'reached' | 'quiescent' | 'timed-out';
-  /** Partitions still above 1 when the wait ended. */
+  /** Partitions still behind (lag above 0) when the wait ended. */
   readonly stuck: string[];
 }
 
@@ -57,11 +65,11 @@ export async function waitForZeroLag(stack: PrivateStack, timeoutMs = 300_000): 
   let previous: LagReading | undefined;
   while (Date.now() < deadline) {
     const reading = await readLag(urls);
-    if (reading && reading.maxLag <= 1 && reading.outbox === 0) {
+    if (reading && reading.maxLag === 0 && reading.outbox === 0) {
       // Twice in a row: one reading can fall between a batch's commit and the next fetch.
       await sleep(2000);
       const again = await readLag(urls);
-      if (again && again.maxLag <= 1 && again.outbox === 0) return { state: 'reached', stuck: [] };
+      if (again && again.maxLag === 0 && again.outbox === 0) return { state: 'reached', stuck: [] };
     }
     const same =
       reading &&
@@ -70,9 +78,10 @@ export async function waitForZeroLag(stack: PrivateStack, timeoutMs = 300_000): 
       reading.outbox === 0 &&
       previous.outbox === 0;
     if (!same) unchangedSince = Date.now();
-    else if (Date.now() - unchangedSince > 15_000) return { state: 'quiescent', stuck: reading.above1 };
+    else if (Date.now() - unchangedSince > STUCK_AFTER_MS)
+      return { state: 'quiescent', stuck: reading.behind };
     previous = reading;
     await sleep(1000);
   }
-  return { state: 'timed-out', stuck: previous?.above1 ?? [] };
+  return { state: 'timed-out', stuck: previous?.behind ?? [] };
 }

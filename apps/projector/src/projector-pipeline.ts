@@ -93,6 +93,7 @@ export function projectorPipeline(
       sessionTimeoutMs: config.sessionTimeoutMs,
       log: options.log,
       onReadModelSwitched: options.onReadModelSwitched,
+      assertServing: options.assertServing,
     },
   );
   return { consumer, changelog };

@@ -7,13 +7,14 @@ import {
 } from '@crosscare/read-model';
 import type { RecordChangeSerde } from '@crosscare/events';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorTopology } from '../projector-topology';
 import type { Decoded, SourceMessage } from '../projection/partition-batch';
 import type { RecordChangeProjection } from '../projection/record-change-projection';
 import type { RemoteViewProjection } from '../projection/remote-view-projection';
 import type { DeadLetterPublisher } from './dead-letter-publisher';
+import { unprojectableTail, type OffsetRange } from './unprojectable-tail';
 
 export interface ProjectorConsumerOptions {
   readonly groupId: string;
@@ -26,6 +27,8 @@ export interface ProjectorConsumerOptions {
   readonly log: { log(message: string): void; warn(message: string): void; error(message: string): void };
   /** Called once when a batch finds its read model switched by a rebuild; the batch is not committed. */
   readonly onReadModelSwitched?: (error: ReadModelSwitchedError) => void;
+  /** First step of the transaction that moves a position past markers, as of every batch's (the projections'). */
+  readonly assertServing?: (tx: EntityManager) => Promise<void>;
 }
 
 export type ConsumerState = 'starting' | 'running' | 'crashed' | 'stopped';
@@ -44,7 +47,9 @@ export type RemoteChangelogDecoder = (
  *
  * Positions live in the read model (ConsumedOffsets). Kafka's committed offsets are written after each database
  * commit only so that standard tools show the group's lag; they are never ahead of the database, and on joining the
- * group each assigned partition is sought to the database's position.
+ * group each assigned partition is sought to the database's position. A position also moves past what follows a
+ * batch's last message and no projection sees (commit markers, aborted transactions), so a fully projected partition
+ * is at its end offset.
  */
 export class ProjectorConsumer {
   private readonly consumer: Consumer;
@@ -52,6 +57,8 @@ export class ProjectorConsumer {
   private currentState: ConsumerState = 'starting';
   private assigned: { topic: string; partition: number }[] = [];
   private switched = false;
+  /** Moves past markers started outside a batch (kafkajs's batch-process event), awaited by stop(). */
+  private readonly skipping = new Set<Promise<void>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -84,6 +91,14 @@ export class ProjectorConsumer {
           `could not seek to stored offsets (batches will skip what is done): ${errorMessage(error)}`,
         ),
       );
+    });
+    // kafkajs does not call eachBatch for a batch it filtered empty (only markers, an aborted transaction): it only
+    // tells its listeners, and moves its own fetch position on.
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (event) => {
+      const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload;
+      if (batchSize > 0 || this.switched || this.currentState === 'stopped') return;
+      const tail = unprojectableTail({ firstOffset, lastOffset });
+      if (tail) this.skipOutsideBatch(topic, partition, tail);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.options.log.error(`consumer crashed: ${errorMessage(event.payload.error)}`);
@@ -118,6 +133,8 @@ export class ProjectorConsumer {
 
   async stop(): Promise<void> {
     this.currentState = 'stopped';
+    // Before disconnecting: a skip commits the group's offset when it is done.
+    await Promise.allSettled([...this.skipping]);
     await this.consumer.disconnect();
   }
 
@@ -181,15 +198,49 @@ export class ProjectorConsumer {
     );
 
     const last = batch.messages[batch.messages.length - 1].offset;
+    let next = BigInt(last) + 1n;
+    const tail = unprojectableTail({
+      firstOffset: batch.firstOffset(),
+      lastOffset: batch.lastOffset(),
+      lastMessageOffset: last,
+    });
+    if (tail && (await this.skip(batch.topic, batch.partition, tail))) next = tail.to;
     payload.resolveOffset(last);
-    // Only for standard lag tools: positions live in the read model, so a commit refused during a rebalance is not
-    // worth failing (and so redelivering) a batch that is already in the database.
-    await this.consumer
-      .commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ])
-      .catch(() => undefined);
+    await this.commitForLagTools(batch.topic, batch.partition, next);
     await payload.heartbeat().catch(() => undefined);
+  }
+
+  /** Moves the partition's stored position past markers when it is among them (ConsumedOffsets.skip). */
+  private skip(topic: string, partition: number, tail: OffsetRange): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await this.options.assertServing?.(tx);
+      return this.offsets.skip(tx, topic, partition, tail.from, tail.to);
+    });
+  }
+
+  /**
+   * A skip no batch waits for. A failure only delays it: the partition's next batch skips what it can, and a partition
+   * that stays quiet shows the markers as lag until then.
+   */
+  private skipOutsideBatch(topic: string, partition: number, tail: OffsetRange): void {
+    const skipping: Promise<void> = this.skip(topic, partition, tail)
+      .then((moved) => (moved ? this.commitForLagTools(topic, partition, tail.to) : undefined))
+      .catch((error: unknown) => {
+        if (error instanceof ReadModelSwitchedError) return;
+        this.options.log.warn(
+          `could not move ${topic}[${partition}] past offsets ${tail.from}-${tail.to - 1n} (markers): ${errorMessage(error)}`,
+        );
+      })
+      .finally(() => this.skipping.delete(skipping));
+    this.skipping.add(skipping);
+  }
+
+  /**
+   * Only for standard lag tools: positions live in the read model, so a commit refused during a rebalance is not
+   * worth failing (and so redelivering) a batch that is already in the database.
+   */
+  private async commitForLagTools(topic: string, partition: number, next: bigint): Promise<void> {
+    await this.consumer.commitOffsets([{ topic, partition, offset: next.toString() }]).catch(() => undefined);
   }
 
   /** Decodes one message; a message that can never decode is marked for the dead-letter topic, an outage is thrown. */

@@ -28,8 +28,9 @@ export async function measureLag(
       const endOffset = BigInt(p.high);
       const position =
         stored.find((s) => s.topic === topic && s.partition === p.partition)?.nextOffset ?? BigInt(p.low);
-      // Offsets, not messages: a transaction's commit marker takes an offset after its last message, so a partition
-      // written transactionally and fully projected shows a lag of 1 until the next message.
+      // Offsets, not messages. Commit markers and aborted transactions take offsets too; the consumer moves the
+      // position past them once it has fetched them (ProjectorConsumer), so a fully projected partition shows 0. A
+      // partition whose last transaction is still open shows its records until it ends: they are not readable yet.
       const lag = endOffset > position ? endOffset - position : 0n;
       lags.push({ topic, partition: p.partition, endOffset, position, lag });
     }

@@ -4,7 +4,6 @@ import {
   openReadModel,
   ReadModelControl,
   reconcileSequences,
-  type StoredOffset,
 } from '@crosscare/read-model';
 import { checkSourceCluster } from '@crosscare/database';
 import { loadProviderDirectory } from '@crosscare/governance';
@@ -18,6 +17,14 @@ import { ProjectorMetrics } from '../metrics/projector-metrics';
 import type { ProjectorConfig } from '../projector-config';
 import { projectorPipeline } from '../projector-pipeline';
 import { projectorTopicSpecs, projectorTopology } from '../projector-topology';
+import {
+  partitionsBehind,
+  reached,
+  ReplayStalledError,
+  ReplayStallWatch,
+  sumDone,
+  type PartitionRange,
+} from './replay-progress';
 
 /** What a rebuild reports as it goes: the replay (offsets done of total), then the switch. */
 export interface RebuildProgress {
@@ -37,6 +44,11 @@ export interface RebuildOutcome {
 export interface RebuildOptions {
   /** The fresh schema's name; by default the read model's name with a timestamp. */
   readonly schema?: string;
+  /**
+   * Longest time the replay may go without any partition's position moving before it gives up (ReplayStalledError,
+   * nothing switched): an open transaction that never ends, a consumer that no longer fetches. 10 minutes by default.
+   */
+  readonly replayStallTimeoutMs?: number;
   /** Longest wait, under the switch lock, for the rebuild to reach the live read model's positions. */
   readonly switchTimeoutMs?: number;
   /** Longest wait, before the switch, for the live changelog outbox to come down to a few batches' worth. */
@@ -114,11 +126,15 @@ export async function rebuildReadModel(
     const offsets = new ConsumedOffsets();
     const rebuiltDb = rebuilt;
     const replayed = async () => sumDone(target, await offsets.all(rebuiltDb, topics));
+    const stallTimeoutMs = options.replayStallTimeoutMs ?? DEFAULT_REPLAY_STALL_TIMEOUT_MS;
+    const watch = new ReplayStallWatch(stallTimeoutMs);
     for (;;) {
-      const done = await replayed();
+      const stored = await offsets.all(rebuiltDb, topics);
+      const done = sumDone(target, stored);
       progress.replay(done, total);
-      // A transaction's commit marker takes the offset after its last message: one short of the end is the end.
-      if (reached(target, await offsets.all(rebuiltDb, topics), 1n)) break;
+      if (reached(target, stored)) break;
+      if (watch.stalled(done, Date.now()))
+        throw new ReplayStalledError(stallTimeoutMs, partitionsBehind(target, stored));
       await sleep(pollMs);
     }
     const replaySeconds = (Date.now() - started) / 1000;
@@ -141,7 +157,6 @@ export async function rebuildReadModel(
         !reached(
           live.map((l) => ({ topic: l.topic, partition: l.partition, start: 0n, end: l.nextOffset })),
           await offsets.all(rebuiltDb, topics),
-          0n,
         )
       ) {
         if (Date.now() > deadline)
@@ -202,12 +217,8 @@ export function rebuildSchemaName(name: string, at: Date): string {
   return `${name.replace(/_r\d{8}t\d{6}$/, '').slice(0, 46)}_r${stamp}`;
 }
 
-interface PartitionRange {
-  readonly topic: string;
-  readonly partition: number;
-  readonly start: bigint;
-  readonly end: bigint;
-}
+/** Ten minutes without a position moving: far longer than any batch, shorter than an operator's patience. */
+export const DEFAULT_REPLAY_STALL_TIMEOUT_MS = 600_000;
 
 async function endOffsets(admin: Admin, topics: readonly string[]): Promise<PartitionRange[]> {
   const ranges: PartitionRange[] = [];
@@ -215,23 +226,6 @@ async function endOffsets(admin: Admin, topics: readonly string[]): Promise<Part
     for (const p of await admin.fetchTopicOffsets(topic))
       ranges.push({ topic, partition: p.partition, start: BigInt(p.low), end: BigInt(p.high) });
   return ranges;
-}
-
-function positionOf(stored: readonly StoredOffset[], range: PartitionRange): bigint {
-  return (
-    stored.find((s) => s.topic === range.topic && s.partition === range.partition)?.nextOffset ?? range.start
-  );
-}
-
-function sumDone(target: readonly PartitionRange[], stored: readonly StoredOffset[]): bigint {
-  return target.reduce((n, r) => {
-    const position = positionOf(stored, r);
-    return n + ((position > r.end ? r.end : position) - r.start);
-  }, 0n);
-}
-
-function reached(target: readonly PartitionRange[], stored: readonly StoredOffset[], slack: bigint): boolean {
-  return target.every((r) => r.end <= r.start || positionOf(stored, r) + slack >= r.end);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,4 +1,6 @@
-import { testEvents } from '@crosscare/projection/testing';
+import { recordChangeTopic } from '@crosscare/events';
+import { testNhsNumber } from '@crosscare/events/synthetic';
+import { testEvents, TEST_PROVIDERS } from '@crosscare/projection/testing';
 import { ChangelogFold } from '@crosscare/projection';
 import { eventually } from '@crosscare/testing';
 import { DEAD_LETTER_HEADERS } from '../consumer/dead-letter-publisher';
@@ -6,7 +8,9 @@ import { readDeadLetters } from '../dead-letters/dead-letter-store';
 import { loadProjectorConfig } from '../projector-config';
 import { churn } from '../testing/churn';
 import { RegionUnderTest, sleep } from '../testing/region-under-test';
+import { endOffset, TransactionLanes, type LaneMessage } from '../testing/transaction-lanes';
 import { rebuildReadModel } from './rebuild-read-model';
+import { ReplayStalledError } from './replay-progress';
 
 jest.setTimeout(240_000);
 
@@ -198,3 +202,133 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
     }
   });
 });
+
+/** docs/reliability.md, finding 2: partitions that end in markers, not messages. */
+describe('projector:rebuild over partitions ending in commit markers (real broker, registry and Postgres)', () => {
+  let region: RegionUnderTest;
+  let lanes: TransactionLanes;
+
+  beforeAll(async () => {
+    // One partition per ICS topic: every message of a topic lands on partition 0.
+    region = await RegionUnderTest.start('rebuild_markers', 1);
+    lanes = new TransactionLanes(region.kafka.kafka);
+  });
+
+  afterAll(async () => {
+    await lanes.close();
+    await region.close();
+  });
+
+  const message = async (serial: number, ics: 'QHL' | 'QWU' | 'QGH'): Promise<LaneMessage> => {
+    const event = testEvents.ProblemRecorded({
+      header: {
+        ...MARKER_PROVIDERS[ics],
+        nhsNumber: testNhsNumber(serial),
+        sourceRecordId: `Condition/rebuild-markers-${serial}`,
+      },
+    });
+    return {
+      key: event.header.nhsNumber,
+      value: await region.serde.encode(event.header.eventType as never, event as never),
+    };
+  };
+  const positions = async (schema: string, topics: readonly string[]) =>
+    new Map(
+      (
+        await region.query<{ topic: string; next_offset: string }>(
+          `select topic, next_offset from "${schema}".consumed_offset where topic = any($1::text[]) and partition = 0`,
+          [topics],
+        )
+      ).map((r) => [r.topic, BigInt(r.next_offset)]),
+    );
+
+  it('completes when partitions end in two interleaved commit markers and in an aborted transaction', async () => {
+    const name = region.newSchema('CCR');
+    const live = await region.startProjector('CCR', name);
+    const [twoMarkers, abortedTail] = [
+      recordChangeTopic('QHL', region.prefix),
+      recordChangeTopic('QWU', region.prefix),
+    ];
+    await lanes.interleaveCommits(twoMarkers, 0, [await message(301, 'QHL'), await message(302, 'QHL')]);
+    await lanes.interleaveCommits(abortedTail, 0, [await message(311, 'QWU'), await message(312, 'QWU')]);
+    await lanes.abort(abortedTail, 0, [await message(313, 'QWU')]);
+    const admin = await region.kafka.connectedAdmin();
+    const ends = new Map([
+      [twoMarkers, await endOffset(admin, twoMarkers, 0)],
+      [abortedTail, await endOffset(admin, abortedTail, 0)],
+    ]);
+    expect([...ends.values()]).toEqual([4n, 6n]);
+    await eventually('the live read model to reach both partitions’ ends', async () => {
+      const stored = await positions(name, [...ends.keys()]);
+      return [...ends].every(([topic, end]) => stored.get(topic) === end) ? true : undefined;
+    });
+
+    const rebuilt = region.newSchema('CCR');
+    const outcome = await rebuildReadModel(
+      loadProjectorConfig(region.environment('CCR', name)),
+      { replay: () => undefined, step: () => undefined },
+      // Well beyond a replay of a few records: a replay that stops short of the markers fails here, not at Jest's limit.
+      { schema: rebuilt, pollMs: 100, replayStallTimeoutMs: 30_000 },
+    );
+
+    expect(outcome).toMatchObject({ previousSchema: name, schema: rebuilt });
+    expect(await positions(rebuilt, [...ends.keys()])).toEqual(ends);
+    await eventually('the live projector to reopen on the rebuilt schema', () =>
+      live.services.schema === rebuilt ? true : undefined,
+    );
+    expect((await region.items(rebuilt)).map((i) => i.source_record_id)).toEqual(
+      (await region.items(name)).map((i) => i.source_record_id),
+    );
+    expect((await region.items(rebuilt)).map((i) => i.source_record_id).sort()).toEqual([
+      'Condition/rebuild-markers-301',
+      'Condition/rebuild-markers-302',
+      'Condition/rebuild-markers-311',
+      'Condition/rebuild-markers-312',
+    ]);
+  });
+
+  it('gives up when no position moves for its stall timeout, naming the partition behind; nothing switched', async () => {
+    const name = region.newSchema('CCR');
+    await region.startProjector('CCR', name);
+    const held = recordChangeTopic('QGH', region.prefix);
+    // A transaction that stays open: a read_committed consumer can read nothing of the partition past its start.
+    const open = await lanes.open(held, 0, [await message(321, 'QGH')]);
+    try {
+      const admin = await region.kafka.connectedAdmin();
+      const end = await endOffset(admin, held, 0);
+      const steps: string[] = [];
+      const rebuilt = region.newSchema('CCR');
+      const failure = await rebuildReadModel(
+        loadProjectorConfig(region.environment('CCR', name)),
+        { replay: () => undefined, step: (m) => steps.push(m) },
+        { schema: rebuilt, pollMs: 100, replayStallTimeoutMs: 3_000 },
+      ).then(
+        () => new Error('the rebuild finished'),
+        (error: unknown) => error,
+      );
+
+      // The whole text first: a failure of another kind then shows what it was.
+      expect(String(failure)).toMatch(/^ReplayStalledError: the replay made no progress/);
+      expect(failure).toBeInstanceOf(ReplayStalledError);
+      expect((failure as ReplayStalledError).behind).toEqual([
+        { topic: held, partition: 0, position: 0n, end },
+      ]);
+      expect((failure as Error).message).toContain(`${held}[0] at 0 of ${end}`);
+      expect((failure as Error).message).toContain('nothing switched');
+      expect(steps.some((s) => s.startsWith('switched'))).toBe(false);
+      const [active] = await region.query<{ schema: string }>(
+        `select schema from projector_control.active_read_model where name = $1`,
+        [name],
+      );
+      expect(active.schema).toBe(name);
+    } finally {
+      await open.abort();
+    }
+  });
+});
+
+const MARKER_PROVIDERS = {
+  QHL: TEST_PROVIDERS.ccrGpPractice,
+  QWU: { providerOdsCode: 'RTO', ics: 'QWU', collaborative: 'CCR' },
+  QGH: { providerOdsCode: 'REI', ics: 'QGH', collaborative: 'CCR' },
+};

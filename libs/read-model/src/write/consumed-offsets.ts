@@ -32,6 +32,32 @@ export class ConsumedOffsets {
     );
   }
 
+  /**
+   * Moves a partition's position from somewhere in [from, to) to `to`, where the caller knows every offset in that
+   * range holds nothing to project: commit and abort markers, an aborted transaction's records. Kafka hands those to
+   * no projection, so without this a partition ending in markers would look unprojected for ever. A position outside
+   * the range is left alone: behind it, offsets before `from` may still hold unprojected messages; past it, there is
+   * nothing to move. A partition never consumed (no position, or -1) starts at `to`, as its first batch would have started it. Returns
+   * whether the position moved.
+   */
+  async skip(
+    tx: EntityManager,
+    topic: string,
+    partition: number,
+    from: bigint,
+    to: bigint,
+  ): Promise<boolean> {
+    if (from >= to) return false;
+    const rows = await tx.query<unknown[]>(
+      `insert into consumed_offset as c (topic, partition, next_offset) values ($1, $2, $4)
+       on conflict (topic, partition) do update set next_offset = excluded.next_offset, updated_at = now()
+         where (c.next_offset >= $3 or c.next_offset < 0) and c.next_offset < $4
+       returning 1`,
+      [topic, partition, from.toString(), to.toString()],
+    );
+    return rows.length > 0;
+  }
+
   /** Every stored position of these topics: where a newly assigned partition resumes, and what lag is measured from. */
   async all(db: DataSource | EntityManager, topics: readonly string[]): Promise<StoredOffset[]> {
     const rows = await db.query<{ topic: string; partition: number; next_offset: string }[]>(
