@@ -10,7 +10,6 @@ import { churn } from '../testing/churn';
 import { RegionUnderTest, sleep } from '../testing/region-under-test';
 import { endOffset, TransactionLanes, type LaneMessage } from '../testing/transaction-lanes';
 import { rebuildReadModel } from './rebuild-read-model';
-import { ReplayStalledError } from './replay-progress';
 
 jest.setTimeout(240_000);
 
@@ -287,40 +286,27 @@ describe('projector:rebuild over partitions ending in commit markers (real broke
     ]);
   });
 
-  it('gives up when no position moves for its stall timeout, naming the partition behind; nothing switched', async () => {
+  it('does not wait for a transaction still open: it replays to the last stable offset and switches', async () => {
+    // A stall is what the rebuild's stall timeout is for (replay-progress.unit.spec.ts); an ingest transaction left
+    // open is not one: the end offsets are read read_committed, so the replay's target stops before it.
     const name = region.newSchema('CCR');
     await region.startProjector('CCR', name);
     const held = recordChangeTopic('QGH', region.prefix);
-    // A transaction that stays open: a read_committed consumer can read nothing of the partition past its start.
     const open = await lanes.open(held, 0, [await message(321, 'QGH')]);
     try {
-      const admin = await region.kafka.connectedAdmin();
-      const end = await endOffset(admin, held, 0);
       const steps: string[] = [];
       const rebuilt = region.newSchema('CCR');
-      const failure = await rebuildReadModel(
+      await rebuildReadModel(
         loadProjectorConfig(region.environment('CCR', name)),
         { replay: () => undefined, step: (m) => steps.push(m) },
-        { schema: rebuilt, pollMs: 100, replayStallTimeoutMs: 3_000 },
-      ).then(
-        () => new Error('the rebuild finished'),
-        (error: unknown) => error,
+        { schema: rebuilt, pollMs: 100, replayStallTimeoutMs: 60_000 },
       );
-
-      // The whole text first: a failure of another kind then shows what it was.
-      expect(String(failure)).toMatch(/^ReplayStalledError: the replay made no progress/);
-      expect(failure).toBeInstanceOf(ReplayStalledError);
-      expect((failure as ReplayStalledError).behind).toEqual([
-        { topic: held, partition: 0, position: 0n, end },
-      ]);
-      expect((failure as Error).message).toContain(`${held}[0] at 0 of ${end}`);
-      expect((failure as Error).message).toContain('nothing switched');
-      expect(steps.some((s) => s.startsWith('switched'))).toBe(false);
+      expect(steps.some((s) => s.startsWith('switched'))).toBe(true);
       const [active] = await region.query<{ schema: string }>(
         `select schema from projector_control.active_read_model where name = $1`,
         [name],
       );
-      expect(active.schema).toBe(name);
+      expect(active.schema).toBe(rebuilt);
     } finally {
       await open.abort();
     }
