@@ -59,6 +59,8 @@ interface ScenarioResult {
   readonly acknowledged: number;
   readonly refused: number;
   readonly givenUp: number;
+  /** Refused requests by route and final answer (`mllp AR`: 12): whether a fault made ingest refuse for good. */
+  readonly refusedAnswers: Record<string, number>;
   readonly eventsAcknowledged: number;
   /** Of this scenario's acknowledged events, how many the oracle found on the ICS topics (once or more). */
   readonly published: number;
@@ -299,6 +301,7 @@ async function runScenario(
     acknowledged: load.requests.filter((r) => r.outcome === 'acknowledged').length,
     refused: load.requests.filter((r) => r.outcome === 'refused').length,
     givenUp: load.requests.filter((r) => r.outcome === 'given-up').length,
+    refusedAnswers: refusedAnswers(load.requests),
     eventsAcknowledged: mine.size,
     published: mine.size - lost.length,
     lost: lost.length,
@@ -326,7 +329,7 @@ async function runScenario(
   };
   log(
     `  ${result.acknowledged}/${result.requests} requests acknowledged (${result.eventsAcknowledged} events), ` +
-      `${result.refused} refused, ${result.givenUp} given up; lost ${result.lost}, duplicated ${result.duplicated}; ` +
+      `${result.refused} refused ${JSON.stringify(result.refusedAnswers)}, ${result.givenUp} given up; lost ${result.lost}, duplicated ${result.duplicated}; ` +
       `503 answers in ${result.seconds503} s, no answer in ${result.secondsNoAnswer} s; ` +
       `p99 ${result.p99MsDuring} ms during, ${result.p99MsAfter} ms after`,
   );
@@ -335,6 +338,16 @@ async function runScenario(
   if (findings.length > 20)
     log(`  … and ${findings.length - 20} more findings (bench/results/reliability.json)`);
   return result;
+}
+
+function refusedAnswers(requests: readonly SentRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests) {
+    if (r.outcome !== 'refused') continue;
+    const key = `${r.route} ${r.attempts.at(-1)?.answer}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** Seconds of wall-clock time in which at least one attempt got this answer. */
