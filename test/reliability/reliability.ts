@@ -61,6 +61,8 @@ interface ScenarioResult {
   readonly givenUp: number;
   /** Refused requests by route and final answer (`mllp AR`: 12): whether a fault made ingest refuse for good. */
   readonly refusedAnswers: Record<string, number>;
+  /** Attempts that were answered but not finally (sent again), by route and answer (`fhir 503`: 40). */
+  readonly retriedAnswers: Record<string, number>;
   readonly eventsAcknowledged: number;
   /** Of this scenario's acknowledged events, how many the oracle found on the ICS topics (once or more). */
   readonly published: number;
@@ -302,6 +304,7 @@ async function runScenario(
     refused: load.requests.filter((r) => r.outcome === 'refused').length,
     givenUp: load.requests.filter((r) => r.outcome === 'given-up').length,
     refusedAnswers: refusedAnswers(load.requests),
+    retriedAnswers: retriedAnswers(load.requests),
     eventsAcknowledged: mine.size,
     published: mine.size - lost.length,
     lost: lost.length,
@@ -329,7 +332,8 @@ async function runScenario(
   };
   log(
     `  ${result.acknowledged}/${result.requests} requests acknowledged (${result.eventsAcknowledged} events), ` +
-      `${result.refused} refused ${JSON.stringify(result.refusedAnswers)}, ${result.givenUp} given up; lost ${result.lost}, duplicated ${result.duplicated}; ` +
+      `${result.refused} refused ${JSON.stringify(result.refusedAnswers)}, ${result.givenUp} given up; ` +
+      `attempts sent again after ${JSON.stringify(result.retriedAnswers)}; lost ${result.lost}, duplicated ${result.duplicated}; ` +
       `503 answers in ${result.seconds503} s, no answer in ${result.secondsNoAnswer} s; ` +
       `p99 ${result.p99MsDuring} ms during, ${result.p99MsAfter} ms after`,
   );
@@ -347,6 +351,16 @@ function refusedAnswers(requests: readonly SentRequest[]): Record<string, number
     const key = `${r.route} ${r.attempts.at(-1)?.answer}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
+  return counts;
+}
+
+function retriedAnswers(requests: readonly SentRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests)
+    for (const a of r.attempts.slice(0, -1)) {
+      const key = `${r.route} ${a.answer}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
   return counts;
 }
 
