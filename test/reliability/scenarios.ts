@@ -198,5 +198,9 @@ export const SCENARIOS: readonly Scenario[] = [
 
 /** --short: the control and one of each of the first three faults, so CI's run takes minutes. */
 export const SHORT_SCENARIOS = ['baseline', 'broker-kill', 'projector-kill', 'ingest-kill'];
-/** --ci: the same three faults once each, on a shorter load (reliability.ts, CI_PACE); no baseline. */
-export const CI_SCENARIOS = ['broker-kill', 'projector-kill', 'ingest-kill'];
+/**
+ * --ci: two of those faults once each, on a shorter load (reliability.ts, CI_PACE); no baseline. broker-kill is
+ * left out to stay near four minutes: with it the run took 393 s (its heal waits for the restarted broker and
+ * provisions principals again, and the projectors then took 42 s to catch up). docs/reliability.md, The CI form.
+ */
+export const CI_SCENARIOS = ['projector-kill', 'ingest-kill'];
