@@ -1,11 +1,11 @@
 import {
-  DEFAULT_POSTGRES_ADMIN_URL,
   INGEST_APP,
   LOCAL_KAFKA_ADMIN,
   PROJECTOR_APPS,
   RECORD_API_APP,
   SCHEMA_REGISTRY_APP,
   SDE_PUBLISHER_APP,
+  STACK_DATABASES,
   consoleProgress,
   databaseUrl,
   ensureStackDatabaseRoles,
@@ -27,7 +27,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
+import { PrivatePostgres } from './private-postgres';
 
 /** The services the harness can kill by name; each is one process of the built app, as the stack runs it. */
 export const SERVICES = {
@@ -42,30 +42,36 @@ export type ServiceName = keyof typeof SERVICES;
 
 /**
  * A whole Crosscare stack of the harness's own: three KRaft brokers (replication 3, min.insync.replicas 2) on free
- * ports under a temporary CROSSCARE_HOME, and every service, started by the same `stackUp` as `npm run stack:up`,
- * against a database and login roles of its own that `close` drops. The development stack (9092, database
- * `crosscare`) is never touched: the brokers, topics, principals and secrets live under the temporary home.
+ * ports under a temporary CROSSCARE_HOME, a Postgres server of its own (PrivatePostgres), and every service, started
+ * by the same `stackUp` as `npm run stack:up`. Nothing of the development stack (9092, the shared Postgres on 5432)
+ * is touched: the brokers, topics, principals, secrets and every database live under the run's temporary
+ * directories, which `close` stops and deletes.
  */
 export class PrivateStack {
   private constructor(
     readonly runId: string,
     readonly paths: StackPaths,
     readonly options: StackOptions,
-    readonly database: string,
-    readonly rolePrefix: string,
+    /** The run's own server: the postgres-restart scenario crashes and restarts it. */
+    readonly postgres: PrivatePostgres,
     private running: RunningStack,
   ) {}
 
   static async start(runId: string): Promise<PrivateStack> {
+    const postgres = await PrivatePostgres.start(runId);
     const home = fs.mkdtempSync(path.join(os.tmpdir(), `crosscare-${runId}-`));
     // The jars are shared (CROSSCARE_CACHE, else this checkout's cache); everything else is the run's.
     const paths = { ...stackPaths(home), cache: stackPaths().cache };
-    const database = runId.replace(/-/g, '_');
-    const rolePrefix = `${database}_`;
-    // Read by stackUp's role plan (stackDatabaseAccessPlan): roles of the run's own, dropped at the end.
-    process.env.CROSSCARE_DATABASE_ROLE_PREFIX = rolePrefix;
-    // The harness's caller (heavy.sh) points these at the development stack; the services get the run's own.
-    for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'SCHEMA_REGISTRY_URL', 'INGEST_TOPIC_PREFIX'])
+    // The harness's caller (heavy.sh) points these at the development stack; the services get the run's own. On
+    // a server of its own the stack's usual database and role names cannot meet anyone else's.
+    for (const name of [
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+      'SCHEMA_REGISTRY_URL',
+      'INGEST_TOPIC_PREFIX',
+      'CROSSCARE_POSTGRES_ADMIN_URL',
+      'CROSSCARE_DATABASE_ROLE_PREFIX',
+    ])
       delete process.env[name];
     const [registryPort, ingestPort, mllpPort, ccr, ohc, recordApiPort, sdePublisherPort] =
       await freePorts(7);
@@ -80,13 +86,12 @@ export class PrivateStack {
       sdePublisherPort,
       paths,
       progress: consoleProgress(),
-      postgresAdminUrl: adminUrl(),
-      database,
+      postgresAdminUrl: postgres.adminUrl,
     };
     try {
-      return new PrivateStack(runId, paths, options, database, rolePrefix, await stackUp(options));
+      return new PrivateStack(runId, paths, options, postgres, await stackUp(options));
     } catch (error) {
-      await new PrivateStack(runId, paths, options, database, rolePrefix, undefined as never)
+      await new PrivateStack(runId, paths, options, postgres, undefined as never)
         .close()
         .catch(() => undefined);
       throw error;
@@ -113,9 +118,9 @@ export class PrivateStack {
     return { url: this.running.schemaRegistryUrl, authorization };
   }
 
-  /** The run's database, as the Postgres administrator. */
+  /** The stack's database on the run's server, as the Postgres administrator. */
   adminDatabaseUrl(): string {
-    return databaseUrl(adminUrl(), this.database);
+    return databaseUrl(this.postgres.adminUrl, STACK_DATABASES[0]);
   }
 
   /**
@@ -153,30 +158,17 @@ export class PrivateStack {
     this.running = await stackUp({ ...this.options, progress: consoleProgress() });
   }
 
-  /** Stops every process of the run, then drops its database and roles and deletes its home. */
+  /** Stops every process of the run, its Postgres last, and deletes its directories. */
   async close(): Promise<void> {
     await stackDown({ paths: this.paths, progress: consoleProgress() }).catch((error: unknown) =>
       console.error(`reliability: stopping the private stack: ${String(error)}`),
     );
-    const admin = new Client({ connectionString: adminUrl() });
-    await admin.connect();
     try {
-      await admin.query(`drop database if exists "${this.database}" with (force)`);
-      const roles = await admin.query<{ rolname: string }>(
-        `select rolname from pg_roles where starts_with(rolname, $1) order by rolname desc`,
-        [this.rolePrefix],
-      );
-      // Group roles last is not needed: DROP ROLE removes memberships; their objects went with the database.
-      for (const { rolname } of roles.rows) await admin.query(`drop role if exists "${rolname}"`);
+      await this.postgres.stop();
     } finally {
-      await admin.end();
+      fs.rmSync(this.paths.home, { recursive: true, force: true });
     }
-    fs.rmSync(this.paths.home, { recursive: true, force: true });
   }
-}
-
-function adminUrl(): string {
-  return process.env.CROSSCARE_POSTGRES_ADMIN_URL ?? DEFAULT_POSTGRES_ADMIN_URL;
 }
 
 /** Ports the system hands out now; held open together so no two are the same. */

@@ -1,8 +1,8 @@
 /**
- * npm run reliability [-- --short] [-- --rate 50] [-- --scenarios a,b]   (docs/reliability.md)
+ * npm run reliability [-- --short | --ci] [-- --rate 50] [-- --scenarios a,b]   (docs/reliability.md)
  *
- * Starts a private Crosscare stack (three KRaft brokers, replication 3, min.insync.replicas 2, and every service
- * as its built app, on free ports, in a database of its own), drives a steady bounded load through ingest's HTTP
+ * Starts a private Crosscare stack (three KRaft brokers, replication 3, min.insync.replicas 2, a Postgres server of
+ * its own, and every service as its built app, on free ports), drives a steady bounded load through ingest's HTTP
  * (FHIR, social care) and MLLP routes, injects each scenario's fault several times at random moments, and after
  * each scenario, once the projectors' lag is zero, asks an oracle that reads the topics and read models itself
  * whether every acknowledged event is on its ICS topic exactly once and each changelog holds every patient's record
@@ -27,13 +27,30 @@ import {
 import { PrivateStack } from './private-stack';
 import { RecordReader } from './reads';
 import { checkRebuild, type RebuildVerdict } from './rebuild-check';
-import { randomSeconds, SCENARIOS, SHORT_SCENARIOS, type Scenario } from './scenarios';
+import { CI_SCENARIOS, randomSeconds, SCENARIOS, SHORT_SCENARIOS, type Scenario } from './scenarios';
 import { waitForZeroLag } from './lag';
 import { parseDuration, printSoakTrends, soak, type SoakSample } from './soak';
 import { soakTrends } from './soak-trend';
 
 const RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability.json');
 const SOAK_RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability-soak.json');
+const CI_RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'results', 'reliability-ci.json');
+
+/** How a scenario's load is laid out around its faults. */
+interface Pace {
+  /** Load before the first fault. */
+  readonly warmUpMs: number;
+  /** Each fault lands after a random wait in [min, max) seconds. */
+  readonly gapSeconds: readonly [number, number];
+  /** Load after the last fault is healed. */
+  readonly tailMs: number;
+  /** Rebuild check after every scenario, or only after the last (--ci: it is the dearest part of the oracle). */
+  readonly rebuild: 'every' | 'last';
+}
+
+const FULL_PACE: Pace = { warmUpMs: 10_000, gapSeconds: [2, 10], tailMs: 10_000, rebuild: 'every' };
+/** --ci: a run of about four minutes on a two-core machine, the private stack's start and the oracle included. */
+const CI_PACE: Pace = { warmUpMs: 5_000, gapSeconds: [1, 4], tailMs: 5_000, rebuild: 'last' };
 
 interface ScenarioResult {
   readonly scenario: string;
@@ -43,6 +60,10 @@ interface ScenarioResult {
   readonly acknowledged: number;
   readonly refused: number;
   readonly givenUp: number;
+  /** Refused requests by route and final answer (`mllp AR`: 12): whether a fault made ingest refuse for good. */
+  readonly refusedAnswers: Record<string, number>;
+  /** Attempts that were answered but not finally (sent again), by route and answer (`fhir 503`: 40). */
+  readonly retriedAnswers: Record<string, number>;
   readonly eventsAcknowledged: number;
   /** Of this scenario's acknowledged events, how many the oracle found on the ICS topics (once or more). */
   readonly published: number;
@@ -78,15 +99,20 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       short: { type: 'boolean', default: false },
-      rate: { type: 'string', default: '50' },
+      ci: { type: 'boolean', default: false },
+      rate: { type: 'string' },
       scenarios: { type: 'string' },
       keep: { type: 'boolean', default: false },
       soak: { type: 'string' },
     },
   });
-  const rate = Number(values.rate);
+  const startedAt = Date.now();
+  const rate = Number(values.rate ?? (values.ci ? '10' : '50'));
+  const pace = values.ci ? CI_PACE : FULL_PACE;
+  const once = values.short || values.ci;
   const chosen =
-    values.scenarios?.split(',') ?? (values.short ? SHORT_SCENARIOS : SCENARIOS.map((s) => s.name));
+    values.scenarios?.split(',') ??
+    (values.ci ? CI_SCENARIOS : values.short ? SHORT_SCENARIOS : SCENARIOS.map((s) => s.name));
   const soakMs = values.soak ? parseDuration(values.soak) : 0;
   const soakSamples: SoakSample[] = [];
   // --soak: one long fault-free scenario, sampling every process's memory and event-loop delay, then the same oracle.
@@ -105,9 +131,9 @@ async function main(): Promise<number> {
     : chosen.map((name) => {
         const found = SCENARIOS.find((s) => s.name === name);
         if (!found) throw new Error(`no scenario ${name}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
-        return values.short ? { ...found, times: 1 } : found;
+        return once ? { ...found, times: 1 } : found;
       });
-  const resultsFile = soakScenario ? SOAK_RESULTS_FILE : RESULTS_FILE;
+  const resultsFile = soakScenario ? SOAK_RESULTS_FILE : values.ci ? CI_RESULTS_FILE : RESULTS_FILE;
   const runId = `rel${Date.now().toString(36)}`;
   log(
     `reliability ${runId}: ${scenarios.map((s) => `${s.name}×${s.times}`).join(', ')}; load ${rate} requests/s`,
@@ -123,8 +149,12 @@ async function main(): Promise<number> {
     };
     const senders = await issueSenders(stack.adminDatabaseUrl());
     const acknowledgedSoFar = new Set<string>();
-    for (const scenario of scenarios) {
-      results.push(await runScenario(stack, scenario, senders, rate, runId, access, acknowledgedSoFar));
+    log(`private stack up after ${elapsed(startedAt)} s`);
+    for (const [i, scenario] of scenarios.entries()) {
+      const rebuild = pace.rebuild === 'every' || i === scenarios.length - 1;
+      results.push(
+        await runScenario(stack, scenario, senders, rate, runId, access, acknowledgedSoFar, pace, rebuild),
+      );
       writeResults(resultsFile, rate, results, soakSamples);
     }
   } finally {
@@ -135,6 +165,7 @@ async function main(): Promise<number> {
   if (soakSamples.length > 0) printSoakTrends(soakSamples);
   const failed = results.some((r) => r.findings.length > 0);
   log(failed ? 'reliability: the oracle found faults (above)' : 'reliability: no fault found');
+  log(`reliability: ${elapsed(startedAt)} s in all`);
   return failed ? 1 : 0;
 }
 
@@ -146,7 +177,10 @@ async function runScenario(
   runId: string,
   access: OracleAccess,
   acknowledgedSoFar: Set<string>,
+  pace: Pace,
+  rebuild: boolean,
 ): Promise<ScenarioResult> {
+  const scenarioStart = Date.now();
   log(`\n▸ scenario ${scenario.name}: ${scenario.description}, ${scenario.times} time(s)`);
   const load = new LoadGenerator(
     () => stack.stack.ingestUrl,
@@ -163,14 +197,15 @@ async function runScenario(
   load.start();
   reader.start();
   const windows: Array<[number, number]> = [];
-  await sleep(10_000);
+  const faultFindings: string[] = [];
+  await sleep(pace.warmUpMs);
   for (let round = 0; round < scenario.times; round++) {
-    await randomSeconds(2, 10);
+    await randomSeconds(...pace.gapSeconds);
     const from = Date.now();
-    await scenario.inject(stack, round, log);
+    faultFindings.push(...((await scenario.inject(stack, round, log)) ?? []));
     windows.push([from, Date.now()]);
   }
-  await sleep(10_000);
+  await sleep(pace.tailMs);
   log('  load stopping; waiting for requests in flight');
   await Promise.all([load.stop(), reader.stop()]);
   const stoppedAt = Date.now();
@@ -181,6 +216,7 @@ async function runScenario(
       (stuck.length > 0 ? `; above 1: ${stuck.join(', ')}` : ''),
   );
 
+  const oracleStart = Date.now();
   const mine = new Set(load.requests.flatMap((r) => (r.outcome === 'acknowledged' ? r.eventIds : [])));
   for (const id of mine) acknowledgedSoFar.add(id);
   const ics = await checkIcsTopics(
@@ -204,8 +240,10 @@ async function runScenario(
     `  record API: ${audit.reads} reads, ${audit.served} served (${audit.servedWithoutAudit} without an audit event, ` +
       `${audit.servedAuditedMoreThanOnce} with more than one), otherwise ${JSON.stringify(audit.answeredOtherwise)}`,
   );
+  log(`  oracle read the topics and read models in ${elapsed(oracleStart)} s`);
+  const rebuildStart = Date.now();
   const rebuilds: RebuildVerdict[] = [];
-  for (const collaborative of ['CCR', 'OHC'] as const) {
+  for (const collaborative of rebuild ? (['CCR', 'OHC'] as const) : []) {
     // A partition ending in two commit markers holds the rebuild's replay for ever (docs/reliability.md, finding 2):
     // not worth 150 s a read model to show again.
     if (stuck.length > 0) {
@@ -219,10 +257,12 @@ async function runScenario(
     log(`  rebuilding the ${collaborative} read model from scratch to compare`);
     rebuilds.push(await checkRebuild(stack, collaborative));
   }
+  if (rebuild) log(`  rebuild checks took ${elapsed(rebuildStart)} s`);
 
   const lost = ics.lost.filter((id) => mine.has(id));
   const duplicated = ics.duplicated.filter((id) => mine.has(id));
   const findings = [
+    ...faultFindings,
     ...ics.lost.map((id) => `acknowledged event ${id} is not on its ICS topic`),
     ...ics.duplicated.map((id) => `event ${id} is on its ICS topic more than once`),
     ...ics.unacknowledged.map((id) => `event ${id} is on an ICS topic but no acknowledgement named it`),
@@ -265,6 +305,8 @@ async function runScenario(
     acknowledged: load.requests.filter((r) => r.outcome === 'acknowledged').length,
     refused: load.requests.filter((r) => r.outcome === 'refused').length,
     givenUp: load.requests.filter((r) => r.outcome === 'given-up').length,
+    refusedAnswers: refusedAnswers(load.requests),
+    retriedAnswers: retriedAnswers(load.requests),
     eventsAcknowledged: mine.size,
     published: mine.size - lost.length,
     lost: lost.length,
@@ -292,14 +334,36 @@ async function runScenario(
   };
   log(
     `  ${result.acknowledged}/${result.requests} requests acknowledged (${result.eventsAcknowledged} events), ` +
-      `${result.refused} refused, ${result.givenUp} given up; lost ${result.lost}, duplicated ${result.duplicated}; ` +
+      `${result.refused} refused ${JSON.stringify(result.refusedAnswers)}, ${result.givenUp} given up; ` +
+      `attempts sent again after ${JSON.stringify(result.retriedAnswers)}; lost ${result.lost}, duplicated ${result.duplicated}; ` +
       `503 answers in ${result.seconds503} s, no answer in ${result.secondsNoAnswer} s; ` +
       `p99 ${result.p99MsDuring} ms during, ${result.p99MsAfter} ms after`,
   );
+  log(`  scenario ${scenario.name} took ${elapsed(scenarioStart)} s`);
   for (const finding of findings.slice(0, 20)) log(`  FINDING ${finding}`);
   if (findings.length > 20)
     log(`  … and ${findings.length - 20} more findings (bench/results/reliability.json)`);
   return result;
+}
+
+function refusedAnswers(requests: readonly SentRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests) {
+    if (r.outcome !== 'refused') continue;
+    const key = `${r.route} ${r.attempts.at(-1)?.answer}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function retriedAnswers(requests: readonly SentRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of requests)
+    for (const a of r.attempts.slice(0, -1)) {
+      const key = `${r.route} ${a.answer}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  return counts;
 }
 
 /** Seconds of wall-clock time in which at least one attempt got this answer. */
@@ -386,6 +450,10 @@ function printSummary(results: readonly ScenarioResult[]): void {
       findings: r.findings.length,
     })),
   );
+}
+
+function elapsed(since: number): string {
+  return ((Date.now() - since) / 1000).toFixed(1);
 }
 
 function log(line: string): void {
