@@ -151,7 +151,11 @@ describe('ingest: HL7 v2 ADT over HTTP and MLLP (real broker, registry and Postg
       const controlId = Hl7Message.parse(message).header.getField(10).toString();
       expect(Hl7Message.parse(ack).getSegment('MSA')?.getField(2)?.toString()).toBe(controlId);
       const eventId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(ack)![0];
-      const events = await ingest.events(ingest.topic(trust.ics), 1, { settleMs: 0 });
+      // This message's own event, waited for by its correlation id: other tests' events may be on the topic already.
+      const events = await ingest.events(ingest.topic(trust.ics), 1, {
+        correlationId: messageCorrelationId(trust.odsCode, controlId),
+        settleMs: 0,
+      });
       expect(events.map((e) => e.event.header.eventId)).toContain(eventId);
     });
 
