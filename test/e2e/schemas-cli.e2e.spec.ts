@@ -73,54 +73,64 @@ describe('schemas CLI', () => {
   });
 
   it('registers every event, the changelog, audit and SDE records, then each approved project’s rows, once', async () => {
-    const check = await cli('check');
-    expect(check.code).toBe(0);
-    expect(check.out).toContain('uk.nhs.crosscare.events.AllergyRecorded');
-    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordHead\s+new subject/);
-    expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordItem\s+new subject/);
-    expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+new subject/);
-    expect(check.out).toMatch(/uk\.nhs\.crosscare\.sde\.diabetes_outcomes\.v1\.ProjectRow\s+new subject/);
-    expect(check.out).toContain(
-      'schemas: then 2 SDE project row schemas (diabetes-outcomes v1, urgent-care-flow v1) from ' +
-        'libs/governance/data/sde-projects.json',
-    );
+    // A registry of its own: "new subject" and the exact list of subjects hold only before any other test registers.
+    const registryOfItsOwn = await startIsolatedRegistry('schemas_cli_contract', {});
+    const own = (...args: string[]) =>
+      schemas({ ...process.env, SCHEMA_REGISTRY_URL: registryOfItsOwn.url }, ...args);
+    try {
+      const check = await own('check');
+      expect(check.code).toBe(0);
+      expect(check.out).toContain('uk.nhs.crosscare.events.AllergyRecorded');
+      expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordHead\s+new subject/);
+      expect(check.out).toMatch(/uk\.nhs\.crosscare\.changelog\.PatientRecordItem\s+new subject/);
+      expect(check.out).toMatch(/uk\.nhs\.crosscare\.audit\.RecordAccessed\s+new subject/);
+      expect(check.out).toMatch(/uk\.nhs\.crosscare\.sde\.diabetes_outcomes\.v1\.ProjectRow\s+new subject/);
+      expect(check.out).toContain(
+        'schemas: then 2 SDE project row schemas (diabetes-outcomes v1, urgent-care-flow v1) from ' +
+          'libs/governance/data/sde-projects.json',
+      );
 
-    const contract = [
-      ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
-      'uk.nhs.crosscare.changelog.PatientRecordHead',
-      'uk.nhs.crosscare.changelog.PatientRecordItem',
-      'uk.nhs.crosscare.audit.AccessAlertRaised',
-      'uk.nhs.crosscare.audit.RecordAccessed',
-      'uk.nhs.crosscare.audit.SubscriberGrantChanged',
-      'uk.nhs.crosscare.sde.OptOutChanged',
-      'uk.nhs.crosscare.sde.SdeNotice',
-      ...PROJECT_SUBJECTS,
-    ];
-    const first = await cli('register');
-    expect(first.code).toBe(0);
-    expect(first.out).toContain(
-      `schemas: ${contract.length} subjects registered (${contract.length} new or changed)`,
-    );
-    const subjects = (await call(registry.url, 'GET', '/subjects')).body as string[];
-    expect([...subjects].sort()).toEqual([...contract].sort());
-    // The project's rows after the contract: the publisher finds exactly what the projects file derives.
-    expect(first.out.indexOf(PROJECT_SUBJECTS[0])).toBeGreaterThan(
-      first.out.indexOf('uk.nhs.crosscare.sde.SdeNotice'),
-    );
-    const looked = await call(registry.url, 'POST', `/subjects/${PROJECT_SUBJECTS[0]}`, {
-      schema: JSON.stringify(projectRowSchema(PROJECTS[0])),
-    });
-    expect(looked.status).toBe(200);
+      const contract = [
+        ...EVENT_TYPES.map((type) => `uk.nhs.crosscare.events.${type}`),
+        'uk.nhs.crosscare.changelog.PatientRecordHead',
+        'uk.nhs.crosscare.changelog.PatientRecordItem',
+        'uk.nhs.crosscare.audit.AccessAlertRaised',
+        'uk.nhs.crosscare.audit.RecordAccessed',
+        'uk.nhs.crosscare.audit.SubscriberGrantChanged',
+        'uk.nhs.crosscare.sde.OptOutChanged',
+        'uk.nhs.crosscare.sde.SdeNotice',
+        ...PROJECT_SUBJECTS,
+      ];
+      const first = await own('register');
+      expect(first.code).toBe(0);
+      expect(first.out).toContain(
+        `schemas: ${contract.length} subjects registered (${contract.length} new or changed)`,
+      );
+      const subjects = (await call(registryOfItsOwn.url, 'GET', '/subjects')).body as string[];
+      expect([...subjects].sort()).toEqual([...contract].sort());
+      // The project's rows after the contract: the publisher finds exactly what the projects file derives.
+      expect(first.out.indexOf(PROJECT_SUBJECTS[0])).toBeGreaterThan(
+        first.out.indexOf('uk.nhs.crosscare.sde.SdeNotice'),
+      );
+      const looked = await call(registryOfItsOwn.url, 'POST', `/subjects/${PROJECT_SUBJECTS[0]}`, {
+        schema: JSON.stringify(projectRowSchema(PROJECTS[0])),
+      });
+      expect(looked.status).toBe(200);
 
-    const again = await cli('register');
-    expect(again.code).toBe(0);
-    expect(again.out).toContain('(0 new or changed)');
-    // The contract at HEAD is what is on disk unless this checkout has uncommitted schema edits.
-    const atHead = await cli('register', '--git-ref', 'HEAD');
-    expect(atHead.code).toBe(0);
+      const again = await own('register');
+      expect(again.code).toBe(0);
+      expect(again.out).toContain('(0 new or changed)');
+      // The contract at HEAD is what is on disk unless this checkout has uncommitted schema edits.
+      const atHead = await own('register', '--git-ref', 'HEAD');
+      expect(atHead.code).toBe(0);
+    } finally {
+      await registryOfItsOwn.close();
+    }
   });
 
   it('check exits 1 naming the subject and field of an incompatible change; register then writes nothing', async () => {
+    // The contract as it is today, registered (again, if another test did: nothing new).
+    expect((await cli('register')).code).toBe(0);
     const check = await cli('check', '--dir', changed);
     expect(check.code).toBe(1);
     expect(check.out).toMatch(/uk\.nhs\.crosscare\.events\.AllergyRecorded\s+INCOMPATIBLE/);

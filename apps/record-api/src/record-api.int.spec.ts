@@ -17,6 +17,75 @@ const UNKNOWN = testNhsNumber(103);
 const LOCAL_SEQUENCE = 3;
 const REMOTE_SEQUENCE = 8;
 
+/** The record API, and the CCR read model it reads holding PATIENT's record (three items, one restricted). */
+interface RecordApiFixture {
+  readonly api: RecordApiUnderTest;
+  readonly gp: Provider;
+  readonly acute: Provider;
+  readonly council: Provider;
+  readonly problem: RecordChangeEvent;
+  readonly encounter: RecordChangeEvent;
+  readonly safeguarding: RecordChangeEvent;
+}
+
+async function startRecordApi(): Promise<RecordApiFixture> {
+  const api = await RecordApiUnderTest.start();
+  const directory = api.services.directory;
+  const gp = directory.providers({ ics: 'QHL', type: 'GP_PRACTICE' })[0];
+  const acute = directory.providers({ ics: 'QNC', type: 'ACUTE_TRUST' })[0];
+  const council = directory.providers({ ics: 'QHL', type: 'LOCAL_AUTHORITY' })[0];
+  const now = Date.now();
+  const from = (provider: Provider) => ({
+    providerOdsCode: provider.odsCode,
+    ics: provider.ics,
+    collaborative: provider.collaborative,
+    nhsNumber: PATIENT,
+  });
+
+  const problem = testEvents.ProblemRecorded({
+    header: { ...from(gp), sourceRecordId: 'gp-problem-1', occurredAt: now - 48 * HOUR },
+  });
+  const safeguarding = testEvents.SocialCareInvolvementRecorded({
+    header: { ...from(council), sourceRecordId: 'safeguarding-1', occurredAt: now - 24 * HOUR },
+    involvementType: 'SAFEGUARDING',
+    recordKind: 'SAFEGUARDING',
+    allocatedTeam: 'Integration Test Safeguarding Team',
+    restricted: true,
+  });
+  const encounter = testEvents.EncounterStarted({
+    header: { ...from(acute), sourceRecordId: 'ae-attendance-1', occurredAt: now - 6 * HOUR },
+    startedAt: now - 6 * HOUR,
+  });
+  await storeLocalRecord(api.readModel, PATIENT, LOCAL_SEQUENCE, [problem, safeguarding]);
+  await storeLocalRecord(api.readModel, RETIRED, 1, [], PATIENT);
+  const ohc: PatientRecord = {
+    nhsNumber: PATIENT,
+    collaborative: 'OHC',
+    sequence: REMOTE_SEQUENCE,
+    updatedAt: now - HOUR,
+    mergedInto: null,
+    mergedFrom: [],
+    items: [encounter],
+  };
+  await storeRemoteRecord(api.readModel, ohc);
+  return { api, gp, acute, council, problem, encounter, safeguarding };
+}
+
+/** Reads a record as a clinician at `gp`, whose problem is in PATIENT's record: a relationship (CARE_PROVIDER). */
+const readerOf =
+  ({ api, gp }: Pick<RecordApiFixture, 'api' | 'gp'>) =>
+  (nhsNumber: string, headers: Record<string, string> = {}, query = '') => {
+    const correlationId = uniqueName('corr');
+    return api
+      .get(`/patients/${nhsNumber}/record${query}`, {
+        authorization: `Bearer ${api.token({ org: gp.odsCode })}`,
+        'x-purpose-of-use': 'DIRECT_CARE',
+        'x-correlation-id': correlationId,
+        ...headers,
+      })
+      .then((answer) => ({ answer, correlationId }));
+  };
+
 /** The record API over a real broker, registry and Postgres, reading a CCR read model the test writes. */
 describe('record API (real broker, registry and Postgres)', () => {
   let api: RecordApiUnderTest;
@@ -25,64 +94,14 @@ describe('record API (real broker, registry and Postgres)', () => {
   let council: Provider;
   let problem: RecordChangeEvent;
   let encounter: RecordChangeEvent;
-  let safeguarding: RecordChangeEvent;
-
-  const from = (provider: Provider) => ({
-    providerOdsCode: provider.odsCode,
-    ics: provider.ics,
-    collaborative: provider.collaborative,
-    nhsNumber: PATIENT,
-  });
 
   beforeAll(async () => {
-    api = await RecordApiUnderTest.start();
-    const directory = api.services.directory;
-    gp = directory.providers({ ics: 'QHL', type: 'GP_PRACTICE' })[0];
-    acute = directory.providers({ ics: 'QNC', type: 'ACUTE_TRUST' })[0];
-    council = directory.providers({ ics: 'QHL', type: 'LOCAL_AUTHORITY' })[0];
-    const now = Date.now();
-
-    problem = testEvents.ProblemRecorded({
-      header: { ...from(gp), sourceRecordId: 'gp-problem-1', occurredAt: now - 48 * HOUR },
-    });
-    safeguarding = testEvents.SocialCareInvolvementRecorded({
-      header: { ...from(council), sourceRecordId: 'safeguarding-1', occurredAt: now - 24 * HOUR },
-      involvementType: 'SAFEGUARDING',
-      recordKind: 'SAFEGUARDING',
-      allocatedTeam: 'Integration Test Safeguarding Team',
-      restricted: true,
-    });
-    encounter = testEvents.EncounterStarted({
-      header: { ...from(acute), sourceRecordId: 'ae-attendance-1', occurredAt: now - 6 * HOUR },
-      startedAt: now - 6 * HOUR,
-    });
-    await storeLocalRecord(api.readModel, PATIENT, LOCAL_SEQUENCE, [problem, safeguarding]);
-    await storeLocalRecord(api.readModel, RETIRED, 1, [], PATIENT);
-    const ohc: PatientRecord = {
-      nhsNumber: PATIENT,
-      collaborative: 'OHC',
-      sequence: REMOTE_SEQUENCE,
-      updatedAt: now - HOUR,
-      mergedInto: null,
-      mergedFrom: [],
-      items: [encounter],
-    };
-    await storeRemoteRecord(api.readModel, ohc);
+    ({ api, gp, acute, council, problem, encounter } = await startRecordApi());
   });
   afterAll(() => api?.close());
 
-  const read = (nhsNumber: string, headers: Record<string, string> = {}, query = '') => {
-    const correlationId = uniqueName('corr');
-    return api
-      .get(`/patients/${nhsNumber}/record${query}`, {
-        // A clinician at the GP practice whose problem is in the record: a relationship (CARE_PROVIDER).
-        authorization: `Bearer ${api.token({ org: gp.odsCode })}`,
-        'x-purpose-of-use': 'DIRECT_CARE',
-        'x-correlation-id': correlationId,
-        ...headers,
-      })
-      .then((answer) => ({ answer, correlationId }));
-  };
+  const read = (nhsNumber: string, headers: Record<string, string> = {}, query = '') =>
+    readerOf({ api, gp })(nhsNumber, headers, query);
 
   it('answers health checks without a token', async () => {
     expect((await api.get('/health/live')).status).toBe(200);
@@ -363,9 +382,20 @@ describe('record API (real broker, registry and Postgres)', () => {
       await Promise.allSettled([rebuilt.destroy(), control.close()]);
     }
   });
+});
 
-  // Last: it takes the audit path down for good.
+/** With a record API of its own: the test takes the audit path down for good. */
+describe('record API whose audit cannot be written (real broker, registry and Postgres)', () => {
+  let fixture: RecordApiFixture;
+
+  beforeAll(async () => {
+    fixture = await startRecordApi();
+  });
+  afterAll(() => fixture?.api.close());
+
   it('answers 503 with no record data when the audit cannot be written', async () => {
+    const { api, gp, problem, encounter, safeguarding } = fixture;
+    const read = readerOf(fixture);
     await api.services.auditProducer.disconnect();
     const before = await api.auditOffsets();
 

@@ -18,15 +18,16 @@ const schemaNumber = (n: number) =>
   });
 
 describe('schema registry replicas sharing one database (real Postgres)', () => {
+  // A registry database per test: the first asserts ids from 1, which another test's registrations would take.
   let db: TestSchema;
   const running: RegistryUnderTest[] = [];
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await TestSchema.create('registry_replicas');
   });
 
-  afterAll(async () => {
-    await Promise.all(running.map((r) => r.close()));
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.close()));
     await db?.drop();
   });
 

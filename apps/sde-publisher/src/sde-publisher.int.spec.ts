@@ -37,6 +37,15 @@ function nhsNumbers(list: readonly RecordChangeEvent[]): string[] {
   return [...new Set(list.map((e) => e.header.nhsNumber))];
 }
 
+/**
+ * The patients the opt-out tests act on, chosen up front so the tests of what each project receives can leave them
+ * out: a type 1 objection removes its patient for good, and the held-back patient's events arrive only in its test.
+ * (The national opt-out's patient is withdrawn again within its test, as it was.)
+ */
+const encounterPatients = () => nhsNumbers(events.filter((e) => e.header.eventType === 'EncounterStarted'));
+const optedOutAfterPublication = () => encounterPatients()[0];
+const type1Objector = () => encounterPatients()[1];
+
 const rowsOf = (state: Map<string, Record<string, unknown>>, pseudonym: string) =>
   [...state.values()].filter((row) => row.pseudonym === pseudonym);
 
@@ -62,9 +71,15 @@ describe('what each project receives', () => {
       const project = sde.project(id);
       const state = SdeUnderTest.current(await sde.readTopic(topicOf(project)));
       const keys = pseudonymsOf(id);
-      const expected = events.filter((e) => project.events.has(e.header.eventType as never));
+      // Whichever of the opt-out tests ran before this one: their patients' rows are theirs to assert.
+      const changedByOptOuts = new Set([type1Objector(), lateNhsNumber].map((nhs) => keys.patient(nhs)));
+      const expected = events.filter(
+        (e) => project.events.has(e.header.eventType as never) && e.header.nhsNumber !== type1Objector(),
+      );
       // Restricted social care is never released; neither project approves it, so every approved event is a row.
-      expect(state.size).toBe(expected.length);
+      expect(
+        [...state.values()].filter((row) => !changedByOptOuts.has(row.pseudonym as string)),
+      ).toHaveLength(expected.length);
       for (const event of expected) {
         const row = state.get(`${keys.patient(event.header.nhsNumber)}.${keys.event(event.header.eventId)}`);
         expect(row).toBeDefined();
@@ -172,7 +187,7 @@ describe('the scan: no direct identifier of a generated patient in any byte of a
 
 describe('opt-outs', () => {
   it('removes a patient who opts out after publication, with tombstones and a notice, where the opt-out applies', async () => {
-    const [nhs] = nhsNumbers(events.filter((e) => e.header.eventType === 'EncounterStarted'));
+    const nhs = optedOutAfterPublication();
     const diabetes = sde.project(DIABETES);
     const urgent = sde.project(URGENT);
     const diabetesPseudonym = pseudonymsOf(DIABETES).patient(nhs);
@@ -220,8 +235,7 @@ describe('opt-outs', () => {
   });
 
   it('removes a type 1 objector from every project (neither is exempt from type 1)', async () => {
-    const patients = nhsNumbers(events.filter((e) => e.header.eventType === 'EncounterStarted'));
-    const nhs = patients[1];
+    const nhs = type1Objector();
     await sde.optOut(nhs, 'TYPE_1');
     await sde.settled(publisher);
     for (const id of [DIABETES, URGENT]) {

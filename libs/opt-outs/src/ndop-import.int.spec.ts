@@ -40,11 +40,6 @@ import { optOutKafkaMessage } from './opt-out-topic';
  * topic's state through throwaway groups it deletes, and publishing with the idempotent producer.
  */
 const PARTITIONS = 3;
-const naming: AccessNaming = {
-  topicPrefix: uniqueName('optouts', 'ndop-import'),
-  idPrefix: uniqueIdentifier('oo').replace(/_/g, '-'),
-};
-const topic = optOutTopic(naming.topicPrefix);
 const [A, B, C, D] = ['9990000018', '9990000026', '9990000034', '9990000042'];
 const file = (path: string, ...lines: string[]): NdopInputFile => ({
   path,
@@ -56,37 +51,69 @@ const COHORT = dat('/mesh/in/cohort-2025-03.dat', A, B, C, D);
 let admin: TestKafka;
 let registry: TestRegistry;
 let principals: TestPrincipals;
-let asImport: TestKafka;
-let producer: RecordProducer;
 let serde: OptOutSerde;
-let deps: NdopImportDeps;
+
+/**
+ * An opt-out topic and the import's principal of one test's own: an answer's effect depends on the topic's state,
+ * so no test may read what another imported. Every test's principal is made in beforeAll, in one JVM run.
+ */
+interface Scenario {
+  readonly naming: AccessNaming;
+  readonly topic: string;
+  readonly principal: string;
+  readonly deps: NdopImportDeps;
+}
+const SCENARIOS = ['empty-topic', 'later-answer', 'check-digit', 'never-submitted', 'cli'] as const;
+const scenarios = new Map<(typeof SCENARIOS)[number], Scenario>();
+const clients: TestKafka[] = [];
+const producers: RecordProducer[] = [];
+
+function scenario(name: (typeof SCENARIOS)[number]): Scenario {
+  const found = scenarios.get(name);
+  if (!found) throw new Error(`no scenario ${name}: beforeAll did not finish`);
+  return found;
+}
 
 beforeAll(async () => {
   registry = await startTestRegistry('opt_out_import');
   await registerContractSchemas(new SchemaRegistryClient({ url: registry.url }));
   admin = new TestKafka();
-  await admin.createTopic({
-    name: topic,
-    partitions: PARTITIONS,
-    config: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
+  const collaboratives = loadProviderDirectory({ onboardingDirs: [] }).collaboratives();
+  const planned = SCENARIOS.map((name) => {
+    const naming: AccessNaming = {
+      topicPrefix: uniqueName('optouts', `ndop-import-${name}`),
+      idPrefix: uniqueIdentifier('oo').replace(/_/g, '-'),
+    };
+    return { name, naming, principal: servicePrincipal('opt-out-import', collaboratives, naming) };
   });
-  const principal = servicePrincipal(
-    'opt-out-import',
-    loadProviderDirectory({ onboardingDirs: [] }).collaboratives(),
-    naming,
-  );
-  principals = await TestPrincipals.create([principal]);
-  asImport = new TestKafka(principals.environment(principal.name));
-  producer = createRecordProducer(asImport.kafka);
-  await producer.connect();
+  for (const { naming } of planned)
+    await admin.createTopic({
+      name: optOutTopic(naming.topicPrefix),
+      partitions: PARTITIONS,
+      config: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
+    });
+  principals = await TestPrincipals.create(planned.map((p) => p.principal));
   // A reader's credentials: the import looks its schema up and never registers.
   serde = createOptOutSerde(new SchemaRegistryClient({ url: registry.readerUrl }));
-  deps = { kafka: asImport.kafka, serde, topic, groupPrefix: optOutImportGroupPrefix(naming), producer };
+  for (const { name, naming, principal } of planned) {
+    const asImport = new TestKafka(principals.environment(principal.name));
+    const producer = createRecordProducer(asImport.kafka);
+    clients.push(asImport);
+    producers.push(producer);
+    await producer.connect();
+    const topic = optOutTopic(naming.topicPrefix);
+    scenarios.set(name, {
+      naming,
+      topic,
+      principal: principal.name,
+      deps: { kafka: asImport.kafka, serde, topic, groupPrefix: optOutImportGroupPrefix(naming), producer },
+    });
+  }
 }, 120_000);
 
 afterAll(async () => {
-  await producer?.disconnect();
-  await asImport?.cleanup();
+  for (const producer of producers) await producer.disconnect();
+  for (const client of clients) await client.cleanup();
   await principals?.cleanup();
   await admin?.cleanup();
   await registry?.close();
@@ -102,13 +129,18 @@ async function decoded(messages: readonly ReceivedMessage[]) {
   );
 }
 
-async function offsetsWritten(): Promise<number> {
+async function offsetsWritten(topic: string): Promise<number> {
   const offsets = await (await admin.connectedAdmin()).fetchTopicOffsets(topic);
   return offsets.reduce((n, o) => n + Number(o.high), 0);
 }
 
+/** The first answer (A, C and D opted out): the state a later answer is imported over. */
+const firstAnswer = (deps: NdopImportDeps) =>
+  importNdopAnswer(deps, { returned: dat('/mesh/out/answer-1.dat', B), submitted: COHORT, dryRun: false });
+
 describe('importing a National Data Opt-out answer (real broker, registry and topic)', () => {
   it('given an empty topic, publishes one ACTIVE change per submitted number not returned, on its NHS number partition', async () => {
+    const { deps, topic } = scenario('empty-topic');
     const returned = dat('/mesh/out/answer-1.dat', B);
 
     const summary = await importNdopAnswer(deps, { returned, submitted: COHORT, dryRun: false });
@@ -145,6 +177,8 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
   });
 
   it('given a later answer that returns one of them, publishes exactly one WITHDRAWN, whatever other kinds say', async () => {
+    const { deps, topic } = scenario('later-answer');
+    await firstAnswer(deps);
     // B's practice recorded a type 1 objection: a fact of another kind, which no national answer can change.
     const type1: OptOutChanged = {
       changeId: recordChangeEventId('M85001', 'Consent/b-1', 1, 'OptOutChanged'),
@@ -159,11 +193,11 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
     };
     const seed = await admin.producer();
     await seed.send({ topic, messages: [await optOutKafkaMessage(type1, serde, PARTITIONS)] });
-    const before = await offsetsWritten();
+    const before = await offsetsWritten(topic);
     const returned = dat('/mesh/out/answer-2.dat', B, C);
 
     const dryRun = await importNdopAnswer(deps, { returned, submitted: COHORT, dryRun: true });
-    expect(await offsetsWritten()).toBe(before);
+    expect(await offsetsWritten(topic)).toBe(before);
     const summary = await importNdopAnswer(deps, { returned, submitted: COHORT, dryRun: false });
 
     const expected = { cohort: 4, optedOut: 2, newlyActive: 0, withdrawn: 1, unchanged: 3 };
@@ -186,7 +220,9 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
   });
 
   it('given an answer with a bad check digit, refuses the whole import naming the file and line, and publishes nothing', async () => {
-    const before = await offsetsWritten();
+    const { deps, topic } = scenario('check-digit');
+    await firstAnswer(deps);
+    const before = await offsetsWritten(topic);
 
     const error = await rejectionOf(
       NdopFileError,
@@ -200,11 +236,13 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
     expect(error.message).toBe(
       '/mesh/out/answer-3.dat line 2: the NHS number fails its modulus-11 check digit; nothing was imported',
     );
-    expect(await offsetsWritten()).toBe(before);
+    expect(await offsetsWritten(topic)).toBe(before);
   });
 
   it('given an answer holding a number that was never submitted, refuses it as the wrong pair of files', async () => {
-    const before = await offsetsWritten();
+    const { deps, topic } = scenario('never-submitted');
+    await firstAnswer(deps);
+    const before = await offsetsWritten(topic);
 
     await expect(
       importNdopAnswer(deps, {
@@ -215,10 +253,18 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
     ).rejects.toThrow(
       '/mesh/out/answer-4.dat line 2: this NHS number is not in the submission /mesh/in/cohort-2025-03.dat',
     );
-    expect(await offsetsWritten()).toBe(before);
+    expect(await offsetsWritten(topic)).toBe(before);
   });
 
   it("as npm run optouts: a dry run prints the summary and publishes nothing; status prints the patient's opt-outs", async () => {
+    const { deps, topic, naming, principal } = scenario('cli');
+    // The two answers before this one: A and D opted out, B never, C withdrawn.
+    await firstAnswer(deps);
+    await importNdopAnswer(deps, {
+      returned: dat('/mesh/out/answer-2.dat', B, C),
+      submitted: COHORT,
+      dryRun: false,
+    });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-optouts-'));
     const write = (name: string, content: Buffer) => {
       fs.writeFileSync(path.join(dir, name), content);
@@ -227,12 +273,12 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
     const returned = write('answer-5.dat', dat('x', C).content);
     const submitted = write('cohort.dat', COHORT.content);
     const env = {
-      ...principals.environment(principals.names[0]),
+      ...principals.environment(principal),
       SCHEMA_REGISTRY_URL: registry.readerUrl,
       OPT_OUTS_TOPIC_PREFIX: naming.topicPrefix,
       OPT_OUTS_ID_PREFIX: naming.idPrefix,
     };
-    const before = await offsetsWritten();
+    const before = await offsetsWritten(topic);
 
     const dryRun = await cli(env, 'import', returned, '--submitted', submitted, '--dry-run');
     const status = await cli(env, 'status', '--nhs-number', A);
@@ -245,7 +291,7 @@ describe('importing a National Data Opt-out answer (real broker, registry and to
       /cohort \(submitted\)\s+4\n\s+opted out\s+3\n\s+newly active\s+1\n\s+withdrawn\s+0\n/,
     );
     expect(dryRun.out).toContain('nothing was published (--dry-run)');
-    expect(await offsetsWritten()).toBe(before);
+    expect(await offsetsWritten(topic)).toBe(before);
     const lines = status.out.trimEnd().split('\n');
     expect(lines[0]).toBe(`${A} on ${topic}:`);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/).filter(Boolean))).toEqual([

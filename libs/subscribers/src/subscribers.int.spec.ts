@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GrantAudit } from './grant-audit';
+import { GrantAudit, type SubscriberGrantChanged } from './grant-audit';
 import { GrantStore } from './grant-store';
 import { runSubscribers } from './cli/subscribers-cli';
 import { parseSubscribersArguments } from './cli/subscribers-args';
@@ -57,6 +57,12 @@ let admin: TestKafka;
 let registry: TestRegistry;
 let db: TestSchema;
 const clients: TestKafka[] = [];
+/**
+ * Grants every test may read and none revokes, made once for the file (so any test runs alone, in any order): a
+ * collaborative's changelog and an SDE team's project. A test that revokes grants a subscriber of its own.
+ */
+let first: Granted & { out: string };
+let team: Granted & { out: string };
 
 function environment(): NodeJS.ProcessEnv {
   return {
@@ -120,6 +126,20 @@ async function grant(
   return { principal: `${idPrefix}-sub-${name}`, password, group, configFile, out };
 }
 
+/**
+ * Every change of one subscriber on the audit topic, in the order published (keyed by principal: one partition each).
+ * The topic holds every test's grants, so all of it is read, up to its end as the CLI left it, and then filtered.
+ */
+async function auditedChanges(subscriber: string): Promise<SubscriberGrantChanged[]> {
+  const topic = subscriberGrantAuditTopic(topicPrefix);
+  const offsets = await (await admin.connectedAdmin()).fetchTopicOffsets(topic);
+  const total = offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  const audit = new GrantAudit(new SchemaRegistryClient({ url: registry.url }), undefined as never, '');
+  const messages = await admin.waitForMessages(topic, total);
+  const changes = await Promise.all(messages.map((m) => audit.decode(m.value!)));
+  return changes.filter((c) => c.subscriber === subscriber);
+}
+
 function clientOf(granted: Granted): TestKafka {
   const passwordFile = path.join(work, `${granted.principal}.password`);
   fs.writeFileSync(passwordFile, granted.password, { mode: 0o600 });
@@ -150,7 +170,9 @@ beforeAll(async () => {
       messages: ['9990000018', '9990000026', '9990000034'].map((key) => ({ key, value: `${topic}:${key}` })),
     });
   }
-}, 120_000);
+  first = await grant('ehr-one');
+  team = await grant('dia-team', ['--project', 'diabetes-outcomes']);
+}, 180_000);
 
 afterAll(async () => {
   for (const client of clients) await client.cleanup();
@@ -161,12 +183,6 @@ afterAll(async () => {
 }, 60_000);
 
 describe('npm run subscribers (real broker, registry and Postgres)', () => {
-  let first: Granted;
-
-  beforeAll(async () => {
-    first = await grant('ehr-one');
-  }, 90_000);
-
   it('lets kafkajs read the granted changelog with the printed configuration, under its own groups', async () => {
     const messages = await clientOf(first).waitForMessages(CCR, 3, { groupId: `${first.group}-check` });
     expect(messages.map((m) => m.key).sort()).toEqual(['9990000018', '9990000026', '9990000034']);
@@ -280,9 +296,12 @@ describe('revoke and the audit trail', () => {
   }, 120_000);
 
   it('keeps every grant and revocation in the register and on the audit topic, with who did it', async () => {
+    await grant('ehr-three');
+    expect((await subscribers('revoke', '--name', 'ehr-three')).code).toBe(0);
+
     const store = await GrantStore.open({ url: db.databaseUrl, poolSize: 2 }, db.name);
     try {
-      expect((await store.history('ehr-two')).map((h) => [h.change, h.changedBy])).toEqual([
+      expect((await store.history('ehr-three')).map((h) => [h.change, h.changedBy])).toEqual([
         ['GRANTED', 'ig-operator'],
         ['REVOKED', 'ig-operator'],
       ]);
@@ -292,27 +311,20 @@ describe('revoke and the audit trail', () => {
     }
     const { out } = await subscribers('list');
     expect(out).toMatch(/ehr-one\s+VM1A2\s+CCR\s+DSA-2026-0042\s+2099-12-31.*active/);
-    expect(out).toMatch(/ehr-two .*revoked .* by ig-operator/);
+    expect(out).toMatch(/ehr-three .*revoked .* by ig-operator/);
 
-    const audit = new GrantAudit(new SchemaRegistryClient({ url: registry.url }), undefined as never, '');
-    const messages = await admin.waitForMessages(subscriberGrantAuditTopic(topicPrefix), 3);
-    const events = await Promise.all(messages.map((m) => audit.decode(m.value!)));
-    expect(events.map((e) => [e.subscriber, e.change, e.changedBy, e.agreement])).toEqual([
+    const granted = await auditedChanges('ehr-one');
+    const changed = await auditedChanges('ehr-three');
+    expect([...granted, ...changed].map((e) => [e.subscriber, e.change, e.changedBy, e.agreement])).toEqual([
       ['ehr-one', 'GRANTED', 'ig-operator', 'DSA-2026-0042'],
-      ['ehr-two', 'GRANTED', 'ig-operator', 'DSA-2026-0042'],
-      ['ehr-two', 'REVOKED', 'ig-operator', 'DSA-2026-0042'],
+      ['ehr-three', 'GRANTED', 'ig-operator', 'DSA-2026-0042'],
+      ['ehr-three', 'REVOKED', 'ig-operator', 'DSA-2026-0042'],
     ]);
-    expect(events[0].topics).toEqual([CCR]);
-  }, 60_000);
+    expect(granted[0].topics).toEqual([CCR]);
+  }, 90_000);
 });
 
 describe('an SDE team, granted its approved project (--project)', () => {
-  let team: Granted & { out: string };
-
-  beforeAll(async () => {
-    team = await grant('dia-team', ['--project', 'diabetes-outcomes']);
-  }, 90_000);
-
   it("reads under the project's agreement, and reads the project's data and notice topics", async () => {
     expect(team.out).toContain(
       `read access to ${DIABETES}, ${DIABETES_NOTICES} (SDE project diabetes-outcomes)`,
@@ -363,15 +375,20 @@ describe('an SDE team, granted its approved project (--project)', () => {
   });
 
   it('is listed with its project, and its revocation ends its access and is registered and audited', async () => {
+    // A team of this test's own: the one the other tests read stays granted.
+    const leaver = await grant('dia-leaver', ['--project', 'diabetes-outcomes']);
     const listed = (await subscribers('list')).out;
-    expect(listed).toMatch(
-      /dia-team\s+VM1A2\s+SDE project diabetes-outcomes\s+DSA-2026-0107\s+2099-12-31.*active/,
-    );
+    for (const name of ['dia-team', 'dia-leaver'])
+      expect(listed).toMatch(
+        new RegExp(
+          `${name}\\s+VM1A2\\s+SDE project diabetes-outcomes\\s+DSA-2026-0107\\s+2099-12-31.*active`,
+        ),
+      );
     expect(listed).toMatch(/ehr-one\s+VM1A2\s+CCR\s+DSA-2026-0042/);
 
-    const client = clientOf(team);
+    const client = clientOf(leaver);
     const consumer = client.kafka.consumer({
-      groupId: team.group,
+      groupId: leaver.group,
       retry: { retries: 1, restartOnFailure: () => Promise.resolve(false) },
     });
     const received: string[] = [];
@@ -386,7 +403,7 @@ describe('an SDE team, granted its approved project (--project)', () => {
       timeoutMs: 30_000,
     });
 
-    expect((await subscribers('revoke', '--name', 'dia-team', '--by', 'sde-lead')).code).toBe(0);
+    expect((await subscribers('revoke', '--name', 'dia-leaver', '--by', 'sde-lead')).code).toBe(0);
     const error = await eventually('the connected SDE consumer is refused', () => crashed, {
       timeoutMs: 30_000,
     });
@@ -398,32 +415,28 @@ describe('an SDE team, granted its approved project (--project)', () => {
 
     const store = await GrantStore.open({ url: db.databaseUrl, poolSize: 2 }, db.name);
     try {
-      expect(await store.find('dia-team')).toMatchObject({
+      expect(await store.find('dia-leaver')).toMatchObject({
         collaborative: null,
         sdeProject: 'diabetes-outcomes',
         agreement: 'DSA-2026-0107',
         topics: [DIABETES, DIABETES_NOTICES],
         revokedBy: 'sde-lead',
       });
-      expect((await store.history('dia-team')).map((h) => [h.change, h.sdeProject, h.collaborative])).toEqual(
-        [
-          ['GRANTED', 'diabetes-outcomes', null],
-          ['REVOKED', 'diabetes-outcomes', null],
-        ],
-      );
+      expect(
+        (await store.history('dia-leaver')).map((h) => [h.change, h.sdeProject, h.collaborative]),
+      ).toEqual([
+        ['GRANTED', 'diabetes-outcomes', null],
+        ['REVOKED', 'diabetes-outcomes', null],
+      ]);
     } finally {
       await store.close();
     }
 
-    const audit = new GrantAudit(new SchemaRegistryClient({ url: registry.url }), undefined as never, '');
-    const messages = await admin.waitForMessages(subscriberGrantAuditTopic(topicPrefix), 5);
-    const events = (await Promise.all(messages.map((m) => audit.decode(m.value!)))).filter(
-      (e) => e.subscriber === 'dia-team',
-    );
+    const events = await auditedChanges('dia-leaver');
     expect(events.map((e) => [e.change, e.sdeProject, e.collaborative, e.agreement, e.changedBy])).toEqual([
       ['GRANTED', 'diabetes-outcomes', null, 'DSA-2026-0107', 'ig-operator'],
       ['REVOKED', 'diabetes-outcomes', null, 'DSA-2026-0107', 'sde-lead'],
     ]);
     expect(events[0].topics).toEqual([DIABETES, DIABETES_NOTICES]);
-  }, 120_000);
+  }, 150_000);
 });

@@ -36,9 +36,12 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
     const topology = region.topology('CCR');
     const poisonTopic = topology.recordChangeTopics[0];
     await region.publishRaw(poisonTopic, patient, Buffer.from('not an avro frame'));
+    // This read model's letters: a projector the other test started reads the same topics, and letters it too.
     const poisonLetters = async () =>
       (await readDeadLetters(region.kafka.kafka, topology.deadLetterTopic, 'crosscare-test')).filter(
-        (l) => l.headers[DEAD_LETTER_HEADERS.sourceTopic] === poisonTopic,
+        (l) =>
+          l.headers[DEAD_LETTER_HEADERS.sourceTopic] === poisonTopic &&
+          l.headers[DEAD_LETTER_HEADERS.consumerGroup] === live.services.config.groupId,
       );
     await eventually('the live projector to dead-letter the poison message', async () =>
       (await poisonLetters()).length > 0 ? true : undefined,
@@ -117,7 +120,7 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
 
     // And the rebuilt read model is what a from-scratch build makes of the same topics.
     const fresh = region.newSchema('CCR');
-    await region.startProjector('CCR', fresh);
+    const scratch = await region.startProjector('CCR', fresh);
     await eventually(
       'a from-scratch build to catch up',
       async () => ((await caughtUp(fresh)) && (await caughtUp(rebuilt)) ? true : undefined),
@@ -126,6 +129,8 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
     const after = await region.items(rebuilt);
     expect(after.length).toBeGreaterThan(100);
     expect(after).toEqual(await region.items(fresh));
+    // Stopped, so that they do not go on projecting (and dead-lettering) the other test's events.
+    await Promise.all([region.stopProjector(live), region.stopProjector(scratch)]);
   });
 
   it('fills the changelog from a read model whose changelog is incomplete, so a subscriber reading only the fill holds every record', async () => {
@@ -199,6 +204,8 @@ describe('projector:rebuild (real broker, registry and Postgres)', () => {
         stored.map((row) => row.event_id).sort(),
       );
     }
+    // Stopped, so that it does not go on projecting (and dead-lettering) the other test's events.
+    await region.stopProjector(live);
   });
 });
 

@@ -85,17 +85,20 @@ function messageOf(row: OutboxRow): ChangelogMessage {
 }
 
 describe('PatientRecordStore and ChangelogOutbox: each change publishes its items and a head', () => {
-  const schema = uniqueIdentifier('test_store');
   const store = new PatientRecordStore();
   const outbox = new ChangelogOutbox();
-  const fold = new ChangelogFold();
+  // Each test's own read model and subscriber: a test that needs the record stored stores it itself.
+  let schema: string;
+  let fold: ChangelogFold;
   let readModel: DataSource;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    schema = uniqueIdentifier('test_store');
+    fold = new ChangelogFold();
     readModel = await openReadModel(database, schema, 'crosscare-projector-test');
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await readModel.query(`drop schema if exists "${schema}" cascade`);
     await readModel.destroy();
   });
@@ -126,9 +129,10 @@ describe('PatientRecordStore and ChangelogOutbox: each change publishes its item
     return buildPatientRecord({ ...patient, collaborative: 'CCR' });
   };
 
-  it('given items of several kinds, a removal and a merge, when published, then a subscriber folds exactly the stored records', async () => {
+  /** `events` stored and published in one change: the surviving patient's record of eight items, at sequence 1. */
+  const storeTheRecord = () => {
     const plan = planBatch(events);
-    const rows = await change(async (tx, changes) => {
+    return change(async (tx, changes) => {
       const survivors = await store.lockPatients(tx, plan.nhsNumbers);
       const stored = (retiredOnes: boolean) =>
         plan.writes
@@ -146,6 +150,10 @@ describe('PatientRecordStore and ChangelogOutbox: each change publishes its item
       expect(await store.applyMerge(tx, merge, survivors, changes)).toBeUndefined();
       await store.writeItems(tx, stored(false), survivors, changes);
     });
+  };
+
+  it('given items of several kinds, a removal and a merge, when published, then a subscriber folds exactly the stored records', async () => {
+    const rows = await storeTheRecord();
 
     for (const nhsNumber of [surviving, retired])
       expect(fold.record(nhsNumber)).toEqual(await storedRecord(nhsNumber));
@@ -181,6 +189,7 @@ describe('PatientRecordStore and ChangelogOutbox: each change publishes its item
   });
 
   it('given a long record, when one item is added and then one removed, then each change publishes that item and a head, no more', async () => {
+    await storeTheRecord();
     const added = testEvents.AllergyRecorded({ header: { nhsNumber: surviving, sourceRecordId: 'A/new' } });
     const addRows = await change(async (tx, changes) => {
       const survivors = await store.lockPatients(tx, [surviving]);
@@ -212,6 +221,7 @@ describe('PatientRecordStore and ChangelogOutbox: each change publishes its item
   });
 
   it('given a removal of an item never seen, when applied, then nothing is published for it', async () => {
+    await storeTheRecord();
     const unseen = testEvents.RecordRemoved({
       header: { nhsNumber: surviving, sourceRecordId: 'A/never', sourceRecordVersion: 5 },
       removedEventType: 'AllergyRecorded',
