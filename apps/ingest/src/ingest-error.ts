@@ -37,6 +37,19 @@ export function unavailable(retryAfterSeconds: number, message: string): IngestE
   return new IngestError(503, [{ location: '(service)', code: 'transient', message }], retryAfterSeconds);
 }
 
+/**
+ * The ingest database unreachable: an outage, answered like the broker's (503 with Retry-After; MLLP AR with ERR-5
+ * UNAVAILABLE), not a bug's 500, so the sender sends the same input again. Whether a request whose connection failed
+ * at its commit, after the broker's, was published is not known: the resend then publishes it again under the same
+ * event ids (docs/reliability.md, finding 5).
+ */
+export function databaseUnavailable(retryAfterSeconds: number): IngestError {
+  return unavailable(
+    retryAfterSeconds,
+    'the ingest database (Postgres) is unavailable; send the same input again',
+  );
+}
+
 export function rateLimited(retryAfterSeconds: number, message: string): IngestError {
   return new IngestError(429, [{ location: '(provider)', code: 'throttled', message }], retryAfterSeconds);
 }

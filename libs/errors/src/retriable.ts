@@ -42,3 +42,38 @@ function isKafkaJsError(error: unknown): error is Error & { readonly retriable: 
     typeof (error as { retriable?: unknown }).retriable === 'boolean'
   );
 }
+
+/**
+ * SQLSTATEs and socket codes that mean the database could not be reached or went away: class 08 (connection
+ * exception), the server shutting down or starting (57P01-57P03), and the socket failing under pg.
+ */
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Whether a Postgres failure is the database being unreachable rather than a statement refused: a service answers
+ * it as an outage (503, Retry-After; MLLP's "send again later"), not as a bug. Not part of isRetriable: a retry loop
+ * inside one request would only hammer a server that is down. pg reports a connection that ended mid-query without a
+ * code, by its message.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  if (state !== undefined && (state.startsWith('08') || CONNECTION_CODES.has(state))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return UNREACHABLE_MESSAGES.test(message);
+}
+
+/**
+ * pg's words for a connection that ended mid-query or never opened (no code), and the server's for a database that
+ * refuses connections (ALTER DATABASE ... ALLOW_CONNECTIONS false: SQLSTATE 55000, which is otherwise generic).
+ */
+const UNREACHABLE_MESSAGES =
+  /^Connection terminated|^Client has encountered a connection error|^timeout exceeded when trying to connect|is not currently accepting connections$/;

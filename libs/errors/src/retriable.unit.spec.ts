@@ -8,10 +8,11 @@ import {
   KafkaJSRequestTimeoutError,
   KafkaJSTimeout,
 } from 'kafkajs';
-import { DatabaseError } from 'pg';
+import { Client, DatabaseError } from 'pg';
+import * as net from 'node:net';
 import { QueryFailedError } from 'typeorm';
 import { CrosscareError } from './crosscare-error';
-import { isRetriable, sqlStateOf } from './retriable';
+import { isDatabaseUnreachable, isRetriable, sqlStateOf } from './retriable';
 
 // The real classes of kafkajs, pg and TypeORM, so that recognising them by shape is checked against what they
 // throw (the lib itself imports none of them).
@@ -159,5 +160,46 @@ describe('sqlStateOf', () => {
     expect(sqlStateOf('boom')).toBeUndefined();
     expect(sqlStateOf(null)).toBeUndefined();
     expect(sqlStateOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('isDatabaseUnreachable', () => {
+  /** A port nothing listens on: taken from the OS, then closed. */
+  const closedPort = () =>
+    new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+
+  it('is true of what pg throws when the server cannot be reached', async () => {
+    const client = new Client({ host: '127.0.0.1', port: await closedPort(), user: 'postgres' });
+    const error = await client.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDatabaseUnreachable(error)).toBe(true);
+  });
+
+  it('is true of the server shutting down or a connection exception, raw or through TypeORM', () => {
+    for (const code of ['57P01', '57P02', '57P03', '08006', '08001']) {
+      expect(isDatabaseUnreachable(postgresError(code))).toBe(true);
+      expect(isDatabaseUnreachable(typeormError(code))).toBe(true);
+    }
+    expect(isDatabaseUnreachable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(
+      isDatabaseUnreachable(
+        postgresError('55000', 'database "crosscare" is not currently accepting connections'),
+      ),
+    ).toBe(true);
+  });
+
+  it('is false of a statement refused, a conflict, and anything else', () => {
+    for (const code of ['40001', '40P01', '23505', '42P01', '55000'])
+      expect(isDatabaseUnreachable(postgresError(code))).toBe(false);
+    expect(isDatabaseUnreachable(new Error('boom'))).toBe(false);
+    expect(isDatabaseUnreachable(new KafkaJSConnectionError('broker down'))).toBe(false);
+    expect(isDatabaseUnreachable(undefined)).toBe(false);
   });
 });

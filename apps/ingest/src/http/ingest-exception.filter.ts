@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { IngestError } from '../ingest-error';
+import { isDatabaseUnreachable } from '@crosscare/errors';
+import { IngestServices } from '../ingest-services';
+import { databaseUnavailable, IngestError } from '../ingest-error';
 import { renderProblem, unexpected, type ErrorRenderer } from './error-rendering';
 import { renderOperationOutcome } from './fhir-rendering';
 import { renderNegativeAck } from './hl7v2-rendering';
@@ -14,15 +16,24 @@ export function rendererFor(path: string): ErrorRenderer {
 
 @Catch()
 export class IngestExceptionFilter implements ExceptionFilter {
+  constructor(private readonly services: IngestServices) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    rendererFor(req.path)(req, res, toIngestError(req, res, exception));
+    const error = toIngestError(req, res, exception, this.services.config.retryAfterSeconds);
+    rendererFor(req.path)(req, res, error);
   }
 }
 
-export function toIngestError(req: Request, res: Response, exception: unknown): IngestError {
+export function toIngestError(
+  req: Request,
+  res: Response,
+  exception: unknown,
+  retryAfterSeconds: number,
+): IngestError {
   if (exception instanceof IngestError) return exception;
+  if (isDatabaseUnreachable(exception)) return databaseUnavailable(retryAfterSeconds);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = status === 404 ? 'not-found' : status === 413 ? 'too-costly' : 'structure';

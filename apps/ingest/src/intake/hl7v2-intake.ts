@@ -1,4 +1,4 @@
-import { isRetriable } from '@crosscare/errors';
+import { isDatabaseUnreachable, isRetriable } from '@crosscare/errors';
 import {
   buildAck,
   mapHl7v2Message,
@@ -8,7 +8,7 @@ import {
 } from '@crosscare/hl7v2';
 import { careSettingOf, type Provider } from '@crosscare/governance';
 import type { ProviderAdmission } from '../auth/provider-admission';
-import { IngestError, rejectedInput } from '../ingest-error';
+import { databaseUnavailable, IngestError, rejectedInput } from '../ingest-error';
 import type { RecordChangeIntake } from './record-change-intake';
 
 /** An ACK and the HTTP status it travels with (MLLP ignores the status). */
@@ -41,8 +41,8 @@ export class Hl7v2Intake {
       try {
         provider = await this.admission.admit(readSecurity(er7), 'hl7v2', 'MSH-8');
       } catch (error) {
-        if (!(error instanceof IngestError)) throw error;
-        return this.answer(er7, error.status, outcomeOf(error), error.retryAfterSeconds);
+        const refusal = this.refusalOf(error);
+        return this.answer(er7, refusal.status, outcomeOf(refusal), refusal.retryAfterSeconds);
       }
     }
 
@@ -72,9 +72,16 @@ export class Hl7v2Intake {
       );
       return this.answer(er7, 202, { kind: 'accepted', eventIds: events.map((e) => e.eventId) });
     } catch (error) {
-      if (!(error instanceof IngestError)) throw error;
-      return this.answer(er7, error.status, outcomeOf(error), error.retryAfterSeconds);
+      const refusal = this.refusalOf(error);
+      return this.answer(er7, refusal.status, outcomeOf(refusal), refusal.retryAfterSeconds);
     }
+  }
+
+  /** A refusal to answer with an ACK; the database unreachable is an outage (send again later); anything else throws. */
+  private refusalOf(error: unknown): IngestError {
+    if (error instanceof IngestError) return error;
+    if (isDatabaseUnreachable(error)) return databaseUnavailable(this.records.retryAfterSeconds);
+    throw error;
   }
 
   private answer(er7: string, status: number, outcome: AckOutcome, retryAfterSeconds?: number): Hl7v2Answer {

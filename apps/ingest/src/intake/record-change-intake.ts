@@ -99,6 +99,11 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     private readonly options: IntakeOptions,
   ) {}
 
+  /** Seconds a sender is asked to wait before sending again after an outage. */
+  get retryAfterSeconds(): number {
+    return this.options.retryAfterSeconds;
+  }
+
   /**
    * All or nothing: every unit is published, or the request fails with the first unit's error and nothing is
    * published. For single resources, HL7 messages, social care extracts and FHIR transactions. `alsoInTransaction`
