@@ -11,7 +11,6 @@
  */
 import { changelogTopic, recordAccessAuditTopic, recordChangeTopic } from '@crosscare/events';
 import { ICS_CODES } from '@crosscare/governance';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGenerator, issueSenders, sleep, type SentRequest } from './load';
@@ -24,6 +23,7 @@ import {
   type IcsVerdict,
   type OracleAccess,
 } from './oracle';
+import { writeResultsFile } from '../bench/results-file';
 import { PrivateStack } from './private-stack';
 import { RecordReader } from './reads';
 import { checkRebuild, type RebuildVerdict } from './rebuild-check';
@@ -155,7 +155,7 @@ async function main(): Promise<number> {
       results.push(
         await runScenario(stack, scenario, senders, rate, runId, access, acknowledgedSoFar, pace, rebuild),
       );
-      writeResults(resultsFile, rate, results, soakSamples);
+      await writeResults(resultsFile, rate, results, soakSamples);
     }
   } finally {
     if (values.keep) log(`--keep: the private stack stays up under ${stack.paths.home}`);
@@ -401,12 +401,13 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function writeResults(
+/** Through the results record every benchmark writes (commit, dirty, start and end, machine), Prettier-formatted. */
+async function writeResults(
   file: string,
   rate: number,
   results: readonly ScenarioResult[],
   soakSamples: readonly SoakSample[],
-): void {
+): Promise<void> {
   const trimmed = results.map((r) => ({
     ...r,
     // Ids kept to the first 50 of each: the file stays readable; the counts are whole.
@@ -426,12 +427,10 @@ function writeResults(
   }));
   const run = {
     rateRequestsPerSecond: rate,
-    at: new Date().toISOString(),
     scenarios: trimmed,
     ...(soakSamples.length > 0 ? { soakTrends: soakTrends(soakSamples), soakSamples } : {}),
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  await writeResultsFile('reliability', run, { file });
 }
 
 function printSummary(results: readonly ScenarioResult[]): void {
