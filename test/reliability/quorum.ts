@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import {
   checkJava,
+  runKafkaJavaTool,
   ensureKafkaDistribution,
   silentProgress,
   type LocalKafkaAccess,
@@ -32,30 +32,24 @@ export function parseQuorumView(output: string): QuorumView | undefined {
  * Asks the cluster which node is the active controller, through the DescribeQuorum API (kafkajs lacks it; a
  * MetadataResponse's controller id is, under KRaft, only some broker). The admin's password goes on stdin.
  */
-export function describeQuorum(
+export async function describeQuorum(
   java: string,
   kafkaLibs: string,
   admin: LocalKafkaAccess,
 ): Promise<QuorumView> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(java, ['-cp', `${kafkaLibs}/*`, '-Dlog4j2.level=warn', TOOL], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new Error(`java could not be run for QuorumLeader: ${e.message}`)));
-    child.on('close', (code) => {
-      const view = code === 0 ? parseQuorumView(out) : undefined;
-      if (view) resolve(view);
-      else
-        reject(
-          new Error(`DescribeQuorum gave no leader (exit ${code}): ${`${out}\n${err}`.trim().slice(-400)}`),
-        );
-    });
-    child.stdin.end(`${admin.bootstrap.join(',')} ${admin.caFile} ${admin.username} ${admin.password}\n`);
+  const run = await runKafkaJavaTool(
+    java,
+    kafkaLibs,
+    TOOL,
+    `${admin.bootstrap.join(',')} ${admin.caFile} ${admin.username} ${admin.password}\n`,
+  ).catch((e: Error) => {
+    throw new Error(`java could not be run for QuorumLeader: ${e.message}`);
   });
+  const view = run.code === 0 ? parseQuorumView(run.out) : undefined;
+  if (view) return view;
+  throw new Error(
+    `DescribeQuorum gave no leader (exit ${run.code}): ${`${run.out}\n${run.err}`.trim().slice(-400)}`,
+  );
 }
 
 /** The private cluster's active controller, asked of its brokers as the cluster's admin. */

@@ -19,6 +19,7 @@ export * from './record-api-process';
 export * from './registry-credentials';
 export * from './secrets';
 export * from './kafka-tls';
+export * from './kafka-java-tool';
 export * from './kafka-scram';
 export * from './kafka-principals';
 export * from './database-roles';

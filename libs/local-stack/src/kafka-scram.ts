@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { runKafkaJavaTool } from './kafka-java-tool';
 import { REPO_ROOT } from './paths';
 import { StackError } from './stack-error';
 
@@ -56,7 +56,7 @@ const TOOL = path.join(REPO_ROOT, 'deploy', 'kafka', 'tools', 'ScramUsers.java')
  * AlterUserScramCredentials), so the JDK runs deploy/kafka/tools/ScramUsers.java from source against the Kafka
  * client jars; every secret goes through its standard input.
  */
-export function changeScramUsers(
+export async function changeScramUsers(
   java: string,
   kafkaLibs: string,
   connection: ScramAdminConnection,
@@ -70,24 +70,11 @@ export function changeScramUsers(
     if (word === '' || /\s/.test(word))
       throw new StackError('SCRAM users: names and passwords may not be empty or hold spaces');
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(java, ['-cp', `${kafkaLibs}/*`, '-Dlog4j2.level=warn', TOOL], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new StackError(`java could not be run for ScramUsers: ${e.message}`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve(out.trim().split('\n').filter(Boolean));
-      else
-        reject(
-          new StackError(
-            `changing SCRAM users failed (exit ${code}): ${err.trim().split('\n').slice(-5).join('\n')}`,
-          ),
-        );
-    });
-    child.stdin.end(`${lines.join('\n')}\n`);
+  const run = await runKafkaJavaTool(java, kafkaLibs, TOOL, `${lines.join('\n')}\n`).catch((e: Error) => {
+    throw new StackError(`java could not be run for ScramUsers: ${e.message}`);
   });
+  if (run.code === 0) return run.out.trim().split('\n').filter(Boolean);
+  throw new StackError(
+    `changing SCRAM users failed (exit ${run.code}): ${run.err.trim().split('\n').slice(-5).join('\n')}`,
+  );
 }

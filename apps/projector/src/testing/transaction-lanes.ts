@@ -1,4 +1,4 @@
-import { uniqueName } from '@crosscare/testing';
+import { eventually, uniqueName } from '@crosscare/testing';
 import type { Admin, Kafka, Message, Producer, Transaction } from 'kafkajs';
 
 /** One record for a chosen partition: the tests place markers on a partition they name. */
@@ -69,4 +69,20 @@ export async function endOffset(admin: Admin, topic: string, partition: number):
   const found = (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition);
   if (!found) throw new Error(`${topic} has no partition ${partition}`);
   return BigInt(found.high);
+}
+
+/**
+ * The partition's end offset once it has reached `expected`: a transaction's marker is written by its coordinator
+ * after the producer's commit or abort returns, so the end offset read at once can still stand before it.
+ */
+export function endOffsetReaching(
+  admin: Admin,
+  topic: string,
+  partition: number,
+  expected: bigint,
+): Promise<bigint> {
+  return eventually(`${topic}[${partition}]'s end offset to reach ${expected}`, async () => {
+    const end = await endOffset(admin, topic, partition);
+    return end === expected ? end : undefined;
+  });
 }
