@@ -11,6 +11,7 @@ export const INGEST_APP = new LocalApp({
     ...[
       'config',
       'errors',
+      'metrics',
       'events',
       'kafka',
       'governance',

@@ -3,9 +3,18 @@ import { LocalApp } from './local-app';
 /** The projector's sources: the app and every lib its bundle contains. */
 const PROJECTOR_SOURCES = [
   'apps/projector/src',
-  ...['config', 'errors', 'events', 'kafka', 'governance', 'database', 'projection', 'read-model', 'cli'].map(
-    (lib) => `libs/${lib}/src`,
-  ),
+  ...[
+    'config',
+    'errors',
+    'events',
+    'kafka',
+    'governance',
+    'database',
+    'projection',
+    'read-model',
+    'cli',
+    'metrics',
+  ].map((lib) => `libs/${lib}/src`),
 ];
 
 /** One local projector per collaborative, both running the one projector bundle. */

@@ -12,6 +12,7 @@ export const RECORD_API_APP = new LocalApp({
     ...[
       'config',
       'errors',
+      'metrics',
       'events',
       'kafka',
       'governance',

@@ -8,7 +8,13 @@ export const DEFAULT_REGISTRY_PORT = 8081;
 export const SCHEMA_REGISTRY_APP = new LocalApp({
   name: 'schema-registry',
   label: 'schema registry',
-  sources: ['apps/schema-registry/src', 'libs/config/src', 'libs/database/src', 'libs/errors/src'],
+  sources: [
+    'apps/schema-registry/src',
+    'libs/config/src',
+    'libs/database/src',
+    'libs/errors/src',
+    'libs/metrics/src',
+  ],
   healthPath: '/health',
   portFlag: '--registry-port',
 });

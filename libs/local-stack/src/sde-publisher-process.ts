@@ -7,7 +7,7 @@ export const SDE_PUBLISHER_APP = new LocalApp({
   label: 'SDE publisher',
   sources: [
     'apps/sde-publisher/src',
-    ...['cli', 'config', 'errors', 'events', 'kafka', 'governance', 'database', 'sde'].map(
+    ...['cli', 'config', 'errors', 'events', 'kafka', 'governance', 'database', 'sde', 'metrics'].map(
       (lib) => `libs/${lib}/src`,
     ),
   ],
