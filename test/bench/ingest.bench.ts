@@ -45,7 +45,7 @@ import { testNhsNumber } from '@crosscare/events/synthetic';
 import { fhirFixtures } from '@crosscare/fhir/testing';
 import {
   ICS_CODES,
-  ingestTransactionalIdPrefix,
+  ingestRelayId,
   loadProviderDirectory,
   servicePrincipalName,
   servicePrincipals,
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
       DATABASE_POOL_SIZE: String(CONCURRENCY + 4),
       INGEST_DATABASE_SCHEMA: schema,
       INGEST_TOPIC_PREFIX: prefix,
-      INGEST_TRANSACTIONAL_ID: `${ingestTransactionalIdPrefix(naming)}-txn`,
+      INGEST_RELAY_ID: ingestRelayId(naming),
       INGEST_HOST: '127.0.0.1',
       INGEST_PORT: String(port),
       INGEST_MLLP_PORT: 'off',

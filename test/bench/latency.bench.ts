@@ -252,7 +252,7 @@ async function main(): Promise<void> {
         INGEST_MLLP_PORT: 'off',
         INGEST_DATABASE_SCHEMA: schemas.ingest,
         INGEST_TOPIC_PREFIX: prefix,
-        INGEST_TRANSACTIONAL_ID: `${runId}-ingest`,
+        INGEST_RELAY_ID: `${runId}-ingest-relay`,
       },
       '/health',
       services,

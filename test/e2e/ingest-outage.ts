@@ -15,10 +15,12 @@ import { messageCorrelationId } from '../../apps/ingest/src/intake/hl7v2-intake'
 import type { PrivateBroker } from './private-broker';
 
 /**
- * Ingest on the outage suites' own broker (`broker()`), which the tests kill and restart: while it is down every
- * request answers 503 with Retry-After (never 202), and an HL7 v2 message over MLLP AR with ERR-5 UNAVAILABLE (never
- * AA); when it is back nothing of the refused requests has leaked onto the topic, half or whole; re-sending them
- * publishes each event exactly once. Each test leaves the broker running.
+ * Ingest on the outage suites' own broker (`broker()`), which the tests kill and restart. While it is down, ingest
+ * keeps accepting into its outbox (202, AA: kept in Postgres, published by the relay once the broker is back), until
+ * the outbox holds INGEST_OUTBOX_MAX_PENDING waiting events; then it answers 503 with Retry-After, and an HL7 v2
+ * message over MLLP AR with ERR-5 UNAVAILABLE, keeping nothing. When the broker is back every accepted event is on
+ * its topic exactly once, a resend of an accepted request publishes nothing more, and a refused one, sent again, is
+ * accepted and published once. Each test leaves the broker running and the outbox empty.
  */
 export function ingestWhenTheBrokerGoesAway(broker: () => PrivateBroker): void {
   describe('ingest when the broker goes away', () => {
@@ -28,8 +30,9 @@ export function ingestWhenTheBrokerGoesAway(broker: () => PrivateBroker): void {
     beforeAll(async () => {
       ingest = await startIngest('outage', {
         ...broker().environment(),
-        INGEST_PUBLISH_TIMEOUT_MS: '4000',
         INGEST_RETRY_AFTER_SECONDS: '7',
+        // One waiting event fills it: the first request during the outage is accepted, the next refused.
+        INGEST_OUTBOX_MAX_PENDING: '1',
       });
       token = await ingest.credentialFor(ingest.provider('ACUTE_TRUST', 'QHL').odsCode);
     });
@@ -50,8 +53,10 @@ export function ingestWhenTheBrokerGoesAway(broker: () => PrivateBroker): void {
     const post = (bundle: Bundle) => send(ingest.url, 'POST', '/fhir', { token, body: bundle });
     const eventIdsOf = (body: unknown) =>
       responseEntries(body).flatMap((e) => e.events.map((r) => r.eventId));
+    /** Past the admission's one-second count of the outbox, so the next request sees what the last one kept. */
+    const nextCount = () => new Promise((r) => setTimeout(r, 1_200));
 
-    it('answers 503 with Retry-After while the broker is down, and nothing refused is published half or whole', async () => {
+    it('accepts while the broker is down until the outbox is full, then 503; publishes each accepted event once when it is back', async () => {
       const before = await post(admission('9990000018'));
       expect(before.status).toBe(202);
       const publishedBefore = eventIdsOf(before.body);
@@ -59,41 +64,48 @@ export function ingestWhenTheBrokerGoesAway(broker: () => PrivateBroker): void {
 
       broker().kill();
 
-      const during = admission('9990000026');
-      const refused = await post(during);
+      const kept = admission('9990000026');
+      const accepted = await post(kept);
+      expect(accepted.status).toBe(202);
+      const acceptedDuring = eventIdsOf(accepted.body);
+      expect(acceptedDuring.length).toBeGreaterThan(1);
+
+      await nextCount();
+      const refusedBundle = admission('9990000034');
+      const refused = await post(refusedBundle);
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('7');
       expect((refused.body as { resourceType?: string }).resourceType).toBe('OperationOutcome');
+      expect(JSON.stringify(refused.body)).toMatch(/waiting to be published/);
       expect(receiptLines(refused.body)).toEqual([]);
 
-      await broker().restart();
-      // Time for anything the refused request left behind to surface, were it ever going to.
-      await new Promise((r) => setTimeout(r, 5000));
+      // A resend of the accepted request, as a sender that lost the answer would: the same events, nothing new kept.
+      const resent = await post(kept);
+      expect(resent.status).toBe(202);
+      expect(eventIdsOf(resent.body).sort()).toEqual([...acceptedDuring].sort());
 
-      const retried = await post(during);
+      await broker().restart();
+      const retried = await post(refusedBundle);
       expect(retried.status).toBe(202);
       const publishedOnRetry = eventIdsOf(retried.body);
-      expect(
-        responseEntries(retried.body).every((e) => e.events.every((r) => /^published/.test(r.text))),
-      ).toBe(true);
 
       const topic = ingest.topic('QHL');
-      const everything = [...publishedBefore, ...publishedOnRetry];
-      // This test's two patients' events: the MLLP test's trust publishes to the same topic, whichever runs first.
-      const ours = (read: readonly CommittedEvent[]) =>
-        read.filter((e) => e.nhsNumber === '9990000018' || e.nhsNumber === '9990000026');
+      const everything = [...publishedBefore, ...acceptedDuring, ...publishedOnRetry];
+      // This test's three patients' events: the MLLP test's trust publishes to the same topic, whichever runs first.
+      const patients = ['9990000018', '9990000026', '9990000034'];
+      const ours = (read: readonly CommittedEvent[]) => read.filter((e) => patients.includes(e.nhsNumber));
       const onTopic = ours(
         await readAllCommitted(ingest, topic, (read) => ours(read).length >= everything.length),
       );
       expect(onTopic.map((e) => e.eventId).sort()).toEqual([...everything].sort());
     });
 
-    it('answers an MLLP message AR UNAVAILABLE while the broker is down, publishes nothing, and AA once when it is back', async () => {
+    it('over MLLP: AA while the outbox has room, AR UNAVAILABLE once full; each accepted message on the topic once', async () => {
       const trust = ingest.provider('ACUTE_TRUST', 'QHL');
       /**
        * An A28 as this trust's PAS sends it: its ODS code in MSH-4, the key in MSH-8, a control id of its own, and a
-       * message time (MSH-7, the record's version) of its own, so that the two messages are two versions, not one
-       * version sent twice (which ingest would answer with the first one's event id).
+       * message time (MSH-7, the record's version) of its own, so that the messages are versions of their own, not
+       * one version sent again (which ingest would answer with the first one's event id).
        */
       const fromTrust = (controlId: string, sentAt: string) =>
         withSecurity(
@@ -109,47 +121,57 @@ export function ingestWhenTheBrokerGoesAway(broker: () => PrivateBroker): void {
       const ackCode = (ack: string) => Hl7Message.parse(ack).getSegment('MSA')?.getField(1)?.toString();
       const eventIdsIn = (ack: string) =>
         ack.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
-      const [beforeId, duringId] = [uniqueName('mllp-before'), uniqueName('mllp-during')];
-      const [beforeCorrelation, duringCorrelation] = [beforeId, duringId].map((id) =>
-        messageCorrelationId(trust.odsCode, id),
+      const [beforeId, keptId, refusedId] = ['mllp-before', 'mllp-kept', 'mllp-refused'].map((n) =>
+        uniqueName(n),
       );
+      const correlationOf = (id: string) => messageCorrelationId(trust.odsCode, id);
       const client = new Hl7Client({ host: '127.0.0.1', port: ingest.mllpPort });
       const exchange = async (er7: string) => (await client.sendAndWait(Hl7Message.parse(er7))).toString();
       try {
-        // The path works while the broker is up: the message the reads below wait for.
         const before = await exchange(fromTrust(beforeId, '20240301120012'));
         expect(ackCode(before)).toBe('AA');
 
         broker().kill();
 
-        const during = fromTrust(duringId, '20240301130012');
-        const refused = await exchange(during);
+        const kept = fromTrust(keptId, '20240301130012');
+        const accepted = await exchange(kept);
+        expect(ackCode(accepted)).toBe('AA');
+        const keptIds = eventIdsIn(accepted);
+        expect(keptIds).toHaveLength(1);
+
+        await nextCount();
+        const refusedMessage = fromTrust(refusedId, '20240301140012');
+        const refused = await exchange(refusedMessage);
         expect(ackCode(refused)).toBe('AR');
         expect(refused).toMatch(/UNAVAILABLE/);
         expect(eventIdsIn(refused)).toEqual([]);
         expect(refused).not.toContain(token);
 
+        // The PAS resends what it had no answer to: the accepted message's id again, nothing new kept.
+        expect(eventIdsIn(await exchange(kept))).toEqual(keptIds);
+
         await broker().restart();
-        // Time for anything the refused message left behind to surface, were it ever going to.
-        await new Promise((r) => setTimeout(r, 5000));
         const topic = ingest.topic(trust.ics);
         const afterOutage = await readAllCommitted(ingest, topic, (read) =>
-          read.some((e) => e.correlationId === beforeCorrelation),
+          read.some((e) => e.correlationId === correlationOf(keptId)),
         );
-        expect(afterOutage.filter((e) => e.correlationId === beforeCorrelation)).toHaveLength(1);
-        expect(afterOutage.filter((e) => e.correlationId === duringCorrelation)).toEqual([]);
+        expect(afterOutage.filter((e) => e.correlationId === correlationOf(beforeId))).toHaveLength(1);
+        expect(
+          afterOutage.filter((e) => e.correlationId === correlationOf(keptId)).map((e) => e.eventId),
+        ).toEqual(keptIds);
+        expect(afterOutage.filter((e) => e.correlationId === correlationOf(refusedId))).toEqual([]);
 
-        // The same message again, as a PAS resends after AR UNAVAILABLE: accepted, and on the topic once.
-        const accepted = await exchange(during);
-        expect(ackCode(accepted)).toBe('AA');
-        const acceptedIds = eventIdsIn(accepted);
-        expect(acceptedIds).toHaveLength(1);
+        // The refused message again, as a PAS resends after AR UNAVAILABLE: accepted, and on the topic once.
+        const acceptedLater = await exchange(refusedMessage);
+        expect(ackCode(acceptedLater)).toBe('AA');
+        const laterIds = eventIdsIn(acceptedLater);
+        expect(laterIds).toHaveLength(1);
         const afterRetry = await readAllCommitted(ingest, topic, (read) =>
-          read.some((e) => e.correlationId === duringCorrelation),
+          read.some((e) => e.correlationId === correlationOf(refusedId)),
         );
-        expect(afterRetry.filter((e) => e.correlationId === duringCorrelation).map((e) => e.eventId)).toEqual(
-          acceptedIds,
-        );
+        expect(
+          afterRetry.filter((e) => e.correlationId === correlationOf(refusedId)).map((e) => e.eventId),
+        ).toEqual(laterIds);
       } finally {
         await client.close();
       }

@@ -7,6 +7,7 @@ interface LagReading {
   /** Partitions reporting any lag, as `topic[partition]=lag`. */
   readonly behind: string[];
   readonly totalLag: number;
+  /** Rows waiting in the projectors' changelog outboxes and in ingest's outbox. */
   readonly outbox: number;
 }
 
@@ -32,7 +33,11 @@ async function readLag(urls: readonly string[]): Promise<LagReading | undefined>
         const topic = /topic="([^"]+)"/.exec(line)?.[1];
         const partition = /partition="(\d+)"/.exec(line)?.[1];
         if (value > 0) behind.push(`${topic}[${partition}]=${value}`);
-      } else if (line.startsWith('crosscare_projector_outbox_pending')) outbox += value;
+      } else if (
+        line.startsWith('crosscare_projector_outbox_pending') ||
+        line.startsWith('crosscare_ingest_outbox_pending')
+      )
+        outbox += value;
     }
   }
   return { maxLag, totalLag, outbox, behind };
@@ -40,8 +45,8 @@ async function readLag(urls: readonly string[]): Promise<LagReading | undefined>
 
 /**
  * How long the figures must stand still, above 0, for the wait to call a partition stuck. Longer than a transaction a
- * killed ingest left open can hold a partition: the broker aborts it after ingest's transaction timeout (twice
- * INGEST_PUBLISH_TIMEOUT_MS, 20 s by default) at its next check (every 10 s), and the projectors then move past it.
+ * killed ingest's relay left open can hold a partition: the next relay fences it at once, or the broker aborts it
+ * after the relay's transaction timeout (INGEST_RELAY_TIMEOUT_MS, 30 s by default) at its next check (every 10 s).
  */
 const STUCK_AFTER_MS = 45_000;
 
@@ -59,7 +64,8 @@ export interface LagOutcome {
 }
 
 export async function waitForZeroLag(stack: PrivateStack, timeoutMs = 300_000): Promise<LagOutcome> {
-  const urls = [stack.stack.projectorUrls.CCR, stack.stack.projectorUrls.OHC];
+  // Ingest first: until its outbox is empty, acknowledged events may not be on their topics yet.
+  const urls = [stack.stack.ingestUrl, stack.stack.projectorUrls.CCR, stack.stack.projectorUrls.OHC];
   const deadline = Date.now() + timeoutMs;
   let unchangedSince = Date.now();
   let previous: LagReading | undefined;

@@ -19,7 +19,6 @@ import {
   toSchemaRegistryConfig,
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
-import { hostname } from 'node:os';
 import { z } from 'zod';
 
 export interface IngestLimits {
@@ -47,12 +46,17 @@ export interface IngestConfig {
   readonly databaseSchema: string;
   /** Topics are `<prefix>.<ics>.record-changes.v1`; tests use a private prefix. */
   readonly topicPrefix: string;
-  /** Kafka transactional id of this instance: stable across restarts, unique across instances. */
-  readonly transactionalId: string;
-  /** Kafka transactions in flight at once, each on its own transactional producer. */
-  readonly publishLanes: number;
-  /** How long a request waits for the broker's acknowledgement before answering 503. */
-  readonly publishTimeoutMs: number;
+  /**
+   * The outbox relay's Kafka transactional id and consumer group: the same on every instance of one deployment, so
+   * that whichever instance relays fences the one that relayed before (docs/ingest.md, "Accepted, then published").
+   */
+  readonly relayId: string;
+  /** How often an idle relay looks for events accepted by other instances (its own it publishes at once). */
+  readonly relayIntervalMs: number;
+  /** Longest a relay round's Kafka transaction may take; the broker aborts it after twice this. */
+  readonly relayTimeoutMs: number;
+  /** Accepted events waiting to be published at which ingest answers 503 (the broker gone or behind). */
+  readonly outboxMaxPending: number;
   /** Retry-After on 503 responses, in seconds (a 429's Retry-After is when the provider's next token is due). */
   readonly retryAfterSeconds: number;
   readonly limits: IngestLimits;
@@ -91,12 +95,16 @@ export const ingestVariables = {
     /^[a-z0-9][a-z0-9._-]{0,100}$/,
     'lower-case letters, digits, dot, dash, _',
   ).default(DEFAULT_TOPIC_PREFIX),
-  INGEST_TRANSACTIONAL_ID: identifier(
-    /^[A-Za-z0-9._-]{1,200}$/,
-    'letters, digits, dot, dash or underscore',
-  ).optional(),
-  INGEST_PUBLISH_TIMEOUT_MS: positiveInteger(10_000, 120_000),
-  INGEST_PUBLISH_LANES: positiveInteger(4, 64),
+  INGEST_RELAY_ID: identifier(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash or underscore').default(
+    'crosscare-ingest-relay',
+  ),
+  INGEST_RELAY_INTERVAL_MS: positiveInteger(200, 60_000),
+  INGEST_RELAY_TIMEOUT_MS: positiveInteger(30_000, 300_000),
+  INGEST_OUTBOX_MAX_PENDING: positiveInteger(100_000, 100_000_000),
+  // Gone with the outbox: refused, so that a deployment still setting them learns what replaced them.
+  INGEST_TRANSACTIONAL_ID: z.string().optional(),
+  INGEST_PUBLISH_LANES: z.string().optional(),
+  INGEST_PUBLISH_TIMEOUT_MS: z.string().optional(),
   INGEST_RETRY_AFTER_SECONDS: positiveInteger(10, 3600),
   INGEST_MAX_BODY_BYTES: positiveInteger(5 * 1024 * 1024, 100 * 1024 * 1024),
   INGEST_MAX_ENTRIES: positiveInteger(1000, 100_000),
@@ -131,9 +139,10 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
       database: toDatabaseConfig(v),
       databaseSchema: v.INGEST_DATABASE_SCHEMA,
       topicPrefix: v.INGEST_TOPIC_PREFIX,
-      transactionalId: v.INGEST_TRANSACTIONAL_ID ?? `crosscare-ingest-${hostname()}`,
-      publishTimeoutMs: v.INGEST_PUBLISH_TIMEOUT_MS,
-      publishLanes: v.INGEST_PUBLISH_LANES,
+      relayId: v.INGEST_RELAY_ID,
+      relayIntervalMs: v.INGEST_RELAY_INTERVAL_MS,
+      relayTimeoutMs: v.INGEST_RELAY_TIMEOUT_MS,
+      outboxMaxPending: v.INGEST_OUTBOX_MAX_PENDING,
       retryAfterSeconds: v.INGEST_RETRY_AFTER_SECONDS,
       limits: {
         maxBodyBytes: v.INGEST_MAX_BODY_BYTES,
@@ -147,6 +156,21 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
       logLevels: enabledLogLevels(v.LOG_LEVEL),
     }),
     env,
-    checkKafkaVariables,
+    (v) => [...checkKafkaVariables(v), ...retiredVariables(v)],
   );
+}
+
+/** Variables of the per-request Kafka transactions that the outbox replaced (December 2026). */
+function retiredVariables(v: Record<string, unknown>): { variable: string; reason: string }[] {
+  const replaced: Record<string, string> = {
+    INGEST_TRANSACTIONAL_ID:
+      'is no longer used: requests are kept in the outbox and published by its relay, whose transactional id is ' +
+      'INGEST_RELAY_ID, the same on every instance',
+    INGEST_PUBLISH_LANES: 'is no longer used: the outbox relay publishes in one transaction per round',
+    INGEST_PUBLISH_TIMEOUT_MS:
+      "is no longer used: requests no longer wait for the broker; the relay's transactions take INGEST_RELAY_TIMEOUT_MS",
+  };
+  return Object.entries(replaced)
+    .filter(([variable]) => v[variable] !== undefined)
+    .map(([variable, reason]) => ({ variable, reason }));
 }

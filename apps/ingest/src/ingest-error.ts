@@ -38,10 +38,9 @@ export function unavailable(retryAfterSeconds: number, message: string): IngestE
 }
 
 /**
- * The ingest database unreachable: an outage, answered like the broker's (503 with Retry-After; MLLP AR with ERR-5
- * UNAVAILABLE), not a bug's 500, so the sender sends the same input again. Whether a request whose connection failed
- * at its commit, after the broker's, was published is not known: the resend then publishes it again under the same
- * event ids (docs/reliability.md, finding 5).
+ * The ingest database unreachable: an outage (503 with Retry-After; MLLP AR with ERR-5 UNAVAILABLE), not a bug's 500,
+ * so the sender sends the same input again. A request whose commit's answer was lost may have been accepted: the
+ * resend then finds its claims and is answered as a duplicate, nothing is published twice.
  */
 export function databaseUnavailable(retryAfterSeconds: number): IngestError {
   return unavailable(

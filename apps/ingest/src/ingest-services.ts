@@ -1,7 +1,12 @@
-import { createRecordChangeSerde, optOutTopic, SchemaRegistryClient } from '@crosscare/events';
+import {
+  createRecordChangeSerde,
+  ingestRelayPositionTopic,
+  optOutTopic,
+  SchemaRegistryClient,
+} from '@crosscare/events';
 import { ensureR4DefinitionsLoaded } from '@crosscare/fhir';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
-import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
+import { createKafka } from '@crosscare/kafka';
 import { processMetricsRegistry } from '@crosscare/metrics';
 import { createOptOutSerde, optOutKafkaMessage, OptOutPartitions } from '@crosscare/opt-outs';
 import { TokenBuckets } from '@crosscare/throttling';
@@ -14,9 +19,13 @@ import type { IngestConfig } from './ingest-config';
 import { FhirIntake } from './intake/fhir-intake';
 import { Hl7v2Intake } from './intake/hl7v2-intake';
 import { RecordChangeIntake, type OptOutOutlet } from './intake/record-change-intake';
+import { IngestOutboxRelay } from './relay/ingest-outbox-relay';
+import { OutboxAcceptance } from './relay/outbox-acceptance';
+import { registerRelayMetrics } from './relay/relay-metrics';
 import { SocialCareIntake } from './intake/social-care-intake';
 import { CredentialStore } from './storage/credential-store';
 import { openIngestDatabase } from './storage/data-source';
+import { IngestOutbox } from './storage/ingest-outbox';
 import { SharedRecordLedger } from './storage/shared-record-ledger';
 
 /**
@@ -30,16 +39,14 @@ export class IngestServices {
     readonly db: DataSource,
     readonly directory: ProviderDirectory,
     readonly credentials: CredentialStore,
-    readonly publisher: TransactionalPublisher,
+    readonly relay: IngestOutboxRelay,
     readonly optOuts: OptOutOutlet,
     readonly admission: ProviderAdmission,
     readonly fhir: FhirIntake,
     readonly hl7v2: Hl7v2Intake,
     readonly socialCare: SocialCareIntake,
+    readonly metrics: Registry,
   ) {}
-
-  /** What GET /metrics serves: the process's own figures (memory, heap, event-loop delay); no provider's data. */
-  readonly metrics: Registry = processMetricsRegistry();
 
   static async start(config: IngestConfig): Promise<IngestServices> {
     // The directory first: a bad data file should stop the service before it opens any connection.
@@ -55,17 +62,25 @@ export class IngestServices {
       defaultClientId: 'crosscare-ingest',
       logger: new Logger('Kafka'),
     });
-    const publisher = new TransactionalPublisher(kafka, {
-      transactionalId: config.transactionalId,
-      timeoutMs: config.publishTimeoutMs,
-      lanes: config.publishLanes,
+    const outbox = new IngestOutbox();
+    // What GET /metrics serves: the process's own figures and the relay's; no provider's data.
+    const metrics = processMetricsRegistry();
+    const relay: IngestOutboxRelay = ingestOutboxRelay(config, db, kafka, (count) =>
+      relayMetrics.published.inc(count),
+    );
+    const relayMetrics = registerRelayMetrics(metrics, db, outbox, relay);
+    const acceptance = new OutboxAcceptance(db, outbox, relay, {
+      maxPending: config.outboxMaxPending,
+      refreshMs: 1_000,
+      retryAfterSeconds: config.retryAfterSeconds,
     });
     const optOuts = optOutOutlet(kafka, registry, config.topicPrefix);
     const records = new RecordChangeIntake(
       db,
       ledger,
       serde,
-      publisher,
+      outbox,
+      acceptance,
       (sender, draft) => directory.policy.forbiddenReason(sender, recordKindOf(draft)) ?? null,
       optOuts,
       { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
@@ -77,22 +92,25 @@ export class IngestServices {
       config.limits,
     );
     const { maxEntries } = config.limits;
+    relay.start();
     return new IngestServices(
       config,
       db,
       directory,
       credentials,
-      publisher,
+      relay,
       optOuts,
       admission,
       new FhirIntake(records, ledger, db, { maxEntries }),
       new Hl7v2Intake(admission, records),
       new SocialCareIntake(directory, records, { maxEntries }),
+      metrics,
     );
   }
 
+  /** Publishes what was accepted (for a while: see IngestOutboxRelay.stop), then lets go of Kafka and Postgres. */
   async stop(): Promise<void> {
-    await this.publisher.close();
+    await this.relay.stop();
     if (this.db.isInitialized) await this.db.destroy();
   }
 }
@@ -102,6 +120,27 @@ export function loadDirectoryOf(config: IngestConfig): ProviderDirectory {
   return loadProviderDirectory({
     dataDir: config.directoryDataDir,
     onboardingDirs: config.onboardingDirs.length > 0 ? config.onboardingDirs : undefined,
+  });
+}
+
+/**
+ * The relay of this configuration's outbox: the service's, and a command line's that accepts through the intake. One
+ * lock per ledger schema, one transactional id per deployment (INGEST_RELAY_ID).
+ */
+export function ingestOutboxRelay(
+  config: IngestConfig,
+  db: DataSource,
+  kafka: ReturnType<typeof createKafka>,
+  onPublished?: (count: number) => void,
+): IngestOutboxRelay {
+  return new IngestOutboxRelay(db, kafka, {
+    relayId: config.relayId,
+    positionTopic: ingestRelayPositionTopic(config.topicPrefix),
+    leaderLockName: `crosscare-ingest-relay:${config.databaseSchema}`,
+    intervalMs: config.relayIntervalMs,
+    transactionTimeoutMs: config.relayTimeoutMs,
+    log: new Logger('IngestOutboxRelay'),
+    onPublished,
   });
 }
 

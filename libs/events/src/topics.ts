@@ -92,3 +92,12 @@ export function sdeNoticeTopic(project: string, prefix: string = DEFAULT_TOPIC_P
 export function sdePublisherDeadLetterTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
   return `${prefix}.sde-publisher.dead-letters.v1`;
 }
+
+/**
+ * Where ingest's outbox relay keeps its position: never written to; its one partition carries the relay's committed
+ * consumer-group offset, which the relay commits in the same Kafka transaction as the events it publishes (the
+ * offset's metadata holds the position). One partition, compacted, so it costs nothing.
+ */
+export function ingestRelayPositionTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.ingest.relay-position.v1`;
+}

@@ -47,7 +47,8 @@ export function ingestEnvironment(wiring: IngestWiring): Record<string, string> 
     INGEST_HOST: '127.0.0.1',
     INGEST_PORT: String(wiring.port),
     INGEST_MLLP_PORT: String(wiring.mllpPort),
-    // Stable across restarts, so a restarted ingest fences the transactions its predecessor left open.
-    INGEST_TRANSACTIONAL_ID: 'crosscare-ingest-local',
+    // The outbox relay's transactional id and group (the default, spelt out): every instance the same, so whichever
+    // relays fences the one before it.
+    INGEST_RELAY_ID: 'crosscare-ingest-relay',
   };
 }

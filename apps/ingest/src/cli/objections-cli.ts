@@ -1,10 +1,10 @@
 import { configOrExit } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
 import { createRecordChangeSerde, epochDay, MILLIS_PER_DAY, SchemaRegistryClient } from '@crosscare/events';
-import { createKafka, TransactionalPublisher } from '@crosscare/kafka';
+import { createKafka } from '@crosscare/kafka';
 import { parseArgs } from 'node:util';
 import { loadIngestConfig } from '../ingest-config';
-import { loadDirectoryOf, optOutOutlet } from '../ingest-services';
+import { ingestOutboxRelay, loadDirectoryOf, optOutOutlet } from '../ingest-services';
 import {
   icbObjectionPolicy,
   icbSenderOf,
@@ -15,6 +15,7 @@ import {
 } from '../intake/ig-objection-intake';
 import { RecordChangeIntake } from '../intake/record-change-intake';
 import { openIngestDatabase } from '../storage/data-source';
+import { IngestOutbox } from '../storage/ingest-outbox';
 import { SharedRecordLedger } from '../storage/shared-record-ledger';
 
 const USAGE = `usage: npm run objections -- record|withdraw --nhs-number <n> --ics <ICB code> --reference <IG case ref>
@@ -80,13 +81,10 @@ async function main(): Promise<number> {
   );
 
   const db = await openIngestDatabase(config.database, config.databaseSchema);
-  // Its own transactional id, under ingest's prefix: sharing the service's would fence the running ingest.
   const kafka = createKafka(config.kafka, { defaultClientId: 'crosscare-ingest-objections' });
-  const publisher = new TransactionalPublisher(kafka, {
-    transactionalId: `${config.transactionalId}-objections`,
-    timeoutMs: config.publishTimeoutMs,
-    lanes: 1,
-  });
+  // The deployment's relay: while ingest runs, it holds the relay lock and publishes what this accepts; otherwise
+  // this command publishes it itself before it exits.
+  const relay = ingestOutboxRelay(config, db, kafka);
   try {
     const ledger = new SharedRecordLedger();
     const registry = new SchemaRegistryClient(config.schemaRegistry);
@@ -94,24 +92,35 @@ async function main(): Promise<number> {
       db,
       ledger,
       createRecordChangeSerde(registry),
-      publisher,
+      new IngestOutbox(),
+      { admit: () => Promise.resolve(), accepted: () => undefined },
       icbObjectionPolicy,
       // An ICB publishes no opt-out (its policy refuses them); the outlet is there because the intake takes one.
       optOutOutlet(kafka, registry, config.topicPrefix),
       { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
     );
     const { sourceRecordId, event } = await publishIgObjection({ db, ledger, intake }, icb, request);
-    console.error(
-      `${event.outcome === 'published' ? 'published' : 'already published'} SharingObjectionRecorded ` +
-        `${sourceRecordId} version ${event.sourceRecordVersion} on ${event.topic}`,
-    );
+    const what = `SharingObjectionRecorded ${sourceRecordId} version ${event.sourceRecordVersion} on ${event.topic}`;
+    if (event.outcome === 'duplicate') console.error(`already accepted: ${what}`);
+    else if (await relay.publishAccepted(PUBLISH_WAIT_MS)) console.error(`published ${what}`);
+    else {
+      console.error(
+        `accepted ${what}, not yet published after ${PUBLISH_WAIT_MS / 1000} s (is Kafka reachable?): it is kept ` +
+          "in ingest's outbox and published by the next ingest relay",
+      );
+      console.log(event.eventId);
+      return 75;
+    }
     console.log(event.eventId);
     return 0;
   } finally {
-    await publisher.close();
+    await relay.stop(0);
     await db.destroy();
   }
 }
+
+/** How long the command waits for its objection to be published before it exits, leaving it to ingest's relay. */
+const PUBLISH_WAIT_MS = 60_000;
 
 function today(): number {
   return Math.floor(Date.now() / MILLIS_PER_DAY);

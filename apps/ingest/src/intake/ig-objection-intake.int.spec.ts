@@ -1,6 +1,7 @@
 import { epochDay } from '@crosscare/events';
 import type { Ics } from '@crosscare/governance';
 import { startIngest, type IngestUnderTest } from '../testing/ingest-under-test';
+import { IngestOutbox } from '../storage/ingest-outbox';
 import { SharedRecordLedger } from '../storage/shared-record-ledger';
 import { icbObjectionPolicy, icbSenderOf, publishIgObjection, type IcbSender } from './ig-objection-intake';
 import { RecordChangeIntake } from './record-change-intake';
@@ -22,7 +23,8 @@ describe('IG objections (real broker, registry and Postgres)', () => {
         services.db,
         ledger,
         ingest.serde,
-        services.publisher,
+        new IngestOutbox(),
+        { admit: () => Promise.resolve(), accepted: () => services.relay.notify() },
         icbObjectionPolicy,
         services.optOuts,
         { topicPrefix: services.config.topicPrefix, retryAfterSeconds: 1 },

@@ -8,7 +8,6 @@ import {
   type RecordChangeEvent,
   type RecordChangeSerde,
 } from '@crosscare/events';
-import type { TopicMessages, TransactionalPublisher } from '@crosscare/kafka';
 import {
   completeOptOut,
   isOptOutDraft,
@@ -20,6 +19,7 @@ import type { Message } from 'kafkajs';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { conflict, forbidden, unavailable, type IngestError } from '../ingest-error';
+import type { IngestOutbox } from '../storage/ingest-outbox';
 import { ledgerKey, type LedgerEntry, type SharedRecordLedger } from '../storage/shared-record-ledger';
 import { patientsNeeded, standingRefusals } from './patient-standing';
 import { ifMatchFailure, VersionRaced, type VersionExpectation } from './record-versioning';
@@ -43,7 +43,10 @@ export interface PublishedEvent {
   readonly sourceRecordId: string;
   readonly sourceRecordVersion: number;
   readonly topic: string;
-  /** published: on the topic now; duplicate: this record version was published before, nothing new was sent. */
+  /**
+   * published: accepted now, and published exactly once by the relay (docs/ingest.md, "Accepted, then published");
+   * duplicate: this record version was accepted before, nothing new was kept.
+   */
   readonly outcome: 'published' | 'duplicate';
 }
 
@@ -74,26 +77,38 @@ export interface OptOutOutlet {
   message(change: OptOutChanged): Promise<Message>;
 }
 
+/**
+ * Where accepted events wait to be published: `admit` refuses (503) while the relay is too far behind, `accepted`
+ * tells the relay that a request's events were just committed.
+ */
+export interface Acceptance {
+  admit(): Promise<void>;
+  accepted(): void;
+}
+
 /** A draft completed as its sender: the record-change event, or the opt-out change, it becomes. */
 type Completed =
   | { readonly kind: 'record-change'; readonly event: RecordChangeEvent }
   | { readonly kind: 'opt-out'; readonly change: OptOutChanged };
 
 /**
- * From drafts to acknowledged events: authorise every draft for the sender, complete it into an event as that
- * sender, claim its record version in the ledger, refuse deaths and merges of patients the sender holds no records
- * for (patient-standing.ts), publish what is new in one Kafka transaction, and commit the claims only once the broker
- * acknowledged. Any failure publishes nothing and claims nothing.
+ * From drafts to accepted events: authorise every draft for the sender, complete it into an event as that sender,
+ * claim its record version in the ledger, refuse deaths and merges of patients the sender holds no records for
+ * (patient-standing.ts), and keep what is new in the outbox, in the one database transaction that claims it. The
+ * outbox relay publishes it afterwards, exactly once. Any failure keeps nothing and claims nothing; a commit whose
+ * answer is lost leaves the claims, so the sender's retry is answered as a duplicate rather than published again.
  *
  * An opt-out draft (a practice's type 1 objection) goes the same way: the same policy, ledger and idempotency by
- * record version, and the same Kafka transaction as the request's record changes, but onto the opt-out topic.
+ * record version, and the same outbox and relay transaction as the request's record changes, but onto the opt-out
+ * topic.
  */
 export class RecordChangeIntake<S extends IntakeSender = Sender> {
   constructor(
     private readonly db: DataSource,
     private readonly ledger: SharedRecordLedger,
     private readonly serde: RecordChangeSerde,
-    private readonly publisher: TransactionalPublisher,
+    private readonly outbox: IngestOutbox,
+    private readonly acceptance: Acceptance,
     private readonly policy: PublishingPolicy<S>,
     private readonly optOuts: OptOutOutlet,
     private readonly options: IntakeOptions,
@@ -122,7 +137,8 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
 
   /**
    * Each unit on its own (a FHIR batch): a unit that may not be published or conflicts with what was shared is
-   * reported and left out; the others are published together. A broker outage still fails the whole request.
+   * reported and left out; the others are accepted together. An outage (the database, the registry, a relay too far
+   * behind) still fails the whole request.
    */
   async submitEach(
     sender: S,
@@ -244,17 +260,17 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
       const toSend = all
         .map((p, i) => ({ ...p, message: messages[i] }))
         .filter((p) => !outcomes[p.unit] && isFirst.has(p.entry) && claimedNow.has(ledgerKey(p.entry)));
-      // One transaction for both topics: a Bundle's record changes and its type 1 objection are all or nothing.
-      await this.publish(
-        [topic, optOutsTopic]
-          .map((t) => ({
-            topic: t,
-            messages: toSend.filter((p) => p.entry.topic === t).map((p) => p.message),
-          }))
-          .filter((batch) => batch.messages.length > 0),
+      // Refused only when there is something new to keep: a resend of what was accepted is answered as before.
+      if (toSend.length > 0) await this.acceptance.admit();
+      // In the claims' transaction: a Bundle's record changes and its type 1 objection are kept all or nothing, and
+      // published by the relay in one Kafka transaction.
+      await this.outbox.append(
+        tx,
+        toSend.map((p) => ({ topic: p.entry.topic, message: p.message })),
       );
       return new Set(toSend.map((p) => p.entry));
     });
+    if (claimed.size > 0) this.acceptance.accepted();
 
     return units.map((_, u) => {
       const failed = outcomes[u];
@@ -323,16 +339,9 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
     );
   }
 
-  private publish(batches: TopicMessages[]): Promise<void> {
-    return this.unavailableOn(
-      this.publisher.publish(batches),
-      'the event store (Kafka) did not acknowledge in time; nothing was published, send the same input again',
-    );
-  }
-
   /**
-   * An outage of a dependency (SchemaRegistryUnavailableError, PublishUnavailableError: what the serde and the
-   * publisher throw as retriable) becomes 503 with Retry-After; any other failure stays what it is.
+   * An outage of a dependency (SchemaRegistryUnavailableError: what the serde throws as retriable) becomes 503 with
+   * Retry-After; any other failure stays what it is.
    */
   private async unavailableOn<T>(work: Promise<T>, message: string): Promise<T> {
     try {

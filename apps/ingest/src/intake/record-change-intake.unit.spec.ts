@@ -6,9 +6,9 @@ import {
   type RecordChangeSerde,
 } from '@crosscare/events';
 import type { OptOutDraft } from '@crosscare/governance';
-import { PublishUnavailableError, type TopicMessages, type TransactionalPublisher } from '@crosscare/kafka';
 import type { DataSource } from 'typeorm';
-import { IngestError } from '../ingest-error';
+import { IngestError, unavailable } from '../ingest-error';
+import type { IngestOutbox, OutboxMessage } from '../storage/ingest-outbox';
 import { ledgerKey, type LedgerEntry, type SharedRecordLedger } from '../storage/shared-record-ledger';
 import { RecordChangeIntake, type OptOutOutlet, type Sender } from './record-change-intake';
 
@@ -49,16 +49,26 @@ const OPT_OUT: OptOutDraft = {
 const registryError = (retriable: boolean) =>
   new SchemaRegistryError('POST /subjects/x', { status: retriable ? 503 : 401, retriable });
 
-/** What the fake broker and ledger were given. */
-const seen: { published: (readonly TopicMessages[])[]; claimed: LedgerEntry[] } = {
-  published: [],
+/** What the fake outbox and ledger were given, and whether the relay was told. */
+const seen: { kept: (readonly OutboxMessage[])[]; claimed: LedgerEntry[]; notified: number } = {
+  kept: [],
   claimed: [],
+  notified: 0,
 };
 
-/** An intake whose registry and broker fail as told; the database and the ledger always agree to the claim. */
-function intake(failures: { encode?: Error; publish?: Error; optOut?: Error }): RecordChangeIntake {
-  seen.published = [];
+/**
+ * An intake whose registry, outbox and admission fail as told; the database and the ledger always agree to the
+ * claim.
+ */
+function intake(failures: {
+  encode?: Error;
+  keep?: Error;
+  optOut?: Error;
+  admit?: Error;
+}): RecordChangeIntake {
+  seen.kept = [];
   seen.claimed = [];
+  seen.notified = 0;
   const db = { transaction: (work: (tx: unknown) => Promise<unknown>) => work({}) } as unknown as DataSource;
   const ledger = {
     claim: (_tx: unknown, entries: readonly LedgerEntry[]) => {
@@ -71,25 +81,32 @@ function intake(failures: { encode?: Error; publish?: Error; optOut?: Error }): 
   const serde = {
     encode: () => (failures.encode ? Promise.reject(failures.encode) : Promise.resolve(Buffer.from([0]))),
   } as unknown as RecordChangeSerde;
-  const publisher = {
-    publish: (batches: readonly TopicMessages[]) => {
-      seen.published.push(batches);
-      return failures.publish ? Promise.reject(failures.publish) : Promise.resolve();
+  const outbox = {
+    append: (_tx: unknown, messages: readonly OutboxMessage[]) => {
+      if (failures.keep) return Promise.reject(failures.keep);
+      seen.kept.push(messages);
+      return Promise.resolve();
     },
-  } as unknown as TransactionalPublisher;
+  } as unknown as IngestOutbox;
+  const acceptance = {
+    admit: () => (failures.admit ? Promise.reject(failures.admit) : Promise.resolve()),
+    accepted: () => {
+      seen.notified += 1;
+    },
+  };
   const optOuts: OptOutOutlet = {
     message: (change) =>
       failures.optOut
         ? Promise.reject(failures.optOut)
         : Promise.resolve({ key: `${change.nhsNumber}/type-1`, value: Buffer.from([1]), partition: 2 }),
   };
-  return new RecordChangeIntake(db, ledger, serde, publisher, () => null, optOuts, {
+  return new RecordChangeIntake(db, ledger, serde, outbox, acceptance, () => null, optOuts, {
     topicPrefix: 'crosscare',
     retryAfterSeconds: 7,
   });
 }
 
-const submitted = (failures: { encode?: Error; publish?: Error }) =>
+const submitted = (failures: { encode?: Error; keep?: Error; admit?: Error }) =>
   intake(failures)
     .submit(SENDER, [{ location: 'Condition/1', drafts: [DRAFT] }], 'corr-1')
     .then(
@@ -98,8 +115,10 @@ const submitted = (failures: { encode?: Error; publish?: Error }) =>
     );
 
 describe('RecordChangeIntake outages', () => {
-  it('given nothing failing, publishes', async () => {
+  it('given nothing failing, keeps the event for the relay and tells it', async () => {
     expect(await submitted({})).toBe('published');
+    expect(seen.kept.flat().map((m) => m.topic)).toEqual(['crosscare.qhl.record-changes.v1']);
+    expect(seen.notified).toBe(1);
   });
 
   it('given a registry outage (retriable), answers 503 with Retry-After', async () => {
@@ -115,41 +134,39 @@ describe('RecordChangeIntake outages', () => {
     });
   });
 
-  it('given a broker that did not acknowledge (retriable), answers 503 with Retry-After', async () => {
-    const failure = await submitted({
-      publish: new PublishUnavailableError('no acknowledgement within 5000 ms'),
-    });
+  it('given an outbox too far behind, answers its 503 and keeps nothing (the claims roll back with it)', async () => {
+    const failure = await submitted({ admit: unavailable(7, '100000 accepted events are waiting') });
 
-    expect(failure).toBeInstanceOf(IngestError);
     expect(failure).toMatchObject({ status: 503, retryAfterSeconds: 7 });
-    expect((failure as Error).message).toContain('the event store (Kafka) did not acknowledge in time');
+    expect(seen.kept).toEqual([]);
+    expect(seen.notified).toBe(0);
   });
 
-  it.each<[string, 'encode' | 'publish', Error]>([
+  it.each<[string, 'encode' | 'keep', Error]>([
     [
       'a registry that refuses for good',
       'encode',
       new SchemaRegistryRejectedError(registryError(false), 'x'),
     ],
     ['a bug while encoding', 'encode', new TypeError('x is undefined')],
-    ['a bug while publishing', 'publish', new TypeError('x is undefined')],
+    ['a bug while keeping', 'keep', new TypeError('x is undefined')],
   ])('given %s (not retriable), fails with that error, not 503', async (_what, step, error) => {
     expect(await submitted({ [step]: error })).toBe(error);
   });
 });
 
 describe("RecordChangeIntake and a practice's type 1 objection", () => {
-  it('publishes it on the opt-out topic in the same transaction as the record changes, ledgered as OptOutChanged', async () => {
+  it('keeps it for the opt-out topic in the same transaction as the record changes, ledgered as OptOutChanged', async () => {
     const events = await intake({}).submit(
       SENDER,
       [{ location: 'Bundle.entry[0]', drafts: [DRAFT, OPT_OUT] }],
       'corr-2',
     );
 
-    expect(seen.published).toHaveLength(1);
-    expect(seen.published[0].map((b) => [b.topic, b.messages.map((m) => m.key)])).toEqual([
-      ['crosscare.qhl.record-changes.v1', ['9990000018']],
-      ['crosscare.opt-outs.v1', ['9990000018/type-1']],
+    expect(seen.kept).toHaveLength(1);
+    expect(seen.kept[0].map((m) => [m.topic, m.message.key, m.message.partition])).toEqual([
+      ['crosscare.qhl.record-changes.v1', '9990000018', undefined],
+      ['crosscare.opt-outs.v1', '9990000018/type-1', 2],
     ]);
     expect(seen.claimed.map((e) => [e.eventType, e.sourceRecordId, e.sourceRecordVersion, e.topic])).toEqual([
       ['RecordRemoved', 'Condition/1', 1, 'crosscare.qhl.record-changes.v1'],
@@ -161,10 +178,10 @@ describe("RecordChangeIntake and a practice's type 1 objection", () => {
     ]);
   });
 
-  it('given only the objection, sends no empty batch for the ICS topic', async () => {
+  it('given only the objection, keeps nothing for the ICS topic', async () => {
     await intake({}).submit(SENDER, [{ location: 'Consent', drafts: [OPT_OUT] }], 'corr-3');
 
-    expect(seen.published[0].map((b) => b.topic)).toEqual(['crosscare.opt-outs.v1']);
+    expect(seen.kept[0].map((m) => m.topic)).toEqual(['crosscare.opt-outs.v1']);
   });
 
   it('given a registry outage while encoding the objection, answers 503 and publishes nothing', async () => {
@@ -175,6 +192,6 @@ describe("RecordChangeIntake and a practice's type 1 objection", () => {
       .catch((error: unknown) => error);
 
     expect(failure).toMatchObject({ status: 503 });
-    expect(seen.published).toEqual([]);
+    expect(seen.kept).toEqual([]);
   });
 });

@@ -90,10 +90,10 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
       DATABASE_POOL_SIZE: '8',
       INGEST_DATABASE_SCHEMA: db.name,
       INGEST_TOPIC_PREFIX: prefix,
-      INGEST_TRANSACTIONAL_ID: `${prefix}-txn`,
+      INGEST_RELAY_ID: `${prefix}-relay`,
+      INGEST_RELAY_INTERVAL_MS: '100',
       INGEST_PORT: '0',
       INGEST_MLLP_PORT: '0',
-      INGEST_PUBLISH_TIMEOUT_MS: '8000',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...env,
     });

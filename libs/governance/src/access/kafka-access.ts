@@ -1,6 +1,7 @@
 import {
   changelogTopic,
   DEFAULT_TOPIC_PREFIX,
+  ingestRelayPositionTopic,
   projectorDeadLetterTopic,
   projectorRetryTopic,
   recordAccessAuditTopic,
@@ -110,9 +111,17 @@ export function optOutImportGroupPrefix(naming = DEFAULT_ACCESS_NAMING): string 
   return `${naming.idPrefix}-opt-out-import`;
 }
 
-/** Ingest's transactional ids all start with this (one per instance and lane). */
+/** Ingest's transactional ids all start with this. */
 export function ingestTransactionalIdPrefix(naming = DEFAULT_ACCESS_NAMING): string {
   return `${naming.idPrefix}-ingest`;
+}
+
+/**
+ * Ingest's outbox relay: its transactional id and the consumer group whose offset holds its position (INGEST_RELAY_ID),
+ * one per deployment.
+ */
+export function ingestRelayId(naming = DEFAULT_ACCESS_NAMING): string {
+  return `${ingestTransactionalIdPrefix(naming)}-relay`;
 }
 
 const topic = (name: string, operation: KafkaOperation): KafkaGrant => ({
@@ -149,7 +158,7 @@ export function servicePrincipals(
     name: servicePrincipalName('ingest', naming),
     purpose:
       "publishes providers' record changes on their ICS's topic, and GP practices' type 1 objections on the " +
-      'opt-out topic, transactionally',
+      'opt-out topic, from its outbox, transactionally',
     grants: [
       ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'WRITE')),
       // A practice's type 1 objection, in the same transaction as the request's record changes. WRITE implies
@@ -161,6 +170,16 @@ export function servicePrincipals(
         resourceName: ingestTransactionalIdPrefix(naming),
         operation: 'WRITE',
       },
+      // The outbox relay's position: an offset of its group on this topic, committed in the relay's transactions
+      // (TxnOffsetCommit needs READ on both), and the topic provisioned by the relay on its first start.
+      {
+        resourceType: 'GROUP',
+        patternType: 'LITERAL',
+        resourceName: ingestRelayId(naming),
+        operation: 'READ',
+      },
+      topic(ingestRelayPositionTopic(topicPrefix), 'READ'),
+      topic(ingestRelayPositionTopic(topicPrefix), 'CREATE'),
     ],
   };
   const projector = (code: CollaborativeCode): KafkaPrincipal => {
