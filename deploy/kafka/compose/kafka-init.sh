@@ -35,9 +35,11 @@ user crosscare-opt-out-import
 # What each may do, and nothing more: the broker denies whatever no ACL allows. Adding an ACL that exists is a
 # no-op; one a narrower definition no longer grants stays until the volume is reset (docker compose down -v).
 acl() { "$bin/kafka-acls.sh" "${admin[@]}" --add "$@"; }
-# crosscare-ingest: publishes providers' record changes on their ICS's topic, and GP practices' type 1 objections on the opt-out topic, transactionally
+# crosscare-ingest: publishes providers' record changes on their ICS's topic, and GP practices' type 1 objections on the opt-out topic, from its outbox, transactionally
 acl --allow-principal User:crosscare-ingest --operation Write --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --topic crosscare.opt-outs.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-ingest --operation Write --transactional-id crosscare-ingest --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-ingest --operation Read --group crosscare-ingest-relay --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-ingest --operation Read --operation Create --topic crosscare.ingest.relay-position.v1 --resource-pattern-type literal
 # crosscare-projector-ccr: projects CCR's ICS topics into its read model and publishes CCR's changelog
 acl --allow-principal User:crosscare-projector-ccr --operation Read --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ccr --operation Read --operation Create --topic crosscare.ohc.patient-records.v2 --resource-pattern-type literal

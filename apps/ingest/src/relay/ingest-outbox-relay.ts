@@ -55,6 +55,7 @@ export class IngestOutboxRelay {
   private readonly loop: RelayLoop;
   private readonly outbox = new IngestOutbox();
   private tenure?: Tenure;
+  private previousRound: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: DataSource,
@@ -113,7 +114,17 @@ export class IngestOutboxRelay {
     }
   }
 
-  private async round(leader: QueryRunner): Promise<number> {
+  /**
+   * Rounds one at a time, whoever asks (the loop, or publishAccepted in the same process): two at once would share a
+   * producer, which runs one transaction at a time.
+   */
+  private round(leader: QueryRunner): Promise<number> {
+    const next = this.previousRound.then(() => this.roundNow(leader));
+    this.previousRound = next.catch(() => undefined);
+    return next;
+  }
+
+  private async roundNow(leader: QueryRunner): Promise<number> {
     const tenure = await this.tenureFor(leader);
     const rows = await this.outbox.ready(
       leader,

@@ -52,7 +52,10 @@ export interface IngestUnderTest {
     expected: number,
     options?: { correlationId?: string; settleMs?: number },
   ): Promise<ReceivedEvent[]>;
-  /** Offsets ever written to the topic (committed, aborted or markers): 0 means nothing reached the broker. */
+  /**
+   * Offsets ever written to the topic (committed, aborted or markers), once everything accepted so far is published:
+   * 0 means nothing reached the broker.
+   */
   offsetsWritten(topic: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -155,6 +158,10 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
         return matching();
       },
       async offsetsWritten(topic) {
+        // Everything accepted so far published first: a count taken while the relay is still publishing an earlier
+        // request would move under the test.
+        if (!(await services.relay.publishAccepted(20_000)))
+          throw new Error('the outbox was not published within 20 s');
         const admin = await kafka.connectedAdmin();
         const offsets = await admin.fetchTopicOffsets(topic);
         return offsets.reduce((n, o) => n + Number(o.high), 0);

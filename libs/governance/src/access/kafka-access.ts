@@ -174,7 +174,7 @@ export function servicePrincipals(
       // (TxnOffsetCommit needs READ on both), and the topic provisioned by the relay on its first start.
       {
         resourceType: 'GROUP',
-        patternType: 'LITERAL',
+        patternType: 'PREFIXED',
         resourceName: ingestRelayId(naming),
         operation: 'READ',
       },

@@ -171,13 +171,16 @@ describe('Kafka access definitions', () => {
     ).toBe(false);
   });
 
-  it('the record API and ingest read nothing and use no consumer group', () => {
-    for (const role of ['ingest', 'record-api'] as const) {
-      const p = servicePrincipal(role, collaboratives, naming);
-      expect(
-        p.grants.filter((g) => g.operation === 'READ' || g.resourceType === 'GROUP').map(describe_),
-      ).toEqual([]);
-    }
+  it('the record API reads nothing; ingest reads only where its outbox relay keeps its position', () => {
+    const reads = (role: 'ingest' | 'record-api') =>
+      servicePrincipal(role, collaboratives, naming)
+        .grants.filter((g) => g.operation === 'READ' || g.resourceType === 'GROUP')
+        .map(describe_);
+    expect(reads('record-api')).toEqual([]);
+    expect(reads('ingest')).toEqual([
+      'READ PREFIXED GROUP id-matrix-ingest-relay',
+      'READ LITERAL TOPIC t.matrix.ingest.relay-position.v1',
+    ]);
   });
 
   it("a subscriber reads its collaborative's changelog with groups of its own prefix, and nothing else", () => {
