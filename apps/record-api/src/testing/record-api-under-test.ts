@@ -16,6 +16,7 @@ import { TestIssuer } from '@crosscare/identity/testing';
 import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
 import { readFromStart } from '@crosscare/kafka';
 import {
+  databaseUrlFromEnvironment,
   startTestRegistry,
   TestKafka,
   TestSchema,
@@ -79,7 +80,11 @@ export class RecordApiUnderTest {
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<RecordApiUnderTest> {
     const registry = await startTestRegistry('record_api');
-    const schema = await TestSchema.create('record_api_ccr');
+    // A test that takes its database down (TestDatabase) passes that database's DATABASE_URL: the read model goes there.
+    const schema = await TestSchema.create(
+      'record_api_ccr',
+      env.DATABASE_URL ?? databaseUrlFromEnvironment(),
+    );
     const kafka = new TestKafka(
       // Another cluster (a fault test's own broker) comes with its own connection variables.
       env.KAFKA_BROKERS ? { ...testKafkaEnvironment(), ...testKafkaEnvironment(env) } : undefined,
