@@ -23,8 +23,8 @@ import {
   type StackPaths,
 } from '@crosscare/local-stack';
 import { servicePrincipalName } from '@crosscare/governance';
+import { freePorts } from '@crosscare/testing';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PrivatePostgres } from './private-postgres';
@@ -169,24 +169,6 @@ export class PrivateStack {
       fs.rmSync(this.paths.home, { recursive: true, force: true });
     }
   }
-}
-
-/** Ports the system hands out now; held open together so no two are the same. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 /**
