@@ -1,9 +1,9 @@
+import type { RecordChangeEvent } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { Provider } from '@crosscare/governance';
-import { testEvents } from '@crosscare/projection/testing';
 import { TestDatabase, uniqueName } from '@crosscare/testing';
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { RecordApiUnderTest, storeLocalRecord } from './testing/record-api-under-test';
+import { RecordApiUnderTest, storeGpProblem } from './testing/record-api-under-test';
 
 jest.setTimeout(120_000);
 
@@ -19,22 +19,12 @@ describe('record API while its database is unreachable (real Postgres, broker an
   let database: TestDatabase;
   let api: RecordApiUnderTest;
   let gp: Provider;
+  let problem: RecordChangeEvent;
 
   beforeAll(async () => {
     database = await TestDatabase.create('record_api_db_outage');
     api = await RecordApiUnderTest.start({ DATABASE_URL: database.databaseUrl });
-    gp = api.services.directory.providers({ ics: 'QHL', type: 'GP_PRACTICE' })[0];
-    const problem = testEvents.ProblemRecorded({
-      header: {
-        providerOdsCode: gp.odsCode,
-        ics: gp.ics,
-        collaborative: gp.collaborative,
-        nhsNumber: PATIENT,
-        sourceRecordId: 'db-outage-problem-1',
-      },
-    });
-    // The GP's own problem: a relationship (CARE_PROVIDER), so the read is served when the database answers.
-    await storeLocalRecord(api.readModel, PATIENT, 1, [problem]);
+    ({ gp, problem } = await storeGpProblem(api, PATIENT));
   });
 
   afterAll(async () => {
@@ -65,7 +55,7 @@ describe('record API while its database is unreachable (real Postgres, broker an
         expect(answer.status).toBe(503);
         expect(answer.headers.get('retry-after')).toBe('5');
         expect(answer.text).toContain('record database (Postgres) is unavailable');
-        expect(answer.text).not.toContain('db-outage-problem-1');
+        expect(answer.text).not.toContain(problem.header.eventId);
       }
       expect(json.answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(json.answer.body).toMatchObject({ status: 503, type: expect.stringMatching(/\/transient$/) });
@@ -80,6 +70,7 @@ describe('record API while its database is unreachable (real Postgres, broker an
 
     const served = await read();
     expect(served.answer.status).toBe(200);
+    expect(served.answer.text).toContain(problem.header.eventId);
     const audited = await api.auditedReads(served.correlationId);
     expect(audited.map((a) => a.event.outcome)).toEqual(['RETURNED']);
   });
