@@ -59,10 +59,9 @@ import {
   stackPaths,
 } from '@crosscare/local-stack';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createKafka, createRecordProducer, ensureTopics, readFromStart } from '@crosscare/kafka';
+import { freePort } from '@crosscare/testing';
 import type { Kafka } from 'kafkajs';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 import { CredentialStore } from '../../apps/ingest/src/storage/credential-store';
@@ -507,17 +506,6 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: database.url, max: 1 });
   await pool.query(`drop schema if exists "${schema}" cascade`);
   await pool.end();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {

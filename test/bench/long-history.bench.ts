@@ -73,11 +73,11 @@ import { isValidNhsNumber, loadProviderDirectory, type IcsCode, type Provider } 
 import { createKafka, ensureTopics } from '@crosscare/kafka';
 import { envWithRegistryCredentials, stackPaths } from '@crosscare/local-stack';
 import { progressBar } from '@crosscare/cli';
+import { freePort } from '@crosscare/testing';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
@@ -1008,17 +1008,6 @@ async function startProjector(
       `${topology.remoteChangelogTopic}; publishes ${topology.changelogTopic}; log ${log})\n`,
   );
   return { child, log, assertRunning, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,9 +1,8 @@
 import { testNhsNumber } from '@crosscare/events/synthetic';
-import { testEvents } from '@crosscare/projection/testing';
 import { eventually, uniqueName } from '@crosscare/testing';
 import {
   RecordApiUnderTest,
-  storeLocalRecord,
+  storeGpProblem,
   type HttpAnswer,
 } from '../../apps/record-api/src/testing/record-api-under-test';
 import type { PrivateBroker } from './private-broker';
@@ -27,19 +26,9 @@ export function recordApiWhenTheBrokerGoesAway(broker: () => PrivateBroker): voi
         ...broker().environment(),
         RECORD_API_AUDIT_TIMEOUT_MS: '3000',
       });
-      const gp = api.services.directory.providers({ ics: 'QHL', type: 'GP_PRACTICE' })[0];
+      const { gp, problem } = await storeGpProblem(api, PATIENT);
       gpOdsCode = gp.odsCode;
-      const problem = testEvents.ProblemRecorded({
-        header: {
-          providerOdsCode: gp.odsCode,
-          ics: gp.ics,
-          collaborative: gp.collaborative,
-          nhsNumber: PATIENT,
-          sourceRecordId: uniqueName('gp-problem'),
-        },
-      });
       problemEventId = problem.header.eventId;
-      await storeLocalRecord(api.readModel, PATIENT, 1, [problem]);
     });
 
     afterAll(() => broker().closeService(async () => api?.close()));

@@ -6,6 +6,7 @@ import {
   SCHEMA_REGISTRY_APP,
   SDE_PUBLISHER_APP,
   STACK_DATABASES,
+  clusterSpec,
   consoleProgress,
   databaseUrl,
   ensureStackDatabaseRoles,
@@ -23,8 +24,8 @@ import {
   type StackPaths,
 } from '@crosscare/local-stack';
 import { servicePrincipalName } from '@crosscare/governance';
+import { freePorts } from '@crosscare/testing';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PrivatePostgres } from './private-postgres';
@@ -171,32 +172,27 @@ export class PrivateStack {
   }
 }
 
-/** Ports the system hands out now; held open together so no two are the same. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
+/** Linux hands ports from here up to outgoing sockets (the default net.ipv4.ip_local_port_range is 32768-60999). */
+export const EPHEMERAL_PORTS_START = 32_768;
 
 /**
- * A base port whose three client ports and three controller ports (base + 10000) are free. Below the ephemeral
- * range, so no outgoing socket takes one between the check and a broker's restart after a kill.
+ * The base ports the private cluster may take, each with the ports the stack derives from it (clusterSpec: client
+ * ports base, base + 1, base + 2; each controller CONTROLLER_PORT_OFFSET above its client port). All below the
+ * ephemeral range, so that no outgoing socket takes one between the check and a broker's restart after a kill: from
+ * 13092 (its controllers 23092 to 23094) up, in steps of 100, while the highest controller port stays below 32768.
  */
-async function freeKafkaBasePort(): Promise<number> {
-  for (let base = 23_092; base < 29_000; base += 100) {
-    const ports = [0, 1, 2].flatMap((i) => [base + i, base + i + 10_000]);
-    if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) return base;
+export function kafkaBasePortCandidates(brokers: 1 | 3 = 3): Array<{ base: number; ports: number[] }> {
+  const candidates: Array<{ base: number; ports: number[] }> = [];
+  for (let base = 13_092; ; base += 100) {
+    const ports = clusterSpec(brokers, base).nodes.flatMap((node) => [node.clientPort, node.controllerPort]);
+    if (Math.max(...ports) >= EPHEMERAL_PORTS_START) return candidates;
+    candidates.push({ base, ports });
   }
+}
+
+/** The first candidate base port whose every derived port is free now. */
+async function freeKafkaBasePort(): Promise<number> {
+  for (const { base, ports } of kafkaBasePortCandidates(3))
+    if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) return base;
   throw new Error('no free base port for the private Kafka cluster');
 }

@@ -1,5 +1,5 @@
 import { LocalApp, PROJECTOR_APPS, stopProcess } from '@crosscare/local-stack';
-import * as net from 'node:net';
+import { freePort } from '@crosscare/testing';
 import type { PrivateStack } from './private-stack';
 
 /**
@@ -66,16 +66,4 @@ export async function instanceShare(url: string | undefined): Promise<string> {
   } catch (error) {
     return `no answer (${String(error)})`;
   }
-}
-
-/** A port the system hands out now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -43,13 +43,26 @@ export const tooManyRequests = (retryAfterSeconds: number, message: string) =>
 export const patientNotFound = (nhsNumber: string) =>
   new RecordApiError(404, 'not-found', 'nhsNumber', `no shared record is held for NHS number ${nhsNumber}`);
 
+/** An outage's Retry-After: a broker's leader election or a database restart is over in seconds. */
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 export const auditUnavailable = () =>
   new RecordApiError(
     503,
     'transient',
     '(service)',
     'the read could not be audited, so no record was returned; try again shortly',
-    5,
+    OUTAGE_RETRY_AFTER_SECONDS,
+  );
+
+/** The read model's database could not be reached: an outage, so the same read may succeed shortly. */
+export const databaseUnavailable = () =>
+  new RecordApiError(
+    503,
+    'transient',
+    '(service)',
+    'the record database (Postgres) is unavailable, so no record was returned; try again shortly',
+    OUTAGE_RETRY_AFTER_SECONDS,
   );
 
 export const internalError = () =>

@@ -1,6 +1,7 @@
 import { CrosscareError, isRetriable } from '@crosscare/errors';
 import {
   auditUnavailable,
+  databaseUnavailable,
   internalError,
   invalidRequest,
   patientNotFound,
@@ -15,6 +16,7 @@ describe('RecordApiError', () => {
     ['404, no record held', patientNotFound('9990000018'), false],
     ['500, a fault of ours', internalError(), false],
     ['503, the read could not be audited', auditUnavailable(), true],
+    ['503, the read model database unreachable', databaseUnavailable(), true],
   ])('%s: retriable only when an outage, not the request, refused it', (_what, error, retriable) => {
     expect(error.retriable).toBe(retriable);
     expect(isRetriable(error)).toBe(retriable);

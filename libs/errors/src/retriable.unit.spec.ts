@@ -9,8 +9,8 @@ import {
   KafkaJSTimeout,
 } from 'kafkajs';
 import { Client, DatabaseError } from 'pg';
-import * as net from 'node:net';
 import { QueryFailedError } from 'typeorm';
+import { freePort } from '@crosscare/testing';
 import { CrosscareError } from './crosscare-error';
 import { isDatabaseUnreachable, isRetriable, sqlStateOf } from './retriable';
 
@@ -164,17 +164,8 @@ describe('sqlStateOf', () => {
 });
 
 describe('isDatabaseUnreachable', () => {
-  /** A port nothing listens on: taken from the OS, then closed. */
-  const closedPort = () =>
-    new Promise<number>((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
-
   it('is true of what pg throws when the server cannot be reached', async () => {
-    const client = new Client({ host: '127.0.0.1', port: await closedPort(), user: 'postgres' });
+    const client = new Client({ host: '127.0.0.1', port: await freePort(), user: 'postgres' });
     const error = await client.connect().then(
       () => undefined,
       (e: unknown) => e,

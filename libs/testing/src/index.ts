@@ -1,4 +1,5 @@
 export * from './eventually';
+export * from './free-port';
 export * from './infrastructure';
 export * from './names';
 export * from './test-kafka';

@@ -13,14 +13,18 @@ import {
   type RecordChangeEvent,
 } from '@crosscare/events';
 import { TestIssuer } from '@crosscare/identity/testing';
+import type { Provider } from '@crosscare/governance';
 import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import { readFromStart } from '@crosscare/kafka';
 import {
+  databaseUrlFromEnvironment,
   startTestRegistry,
   TestKafka,
   TestSchema,
   testKafkaEnvironment,
   uniqueIdentifier,
+  uniqueName,
 } from '@crosscare/testing';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
@@ -79,7 +83,11 @@ export class RecordApiUnderTest {
 
   static async start(env: NodeJS.ProcessEnv = {}): Promise<RecordApiUnderTest> {
     const registry = await startTestRegistry('record_api');
-    const schema = await TestSchema.create('record_api_ccr');
+    // A test that takes its database down (TestDatabase) passes that database's DATABASE_URL: the read model goes there.
+    const schema = await TestSchema.create(
+      'record_api_ccr',
+      env.DATABASE_URL ?? databaseUrlFromEnvironment(),
+    );
     const kafka = new TestKafka(
       // Another cluster (a fault test's own broker) comes with its own connection variables.
       env.KAFKA_BROKERS ? { ...testKafkaEnvironment(), ...testKafkaEnvironment(env) } : undefined,
@@ -256,6 +264,28 @@ export class RecordApiUnderTest {
 type AuditSerde = EventSerde<{ RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised }>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A QHL GP practice's problem for the patient, stored in the read model: the practice's clinicians then have a
+ * relationship with the patient (CARE_PROVIDER), so their reads are served whenever the service can serve any.
+ */
+export async function storeGpProblem(
+  api: RecordApiUnderTest,
+  nhsNumber: string,
+): Promise<{ gp: Provider; problem: RecordChangeEvent }> {
+  const gp = api.services.directory.providers({ ics: 'QHL', type: 'GP_PRACTICE' })[0];
+  const problem = testEvents.ProblemRecorded({
+    header: {
+      providerOdsCode: gp.odsCode,
+      ics: gp.ics,
+      collaborative: gp.collaborative,
+      nhsNumber,
+      sourceRecordId: uniqueName('gp-problem'),
+    },
+  });
+  await storeLocalRecord(api.readModel, nhsNumber, 1, [problem]);
+  return { gp, problem };
+}
 
 /** Stores the events in a read model as the projector would: the patient row (with its sequence), one row per item. */
 export async function storeLocalRecord(

@@ -7,8 +7,15 @@ import { RECORD_SECTIONS } from './record-sections';
 
 const reviewed = () => loadAccessRoles();
 
+/** One temporary directory for the file's roles files, removed when the file's tests end. */
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'access-roles-'));
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 function withRolesFile(content: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'access-roles-'));
+  const dir = fs.mkdtempSync(path.join(scratch, 'roles-'));
   fs.writeFileSync(path.join(dir, ACCESS_ROLES_FILE), JSON.stringify(content));
   return dir;
 }
@@ -111,7 +118,7 @@ describe('a roles file that is wrong stops the service, naming the fault', () =>
   });
 
   it('a missing file', () => {
-    expect(() => loadAccessRoles({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'none-')) })).toThrow(
+    expect(() => loadAccessRoles({ dataDir: fs.mkdtempSync(path.join(scratch, 'none-')) })).toThrow(
       /Invalid record access roles[\s\S]*record-access-roles.json \(file\): file not found/,
     );
   });
