@@ -213,6 +213,9 @@ export class LoadGenerator {
         const ack = await withTimeout(client.sendAndWait(Hl7Message.parse(message)), ATTEMPT_TIMEOUT_MS);
         const code = ack.getSegment('MSA')?.getField(1)?.toString() ?? 'no-answer';
         const text = ack.getSegment('MSA')?.getField(3)?.toString() ?? '';
+        // AR with ERR-5 UNAVAILABLE is ingest's 503: a PAS sends the same message again (docs/ingest.md, ACKs).
+        if (code === 'AR' && ack.getSegment('ERR')?.getField(5)?.toString() === 'UNAVAILABLE')
+          return { answer: 'AR UNAVAILABLE', eventIds: [] };
         // MSA-3 of an AA: "accepted <event id> <event id> ..." (docs/ingest.md).
         const eventIds =
           code === 'AA'
