@@ -159,13 +159,20 @@ export class PrivateStack {
     this.running = await stackUp({ ...this.options, progress: consoleProgress() });
   }
 
-  /** Stops every process of the run, its Postgres last, and deletes its directories. */
-  async close(): Promise<void> {
+  /**
+   * Stops every process of the run, its Postgres last, and deletes its directories. `keepLogsIn`: first copy the
+   * services' and brokers' logs there, so that a finding can be traced to what a service said at the time.
+   */
+  async close(keepLogsIn?: string): Promise<void> {
     await stackDown({ paths: this.paths, progress: consoleProgress() }).catch((error: unknown) =>
       console.error(`reliability: stopping the private stack: ${String(error)}`),
     );
     try {
       await this.postgres.stop();
+      if (keepLogsIn && fs.existsSync(this.paths.logs)) {
+        fs.cpSync(this.paths.logs, keepLogsIn, { recursive: true });
+        console.error(`reliability: the stack's logs are kept in ${keepLogsIn}`);
+      }
     } finally {
       fs.rmSync(this.paths.home, { recursive: true, force: true });
     }

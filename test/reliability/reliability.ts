@@ -11,6 +11,7 @@
  */
 import { changelogTopic, recordAccessAuditTopic, recordChangeTopic } from '@crosscare/events';
 import { ICS_CODES } from '@crosscare/governance';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LoadGenerator, issueSenders, sleep, type SentRequest } from './load';
@@ -159,7 +160,13 @@ async function main(): Promise<number> {
     }
   } finally {
     if (values.keep) log(`--keep: the private stack stays up under ${stack.paths.home}`);
-    else await stack.close();
+    else
+      // A run with a finding keeps the logs it would otherwise delete: the finding names times and ids to look for.
+      await stack.close(
+        results.some((r) => r.findings.length > 0)
+          ? path.join(os.tmpdir(), `crosscare-reliability-logs-${runId}`)
+          : undefined,
+      );
   }
   printSummary(results);
   if (soakSamples.length > 0) printSoakTrends(soakSamples);
