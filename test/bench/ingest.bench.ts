@@ -6,7 +6,8 @@
  * ratio is what the benchmark reports, because absolute figures on a shared two-core machine vary run to run.
  *
  * Ingest runs as deployed (the built app, its own process) and is measured twice: FHIR batch Bundles (the path the
- * issue names: authentication, FHIR validation, mapping, the idempotency ledger, Avro, one Kafka transaction, 202)
+ * issue names: authentication, FHIR validation, mapping, the idempotency ledger, Avro, the outbox, 202, and the
+ * relay's Kafka transaction: a phase ends when its outbox is empty)
  * and social care extracts of the same size (the same pipeline without FHIR validation), so the cost of validation
  * shows on its own. Throughput counts the events on the topics (read_committed) after each phase, not the requests
  * answered: a batch answers 202 even when entries in it are refused. CPU milliseconds per published event are read
@@ -109,6 +110,11 @@ interface Run {
 /** What a phase is measured by, beside its clock: the topics it publishes to, and whose CPU it costs. */
 interface Meter {
   readonly published: () => Promise<number>;
+  /**
+   * Resolves once everything answered is published: ingest answers when a request is kept in its outbox, and its
+   * relay publishes it after, so the phase's clock stops when the outbox is empty, not at the last answer.
+   */
+  readonly settled?: () => Promise<void>;
   readonly ingestPid?: number;
   readonly brokerPids: readonly number[];
 }
@@ -147,6 +153,7 @@ async function drive(
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await meter.settled?.();
   const seconds = (performance.now() - started) / 1000;
   const ingestCpu = meter.ingestPid === undefined ? undefined : totalCpuMillis([meter.ingestPid]);
   const brokerCpu = totalCpuMillis(meter.brokerPids);
@@ -165,6 +172,18 @@ async function drive(
     ingestCpuMsPerEvent: perEvent(ingestCpu, ingestCpuBefore),
     brokerCpuMsPerEvent: perEvent(brokerCpu, brokerCpuBefore),
   };
+}
+
+/** Polls ingest's /metrics until its outbox holds nothing (crosscare_ingest_outbox_pending 0), for up to a minute. */
+async function outboxEmpty(metricsUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const text = await (await fetch(metricsUrl)).text();
+    const pending = /^crosscare_ingest_outbox_pending (\S+)$/m.exec(text)?.[1];
+    if (pending === '0') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`ingest's outbox was not empty a minute after the last answer (${metricsUrl})`);
 }
 
 /** Records on the topics as a read_committed consumer sees them: aborted transactions and markers left out. */
@@ -335,6 +354,7 @@ async function main(): Promise<void> {
     .map((n) => n.pid);
   const ingestMeter: Meter = {
     published: () => committedRecords(kafka, topics),
+    settled: () => outboxEmpty(`http://127.0.0.1:${port}/metrics`),
     ingestPid: ingest.pid,
     brokerPids,
   };
