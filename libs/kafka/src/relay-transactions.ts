@@ -92,9 +92,11 @@ export class RelayTransactions {
       allowAutoTopicCreation: false,
       transactionTimeout: this.options.transactionTimeoutMs ?? 60_000,
       // Bounded, unlike kafkajs's default for idempotent producers (forever): a round that cannot reach the broker
-      // fails, gives the lock up and is retried on a new producer. Safe because a failed transaction is aborted or
-      // fenced, never resumed. (kafkajs warns about this once per producer.)
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5_000 },
+      // fails (after about a minute), gives the lock up and is retried on a new producer. Safe because a failed
+      // transaction is aborted or fenced, never resumed. Generous, because a round that follows a commit at once
+      // meets CONCURRENT_TRANSACTIONS until the coordinator has written the last one's markers, which a loaded
+      // machine can take seconds to do. (kafkajs warns about the bound once per producer.)
+      retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
     this.producer = producer;
     this.leadership = leadership;
