@@ -13,6 +13,7 @@ import {
   loadProviderDirectory,
   optOutImportGroupPrefix,
   projectorGroupId,
+  relayTransactionalId,
   sdePublisherGroupId,
   sdeSubscriberPrincipal,
   servicePrincipalName,
@@ -146,10 +147,18 @@ async function endOffset(topic: string): Promise<bigint> {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Ingest's way of publishing: one message in a committed transaction, with a transactional id under its prefix. */
-async function publishAsIngest(topic: string): Promise<void> {
+const publishAsIngest = (topic: string) =>
+  publishInTransaction(
+    service('ingest'),
+    `${ingestTransactionalIdPrefix(naming)}-test-${short(topic)}-${random()}`,
+    topic,
+  );
+
+/** One message in a committed transaction, as `who` under `transactionalId`. */
+async function publishInTransaction(who: string, transactionalId: string, topic: string): Promise<void> {
   const before = await endOffset(topic);
-  const producer = as(service('ingest')).kafka.producer({
-    transactionalId: `${ingestTransactionalIdPrefix(naming)}-test-${short(topic)}-${random()}`,
+  const producer = as(who).kafka.producer({
+    transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
@@ -220,6 +229,23 @@ describe('Kafka access: what each principal may do', () => {
       }
     },
   );
+
+  it.each(['CCR', 'OHC'] as const)(
+    "the %s projector's changelog relay publishes in a transaction under its relay's transactional id",
+    (c) =>
+      publishInTransaction(
+        projector(c),
+        relayTransactionalId(projectorGroupId(c, naming), `rm_${random()}`),
+        t.changelog(c),
+      ),
+  );
+
+  it("the SDE publisher's outbox relay publishes in a transaction under its relay's transactional id", () =>
+    publishInTransaction(
+      service('sde-publisher'),
+      relayTransactionalId(sdePublisherGroupId(naming), `sde_${random()}`),
+      t.sde(PROJECTS.granted),
+    ));
 
   it('the record API writes the audit topic', async () => {
     const producer = createRecordProducer(as(service('record-api')).kafka);
@@ -558,6 +584,23 @@ describe('Kafka access: who is refused', () => {
     [service('ingest'), `${naming.idPrefix}-other-${random()}`, TRANSACTIONAL_ID_DENIED],
     [service('ingest'), `${projectorGroupId('CCR', naming)}-${random()}`, TRANSACTIONAL_ID_DENIED],
     [projector('CCR'), `${ingestTransactionalIdPrefix(naming)}-${random()}`, TRANSACTIONAL_ID_DENIED],
+    // A relay's id is its own service's: not the other projector's relay, nor any other id under its group prefix.
+    [
+      projector('CCR'),
+      relayTransactionalId(projectorGroupId('OHC', naming), `rm_${random()}`),
+      TRANSACTIONAL_ID_DENIED,
+    ],
+    [projector('CCR'), `${projectorGroupId('CCR', naming)}-${random()}`, TRANSACTIONAL_ID_DENIED],
+    [
+      service('sde-publisher'),
+      relayTransactionalId(projectorGroupId('CCR', naming), `rm_${random()}`),
+      TRANSACTIONAL_ID_DENIED,
+    ],
+    [
+      service('ingest'),
+      relayTransactionalId(sdePublisherGroupId(naming), `sde_${random()}`),
+      TRANSACTIONAL_ID_DENIED,
+    ],
     // A principal that may write no topic at all cannot even be an idempotent producer: refused before the id is.
     [
       subscriber('CCR'),

@@ -6,8 +6,14 @@ import {
   ReadModelControl,
 } from '@crosscare/read-model';
 import { checkSourceCluster } from '@crosscare/database';
-import { loadProviderDirectory } from '@crosscare/governance';
-import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { loadProviderDirectory, relayTransactionalId } from '@crosscare/governance';
+import {
+  createKafka,
+  createRecordProducer,
+  ensureTopics,
+  RelayTransactions,
+  type RecordProducer,
+} from '@crosscare/kafka';
 import { registerProcessMetrics } from '@crosscare/metrics';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
@@ -85,7 +91,11 @@ export class ProjectorServices {
     });
     // Here, not in ProjectorMetrics: a rebuild's metrics are never served, and need no event-loop monitor.
     registerProcessMetrics(metrics.registry);
-    const relay = new OutboxRelay(db, producer, metrics, {
+    // Its own producer, transactional, connected only while this instance relays: see OutboxRelay.
+    const relayTransactions = new RelayTransactions(kafka, {
+      transactionalId: relayTransactionalId(config.groupId, schema),
+    });
+    const relay = new OutboxRelay(db, relayTransactions, metrics, {
       changelogTopic: topology.changelogTopic,
       changelogPartitions,
       leaderLockName: `crosscare-changelog-relay:${schema}`,

@@ -9,8 +9,14 @@ import {
   sdePublisherDeadLetterTopic,
 } from '@crosscare/events';
 import { checkSourceCluster } from '@crosscare/database';
-import { loadProviderDirectory } from '@crosscare/governance';
-import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import { loadProviderDirectory, relayTransactionalId } from '@crosscare/governance';
+import {
+  createKafka,
+  createRecordProducer,
+  ensureTopics,
+  RelayTransactions,
+  type RecordProducer,
+} from '@crosscare/kafka';
 import { registerProcessMetrics } from '@crosscare/metrics';
 import { loadSdeProjects, projectRowSchema, projectRowSubject, type SdeRecordMap } from '@crosscare/sde';
 import { Logger } from '@nestjs/common';
@@ -96,7 +102,11 @@ export class SdePublisherServices {
     }
     const metrics = new SdeMetrics({ instance: config.instanceId });
     registerProcessMetrics(metrics.registry);
-    const relay = new SdeOutboxRelay(db, producer, metrics, {
+    // Its own producer, transactional, connected only while this instance relays: see SdeOutboxRelay.
+    const relayTransactions = new RelayTransactions(kafka, {
+      transactionalId: relayTransactionalId(config.groupId, config.databaseSchema),
+    });
+    const relay = new SdeOutboxRelay(db, relayTransactions, metrics, {
       leaderLockName: `crosscare-sde-relay:${config.databaseSchema}`,
       intervalMs: config.relayIntervalMs,
       log,

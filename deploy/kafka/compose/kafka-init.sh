@@ -46,6 +46,7 @@ acl --allow-principal User:crosscare-projector-ccr --operation Read --operation 
 acl --allow-principal User:crosscare-projector-ccr --operation Write --operation Create --topic crosscare.ccr.patient-records.v2 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ccr --operation Read --operation Write --operation Create --topic crosscare.ccr.projector-dead-letters.v1 --topic crosscare.ccr.projector-retries.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ccr --operation Read --group crosscare-projector-ccr --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-projector-ccr --operation Write --transactional-id crosscare-projector-ccr-relay. --resource-pattern-type prefixed
 acl --allow-principal User:crosscare-projector-ccr --operation Delete --group crosscare-projector-ccr-dlq-reader --resource-pattern-type prefixed
 # crosscare-projector-ohc: projects OHC's ICS topics into its read model and publishes OHC's changelog
 acl --allow-principal User:crosscare-projector-ohc --operation Read --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --resource-pattern-type literal
@@ -53,6 +54,7 @@ acl --allow-principal User:crosscare-projector-ohc --operation Read --operation 
 acl --allow-principal User:crosscare-projector-ohc --operation Write --operation Create --topic crosscare.ohc.patient-records.v2 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Read --operation Write --operation Create --topic crosscare.ohc.projector-dead-letters.v1 --topic crosscare.ohc.projector-retries.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-projector-ohc --operation Read --group crosscare-projector-ohc --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-projector-ohc --operation Write --transactional-id crosscare-projector-ohc-relay. --resource-pattern-type prefixed
 acl --allow-principal User:crosscare-projector-ohc --operation Delete --group crosscare-projector-ohc-dlq-reader --resource-pattern-type prefixed
 # crosscare-record-api: records one audit event per request for a shared record, and raises access alerts
 acl --allow-principal User:crosscare-record-api --operation Write --operation Create --topic crosscare.audit.record-access.v1 --topic crosscare.audit.access-alerts.v1 --resource-pattern-type literal
@@ -61,6 +63,7 @@ acl --allow-principal User:crosscare-sde-publisher --operation Read --topic cros
 acl --allow-principal User:crosscare-sde-publisher --operation Write --operation Create --topic crosscare.sde. --resource-pattern-type prefixed
 acl --allow-principal User:crosscare-sde-publisher --operation Write --operation Create --topic crosscare.sde-publisher.dead-letters.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-sde-publisher --operation Read --group crosscare-sde-publisher --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-sde-publisher --operation Write --transactional-id crosscare-sde-publisher-relay. --resource-pattern-type prefixed
 # crosscare-opt-out-import: imports the national service's opt-out answers onto the opt-out topic
 acl --allow-principal User:crosscare-opt-out-import --operation Read --operation Write --topic crosscare.opt-outs.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-opt-out-import --operation Read --operation Delete --group crosscare-opt-out-import --resource-pattern-type prefixed

@@ -9,3 +9,4 @@ export * from './transactional-publisher';
 export * from './partitioning';
 export * from './acls';
 export * from './send-chunks';
+export * from './relay-transactions';

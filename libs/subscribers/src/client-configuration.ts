@@ -12,7 +12,9 @@ export interface SubscriberCredentials {
 
 /**
  * librdkafka properties (kcat -F, confluent-kafka for Python, Go and .NET): SASL_SSL with SCRAM-SHA-512, the broker
- * verified against the CA, a group under the subscriber's prefix, offsets committed by the application.
+ * verified against the CA, a group under the subscriber's prefix, offsets committed by the application, committed
+ * messages only. librdkafka reads committed by default, but the setting is spelled out for whoever carries it to a
+ * Java client, whose default is read_uncommitted: the relays' fenced, aborted copies stay in the log.
  */
 export function librdkafkaProperties(grant: SubscriberGrant, credentials: SubscriberCredentials): string {
   const lines = [
@@ -28,6 +30,7 @@ export function librdkafkaProperties(grant: SubscriberGrant, credentials: Subscr
     `group.id=${grant.groupPrefix}main`,
     'auto.offset.reset=earliest',
     'enable.auto.commit=false',
+    'isolation.level=read_committed',
   ];
   if (credentials.registry) {
     // Comments: librdkafka refuses properties it does not know, and the registry client is configured apart
@@ -57,7 +60,8 @@ const kafka = new Kafka({
   ssl: { ca: [fs.readFileSync(${JSON.stringify(credentials.caFile)}, 'utf8')] },
   sasl: { mechanism: 'scram-sha-512', username: ${JSON.stringify(credentials.username)}, password: ${JSON.stringify(credentials.password)} },
 });
-const consumer = kafka.consumer({ groupId: ${JSON.stringify(`${grant.groupPrefix}main`)} });
+// Committed messages only (kafkajs's default, stated): a fenced relay's aborted copies stay in the log.
+const consumer = kafka.consumer({ groupId: ${JSON.stringify(`${grant.groupPrefix}main`)}, readUncommitted: false });
 // await consumer.subscribe({ topic: ${JSON.stringify(grant.topics[0] ?? '')}, fromBeginning: true });${registry}
 `;
 }

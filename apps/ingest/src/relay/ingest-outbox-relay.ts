@@ -46,8 +46,8 @@ interface Tenure {
  * afterwards; a crash before the delete leaves rows the next relay skips, because it resumes from the position
  * Kafka committed, not from what the table still holds.
  *
- * On becoming the relay, an instance first connects its transactional producer (InitProducerId), which fences the
- * previous relay's producer: a transaction the previous relay left open is aborted, or completed if it was already
+ * On becoming the relay, an instance first starts (and drops) a transaction on its transactional producer, whose
+ * InitProducerId fences the previous relay's producer: a transaction the previous relay left open is aborted, or completed if it was already
  * committing, before the new relay reads the position. So a relay that lost its lock without knowing (its database
  * session gone while it lives) can publish nothing more: its sends and its commit are refused as fenced.
  */
@@ -193,6 +193,10 @@ export class IngestOutboxRelay {
     });
     try {
       await producer.connect();
+      // The fence: kafkajs sends InitProducerId with the transactional id at a producer's first transaction, not at
+      // connect. The coordinator then bumps the id's epoch, aborting (or completing) the previous relay's open
+      // transaction, before it answers; only after that can the position in Kafka no longer move under us.
+      await (await producer.transaction()).abort();
       const position = await this.committedPosition();
       // What the previous relay published but had not deleted yet.
       const removed = await this.outbox.removeThrough(leader, position);

@@ -1,5 +1,5 @@
 import { RelayLoop } from '@crosscare/database';
-import { chunksBySize, partitionOfKey, type RecordProducer } from '@crosscare/kafka';
+import { chunksBySize, partitionOfKey, type RelayTransactions } from '@crosscare/kafka';
 import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
@@ -39,9 +39,13 @@ export interface OutboxRelayOptions {
  * Every message of a patient (its head, its items, their tombstones) goes to the partition of its NHS number, so a
  * patient's messages keep their order. Exactly one instance of a projector relays at a time (a session advisory
  * lock), because two relays could publish one patient's messages out of order, and compaction keeps whichever came
- * last. A message is deleted from the outbox only after the broker acknowledged it; a crash in between publishes it
- * again, with the same sequence number, which subscribers drop. Per patient, outbox ids increase with sequence: the
- * transaction that wrote a later change waited for the patient's row lock held by the one that wrote the earlier.
+ * last. The lock is backed by a fence on the broker: each round is one Kafka transaction under a transactional id
+ * shared by every instance relaying this read model, and a new leader's first transaction, begun before it reads the
+ * outbox, fences the previous leader's producer (RelayTransactions), so an instance that lost the lock without
+ * knowing cannot land a late send after the new leader's. A message is deleted from the outbox only after the
+ * transaction committed; a crash in between publishes it again, with the same sequence number, which subscribers
+ * drop. Per patient, outbox ids increase with sequence: the transaction that wrote a later change waited for the
+ * patient's row lock held by the one that wrote the earlier.
  */
 export class OutboxRelay {
   private readonly loop: RelayLoop;
@@ -49,7 +53,8 @@ export class OutboxRelay {
 
   constructor(
     db: DataSource,
-    private readonly producer: RecordProducer,
+    /** Under the transactional id of this read model's relay: see relayTransactionalId in libs/governance. */
+    private readonly transactions: RelayTransactions,
     private readonly metrics: ProjectorMetrics,
     private readonly options: OutboxRelayOptions,
   ) {
@@ -73,8 +78,12 @@ export class OutboxRelay {
    * Stops relaying. The leader first publishes what the outbox holds (for at most `drainMs`), so a graceful shutdown
    * leaves nothing committed and unpublished; whatever a crash leaves, the next relay publishes.
    */
-  stop(drainMs?: number): Promise<void> {
-    return this.loop.stop(drainMs);
+  async stop(drainMs?: number): Promise<void> {
+    try {
+      await this.loop.stop(drainMs);
+    } finally {
+      await this.transactions.discard();
+    }
   }
 
   /**
@@ -86,34 +95,41 @@ export class OutboxRelay {
     this.loop.notify();
   }
 
-  /** Publishes what the outbox holds now through the relay's connection; returns how many messages. */
+  /**
+   * Publishes what the outbox holds now, in one transaction, through the relay's connection; returns how many
+   * messages. The transaction begins before the outbox is read: a new leader's first one is what fences the last.
+   */
   private async round(leader: QueryRunner): Promise<number> {
-    const rows = await this.outbox.oldest(leader, this.options.batchSize ?? ROWS_PER_ROUND);
+    const limit = this.options.batchSize ?? ROWS_PER_ROUND;
+    const rows = await this.transactions.inTransaction(leader, async (send) => {
+      const oldest = await this.outbox.oldest(leader, limit);
+      // Several small sends rather than one large one: the broker refuses a request whose batch for one partition is
+      // larger than its max.message.bytes. Order within the outbox is kept, send after send.
+      for (const chunk of chunksOf(oldest, MAX_SEND_BYTES)) {
+        await send([
+          {
+            topic: this.options.changelogTopic,
+            messages: chunk.map((r) => ({
+              key: r.key,
+              value: r.payload,
+              partition: partitionOfKey(r.nhs_number, this.options.changelogPartitions),
+              headers: { [SEQUENCE_HEADER]: r.sequence },
+            })),
+          },
+        ]);
+      }
+      return oldest;
+    });
     if (rows.length === 0) {
       this.metrics.outboxPending.set(0);
       return 0;
-    }
-    // Several small sends rather than one large one: the broker refuses a request whose batch for one partition is
-    // larger than its max.message.bytes. Order within the outbox is kept, send after send.
-    for (const chunk of chunksOf(rows, MAX_SEND_BYTES)) {
-      await this.producer.send({
-        topic: this.options.changelogTopic,
-        messages: chunk.map((r) => ({
-          key: r.key,
-          value: r.payload,
-          partition: partitionOfKey(r.nhs_number, this.options.changelogPartitions),
-          headers: { [SEQUENCE_HEADER]: r.sequence },
-        })),
-      });
     }
     await this.outbox.remove(
       leader,
       rows.map((r) => r.id),
     );
     this.metrics.changelogPublished.inc(rows.length);
-    this.metrics.outboxPending.set(
-      rows.length === (this.options.batchSize ?? ROWS_PER_ROUND) ? rows.length : 0,
-    );
+    this.metrics.outboxPending.set(rows.length === limit ? rows.length : 0);
     return rows.length;
   }
 }

@@ -124,6 +124,29 @@ export function ingestRelayId(naming = DEFAULT_ACCESS_NAMING): string {
   return `${ingestTransactionalIdPrefix(naming)}-relay`;
 }
 
+/**
+ * The transactional ids of a service's outbox relays (the projector's changelog, the SDE publisher's outbox) all
+ * start with this: under the service's consumer group id, so a test's unique naming keeps them its own.
+ */
+export function relayTransactionalIdPrefix(groupId: string): string {
+  return `${groupId}-relay.`;
+}
+
+/**
+ * The transactional id of one outbox's relay, the same on every instance that may relay it (one per read model or
+ * store schema, as the relay lock is): the instance that takes the relay over fences the one before.
+ */
+export function relayTransactionalId(groupId: string, schema: string): string {
+  return `${relayTransactionalIdPrefix(groupId)}${schema}`;
+}
+
+const relayTransactions = (groupId: string): KafkaGrant => ({
+  resourceType: 'TRANSACTIONAL_ID',
+  patternType: 'PREFIXED',
+  resourceName: relayTransactionalIdPrefix(groupId),
+  operation: 'WRITE',
+});
+
 const topic = (name: string, operation: KafkaOperation): KafkaGrant => ({
   resourceType: 'TOPIC',
   patternType: 'LITERAL',
@@ -206,6 +229,8 @@ export function servicePrincipals(
         topic(projectorDeadLetterTopic(code, topicPrefix), 'CREATE'),
         topic(projectorRetryTopic(code, topicPrefix), 'CREATE'),
         groupPrefix(projectorGroupId(code, naming)),
+        // The changelog relay's transactions, which fence a relay that lost its lock without knowing.
+        relayTransactions(projectorGroupId(code, naming)),
         {
           resourceType: 'GROUP',
           patternType: 'PREFIXED',
@@ -243,6 +268,8 @@ export function servicePrincipals(
       topic(sdePublisherDeadLetterTopic(topicPrefix), 'WRITE'),
       topic(sdePublisherDeadLetterTopic(topicPrefix), 'CREATE'),
       groupPrefix(sdePublisherGroupId(naming)),
+      // The outbox relay's transactions, which fence a relay that lost its lock without knowing.
+      relayTransactions(sdePublisherGroupId(naming)),
     ],
   };
   const optOutImport: KafkaPrincipal = {

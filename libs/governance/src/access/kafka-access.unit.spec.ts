@@ -17,6 +17,8 @@ import {
   DEFAULT_ACCESS_NAMING,
   projectorDeadLetterReaderGroupPrefix,
   projectorGroupId,
+  relayTransactionalId,
+  sdePublisherGroupId,
   sdeSubscriberPrincipal,
   servicePrincipal,
   servicePrincipals,
@@ -238,7 +240,31 @@ describe('Kafka access definitions', () => {
       'WRITE LITERAL TOPIC t.matrix.sde-publisher.dead-letters.v1',
       'CREATE LITERAL TOPIC t.matrix.sde-publisher.dead-letters.v1',
       'READ PREFIXED GROUP id-matrix-sde-publisher',
+      'WRITE PREFIXED TRANSACTIONAL_ID id-matrix-sde-publisher-relay.',
     ]);
+  });
+
+  it("gives each relaying service the transactional ids of its own relays, and nobody another's", () => {
+    const relays = [
+      [servicePrincipal('projector-ccr', collaboratives, naming), projectorGroupId('CCR', naming)],
+      [servicePrincipal('projector-ohc', collaboratives, naming), projectorGroupId('OHC', naming)],
+      [servicePrincipal('sde-publisher', collaboratives, naming), sdePublisherGroupId(naming)],
+    ] as const;
+    const covers = (p: KafkaPrincipal, id: string) =>
+      p.grants.some(
+        (g) =>
+          g.resourceType === 'TRANSACTIONAL_ID' &&
+          g.operation === 'WRITE' &&
+          (g.patternType === 'LITERAL' ? id === g.resourceName : id.startsWith(g.resourceName)),
+      );
+    for (const [owner, groupId] of relays) {
+      // One id per relayed schema, as the relay lock is; each under the owner's grant alone.
+      const id = relayTransactionalId(groupId, 'read_model_a');
+      expect(id).toBe(`${groupId}-relay.read_model_a`);
+      expect(everyone.filter((p) => covers(p, id)).map((p) => p.name)).toEqual([owner.name]);
+    }
+    // Neither the consumer group nor any other id of the service: only its relays'.
+    for (const [owner, groupId] of relays) expect(covers(owner, groupId)).toBe(false);
   });
 
   it("an SDE team reads its project's data (at its output version) and notices, with groups of its own", () => {
