@@ -93,7 +93,7 @@ async function main(): Promise<number> {
       ledger,
       createRecordChangeSerde(registry),
       new IngestOutbox(),
-      { admit: () => Promise.resolve(), accepted: () => undefined },
+      { refusal: () => Promise.resolve(undefined), accepted: () => undefined },
       icbObjectionPolicy,
       // An ICB publishes no opt-out (its policy refuses them); the outlet is there because the intake takes one.
       optOutOutlet(kafka, registry, config.topicPrefix),

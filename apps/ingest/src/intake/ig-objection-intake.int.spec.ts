@@ -24,7 +24,7 @@ describe('IG objections (real broker, registry and Postgres)', () => {
         ledger,
         ingest.serde,
         new IngestOutbox(),
-        { admit: () => Promise.resolve(), accepted: () => services.relay.notify() },
+        { refusal: () => Promise.resolve(undefined), accepted: () => services.relay.notify() },
         icbObjectionPolicy,
         services.optOuts,
         { topicPrefix: services.config.topicPrefix, retryAfterSeconds: 1 },

@@ -78,11 +78,12 @@ export interface OptOutOutlet {
 }
 
 /**
- * Where accepted events wait to be published: `admit` refuses (503) while the relay is too far behind, `accepted`
- * tells the relay that a request's events were just committed.
+ * Where accepted events wait to be published: `refusal` is the 503 to answer while the relay is too far behind (asked
+ * before the request's transaction, on a connection of its own), `accepted` tells the relay that a request's events
+ * were just committed.
  */
 export interface Acceptance {
-  admit(): Promise<void>;
+  refusal(): Promise<IngestError | undefined>;
   accepted(): void;
 }
 
@@ -203,6 +204,9 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
       correlationId,
     );
 
+    // Asked before the transaction: asked inside, it would wait for a pool connection that requests holding theirs
+    // while they wait for the same answer never give back.
+    const refusal = await this.acceptance.refusal();
     const claimed = await this.db.transaction(async (tx) => {
       await alsoInTransaction?.(tx);
       await this.checkExpectations(tx, sender, units, outcomes, atomic);
@@ -261,7 +265,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
         .map((p, i) => ({ ...p, message: messages[i] }))
         .filter((p) => !outcomes[p.unit] && isFirst.has(p.entry) && claimedNow.has(ledgerKey(p.entry)));
       // Refused only when there is something new to keep: a resend of what was accepted is answered as before.
-      if (toSend.length > 0) await this.acceptance.admit();
+      if (toSend.length > 0 && refusal) throw refusal;
       // In the claims' transaction: a Bundle's record changes and its type 1 objection are kept all or nothing, and
       // published by the relay in one Kafka transaction.
       await this.outbox.append(

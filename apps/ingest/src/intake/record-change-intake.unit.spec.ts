@@ -64,7 +64,7 @@ function intake(failures: {
   encode?: Error;
   keep?: Error;
   optOut?: Error;
-  admit?: Error;
+  refused?: IngestError;
 }): RecordChangeIntake {
   seen.kept = [];
   seen.claimed = [];
@@ -89,7 +89,7 @@ function intake(failures: {
     },
   } as unknown as IngestOutbox;
   const acceptance = {
-    admit: () => (failures.admit ? Promise.reject(failures.admit) : Promise.resolve()),
+    refusal: () => Promise.resolve(failures.refused),
     accepted: () => {
       seen.notified += 1;
     },
@@ -106,7 +106,7 @@ function intake(failures: {
   });
 }
 
-const submitted = (failures: { encode?: Error; keep?: Error; admit?: Error }) =>
+const submitted = (failures: { encode?: Error; keep?: Error; refused?: IngestError }) =>
   intake(failures)
     .submit(SENDER, [{ location: 'Condition/1', drafts: [DRAFT] }], 'corr-1')
     .then(
@@ -135,7 +135,7 @@ describe('RecordChangeIntake outages', () => {
   });
 
   it('given an outbox too far behind, answers its 503 and keeps nothing (the claims roll back with it)', async () => {
-    const failure = await submitted({ admit: unavailable(7, '100000 accepted events are waiting') });
+    const failure = await submitted({ refused: unavailable(7, '100000 accepted events are waiting') });
 
     expect(failure).toMatchObject({ status: 503, retryAfterSeconds: 7 });
     expect(seen.kept).toEqual([]);

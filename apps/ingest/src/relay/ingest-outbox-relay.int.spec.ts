@@ -134,6 +134,27 @@ describe('IngestOutboxRelay (real broker and Postgres)', () => {
     }
   });
 
+  it('orders transaction ids as numbers: 9, 999, 1000, and never passes one twice', async () => {
+    // Ids of transactions long ended (all below the server's horizon), written as they are, in another order than
+    // the rows' ids. Ordered as text they would go 1000, 9, 999, and the position taken after 999 would send 1000
+    // again in the next round: what the first full reliability run on the outbox found.
+    for (const [xid, n] of [
+      [1000, 3],
+      [9, 1],
+      [999, 2],
+    ])
+      await db.query(
+        `insert into ingest_outbox (xid, topic, partition, key, value, headers)
+         values ($1::text::xid8, $2, null, $3, $4, '{}')`,
+        [String(xid), topic, Buffer.from('9990000050'), Buffer.from(`9990000050#${n}`)],
+      );
+    const relay = relayFor(uniqueName('relay'));
+
+    expect(await relay.relayOnce()).toBe(3);
+    expect(await relay.relayOnce()).toBe(0);
+    expect(await onTopic(3)).toEqual(['9990000050#1', '9990000050#2', '9990000050#3']);
+  });
+
   it('fences a relay that lost its lock: its open transaction is aborted and its late commit refused', async () => {
     const relayId = uniqueName('relay');
     // The old relay, as it would be with its database session gone: a transaction open, a message sent, the

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { unavailable } from '../ingest-error';
+import { unavailable, type IngestError } from '../ingest-error';
 import type { Acceptance } from '../intake/record-change-intake';
 import type { IngestOutbox } from '../storage/ingest-outbox';
 
@@ -29,14 +29,14 @@ export class OutboxAcceptance implements Acceptance {
     private readonly options: OutboxAcceptanceOptions,
   ) {}
 
-  async admit(): Promise<void> {
+  async refusal(): Promise<IngestError | undefined> {
     if (Date.now() - this.countedAt > this.options.refreshMs) await this.count();
-    if (this.pending >= this.options.maxPending)
-      throw unavailable(
-        this.options.retryAfterSeconds,
-        `${this.pending} accepted events are waiting to be published (the limit is ${this.options.maxPending}): ` +
-          'the event store (Kafka) is unreachable or behind; nothing was kept, send the same input again',
-      );
+    if (this.pending < this.options.maxPending) return undefined;
+    return unavailable(
+      this.options.retryAfterSeconds,
+      `${this.pending} accepted events are waiting to be published (the limit is ${this.options.maxPending}): ` +
+        'the event store (Kafka) is unreachable or behind; nothing was kept, send the same input again',
+    );
   }
 
   accepted(): void {

@@ -62,14 +62,16 @@ export class IngestOutbox {
    */
   async ready(runner: QueryRunner, after: RelayPosition, limit: number): Promise<OutboxRow[]> {
     const rows = (await runner.query(
-      `select id, xid::text as xid, topic, partition, key, value, headers from ingest_outbox
-        where (xid, id) > ($1::text::xid8, $2::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())
-        order by xid, id
+      // The text form under another name: ORDER BY resolves a bare name to an output column first, and ordering
+      // transaction ids as text ('1000' before '999') once republished rows past the position it then took.
+      `select o.id, o.xid::text as xid_text, o.topic, o.partition, o.key, o.value, o.headers from ingest_outbox o
+        where (o.xid, o.id) > ($1::text::xid8, $2::bigint) and o.xid < pg_snapshot_xmin(pg_current_snapshot())
+        order by o.xid, o.id
         limit $3`,
       [String(after.xid), String(after.id), limit],
     )) as {
       id: string;
-      xid: string;
+      xid_text: string;
       topic: string;
       partition: number | null;
       key: Buffer | null;
@@ -77,7 +79,7 @@ export class IngestOutbox {
       headers: Record<string, string>;
     }[];
     return rows.map((r) => ({
-      position: { xid: BigInt(r.xid), id: BigInt(r.id) },
+      position: { xid: BigInt(r.xid_text), id: BigInt(r.id) },
       topic: r.topic,
       partition: r.partition,
       key: r.key,
