@@ -42,6 +42,7 @@ class RetriableBrokerError extends Error {
 function scriptedCluster(
   leaders: () => Record<number, number>,
   answer: (nodeId: number, attempt: number) => { afterMs: number; fail?: boolean },
+  lookupMs: (nodeId: number) => number = () => 0,
 ) {
   const calls: ProduceCall[] = [];
   const attempts = new Map<number, number>();
@@ -62,8 +63,9 @@ function scriptedCluster(
       for (const p of partitions.map(Number)) (byLeader[leaders()[p]] ??= []).push(p);
       return byLeader;
     },
-    findBroker: ({ nodeId }: { nodeId: string }) =>
-      Promise.resolve({
+    findBroker: async ({ nodeId }: { nodeId: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, lookupMs(Number(nodeId))));
+      return {
         nodeId: Number(nodeId),
         produce: async ({ topicData }: { topicData: TopicData[] }) => {
           const attempt = (attempts.get(Number(nodeId)) ?? 0) + 1;
@@ -90,7 +92,8 @@ function scriptedCluster(
             })),
           };
         },
-      }),
+      };
+    },
   };
   return { cluster, calls };
 }
@@ -200,6 +203,27 @@ describe('kafkajs send retry (patched)', () => {
     );
     await send(cluster, [0, 1]);
     expect(written(calls).sort()).toEqual(['0:event-0@0', '1:event-1@0']);
+  });
+
+  it('leaves no unhandled rejection when a request fails while the next broker is still being looked up', async () => {
+    // Broker 1's request fails at once; broker 2 takes 50 ms to look up. Unhandled until every request was created,
+    // the failure ended the OHC projector's process in the first full reliability run (CONCURRENT_TRANSACTIONS).
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { cluster, calls } = scriptedCluster(
+        () => ({ 0: 1, 1: 2 }),
+        (nodeId, attempt) => ({ afterMs: 0, fail: nodeId === 1 && attempt === 1 }),
+        (nodeId) => (nodeId === 2 ? 50 : 0),
+      );
+      await send(cluster, [0, 1]);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      expect(written(calls).sort()).toEqual(['0:event-0@0', '1:event-1@0']);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('sends a failed request again at the same sequence, so the broker can drop a copy it already wrote', async () => {
