@@ -34,22 +34,30 @@ export class TopicMismatchError extends CrosscareError {
  * Creates the topics that are missing and checks the partition count of those that exist. Safe to call from every
  * instance at start: a concurrent creation by another instance counts as existing.
  */
-export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+export async function ensureTopics(
+  admin: Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopicMetadata'>,
+  specs: readonly TopicSpec[],
+  sleep?: (ms: number) => Promise<void>,
+): Promise<EnsureTopicsResult> {
   const existingNames = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existingNames.has(s.name));
-  const created: string[] = [];
+  const present = specs.filter((s) => existingNames.has(s.name));
+  const created = missing.map((s) => s.name);
 
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map(toTopicConfig),
-    });
     // createTopics answers false (not an error) when another instance won the race; either way the topics exist.
-    created.push(...missing.map((s) => s.name));
-    await waitUntilKnown(admin, created);
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map(toTopicConfig) });
   }
+  // The listed topics too: one that another service created a moment ago (the other collaborative's projector
+  // creating the changelog this one reads, both starting together) is listed before this broker hosts it, and its
+  // metadata answers "does not host this topic-partition" until then.
+  await waitUntilKnown(
+    admin,
+    specs.map((s) => s.name),
+    undefined,
+    sleep,
+  );
 
-  const present = specs.filter((s) => existingNames.has(s.name));
   if (present.length > 0) {
     const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
     for (const spec of present) {
@@ -63,7 +71,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
 }
 
 /**
- * Waits until the cluster's metadata has the new topics with a leader for every partition. createTopics waits for
+ * Waits until the cluster's metadata has the topics with a leader for every partition. createTopics waits for
  * leaders as the controller sees them, but each broker learns of a topic on its own time (KRaft propagates metadata
  * asynchronously): on a cluster of several brokers, the next request may otherwise meet one that answers "does not
  * host this topic-partition".
@@ -89,7 +97,7 @@ export async function waitUntilKnown(
     }
     if (Date.now() >= deadline)
       throw new Error(
-        `topics ${topics.join(', ')} were created but the cluster's metadata did not show them with leaders within ${timeoutMs} ms`,
+        `topics ${topics.join(', ')} exist but the cluster's metadata did not show them with leaders within ${timeoutMs} ms`,
       );
     await sleep(delay);
   }

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { topicPartitionCount, UnknownTopicError, waitUntilKnown } from './topics';
+import { ensureTopics, TopicMismatchError, topicPartitionCount, UnknownTopicError, waitUntilKnown } from './topics';
 
 type Metadata = Awaited<ReturnType<Admin['fetchTopicMetadata']>>;
 
@@ -48,7 +48,33 @@ describe('waitUntilKnown', () => {
     const { admin } = brokerAnswering(notHosted);
 
     await expect(waitUntilKnown(admin, ['crosscare.qhl.record-changes.v1'], 0, noWait)).rejects.toThrow(
-      'topics crosscare.qhl.record-changes.v1 were created but',
+      'topics crosscare.qhl.record-changes.v1 exist but',
+    );
+  });
+});
+
+describe('ensureTopics', () => {
+  const spec = { name: 'crosscare.ohc.patient-records.v2', partitions: 1 };
+  const listing = (admin: ReturnType<typeof brokerAnswering>['admin']) => ({
+    ...admin,
+    listTopics: () => Promise.resolve([spec.name]),
+    createTopics: () => Promise.reject(new Error('a listed topic is not created')),
+  });
+
+  it('given a topic another service has just created, listed but not yet hosted, waits until it is led', async () => {
+    const { admin, asked } = brokerAnswering(notHosted, notHosted, led(spec.name));
+
+    const result = await ensureTopics(listing(admin), [spec], noWait);
+
+    expect(result).toEqual({ created: [], existing: [spec.name] });
+    expect(asked.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('given a listed topic with another partition count, refuses it once it is led', async () => {
+    const { admin } = brokerAnswering(notHosted, led(spec.name));
+
+    await expect(ensureTopics(listing(admin), [{ ...spec, partitions: 3 }], noWait)).rejects.toBeInstanceOf(
+      TopicMismatchError,
     );
   });
 });

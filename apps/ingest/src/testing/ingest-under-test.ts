@@ -144,6 +144,10 @@ export async function startIngest(kind: string, env: NodeJS.ProcessEnv = {}): Pr
       },
       credentialFor: async (odsCode) => (await services.credentials.issue(odsCode, 'test')).token,
       async events(topic, expected, { correlationId, settleMs = 750 } = {}) {
+        // An accepted request is published by the relay a moment later: everything accepted so far reaches the
+        // broker first, so that a count already met by earlier tests' events cannot end the wait before this one's.
+        if (!(await services.relay.publishAccepted(20_000)))
+          throw new Error('the outbox was not published within 20 s');
         const matching = () =>
           tapped.filter(
             (e) =>
