@@ -46,11 +46,11 @@ export async function ensureTopics(
 
   if (missing.length > 0) {
     // createTopics answers false (not an error) when another instance won the race; either way the topics exist.
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map(toTopicConfig) });
+    // Its own wait for leaders is off: it retries "leader not available" but gives up at once on "does not host this
+    // topic-partition", which a broker answers until it has applied the new topic (a projector stopped on start so).
+    await admin.createTopics({ waitForLeaders: false, topics: missing.map(toTopicConfig) });
   }
-  // The listed topics too: one that another service created a moment ago (the other collaborative's projector
-  // creating the changelog this one reads, both starting together) is listed before this broker hosts it, and its
-  // metadata answers "does not host this topic-partition" until then.
+  // The listed topics too: one that another service created a moment ago is listed before this broker hosts it.
   await waitUntilKnown(
     admin,
     specs.map((s) => s.name),

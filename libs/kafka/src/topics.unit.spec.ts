@@ -70,6 +70,25 @@ describe('ensureTopics', () => {
     expect(asked.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('given a missing topic, creates it and waits through "not hosted" until it is led', async () => {
+    const { admin, asked } = brokerAnswering(notHosted, led(spec.name, -1), led(spec.name));
+    const creations: unknown[] = [];
+    const creating = {
+      ...admin,
+      listTopics: () => Promise.resolve([]),
+      createTopics: (request: unknown) => {
+        creations.push(request);
+        return Promise.resolve(true);
+      },
+    };
+
+    const result = await ensureTopics(creating, [spec], noWait);
+
+    expect(result).toEqual({ created: [spec.name], existing: [] });
+    expect(creations).toHaveLength(1);
+    expect(asked).toHaveLength(3);
+  });
+
   it('given a listed topic with another partition count, refuses it once it is led', async () => {
     const { admin } = brokerAnswering(notHosted, led(spec.name));
 
