@@ -17,6 +17,7 @@ describe('ingest: authentication, authorisation and limits (real broker, registr
       INGEST_RATE_LIMIT_PER_MINUTE: '1',
       INGEST_RATE_LIMIT_BURST: '3',
       INGEST_MAX_BODY_BYTES: '20000',
+      INGEST_MAX_EVENT_BYTES: '8000',
       INGEST_MAX_ENTRIES: '5',
       INGEST_CREDENTIAL_CACHE_SECONDS: '1',
     });
@@ -189,6 +190,29 @@ describe('ingest: authentication, authorisation and limits (real broker, registr
       expect(tooMany.status).toBe(413);
       expect(tooMany.body.issue[0].details.text).toMatch(/at most 5/);
       expect(await ingest.offsetsWritten(ingest.topic('QNC'))).toBe(before);
+    });
+
+    it('a body within its limit whose event would be over the event limit is 413; nothing is kept or claimed', async () => {
+      const gp = ingest.provider('GP_PRACTICE', 'QWU');
+      const token = await ingest.credentialFor(gp.odsCode);
+      const before = await ingest.offsetsWritten(ingest.topic('QWU'));
+      const c = condition();
+      const large = await send(ingest.url, 'PUT', `/fhir/Condition/${c.id}`, {
+        token,
+        // A coding's display is carried into the event (a note is not).
+        body: { ...c, code: { coding: [{ ...c.code!.coding![0], display: 'x'.repeat(10_000) }] } },
+      });
+      expect(large.status).toBe(413);
+      expect(large.body.resourceType).toBe('OperationOutcome');
+      expect(large.body.issue[0].code).toBe('too-costly');
+      expect(large.body.issue[0].details.text).toMatch(/event would be \d+ bytes, over the limit of 8000/);
+      expect(await ingest.offsetsWritten(ingest.topic('QWU'))).toBe(before);
+      // Nothing was claimed: the same record, within the limit, is new rather than a conflict.
+      const small = await send(ingest.url, 'PUT', `/fhir/Condition/${c.id}`, {
+        token,
+        body: { ...c, code: { coding: [{ ...c.code!.coding![0], display: 'x'.repeat(100) }] } },
+      });
+      expect(small.status).toBe(202);
     });
 
     it('an unsupported content type is 415', async () => {

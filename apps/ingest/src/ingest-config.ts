@@ -24,6 +24,11 @@ import { z } from 'zod';
 export interface IngestLimits {
   /** Largest request body, in bytes (413 above it). */
   readonly maxBodyBytes: number;
+  /**
+   * Largest event (key, value and headers), in bytes: a larger one is refused (413) when it arrives, because the
+   * record-change topics would refuse it after it was accepted, and the relay, which keeps order, could not move past it.
+   */
+  readonly maxEventBytes: number;
   /** Most entries in one FHIR Bundle and records in one social care extract (413 above it). */
   readonly maxEntries: number;
   /** Sustained requests per minute per provider, and the burst a provider may use at once (429 beyond them). */
@@ -107,6 +112,9 @@ export const ingestVariables = {
   INGEST_PUBLISH_TIMEOUT_MS: z.string().optional(),
   INGEST_RETRY_AFTER_SECONDS: positiveInteger(10, 3600),
   INGEST_MAX_BODY_BYTES: positiveInteger(5 * 1024 * 1024, 100 * 1024 * 1024),
+  // The broker's default max.message.bytes (1,048,588) less room for the record batch; raise it only with the
+  // record-change and opt-out topics' max.message.bytes.
+  INGEST_MAX_EVENT_BYTES: positiveInteger(1_000_000, 64 * 1024 * 1024),
   INGEST_MAX_ENTRIES: positiveInteger(1000, 100_000),
   INGEST_RATE_LIMIT_PER_MINUTE: positiveInteger(1200, 1_000_000),
   INGEST_RATE_LIMIT_BURST: positiveInteger(200, 1_000_000),
@@ -146,6 +154,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
       retryAfterSeconds: v.INGEST_RETRY_AFTER_SECONDS,
       limits: {
         maxBodyBytes: v.INGEST_MAX_BODY_BYTES,
+        maxEventBytes: v.INGEST_MAX_EVENT_BYTES,
         maxEntries: v.INGEST_MAX_ENTRIES,
         requestsPerMinute: v.INGEST_RATE_LIMIT_PER_MINUTE,
         burst: v.INGEST_RATE_LIMIT_BURST,

@@ -53,6 +53,10 @@ export function rateLimited(retryAfterSeconds: number, message: string): IngestE
   return new IngestError(429, [{ location: '(provider)', code: 'throttled', message }], retryAfterSeconds);
 }
 
+export function tooLarge(location: string, message: string): IngestError {
+  return new IngestError(413, [{ location, code: 'too-costly', message }]);
+}
+
 export function conflict(location: string, message: string): IngestError {
   return new IngestError(409, [{ location, code: 'conflict', message }]);
 }

@@ -84,7 +84,7 @@ describe('ingest: FHIR versions and references (real broker, registry and Postgr
       expect(again.answer.headers.get('etag')).toBe('W/"1"');
       const [repeat] = receiptLines(again.answer.body);
       expect(repeat.eventId).toBe(first.event.header.eventId);
-      expect(repeat.text).toContain('was already published');
+      expect(repeat.text).toContain('was already accepted');
       expect(await ingest.offsetsWritten(created.topic)).toBe(offsets);
 
       const changed: Condition = { ...condition, note: [{ text: 'reviewed at annual check' }] };

@@ -83,7 +83,11 @@ export class IngestServices {
       acceptance,
       (sender, draft) => directory.policy.forbiddenReason(sender, recordKindOf(draft)) ?? null,
       optOuts,
-      { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
+      {
+        topicPrefix: config.topicPrefix,
+        retryAfterSeconds: config.retryAfterSeconds,
+        maxEventBytes: config.limits.maxEventBytes,
+      },
     );
     const admission = new ProviderAdmission(
       new ProviderAuthenticator(credentials, config.credentialCacheMs),

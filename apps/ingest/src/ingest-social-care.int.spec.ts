@@ -47,7 +47,7 @@ describe('ingest: social care extracts (real broker, registry and Postgres)', ()
     );
     expect(answer.status).toBe(202);
     expect(answer.body.events).toHaveLength(5);
-    expect(outcomes(answer.body)).toEqual(Array(5).fill('published'));
+    expect(outcomes(answer.body)).toEqual(Array(5).fill('accepted'));
 
     const events = await ingest.events(ingest.topic('QHL'), 5, { correlationId });
     expect(events.map((e) => e.event.header.eventType).sort()).toEqual([
@@ -79,7 +79,7 @@ describe('ingest: social care extracts (real broker, registry and Postgres)', ()
   it('the same records as CSV are duplicates: nothing new is published', async () => {
     const tag = newTag();
     const first = await post(extract(SOCIAL_CARE_FIXTURES.extractJson, tag), 'application/json');
-    expect(outcomes(first.answer.body)).toEqual(Array(5).fill('published'));
+    expect(outcomes(first.answer.body)).toEqual(Array(5).fill('accepted'));
     const { answer, correlationId } = await post(extract(SOCIAL_CARE_FIXTURES.extractCsv, tag), 'text/csv');
     expect(answer.status).toBe(202);
     expect(outcomes(answer.body)).toEqual(Array(5).fill('duplicate'));

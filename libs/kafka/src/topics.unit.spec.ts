@@ -1,5 +1,11 @@
 import type { Admin } from 'kafkajs';
-import { ensureTopics, TopicMismatchError, topicPartitionCount, UnknownTopicError, waitUntilKnown } from './topics';
+import {
+  ensureTopics,
+  TopicMismatchError,
+  topicPartitionCount,
+  UnknownTopicError,
+  waitUntilKnown,
+} from './topics';
 
 type Metadata = Awaited<ReturnType<Admin['fetchTopicMetadata']>>;
 

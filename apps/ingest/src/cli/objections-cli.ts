@@ -97,7 +97,11 @@ async function main(): Promise<number> {
       icbObjectionPolicy,
       // An ICB publishes no opt-out (its policy refuses them); the outlet is there because the intake takes one.
       optOutOutlet(kafka, registry, config.topicPrefix),
-      { topicPrefix: config.topicPrefix, retryAfterSeconds: config.retryAfterSeconds },
+      {
+        topicPrefix: config.topicPrefix,
+        retryAfterSeconds: config.retryAfterSeconds,
+        maxEventBytes: config.limits.maxEventBytes,
+      },
     );
     const { sourceRecordId, event } = await publishIgObjection({ db, ledger, intake }, icb, request);
     const what = `SharingObjectionRecorded ${sourceRecordId} version ${event.sourceRecordVersion} on ${event.topic}`;

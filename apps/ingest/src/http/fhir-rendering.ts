@@ -27,9 +27,9 @@ export function receiptOutcome(events: readonly PublishedEvent[]): OperationOutc
       details: {
         coding: [{ system: EVENT_ID_SYSTEM, code: e.eventId, display: e.eventType }],
         text:
-          e.outcome === 'published'
-            ? `published ${e.eventType} ${e.eventId} to ${e.topic}`
-            : `version ${e.sourceRecordVersion} of ${e.sourceRecordId} was already published as ${e.eventId}; nothing new was sent`,
+          e.outcome === 'accepted'
+            ? `accepted ${e.eventType} ${e.eventId} for ${e.topic}`
+            : `version ${e.sourceRecordVersion} of ${e.sourceRecordId} was already accepted as ${e.eventId}; nothing new was kept`,
       },
       expression: [e.sourceRecordId],
     })),

@@ -7,7 +7,7 @@ const published: PublishedEvent = {
   sourceRecordId: 'Condition/c1',
   sourceRecordVersion: 2,
   topic: 'crosscare.qhl.record-changes.v1',
-  outcome: 'published',
+  outcome: 'accepted',
 };
 
 describe('the response to a Bundle', () => {

@@ -37,7 +37,7 @@ function refusals(kind: 'fhir' | 'hl7v2' | 'problem') {
           ),
         }
       : {}),
-    '413': answer('Over the body size or entry limit'),
+    '413': answer('Over the body size, event size or entry limit'),
     '415': answer('Unsupported Content-Type'),
     '422': answer(
       'Failed validation (FHIR structure, cardinality, codings, NHS number); nothing was published',
@@ -59,8 +59,10 @@ export function openApiDocument(config: IngestConfig): object {
       version: '1.0.0',
       description:
         'Providers send record changes in the formats their systems speak; each accepted change becomes a canonical ' +
-        'Avro event on its ICS record-change topic, keyed by NHS number. 202 is answered only after the broker ' +
-        `acknowledged (acks=all). Limits: body ${limits.maxBodyBytes} bytes, ${limits.maxEntries} entries per Bundle ` +
+        'Avro event on its ICS record-change topic, keyed by NHS number. 202 is answered once the events are kept in ' +
+        "ingest's database, in the transaction that records their versions; a relay then publishes each exactly " +
+        `once, in the order accepted. Limits: body ${limits.maxBodyBytes} bytes, event ${limits.maxEventBytes} bytes, ` +
+        `${limits.maxEntries} entries per Bundle ` +
         `or extract, ${limits.requestsPerMinute} requests a minute per provider (burst ${limits.burst}).`,
     },
     servers: [{ url: '/' }],
@@ -288,7 +290,7 @@ export function openApiDocument(config: IngestConfig): object {
                   sourceRecordId: { type: 'string' },
                   sourceRecordVersion: { type: 'integer' },
                   topic: { type: 'string' },
-                  outcome: { enum: ['published', 'duplicate'] },
+                  outcome: { enum: ['accepted', 'duplicate'] },
                 },
               },
             },

@@ -18,7 +18,7 @@ const event = (eventId: string): PublishedEvent => ({
   sourceRecordId: 'Condition/c1',
   sourceRecordVersion: 1,
   topic: 'crosscare.qhl.record-changes.v1',
-  outcome: 'published',
+  outcome: 'accepted',
 });
 
 describe('a resolved FHIR entry in its response', () => {

@@ -27,7 +27,11 @@ describe('IG objections (real broker, registry and Postgres)', () => {
         { refusal: () => Promise.resolve(undefined), accepted: () => services.relay.notify() },
         icbObjectionPolicy,
         services.optOuts,
-        { topicPrefix: services.config.topicPrefix, retryAfterSeconds: 1 },
+        {
+          topicPrefix: services.config.topicPrefix,
+          retryAfterSeconds: 1,
+          maxEventBytes: services.config.limits.maxEventBytes,
+        },
       ),
     };
     qhl = icbSenderOf(services.directory.ics('QHL') as Ics);
@@ -52,8 +56,8 @@ describe('IG objections (real broker, registry and Postgres)', () => {
     });
 
     expect([recorded.event, withdrawn.event]).toMatchObject([
-      { outcome: 'published', sourceRecordVersion: 1, topic: ingest.topic('QHL') },
-      { outcome: 'published', sourceRecordVersion: 2, topic: ingest.topic('QHL') },
+      { outcome: 'accepted', sourceRecordVersion: 1, topic: ingest.topic('QHL') },
+      { outcome: 'accepted', sourceRecordVersion: 2, topic: ingest.topic('QHL') },
     ]);
     const consumed = (await ingest.events(ingest.topic('QHL'), 2)).filter(
       (e) => e.event.header.sourceRecordId === `ig-objection-${nhsNumber}`,

@@ -15,10 +15,11 @@ import {
   type Provider,
   type PublishableDraft,
 } from '@crosscare/governance';
+import { messageBytes } from '@crosscare/kafka';
 import type { Message } from 'kafkajs';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { conflict, forbidden, unavailable, type IngestError } from '../ingest-error';
+import { conflict, forbidden, tooLarge, unavailable, type IngestError } from '../ingest-error';
 import type { IngestOutbox } from '../storage/ingest-outbox';
 import { ledgerKey, type LedgerEntry, type SharedRecordLedger } from '../storage/shared-record-ledger';
 import { patientsNeeded, standingRefusals } from './patient-standing';
@@ -44,10 +45,11 @@ export interface PublishedEvent {
   readonly sourceRecordVersion: number;
   readonly topic: string;
   /**
-   * published: accepted now, and published exactly once by the relay (docs/ingest.md, "Accepted, then published");
-   * duplicate: this record version was accepted before, nothing new was kept.
+   * accepted: kept now, in the transaction that answered, and published exactly once by the relay moments later
+   * (docs/ingest.md, "Accepted, then published"); duplicate: this record version was accepted before, nothing new was
+   * kept.
    */
-  readonly outcome: 'published' | 'duplicate';
+  readonly outcome: 'accepted' | 'duplicate';
 }
 
 /** The drafts of one inbound item (a resource, a Bundle entry, a message, an extract) and where it was. */
@@ -67,6 +69,8 @@ export type UnitOutcome = { readonly events: PublishedEvent[] } | { readonly err
 export interface IntakeOptions {
   readonly topicPrefix: string;
   readonly retryAfterSeconds: number;
+  /** Largest event accepted, in bytes (IngestLimits.maxEventBytes). */
+  readonly maxEventBytes: number;
 }
 
 /**
@@ -204,6 +208,20 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
       correlationId,
     );
 
+    // Refused now, not found by the relay: the topic would refuse it after the sender was told it was accepted.
+    messages.forEach((message, i) => {
+      const u = all[i].unit;
+      const bytes = messageBytes(message);
+      if (outcomes[u] || bytes <= this.options.maxEventBytes) return;
+      const error = tooLarge(
+        units[u].location,
+        `its ${all[i].completed.kind === 'opt-out' ? 'opt-out' : 'record-change'} event would be ${bytes} bytes, ` +
+          `over the limit of ${this.options.maxEventBytes}: send large content (a document's attachment) by reference`,
+      );
+      if (atomic) throw error;
+      outcomes[u] = { error };
+    });
+
     // Asked before the transaction: asked inside, it would wait for a pool connection that requests holding theirs
     // while they wait for the same answer never give back.
     const refusal = await this.acceptance.refusal();
@@ -231,6 +249,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
         )
           continue;
         const u = byKey.get(ledgerKey(repeat))!.unit;
+        if (outcomes[u]) continue;
         const error = conflict(
           units[u].location,
           `version ${repeat.sourceRecordVersion} of ${repeat.sourceRecordId} was already shared with different ` +
@@ -286,7 +305,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
           sourceRecordId: entry.sourceRecordId,
           sourceRecordVersion: entry.sourceRecordVersion,
           topic: entry.topic,
-          outcome: claimed.has(entry) ? ('published' as const) : ('duplicate' as const),
+          outcome: claimed.has(entry) ? ('accepted' as const) : ('duplicate' as const),
         })),
       };
     });

@@ -46,6 +46,8 @@ const OPT_OUT: OptOutDraft = {
   body: { kind: 'TYPE_1', status: 'ACTIVE', statedOn: 20_000 },
 };
 
+const MAX_EVENT_BYTES = 1000;
+
 const registryError = (retriable: boolean) =>
   new SchemaRegistryError('POST /subjects/x', { status: retriable ? 503 : 401, retriable });
 
@@ -65,6 +67,8 @@ function intake(failures: {
   keep?: Error;
   optOut?: Error;
   refused?: IngestError;
+  /** The size of each encoded record change (1 byte unless given). */
+  eventBytes?: number;
 }): RecordChangeIntake {
   seen.kept = [];
   seen.claimed = [];
@@ -79,7 +83,10 @@ function intake(failures: {
     release: () => Promise.resolve(),
   } as unknown as SharedRecordLedger;
   const serde = {
-    encode: () => (failures.encode ? Promise.reject(failures.encode) : Promise.resolve(Buffer.from([0]))),
+    encode: () =>
+      failures.encode
+        ? Promise.reject(failures.encode)
+        : Promise.resolve(Buffer.alloc(failures.eventBytes ?? 1)),
   } as unknown as RecordChangeSerde;
   const outbox = {
     append: (_tx: unknown, messages: readonly OutboxMessage[]) => {
@@ -103,6 +110,7 @@ function intake(failures: {
   return new RecordChangeIntake(db, ledger, serde, outbox, acceptance, () => null, optOuts, {
     topicPrefix: 'crosscare',
     retryAfterSeconds: 7,
+    maxEventBytes: MAX_EVENT_BYTES,
   });
 }
 
@@ -110,13 +118,13 @@ const submitted = (failures: { encode?: Error; keep?: Error; refused?: IngestErr
   intake(failures)
     .submit(SENDER, [{ location: 'Condition/1', drafts: [DRAFT] }], 'corr-1')
     .then(
-      () => 'published',
+      () => 'accepted',
       (error: unknown) => error,
     );
 
 describe('RecordChangeIntake outages', () => {
   it('given nothing failing, keeps the event for the relay and tells it', async () => {
-    expect(await submitted({})).toBe('published');
+    expect(await submitted({})).toBe('accepted');
     expect(seen.kept.flat().map((m) => m.topic)).toEqual(['crosscare.qhl.record-changes.v1']);
     expect(seen.notified).toBe(1);
   });
@@ -173,8 +181,8 @@ describe("RecordChangeIntake and a practice's type 1 objection", () => {
       ['OptOutChanged', 'Consent/1', 3, 'crosscare.opt-outs.v1'],
     ]);
     expect(events.map((e) => [e.eventType, e.topic, e.outcome])).toEqual([
-      ['RecordRemoved', 'crosscare.qhl.record-changes.v1', 'published'],
-      ['OptOutChanged', 'crosscare.opt-outs.v1', 'published'],
+      ['RecordRemoved', 'crosscare.qhl.record-changes.v1', 'accepted'],
+      ['OptOutChanged', 'crosscare.opt-outs.v1', 'accepted'],
     ]);
   });
 
@@ -193,5 +201,38 @@ describe("RecordChangeIntake and a practice's type 1 objection", () => {
 
     expect(failure).toMatchObject({ status: 503 });
     expect(seen.kept).toEqual([]);
+  });
+});
+
+describe('RecordChangeIntake and an event larger than the topics take', () => {
+  it('refuses the request with 413 naming its size and the limit, and keeps and claims nothing', async () => {
+    const failure = await intake({ eventBytes: MAX_EVENT_BYTES })
+      .submit(SENDER, [{ location: 'DocumentReference/1', drafts: [DRAFT] }], 'corr-5')
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(IngestError);
+    expect(failure).toMatchObject({ status: 413 });
+    // The key (the NHS number, 10 bytes) and the headers count, not only the encoded value.
+    expect((failure as Error).message).toMatch(
+      /^DocumentReference\/1: its record-change event would be \d+ bytes, over the limit of 1000/,
+    );
+    expect(seen.kept).toEqual([]);
+    expect(seen.claimed).toEqual([]);
+    expect(seen.notified).toBe(0);
+  });
+
+  it('in a batch, refuses that entry alone and keeps the others', async () => {
+    const outcomes = await intake({ eventBytes: 5000 }).submitEach(
+      SENDER,
+      [
+        { location: 'Bundle.entry[0]', drafts: [DRAFT] },
+        { location: 'Bundle.entry[1]', drafts: [OPT_OUT] },
+      ],
+      'corr-6',
+    );
+
+    expect(outcomes[0]).toMatchObject({ error: { status: 413 } });
+    expect(outcomes[1]).toMatchObject({ events: [{ eventType: 'OptOutChanged' }] });
+    expect(seen.kept.flat().map((m) => m.topic)).toEqual(['crosscare.opt-outs.v1']);
   });
 });

@@ -1,6 +1,6 @@
 import { RelayLoop } from '@crosscare/database';
 import { errorMessage } from '@crosscare/errors';
-import { chunksBySize, ensureTopics } from '@crosscare/kafka';
+import { chunksBySize, ensureTopics, messageBytes } from '@crosscare/kafka';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { IngestOutbox, type OutboxRow, type RelayPosition } from '../storage/ingest-outbox';
@@ -152,7 +152,7 @@ export class IngestOutboxRelay {
     try {
       // Several sends rather than one: the broker refuses a request whose batch for one partition is larger than its
       // max.message.bytes. Order is kept, send after send, so a patient's events keep the order they were accepted in.
-      for (const chunk of chunksBySize(rows, MAX_SEND_BYTES, (r) => r.value.length)) {
+      for (const chunk of chunksBySize(rows, MAX_SEND_BYTES, messageBytes)) {
         await transaction.sendBatch({ topicMessages: byTopic(chunk), acks: -1 });
       }
       await transaction.sendOffsets({
