@@ -139,7 +139,7 @@ describe('ingest: Medication entries of a Bundle (real broker, registry and Post
       expect(again.answer.body.entry[0].response.outcome.issue[0].details.text).toContain('nothing changed');
       const [repeat] = receiptLines(again.answer.body.entry[1].response.outcome);
       expect(repeat).toMatchObject({ eventId: event.event.header.eventId });
-      expect(repeat.text).toContain('was already published');
+      expect(repeat.text).toContain('was already accepted');
       expect(await ingest.offsetsWritten(sent.topic)).toBe(offsets);
     });
 

@@ -285,7 +285,7 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       expect(again.answer.status).toBe(202);
       const [{ eventId }] = receiptLines(first.answer.body);
       expect(receiptLines(again.answer.body)[0].eventId).toBe(eventId);
-      expect(again.answer.body.issue[0].details.text).toMatch(/already published/);
+      expect(again.answer.body.issue[0].details.text).toMatch(/already accepted/);
       await ingest.events(first.topic, 1, { correlationId: first.correlationId });
       expect(
         await ingest.events(again.topic, 0, { correlationId: again.correlationId, settleMs: 2000 }),
@@ -298,7 +298,7 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       const created = await sendAs('GP_PRACTICE', 'QWU', 'POST', '/fhir/AllergyIntolerance', allergy);
       const updated = await sendAs('GP_PRACTICE', 'QWU', 'PUT', urlOf(allergy), allergy);
       expect([created.answer.status, updated.answer.status]).toEqual([202, 202]);
-      expect(receiptLines(updated.answer.body)[0].text).toMatch(/already published/);
+      expect(receiptLines(updated.answer.body)[0].text).toMatch(/already accepted/);
     });
 
     it('the same version with different content is 409; a higher version is published', async () => {
@@ -337,7 +337,7 @@ describe('ingest: FHIR (real broker, registry and Postgres)', () => {
       expect(key).toBe('9990000026');
       const twice = await sendAs('GP_PRACTICE', 'QGH', 'DELETE', urlOf(condition));
       expect(twice.answer.status).toBe(202);
-      expect(twice.answer.body.issue[0].details.text).toMatch(/already published/);
+      expect(twice.answer.body.issue[0].details.text).toMatch(/already accepted/);
       const neverShared = randomUUID();
       const never = await sendAs('GP_PRACTICE', 'QGH', 'DELETE', `/fhir/Condition/${neverShared}`);
       expect(never.answer.status).toBe(404);

@@ -87,7 +87,7 @@ describe('ingest: type 1 objections (real broker, registry and Postgres)', () =>
     expect(sent.answer.status).toBe(202);
     const [receipt] = receiptLines(sent.answer.body);
     expect(receipt).toMatchObject({ eventType: 'OptOutChanged' });
-    expect(receipt.text).toContain(`to ${ingest.optOutTopic}`);
+    expect(receipt.text).toContain(`for ${ingest.optOutTopic}`);
     const messages = await optOutsOf(sent.correlationId, 1);
     expect(messages).toEqual([
       {
@@ -130,7 +130,7 @@ describe('ingest: type 1 objections (real broker, registry and Postgres)', () =>
     const repeat = await sendAs('GP_PRACTICE', 'QHL', 'PUT', `/fhir/Consent/${consent.id}`, withdrawal);
 
     expect(repeat.answer.status).toBe(202);
-    expect(receiptLines(repeat.answer.body)[0].text).toContain('was already published');
+    expect(receiptLines(repeat.answer.body)[0].text).toContain('was already accepted');
     expect(await optOutsOf(repeat.correlationId, 0)).toEqual([]);
     expect(await ingest.offsetsWritten(ingest.optOutTopic)).toBe(before);
   });

@@ -227,7 +227,7 @@ export function openApiDocument(config: IngestConfig): object {
       responses: {
         AcceptedOutcome: {
           description:
-            'Published (or already published): an OperationOutcome with one information issue per event, its id in ' +
+            'Accepted (or already accepted): an OperationOutcome with one information issue per event, its id in ' +
             'details.coding (system https://fhir.crosscare.nhs.uk/CodeSystem/event-id)',
           headers: {
             ETag: {

@@ -1,7 +1,7 @@
 import { RelayLoop } from '@crosscare/database';
 import { errorMessage } from '@crosscare/errors';
 import { chunksBySize, ensureTopics, messageBytes } from '@crosscare/kafka';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type PartitionOffset, type Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { IngestOutbox, type OutboxRow, type RelayPosition } from '../storage/ingest-outbox';
 import { positionFromMetadata, positionMetadata } from './relay-position';
@@ -155,16 +155,15 @@ export class IngestOutboxRelay {
       for (const chunk of chunksBySize(rows, MAX_SEND_BYTES, messageBytes)) {
         await transaction.sendBatch({ topicMessages: byTopic(chunk), acks: -1 });
       }
+      // kafkajs sends an offset's metadata in TxnOffsetCommit, but its types leave the field out.
+      const position: PartitionOffset & { metadata: string } = {
+        partition: 0,
+        offset: String(next.id),
+        metadata: positionMetadata(next),
+      };
       await transaction.sendOffsets({
         consumerGroupId: this.options.relayId,
-        topics: [
-          {
-            topic: this.options.positionTopic,
-            partitions: [
-              { partition: 0, offset: String(next.id), metadata: positionMetadata(next) } as never,
-            ],
-          },
-        ],
+        topics: [{ topic: this.options.positionTopic, partitions: [position] }],
       });
       await transaction.commit();
     } catch (error) {
