@@ -1,5 +1,5 @@
 /**
- * What a soak's samples say: for each process and figure (RSS, event-loop delay), the first quarter of the run
+ * What a soak's samples say: for each process and figure (RSS, heap used, event-loop delay), the first quarter of the run
  * against the last, and a least-squares slope per hour. Pure: soak.ts samples, this summarises, the unit spec checks.
  */
 
@@ -10,10 +10,18 @@ export interface EventLoopDelay {
   readonly max: number;
 }
 
-/** One sample: each process's resident memory (MiB) and each service's event-loop delay at a moment of the soak. */
+/**
+ * One sample: each process's resident memory (MiB), and each service's V8 heap in use (MiB) and event-loop delay, at a
+ * moment of the soak.
+ */
 export interface SoakSample {
   readonly secondsIn: number;
   readonly rssMiB: Record<string, number | null>;
+  /**
+   * Services only; null when /metrics did not answer. RSS alone cannot tell a leak from V8 growing its heap before a
+   * major collection: the heap in use can. Absent from samples taken before it was added.
+   */
+  readonly heapUsedMiB?: Record<string, number | null>;
   /** Services only (brokers have no /metrics); null when /metrics did not answer. */
   readonly eventLoopMs: Record<string, EventLoopDelay | null>;
 }
@@ -51,6 +59,13 @@ export function eventLoopDelayOf(metricsText: string): EventLoopDelay | undefine
   return p50 === undefined || p99 === undefined || max === undefined ? undefined : { p50, p99, max };
 }
 
+/** The V8 heap in use in a /metrics answer (prom-client's nodejs_heap_size_used_bytes), in MiB; undefined without it. */
+export function heapUsedMiBOf(metricsText: string): number | undefined {
+  const line = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(metricsText);
+  const bytes = line ? Number(line[1]) : NaN;
+  return Number.isFinite(bytes) ? round(bytes / 1024 / 1024, 1) : undefined;
+}
+
 /** First quarter against last, and the slope per hour, of the points that have a value; undefined below 2. */
 export function trendOf(
   points: ReadonlyArray<{ secondsIn: number; value: number | null }>,
@@ -70,7 +85,7 @@ export function trendOf(
 }
 
 /**
- * Per process, the trend of each figure it was sampled for: `rssMiB` for every process, and
+ * Per process, the trend of each figure it was sampled for: `rssMiB` for every process, and `heapUsedMiB`,
  * `eventLoopP50Ms`, `eventLoopP99Ms`, `eventLoopMaxMs` for the services.
  */
 export function soakTrends(samples: readonly SoakSample[]): Record<string, ProcessTrends> {
@@ -82,6 +97,11 @@ export function soakTrends(samples: readonly SoakSample[]): Record<string, Proce
     const series: Record<string, Array<{ secondsIn: number; value: number | null }>> = {
       rssMiB: samples.map((s) => ({ secondsIn: s.secondsIn, value: s.rssMiB[name] ?? null })),
     };
+    if (samples.some((s) => s.heapUsedMiB && name in s.heapUsedMiB))
+      series.heapUsedMiB = samples.map((s) => ({
+        secondsIn: s.secondsIn,
+        value: s.heapUsedMiB?.[name] ?? null,
+      }));
     if (samples.some((s) => name in s.eventLoopMs))
       for (const [figure, key] of [
         ['eventLoopP50Ms', 'p50'],

@@ -1,4 +1,4 @@
-import { eventLoopDelayOf, soakTrends, trendOf, type SoakSample } from './soak-trend';
+import { eventLoopDelayOf, heapUsedMiBOf, soakTrends, trendOf, type SoakSample } from './soak-trend';
 
 const every10s = (values: ReadonlyArray<number | null>) =>
   values.map((value, i) => ({ secondsIn: 10 * (i + 1), value }));
@@ -106,5 +106,29 @@ describe('soakTrends', () => {
       lastQuarterMean: 13,
     });
     expect(trends.ingest.eventLoopMaxMs).toMatchObject({ samples: 2, slopePerHour: 720 });
+  });
+
+  it('gives a service its heap trend when the samples hold it, and samples from before heap was sampled none', () => {
+    const withHeap = (secondsIn: number, heap: number): SoakSample => ({
+      ...sample(secondsIn, 100, 11),
+      heapUsedMiB: { ingest: heap },
+    });
+    const trends = soakTrends([withHeap(10, 40), withHeap(20, 40), withHeap(30, 40)]);
+    expect(trends.ingest.heapUsedMiB).toMatchObject({ samples: 3, relativeChange: 0, slopePerHour: 0 });
+    expect(trends['broker-1'].heapUsedMiB).toBeUndefined();
+    expect(soakTrends([sample(10, 100, 11), sample(20, 100, 11)]).ingest.heapUsedMiB).toBeUndefined();
+  });
+});
+
+describe('heapUsedMiBOf', () => {
+  it('reads the heap in use in MiB, labelled or not, and not a longer name', () => {
+    const text = [
+      'nodejs_heap_size_total_bytes 90000000',
+      'nodejs_heap_size_used_bytes{instance="a"} 52428800',
+    ].join('\n');
+    expect(heapUsedMiBOf(text)).toBe(50);
+    expect(heapUsedMiBOf(text.replace('{instance="a"}', ''))).toBe(50);
+    expect(heapUsedMiBOf('nodejs_heap_size_used_bytes_total 5')).toBeUndefined();
+    expect(heapUsedMiBOf('nodejs_heap_size_total_bytes 90000000')).toBeUndefined();
   });
 });

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import { sleep } from './load';
 import { SERVICES, type PrivateStack, type ServiceName } from './private-stack';
-import { eventLoopDelayOf, soakTrends, type EventLoopDelay, type SoakSample } from './soak-trend';
+import {
+  eventLoopDelayOf,
+  heapUsedMiBOf,
+  soakTrends,
+  type EventLoopDelay,
+  type SoakSample,
+} from './soak-trend';
 
 export type { SoakSample } from './soak-trend';
 
@@ -38,27 +44,34 @@ function serviceUrl(stack: PrivateStack, service: ServiceName): string {
   }[service];
 }
 
-/** The event-loop delay a service's /metrics serves (libs/metrics); null when it does not answer or lacks it. */
-async function eventLoopDelay(url: string): Promise<EventLoopDelay | null> {
+interface ServiceFigures {
+  readonly eventLoop: EventLoopDelay | null;
+  readonly heapUsedMiB: number | null;
+}
+
+/** The event-loop delay and heap in use a service's /metrics serves (libs/metrics); nulls when it does not answer. */
+async function serviceFigures(url: string): Promise<ServiceFigures> {
   try {
     const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
-    return response.ok ? (eventLoopDelayOf(await response.text()) ?? null) : null;
+    if (!response.ok) return { eventLoop: null, heapUsedMiB: null };
+    const text = await response.text();
+    return { eventLoop: eventLoopDelayOf(text) ?? null, heapUsedMiB: heapUsedMiBOf(text) ?? null };
   } catch {
-    return null;
+    return { eventLoop: null, heapUsedMiB: null };
   }
 }
 
-async function delays(stack: PrivateStack): Promise<Record<string, EventLoopDelay | null>> {
+async function figures(stack: PrivateStack): Promise<Record<string, ServiceFigures>> {
   const names = Object.keys(SERVICES) as ServiceName[];
-  const read = await Promise.all(names.map((name) => eventLoopDelay(serviceUrl(stack, name))));
+  const read = await Promise.all(names.map((name) => serviceFigures(serviceUrl(stack, name))));
   return Object.fromEntries(names.map((name, i) => [name, read[i]]));
 }
 
 const ms = (delay: EventLoopDelay | null) => (delay ? `${delay.p50}/${delay.p99}/${delay.max}` : '-');
 
 /**
- * Samples every service's and broker's resident memory, and every service's event-loop delay (p50, p99 and max
- * from its /metrics), every 10 s until `durationMs` has passed. Node's delay histogram is reset by each scrape, so
+ * Samples every service's and broker's resident memory, and every service's heap in use and event-loop delay (p50,
+ * p99 and max from its /metrics), every 10 s until `durationMs` has passed. Node's delay histogram is reset by each scrape, so
  * one scrape before the first sample starts every sample's window at the previous one: each covers its 10 s, not
  * the service's start-up.
  */
@@ -68,25 +81,28 @@ export async function soak(
   log: (line: string) => void,
 ): Promise<SoakSample[]> {
   const samples: SoakSample[] = [];
-  await delays(stack);
+  await figures(stack);
   const started = Date.now();
   while (Date.now() - started < durationMs) {
     await sleep(SAMPLE_EVERY_MS);
-    const eventLoopMs = await delays(stack);
+    const served = await figures(stack);
+    const eventLoopMs = Object.fromEntries(Object.entries(served).map(([name, f]) => [name, f.eventLoop]));
+    const heapUsedMiB = Object.fromEntries(Object.entries(served).map(([name, f]) => [name, f.heapUsedMiB]));
     const rss: Record<string, number | null> = {};
     for (const name of Object.keys(SERVICES) as ServiceName[]) rss[name] = rssMiB(stack.pidOf(name));
     for (const broker of await stack.brokerPids()) rss[`broker-${broker.nodeId}`] = rssMiB(broker.pid);
     const secondsIn = Math.round((Date.now() - started) / 1000);
-    samples.push({ secondsIn, rssMiB: rss, eventLoopMs });
+    samples.push({ secondsIn, rssMiB: rss, heapUsedMiB, eventLoopMs });
     log(
       `  soak ${secondsIn} s: ` +
         Object.entries(rss)
           .map(
             ([name, mib]) =>
-              `${name} ${mib ?? '-'} MiB` + (name in eventLoopMs ? ` ${ms(eventLoopMs[name])}` : ''),
+              `${name} ${mib ?? '-'} MiB` +
+              (name in eventLoopMs ? ` (heap ${heapUsedMiB[name] ?? '-'}) ${ms(eventLoopMs[name])}` : ''),
           )
           .join(', ') +
-        ' (RSS; event-loop delay p50/p99/max ms)',
+        ' (RSS (heap used) MiB; event-loop delay p50/p99/max ms)',
     );
   }
   return samples;
