@@ -91,16 +91,15 @@ describe('readFromStart (real broker)', () => {
 
   it('answers an empty topic read to its end offsets without waiting', async () => {
     const topic = await kafka.createTopic({ partitions: 2 });
-    const started = Date.now();
+    // Not timed: a read that waited for its timeout (ten times the test's) would fail the test by never answering.
     const kept = await readFromStart(kafka.kafka, {
       topics: [topic],
       reader: uniqueName('reader'),
       keep: asText,
       until: 'end-offsets',
-      timeoutMs: 20_000,
+      timeoutMs: 600_000,
     });
     expect(kept).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('times out with an error naming the topic, and still leaves no group behind', async () => {
@@ -133,7 +132,7 @@ describe('readFromStart (real broker)', () => {
     });
     expect(partial).toEqual(['first', 'second']);
 
-    const started = Date.now();
+    // At once: with a timeout ten times the test's, only the keep's error can end the read within the test.
     const failed = readFromStart(kafka.kafka, {
       topics: [topic],
       reader: uniqueName('reader'),
@@ -142,9 +141,8 @@ describe('readFromStart (real broker)', () => {
         return asText(message);
       },
       until: () => false,
-      timeoutMs: 20_000,
+      timeoutMs: 600_000,
     });
     await expect(failed).rejects.toThrow('cannot decode second');
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });
