@@ -62,10 +62,12 @@ describe('alerts and documents (ingest → broker → projector → record API)'
     recordApi = await RecordApiUnderTest.start({ RECORD_API_DATABASE_SCHEMA: schema });
     pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
     const gp = ingest.provider('GP_PRACTICE', 'QHL');
+    const trust = ingest.provider('ACUTE_TRUST', 'QHL');
     gpToken = await ingest.credentialFor(gp.odsCode);
-    trustToken = await ingest.credentialFor(ingest.provider('ACUTE_TRUST', 'QHL').odsCode);
-    // A clinician at the practice that raised the flag: a relationship (CARE_PROVIDER) with the patient.
-    readerToken = recordApi.token({ org: gp.odsCode });
+    trustToken = await ingest.credentialFor(trust.odsCode);
+    // A clinician at the trust that sends a document in each test: a relationship (CARE_PROVIDER) with the patient
+    // that every test makes for itself, whatever the order (the practice's came only from the flag test).
+    readerToken = recordApi.token({ org: trust.odsCode });
   });
 
   afterAll(async () => {

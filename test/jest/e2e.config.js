@@ -8,6 +8,4 @@ module.exports = require('./base.config')('e2e', {
   testTimeout: 180_000,
   // e2e suites start brokers and whole services; two at once would starve a two-core machine.
   maxWorkers: 1,
-  // Tests within each file in a shuffled order (docs/testing.md, "Test order").
-  randomize: true,
 });

@@ -13,7 +13,4 @@ module.exports = require('./base.config')('integration', {
   // suites spend most of their time waiting on the broker, Postgres and the processes they start. Suites already
   // share one broker and database by unique names, as they do on any machine with more cores.
   maxWorkers: Math.max(2, os.availableParallelism() - 1),
-  // Tests within each file in a shuffled order, as in the unit tier (docs/testing.md, "Test order"); the seed is
-  // printed above the counts, and `--seed=<n>` replays it.
-  randomize: true,
 });
