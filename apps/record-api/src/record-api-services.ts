@@ -14,6 +14,7 @@ import {
 import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { processMetricsRegistry } from '@crosscare/metrics';
+import { ReadModelReader } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
@@ -24,7 +25,6 @@ import { alertKeyOf, type AccessAlertRaised } from './audit/access-alert';
 import { auditKeyOf, type RecordAccessed } from './audit/record-accessed';
 import { AUDIT_NAMESPACE, RECORD_API_AUDIT_SCHEMAS } from './audit/record-accessed-schema';
 import type { RecordApiConfig } from './record-api-config';
-import { ReadModelReader } from './record/read-model-reader';
 import { SharedRecordReads } from './shared-record-reads';
 
 export const AUDIT_TOPIC_PARTITIONS = 6;

@@ -9,12 +9,17 @@ import {
   type PurposeOfUse,
 } from '@crosscare/governance';
 import type { Reader, TokenCheck } from '@crosscare/identity';
-import { activeSharingObjection, viewSharedRecord } from '@crosscare/projection';
+import {
+  activeSharingObjection,
+  filterRecords,
+  holdsItems,
+  relationshipEvidence,
+  viewSharedRecord,
+} from '@crosscare/projection';
+import { isKnownPatient, type PatientRecordSet } from '@crosscare/read-model';
 import { AccessThrottle } from './access/access-throttle';
 import { BREAK_GLASS_HEADER, breakGlassReasonOf } from './access/break-glass';
 import { PURPOSE_OF_USE_HEADER, purposeOfUseOf } from './access/purpose-of-use';
-import { filterRecords } from './access/record-filter';
-import { holdsItems, relationshipEvidence } from './access/relationship-evidence';
 import { accessAlertEvent, type AccessAlert, type AccessAlertRaised } from './audit/access-alert';
 import {
   recordAccessedEvent,
@@ -35,7 +40,6 @@ import {
   unauthenticated,
   type RecordApiError,
 } from './record-api-error';
-import { isKnownPatient, type PatientRecordSet } from './record/patient-record-set';
 import { sharedRecordBundle } from './record/shared-record-bundle';
 import { itemsShown, sharedRecordDocument, type RecordAccessSummary } from './record/shared-record-document';
 

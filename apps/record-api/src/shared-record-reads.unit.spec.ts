@@ -7,7 +7,7 @@ import type { ClaimedIdentity, Reader, TokenCheck } from '@crosscare/identity';
 import type { AccessAlertRaised } from './audit/access-alert';
 import type { RecordAccessed } from './audit/record-accessed';
 import type { Answer } from './http/answer';
-import type { PatientRecordSet } from './record/patient-record-set';
+import type { PatientRecordSet } from '@crosscare/read-model';
 import type { SharedRecordDocument } from './record/shared-record-document';
 import { SharedRecordReads, type RecordReadRequest } from './shared-record-reads';
 import {

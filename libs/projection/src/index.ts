@@ -18,6 +18,8 @@ export type * from './view/result-view';
 export type * from './view/procedure-view';
 export { activeSharingObjection } from './view/sharing-objection-view';
 export { isRestrictedInvolvement } from './view/social-care-view';
+export * from './view/record-filter';
+export * from './view/relationship-evidence';
 export { MAX_OBSERVATIONS } from './view/clinical-view';
 export { MAX_RESULT_REPORTS } from './view/result-view';
 export * from './changelog-message';

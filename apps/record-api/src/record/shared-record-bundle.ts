@@ -8,7 +8,7 @@ import { NHS_NUMBER_SYSTEM, renderSharedRecordBundle, type SharedRecordItem } fr
 import { isEventOf, isRestrictedInvolvement, type SharedRecordView } from '@crosscare/projection';
 import type { Bundle, BundleEntry, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { createHash } from 'node:crypto';
-import type { PatientRecordSet } from './patient-record-set';
+import type { PatientRecordSet } from '@crosscare/read-model';
 import { accessNotices, type RecordAccessSummary } from './shared-record-document';
 
 export interface SharedRecordBundleOptions {

@@ -11,7 +11,7 @@ import {
   RETIRED,
   TEST_NOW,
 } from '../testing/record-set-fixtures';
-import type { PatientRecordSet } from './patient-record-set';
+import type { PatientRecordSet } from '@crosscare/read-model';
 import { sharedRecordBundle } from './shared-record-bundle';
 import type { RecordAccessSummary } from './shared-record-document';
 

@@ -1,6 +1,6 @@
 import type { PurposeOfUse, RecordSection, Relationship } from '@crosscare/governance';
 import type { SharedRecordView } from '@crosscare/projection';
-import type { PatientRecordSet } from './patient-record-set';
+import type { PatientRecordSet } from '@crosscare/read-model';
 
 /**
  * Under which rules the answer was given: the role and purpose it was read in, why the reader's organisation may see

@@ -2,7 +2,7 @@ import { type RecordChangeEvent } from '@crosscare/events';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { type PatientRecord } from '@crosscare/projection';
 import { TEST_NOW, TEST_PROVIDERS, testEvents } from '@crosscare/projection/testing';
-import type { PatientRecordSet } from '../record/patient-record-set';
+import type { PatientRecordSet } from '@crosscare/read-model';
 import type { RecordAccessSummary } from '../record/shared-record-document';
 
 export const PATIENT = testNhsNumber(1);

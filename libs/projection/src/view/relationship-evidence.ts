@@ -1,6 +1,8 @@
 import type { RecordChangeEvent } from '@crosscare/events';
 import type { RelationshipEvidence } from '@crosscare/governance';
-import { isEventOf, viewSharedRecord, type PatientRecord } from '@crosscare/projection';
+import type { PatientRecord } from '../patient-record';
+import { isEventOf } from '../record-item';
+import { viewSharedRecord } from '../shared-record-view';
 
 /**
  * What a patient's record (both collaboratives' snapshots) says about who is caring for them: the registered GP

@@ -1,13 +1,10 @@
-import {
-  inServingSnapshot,
-  isServingReadModelCreated,
-  readMergePointers,
-  readRemoteRecords,
-  readStoredPatients,
-} from '@crosscare/read-model';
 import type { DataSource } from 'typeorm';
+import { readMergePointers } from './merge-pointers';
 import { followMerges } from './merge-resolution';
 import { patientNumbers, patientRecordSet, type PatientRecordSet } from './patient-record-set';
+import { readRemoteRecords } from './remote-records';
+import { inServingSnapshot, isServingReadModelCreated } from './serving-snapshot';
+import { readStoredPatients } from './stored-patients';
 
 /**
  * Reads one collaborative's read model (the projector's tables; this service never writes them): the patient's

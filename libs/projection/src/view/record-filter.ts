@@ -1,5 +1,7 @@
 import type { RecordSection } from '@crosscare/governance';
-import { itemKindOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
+import type { PatientRecord } from '../patient-record';
+import { itemKindOf } from '../project-event';
+import type { ItemKind } from '../record-item';
 
 /** What every reader is shown, whatever their role and whoever recorded it. */
 const ALWAYS = 'always' as const;
@@ -29,6 +31,14 @@ const SECTION_OF: { readonly [K in ItemKind]: RecordSection | typeof ALWAYS } = 
   result: 'results',
   procedure: 'procedures',
 };
+
+/**
+ * The section an item kind is granted by, or 'always' for what every reader is shown. Subscriptions ask it of each
+ * record change, so a notification never tells a role of an item its read of the record would not show.
+ */
+export function sectionOfItemKind(kind: ItemKind): RecordSection | typeof ALWAYS {
+  return SECTION_OF[kind];
+}
 
 export interface RecordFilter {
   readonly sections: readonly RecordSection[];
