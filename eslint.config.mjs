@@ -54,6 +54,30 @@ export default tseslint.config(
     },
   },
   {
+    // libs/fhir-subscriptions is a domain library (the block above applies) that also stays free of storage: the
+    // subscriptions app keeps subscriptions in Postgres, the library only decides what they mean.
+    files: ['libs/fhir-subscriptions/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**', 'apps/*'], message: 'libs never import apps' },
+            {
+              group: ['@nestjs/*', 'kafkajs', 'express'],
+              message: 'this library stays pure: Nest and Kafka belong to the apps and libs/kafka',
+            },
+            {
+              group: ['pg', 'typeorm'],
+              message: 'the subscription rules stay pure: storage belongs to apps/subscriptions',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // libs/errors is the bottom of the graph: every lib and app imports it, so it imports nothing of theirs, nor the
     // libraries whose errors it recognises (by shape: kafkajs, pg, TypeORM).
     files: ['libs/errors/src/**/*.ts'],

@@ -8,7 +8,7 @@ import {
   type AccessRoles,
   type PurposeOfUse,
 } from '@crosscare/governance';
-import type { Reader, TokenCheck } from '@crosscare/identity';
+import { bearerTokenOf, type Reader, type TokenCheck } from '@crosscare/identity';
 import {
   activeSharingObjection,
   filterRecords,
@@ -28,7 +28,6 @@ import {
   type RecordAccessed,
   type RecordFormat,
 } from './audit/record-accessed';
-import { bearerTokenOf } from './http/bearer-token';
 import { errorAnswer, recordAnswer, type Answer } from './http/answer';
 import { requestedFormat } from './http/record-format';
 import {

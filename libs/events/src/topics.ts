@@ -93,6 +93,11 @@ export function sdePublisherDeadLetterTopic(prefix: string = DEFAULT_TOPIC_PREFI
   return `${prefix}.sde-publisher.dead-letters.v1`;
 }
 
+/** Record-change messages the subscription service could never decode, with the reason; kept forever. */
+export function subscriptionsDeadLetterTopic(prefix: string = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.subscriptions.dead-letters.v1`;
+}
+
 /**
  * Where ingest's outbox relay keeps its position: never written to; its one partition carries the relay's committed
  * consumer-group offset, which the relay commits in the same Kafka transaction as the events it publishes (the

@@ -1,3 +1,4 @@
 export * from './development-issuer';
 export * from './reader-token-verifier';
 export * from './trusted-issuers';
+export * from './bearer-token';

@@ -142,3 +142,141 @@ async function endOffsets(admin: Admin, topics: readonly string[]): Promise<Map<
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/** Where one message sits. Offsets as strings, as kafkajs gives them. */
+export interface MessagePosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+export interface ReadAtPositions<T> {
+  readonly positions: readonly MessagePosition[];
+  /** Names the throwaway consumer group, so a broker's group list says who was reading. */
+  readonly reader: string;
+  readonly decode: (message: TopicMessage) => T | Promise<T>;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Reads the messages at the given positions, and only the partitions that hold them, from the lowest wanted offset
+ * of each: for re-reading a few known messages of a topic that keeps everything (an ICS topic), not for scanning one.
+ * Answers by position key (`positionKey`); a position past the partition's end, or one that no longer holds a
+ * message, is absent from the answer. Uses a throwaway group, as readFromStart does.
+ */
+export async function readAtPositions<T>(kafka: Kafka, read: ReadAtPositions<T>): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const wanted = new Map<
+    string,
+    { topic: string; partition: number; offsets: Set<bigint>; from: bigint; to: bigint }
+  >();
+  for (const p of read.positions) {
+    const key = partitionKey(p.topic, p.partition);
+    const offset = BigInt(p.offset);
+    const entry = wanted.get(key) ?? {
+      topic: p.topic,
+      partition: p.partition,
+      offsets: new Set(),
+      from: offset,
+      to: offset,
+    };
+    entry.offsets.add(offset);
+    if (offset < entry.from) entry.from = offset;
+    if (offset > entry.to) entry.to = offset;
+    wanted.set(key, entry);
+  }
+  if (wanted.size === 0) return found;
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `${read.reader}-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  try {
+    // A position at or past a partition's end will never be read: leave it out now rather than wait for it.
+    const topics = [...new Set([...wanted.values()].map((w) => w.topic))];
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        const entry = wanted.get(partitionKey(topic, p.partition));
+        if (!entry) continue;
+        const high = BigInt(p.high);
+        for (const offset of entry.offsets) if (offset >= high) entry.offsets.delete(offset);
+        if (entry.to >= high) entry.to = high - 1n;
+        if (entry.offsets.size === 0) wanted.delete(partitionKey(topic, p.partition));
+      }
+    if (wanted.size === 0) return found;
+
+    let settle!: (failure?: { error: unknown }) => void;
+    const outcome = new Promise<{ error: unknown } | undefined>((resolve) => (settle = resolve));
+    let stopped = false;
+    const stop = (failure?: { error: unknown }) => {
+      if (stopped) return;
+      stopped = true;
+      settle(failure);
+    };
+    const done = () => [...wanted.values()].every((w) => w.offsets.size === 0);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) stop({ error: payload.error });
+    });
+    // Batches of markers or aborted messages alone still say how far a partition was read: a wanted offset behind
+    // them no longer holds a message.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const entry = wanted.get(partitionKey(payload.topic, payload.partition));
+      if (!entry) return;
+      const last = BigInt(payload.lastOffset);
+      for (const offset of entry.offsets) if (offset <= last) entry.offsets.delete(offset);
+      if (done()) stop();
+    });
+    const wantedTopics = [...new Set([...wanted.values()].map((w) => w.topic))];
+    await consumer.connect();
+    await consumer.subscribe({ topics: wantedTopics, fromBeginning: false });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) {
+        const idle = partitions.filter((partition) => !wanted.has(partitionKey(topic, partition)));
+        if (idle.length > 0) consumer.pause([{ topic, partitions: idle }]);
+        for (const partition of partitions) {
+          const entry = wanted.get(partitionKey(topic, partition));
+          if (entry) consumer.seek({ topic, partition, offset: entry.from.toString() });
+        }
+      }
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async (message) => {
+        if (stopped) return;
+        const entry = wanted.get(partitionKey(message.topic, message.partition));
+        const offset = BigInt(message.message.offset);
+        if (!entry || !entry.offsets.has(offset)) return;
+        try {
+          found.set(
+            positionKey({
+              topic: message.topic,
+              partition: message.partition,
+              offset: message.message.offset,
+            }),
+            await read.decode(message),
+          );
+          entry.offsets.delete(offset);
+          if (done()) stop();
+        } catch (error) {
+          stop({ error });
+        }
+      },
+    });
+    const timer = setTimeout(
+      () => stop({ error: new TopicReadTimeoutError(wantedTopics, read.timeoutMs, found.size) }),
+      read.timeoutMs,
+    );
+    const failure = await outcome;
+    clearTimeout(timer);
+    if (failure) throw failure.error;
+    return found;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/** The key readAtPositions answers by. */
+export function positionKey(position: MessagePosition): string {
+  return `${position.topic}/${position.partition}/${position.offset}`;
+}

@@ -3,10 +3,10 @@
  *
  *   up     [--brokers 1|3] [--port 9092] [--registry-port 8081] [--ingest-port 8082] [--mllp-port 2575]
  *          [--projector-ccr-port 8083] [--projector-ohc-port 8084] [--record-api-port 8085]
- *          [--sde-publisher-port 8086]
+ *          [--sde-publisher-port 8086] [--subscriptions-port 8087]
  *                                          start Postgres databases, Kafka (KRaft), the schema registry, the
- *                                          record-change topics, ingest, the projectors, the record API and the
- *                                          SDE publisher; idempotent
+ *                                          record-change topics, ingest, the projectors, the record API, the
+ *                                          SDE publisher and the subscription service; idempotent
  *   down   [--purge]                       stop what up started; --purge also deletes broker data
  *   status                                 what runs, whether it answers; exit 1 when unhealthy
  *   fetch                                  fetch the Kafka jars only
@@ -59,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         },
         recordApiPort: portFlag(args, '--record-api-port', 'CROSSCARE_RECORD_API_PORT', '8085'),
         sdePublisherPort: portFlag(args, '--sde-publisher-port', 'CROSSCARE_SDE_PUBLISHER_PORT', '8086'),
+        subscriptionsPort: portFlag(args, '--subscriptions-port', 'CROSSCARE_SUBSCRIPTIONS_PORT', '8087'),
         progress,
       });
       const paths = stackPaths();
@@ -77,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
           `  projectors (health, metrics): CCR ${stack.projectorUrls.CCR}, OHC ${stack.projectorUrls.OHC}`,
           `  RECORD_API_URL=${stack.recordApiUrl} (a token: npm run -s record-api:token)`,
           `  SDE publisher (health, metrics): ${stack.sdePublisherUrl}; keys in ${stack.sdeKeysDir}`,
+          `  SUBSCRIPTIONS_URL=${stack.subscriptionsUrl}/fhir (a token: npm run -s subscriptions:token)`,
           `  logs: ${paths.logs}`,
         ].join('\n'),
       );
@@ -99,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(
         'usage: stack up [--brokers 1|3] [--port N] [--registry-port N] [--ingest-port N] [--mllp-port N]' +
           ' [--projector-ccr-port N] [--projector-ohc-port N] [--record-api-port N] [--sde-publisher-port N]' +
+          ' [--subscriptions-port N]' +
           ' | down [--purge] | status | fetch\n',
       );
       return 2;

@@ -8,6 +8,8 @@
  *   Both projectors share the switch table's schema (`projector_control`), owned by a group role they belong to.
  * - a record API may only SELECT: its collaborative's read model (every schema and table that collaborative's
  *   projector creates, now or after a rebuild, through ALTER DEFAULT PRIVILEGES) and the switch table.
+ * - the subscription service owns its store's schema (`subscriptions`) and may SELECT the CCR read model, as a
+ *   record API may, to learn who cares for a patient;
  * - the SDE publisher owns its store's schema (SDE_DATABASE_SCHEMA, `sde`), as ingest owns its ledger: the
  *   identifiable link between NHS numbers and pseudonymised rows lives there, so no other role may read it.
  * - nobody else may create in `public`, use the others' schemas, or make temporary tables.
@@ -27,7 +29,8 @@ export type DatabaseService =
   | 'projector-ohc'
   | 'record-api-ccr'
   | 'record-api-ohc'
-  | 'sde-publisher';
+  | 'sde-publisher'
+  | 'subscriptions';
 
 export interface DatabaseAccessOptions {
   /** The database the services use (`crosscare`). */
@@ -47,6 +50,10 @@ export interface DatabaseAccessOptions {
   readonly recordApis?: readonly DatabaseCollaborative[];
   /** The SDE publisher's store (SDE_DATABASE_SCHEMA), default `sde`. */
   readonly sdeSchema?: string;
+  /** The subscription service's store (SUBSCRIPTIONS_DATABASE_SCHEMA), default `subscriptions`. */
+  readonly subscriptionsSchema?: string;
+  /** The collaborative whose read model the subscription service reads (SUBSCRIPTIONS_COLLABORATIVE), default CCR. */
+  readonly subscriptionsReads?: DatabaseCollaborative;
 }
 
 export interface LoginRole {
@@ -119,6 +126,14 @@ export function databaseAccessPlan(options: DatabaseAccessOptions): DatabaseAcce
       name: role('sde_publisher'),
       owns: [identifier(options.sdeSchema ?? 'sde', 'SDE schema')],
       createsSchemas: false,
+    },
+    // Owns its store, and reads a read model only to learn who cares for a patient, as a record API reads it.
+    {
+      service: 'subscriptions',
+      name: role('subscriptions'),
+      owns: [identifier(options.subscriptionsSchema ?? 'subscriptions', 'subscriptions schema')],
+      createsSchemas: false,
+      reads: options.subscriptionsReads ?? 'CCR',
     },
   ];
   return {

@@ -25,6 +25,7 @@ export const LOCAL_REGISTRY_PRINCIPALS = {
   'projector-ohc': 'reader',
   'record-api': 'reader',
   'sde-publisher': 'reader',
+  subscriptions: 'reader',
   [REGISTRY_TOOLS]: 'reader',
 } as const satisfies Record<string, RegistryRole>;
 
@@ -203,6 +204,7 @@ export function registryComposeEnv(paths: StackPaths): Record<string, string> {
     'projector-ohc',
     'record-api',
     'sde-publisher',
+    'subscriptions',
   ] as const) {
     const variable = `CROSSCARE_REGISTRY_${service.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
     env[variable] = localSecret(paths, registrySecretName(service));
@@ -219,6 +221,7 @@ export function databaseComposeEnv(paths: StackPaths): Record<string, string> {
     'projector-ohc',
     'record-api-ccr',
     'sde-publisher',
+    'subscriptions',
   ];
   return Object.fromEntries(
     services.map((s) => [composePasswordVariable(s), localSecret(paths, databasePasswordSecret(s))]),

@@ -47,6 +47,12 @@ import {
   SDE_PUBLISHER_APP,
   sdePublisherEnvironment,
 } from './sde-publisher-process';
+import { ensureSubscriptionsHeaderKey } from './subscriptions-header-key';
+import {
+  DEFAULT_SUBSCRIPTIONS_PORT,
+  SUBSCRIPTIONS_APP,
+  subscriptionsEnvironment,
+} from './subscriptions-process';
 
 /** Databases the running services use; each later service adds its own here. */
 export const STACK_DATABASES = ['crosscare'] as const;
@@ -65,6 +71,8 @@ export interface StackOptions {
   readonly recordApiPort?: number;
   /** The SDE publisher's port (health, metrics; default 8086). */
   readonly sdePublisherPort?: number;
+  /** The subscription service's port (FHIR API, health, metrics; default 8087). */
+  readonly subscriptionsPort?: number;
   readonly paths?: StackPaths;
   readonly progress?: Progress;
   readonly postgresAdminUrl?: string;
@@ -89,6 +97,8 @@ export interface RunningStack {
   readonly projectorUrls: { readonly CCR: string; readonly OHC: string };
   readonly recordApiUrl: string;
   readonly sdePublisherUrl: string;
+  /** The subscription service (FHIR subscriptions at <url>/fhir). */
+  readonly subscriptionsUrl: string;
   /** Where the SDE publisher's pseudonymisation keys are (SDE_KEYS_DIR), one per approved project. */
   readonly sdeKeysDir: string;
 }
@@ -214,6 +224,22 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     paths,
     progress,
   });
+  const subscriptionsPort = options.subscriptionsPort ?? DEFAULT_SUBSCRIPTIONS_PORT;
+  const subscriptions = await SUBSCRIPTIONS_APP.start({
+    port: subscriptionsPort,
+    env: subscriptionsEnvironment({
+      port: subscriptionsPort,
+      kafka: kafkaAs('subscriptions'),
+      schemaRegistryUrl: registryAuth.serviceUrl('subscriptions'),
+      databaseUrl: serviceDatabaseUrl('subscriptions'),
+      trustedIssuersFile: developmentIssuer.trustedIssuersFile,
+      headerKeyFile: ensureSubscriptionsHeaderKey(paths),
+      readModelSchema: projectorSchema('CCR', envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX')),
+      topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
+    }),
+    paths,
+    progress,
+  });
   return {
     kafka,
     databaseUrl: url,
@@ -226,6 +252,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
     recordApiUrl: recordApi.url,
     sdePublisherUrl: sdePublisher.url,
     sdeKeysDir,
+    subscriptionsUrl: subscriptions.url,
   };
 }
 
@@ -237,6 +264,7 @@ const LOCAL_APPS: ReadonlyArray<{ column: string; app: LocalApp }> = [
   { column: 'proj-ohc', app: PROJECTOR_APPS.OHC },
   { column: 'record-api', app: RECORD_API_APP },
   { column: 'sde-pub', app: SDE_PUBLISHER_APP },
+  { column: 'subs', app: SUBSCRIPTIONS_APP },
 ];
 
 export async function stackDown(options: StackOptions & { purge?: boolean } = {}): Promise<void> {

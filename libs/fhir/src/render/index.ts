@@ -7,6 +7,7 @@ export {
   sourceRecordSystem,
 } from './crosscare-definitions';
 export { renderRecordItem, type RenderOptions } from './render-record-item';
+export { itemResourceId, patientResourceId } from './resource-ids';
 export { RESTRICTED_LABEL } from './resources/episode-of-care';
 export { renderSharedRecordBundle, type SharedRecordBundleInput } from './shared-record-bundle';
 export type { SharedRecordItem } from './shared-record-items';

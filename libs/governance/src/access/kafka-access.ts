@@ -12,6 +12,7 @@ import {
   sdeProjectTopic,
   sdeTopicPrefix,
   sdePublisherDeadLetterTopic,
+  subscriptionsDeadLetterTopic,
 } from '@crosscare/events';
 import type { Collaborative, CollaborativeCode } from '../directory/provider';
 
@@ -38,7 +39,13 @@ export interface KafkaGrant {
 }
 
 export type ServiceRole =
-  'ingest' | 'projector-ccr' | 'projector-ohc' | 'record-api' | 'sde-publisher' | 'opt-out-import';
+  | 'ingest'
+  | 'projector-ccr'
+  | 'projector-ohc'
+  | 'record-api'
+  | 'sde-publisher'
+  | 'opt-out-import'
+  | 'subscriptions';
 export const SERVICE_ROLES: readonly ServiceRole[] = [
   'ingest',
   'projector-ccr',
@@ -46,6 +53,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
   'record-api',
   'sde-publisher',
   'opt-out-import',
+  'subscriptions',
 ];
 
 export interface KafkaPrincipal {
@@ -104,6 +112,20 @@ export function projectorDeadLetterReaderGroupPrefix(
 /** The SDE publisher's consumer group (and group prefix). */
 export function sdePublisherGroupId(naming = DEFAULT_ACCESS_NAMING): string {
   return `${naming.idPrefix}-sde-publisher`;
+}
+
+/** The subscription service's consumer group (and group prefix). */
+export function subscriptionsGroupId(naming = DEFAULT_ACCESS_NAMING): string {
+  return `${naming.idPrefix}-subscriptions`;
+}
+
+/**
+ * The throwaway groups the subscription service reads events at known offsets with (a full-resource notification
+ * after a restart, $events), one per read, deleted when it ends. Under its group prefix, but longer, so deleting
+ * them never reaches the service's own group.
+ */
+export function subscriptionsReaderGroupPrefix(naming = DEFAULT_ACCESS_NAMING): string {
+  return `${subscriptionsGroupId(naming)}-reader`;
 }
 
 /** The throwaway groups the National Data Opt-out import uses to read the opt-out topic's current state. */
@@ -287,7 +309,25 @@ export function servicePrincipals(
       },
     ],
   };
-  return [ingest, projector('CCR'), projector('OHC'), recordApi, sdePublisher, optOutImport];
+  const subscriptions: KafkaPrincipal = {
+    name: servicePrincipalName('subscriptions', naming),
+    purpose:
+      "reads every ICS's record changes to notify FHIR subscribers (re-reading known offsets for $events); " +
+      'writes only its dead letters',
+    grants: [
+      ...allIcs.map((ics) => topic(recordChangeTopic(ics, topicPrefix), 'READ')),
+      topic(subscriptionsDeadLetterTopic(topicPrefix), 'WRITE'),
+      topic(subscriptionsDeadLetterTopic(topicPrefix), 'CREATE'),
+      groupPrefix(subscriptionsGroupId(naming)),
+      {
+        resourceType: 'GROUP',
+        patternType: 'PREFIXED',
+        resourceName: subscriptionsReaderGroupPrefix(naming),
+        operation: 'DELETE',
+      },
+    ],
+  };
+  return [ingest, projector('CCR'), projector('OHC'), recordApi, sdePublisher, optOutImport, subscriptions];
 }
 
 export function servicePrincipal(

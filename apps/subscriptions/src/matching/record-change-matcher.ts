@@ -1,0 +1,114 @@
+import type { RecordChangeEvent } from '@crosscare/events';
+import { matchesFilter, topicByCode, topicEventsOf } from '@crosscare/fhir-subscriptions';
+import { legitimateRelationship, type RelationshipEvidence } from '@crosscare/governance';
+import type { EventMatch, SourcePosition } from '../store/subscription-store';
+import type { IndexedSubscription, SubscriptionIndex } from './subscription-index';
+
+/** A record change as consumed: the event and where it sits. */
+export interface SourcedRecordChange {
+  readonly event: RecordChangeEvent;
+  readonly source: SourcePosition;
+}
+
+/** What the patient's shared record says about who cares for them, as the record API decides reads by. */
+export interface PatientCare {
+  readonly evidence: RelationshipEvidence;
+  /** The patient objects to sharing: only the organisation that recorded an item may hear of it. */
+  readonly objects: boolean;
+}
+
+/**
+ * Which subscriptions each record change notifies, in the order the changes came. A subscription is notified of a
+ * change only as its subscriber could read it in the record API:
+ * - the change triggers the subscription's topic and passes its filter;
+ * - the subscriber's role is granted the section the changed item belongs to (a receptionist's system does not hear
+ *   of an observation), and the topic's own sections;
+ * - the subscribing organisation has a legitimate relationship with the patient now (registered GP, care provider,
+ *   referral recipient), by the same rule as a read; there is no breaking the glass for a subscription;
+ * - when the patient objects to sharing, only of items the subscriber's own organisation recorded;
+ * - the change was recorded after the subscription was created: a new subscription is not told the patient's past.
+ *
+ * `care` is asked once per patient, and only for a patient some subscription might be notified about.
+ */
+export async function matchRecordChanges(
+  changes: readonly SourcedRecordChange[],
+  index: SubscriptionIndex,
+  care: (nhsNumber: string) => Promise<PatientCare>,
+): Promise<EventMatch[]> {
+  const cares = new Map<string, Promise<PatientCare>>();
+  const careOf = (nhsNumber: string) => {
+    let known = cares.get(nhsNumber);
+    if (!known) cares.set(nhsNumber, (known = care(nhsNumber)));
+    return known;
+  };
+  const matches: EventMatch[] = [];
+  for (const { event, source } of changes) {
+    const topicEvents = topicEventsOf(event);
+    if (topicEvents.length === 0) continue;
+    const { header } = event;
+    const byPatient = index.forPatient(header.nhsNumber);
+    if (byPatient.length === 0 && !index.followsPractices) continue;
+    const patient = await careOf(header.nhsNumber);
+    const candidates = [...byPatient, ...index.forPractice(patient.evidence.registeredGpOdsCode)];
+    for (const topicEvent of topicEvents)
+      for (const subscription of candidates) {
+        if (!notifies(subscription, event, topicEvent, patient)) continue;
+        matches.push({
+          subscriptionId: subscription.row.id,
+          recordChangeId: header.eventId,
+          topic: topicEvent.topic,
+          focusType: topicEvent.focus.resourceType,
+          focusId: topicEvent.focus.id,
+          nhsNumber: header.nhsNumber,
+          occurredAt: new Date(Number(header.occurredAt)),
+          source,
+        });
+      }
+  }
+  return matches;
+}
+
+function notifies(
+  subscription: IndexedSubscription,
+  event: RecordChangeEvent,
+  topicEvent: ReturnType<typeof topicEventsOf>[number],
+  patient: PatientCare,
+): boolean {
+  const { row, sections } = subscription;
+  const { header } = event;
+  if (row.topic !== topicEvent.topic) return false;
+  if (Number(header.recordedAt) < row.createdAt.getTime()) return false;
+  if (row.endAt !== null && Number(header.recordedAt) >= row.endAt.getTime()) return false;
+  const topic = topicByCode(topicEvent.topic);
+  if (!topic || !topic.sections.every((section) => sections.has(section))) return false;
+  if (topicEvent.section !== 'always' && !sections.has(topicEvent.section)) return false;
+  const owner = row.ownerOdsCode.toUpperCase();
+  if (
+    !matchesFilter(row.filter, {
+      topicEvent,
+      header,
+      registeredGpOdsCode: patient.evidence.registeredGpOdsCode,
+    })
+  )
+    return false;
+  if (legitimateRelationship(owner, patient.evidence) === null) return false;
+  if (patient.objects && header.providerOdsCode.toUpperCase() !== owner) return false;
+  return true;
+}
+
+/**
+ * The matches of record changes seen for the first time (`fresh`: their ids were not matched before), each from the
+ * first copy in the batch: ingest can, rarely, publish one event twice with the same id, and a copy must not be
+ * numbered again, in a later batch or in this one.
+ */
+export function firstCopies(matches: readonly EventMatch[], fresh: ReadonlySet<string>): EventMatch[] {
+  const first = new Map<string, string>();
+  for (const match of matches)
+    if (!first.has(match.recordChangeId)) first.set(match.recordChangeId, positionOf(match));
+  return matches.filter(
+    (match) => fresh.has(match.recordChangeId) && first.get(match.recordChangeId) === positionOf(match),
+  );
+}
+
+const positionOf = (match: EventMatch) =>
+  `${match.source.topic}/${match.source.partition}/${match.source.offset}`;

@@ -1,0 +1,338 @@
+import { fhirFixtures } from '@crosscare/fhir/testing';
+import { loadProviderDirectory, type Provider } from '@crosscare/governance';
+import { ADT_FIXTURE_NHS_NUMBERS, CERNER_ADT, withControlId } from '@crosscare/hl7v2/testing';
+import { relationshipEvidence } from '@crosscare/projection';
+import { openReadModel, ReadModelReader } from '@crosscare/read-model';
+import { eventually, uniqueIdentifier, uniqueName } from '@crosscare/testing';
+import type { DataSource } from 'typeorm';
+import { send, startIngest, type IngestUnderTest } from '../../apps/ingest/src/testing/ingest-under-test';
+import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
+import { ProjectorRuntime } from '../../apps/projector/src/projector-runtime';
+import { SubscriptionsUnderTest } from '../../apps/subscriptions/src/testing/subscriptions-under-test';
+import {
+  eventNumbers,
+  notificationType,
+  statusParameters as statusOf,
+  type ReceivedBundle,
+  WebhookReceiver,
+} from '../../apps/subscriptions/src/testing/webhook-receiver';
+
+jest.setTimeout(180_000);
+
+const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition';
+const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+const TOPIC = (code: string) => `https://fhir.crosscare.nhs.uk/SubscriptionTopic/${code}`;
+
+/** A backport Subscription as a supplier's system would POST it. */
+function subscription(options: {
+  topic: string;
+  filter: string;
+  endpoint: string;
+  headers?: string[];
+  payload?: 'empty' | 'id-only' | 'full-resource';
+}) {
+  return {
+    resourceType: 'Subscription',
+    meta: { profile: [`${BACKPORT}/backport-subscription`] },
+    status: 'requested',
+    reason: 'Tell the practice when its patients are admitted or attend',
+    criteria: TOPIC(options.topic),
+    _criteria: {
+      extension: [{ url: `${BACKPORT}/backport-filter-criteria`, valueString: options.filter }],
+    },
+    channel: {
+      type: 'rest-hook',
+      endpoint: options.endpoint,
+      payload: 'application/fhir+json',
+      _payload: {
+        extension: [
+          { url: `${BACKPORT}/backport-payload-content`, valueCode: options.payload ?? 'full-resource' },
+        ],
+      },
+      header: options.headers ?? [],
+    },
+  };
+}
+
+/**
+ * Subscriptions along the real path: a GP practice's registration through ingest and the CCR projector's read model,
+ * an acute trust's HL7 v2 admissions through ingest onto the ICS topic, the subscription service's consumer group, and
+ * notification Bundles POSTed to a webhook receiver on 127.0.0.1.
+ */
+describe('subscriptions (ingest → broker → subscription service → webhook)', () => {
+  const nhsNumber = ADT_FIXTURE_NHS_NUMBERS.alice;
+  let ingest: IngestUnderTest;
+  let projector: ProjectorRuntime;
+  let subscriptions: SubscriptionsUnderTest;
+  let readModel: DataSource;
+  let practice: Provider;
+  let otherPractice: Provider;
+  let trust: Provider;
+  let trustKey: string;
+  const schema = uniqueIdentifier('subscriptions_ccr');
+  const receivers: WebhookReceiver[] = [];
+
+  beforeAll(async () => {
+    ingest = await startIngest('subscriptions');
+    const prefix = ingest.topic('QHL').replace(/\.qhl\.record-changes\.v1$/, '');
+    projector = await ProjectorRuntime.start(
+      loadProjectorConfig({
+        ...ingest.kafka.environment,
+        SCHEMA_REGISTRY_URL: ingest.registry.url,
+        DATABASE_URL: process.env.DATABASE_URL,
+        PROJECTOR_COLLABORATIVE: 'CCR',
+        PROJECTOR_DATABASE_SCHEMA: schema,
+        PROJECTOR_TOPIC_PREFIX: prefix,
+        PROJECTOR_GROUP_ID: `${prefix}-CCR`,
+        PROJECTOR_RELAY_INTERVAL_MS: '50',
+        LOG_LEVEL: 'error',
+      }),
+    );
+    subscriptions = await SubscriptionsUnderTest.start(
+      {
+        kafka: ingest.kafka.environment,
+        schemaRegistryUrl: ingest.registry.url,
+        topicPrefix: prefix,
+        readModelSchema: schema,
+      },
+      {
+        // A failing endpoint is in error after three quick failures, and tried again every second.
+        SUBSCRIPTIONS_RETRY_INITIAL_MS: '100',
+        SUBSCRIPTIONS_RETRY_MAX_MS: '200',
+        SUBSCRIPTIONS_FAILURES_BEFORE_ERROR: '3',
+        SUBSCRIPTIONS_ERROR_RETRY_SECONDS: '1',
+      },
+    );
+    readModel = await openReadModel(
+      { url: process.env.DATABASE_URL!, poolSize: 2 },
+      schema,
+      'crosscare-subscriptions-test',
+    );
+    [practice, otherPractice] = loadProviderDirectory().providers({ type: 'GP_PRACTICE', ics: 'QHL' });
+    trust = ingest.provider('ACUTE_TRUST', 'QHL');
+    trustKey = await ingest.credentialFor(trust.odsCode);
+
+    // The practice registers the patient; the subscription service learns it from the read model, as the record API.
+    const patient = fhirFixtures.gpPatient(nhsNumber);
+    patient.id = uniqueName('patient');
+    patient.generalPractitioner = [
+      { identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: practice.odsCode } },
+    ];
+    const registered = await send(ingest.url, 'PUT', `/fhir/Patient/${patient.id}`, {
+      token: await ingest.credentialFor(practice.odsCode),
+      body: patient,
+    });
+    expect(registered.status).toBeLessThan(300);
+    const reader = new ReadModelReader(readModel, 'CCR', schema);
+    await eventually(
+      'the registration in the read model',
+      async () => {
+        const set = await reader.loadPatient(nhsNumber).catch(() => undefined);
+        return set && relationshipEvidence(set.records, Date.now()).registeredGpOdsCode === practice.odsCode
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 300 },
+    );
+  });
+
+  afterAll(async () => {
+    for (const step of [
+      ...receivers.map((r) => () => r.stop()),
+      () => subscriptions?.close(),
+      () => projector?.stop(),
+      () => ingest?.close(),
+      () => readModel?.destroy(),
+    ])
+      await step()?.catch(() => undefined);
+  });
+
+  /** The trust's PAS sends an ADT message for the patient: its ODS code in MSH-4, a fresh control id. */
+  const admit = async (message: string) => {
+    const er7 = withControlId(
+      message
+        .replace(/^MSH\|\^~\\&\|CERNER\|RRK\|/, `MSH|^~\\&|CERNER|${trust.odsCode}|`)
+        .replaceAll(ADT_FIXTURE_NHS_NUMBERS.ben, nhsNumber),
+      uniqueName('msg'),
+    );
+    const answer = await send(ingest.url, 'POST', '/hl7v2', {
+      token: trustKey,
+      body: er7,
+      contentType: 'x-application/hl7-v2+er7',
+    });
+    expect(answer.text).toContain('MSA|AA');
+  };
+
+  const receiver = async (port?: number) => {
+    const started = await WebhookReceiver.start(port);
+    receivers.push(started);
+    return started;
+  };
+
+  it('tells a practice of its registered patient’s admission, numbered; recovers what a dead receiver missed through $events', async () => {
+    const webhook = await receiver();
+    const token = subscriptions.token(practice.odsCode);
+    const created = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      token,
+      subscription({
+        topic: 'encounter-started',
+        filter: `Encounter?registered-with=${practice.odsCode}`,
+        endpoint: webhook.url,
+        headers: ['Authorization: Bearer practice-receiver-secret'],
+      }),
+    );
+    expect(created.body).toMatchObject({ status: 'requested' });
+    expect(created.status).toBe(201);
+    expect(JSON.stringify(created.body)).not.toContain('practice-receiver-secret');
+    const id: string = created.body.id;
+
+    // The handshake comes first; the subscription is then active.
+    await eventually('the handshake', () => Promise.resolve(webhook.received.length > 0 ? true : undefined), {
+      timeoutMs: 20_000,
+    });
+    expect(notificationType(webhook.received[0].bundle)).toBe('handshake');
+    expect(webhook.received[0].headers.authorization).toBe('Bearer practice-receiver-secret');
+    await eventually(
+      '$status active',
+      async () => {
+        const status = await subscriptions.request('GET', `/fhir/Subscription/${id}/$status`, token);
+        return statusOf(status.body).status?.valueCode === 'active' ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+
+    // The acute trust admits the patient over HL7 v2: the practice hears of it as event 1, the Encounter with it.
+    await admit(CERNER_ADT.A01);
+    const first = await eventually(
+      'the admission notification',
+      () => Promise.resolve(webhook.eventNotifications[0]),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      },
+    );
+    expect(eventNumbers(first.bundle)).toEqual([1]);
+    expect(statusOf(first.bundle)['events-since-subscription-start']?.valueString).toBe('1');
+    expect(first.headers.authorization).toBe('Bearer practice-receiver-secret');
+    const encounter = first.bundle.entry[1].resource!;
+    expect(encounter.resourceType).toBe('Encounter');
+    expect(encounter.class).toMatchObject({ code: 'IMP' });
+    expect(JSON.stringify(encounter)).toContain(nhsNumber);
+
+    // The receiver dies; the trust sends an emergency attendance and a transfer meanwhile.
+    await webhook.stop();
+    await admit(CERNER_ADT.A04);
+    await admit(CERNER_ADT.A02);
+    const failed = await eventually(
+      'the subscription in error with three events',
+      async () => {
+        const status = await subscriptions.request('GET', `/fhir/Subscription/${id}/$status`, token);
+        const parameters = statusOf(status.body);
+        return parameters.status?.valueCode === 'error' &&
+          parameters['events-since-subscription-start']?.valueString === '3'
+          ? parameters
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 300 },
+    );
+    expect(failed.error).toBeDefined();
+
+    // The gap, recovered from Kafka through $events: events 2 and 3, in order, with their resources.
+    const missed = await subscriptions.request(
+      'GET',
+      `/fhir/Subscription/${id}/$events?eventsSinceNumber=2&eventsUntilNumber=3`,
+      token,
+    );
+    expect(missed.status).toBe(200);
+    expect(statusOf(missed.body).type?.valueCode).toBe('query-event');
+    expect(eventNumbers(missed.body)).toEqual([2, 3]);
+    const resources = (missed.body as ReceivedBundle).entry
+      .slice(1)
+      .map((entry) => entry.resource?.resourceType);
+    expect(resources).toEqual(['Encounter', 'Encounter']);
+
+    // The receiver comes back: delivery resumes where it stopped (at least once), and the subscription is active.
+    const revived = await receiver(Number(new URL(webhook.url).port));
+    const resumed = await eventually(
+      'the missed notifications',
+      () => {
+        const numbers = revived.eventNotifications.flatMap((n) => eventNumbers(n.bundle));
+        return Promise.resolve(numbers.includes(3) ? numbers : undefined);
+      },
+      { timeoutMs: 60_000, intervalMs: 300 },
+    );
+    expect(resumed).toEqual([2, 3]);
+    const status = await subscriptions.request('GET', `/fhir/Subscription/${id}/$status`, token);
+    expect(statusOf(status.body).status?.valueCode).toBe('active');
+  });
+
+  it('refuses a subscription to another practice’s registered patients, and to a patient the subscriber does not care for', async () => {
+    const token = subscriptions.token(otherPractice.odsCode);
+    const others = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      token,
+      subscription({
+        topic: 'encounter-started',
+        filter: `Encounter?registered-with=${practice.odsCode}`,
+        endpoint: 'http://127.0.0.1:9/never',
+      }),
+    );
+    expect(others.status).toBe(403);
+    expect(others.body.resourceType).toBe('OperationOutcome');
+    expect(others.body.issue[0].diagnostics).toContain('only its own registered patients');
+
+    const patient = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      token,
+      subscription({
+        topic: 'encounter-started',
+        filter: `Encounter?patient=${NHS_NUMBER_SYSTEM}|${nhsNumber}`,
+        endpoint: 'http://127.0.0.1:9/never',
+      }),
+    );
+    expect(patient.status).toBe(403);
+    expect(patient.body.issue[0].diagnostics).toContain('no legitimate relationship');
+
+    const search = await subscriptions.request('GET', '/fhir/Subscription', token);
+    expect(search.body.total).toBe(0);
+  });
+
+  it('keeps a practice’s subscription its own: another organisation reads, changes and deletes nothing of it', async () => {
+    const owner = subscriptions.token(practice.odsCode);
+    const created = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      owner,
+      subscription({
+        topic: 'patient-died',
+        filter: `Patient?registered-with=${practice.odsCode}`,
+        endpoint: 'http://127.0.0.1:9/never',
+        payload: 'id-only',
+      }),
+    );
+    expect(created.status).toBe(201);
+    const other = subscriptions.token(otherPractice.odsCode);
+    for (const [method, path] of [
+      ['GET', `/fhir/Subscription/${created.body.id}`],
+      ['DELETE', `/fhir/Subscription/${created.body.id}`],
+      ['GET', `/fhir/Subscription/${created.body.id}/$events`],
+    ]) {
+      const answer = await subscriptions.request(method, path, other);
+      expect(answer.status).toBe(404);
+    }
+    expect((await subscriptions.request('GET', `/fhir/Subscription/${created.body.id}`, owner)).status).toBe(
+      200,
+    );
+    expect(
+      (await subscriptions.request('DELETE', `/fhir/Subscription/${created.body.id}`, owner)).status,
+    ).toBe(204);
+    expect((await subscriptions.request('GET', `/fhir/Subscription/${created.body.id}`, owner)).status).toBe(
+      404,
+    );
+    expect((await subscriptions.request('GET', '/fhir/Subscription', undefined)).status).toBe(401);
+  });
+});
