@@ -2,8 +2,9 @@ import { DEVELOPMENT_ISSUER, developmentIssuerFiles, signDevelopmentToken } from
 import { composeStackPaths, developmentIssuerDirectories, stackPaths } from '@crosscare/local-stack';
 import { parseArgs } from 'node:util';
 
-const USAGE = `usage: npm run record-api:token -- --sub <user id> --name <display name> --role <role> --org <ODS code> [--lifetime <seconds>] [--compose]
-  Prints a DEVELOPMENT reader token for the record API on stdout: ES256, signed with the key of the local stack's
+const USAGE = `usage: npm run record-api:token -- --sub <user id> --name <display name> --role <role> --org <ODS code> [--lifetime <seconds>] [--audience <aud>] [--compose]
+       npm run subscriptions:token -- (the same options: a token for the subscription service)
+  Prints a DEVELOPMENT reader token for the record API (or, with --audience crosscare-subscriptions, the subscription service) on stdout: ES256, signed with the key of the local stack's
   development issuer (${DEVELOPMENT_ISSUER}, created by npm run stack:up), or with docker-compose's (--compose, created
   by npm run compose:secrets). Only a record API run with CROSSCARE_ENVIRONMENT=development trusts that issuer.`;
 
@@ -19,6 +20,8 @@ async function main(): Promise<number> {
       role: { type: 'string' },
       org: { type: 'string' },
       lifetime: { type: 'string', default: String(DEFAULT_LIFETIME_SECONDS) },
+      // Each service takes tokens for its own audience only: one for the record API is not one for subscriptions.
+      audience: { type: 'string' },
       compose: { type: 'boolean', default: false },
     },
   });
@@ -36,7 +39,13 @@ async function main(): Promise<number> {
   }
   const directories = developmentIssuerDirectories(values.compose ? composeStackPaths() : stackPaths());
   const token = await signDevelopmentToken(
-    { sub: values.sub, name: values.name, role: values.role, org: values.org },
+    {
+      sub: values.sub,
+      name: values.name,
+      role: values.role,
+      org: values.org,
+      ...(values.audience ? { aud: values.audience } : {}),
+    },
     { secretsDir: directories.secretsDir, lifetimeSeconds: lifetime },
   );
   console.error(

@@ -22,6 +22,7 @@ import { RecordChangeConsumer } from './consumer/record-change-consumer';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { NotificationContent } from './delivery/notification-content';
 import { SourceEvents } from './delivery/source-events';
+import { encounterClassIn } from './matching/encounter-class';
 import { firstCopies, matchRecordChanges, type PatientCare } from './matching/record-change-matcher';
 import { SubscriptionIndex } from './matching/subscription-index';
 import { DeliveryStore } from './store/delivery-store';
@@ -130,6 +131,7 @@ export class SubscriptionsServices {
       return {
         evidence: relationshipEvidence(set.records, Date.now()),
         objects: activeSharingObjection(set.records) !== null,
+        encounterClass: (provider, sourceRecordId) => encounterClassIn(set.records, provider, sourceRecordId),
       };
     };
     const access = new SubscriberAccess(tokens, roles, (ods) => directory.provider(ods), care);

@@ -1,4 +1,4 @@
-import type { RecordChangeEvent } from '@crosscare/events';
+import type { EncounterClass, RecordChangeEvent } from '@crosscare/events';
 import { matchesFilter, topicByCode, topicEventsOf } from '@crosscare/fhir-subscriptions';
 import { legitimateRelationship, type RelationshipEvidence } from '@crosscare/governance';
 import type { EventMatch, SourcePosition } from '../store/subscription-store';
@@ -15,6 +15,8 @@ export interface PatientCare {
   readonly evidence: RelationshipEvidence;
   /** The patient objects to sharing: only the organisation that recorded an item may hear of it. */
   readonly objects: boolean;
+  /** The class of an encounter the record holds the start of (provider, source record): an end's event kind. */
+  readonly encounterClass: (providerOdsCode: string, sourceRecordId: string) => EncounterClass | undefined;
 }
 
 /**
@@ -26,7 +28,10 @@ export interface PatientCare {
  * - the subscribing organisation has a legitimate relationship with the patient now (registered GP, care provider,
  *   referral recipient), by the same rule as a read; there is no breaking the glass for a subscription;
  * - when the patient objects to sharing, only of items the subscriber's own organisation recorded;
+ * - never of a restricted item (a safeguarding involvement): the record API shows those only to a safeguarding role
+ *   reading for SAFEGUARDING, a purpose a standing subscription cannot declare;
  * - the change was recorded after the subscription was created: a new subscription is not told the patient's past.
+ * A merge also notifies the subscriptions of the retired number, so they learn where the record went.
  *
  * `care` is asked once per patient, and only for a patient some subscription might be notified about.
  */
@@ -43,12 +48,17 @@ export async function matchRecordChanges(
   };
   const matches: EventMatch[] = [];
   for (const { event, source } of changes) {
-    const topicEvents = topicEventsOf(event);
+    let topicEvents = topicEventsOf(event);
     if (topicEvents.length === 0) continue;
     const { header } = event;
-    const byPatient = index.forPatient(header.nhsNumber);
+    const retired = topicEvents.flatMap((t) => (t.mergedFrom ? index.forPatient(t.mergedFrom) : []));
+    const byPatient = [...index.forPatient(header.nhsNumber), ...retired];
     if (byPatient.length === 0 && !index.followsPractices) continue;
     const patient = await careOf(header.nhsNumber);
+    if (event.header.eventType === 'EncounterEnded') {
+      const startedClass = patient.encounterClass(header.providerOdsCode, header.sourceRecordId);
+      if (startedClass) topicEvents = topicEventsOf(event, { startedClass });
+    }
     const candidates = [...byPatient, ...index.forPractice(patient.evidence.registeredGpOdsCode)];
     for (const topicEvent of topicEvents)
       for (const subscription of candidates) {
@@ -76,7 +86,7 @@ function notifies(
 ): boolean {
   const { row, sections } = subscription;
   const { header } = event;
-  if (row.topic !== topicEvent.topic) return false;
+  if (row.topic !== topicEvent.topic || topicEvent.restricted) return false;
   if (Number(header.recordedAt) < row.createdAt.getTime()) return false;
   if (row.endAt !== null && Number(header.recordedAt) >= row.endAt.getTime()) return false;
   const topic = topicByCode(topicEvent.topic);
