@@ -5,6 +5,7 @@ import { relationshipEvidence } from '@crosscare/projection';
 import { openReadModel, ReadModelReader } from '@crosscare/read-model';
 import { eventually, uniqueIdentifier, uniqueName } from '@crosscare/testing';
 import type { DataSource } from 'typeorm';
+import WebSocket from 'ws';
 import { send, startIngest, type IngestUnderTest } from '../../apps/ingest/src/testing/ingest-under-test';
 import { loadProjectorConfig } from '../../apps/projector/src/projector-config';
 import { ProjectorRuntime } from '../../apps/projector/src/projector-runtime';
@@ -23,7 +24,7 @@ const BACKPORT = 'http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinit
 const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const TOPIC = (code: string) => `https://fhir.crosscare.nhs.uk/SubscriptionTopic/${code}`;
 
-/** A backport Subscription as a supplier's system would POST it. */
+/** A backport Subscription as a supplier's system would POST it (a rest-hook unless the endpoint is 'websocket'). */
 function subscription(options: {
   topic: string;
   filter: string;
@@ -31,6 +32,14 @@ function subscription(options: {
   headers?: string[];
   payload?: 'empty' | 'id-only' | 'full-resource';
 }) {
+  const payload = {
+    payload: 'application/fhir+json',
+    _payload: {
+      extension: [
+        { url: `${BACKPORT}/backport-payload-content`, valueCode: options.payload ?? 'full-resource' },
+      ],
+    },
+  };
   return {
     resourceType: 'Subscription',
     meta: { profile: [`${BACKPORT}/backport-subscription`] },
@@ -40,17 +49,10 @@ function subscription(options: {
     _criteria: {
       extension: [{ url: `${BACKPORT}/backport-filter-criteria`, valueString: options.filter }],
     },
-    channel: {
-      type: 'rest-hook',
-      endpoint: options.endpoint,
-      payload: 'application/fhir+json',
-      _payload: {
-        extension: [
-          { url: `${BACKPORT}/backport-payload-content`, valueCode: options.payload ?? 'full-resource' },
-        ],
-      },
-      header: options.headers ?? [],
-    },
+    channel:
+      options.endpoint === 'websocket'
+        ? { type: 'websocket', ...payload }
+        : { type: 'rest-hook', endpoint: options.endpoint, ...payload, header: options.headers ?? [] },
   };
 }
 
@@ -334,5 +336,83 @@ describe('subscriptions (ingest → broker → subscription service → webhook)
       404,
     );
     expect((await subscriptions.request('GET', '/fhir/Subscription', undefined)).status).toBe(401);
+  });
+
+  it('sends a websocket client what it missed while unbound, then each new notification, after it binds', async () => {
+    const token = subscriptions.token(practice.odsCode);
+    const created = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      token,
+      subscription({
+        topic: 'encounter-ended',
+        filter: `Encounter?registered-with=${practice.odsCode}`,
+        endpoint: 'websocket',
+        payload: 'id-only',
+      }),
+    );
+    expect(created.body).toMatchObject({ status: 'requested', channel: { type: 'websocket' } });
+    const id = created.body.id as string;
+    const statusNow = async () =>
+      statusOf((await subscriptions.request('GET', `/fhir/Subscription/${id}/$status`, token)).body);
+
+    // Discharged while no client is bound: numbered, kept.
+    await admit(CERNER_ADT.A03);
+    await eventually(
+      'the discharge numbered',
+      async () =>
+        (await statusNow())['events-since-subscription-start']?.valueString === '1' ? true : undefined,
+      { timeoutMs: 60_000, intervalMs: 300 },
+    );
+
+    const binding = await subscriptions.request(
+      'GET',
+      `/fhir/Subscription/${id}/$get-ws-binding-token`,
+      token,
+    );
+    expect(binding.status).toBe(200);
+    const parameter = (name: string) =>
+      (binding.body.parameter as { name: string; valueString?: string; valueUrl?: string }[]).find(
+        (p) => p.name === name,
+      );
+    const url = parameter('websocket-url')!.valueUrl!;
+    expect(url).toBe(`${subscriptions.url.replace(/^http/, 'ws')}/fhir/websocket`);
+
+    // Someone else's token, or none: refused.
+    const forged = new WebSocket(url);
+    await new Promise((resolve) => forged.on('open', resolve));
+    forged.send('bind-with-token not.a-token');
+    const refusal = await new Promise<number>((resolve) => forged.on('close', (code) => resolve(code)));
+    expect(refusal).toBe(1008);
+
+    const client = new WebSocket(url);
+    const frames: ReceivedBundle[] = [];
+    client.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as ReceivedBundle));
+    await new Promise((resolve) => client.on('open', resolve));
+    client.send(`bind-with-token ${parameter('token')!.valueString}`);
+    try {
+      const missed = await eventually(
+        'the handshake, then the missed discharge',
+        () => Promise.resolve(frames.length >= 2 ? frames : undefined),
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect(notificationType(missed[0])).toBe('handshake');
+      expect(notificationType(missed[1])).toBe('event-notification');
+      expect(eventNumbers(missed[1])).toEqual([1]);
+      expect((await statusNow()).status?.valueCode).toBe('active');
+
+      // A second discharge (another stay) reaches the bound client as event 2.
+      await admit(CERNER_ADT.A03.replaceAll('4012345678', '4012345679'));
+      const next = await eventually(
+        'the second discharge',
+        () => Promise.resolve(frames.find((f) => eventNumbers(f).includes(2))),
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+      expect(statusOf(next)['events-since-subscription-start']?.valueString).toBe('2');
+      expect(next.entry[1]?.resource).toBeUndefined();
+      expect(next.entry[1]?.fullUrl).toContain('/Encounter/');
+    } finally {
+      client.close();
+    }
   });
 });

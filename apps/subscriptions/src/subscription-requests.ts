@@ -12,6 +12,7 @@ import {
 } from '@crosscare/fhir-subscriptions';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { BindingTokens } from './access/binding-tokens';
 import type { HeaderSecrets } from './access/header-secrets';
 import type { Subscriber, SubscriberAccess } from './access/subscriber-access';
 import type { NotificationContent } from './delivery/notification-content';
@@ -40,6 +41,7 @@ export class SubscriptionRequests {
     private readonly access: SubscriberAccess,
     private readonly secrets: HeaderSecrets,
     private readonly content: NotificationContent,
+    private readonly bindings: BindingTokens,
     private readonly options: SubscriptionRequestsOptions,
   ) {
     this.clock = options.clock ?? Date.now;
@@ -142,6 +144,31 @@ export class SubscriptionRequests {
       events: await this.content.events(events, payload),
       now: new Date(this.clock()).toISOString(),
     });
+  }
+
+  /**
+   * $get-ws-binding-token: a short-lived token the subscriber's websocket client binds this subscription with, and
+   * where to connect. Only for the organisation's own websocket subscriptions.
+   */
+  async bindingToken(subscriber: Subscriber, id: string): Promise<object> {
+    const row = await this.owned(subscriber, id);
+    if (row.channelType !== 'websocket')
+      throw new SubscriptionsError(
+        400,
+        'invalid',
+        'Subscription.channel.type',
+        `Subscription/${id} is a ${row.channelType} subscription: binding tokens are for websocket ones`,
+      );
+    const { token, expiresAt } = this.bindings.issue(subscriber.organisationOdsCode, [id]);
+    return {
+      resourceType: 'Parameters',
+      parameter: [
+        { name: 'token', valueString: token },
+        { name: 'expiration', valueDateTime: new Date(expiresAt).toISOString() },
+        { name: 'subscription', valueString: id },
+        { name: 'websocket-url', valueUrl: `${this.options.baseUrl.replace(/^http/, 'ws')}/websocket` },
+      ],
+    };
   }
 
   private statusOf(row: SubscriptionRow) {

@@ -16,6 +16,8 @@ export async function createSubscriptionsApp(services: SubscriptionsServices): P
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // The websocket channel shares the API's port: `<base>/websocket`.
+  services.websockets.attach(app.getHttpServer());
   app.use(
     express.json({
       type: ['application/fhir+json', 'application/json'],

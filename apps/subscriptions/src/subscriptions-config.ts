@@ -170,7 +170,7 @@ function checkSubscriptionsVariables(v: SubscriptionsValues): ConfigProblem[] {
       variable: 'SUBSCRIPTIONS_RETRY_INITIAL_MS',
       reason: `must not exceed SUBSCRIPTIONS_RETRY_MAX_MS (${v.SUBSCRIPTIONS_RETRY_MAX_MS})`,
     });
-  if (v.CROSSCARE_ENVIRONMENT === 'production' && v.SUBSCRIPTIONS_BASE_URL?.startsWith('http:'))
+  if (v.CROSSCARE_ENVIRONMENT === 'production' && /^http:/i.test(v.SUBSCRIPTIONS_BASE_URL ?? ''))
     problems.push({ variable: 'SUBSCRIPTIONS_BASE_URL', reason: 'must be https in production' });
   return problems;
 }

@@ -6,7 +6,7 @@ import {
   SchemaRegistryClient,
   subscriptionsDeadLetterTopic,
 } from '@crosscare/events';
-import { DEFAULT_DELIVERY_POLICY } from '@crosscare/fhir-subscriptions';
+import { DEFAULT_DELIVERY_POLICY, notificationBundle, topicByCode } from '@crosscare/fhir-subscriptions';
 import { loadAccessRoles, loadProviderDirectory, type AccessRoles } from '@crosscare/governance';
 import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
@@ -16,12 +16,14 @@ import { ReadModelReader } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { BindingTokens } from './access/binding-tokens';
 import { HeaderSecrets } from './access/header-secrets';
 import { SubscriberAccess } from './access/subscriber-access';
 import { RecordChangeConsumer } from './consumer/record-change-consumer';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { NotificationContent } from './delivery/notification-content';
 import { SourceEvents } from './delivery/source-events';
+import { WebsocketChannel } from './delivery/websocket-channel';
 import { encounterClassIn } from './matching/encounter-class';
 import { firstCopies, matchRecordChanges, type PatientCare } from './matching/record-change-matcher';
 import { SubscriptionIndex } from './matching/subscription-index';
@@ -63,6 +65,7 @@ export class SubscriptionsServices {
     readonly delivery: DeliveryWorker,
     readonly deliveries: DeliveryStore,
     readonly metrics: SubscriptionsMetrics,
+    readonly websockets: WebsocketChannel,
     private readonly readModel: ReadModelReader,
     private readonly log: Logger,
   ) {}
@@ -138,7 +141,45 @@ export class SubscriptionsServices {
     const source = new SourceEvents(kafka, serde, `${config.groupId}-reader`);
     const content = new NotificationContent(source, (ods) => directory.provider(ods)?.name);
     const deliveries = new DeliveryStore(db);
-    const delivery = new DeliveryWorker(deliveries, store, db, secrets, content, metrics, {
+    const bindings = new BindingTokens(config.headerKey);
+    // Filled below: binding and delivery wake each other.
+    let wakeDelivery = () => {};
+    const websockets = new WebsocketChannel(
+      bindings,
+      async (owner, ids) => {
+        const bound: string[] = [];
+        const handshakes = new Map<string, string>();
+        for (const id of ids) {
+          const row = await store.get(db, id);
+          if (!row || row.ownerOdsCode !== owner || row.channelType !== 'websocket' || row.status === 'off')
+            continue;
+          await deliveries.bound(id, new Date());
+          bound.push(id);
+          handshakes.set(
+            id,
+            JSON.stringify(
+              notificationBundle({
+                type: 'handshake',
+                subscription: {
+                  id,
+                  topicUrl: topicByCode(row.topic)!.url,
+                  status: 'active',
+                  eventsSinceSubscriptionStart: row.eventsSinceStart,
+                },
+                baseUrl: config.baseUrl,
+                payload: row.payload,
+                events: [],
+                now: new Date().toISOString(),
+              }),
+            ),
+          );
+        }
+        return { bound, handshakes };
+      },
+      () => wakeDelivery(),
+      log,
+    );
+    const delivery = new DeliveryWorker(deliveries, store, db, secrets, content, websockets, metrics, {
       concurrency: config.delivery.concurrency,
       timeoutMs: config.delivery.timeoutMs,
       pollMs: config.delivery.pollMs,
@@ -152,7 +193,8 @@ export class SubscriptionsServices {
       },
       log,
     });
-    const requests = new SubscriptionRequests(db, store, access, secrets, content, {
+    wakeDelivery = () => delivery.notify();
+    const requests = new SubscriptionRequests(db, store, access, secrets, content, bindings, {
       baseUrl: config.baseUrl,
       allowLocalEndpoints: config.delivery.allowLocalEndpoints,
       onChange: () => delivery.notify(),
@@ -197,6 +239,7 @@ export class SubscriptionsServices {
       delivery,
       deliveries,
       metrics,
+      websockets,
       readModel,
       log,
     );
@@ -254,6 +297,7 @@ export class SubscriptionsServices {
   async stop(): Promise<void> {
     if (this.housekeeping) clearInterval(this.housekeeping);
     await this.consumer.stop().catch(() => undefined);
+    await this.websockets.close();
     await this.delivery.stop();
     await this.producer.disconnect().catch(() => undefined);
     if (this.readModelDb.isInitialized) await this.readModelDb.destroy();

@@ -11,6 +11,7 @@ import type { SubscriptionRow, SubscriptionStore } from '../store/subscription-s
 import type { SubscriptionsMetrics } from '../subscriptions-metrics';
 import type { NotificationContent } from './notification-content';
 import { postNotification, type PostOutcome } from './rest-hook';
+import type { WebsocketChannel } from './websocket-channel';
 
 export interface DeliveryWorkerOptions {
   readonly concurrency: number;
@@ -45,6 +46,7 @@ export class DeliveryWorker {
     private readonly db: import('typeorm').DataSource,
     private readonly secrets: HeaderSecrets,
     private readonly content: NotificationContent,
+    private readonly websockets: WebsocketChannel,
     private readonly metrics: SubscriptionsMetrics,
     private readonly options: DeliveryWorkerOptions,
   ) {
@@ -78,6 +80,7 @@ export class DeliveryWorker {
           new Date(this.clock()),
           this.options.concurrency - this.inFlight,
           this.options.timeoutMs + 60_000,
+          this.websockets.boundIds,
         );
       } catch (error) {
         this.options.log.warn(`could not look for due deliveries: ${errorMessage(error)}`);
@@ -114,7 +117,7 @@ export class DeliveryWorker {
   private async deliver(row: SubscriptionRow): Promise<void> {
     const now = () => new Date(this.clock());
     const topic = topicByCode(row.topic);
-    if (!topic || row.endpoint === null) return;
+    if (!topic || (row.channelType === 'rest-hook' && row.endpoint === null)) return;
     const headers = row.sealedHeaders ? this.secrets.open(row.id, row.sealedHeaders) : [];
     const status = row.status === 'requested' ? 'requested' : 'active';
     const subscription = {
@@ -124,7 +127,8 @@ export class DeliveryWorker {
       eventsSinceSubscriptionStart: row.eventsSinceStart,
     } as const;
 
-    if (row.status === 'requested') {
+    // A websocket subscription's handshake goes over the socket when a client binds (which makes it active).
+    if (row.status === 'requested' && row.channelType === 'rest-hook') {
       const bundle = notificationBundle({
         type: 'handshake',
         subscription,
@@ -181,7 +185,11 @@ export class DeliveryWorker {
   ): Promise<PostOutcome> {
     const timeoutMs = Math.min(this.options.timeoutMs, (row.timeoutSeconds ?? Infinity) * 1000);
     const started = process.hrtime.bigint();
-    const outcome = await postNotification(row.endpoint!, headers, JSON.stringify(bundle), timeoutMs);
+    const body = JSON.stringify(bundle);
+    const outcome =
+      row.channelType === 'websocket'
+        ? await this.websockets.send(row.id, body)
+        : await postNotification(row.endpoint!, headers, body, timeoutMs);
     this.metrics.deliverySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.metrics.deliveries.inc({ kind, outcome: outcome.ok ? 'delivered' : 'failed' });
     return outcome;

@@ -103,13 +103,15 @@ export class SubscriptionController {
     const subscriber = await this.services.access.authenticate(authorization);
     if (operation === '$status')
       return sendFhir(res, 200, await this.services.requests.status(subscriber, id));
+    if (operation === '$get-ws-binding-token')
+      return sendFhir(res, 200, await this.services.requests.bindingToken(subscriber, id));
     if (operation === '$events')
       return sendFhir(res, 200, await this.services.requests.events(subscriber, id, query));
     throw new SubscriptionsError(
       404,
       'not-supported',
       operation,
-      `Subscription has no operation ${operation}: $status and $events`,
+      `Subscription has no operation ${operation}: $status, $events and $get-ws-binding-token`,
     );
   }
 }

@@ -27,13 +27,20 @@ export class DeliveryStore {
    * Leases up to `limit` subscriptions with something to send now: a handshake (still `requested`), numbered events
    * not yet delivered, or a heartbeat that is due. Longest-waiting first.
    */
-  async claimDue(now: Date, limit: number, leaseMs: number): Promise<SubscriptionRow[]> {
+  async claimDue(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    /** Websocket subscriptions with a client bound to this instance: only this instance can deliver them. */
+    boundWebsockets: readonly string[] = [],
+  ): Promise<SubscriptionRow[]> {
     if (limit <= 0) return [];
     // TypeORM answers an UPDATE with [rows, count].
     const [rows] = await this.db.query<[RawSubscription[], number]>(
       `with due as (
          select id from subscriptions
-         where status <> 'off' and channel_type = 'rest-hook'
+         where status <> 'off'
+           and (channel_type = 'rest-hook' or (channel_type = 'websocket' and id = any($4::uuid[])))
            and next_attempt_at <= $1
            and (lease_until is null or lease_until < $1)
            and (end_at is null or end_at > $1)
@@ -47,7 +54,7 @@ export class DeliveryStore {
        update subscriptions s set lease_until = $1::timestamptz + $3 * interval '1 millisecond'
        from due where s.id = due.id
        returning s.*`,
-      [now, limit, leaseMs],
+      [now, limit, leaseMs, boundWebsockets],
     );
     return rows.map(toRow);
   }
@@ -80,6 +87,18 @@ export class DeliveryStore {
       `update subscriptions set delivered_through = greatest(delivered_through, $3), lease_until = null
        where id = $1 and version_id = $2`,
       [row.id, row.versionId, deliveredThrough],
+    );
+  }
+
+  /**
+   * A websocket client bound the subscription: it is active (its handshake went over the socket), and due now, so
+   * what was numbered while no client was bound is sent first.
+   */
+  async bound(id: string, now: Date): Promise<void> {
+    await this.db.query(
+      `update subscriptions set status = 'active', error = null, consecutive_failures = 0, next_attempt_at = $2
+       where id = $1 and status <> 'off'`,
+      [id, now],
     );
   }
 
