@@ -216,6 +216,7 @@ export class SubscriptionRequests {
       maxCount: request.maxCount ?? DEFAULT_MAX_COUNT,
       endAt: request.end ? new Date(request.end) : null,
       reason: request.reason,
+      requestedStatus: request.requestedStatus,
     };
   }
 

@@ -51,7 +51,10 @@ export type SubscriptionChoice = Pick<
   | 'endAt'
   | 'reason'
   | 'role'
->;
+> & {
+  /** `off` pauses the subscription (nothing is numbered or sent); anything else starts it from its handshake. */
+  readonly requestedStatus: 'requested' | 'off';
+};
 
 /** One numbered event of a subscription: what $events and delivery read, the content left on Kafka. */
 export interface SubscriptionEventRow {
@@ -87,7 +90,7 @@ export class SubscriptionStore {
       `insert into subscriptions (id, owner_ods_code, created_by, role, topic, filter, channel_type, endpoint,
          header_names, sealed_headers, payload, heartbeat_seconds, timeout_seconds, max_count, end_at, reason,
          status, version_id, created_at, last_updated, next_attempt_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'requested', 1, $17, $17, $17)`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $18, 1, $17, $17, $17)`,
       [
         row.id,
         row.ownerOdsCode,
@@ -106,20 +109,21 @@ export class SubscriptionStore {
         row.endAt,
         row.reason,
         row.now,
+        row.requestedStatus,
       ],
     );
     await bumpIndexVersion(tx);
   }
 
   /**
-   * Replaces what the subscriber chose. A changed channel or filter starts again from `requested` (a new handshake);
-   * the event count carries on, so numbers stay unique for the subscription's life.
+   * Replaces what the subscriber chose. The subscription starts again from `requested` (a new handshake), or is
+   * paused (`off`); the event count carries on, so numbers stay unique for the subscription's life.
    */
   async update(tx: EntityManager, id: string, choice: SubscriptionChoice, now: Date): Promise<void> {
     await tx.query(
       `update subscriptions set role = $2, topic = $3, filter = $4, channel_type = $5, endpoint = $6,
          header_names = $7, sealed_headers = $8, payload = $9, heartbeat_seconds = $10, timeout_seconds = $11,
-         max_count = $12, end_at = $13, reason = $14, status = 'requested', error = null,
+         max_count = $12, end_at = $13, reason = $14, status = $16, error = null,
          version_id = version_id + 1, last_updated = $15, consecutive_failures = 0, next_attempt_at = $15,
          lease_until = null
        where id = $1`,
@@ -139,6 +143,7 @@ export class SubscriptionStore {
         choice.endAt,
         choice.reason,
         now,
+        choice.requestedStatus,
       ],
     );
     await bumpIndexVersion(tx);
