@@ -31,6 +31,7 @@ user crosscare-projector-ohc
 user crosscare-record-api
 user crosscare-sde-publisher
 user crosscare-opt-out-import
+user crosscare-subscriptions
 
 # What each may do, and nothing more: the broker denies whatever no ACL allows. Adding an ACL that exists is a
 # no-op; one a narrower definition no longer grants stays until the volume is reset (docker compose down -v).
@@ -67,5 +68,10 @@ acl --allow-principal User:crosscare-sde-publisher --operation Write --transacti
 # crosscare-opt-out-import: imports the national service's opt-out answers onto the opt-out topic
 acl --allow-principal User:crosscare-opt-out-import --operation Read --operation Write --topic crosscare.opt-outs.v1 --resource-pattern-type literal
 acl --allow-principal User:crosscare-opt-out-import --operation Read --operation Delete --group crosscare-opt-out-import --resource-pattern-type prefixed
+# crosscare-subscriptions: reads every ICS's record changes to notify FHIR subscribers (re-reading known offsets for $events); writes only its dead letters
+acl --allow-principal User:crosscare-subscriptions --operation Read --topic crosscare.qhl.record-changes.v1 --topic crosscare.qwu.record-changes.v1 --topic crosscare.qgh.record-changes.v1 --topic crosscare.qoc.record-changes.v1 --topic crosscare.qua.record-changes.v1 --topic crosscare.qnc.record-changes.v1 --resource-pattern-type literal
+acl --allow-principal User:crosscare-subscriptions --operation Write --operation Create --topic crosscare.subscriptions.dead-letters.v1 --resource-pattern-type literal
+acl --allow-principal User:crosscare-subscriptions --operation Read --group crosscare-subscriptions --resource-pattern-type prefixed
+acl --allow-principal User:crosscare-subscriptions --operation Delete --group crosscare-subscriptions-reader --resource-pattern-type prefixed
 
 echo "kafka-init: topics, users and ACLs in place"

@@ -9,7 +9,7 @@
 # Executable on purpose: the image sources .sh files that are not, and these checks must not end its own shell.
 
 missing=''
-for name in INGEST REGISTRY PROJECTOR_CCR PROJECTOR_OHC RECORD_API_CCR SDE_PUBLISHER; do
+for name in INGEST REGISTRY PROJECTOR_CCR PROJECTOR_OHC RECORD_API_CCR SDE_PUBLISHER SUBSCRIPTIONS; do
   eval "value=\${CROSSCARE_DB_${name}_PASSWORD:-}"
   [ -n "$value" ] || missing="$missing CROSSCARE_DB_${name}_PASSWORD"
 done
@@ -25,4 +25,5 @@ exec psql -v ON_ERROR_STOP=1 --no-psqlrc --username "${POSTGRES_USER:-postgres}"
   -v projector_ohc_password="$CROSSCARE_DB_PROJECTOR_OHC_PASSWORD" \
   -v record_api_ccr_password="$CROSSCARE_DB_RECORD_API_CCR_PASSWORD" \
   -v sde_publisher_password="$CROSSCARE_DB_SDE_PUBLISHER_PASSWORD" \
+  -v subscriptions_password="$CROSSCARE_DB_SUBSCRIPTIONS_PASSWORD" \
   -f "$(dirname "$0")/crosscare-roles.psql"

@@ -1,3 +1,4 @@
+import { ensureSubscriptionsHeaderKey } from './subscriptions-header-key';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { databasePasswordSecret } from './database-access';
@@ -230,7 +231,7 @@ export function databaseComposeEnv(paths: StackPaths): Record<string, string> {
 
 /**
  * Writes what docker-compose.yml takes from the environment (registry users, the services' registry and database
- * passwords, the SDE publisher's keys named by `sdeKeyNames`) to `<home>/compose.env`, owner-only, for
+ * passwords, the SDE publisher's keys named by `sdeKeyNames`, the subscription service's header key) to `<home>/compose.env`, owner-only, for
  * `docker compose --env-file`; returns its path.
  */
 export function writeComposeEnv(paths: StackPaths, sdeKeyNames: readonly string[] = []): string {
@@ -239,6 +240,8 @@ export function writeComposeEnv(paths: StackPaths, sdeKeyNames: readonly string[
     ...registryComposeEnv(paths),
     ...databaseComposeEnv(paths),
     ...sdeKeyComposeEnv(paths, sdeKeyNames),
+    // The subscription service's header key: compose copies it into the container as a secret.
+    CROSSCARE_SUBSCRIPTIONS_HEADER_KEY: fs.readFileSync(ensureSubscriptionsHeaderKey(paths), 'utf8').trim(),
   }).map(([name, value]) => `${name}=${value}`);
   fs.mkdirSync(paths.home, { recursive: true });
   const aside = `${file}.${process.pid}.tmp`;

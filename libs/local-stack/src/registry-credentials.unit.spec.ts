@@ -41,6 +41,7 @@ describe('local registry credentials', () => {
       'projector-ohc:reader',
       'record-api:reader',
       'sde-publisher:reader',
+      'subscriptions:reader',
       'crosscare-tools:reader',
     ]);
     expect(entries[0].split(':')[2]).toBe(sha256(secret('crosscare-admin')));
@@ -114,14 +115,17 @@ describe('local registry credentials', () => {
       'CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD',
       'CROSSCARE_REGISTRY_RECORD_API_PASSWORD',
       'CROSSCARE_REGISTRY_SDE_PUBLISHER_PASSWORD',
+      'CROSSCARE_REGISTRY_SUBSCRIPTIONS_PASSWORD',
       'CROSSCARE_DB_INGEST_PASSWORD',
       'CROSSCARE_DB_REGISTRY_PASSWORD',
       'CROSSCARE_DB_PROJECTOR_CCR_PASSWORD',
       'CROSSCARE_DB_PROJECTOR_OHC_PASSWORD',
       'CROSSCARE_DB_RECORD_API_CCR_PASSWORD',
       'CROSSCARE_DB_SDE_PUBLISHER_PASSWORD',
+      'CROSSCARE_DB_SUBSCRIPTIONS_PASSWORD',
       'CROSSCARE_SDE_KEY_SDE_DIABETES_OUTCOMES',
       'CROSSCARE_SDE_KEY_SDE_URGENT_CARE_FLOW',
+      'CROSSCARE_SUBSCRIPTIONS_HEADER_KEY',
     ]);
     expect(values.SCHEMA_REGISTRY_AUTH_USERS).toBe(localRegistryAuthUsers(paths));
     expect(values.CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD).toBe(secret('projector-ohc'));
@@ -129,11 +133,15 @@ describe('local registry credentials', () => {
     expect(values.CROSSCARE_SDE_KEY_SDE_DIABETES_OUTCOMES).toBe(
       fs.readFileSync(path.join(sdeKeysDir(paths), 'sde-diabetes-outcomes'), 'utf8').trim(),
     );
+    // The subscription service's header key, 32 bytes, as the service reads it.
+    expect(Buffer.from(values.CROSSCARE_SUBSCRIPTIONS_HEADER_KEY, 'base64')).toHaveLength(32);
     // Every compose variable the file sets is one docker-compose.yml requires (a key as a secret's source).
     const compose = fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
     for (const name of Object.keys(values))
       expect(compose).toMatch(
-        name.startsWith('CROSSCARE_SDE_KEY_') ? `environment: ${name}\n` : `\${${name}:?`,
+        name.startsWith('CROSSCARE_SDE_KEY_') || name === 'CROSSCARE_SUBSCRIPTIONS_HEADER_KEY'
+          ? `environment: ${name}\n`
+          : `\${${name}:?`,
       );
   });
 
