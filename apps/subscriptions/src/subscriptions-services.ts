@@ -184,6 +184,7 @@ export class SubscriptionsServices {
       timeoutMs: config.delivery.timeoutMs,
       pollMs: config.delivery.pollMs,
       baseUrl: config.baseUrl,
+      allowLocalEndpoints: config.delivery.allowLocalEndpoints,
       policy: {
         ...DEFAULT_DELIVERY_POLICY,
         initialMs: config.delivery.retryInitialMs,

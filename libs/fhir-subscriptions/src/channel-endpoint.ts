@@ -37,7 +37,11 @@ export function endpointProblem(endpoint: string, options: EndpointOptions): str
   return undefined;
 }
 
-function isLocalHost(hostname: string): boolean {
+/**
+ * Whether a host name or address is this host or a private network's: for an endpoint's literal host when it is
+ * accepted, and for each address its name resolves to when a notification is sent.
+ */
+export function isLocalHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   const ipv4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);

@@ -12,7 +12,7 @@ export { EVENT_KINDS, eventKindOf } from './event-kinds';
 export { filterCriteriaStrings, parseFilterCriteria, type FilterCriteriaResult } from './filter-criteria';
 export type { SubscriptionFilter } from './filter-values';
 export * from './topic-events';
-export { MAX_ENDPOINT_LENGTH, type EndpointOptions } from './channel-endpoint';
+export { isLocalHost, MAX_ENDPOINT_LENGTH, type EndpointOptions } from './channel-endpoint';
 export { MAX_CHANNEL_HEADERS, MAX_CHANNEL_HEADER_BYTES, redactedChannelHeader } from './channel-header';
 export {
   CHANNEL_LIMITS,

@@ -19,6 +19,8 @@ export interface DeliveryWorkerOptions {
   readonly pollMs: number;
   readonly policy: DeliveryPolicy;
   readonly baseUrl: string;
+  /** Development only: endpoints on this host or a private network (a local receiver). */
+  readonly allowLocalEndpoints: boolean;
   readonly log: { warn(message: string): void; error(message: string): void };
   readonly clock?: () => number;
 }
@@ -189,7 +191,9 @@ export class DeliveryWorker {
     const outcome =
       row.channelType === 'websocket'
         ? await this.websockets.send(row.id, body)
-        : await postNotification(row.endpoint!, headers, body, timeoutMs);
+        : await postNotification(row.endpoint!, headers, body, timeoutMs, {
+            allowLocalEndpoints: this.options.allowLocalEndpoints,
+          });
     this.metrics.deliverySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.metrics.deliveries.inc({ kind, outcome: outcome.ok ? 'delivered' : 'failed' });
     return outcome;

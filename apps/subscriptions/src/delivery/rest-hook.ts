@@ -1,4 +1,6 @@
 import { errorMessage } from '@crosscare/errors';
+import { isLocalHost } from '@crosscare/fhir-subscriptions';
+import { lookup } from 'node:dns/promises';
 
 /** The answer of one POST, as delivery judges it. */
 export type PostOutcome =
@@ -11,14 +13,21 @@ export const RESERVED_HEADERS = ['content-type', 'content-length', 'host', 'tran
  * POSTs a notification Bundle to a subscriber's endpoint, with the subscriber's own headers (its secret among them).
  * A 2xx is delivery; anything else, a timeout or a refused connection is a failure, described without the headers
  * or the body (they carry the secret and patient data). Redirects are not followed: a subscriber registers the
- * endpoint it wants, and following one could send a patient's data somewhere no one approved.
+ * endpoint it wants, and following one could send a patient's data somewhere no one approved. Unless local endpoints
+ * are allowed (development), a name that resolves to this host or a private network is refused before anything is
+ * sent: the endpoint was checked when the subscription was made, but only its literal host could be.
  */
 export async function postNotification(
   endpoint: string,
   headers: readonly string[],
   body: string,
   timeoutMs: number,
+  options: { readonly allowLocalEndpoints: boolean } = { allowLocalEndpoints: false },
 ): Promise<PostOutcome> {
+  if (!options.allowLocalEndpoints) {
+    const refused = await localAddressOf(new URL(endpoint).hostname);
+    if (refused) return { ok: false, reason: refused };
+  }
   const sent: Record<string, string> = {};
   for (const header of headers) {
     const colon = header.indexOf(':');
@@ -40,11 +49,29 @@ export async function postNotification(
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
     return { ok: false, reason: `the endpoint answered ${response.status}` };
   } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError')
+    // By shape, not instanceof: fetch's errors may come from another realm (undici's own, a test runner's).
+    const failure = error as { name?: unknown; cause?: { message?: unknown; code?: unknown } };
+    if (failure.name === 'TimeoutError' || failure.name === 'AbortError')
       return { ok: false, reason: `the endpoint did not answer within ${timeoutMs} ms` };
-    const cause =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : errorMessage(error);
+    const code = typeof failure.cause?.code === 'string' ? failure.cause.code : undefined;
+    const message = typeof failure.cause?.message === 'string' ? failure.cause.message : '';
+    const cause = [code, message].filter(Boolean).join(': ') || errorMessage(error);
     return { ok: false, reason: `the endpoint could not be reached: ${cause}` };
+  }
+}
+
+/** Why the host may not be posted to (it resolves to a local or private address), or undefined. */
+async function localAddressOf(hostname: string): Promise<string | undefined> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (isLocalHost(host)) return `the endpoint's host ${host} is on this host or a private network`;
+  try {
+    const addresses = await lookup(host, { all: true });
+    const local = addresses.find((a) => isLocalHost(a.address));
+    return local
+      ? `the endpoint's host ${host} resolves to ${local.address}, on this host or a private network`
+      : undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return `the endpoint's host ${host} could not be resolved${typeof code === 'string' ? ` (${code})` : ''}`;
   }
 }
