@@ -7,11 +7,13 @@ import {
   recordChangeTopic,
   sdeNoticeTopic,
   sdeProjectTopic,
+  subscriptionsDeadLetterTopic,
 } from '@crosscare/events';
 import {
   ingestTransactionalIdPrefix,
   loadProviderDirectory,
   optOutImportGroupPrefix,
+  projectorDeadLetterReaderGroupPrefix,
   projectorGroupId,
   relayTransactionalId,
   sdePublisherGroupId,
@@ -21,12 +23,14 @@ import {
   subscriberGroupPrefix,
   subscriberPrincipal,
   subscriberPrincipalName,
+  subscriptionsGroupId,
+  subscriptionsReaderGroupPrefix,
   type AccessNaming,
   type CollaborativeCode,
   type IcsCode,
   type ServiceRole,
 } from '@crosscare/governance';
-import { createRecordProducer } from '@crosscare/kafka';
+import { createRecordProducer, positionKey, readAtPositions } from '@crosscare/kafka';
 import { readDeadLetters } from '../../apps/projector/src/dead-letters/dead-letter-store';
 import {
   consumeRefusal as consumeRefusalOf,
@@ -75,6 +79,7 @@ const t = {
   optOuts: () => optOutTopic(naming.topicPrefix),
   sde: (project: string) => sdeProjectTopic(project, 1, naming.topicPrefix),
   sdeNotices: (project: string) => sdeNoticeTopic(project, naming.topicPrefix),
+  subscriptionsDlq: () => subscriptionsDeadLetterTopic(naming.topicPrefix),
 };
 const ALL_TOPICS = [
   ...ALL_ICS.map(t.ics),
@@ -82,12 +87,14 @@ const ALL_TOPICS = [
   t.audit(),
   t.optOuts(),
   ...Object.values(PROJECTS).flatMap((project) => [t.sde(project), t.sdeNotices(project)]),
+  t.subscriptionsDlq(),
 ];
 
 const service = (role: ServiceRole) => servicePrincipalName(role, naming);
 const projector = (c: CollaborativeCode) => service(c === 'CCR' ? 'projector-ccr' : 'projector-ohc');
 const subscriber = (c: CollaborativeCode) => subscriberPrincipalName(SUBSCRIBERS[c], naming);
 const sdeTeam = () => subscriberPrincipalName(SDE_TEAM, naming);
+const subscriptions = () => service('subscriptions');
 const random = () => randomBytes(4).toString('hex');
 const short = (topic: string) => topic.slice(naming.topicPrefix.length + 1);
 
@@ -313,6 +320,33 @@ describe('Kafka access: what each principal may do', () => {
     },
   );
 
+  it.each(ALL_ICS.map((ics) => [short(t.ics(ics)), t.ics(ics)]))(
+    'the subscription service reads %s with a group under its prefix',
+    async (_short, topic) => {
+      const groupId = `${subscriptionsGroupId(naming)}-test-${random()}`;
+      const messages = await as(subscriptions()).waitForMessages(topic, 1, { groupId });
+      expect(messages[0]).toMatchObject({ topic, key: 'seed' });
+    },
+  );
+
+  it('the subscription service re-reads an ICS topic at known offsets with a throwaway reader group, and deletes that group', async () => {
+    const reader = subscriptionsReaderGroupPrefix(naming);
+    const position = { topic: t.ics(ALL_ICS[0]), partition: 0, offset: '0' };
+    const read = await readAtPositions(as(subscriptions()).kafka, {
+      positions: [position],
+      reader,
+      decode: ({ message }) => message.key?.toString(),
+      timeoutMs: 60_000,
+    });
+    expect([...read]).toEqual([[positionKey(position), 'seed']]);
+    // readAtPositions ignores a failed delete: only the broker's group list shows the DELETE grant covers the group.
+    const { groups } = await (await admin.connectedAdmin()).listGroups();
+    expect(groups.map((g) => g.groupId).filter((g) => g.startsWith(reader))).toEqual([]);
+  });
+
+  it('the subscription service writes its dead-letter topic (idempotently, as it does)', () =>
+    publishAs(subscriptions(), t.subscriptionsDlq()));
+
   it.each(['CCR', 'OHC'] as const)(
     'the %s projector reads its dead letters (dlq, rebuild) with a throwaway group, and deletes that group',
     async (c) => {
@@ -355,6 +389,23 @@ describe('Kafka access: what each principal may do', () => {
       expect(await adminClient.listTopics()).toContain(topic);
     },
   );
+
+  it('the subscription service creates its dead-letter topic when it is missing', async () => {
+    const topic = t.subscriptionsDlq();
+    const adminClient = await admin.connectedAdmin();
+    await adminClient.deleteTopics({ topics: [topic] });
+    const gone = async () => !(await adminClient.listTopics()).includes(topic);
+    for (let i = 0; i < 50 && !(await gone()); i++) await new Promise((r) => setTimeout(r, 100));
+
+    const created = await (
+      await as(subscriptions()).connectedAdmin()
+    ).createTopics({
+      topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] }],
+      waitForLeaders: true,
+    });
+    expect(created).toBe(true);
+    expect(await adminClient.listTopics()).toContain(topic);
+  });
 });
 
 describe('Kafka access: who is refused', () => {
@@ -516,6 +567,33 @@ describe('Kafka access: who is refused', () => {
           TOPIC_DENIED,
         ] as const,
     ),
+    ...[
+      t.changelog('CCR'),
+      t.changelog('OHC'),
+      t.audit(),
+      t.optOuts(),
+      t.dlq('CCR'),
+      t.retry('OHC'),
+      t.sde(PROJECTS.granted),
+      t.sdeNotices(PROJECTS.granted),
+    ].map(
+      (topic) =>
+        [
+          subscriptions(),
+          short(topic),
+          topic,
+          () => `${subscriptionsGroupId(naming)}-${random()}`,
+          TOPIC_DENIED,
+        ] as const,
+    ),
+    // It may describe its dead-letter topic (it writes there), and join its group, but not read what it wrote.
+    [
+      subscriptions(),
+      short(t.subscriptionsDlq()),
+      t.subscriptionsDlq(),
+      () => `${subscriptionsGroupId(naming)}-${random()}`,
+      TOPIC_DENIED,
+    ] as const,
   ];
   it.each(reads)('%s cannot read %s', async (who, _short, topic, group, expected) => {
     expect(await consumeRefusal(refusedAs(who), topic, group())).toMatchObject(expected);
@@ -534,6 +612,11 @@ describe('Kafka access: who is refused', () => {
     [sdeTeam(), t.sde(PROJECTS.granted), `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}g`],
     [service('sde-publisher'), t.optOuts(), `${optOutImportGroupPrefix(naming)}-g`],
     [service('opt-out-import'), t.optOuts(), `${sdePublisherGroupId(naming)}-g`],
+    // The subscription service reads the ICS topics with its own groups only, and nobody else with its groups.
+    [subscriptions(), t.ics(icsOf('CCR')[0]), projectorGroupId('CCR', naming)],
+    [subscriptions(), t.ics(icsOf('OHC')[0]), `${sdePublisherGroupId(naming)}-g`],
+    [service('sde-publisher'), t.ics(icsOf('CCR')[0]), `${subscriptionsGroupId(naming)}-g`],
+    [projector('OHC'), t.ics(icsOf('OHC')[0]), `${subscriptionsReaderGroupPrefix(naming)}-g`],
   ];
   it.each(groups)('%s cannot consume %s as group %s', async (who, topic, groupId) => {
     expect(await consumeRefusal(refusedAs(who), topic, groupId)).toMatchObject(GROUP_DENIED);
@@ -574,6 +657,26 @@ describe('Kafka access: who is refused', () => {
     ...[t.sde(PROJECTS.granted), t.sdeNotices(PROJECTS.granted), t.optOuts()].map(
       (topic) => [sdeTeam(), topic] as const,
     ),
+    // The subscription service reads every ICS topic and writes none of them, nor anything but its dead letters.
+    ...[
+      ...ALL_ICS.map(t.ics),
+      t.changelog('CCR'),
+      t.audit(),
+      t.optOuts(),
+      t.dlq('CCR'),
+      t.sde(PROJECTS.granted),
+    ].map((topic) => [subscriptions(), topic] as const),
+    // Its dead letters are its own.
+    ...[
+      service('ingest'),
+      projector('CCR'),
+      projector('OHC'),
+      service('record-api'),
+      service('sde-publisher'),
+      service('opt-out-import'),
+      subscriber('CCR'),
+      sdeTeam(),
+    ].map((who) => [who, t.subscriptionsDlq()] as const),
   ];
   it.each(writes)('%s cannot write %s', async (who, topic) => {
     expect(await produceRefusal(refusedAs(who), topic)).toMatchObject(TOPIC_DENIED);
@@ -599,6 +702,13 @@ describe('Kafka access: who is refused', () => {
     [
       service('ingest'),
       relayTransactionalId(sdePublisherGroupId(naming), `sde_${random()}`),
+      TRANSACTIONAL_ID_DENIED,
+    ],
+    // The subscription service publishes no transaction: not under its group, nor as a relay of its own.
+    [subscriptions(), `${subscriptionsGroupId(naming)}-${random()}`, TRANSACTIONAL_ID_DENIED],
+    [
+      subscriptions(),
+      relayTransactionalId(subscriptionsGroupId(naming), `subs_${random()}`),
       TRANSACTIONAL_ID_DENIED,
     ],
     // A principal that may write no topic at all cannot even be an idempotent producer: refused before the id is.
@@ -636,6 +746,8 @@ describe('Kafka access: who is refused', () => {
     [service('sde-publisher'), t.sde(PROJECTS.granted)],
     [service('opt-out-import'), t.optOuts()],
     [sdeTeam(), t.sde(PROJECTS.granted)],
+    [subscriptions(), t.ics(icsOf('CCR')[0])],
+    [subscriptions(), t.subscriptionsDlq()],
   ];
   it.each(administered)('%s cannot delete %s', async (who, topic) => {
     const client = await refusedAs(who).connectedAdmin();
@@ -654,6 +766,10 @@ describe('Kafka access: who is refused', () => {
       { type: 'GROUP_AUTHORIZATION_FAILED' },
     ],
     [projector('CCR'), `${projectorGroupId('OHC', naming)}-dlq-reader-x`, GROUP_DENIED],
+    // The subscription service deletes its throwaway reader groups only: never its own consumer group.
+    [subscriptions(), subscriptionsGroupId(naming), { type: 'GROUP_AUTHORIZATION_FAILED' }],
+    [subscriptions(), `${projectorDeadLetterReaderGroupPrefix('CCR', naming)}-x`, GROUP_DENIED],
+    [projector('CCR'), `${subscriptionsReaderGroupPrefix(naming)}-x`, GROUP_DENIED],
     [
       subscriber('CCR'),
       `${subscriberGroupPrefix(SUBSCRIBERS.CCR, naming)}g`,
@@ -689,6 +805,8 @@ describe('Kafka access: who is refused', () => {
     [service('sde-publisher'), `${naming.topicPrefix}.sde-made.v1`],
     [service('opt-out-import'), t.sde('made-by-import')],
     [sdeTeam(), t.sde('made-by-team')],
+    [subscriptions(), `${naming.topicPrefix}.subscriptions-made.v1`],
+    [subscriptions(), t.ics('zz')],
   ])('%s cannot create the topic %s', async (who, topic) => {
     const client = await refusedAs(who).connectedAdmin();
     const failure = await refusal(() => client.createTopics({ topics: [{ topic, numPartitions: 1 }] }));

@@ -10,6 +10,7 @@ import { databaseUrlFromEnvironment, testDatabaseAccessPlan } from '@crosscare/t
 import { Client } from 'pg';
 import { openIngestDatabase } from '../../apps/ingest/src/storage/data-source';
 import { startRegistry } from '../../apps/schema-registry/src/testing/registry-under-test';
+import { openSubscriptionsDatabase } from '../../apps/subscriptions/src/store/subscriptions-database';
 
 /**
  * The services' own migrations, run as their own roles on provisioned schemas (as stack:up and compose run them):
@@ -105,5 +106,44 @@ describe('services on their own database roles (real Postgres)', () => {
     expect(await refused('record-api-ccr', `select * from "${schema}".record_item`)).toBeUndefined();
     expect(await refused('record-api-ccr', `delete from "${schema}".record_item`)).toBe('42501');
     expect(await refused('projector-ohc', `select * from "${schema}".record_item`)).toBe('42501');
+  });
+
+  it('migrates the subscription store as its role, which alone can read it; it reads the read model, writing nothing', async () => {
+    const schema = loginRole(plan, 'subscriptions').owns[0];
+    // A schema of the suite's own: the clean-up drops what the role owns, and must never reach the stack's store.
+    expect(schema).not.toBe('subscriptions');
+    const db = await openSubscriptionsDatabase(
+      { url: urlOf('subscriptions'), poolSize: 2 },
+      schema,
+      'roles-test',
+    );
+    await db.destroy();
+    expect(await owners(schema)).toEqual([loginRole(plan, 'subscriptions').name]);
+    // Subscribers' sealed channel headers and what they were sent: no other service reads them.
+    for (const service of ['record-api-ccr', 'projector-ccr', 'ingest'] as const)
+      expect([service, await refused(service, `select * from "${schema}".subscriptions`)]).toEqual([
+        service,
+        '42501',
+      ]);
+
+    // Who cares for a patient comes from the CCR read model, as its projector migrates it (again: a no-op).
+    const readModel = plan.readModels.CCR;
+    const projected = await openReadModel(
+      { url: urlOf('projector-ccr'), poolSize: 2 },
+      readModel,
+      'roles-test',
+    );
+    await projected.destroy();
+    expect(await refused('subscriptions', `select * from "${readModel}".record_item`)).toBeUndefined();
+    expect(await refused('subscriptions', `delete from "${readModel}".record_item`)).toBe('42501');
+    expect(await refused('subscriptions', `select * from "${plan.readModels.OHC}".record_item`)).toBe(
+      '42501',
+    );
+    expect(
+      await refused(
+        'subscriptions',
+        `select * from "${loginRole(plan, 'ingest').owns[0]}".provider_credentials`,
+      ),
+    ).toBe('42501');
   });
 });

@@ -170,7 +170,14 @@ function checkSubscriptionsVariables(v: SubscriptionsValues): ConfigProblem[] {
       variable: 'SUBSCRIPTIONS_RETRY_INITIAL_MS',
       reason: `must not exceed SUBSCRIPTIONS_RETRY_MAX_MS (${v.SUBSCRIPTIONS_RETRY_MAX_MS})`,
     });
-  if (v.CROSSCARE_ENVIRONMENT === 'production' && /^http:/i.test(v.SUBSCRIPTIONS_BASE_URL ?? ''))
+  // Subscribers are given URLs under it (their subscriptions', focus references, the websocket): in production it is
+  // the gateway's https address, which the service cannot guess from its own listening address.
+  if (v.CROSSCARE_ENVIRONMENT === 'production' && v.SUBSCRIPTIONS_BASE_URL === undefined)
+    problems.push({
+      variable: 'SUBSCRIPTIONS_BASE_URL',
+      reason: 'is required in production: the https URL subscribers reach the FHIR API at',
+    });
+  else if (v.CROSSCARE_ENVIRONMENT === 'production' && /^http:/i.test(v.SUBSCRIPTIONS_BASE_URL ?? ''))
     problems.push({ variable: 'SUBSCRIPTIONS_BASE_URL', reason: 'must be https in production' });
   return problems;
 }

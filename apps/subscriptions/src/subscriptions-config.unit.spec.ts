@@ -15,11 +15,12 @@ describe('subscription service configuration', () => {
   let dir: string;
   let keyFile: string;
   const key = randomBytes(32);
-  /** What every start needs: the trusted issuers and a header key file. */
+  /** What every start needs: the trusted issuers, a header key file and, in production, the public base URL. */
   const required = () => ({
     ...KAFKA,
     SUBSCRIPTIONS_TRUSTED_ISSUERS_FILE: ISSUERS,
     SUBSCRIPTIONS_HEADER_KEY_FILE: keyFile,
+    SUBSCRIPTIONS_BASE_URL: 'https://subscriptions.crosscare.test/fhir',
   });
   const keyFileHolding = (name: string, text: string) => {
     const file = path.join(dir, name);
@@ -33,12 +34,12 @@ describe('subscription service configuration', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('given only the trusted issuers and the header key, then the defaults read the CCR read model and listen on 127.0.0.1:8087', () => {
+  it('given only the trusted issuers, the header key and the base URL, then the defaults read the CCR read model and listen on 127.0.0.1:8087', () => {
     const config = loadSubscriptionsConfig(required());
     expect(config).toMatchObject({
       host: '127.0.0.1',
       port: 8087,
-      baseUrl: 'http://127.0.0.1:8087/fhir',
+      baseUrl: 'https://subscriptions.crosscare.test/fhir',
       collaborative: 'CCR',
       readModelSchema: 'projector_ccr',
       databaseSchema: 'subscriptions',
@@ -234,5 +235,19 @@ describe('subscription service configuration', () => {
       'SUBSCRIPTIONS_TOKEN_MAX_LIFETIME_SECONDS',
     ]);
     expect(error.message).toContain('must be one of production, development');
+  });
+
+  it('given no base URL, then production refuses to start and development derives one from where it listens', () => {
+    const { SUBSCRIPTIONS_BASE_URL: _omitted, ...withoutBaseUrl } = required();
+    expect(thrownBy(ConfigError, () => loadSubscriptionsConfig(withoutBaseUrl)).message).toContain(
+      'SUBSCRIPTIONS_BASE_URL: is required in production',
+    );
+    expect(
+      loadSubscriptionsConfig({
+        ...withoutBaseUrl,
+        CROSSCARE_ENVIRONMENT: 'development',
+        SUBSCRIPTIONS_PORT: '9087',
+      }).baseUrl,
+    ).toBe('http://127.0.0.1:9087/fhir');
   });
 });

@@ -1,5 +1,11 @@
 import { rejectionOf, TestKafka, uniqueName } from '@crosscare/testing';
-import { readFromStart, TopicReadTimeoutError, type TopicMessage } from './topic-reader';
+import {
+  positionKey,
+  readAtPositions,
+  readFromStart,
+  TopicReadTimeoutError,
+  type TopicMessage,
+} from './topic-reader';
 
 describe('readFromStart (real broker)', () => {
   const kafka = new TestKafka();
@@ -144,5 +150,144 @@ describe('readFromStart (real broker)', () => {
       timeoutMs: 600_000,
     });
     await expect(failed).rejects.toThrow('cannot decode second');
+  });
+});
+
+describe('readAtPositions (real broker)', () => {
+  const kafka = new TestKafka();
+  afterAll(() => kafka.cleanup());
+
+  const asText = ({ message }: TopicMessage) => message.value?.toString();
+  const at = (topic: string, partition: number, offset: number) => ({
+    topic,
+    partition,
+    offset: String(offset),
+  });
+
+  /** The reader's throwaway groups still known to the broker: none, once a read is over. */
+  async function groupsLeftBy(reader: string): Promise<string[]> {
+    const { groups } = await (await kafka.connectedAdmin()).listGroups();
+    return groups.map((g) => g.groupId).filter((id) => id.startsWith(reader));
+  }
+
+  /**
+   * Writes each batch of values to a one-partition topic in a transaction of its own, committed or aborted: a commit
+   * or abort marker follows each, so offsets skip one after every transaction.
+   */
+  async function transactionalTopic(transactions: { values: string[]; abort?: boolean }[]): Promise<string> {
+    const topic = await kafka.createTopic({ partitions: 1 });
+    const producer = kafka.kafka.producer({
+      transactionalId: uniqueName('positions-txn'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      for (const { values, abort } of transactions) {
+        const transaction = await producer.transaction();
+        await transaction.send({ topic, messages: values.map((value) => ({ value })) });
+        if (abort) await transaction.abort();
+        else await transaction.commit();
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    return topic;
+  }
+
+  it('reads exactly the positions asked, on two partitions and a transactional topic, in one call', async () => {
+    const plain = await kafka.createTopic({ partitions: 2 });
+    await (
+      await kafka.producer()
+    ).send({
+      topic: plain,
+      messages: [
+        { partition: 0, value: 'p0-0' },
+        { partition: 0, value: 'p0-1' },
+        { partition: 0, value: 'p0-2' },
+        { partition: 1, value: 'p1-0' },
+        { partition: 1, value: 'p1-1' },
+      ],
+    });
+    // Offsets 0 and 1, a commit marker at 2; then 3 and 4, a marker at 5.
+    const transactional = await transactionalTopic([{ values: ['t-0', 't-1'] }, { values: ['t-3', 't-4'] }]);
+    const reader = uniqueName('positions');
+    const read = await readAtPositions(kafka.kafka, {
+      positions: [at(plain, 0, 2), at(plain, 1, 0), at(plain, 0, 1), at(transactional, 0, 3)],
+      reader,
+      decode: asText,
+      timeoutMs: 20_000,
+    });
+    expect(Object.fromEntries(read)).toEqual({
+      [positionKey(at(plain, 0, 1))]: 'p0-1',
+      [positionKey(at(plain, 0, 2))]: 'p0-2',
+      [positionKey(at(plain, 1, 0))]: 'p1-0',
+      [positionKey(at(transactional, 0, 3))]: 't-3',
+    });
+    expect(await groupsLeftBy(reader)).toEqual([]);
+  });
+
+  it('leaves out a position past the end of its partition without waiting for it', async () => {
+    const topic = await kafka.createTopic({ partitions: 1 });
+    await (await kafka.producer()).send({ topic, messages: [{ value: 'first' }, { value: 'second' }] });
+    // Not timed: a read that waited for its timeout (ten times the test's) would fail the test by never answering.
+    const read = await readAtPositions(kafka.kafka, {
+      positions: [at(topic, 0, 1), at(topic, 0, 2), at(topic, 0, 9)],
+      reader: uniqueName('positions'),
+      decode: asText,
+      timeoutMs: 600_000,
+    });
+    expect(Object.fromEntries(read)).toEqual({ [positionKey(at(topic, 0, 1))]: 'second' });
+
+    const nothing = await readAtPositions(kafka.kafka, {
+      positions: [at(topic, 0, 2)],
+      reader: uniqueName('positions'),
+      decode: asText,
+      timeoutMs: 600_000,
+    });
+    expect(nothing.size).toBe(0);
+  });
+
+  it('leaves out a position whose message was aborted, rather than wait for it', async () => {
+    // committed 0 (marker 1), aborted 2 (marker 3), committed 4 (marker 5), aborted 6 (marker 7): the last thing in
+    // the partition is an aborted transaction, so no later message shows the read is past it.
+    const topic = await transactionalTopic([
+      { values: ['kept-0'] },
+      { values: ['aborted-2'], abort: true },
+      { values: ['kept-4'] },
+      { values: ['aborted-6'], abort: true },
+    ]);
+    // Not timed: with a timeout ten times the test's, only seeing past the aborted messages ends the reads.
+    const read = await readAtPositions(kafka.kafka, {
+      positions: [at(topic, 0, 2), at(topic, 0, 4)],
+      reader: uniqueName('positions'),
+      decode: asText,
+      timeoutMs: 600_000,
+    });
+    expect(Object.fromEntries(read)).toEqual({ [positionKey(at(topic, 0, 4))]: 'kept-4' });
+
+    const last = await readAtPositions(kafka.kafka, {
+      positions: [at(topic, 0, 6)],
+      reader: uniqueName('positions'),
+      decode: asText,
+      timeoutMs: 600_000,
+    });
+    expect(last.size).toBe(0);
+  });
+
+  it('fails with a decode error at once, and leaves no group behind', async () => {
+    const topic = await kafka.createTopic({ partitions: 1 });
+    await (await kafka.producer()).send({ topic, messages: [{ value: 'unreadable' }] });
+    const reader = uniqueName('positions');
+    const failed = readAtPositions(kafka.kafka, {
+      positions: [at(topic, 0, 0)],
+      reader,
+      decode: () => {
+        throw new Error('cannot decode the message');
+      },
+      timeoutMs: 600_000,
+    });
+    await expect(failed).rejects.toThrow('cannot decode the message');
+    expect(await groupsLeftBy(reader)).toEqual([]);
   });
 });

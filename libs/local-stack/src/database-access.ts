@@ -83,6 +83,7 @@ export function stackDatabaseAccessPlan(
     readModels: { CCR: projectorSchema('CCR', schemaPrefix), OHC: projectorSchema('OHC', schemaPrefix) },
     recordApis: ['CCR'],
     sdeSchema: envValue('SDE_DATABASE_SCHEMA', env) ?? 'sde',
+    subscriptionsSchema: envValue('SUBSCRIPTIONS_DATABASE_SCHEMA', env) ?? 'subscriptions',
   };
   return databaseAccessPlan(options);
 }

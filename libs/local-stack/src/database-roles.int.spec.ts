@@ -19,6 +19,8 @@ describe('database roles (real Postgres)', () => {
     ohc: `test_rm_ohc_${tag}`,
     control: `test_control_${tag}`,
     sde: `test_sde_${tag}`,
+    // Never the stack's own `subscriptions`: the clean-up drops what the suite's roles own.
+    subscriptions: `test_subscriptions_${tag}`,
   };
   const plan = databaseAccessPlan({
     database: new URL(adminUrl).pathname.slice(1),
@@ -30,6 +32,7 @@ describe('database roles (real Postgres)', () => {
     controlSchema: schemas.control,
     recordApis: ['CCR', 'OHC'],
     sdeSchema: schemas.sde,
+    subscriptionsSchema: schemas.subscriptions,
   });
   const passwords = new Map(plan.logins.map((l) => [l.service, randomBytes(16).toString('hex')]));
   const password = (service: DatabaseService) => passwords.get(service) ?? '';
@@ -193,6 +196,44 @@ describe('database roles (real Postgres)', () => {
       `create temporary table scratch (id int)`,
     ]) {
       expect([sql, await attempt('sde-publisher', sql)]).toEqual([sql, DENIED]);
+    }
+  });
+
+  it('lets the subscription service migrate its own store and SELECT the CCR read model, writing nothing there', async () => {
+    // The read model's migrations stand in for the service's (libs do not import apps): run as it, in its schema.
+    await openReadModel(
+      { url: urlOf('subscriptions'), poolSize: 2 },
+      schemas.subscriptions,
+      'roles-test',
+    ).then((d) => d.destroy());
+    const service = await as('subscriptions');
+    await service.query(
+      `create table "${schemas.subscriptions}".subscriptions (id int primary key, secret text)`,
+    );
+    expect(
+      await attempt('subscriptions', `insert into "${schemas.subscriptions}".subscriptions values (1, 's')`),
+    ).toBe('ok');
+    // Its store holds subscribers' sealed secrets: no other service reads it.
+    for (const other of ['ingest', 'projector-ccr', 'record-api-ccr', 'sde-publisher'] as const) {
+      expect([other, await attempt(other, `select * from "${schemas.subscriptions}".subscriptions`)]).toEqual(
+        [other, DENIED],
+      );
+    }
+    // It reads the CCR read model as the CCR record API does, and the switch table, and writes neither.
+    await openReadModel({ url: urlOf('projector-ccr'), poolSize: 2 }, schemas.ccr, 'roles-test').then((d) =>
+      d.destroy(),
+    );
+    expect(await attempt('subscriptions', `select count(*) from "${schemas.ccr}".record_item`)).toBe('ok');
+    for (const sql of [
+      `delete from "${schemas.ccr}".record_item`,
+      `create table "${schemas.ccr}".own (id int)`,
+      `select * from "${schemas.ohc}".probe`,
+      `select * from "${schemas.ingest}".legacy`,
+      `select * from "${schemas.sde}".opt_outs`,
+      `create schema "test_extra_${tag}"`,
+      `create temporary table scratch (id int)`,
+    ]) {
+      expect([sql, await attempt('subscriptions', sql)]).toEqual([sql, DENIED]);
     }
   });
 

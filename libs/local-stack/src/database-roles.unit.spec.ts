@@ -28,6 +28,7 @@ describe('database roles', () => {
       ['record-api-ccr', 'crosscare_record_api_ccr'],
       ['record-api-ohc', 'crosscare_record_api_ohc'],
       ['sde-publisher', 'crosscare_sde_publisher'],
+      ['subscriptions', 'crosscare_subscriptions'],
     ]);
     expect(plan.projectorGroup).toBe('crosscare_projectors');
     const test = databaseAccessPlan({ database: 'crosscare_test', rolePrefix: 't_', roleSuffix: '_1a2b' });
@@ -35,7 +36,7 @@ describe('database roles', () => {
     expect(() => loginRole(test, 'record-api-ohc')).toThrow(/no database role/);
   });
 
-  it('gives only the projectors CREATE on the database, and the record APIs only reads', () => {
+  it('gives only the projectors CREATE on the database, the record APIs only reads, the subscription service its store and reads', () => {
     const plan = databaseAccessPlan({ database: 'crosscare' });
     expect(plan.logins.filter((l) => l.createsSchemas).map((l) => l.service)).toEqual([
       'projector-ccr',
@@ -46,6 +47,19 @@ describe('database roles', () => {
     expect(loginRole(plan, 'registry').owns).toEqual(['schema_registry']);
     expect(loginRole(plan, 'sde-publisher')).toMatchObject({ owns: ['sde'], createsSchemas: false });
     expect(loginRole(plan, 'sde-publisher').reads).toBeUndefined();
+    expect(loginRole(plan, 'subscriptions')).toMatchObject({
+      owns: ['subscriptions'],
+      createsSchemas: false,
+      reads: 'CCR',
+    });
+    expect(plan.logins.filter((l) => l.reads).map((l) => l.service)).toEqual([
+      'record-api-ccr',
+      'subscriptions',
+    ]);
+    expect(
+      loginRole(databaseAccessPlan({ database: 'crosscare', subscriptionsReads: 'OHC' }), 'subscriptions')
+        .reads,
+    ).toBe('OHC');
     expect(loginRole(plan, 'projector-ohc')).toMatchObject({
       owns: ['projector_ohc'],
       rebuildsOf: 'projector_ohc',
@@ -57,6 +71,9 @@ describe('database roles', () => {
     expect(() => databaseAccessPlan({ database: 'crosscare', rolePrefix: 'X-' })).toThrow(/role name/);
     expect(() => databaseAccessPlan({ database: 'crosscare', ingestSchema: 'a b' })).toThrow(/ingest schema/);
     expect(() => databaseAccessPlan({ database: 'crosscare', sdeSchema: 'sde"' })).toThrow(/SDE schema/);
+    expect(() => databaseAccessPlan({ database: 'crosscare', subscriptionsSchema: 'Subs' })).toThrow(
+      /subscriptions schema/,
+    );
   });
 
   it('puts a password only in its role’s ALTER ROLE, quoted', () => {
@@ -82,6 +99,29 @@ describe('database roles', () => {
       'CREATE SCHEMA IF NOT EXISTS "sde_store" AUTHORIZATION "crosscare_sde_publisher"',
     );
     expect(statements.filter((s) => s.includes('sde_store') && /GRANT/.test(s))).toEqual([]);
+  });
+
+  it('has the subscription service own its store as ingest owns its ledger, and read the CCR read model as the CCR record API does', () => {
+    const plan = databaseAccessPlan({ database: 'crosscare', subscriptionsSchema: 'subs_store' });
+    const statements = provisioningStatements(plan, () => "'pw'");
+    const of = (service: 'ingest' | 'record-api-ccr' | 'subscriptions') => {
+      const { name, owns } = loginRole(plan, service);
+      return statements
+        .filter((s) => s.includes(`"${name}"`) || s.includes(`'${name}'`))
+        .map((s) =>
+          owns[0]
+            ? s.replaceAll(name, '<role>').replaceAll(owns[0], '<schema>')
+            : s.replaceAll(name, '<role>'),
+        );
+    };
+    const [createRole, alterRole, connect, ...ingestOwns] = of('ingest');
+    const [, , , ...recordApiReads] = of('record-api-ccr');
+    expect(recordApiReads.length).toBeGreaterThan(0);
+    expect(of('subscriptions')).toEqual([createRole, alterRole, connect, ...ingestOwns, ...recordApiReads]);
+    // Reads, never writes: nothing but SELECT and USAGE on the read model and the switch table.
+    expect(recordApiReads.join('\n')).not.toMatch(/INSERT|UPDATE|DELETE|CREATE/);
+    // Its store is its own: nobody is granted anything on it.
+    expect(statements.filter((s) => s.includes('subs_store') && /GRANT/.test(s))).toEqual([]);
   });
 
   it('matches rebuild schemas as rebuildSchemaName makes them', () => {
@@ -130,7 +170,17 @@ describe('the local stack’s database access', () => {
       name: 'second_sde_publisher',
       owns: ['sde_second'],
     });
-    expect(plan.logins.filter((l) => l.reads).map((l) => l.service)).toEqual(['record-api-ccr']);
+    // The subscription service reads the CCR read model the stack's projector serves, as the record API does.
+    expect(loginRole(plan, 'subscriptions')).toMatchObject({
+      name: 'second_subscriptions',
+      owns: ['subscriptions'],
+      reads: 'CCR',
+    });
+    expect(plan.readModels.CCR).toBe('second_ccr');
+    expect(plan.logins.filter((l) => l.reads).map((l) => l.service)).toEqual([
+      'record-api-ccr',
+      'subscriptions',
+    ]);
   });
 
   it("gives a service the admin URL's server and database, with its own role and password", () => {

@@ -7,6 +7,7 @@ import { PROJECTOR_APPS } from './projector-process';
 import { RECORD_API_APP } from './record-api-process';
 import { SCHEMA_REGISTRY_APP } from './schema-registry-process';
 import { SDE_PUBLISHER_APP } from './sde-publisher-process';
+import { SUBSCRIPTIONS_APP } from './subscriptions-process';
 
 /** The @crosscare libs the bundled code under `dir` imports (tests and test helpers are not bundled). */
 function importedLibs(dir: string): Set<string> {
@@ -43,6 +44,7 @@ describe.each<[string, LocalApp]>([
   ['OHC projector', PROJECTOR_APPS.OHC],
   ['record API', RECORD_API_APP],
   ['SDE publisher', SDE_PUBLISHER_APP],
+  ['subscription service', SUBSCRIPTIONS_APP],
 ])('%s sources', (_name, app) => {
   it('exist, so a build is judged against real folders', () => {
     for (const source of app.spec.sources) expect(fs.existsSync(path.join(REPO_ROOT, source))).toBe(true);

@@ -5,6 +5,7 @@ import { DEFAULT_PROJECTOR_PORTS } from './projector-process';
 import { DEFAULT_RECORD_API_PORT } from './record-api-process';
 import { DEFAULT_REGISTRY_PORT } from './schema-registry-process';
 import { DEFAULT_SDE_PUBLISHER_PORT } from './sde-publisher-process';
+import { DEFAULT_SUBSCRIPTIONS_PORT } from './subscriptions-process';
 
 const SS = [
   'LISTEN 0      50     [::ffff:127.0.0.1]:19092            *:*    users:(("java",pid=6126,fd=65))',
@@ -35,8 +36,11 @@ describe('the local stack’s default ports', () => {
       DEFAULT_PROJECTOR_PORTS.OHC,
       DEFAULT_RECORD_API_PORT,
       DEFAULT_SDE_PUBLISHER_PORT,
+      DEFAULT_SUBSCRIPTIONS_PORT,
     ];
     expect(new Set(ports).size).toBe(ports.length);
     expect(DEFAULT_SDE_PUBLISHER_PORT).toBe(8086);
+    // The subscription service's own default (apps/subscriptions), so a bare `npm run start` and the stack agree.
+    expect(DEFAULT_SUBSCRIPTIONS_PORT).toBe(8087);
   });
 });

@@ -235,6 +235,7 @@ export async function stackUp(options: StackOptions = {}): Promise<RunningStack>
       trustedIssuersFile: developmentIssuer.trustedIssuersFile,
       headerKeyFile: ensureSubscriptionsHeaderKey(paths),
       readModelSchema: projectorSchema('CCR', envValue('CROSSCARE_PROJECTOR_SCHEMA_PREFIX')),
+      databaseSchema: envValue('SUBSCRIPTIONS_DATABASE_SCHEMA') ?? 'subscriptions',
       topicPrefix: envValue('INGEST_TOPIC_PREFIX'),
     }),
     paths,

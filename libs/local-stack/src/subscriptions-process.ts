@@ -41,6 +41,8 @@ export interface SubscriptionsWiring {
   /** The file of the key that seals subscribers' channel headers (ensureSubscriptionsHeaderKey). */
   readonly headerKeyFile: string;
   readonly readModelSchema: string;
+  /** The schema its database role owns (SUBSCRIPTIONS_DATABASE_SCHEMA). */
+  readonly databaseSchema: string;
   readonly topicPrefix?: string;
 }
 
@@ -54,6 +56,7 @@ export function subscriptionsEnvironment(wiring: SubscriptionsWiring): Record<st
     SUBSCRIPTIONS_INSTANCE_ID: 'subscriptions-local',
     SUBSCRIPTIONS_COLLABORATIVE: 'CCR',
     SUBSCRIPTIONS_READ_MODEL_SCHEMA: wiring.readModelSchema,
+    SUBSCRIPTIONS_DATABASE_SCHEMA: wiring.databaseSchema,
     SUBSCRIPTIONS_TRUSTED_ISSUERS_FILE: wiring.trustedIssuersFile,
     SUBSCRIPTIONS_HEADER_KEY_FILE: wiring.headerKeyFile,
     // The development issuer is refused anywhere else, and a local receiver's http endpoint allowed only here.

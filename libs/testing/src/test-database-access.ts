@@ -13,7 +13,8 @@ export function testDatabaseAccessPlan(adminUrl: string, tag: string): DatabaseA
     registrySchema: `test_registry_${tag}`,
     readModels: { CCR: `test_rm_ccr_${tag}`, OHC: `test_rm_ohc_${tag}` },
     controlSchema: `test_control_${tag}`,
-    // Never the stack's own `sde`: the suites drop what their roles own afterwards.
+    // Never the stack's own `sde` or `subscriptions`: the suites drop what their roles own afterwards.
     sdeSchema: `test_sde_${tag}`,
+    subscriptionsSchema: `test_subscriptions_${tag}`,
   });
 }

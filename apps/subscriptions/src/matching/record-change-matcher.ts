@@ -1,6 +1,7 @@
 import type { EncounterClass, RecordChangeEvent } from '@crosscare/events';
 import { matchesFilter, topicByCode, topicEventsOf } from '@crosscare/fhir-subscriptions';
 import { legitimateRelationship, type RelationshipEvidence } from '@crosscare/governance';
+import { isEventOf } from '@crosscare/projection';
 import type { EventMatch, SourcePosition } from '../store/subscription-store';
 import type { IndexedSubscription, SubscriptionIndex } from './subscription-index';
 
@@ -27,7 +28,8 @@ export interface PatientCare {
  *   of an observation), and the topic's own sections;
  * - the subscribing organisation has a legitimate relationship with the patient now (registered GP, care provider,
  *   referral recipient), by the same rule as a read; there is no breaking the glass for a subscription;
- * - when the patient objects to sharing, only of items the subscriber's own organisation recorded;
+ * - when the patient objects to sharing, only an organisation holding items of the record, only of its own items
+ *   (and of the objection itself);
  * - never of a restricted item (a safeguarding involvement): the record API shows those only to a safeguarding role
  *   reading for SAFEGUARDING, a purpose a standing subscription cannot declare;
  * - the change was recorded after the subscription was created: a new subscription is not told the patient's past.
@@ -47,7 +49,11 @@ export async function matchRecordChanges(
     return known;
   };
   const matches: EventMatch[] = [];
+  // Encounters started earlier in this batch: the read model may not hold them yet when their end comes with them.
+  const startedInBatch = new Map<string, EncounterClass>();
   for (const { event, source } of changes) {
+    if (isEventOf(event, 'EncounterStarted'))
+      startedInBatch.set(encounterKey(event.header), event.encounterClass);
     let topicEvents = topicEventsOf(event);
     if (topicEvents.length === 0) continue;
     const { header } = event;
@@ -56,7 +62,9 @@ export async function matchRecordChanges(
     if (byPatient.length === 0 && !index.followsPractices) continue;
     const patient = await careOf(header.nhsNumber);
     if (event.header.eventType === 'EncounterEnded') {
-      const startedClass = patient.encounterClass(header.providerOdsCode, header.sourceRecordId);
+      const startedClass =
+        startedInBatch.get(encounterKey(header)) ??
+        patient.encounterClass(header.providerOdsCode, header.sourceRecordId);
       if (startedClass) topicEvents = topicEventsOf(event, { startedClass });
     }
     const candidates = [...byPatient, ...index.forPractice(patient.evidence.registeredGpOdsCode)];
@@ -102,9 +110,17 @@ function notifies(
   )
     return false;
   if (legitimateRelationship(owner, patient.evidence) === null) return false;
-  if (patient.objects && header.providerOdsCode.toUpperCase() !== owner) return false;
+  // As a read under an objection: only an organisation that holds items of the record, and only of its own items,
+  // but of the objection itself (what every reader is shown) whoever recorded it.
+  if (patient.objects) {
+    if (!patient.evidence.careProviders.has(owner)) return false;
+    if (topicEvent.section !== 'always' && header.providerOdsCode.toUpperCase() !== owner) return false;
+  }
   return true;
 }
+
+const encounterKey = (header: { providerOdsCode: string; sourceRecordId: string }) =>
+  `${header.providerOdsCode}/${header.sourceRecordId}`;
 
 /**
  * The matches of record changes seen for the first time (`fresh`: their ids were not matched before), each from the

@@ -338,6 +338,21 @@ describe('matchRecordChanges', () => {
       // Without the objection, both.
       expect(await matched([row], [own, practices])).toHaveLength(2);
     });
+
+    it('when the patient objects, tells of the objection itself (every reader is shown it), and tells an organisation that holds none of the record nothing', async () => {
+      const row = patientFollowedBy(TRUST, 'patient-record-changed');
+      const objection = testEvents.SharingObjectionRecorded(forPatient(PATIENT));
+      const holding = careOf({ [PATIENT]: { evidence: evidence(), objects: true } });
+      expect(await notified([row], [objection], holding)).toEqual([name(row)]);
+      // A referral recipient holds no item of the record: under an objection a read would be refused, so is this.
+      const referred = careOf({
+        [PATIENT]: {
+          evidence: evidence({ careProviders: new Set([PRACTICE]), referralRecipients: new Set([TRUST]) }),
+          objects: true,
+        },
+      });
+      expect(await notified([row], [objection], referred)).toEqual([]);
+    });
   });
 
   describe('restricted social care', () => {
@@ -456,6 +471,14 @@ describe('matchRecordChanges', () => {
       const row = discharges();
       expect(await notified([row], [ended()], startedAs('EMERGENCY').care)).toEqual([]);
       expect(await notified([row], [ended()], startedAs(undefined).care)).toEqual([]);
+    });
+
+    it('takes the kind from a start earlier in the same batch, which the read model may not hold yet', async () => {
+      const row = discharges();
+      const header = { nhsNumber: PATIENT, providerOdsCode: TRUST, sourceRecordId: 'encounter-9' };
+      const started = testEvents.EncounterStarted({ header, encounterClass: 'INPATIENT' });
+      const end = testEvents.EncounterEnded({ header });
+      expect(await notified([row], [started, end], startedAs(undefined).care)).toEqual([name(row)]);
     });
 
     it('without a kind filter, is told of every end', async () => {

@@ -9,6 +9,7 @@ import {
   sdeNoticeTopic,
   sdeProjectTopic,
   sdeTopicPrefix,
+  subscriptionsDeadLetterTopic,
 } from '@crosscare/events';
 import { loadProviderDirectory } from '../directory/load-provider-directory';
 import type { CollaborativeCode } from '../directory/provider';
@@ -24,6 +25,8 @@ import {
   servicePrincipals,
   subscriberGroupPrefix,
   subscriberPrincipal,
+  subscriptionsGroupId,
+  subscriptionsReaderGroupPrefix,
   type AccessNaming,
   type KafkaGrant,
   type KafkaPrincipal,
@@ -54,7 +57,7 @@ const topicGrants = (p: KafkaPrincipal, topics: readonly string[]) =>
 const describe_ = (g: KafkaGrant) => `${g.operation} ${g.patternType} ${g.resourceType} ${g.resourceName}`;
 
 describe('Kafka access definitions', () => {
-  it('name the six services under the id prefix, and never the admin', () => {
+  it('name the seven services under the id prefix, and never the admin', () => {
     expect(services.map((p) => p.name)).toEqual([
       'id-matrix-ingest',
       'id-matrix-projector-ccr',
@@ -62,6 +65,7 @@ describe('Kafka access definitions', () => {
       'id-matrix-record-api',
       'id-matrix-sde-publisher',
       'id-matrix-opt-out-import',
+      'id-matrix-subscriptions',
     ]);
     expect(everyone.map((p) => p.name)).not.toContain(adminPrincipalName(naming));
   });
@@ -132,7 +136,7 @@ describe('Kafka access definitions', () => {
     },
   );
 
-  it('every topic has its writers: ingest its ICS topics, a projector its own topics, the record API audit, opt-outs two', () => {
+  it('every topic has its writers: ingest its ICS topics, a projector its own topics, the record API audit, opt-outs two, each dead-letter topic its service', () => {
     const writers = new Map<string, string[]>();
     for (const p of everyone)
       for (const g of p.grants.filter((g) => g.resourceType === 'TOPIC' && g.operation === 'WRITE'))
@@ -154,6 +158,8 @@ describe('Kafka access definitions', () => {
       [sdeTopicPrefix(naming.topicPrefix), ['id-matrix-sde-publisher']],
       // Its undecodable sources, outside the SDE prefix (they are identifiable).
       ['t.matrix.sde-publisher.dead-letters.v1', ['id-matrix-sde-publisher']],
+      // The record changes it could never decode.
+      [subscriptionsDeadLetterTopic(naming.topicPrefix), ['id-matrix-subscriptions']],
     ]);
     expect(Object.fromEntries(writers)).toEqual(Object.fromEntries(expected));
   });
@@ -166,11 +172,13 @@ describe('Kafka access definitions', () => {
       'id-matrix-projector-ccr DELETE PREFIXED GROUP id-matrix-projector-ccr-dlq-reader',
       'id-matrix-projector-ohc DELETE PREFIXED GROUP id-matrix-projector-ohc-dlq-reader',
       'id-matrix-opt-out-import DELETE PREFIXED GROUP id-matrix-opt-out-import',
+      'id-matrix-subscriptions DELETE PREFIXED GROUP id-matrix-subscriptions-reader',
     ]);
-    // The projector's own group is outside the prefix it may delete under.
+    // The projector's and the subscription service's own groups are outside the prefixes they may delete under.
     expect(
       projectorGroupId('CCR', naming).startsWith(projectorDeadLetterReaderGroupPrefix('CCR', naming)),
     ).toBe(false);
+    expect(subscriptionsGroupId(naming).startsWith(subscriptionsReaderGroupPrefix(naming))).toBe(false);
   });
 
   it('the record API reads nothing; ingest reads only where its outbox relay keeps its position', () => {
@@ -197,6 +205,7 @@ describe('Kafka access definitions', () => {
       ...everyone,
       subscriberPrincipal('ccr-feed-2', 'CCR', naming),
       subscriberPrincipal('projector-ccr', 'CCR', naming),
+      subscriberPrincipal('subscriptions', 'CCR', naming),
     ].flatMap((p) =>
       p.grants
         .filter((g) => g.patternType === 'PREFIXED')
@@ -244,6 +253,48 @@ describe('Kafka access definitions', () => {
     ]);
   });
 
+  it('the subscription service reads every ICS topic, and writes (and creates) only its dead-letter topic', () => {
+    const p = servicePrincipal('subscriptions', collaboratives, naming);
+    expect(p.grants.map(describe_)).toEqual([
+      ...[...icsTopics('CCR'), ...icsTopics('OHC')].map((t) => `READ LITERAL TOPIC ${t}`),
+      'WRITE LITERAL TOPIC t.matrix.subscriptions.dead-letters.v1',
+      'CREATE LITERAL TOPIC t.matrix.subscriptions.dead-letters.v1',
+      'READ PREFIXED GROUP id-matrix-subscriptions',
+      'DELETE PREFIXED GROUP id-matrix-subscriptions-reader',
+    ]);
+    // No transactions, no changelog, audit, opt-out or SDE topic, no other service's dead letters.
+    expect(p.grants.filter((g) => g.resourceType === 'TRANSACTIONAL_ID')).toEqual([]);
+    const others = [
+      changelogTopic('CCR', naming.topicPrefix),
+      changelogTopic('OHC', naming.topicPrefix),
+      recordAccessAuditTopic(naming.topicPrefix),
+      accessAlertTopic(naming.topicPrefix),
+      optOutTopic(naming.topicPrefix),
+      projectorDeadLetterTopic('CCR', naming.topicPrefix),
+      't.matrix.sde-publisher.dead-letters.v1',
+    ];
+    expect(topicGrants(p, others)).toEqual([]);
+    expect(p.grants.some((g) => g.resourceName.startsWith(sdeTopicPrefix(naming.topicPrefix)))).toBe(false);
+  });
+
+  it("the subscription service's throwaway reader groups are under the group prefix it reads with", () => {
+    // A re-read at known offsets joins `${reader}-<uuid>`: it needs READ there, and DELETE to remove it after.
+    const reader = `${subscriptionsReaderGroupPrefix(naming)}-6f1c`;
+    const grants = servicePrincipal('subscriptions', collaboratives, naming).grants.filter(
+      (g) => g.resourceType === 'GROUP' && reader.startsWith(g.resourceName),
+    );
+    expect(grants.map((g) => g.operation).sort()).toEqual(['DELETE', 'READ']);
+    // Nobody else may use or delete them.
+    const elsewhere = everyone
+      .filter((p) => p.name !== 'id-matrix-subscriptions')
+      .flatMap((p) =>
+        p.grants
+          .filter((g) => g.resourceType === 'GROUP' && reader.startsWith(g.resourceName))
+          .map((g) => `${p.name} ${describe_(g)}`),
+      );
+    expect(elsewhere).toEqual([]);
+  });
+
   it("gives each relaying service the transactional ids of its own relays, and nobody another's", () => {
     const relays = [
       [servicePrincipal('projector-ccr', collaboratives, naming), projectorGroupId('CCR', naming)],
@@ -287,6 +338,7 @@ describe('Kafka access definitions', () => {
       'crosscare-record-api',
       'crosscare-sde-publisher',
       'crosscare-opt-out-import',
+      'crosscare-subscriptions',
     ]);
     expect(DEFAULT_ACCESS_NAMING).toEqual({ topicPrefix: 'crosscare', idPrefix: 'crosscare' });
   });
