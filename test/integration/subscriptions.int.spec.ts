@@ -31,8 +31,11 @@ function subscription(options: {
   endpoint: string;
   headers?: string[];
   payload?: 'empty' | 'id-only' | 'full-resource';
+  /** Channel extensions: heartbeat period, timeout, max count. */
+  channelExtensions?: { url: string; valueUnsignedInt?: number; valuePositiveInt?: number }[];
 }) {
   const payload = {
+    ...(options.channelExtensions ? { extension: options.channelExtensions } : {}),
     payload: 'application/fhir+json',
     _payload: {
       extension: [
@@ -103,6 +106,8 @@ describe('subscriptions (ingest → broker → subscription service → webhook)
         SUBSCRIPTIONS_RETRY_MAX_MS: '200',
         SUBSCRIPTIONS_FAILURES_BEFORE_ERROR: '3',
         SUBSCRIPTIONS_ERROR_RETRY_SECONDS: '1',
+        // Nothing kept in memory: every full resource and $events answer is read back from the ICS topic by offset.
+        SUBSCRIPTIONS_EVENT_CACHE_SIZE: '0',
       },
     );
     readModel = await openReadModel(
@@ -223,6 +228,24 @@ describe('subscriptions (ingest → broker → subscription service → webhook)
     expect(encounter.class).toMatchObject({ code: 'IMP' });
     expect(JSON.stringify(encounter)).toContain(nhsNumber);
 
+    // A second subscription of the practice's, for this one patient, to a receiver that stays up.
+    const steady = await receiver();
+    const second = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      token,
+      subscription({
+        topic: 'encounter-started',
+        filter: `Encounter?patient=${NHS_NUMBER_SYSTEM}|${nhsNumber}`,
+        endpoint: steady.url,
+        payload: 'id-only',
+      }),
+    );
+    expect(second.status).toBe(201);
+    await eventually('the second handshake', () => Promise.resolve(steady.received[0]), {
+      timeoutMs: 20_000,
+    });
+
     // The receiver dies; the trust sends an emergency attendance and a transfer meanwhile.
     await webhook.stop();
     await admit(CERNER_ADT.A04);
@@ -240,6 +263,16 @@ describe('subscriptions (ingest → broker → subscription service → webhook)
       { timeoutMs: 60_000, intervalMs: 300 },
     );
     expect(failed.error).toBeDefined();
+    // The failing endpoint held up nobody else: the steady receiver had both, as its subscription's events 1 and 2.
+    const steadyNumbers = await eventually(
+      'the steady receiver’s notifications',
+      () => {
+        const numbers = steady.eventNotifications.flatMap((n) => eventNumbers(n.bundle));
+        return Promise.resolve(numbers.length >= 2 ? numbers : undefined);
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(steadyNumbers).toEqual([1, 2]);
 
     // The gap, recovered from Kafka through $events: events 2 and 3, in order, with their resources.
     const missed = await subscriptions.request(
@@ -414,5 +447,31 @@ describe('subscriptions (ingest → broker → subscription service → webhook)
     } finally {
       client.close();
     }
+  });
+
+  it('sends a heartbeat when a subscription has been quiet for its heartbeat period', async () => {
+    const webhook = await receiver();
+    const body = subscription({
+      topic: 'patient-died',
+      filter: `Patient?registered-with=${practice.odsCode}`,
+      endpoint: webhook.url,
+      payload: 'empty',
+      channelExtensions: [{ url: `${BACKPORT}/backport-heartbeat-period`, valueUnsignedInt: 10 }],
+    });
+    const created = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      subscriptions.token(practice.odsCode),
+      body,
+    );
+    expect(created.status).toBe(201);
+    const heartbeat = await eventually(
+      'a heartbeat',
+      () => Promise.resolve(webhook.received.find((n) => notificationType(n.bundle) === 'heartbeat')),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    const handshake = webhook.received.find((n) => notificationType(n.bundle) === 'handshake')!;
+    expect(heartbeat.receivedAt - handshake.receivedAt).toBeGreaterThanOrEqual(9_000);
+    expect(statusOf(heartbeat.bundle)['events-since-subscription-start']?.valueString).toBe('0');
   });
 });

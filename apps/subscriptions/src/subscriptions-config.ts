@@ -19,6 +19,7 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
   urlWithProtocols,
+  wholeNumber,
 } from '@crosscare/config';
 import { DEFAULT_TOPIC_PREFIX } from '@crosscare/events';
 import { COLLABORATIVE_CODES, type CollaborativeCode } from '@crosscare/governance';
@@ -32,6 +33,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { HEADER_KEY_BYTES, parseHeaderKey } from './access/header-secrets';
+import { DEFAULT_EVENT_CACHE_SIZE } from './delivery/source-events';
 import { DEFAULT_SUBSCRIPTIONS_SCHEMA } from './store/subscriptions-database';
 
 export const DEFAULT_SUBSCRIPTIONS_PORT = 8087;
@@ -87,6 +89,11 @@ export interface SubscriptionsConfig {
   readonly headerKey: Buffer;
   /** How long each subscription's numbered events are kept for $events. */
   readonly eventRetentionDays: number;
+  /**
+   * Record changes just consumed kept in memory for full-resource notifications; past it (or at 0) a notification's
+   * resource is read from its ICS topic by offset.
+   */
+  readonly eventCacheSize: number;
   readonly delivery: DeliveryConfig;
   readonly logLevels: LogLevelName[];
 }
@@ -138,13 +145,14 @@ export const subscriptionsVariables = {
     DEFAULT_MAX_LIFETIME_SECONDS,
     MAX_TOKEN_LIFETIME_SECONDS,
   ),
-  SUBSCRIPTIONS_CLOCK_SKEW_SECONDS: positiveInteger(DEFAULT_CLOCK_SKEW_SECONDS, 600),
+  SUBSCRIPTIONS_CLOCK_SKEW_SECONDS: wholeNumber(DEFAULT_CLOCK_SKEW_SECONDS, 600),
   SUBSCRIPTIONS_HEADER_KEY_FILE: z
     .string({
       required_error: `is required: a file holding ${HEADER_KEY_BYTES} random bytes, base64, that seals subscribers' channel headers`,
     })
     .min(1),
   SUBSCRIPTIONS_EVENT_RETENTION_DAYS: positiveInteger(30, 3650),
+  SUBSCRIPTIONS_EVENT_CACHE_SIZE: wholeNumber(DEFAULT_EVENT_CACHE_SIZE, 1_000_000),
   SUBSCRIPTIONS_DELIVERY_CONCURRENCY: positiveInteger(64, 4096),
   SUBSCRIPTIONS_DELIVERY_TIMEOUT_MS: positiveInteger(10_000, 120_000),
   SUBSCRIPTIONS_DELIVERY_POLL_MS: positiveInteger(250, 60_000),
@@ -223,6 +231,7 @@ export function loadSubscriptionsConfig(env: NodeJS.ProcessEnv = process.env): S
       },
       headerKey: parseHeaderKey(readFileSync(v.SUBSCRIPTIONS_HEADER_KEY_FILE, 'utf8'))!,
       eventRetentionDays: v.SUBSCRIPTIONS_EVENT_RETENTION_DAYS,
+      eventCacheSize: v.SUBSCRIPTIONS_EVENT_CACHE_SIZE,
       delivery: {
         concurrency: v.SUBSCRIPTIONS_DELIVERY_CONCURRENCY,
         timeoutMs: v.SUBSCRIPTIONS_DELIVERY_TIMEOUT_MS,

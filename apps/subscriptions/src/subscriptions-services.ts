@@ -138,7 +138,7 @@ export class SubscriptionsServices {
       };
     };
     const access = new SubscriberAccess(tokens, roles, (ods) => directory.provider(ods), care);
-    const source = new SourceEvents(kafka, serde, `${config.groupId}-reader`);
+    const source = new SourceEvents(kafka, serde, `${config.groupId}-reader`, config.eventCacheSize);
     const content = new NotificationContent(source, (ods) => directory.provider(ods)?.name);
     const deliveries = new DeliveryStore(db);
     const bindings = new BindingTokens(config.headerKey);

@@ -20,6 +20,16 @@ export const positiveInteger = (defaultValue: number, max = Number.MAX_SAFE_INTE
     })
     .transform(Number);
 
+/** A count that may be zero (a cache that may be turned off, a tolerance that may be none). */
+export const wholeNumber = (defaultValue: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .default(String(defaultValue))
+    .refine((v) => /^\d+$/.test(v) && Number(v) <= max, {
+      message: `must be a whole number from 0 to ${max}`,
+    })
+    .transform(Number);
+
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 export function isHostPort(value: string): boolean {

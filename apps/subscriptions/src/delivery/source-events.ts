@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { SourcePosition } from '../store/subscription-store';
 
 /** Record changes this instance consumed lately, kept for delivery; older ones are read from Kafka again. */
-const DEFAULT_CACHE_SIZE = 20_000;
+export const DEFAULT_EVENT_CACHE_SIZE = 20_000;
 const READ_TIMEOUT_MS = 30_000;
 
 /**
@@ -20,11 +20,12 @@ export class SourceEvents {
     private readonly kafka: Kafka,
     private readonly serde: RecordChangeSerde,
     private readonly reader: string,
-    private readonly cacheSize = DEFAULT_CACHE_SIZE,
+    private readonly cacheSize = DEFAULT_EVENT_CACHE_SIZE,
   ) {}
 
   /** Keeps events just consumed; the oldest leave first. */
   remember(changes: readonly { event: RecordChangeEvent; source: SourcePosition }[]): void {
+    if (this.cacheSize === 0) return;
     for (const { event, source } of changes) {
       const key = positionKey(source);
       this.recent.delete(key);
