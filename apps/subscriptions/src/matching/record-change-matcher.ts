@@ -45,9 +45,18 @@ export async function matchRecordChanges(
   const cares = new Map<string, Promise<PatientCare>>();
   const careOf = (nhsNumber: string) => {
     let known = cares.get(nhsNumber);
-    if (!known) cares.set(nhsNumber, (known = care(nhsNumber)));
+    if (!known) {
+      cares.set(nhsNumber, (known = care(nhsNumber)));
+      // Awaited below, in order; this only keeps a failure from counting as unhandled before then.
+      known.catch(() => undefined);
+    }
     return known;
   };
+  // Every patient some subscription could be told about is asked for at once, so the read model's answers for a
+  // batch come concurrently (as many as its connection pool allows) rather than one after another.
+  for (const { event } of changes)
+    if (topicEventsOf(event).length > 0 && (index.followsPractices || mightConcern(index, event)))
+      void careOf(event.header.nhsNumber);
   const matches: EventMatch[] = [];
   // Encounters started earlier in this batch: the read model may not hold them yet when their end comes with them.
   const startedInBatch = new Map<string, EncounterClass>();
@@ -117,6 +126,14 @@ function notifies(
     if (topicEvent.section !== 'always' && header.providerOdsCode.toUpperCase() !== owner) return false;
   }
   return true;
+}
+
+/** Whether a subscription follows the event's patient, or the number a merge retired. */
+function mightConcern(index: SubscriptionIndex, event: RecordChangeEvent): boolean {
+  if (index.forPatient(event.header.nhsNumber).length > 0) return true;
+  return topicEventsOf(event).some(
+    (t) => t.mergedFrom !== undefined && index.forPatient(t.mergedFrom).length > 0,
+  );
 }
 
 const encounterKey = (header: { providerOdsCode: string; sourceRecordId: string }) =>
