@@ -26,7 +26,7 @@ import {
   DEFAULT_AUDIENCE,
   DEFAULT_CLOCK_SKEW_SECONDS,
   DEFAULT_MAX_LIFETIME_SECONDS,
-  type CrosscareEnvironment,
+  type ReaderAuthConfig,
 } from '@crosscare/identity';
 import { z } from 'zod';
 import type { AccessThrottleLimits } from './access/access-throttle';
@@ -37,16 +37,7 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 export const MAX_CLOCK_SKEW_SECONDS = 600;
 
 /** What the reader token verifier needs: readers' tokens come from the issuers the file lists, by their JWKS. */
-export interface RecordApiAuthConfig {
-  /** The trusted-issuer list (JSON), loaded and checked at start. */
-  readonly trustedIssuersFile: string;
-  /** Production refuses development issuers. */
-  readonly environment: CrosscareEnvironment;
-  /** What a token's `aud` must contain. */
-  readonly audience: string;
-  readonly maxLifetimeSeconds: number;
-  readonly clockSkewSeconds: number;
-}
+export type RecordApiAuthConfig = ReaderAuthConfig;
 
 export interface RecordApiConfig {
   readonly host: string;

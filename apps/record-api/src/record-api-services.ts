@@ -11,7 +11,7 @@ import {
   type AccessRoles,
   type ProviderDirectory,
 } from '@crosscare/governance';
-import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
+import { readerTokenVerifier, type ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { processMetricsRegistry } from '@crosscare/metrics';
 import { ReadModelReader } from '@crosscare/read-model';
@@ -62,14 +62,7 @@ export class RecordApiServices {
     const directory = loadProviderDirectory();
     const roles = loadAccessRoles();
     // So do a bad trusted-issuer list, a development issuer in production and an unreadable JWKS file.
-    const tokens = new ReaderTokenVerifier({
-      issuers: loadTrustedIssuers(config.auth.trustedIssuersFile, config.auth.environment),
-      audience: config.auth.audience,
-      maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
-      clockSkewSeconds: config.auth.clockSkewSeconds,
-      onKeysUnavailable: (issuer, error) =>
-        log.warn(`the keys of token issuer ${issuer} could not be had: ${errorMessage(error)}`),
-    });
+    const tokens = readerTokenVerifier(config.auth, log);
     const db = readModelDataSource(config);
     const kafka = createKafka(config.kafka, {
       defaultClientId: 'crosscare-record-api',

@@ -188,7 +188,7 @@ async function startFreshStoreFromTheBeginning(
   groupId: string,
   log: Logger,
 ): Promise<void> {
-  if ((await store.positions(db, consumer.topics)).length > 0) return;
+  if ((await store.positions.of(db, consumer.topics)).length > 0) return;
   const committed = await admin.fetchOffsets({ groupId, topics: consumer.topics }).catch(() => []);
   for (const t of committed.filter((c) => c.partitions.some((p) => p.offset !== '-1'))) {
     await admin
@@ -237,7 +237,7 @@ async function positionPastEnd(
   store: SdeStore,
   topics: readonly string[],
 ): Promise<string | undefined> {
-  const positions = await store.positions(db, topics);
+  const positions = await store.positions.of(db, topics);
   for (const topic of new Set(positions.map((p) => p.topic))) {
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
     for (const p of positions.filter((q) => q.topic === topic)) {

@@ -27,7 +27,7 @@ import {
   CROSSCARE_ENVIRONMENTS,
   DEFAULT_CLOCK_SKEW_SECONDS,
   DEFAULT_MAX_LIFETIME_SECONDS,
-  type CrosscareEnvironment,
+  type ReaderAuthConfig,
 } from '@crosscare/identity';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -78,13 +78,7 @@ export interface SubscriptionsConfig {
   readonly groupId: string;
   readonly instanceId: string;
   readonly partitionsConsumedConcurrently: number;
-  readonly auth: {
-    readonly trustedIssuersFile: string;
-    readonly environment: CrosscareEnvironment;
-    readonly audience: string;
-    readonly maxLifetimeSeconds: number;
-    readonly clockSkewSeconds: number;
-  };
+  readonly auth: ReaderAuthConfig;
   /** Seals subscribers' channel headers (their secrets) at rest. */
   readonly headerKey: Buffer;
   /** How long each subscription's numbered events are kept for $events. */

@@ -8,7 +8,7 @@ import {
 } from '@crosscare/events';
 import { DEFAULT_DELIVERY_POLICY, notificationBundle, topicByCode } from '@crosscare/fhir-subscriptions';
 import { loadAccessRoles, loadProviderDirectory, type AccessRoles } from '@crosscare/governance';
-import { loadTrustedIssuers, ReaderTokenVerifier } from '@crosscare/identity';
+import { readerTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
 import { registerProcessMetrics } from '@crosscare/metrics';
 import { activeSharingObjection, relationshipEvidence } from '@crosscare/projection';
@@ -75,14 +75,7 @@ export class SubscriptionsServices {
     // Reviewed data first: a bad file stops the service before it opens any connection.
     const directory = loadProviderDirectory();
     const roles = loadAccessRoles();
-    const tokens = new ReaderTokenVerifier({
-      issuers: loadTrustedIssuers(config.auth.trustedIssuersFile, config.auth.environment),
-      audience: config.auth.audience,
-      maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
-      clockSkewSeconds: config.auth.clockSkewSeconds,
-      onKeysUnavailable: (issuer, error) =>
-        log.warn(`the keys of token issuer ${issuer} could not be had: ${errorMessage(error)}`),
-    });
+    const tokens = readerTokenVerifier(config.auth, log);
     const secrets = new HeaderSecrets(config.headerKey);
     const registry = new SchemaRegistryClient(config.schemaRegistry);
     const serde = createRecordChangeSerde(registry);

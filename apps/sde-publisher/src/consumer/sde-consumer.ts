@@ -102,7 +102,7 @@ export class SdeConsumer {
     const last = BigInt(batch.messages[batch.messages.length - 1].offset);
     let queued = false;
     await this.db.transaction(async (tx) => {
-      const next = await this.store.lockPosition(tx, topic, partition);
+      const next = await this.store.positions.lock(tx, topic, partition);
       const fresh = batch.messages.filter((m) => next === undefined || BigInt(m.offset) >= next);
       if (fresh.length === 0) return;
       if (isOptOuts) {
@@ -130,7 +130,7 @@ export class SdeConsumer {
         this.metrics.events.inc({ topic, outcome: 'not-released' }, outcome.notReleased);
         queued = outcome.published.size > 0;
       }
-      await this.store.advance(tx, topic, partition, last + 1n);
+      await this.store.positions.advance(tx, topic, partition, last + 1n);
     });
     this.metrics.batchSeconds.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
     if (queued) this.options.onQueued?.();
@@ -181,7 +181,7 @@ export class SdeConsumer {
   }
 
   private async seekToStoredOffsets(): Promise<void> {
-    const stored = await this.store.positions(this.db, this.topics);
+    const stored = await this.store.positions.of(this.db, this.topics);
     for (const { topic, partition } of this.assigned) {
       const position = stored.find((s) => s.topic === topic && s.partition === partition);
       if (position) this.consumer.seek({ topic, partition, offset: position.nextOffset.toString() });

@@ -1,5 +1,6 @@
 import type { OptOutKind, StandingOptOuts } from '@crosscare/sde';
-import type { DataSource, EntityManager } from 'typeorm';
+import { ConsumedPositions } from '@crosscare/database';
+import type { EntityManager } from 'typeorm';
 
 /** A row to keep for a project: its payload already minimised and pseudonymised. */
 export interface StoredRow {
@@ -29,42 +30,8 @@ const OPT_OUT_LOCK = 7_236_512_117;
  * The publisher's tables (migrations/1764900000000): every statement it runs, each taking the transaction it belongs to.
  */
 export class SdeStore {
-  /**
-   * Locks the partition's position for this transaction; the next offset to process, undefined if never consumed.
-   * A second instance that briefly believes it owns the partition during a rebalance waits, then skips what is done.
-   */
-  async lockPosition(tx: EntityManager, topic: string, partition: number): Promise<bigint | undefined> {
-    await tx.query(
-      `insert into consumed_offsets (topic, partition, next_offset) values ($1, $2, -1)
-       on conflict (topic, partition) do nothing`,
-      [topic, partition],
-    );
-    const [row] = await tx.query<{ next_offset: string }[]>(
-      `select next_offset from consumed_offsets where topic = $1 and partition = $2 for update`,
-      [topic, partition],
-    );
-    const next = BigInt(row.next_offset);
-    return next < 0n ? undefined : next;
-  }
-
-  async advance(tx: EntityManager, topic: string, partition: number, nextOffset: bigint): Promise<void> {
-    await tx.query(`update consumed_offsets set next_offset = $3 where topic = $1 and partition = $2`, [
-      topic,
-      partition,
-      nextOffset.toString(),
-    ]);
-  }
-
-  async positions(
-    db: DataSource | EntityManager,
-    topics: readonly string[],
-  ): Promise<{ topic: string; partition: number; nextOffset: bigint }[]> {
-    const rows = await db.query<{ topic: string; partition: number; next_offset: string }[]>(
-      `select topic, partition, next_offset from consumed_offsets where topic = any($1::text[]) and next_offset >= 0`,
-      [topics],
-    );
-    return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset) }));
-  }
+  /** The consumed positions, written with the rows each batch produced. */
+  readonly positions = new ConsumedPositions();
 
   /**
    * Keeps opt-outs and record changes from passing each other: an event read before its patient's opt-out, but

@@ -105,7 +105,7 @@ export class RecordChangeConsumer {
     let numbered: SubscriptionEventRow[] = [];
     let changes: SourcedRecordChange[] = [];
     await this.db.transaction(async (tx) => {
-      const next = await this.store.lockPosition(tx, topic, partition);
+      const next = await this.store.positions.lock(tx, topic, partition);
       const fresh = batch.messages.filter((m) => next === undefined || BigInt(m.offset) >= next);
       if (fresh.length === 0) return;
       changes = [];
@@ -114,7 +114,7 @@ export class RecordChangeConsumer {
         if (change) changes.push(change);
       }
       numbered = await this.numberEvents(tx, changes);
-      await this.store.advance(tx, topic, partition, last + 1n);
+      await this.store.positions.advance(tx, topic, partition, last + 1n);
     });
     this.metrics.recordChanges.inc({ outcome: 'consumed' }, changes.length);
     this.metrics.eventsNumbered.inc(numbered.length);
@@ -164,7 +164,7 @@ export class RecordChangeConsumer {
   }
 
   private async seekToStoredOffsets(): Promise<void> {
-    const stored = await this.store.positions(this.db, this.options.topics);
+    const stored = await this.store.positions.of(this.db, this.options.topics);
     for (const { topic, partition } of this.assigned) {
       const position = stored.find((s) => s.topic === topic && s.partition === partition);
       if (position) this.consumer.seek({ topic, partition, offset: position.nextOffset.toString() });

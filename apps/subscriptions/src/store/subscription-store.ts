@@ -1,4 +1,5 @@
 import type { SubscriptionFilter } from '@crosscare/fhir-subscriptions';
+import { ConsumedPositions } from '@crosscare/database';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export type SubscriptionStatus = 'requested' | 'active' | 'error' | 'off';
@@ -82,6 +83,9 @@ type Db = DataSource | EntityManager;
 
 /** The SQL of subscriptions and their numbered events. Queries take the connection or transaction to run in. */
 export class SubscriptionStore {
+  /** The consumed positions, written with the events each batch numbered. */
+  readonly positions = new ConsumedPositions();
+
   async insert(
     tx: EntityManager,
     row: { id: string; ownerOdsCode: string; createdBy: string; now: Date } & SubscriptionChoice,
@@ -277,41 +281,6 @@ export class SubscriptionStore {
     );
     await db.query(`delete from seen_record_changes where seen_at < $1`, [before]);
     return events;
-  }
-
-  // Consumed positions: the next offset of each source partition, written with the events they numbered.
-
-  async lockPosition(tx: EntityManager, topic: string, partition: number): Promise<bigint | undefined> {
-    await tx.query(
-      `insert into consumed_offsets (topic, partition, next_offset) values ($1, $2, -1)
-       on conflict (topic, partition) do nothing`,
-      [topic, partition],
-    );
-    const [row] = await tx.query<{ next_offset: string }[]>(
-      `select next_offset from consumed_offsets where topic = $1 and partition = $2 for update`,
-      [topic, partition],
-    );
-    const next = BigInt(row.next_offset);
-    return next < 0n ? undefined : next;
-  }
-
-  async advance(tx: EntityManager, topic: string, partition: number, nextOffset: bigint): Promise<void> {
-    await tx.query(`update consumed_offsets set next_offset = $3 where topic = $1 and partition = $2`, [
-      topic,
-      partition,
-      nextOffset.toString(),
-    ]);
-  }
-
-  async positions(
-    db: Db,
-    topics: readonly string[],
-  ): Promise<{ topic: string; partition: number; nextOffset: bigint }[]> {
-    const rows = await db.query<{ topic: string; partition: number; next_offset: string }[]>(
-      `select topic, partition, next_offset from consumed_offsets where topic = any($1::text[]) and next_offset >= 0`,
-      [topics],
-    );
-    return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset) }));
   }
 }
 

@@ -9,7 +9,8 @@ export const SUBSCRIPTIONS_MIGRATIONS = [CreateSubscriptionTables1765300000000];
 export const DEFAULT_SUBSCRIPTIONS_SCHEMA = 'subscriptions';
 
 // Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.
-const MIGRATION_LOCK_KEY = 7_236_512_117;
+// Unlike every other key in Crosscare (grep 7_236_512_): advisory locks share one space per database.
+const MIGRATION_LOCK_KEY = 7_236_512_141;
 
 /** The service's own store, connected and migrated. */
 export function openSubscriptionsDatabase(
