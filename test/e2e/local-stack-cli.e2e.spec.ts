@@ -13,6 +13,7 @@ import {
   RECORD_API_APP,
   SCHEMA_REGISTRY_APP,
   SDE_PUBLISHER_APP,
+  SUBSCRIPTIONS_APP,
 } from '@crosscare/local-stack';
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
@@ -30,12 +31,14 @@ const MLLP_PORT = 22575;
 const PROJECTOR_PORTS = { CCR: 28083, OHC: 28084 };
 const RECORD_API_PORT = 28085;
 const SDE_PUBLISHER_PORT = 28086;
+const SUBSCRIPTIONS_PORT = 28087;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosscare-stack-e2e-'));
 // Its own registry and ingest tables too, so the stack under test never shares state with the one the suite runs on.
 const registrySchema = uniqueIdentifier('e2e_stack_registry');
 const ingestSchema = uniqueIdentifier('e2e_stack_ingest');
 const projectorSchemaPrefix = uniqueIdentifier('e2e_stack_projector');
 const sdeSchema = uniqueIdentifier('e2e_stack_sde');
+const subscriptionsSchema = uniqueIdentifier('e2e_stack_subscriptions');
 const env = {
   ...process.env,
   CROSSCARE_HOME: home,
@@ -44,6 +47,7 @@ const env = {
   INGEST_DATABASE_SCHEMA: ingestSchema,
   CROSSCARE_PROJECTOR_SCHEMA_PREFIX: projectorSchemaPrefix,
   SDE_DATABASE_SCHEMA: sdeSchema,
+  SUBSCRIPTIONS_DATABASE_SCHEMA: subscriptionsSchema,
 };
 // The first up may build the registry, ingest, the projector and the record API as well as start everything.
 const UP_TIMEOUT_MS = 420_000;
@@ -109,6 +113,7 @@ describe('local stack CLI', () => {
       `${projectorSchemaPrefix}_ccr`,
       `${projectorSchemaPrefix}_ohc`,
       sdeSchema,
+      subscriptionsSchema,
     ];
     await Promise.all(schemas.map((s) => pool.query(`drop schema if exists "${s}" cascade`))).finally(() =>
       pool.end(),
@@ -136,6 +141,8 @@ describe('local stack CLI', () => {
         String(RECORD_API_PORT),
         '--sde-publisher-port',
         String(SDE_PUBLISHER_PORT),
+        '--subscriptions-port',
+        String(SUBSCRIPTIONS_PORT),
       ];
       const paths = stackPaths(home);
       const first = stack(...up);
@@ -166,6 +173,8 @@ describe('local stack CLI', () => {
       expect(RECORD_API_APP.running(paths)?.port).toBe(RECORD_API_PORT);
       expect(SDE_PUBLISHER_APP.running(paths)?.port).toBe(SDE_PUBLISHER_PORT);
       expect((await fetch(`http://127.0.0.1:${SDE_PUBLISHER_PORT}/health/ready`)).status).toBe(200);
+      expect(SUBSCRIPTIONS_APP.running(paths)?.port).toBe(SUBSCRIPTIONS_PORT);
+      expect((await fetch(`http://127.0.0.1:${SUBSCRIPTIONS_PORT}/health/ready`)).status).toBe(200);
       // The record API trusts the stack's development issuer, whose key record-api:token signs with.
       const minted = spawnSync(
         process.execPath,
@@ -193,6 +202,11 @@ describe('local stack CLI', () => {
         headers: { ...headers, authorization: `Bearer ${minted.stdout.trim()}x` },
       });
       expect(forged.status).toBe(401);
+      // The subscription service takes tokens for its own audience only: a record API token is refused.
+      const forRecordApi = await fetch(`http://127.0.0.1:${SUBSCRIPTIONS_PORT}/fhir/Subscription`, {
+        headers: { authorization: `Bearer ${minted.stdout.trim()}` },
+      });
+      expect(forRecordApi.status).toBe(401);
       // Every service's /metrics, without credentials as Prometheus scrapes it, carries its event loop's delay.
       for (const port of [
         REGISTRY_PORT,
@@ -201,6 +215,7 @@ describe('local stack CLI', () => {
         PROJECTOR_PORTS.OHC,
         RECORD_API_PORT,
         SDE_PUBLISHER_PORT,
+        SUBSCRIPTIONS_PORT,
       ])
         expect(await eventLoopDelayP99(port)).toEqual({ port, status: 200, p99: expect.any(Number) });
 
@@ -239,6 +254,7 @@ describe('local stack CLI', () => {
       expect(PROJECTOR_APPS.OHC.running(paths)).toBeUndefined();
       expect(RECORD_API_APP.running(paths)).toBeUndefined();
       expect(SDE_PUBLISHER_APP.running(paths)).toBeUndefined();
+      expect(SUBSCRIPTIONS_APP.running(paths)).toBeUndefined();
       const after = stack('status');
       expect(after.code).toBe(1);
       expect(after.out).toContain('kafka      stopped');

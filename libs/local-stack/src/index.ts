@@ -29,3 +29,5 @@ export * from './compose-secrets';
 export * from './kcat';
 export * from './sde-keys';
 export * from './sde-publisher-process';
+export * from './subscriptions-process';
+export * from './subscriptions-header-key';
