@@ -1,6 +1,6 @@
 /**
- * npm run bench:subscriptions [-- --subscriptions 10000 --events 2400 --rate 20 --burst 10000 ...]   (needs the local
- * stack, up: npm run stack:up)
+ * npm run bench:subscriptions [-- --subscriptions 10000 --events 2400 --rate 20 --burst 20000 ...]   (needs the local
+ * stack, up: npm run stack:up; --quick for a smoke run of 300 subscriptions; --help for every option)
  *
  * FHIR topic-based subscriptions at scale: notifications delivered per second to local webhook receivers with
  * --subscriptions subscriptions (10,000), beside a consume-and-decode ceiling measured on the same events in the same
@@ -11,33 +11,38 @@
  *    SubscriptionsUnderTest builds it), at its default settings (delivery concurrency, poll, pool), wired to the local
  *    stack: its broker and ICS topics, its registry (the subscriptions user), the CCR read model (projector_ccr), with
  *    a private store schema owned by the service's Postgres role (crosscare_subscriptions), a consumer group of its own
- *    and a throwaway Kafka principal with exactly the subscription service's grants (removed at the end). Tokens come
- *    from a test issuer it trusts (development mode: local http endpoints allowed).
+ *    (started at the topics' end: a service that is caught up) and a throwaway Kafka principal with exactly the
+ *    subscription service's grants. Tokens come from a test issuer it trusts (development mode: local http endpoints).
  *  - Webhook receivers: --receivers HTTP servers on 127.0.0.1 in a child process (so that parsing notifications does
  *    not share the service's event loop), answering 200, reporting each notification's subscription, event numbers
  *    and focus to this process, which checks every subscription's event numbers are consecutive from 1.
  *  - Record changes go in through the stack's ingest (FHIR Encounters PUT by the CCR acute trusts, API keys issued for
- *    the run and deleted at the end): each event's 202 is its start; its focus id (provider + source record id,
- *    libs/fhir/src/render/resource-ids.ts) matches the notifications to it.
+ *    the run): each event's 202 is its start; its focus id (provider + source record id,
+ *    libs/fhir/src/render/resource-ids.ts) matches the notifications to it. A tracer reading the ICS topics notes when
+ *    each event got there (the relay's send time), which splits 202 → webhook into ingest's part and the service's.
  *
  * Steps:
  *  1. The region: a seeded synthetic region (its own seed and NHS numbers, CCR's events only) on the stack's ICS
  *     topics, as region:load publishes one, so each patient has a registration and a history in the read model. Only
- *     patients the read model does not hold yet are published; then the stack's CCR projector is waited for.
+ *     patients the read model does not hold yet are published (the first run loads it: about 570,000 events for
+ *     10,000 subscriptions); then the stack's CCR projector is waited for.
  *  2. Subscriptions, through POST /fhir/Subscription with a token of the owning practice: one patient-record-changed
  *     subscription per patient (the practice the read model says registers them) and --practice-subscriptions
  *     encounter-started subscriptions of practices' registered lists (the practices with most of those patients), so
  *     an admission notifies its patient's subscription, and its practice's too when that practice follows its list.
  *     Patients whose notifications the rules would withhold (a sharing objection) are not sent load. Then every
- *     handshake is waited for.
+ *     handshake is waited for, and the machine to be quiet.
  *  3. Steady: --events admissions at --rate a second; each (event, subscription) delivery's 202 → webhook time.
  *  4. Burst: the service stopped, --burst admissions sent through ingest (batch Bundles) and published, the stack's
  *     projector caught up and the machine quiet; the service started again, timed from its first consumed batch to
  *     the last notification: delivered events/s, and record changes/s.
  *  5. Ceiling: a plain kafkajs consumer group (the same principal, the service's partition concurrency) reading and
- *     Avro-decoding the burst's range of the same topics.
+ *     Avro-decoding the burst's range of the same topics, CEILING_ROUNDS times; the median.
+ *  Per phase it also prints CPU by process (the stack's, this one, Postgres, and what the rest of the machine used),
+ *  what the service's Postgres backends were doing (sampled) and the index scans of its store and the read model;
+ *  --profile FILE writes a CPU profile of this process during the drain and summarises it.
  *  Finally the subscriptions are deleted through the API, the schema dropped, the groups, principal and API keys
- *  removed. Writes bench/results/subscriptions.json and prints a table. --quick: a smoke run (300 subscriptions).
+ *  removed (on SIGINT/SIGTERM too). Writes bench/results/subscriptions.json and prints a table.
  */
 import {
   checkKafkaVariables,
@@ -105,6 +110,7 @@ import { writeResultsFile, type BenchResult } from './results-file';
 
 const USAGE = `usage: npm run bench:subscriptions -- [--quick] [--subscriptions N] [--practice-subscriptions N]
     [--events N] [--rate R] [--burst N] [--payload full-resource|id-only] [--receivers N] [--region-patients N]
+    [--profile FILE]
   --subscriptions           subscriptions in all (default 10000; --quick 300)
   --practice-subscriptions  of them, practices following their registered list (default 2%)
   --events                  steady phase: admissions sent (default 2400; --quick 200)
@@ -265,21 +271,27 @@ async function main(): Promise<void> {
   await registerContractSchemas(registry);
   const serde = createRecordChangeSerde(registry);
   const pool = new Pool({ connectionString: config.database.url, max: 4 });
+  // What the run made, undone last first, once: by the run's end, or by a signal (then the run's own end waits).
   const steps: { name: string; run: () => Promise<unknown> }[] = [];
-  const cleanup = async () => {
-    for (const step of steps.reverse())
-      await step
-        .run()
-        .catch((error: unknown) => say(`  clean-up: ${step.name} failed: ${errorMessage(error)}`));
-    await pool.end().catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
-  };
+  let cleaning: Promise<void> | undefined;
   let interrupted = false;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (let step = steps.pop(); step; step = steps.pop()) {
+        const { name } = step;
+        await step.run().catch((error: unknown) => say(`  clean-up: ${name} failed: ${errorMessage(error)}`));
+      }
+      await pool.end().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => {
-      if (interrupted) return;
+    process.on(signal, () => {
+      // A second signal stops at once, leaving what the first one's clean-up had not undone yet.
+      if (interrupted) process.exit(130);
       interrupted = true;
-      say(`bench:subscriptions: ${signal}, cleaning up`);
+      say(
+        `bench:subscriptions: ${signal}, cleaning up (the subscriptions go with the schema); again to stop at once`,
+      );
       void cleanup().finally(() => process.exit(130));
     });
 
@@ -376,10 +388,17 @@ async function main(): Promise<void> {
     steps.push({ name: 'delete the API keys', run: () => sender.close() });
 
     // 2. Subscriptions.
-    const created = await createSubscriptions(service, tokens, receivers, choice, opts);
+    const { created, rate: creationRate } = await createSubscriptions(
+      service,
+      tokens,
+      receivers,
+      choice,
+      opts,
+    );
     steps.push({
       name: 'delete the subscriptions',
-      run: () => deleteSubscriptions(service, tokens, created),
+      // Interrupted, the schema's drop removes them faster than ten thousand DELETEs.
+      run: () => (interrupted ? Promise.resolve() : deleteSubscriptions(service, tokens, created)),
     });
     await untilHandshaken(service, receivers, created.length);
 
@@ -395,8 +414,8 @@ async function main(): Promise<void> {
     // Warm-up: a few events, not counted.
     const random = mulberry32(REGION_SEED);
     const pick = () => choice.loadPatients[Math.floor(random() * choice.loadPatients.length)];
-    const warm = await sender.steady(WARM_UP_EVENTS, 5, pick, ledger, 'warm-up');
-    await ledger.settle('warm-up', warm, 120_000);
+    await sender.steady(WARM_UP_EVENTS, 5, pick, ledger, 'warm-up');
+    await ledger.settle('warm-up', 120_000);
 
     // 3. Steady.
     say(
@@ -406,8 +425,8 @@ async function main(): Promise<void> {
     const steadyIndexes = await IndexStats.snapshot(pool, [schema, READ_MODEL]);
     const steadyPostgres = new PostgresSampler(pool);
     steadyPostgres.start();
-    const steadySent = await sender.steady(opts.events, opts.rate, pick, ledger, 'steady');
-    const steadyDone = await ledger.settle('steady', steadySent, 300_000);
+    await sender.steady(opts.events, opts.rate, pick, ledger, 'steady');
+    const steadyDone = await ledger.settle('steady', 300_000);
     steadyPostgres.stop();
     const steadyUsage = cpu.since(steadyCpu);
     await tracer.stop();
@@ -435,7 +454,7 @@ async function main(): Promise<void> {
       const profiler = opts.profile ? await CpuProfiler.start() : undefined;
       postgres.start();
       await service.start();
-      const drain = await ledger.drain(service, burstSent, 600_000);
+      const drain = await ledger.drain(service, 600_000);
       postgres.stop();
       const drainUsage = cpu.since(drainCpu);
       if (profiler && opts.profile) await profiler.stop(opts.profile);
@@ -486,9 +505,20 @@ async function main(): Promise<void> {
     ).length;
     const integrity = { ...ledger.integrity(), readerGroups };
     const database_ = await service.stateSummary();
-    const results = summarise(opts, choice, created, steadyDone, burst, integrity);
+    const results = summarise(opts, choice, created, creationRate, steadyDone, burst, integrity);
     const file = await writeResultsFile('subscriptions', results);
-    printReport(choice, created, ledger, steadyDone, steadyUsage, burst, integrity, database_, results);
+    printReport(
+      choice,
+      created,
+      creationRate,
+      ledger,
+      steadyDone,
+      steadyUsage,
+      burst,
+      integrity,
+      database_,
+      results,
+    );
     say(`written to ${file}; run time ${round((now() - started) / 1000, 0)} s`);
   } finally {
     await cleanup();
@@ -994,7 +1024,7 @@ async function createSubscriptions(
   receivers: Receivers,
   choice: Choice,
   opts: Options,
-): Promise<Created[]> {
+): Promise<{ created: Created[]; rate: number }> {
   const wanted = [
     ...choice.practices.map((p) => ({
       kind: 'practice' as const,
@@ -1041,11 +1071,8 @@ async function createSubscriptions(
   );
   const seconds = (now() - started) / 1000;
   bar.done(`${round(created.length / seconds)} subscriptions/s`);
-  creationRate = created.length / seconds;
-  return created;
+  return { created, rate: created.length / seconds };
 }
-
-let creationRate = 0;
 
 async function untilHandshaken(
   service: ServiceUnderBench,
@@ -1384,7 +1411,7 @@ class Ledger {
   }
 
   /** Waits until every delivery the phase expects has arrived (or the time is up), showing progress. */
-  async settle(phase: Phase, _sent: number, timeoutMs: number): Promise<SteadyFigures> {
+  async settle(phase: Phase, timeoutMs: number): Promise<SteadyFigures> {
     const { events, deliveries } = this.expectedCount(phase);
     const bar = phase === 'warm-up' ? undefined : progressBar(`Deliveries (${phase})`, deliveries);
     const deadline = now() + timeoutMs;
@@ -1415,7 +1442,7 @@ class Ledger {
   }
 
   /** The burst drained by the restarted service: from its first consumed batch to the last delivery. */
-  async drain(service: ServiceUnderBench, _sent: number, timeoutMs: number): Promise<DrainFigures> {
+  async drain(service: ServiceUnderBench, timeoutMs: number): Promise<DrainFigures> {
     const { events, deliveries } = this.expectedCount('burst');
     const bar = progressBar('Draining the burst (the service started again)', deliveries);
     const deadline = now() + timeoutMs;
@@ -1447,7 +1474,6 @@ class Ledger {
       consumeSeconds: Math.max(0.001, (allConsumedAt - started) / 1000),
       deliveredRate: receipts.length / seconds,
       eventRate: events / seconds,
-      notifications: 0,
     };
   }
 
@@ -1506,7 +1532,6 @@ interface DrainFigures {
   readonly consumeSeconds: number;
   readonly deliveredRate: number;
   readonly eventRate: number;
-  notifications: number;
 }
 
 interface BurstFigures {
@@ -1970,6 +1995,7 @@ function summarise(
   opts: Options,
   choice: Choice,
   created: readonly Created[],
+  creationRate: number,
   steady: SteadyFigures,
   burst: BurstFigures | undefined,
   integrity: Integrity,
@@ -2081,6 +2107,7 @@ function summarise(
 function printReport(
   choice: Choice,
   created: readonly Created[],
+  creationRate: number,
   ledger: Ledger,
   steady: SteadyFigures,
   steadyUsage: CpuUsage,

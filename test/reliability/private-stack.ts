@@ -74,8 +74,8 @@ export class PrivateStack {
       'CROSSCARE_DATABASE_ROLE_PREFIX',
     ])
       delete process.env[name];
-    const [registryPort, ingestPort, mllpPort, ccr, ohc, recordApiPort, sdePublisherPort] =
-      await freePorts(7);
+    const [registryPort, ingestPort, mllpPort, ccr, ohc, recordApiPort, sdePublisherPort, subscriptionsPort] =
+      await freePorts(8);
     const options: StackOptions = {
       brokers: 3,
       basePort: await freeKafkaBasePort(),
@@ -85,6 +85,7 @@ export class PrivateStack {
       projectorPorts: { CCR: ccr, OHC: ohc },
       recordApiPort,
       sdePublisherPort,
+      subscriptionsPort,
       paths,
       progress: consoleProgress(),
       postgresAdminUrl: postgres.adminUrl,
