@@ -584,9 +584,7 @@ async function untilProjectorCaughtUp(projectorUrl: string, timeoutMs: number): 
   let last = -1;
   while (calm < 2) {
     const metrics = await metricsOf(projectorUrl);
-    const lag = metrics
-      .filter((m) => m.name === 'crosscare_projector_consumer_lag')
-      .reduce((n, m) => n + m.value, 0);
+    const lag = metrics.filter((m) => m.name === 'crosscare_consumer_lag').reduce((n, m) => n + m.value, 0);
     const events = metrics
       .filter((m) => m.name === 'crosscare_projector_events_total')
       .reduce((n, m) => n + m.value, 0);

@@ -16,6 +16,7 @@ import {
   SUBSCRIPTIONS_APP,
 } from '@crosscare/local-stack';
 import { testNhsNumber } from '@crosscare/events/synthetic';
+import { metricsOf, type CrosscareService } from '@crosscare/metrics';
 import { databaseUrlFromEnvironment, uniqueIdentifier } from '@crosscare/testing';
 import { Pool } from 'pg';
 
@@ -97,6 +98,28 @@ async function eventLoopDelayP99(port: number): Promise<{ port: number; status: 
   const response = await fetch(`http://127.0.0.1:${port}/metrics`);
   const line = /^nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? (\S+)$/m.exec(await response.text());
   return { port, status: response.status, ...(line ? { p99: Number(line[1]) } : {}) };
+}
+
+/**
+ * What a service's /metrics lacks of the catalogue (libs/metrics/src/catalogue.ts): a `# HELP` line per metric, which
+ * prom-client prints for every registered metric, observed or not. And the lines that carry an NHS number (the
+ * synthetic 999 range test data uses), which no label may.
+ */
+async function catalogueProblems(port: number, service: CrosscareService): Promise<string[]> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [
+    ...metricsOf(service)
+      .filter((m) => !text.includes(`# HELP ${m.name} `))
+      .map((m) => `${service} does not export ${m.name}`),
+    ...(text.includes(`service="${service}"`)
+      ? []
+      : [`${service} does not label its series service="${service}"`]),
+    ...text
+      .split('\n')
+      // In a label value or the help text: a sample's value is a number, where 999… could be a figure.
+      .filter((line) => /"[^"]*(?<!\d)999\d{7}(?!\d)[^"]*"|^# .*(?<!\d)999\d{7}(?!\d)/.test(line))
+      .map((line) => `${service} serves an NHS number: ${line.slice(0, 120)}`),
+  ];
 }
 
 const ourBrokers = () => ours('kafka.Kafka');
@@ -218,6 +241,17 @@ describe('local stack CLI', () => {
         SUBSCRIPTIONS_PORT,
       ])
         expect(await eventLoopDelayP99(port)).toEqual({ port, status: 200, p99: expect.any(Number) });
+      // ... and every metric the catalogue lists for it, in the convention, with no NHS number anywhere.
+      const services: [number, CrosscareService][] = [
+        [REGISTRY_PORT, 'schema-registry'],
+        [INGEST_PORT, 'ingest'],
+        [PROJECTOR_PORTS.CCR, 'projector'],
+        [PROJECTOR_PORTS.OHC, 'projector'],
+        [RECORD_API_PORT, 'record-api'],
+        [SDE_PUBLISHER_PORT, 'sde-publisher'],
+        [SUBSCRIPTIONS_PORT, 'subscriptions'],
+      ];
+      for (const [port, service] of services) expect(await catalogueProblems(port, service)).toEqual([]);
 
       const second = stack(...up);
       expect(second.code).toBe(0);

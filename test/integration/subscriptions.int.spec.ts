@@ -4,6 +4,7 @@ import { ADT_FIXTURE_NHS_NUMBERS, CERNER_ADT, withControlId } from '@crosscare/h
 import { relationshipEvidence } from '@crosscare/projection';
 import { openReadModel, ReadModelReader } from '@crosscare/read-model';
 import { eventually, uniqueIdentifier, uniqueName } from '@crosscare/testing';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { send, startIngest, type IngestUnderTest } from '../../apps/ingest/src/testing/ingest-under-test';
@@ -473,5 +474,85 @@ describe('subscriptions (ingest → broker → subscription service → webhook)
     const handshake = webhook.received.find((n) => notificationType(n.bundle) === 'handshake')!;
     expect(heartbeat.receivedAt - handshake.receivedAt).toBeGreaterThanOrEqual(9_000);
     expect(statusOf(heartbeat.bundle)['events-since-subscription-start']?.valueString).toBe('0');
+  });
+
+  it("carries the provider's correlation id from its request to the record change, the changelog and the webhook", async () => {
+    const webhook = await receiver();
+    const created = await subscriptions.request(
+      'POST',
+      '/fhir/Subscription',
+      subscriptions.token(practice.odsCode),
+      subscription({
+        topic: 'encounter-started',
+        filter: `Encounter?registered-with=${practice.odsCode}`,
+        endpoint: webhook.url,
+        // A subscriber's own header of that name gives way to Crosscare's.
+        headers: ['X-Correlation-Id: the-subscriber-s-own'],
+        payload: 'id-only',
+      }),
+    );
+    expect(created.status).toBe(201);
+    await eventually('the handshake', () => Promise.resolve(webhook.received[0]), { timeoutMs: 20_000 });
+
+    const correlationId = randomUUID();
+    // An admission of its own (a visit number no other test uses): a copy of an earlier one would publish nothing.
+    const visit = `4013${String(Date.now()).slice(-6)}`;
+    const er7 = withControlId(
+      CERNER_ADT.A01.replace(/^MSH\|\^~\\&\|CERNER\|RRK\|/, `MSH|^~\\&|CERNER|${trust.odsCode}|`)
+        .replaceAll(ADT_FIXTURE_NHS_NUMBERS.ben, nhsNumber)
+        .replaceAll('4012345678', visit),
+      uniqueName('msg'),
+    );
+    const answer = await send(ingest.url, 'POST', '/hl7v2', {
+      token: trustKey,
+      body: er7,
+      contentType: 'x-application/hl7-v2+er7',
+      correlationId,
+    });
+    expect(answer.text).toContain('MSA|AA');
+    expect(answer.headers.get('x-correlation-id')).toBe(correlationId);
+
+    // The record change on the ICS topic: the Kafka header, and the event's own header.
+    const [change] = await ingest.events(ingest.topic(trust.ics), 1, { correlationId, settleMs: 0 });
+    expect(change.headers['crosscare-correlation-id']).toBe(correlationId);
+    expect(change.event.header.correlationId).toBe(correlationId);
+
+    // The CCR projector's changelog: the patient's messages of this change carry it too.
+    const changelog = await ingest.kafka.consumer(uniqueName('changelog-reader'));
+    const onChangelog: { key: string; correlationId?: string }[] = [];
+    await changelog.subscribe({ topic: projector.services.topology.changelogTopic, fromBeginning: true });
+    await changelog.run({
+      eachMessage: ({ message }) => {
+        onChangelog.push({
+          key: message.key?.toString() ?? '',
+          correlationId: message.headers?.['crosscare-correlation-id']?.toString(),
+        });
+        return Promise.resolve();
+      },
+    });
+    const carried = await eventually(
+      'changelog messages with the correlation id',
+      () => {
+        const mine = onChangelog.filter((m) => m.correlationId === correlationId);
+        // The changed item and the patient's head, both keyed by the patient.
+        return Promise.resolve(mine.length >= 2 ? mine : undefined);
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(carried.every((m) => m.key.startsWith(nhsNumber))).toBe(true);
+    await ingest.kafka.close(changelog);
+
+    // The rest-hook notification of the admission: X-Correlation-Id.
+    const notified = await eventually(
+      'the notification with the correlation id',
+      () =>
+        Promise.resolve(
+          webhook.eventNotifications.find((n) => n.headers['x-correlation-id'] === correlationId),
+        ),
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(eventNumbers(notified.bundle)).toEqual([1]);
+    // The handshake had no event, so no correlation id of Crosscare's: the subscriber's own header went as it was.
+    expect(webhook.received[0].headers['x-correlation-id']).toBe('the-subscriber-s-own');
   });
 });

@@ -2,7 +2,7 @@ import type { PrivateStack } from './private-stack';
 import { sleep } from './load';
 
 interface LagReading {
-  /** The largest partition lag either projector reports (crosscare_projector_consumer_lag). */
+  /** The largest partition lag either projector reports (crosscare_consumer_lag). */
   readonly maxLag: number;
   /** Partitions reporting any lag, as `topic[partition]=lag`. */
   readonly behind: string[];
@@ -27,7 +27,7 @@ async function readLag(urls: readonly string[]): Promise<LagReading | undefined>
     }
     for (const line of text.split('\n')) {
       const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-      if (line.startsWith('crosscare_projector_consumer_lag{')) {
+      if (line.startsWith('crosscare_consumer_lag{')) {
         maxLag = Math.max(maxLag, value);
         totalLag += value;
         const topic = /topic="([^"]+)"/.exec(line)?.[1];

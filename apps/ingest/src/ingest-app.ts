@@ -1,4 +1,6 @@
+import { httpMetricsMiddleware } from '@crosscare/metrics';
 import type { INestApplication } from '@nestjs/common';
+import { nestLoggerOption } from '@crosscare/logging/nest';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -9,9 +11,11 @@ import { rendererFor } from './http/ingest-exception.filter';
 import { providerGate } from './http/provider-gate';
 import type { InputFormat } from '@crosscare/governance';
 import { correlationIdOf } from './http/request-context';
+import { withCorrelation } from '@crosscare/logging';
 import { FHIR_MEDIA_TYPES, requestFormat } from './http/fhir-format';
 import { fhirXmlBody } from './http/fhir-xml-body';
 import { refusedBody, verifyJsonBody, verifyTextBody } from './http/body-checks';
+import { requestCounting } from './http/request-counting';
 
 /** Media types each format accepts; anything else is 415 before the body is read. */
 export const FORMAT_MEDIA_TYPES: Record<InputFormat, string[]> = {
@@ -25,10 +29,11 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
   const config = services.config;
   const app = await NestFactory.create<NestExpressApplication>(IngestModule.forRoot(services), {
     bodyParser: false,
-    logger: config.logLevels,
+    logger: nestLoggerOption(config),
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware(services.metrics.http));
   const limit = config.limits.maxBodyBytes;
 
   for (const [format, path] of [
@@ -37,6 +42,7 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
     ['social-care', '/social-care'],
   ] as const) {
     const render = rendererFor(path);
+    app.use(path, requestCounting(services.metrics, format));
     // Authentication and rate limiting first: a caller without a valid key never has its body read.
     app.use(path, providerGate(services.admission, format, render));
     app.use(path, (req: Request, res: Response, next: NextFunction) => {
@@ -88,6 +94,11 @@ export async function createIngestApp(services: IngestServices): Promise<INestAp
       },
     );
   }
+  // Every request's work runs under its correlation id, so each line it logs carries it (docs/operations.md, Logs).
+  // After the body parsers: they finish in the socket's stream events, which would lose the request's context.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    withCorrelation(correlationIdOf(req, res), next),
+  );
   app.enableShutdownHooks();
   return app;
 }

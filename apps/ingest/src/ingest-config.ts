@@ -10,6 +10,7 @@ import {
   listenPort,
   loadConfig,
   loggingVariables,
+  type LogFormatName,
   type LogLevelName,
   positiveInteger,
   type SchemaRegistryConfig,
@@ -71,6 +72,7 @@ export interface IngestConfig {
   readonly directoryDataDir?: string;
   readonly onboardingDirs: string[];
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
 }
 
 const portOrOff = (defaultValue: string) =>
@@ -163,6 +165,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestCo
       directoryDataDir: v.INGEST_DIRECTORY_DIR,
       onboardingDirs: v.INGEST_ONBOARDING_DIRS,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      logFormat: v.LOG_FORMAT,
     }),
     env,
     (v) => [...checkKafkaVariables(v), ...retiredVariables(v)],

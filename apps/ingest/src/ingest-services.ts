@@ -7,18 +7,18 @@ import {
 import { ensureR4DefinitionsLoaded } from '@crosscare/fhir';
 import { loadProviderDirectory, recordKindOf, type ProviderDirectory } from '@crosscare/governance';
 import { createKafka } from '@crosscare/kafka';
-import { processMetricsRegistry } from '@crosscare/metrics';
+import { registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
 import { createOptOutSerde, optOutKafkaMessage, OptOutPartitions } from '@crosscare/opt-outs';
 import { TokenBuckets } from '@crosscare/throttling';
 import { Logger } from '@nestjs/common';
-import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ProviderAdmission } from './auth/provider-admission';
 import { ProviderAuthenticator } from './auth/provider-authenticator';
 import type { IngestConfig } from './ingest-config';
+import { IngestMetrics } from './ingest-metrics';
 import { FhirIntake } from './intake/fhir-intake';
 import { Hl7v2Intake } from './intake/hl7v2-intake';
-import { RecordChangeIntake, type OptOutOutlet } from './intake/record-change-intake';
+import { RecordChangeIntake, type Acceptance, type OptOutOutlet } from './intake/record-change-intake';
 import { IngestOutboxRelay } from './relay/ingest-outbox-relay';
 import { OutboxAcceptance } from './relay/outbox-acceptance';
 import { registerRelayMetrics } from './relay/relay-metrics';
@@ -45,7 +45,7 @@ export class IngestServices {
     readonly fhir: FhirIntake,
     readonly hl7v2: Hl7v2Intake,
     readonly socialCare: SocialCareIntake,
-    readonly metrics: Registry,
+    readonly metrics: IngestMetrics,
   ) {}
 
   static async start(config: IngestConfig): Promise<IngestServices> {
@@ -63,17 +63,27 @@ export class IngestServices {
       logger: new Logger('Kafka'),
     });
     const outbox = new IngestOutbox();
-    // What GET /metrics serves: the process's own figures and the relay's; no provider's data.
-    const metrics = processMetricsRegistry();
-    const relay: IngestOutboxRelay = ingestOutboxRelay(config, db, kafka, (count) =>
-      relayMetrics.published.inc(count),
-    );
-    const relayMetrics = registerRelayMetrics(metrics, db, outbox, relay);
-    const acceptance = new OutboxAcceptance(db, outbox, relay, {
+    // What GET /metrics serves: the process's own figures, the requests', the relay's; no provider's data.
+    const metrics = new IngestMetrics();
+    registerProcessMetrics(metrics.registry);
+    registerCertificateExpiry(metrics.registry, { 'kafka-ca': config.kafka.tls?.ca });
+    const relay: IngestOutboxRelay = ingestOutboxRelay(config, db, kafka, (count, acceptedAt) => {
+      relayMetrics.published.inc(count);
+      metrics.published(acceptedAt);
+    });
+    const relayMetrics = registerRelayMetrics(metrics.registry, db, outbox, relay);
+    const outboxAcceptance = new OutboxAcceptance(db, outbox, relay, {
       maxPending: config.outboxMaxPending,
       refreshMs: 1_000,
       retryAfterSeconds: config.retryAfterSeconds,
     });
+    const acceptance: Acceptance = {
+      refusal: () => outboxAcceptance.refusal(),
+      accepted: (events) => {
+        outboxAcceptance.accepted();
+        metrics.transactionEvents.observe(events);
+      },
+    };
     const optOuts = optOutOutlet(kafka, registry, config.topicPrefix);
     const records = new RecordChangeIntake(
       db,
@@ -135,7 +145,7 @@ export function ingestOutboxRelay(
   config: IngestConfig,
   db: DataSource,
   kafka: ReturnType<typeof createKafka>,
-  onPublished?: (count: number) => void,
+  onPublished?: (count: number, acceptedAt: readonly number[]) => void,
 ): IngestOutboxRelay {
   return new IngestOutboxRelay(db, kafka, {
     relayId: config.relayId,

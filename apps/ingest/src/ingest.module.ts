@@ -8,6 +8,7 @@ import { IngestExceptionFilter } from './http/ingest-exception.filter';
 import { MetricsController } from './http/metrics.controller';
 import { OpenApiController } from './http/openapi.controller';
 import { SocialCareController } from './http/social-care.controller';
+import { IngestMetrics } from './ingest-metrics';
 import { IngestServices } from './ingest-services';
 import { FhirIntake } from './intake/fhir-intake';
 import { Hl7v2Intake } from './intake/hl7v2-intake';
@@ -33,6 +34,7 @@ export class IngestModule {
         { provide: IngestServices, useValue: services },
         { provide: FhirIntake, useValue: services.fhir },
         { provide: Hl7v2Intake, useValue: services.hl7v2 },
+        { provide: IngestMetrics, useValue: services.metrics },
         { provide: SocialCareIntake, useValue: services.socialCare },
         { provide: MLLP_SETTINGS, useValue: mllpSettingsOf(services.config) },
         { provide: APP_FILTER, useClass: IngestExceptionFilter },

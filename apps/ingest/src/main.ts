@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { installServiceLogger } from '@crosscare/logging/nest';
 import { Logger } from '@nestjs/common';
 import { createIngestApp } from './ingest-app';
 import { loadIngestConfig } from './ingest-config';
@@ -12,6 +13,8 @@ import { IngestServices } from './ingest-services';
  */
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-ingest', () => loadIngestConfig());
+  // One JSON object per line from here on, Nest's own lines and kafkajs's included (docs/operations.md, Logs).
+  installServiceLogger('crosscare-ingest', config);
   const logger = new Logger('Ingest');
   const services = await IngestServices.start(config);
   const app = await createIngestApp(services);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { installServiceLogger } from '@crosscare/logging/nest';
 import { Logger } from '@nestjs/common';
 import { createProjectorApp } from './projector-app';
 import { loadProjectorConfig } from './projector-config';
@@ -12,6 +13,8 @@ import { ProjectorRuntime } from './projector-runtime';
  */
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-projector', () => loadProjectorConfig());
+  // One JSON object per line from here on, Nest's own lines and kafkajs's included (docs/operations.md, Logs).
+  installServiceLogger(`crosscare-projector-${config.collaborative.toLowerCase()}`, config);
   const logger = new Logger(`Projector ${config.collaborative}`);
   const runtime = await ProjectorRuntime.start(config);
   const app = await createProjectorApp(runtime);

@@ -10,6 +10,7 @@ import {
   listenHost,
   loadConfig,
   loggingVariables,
+  type LogFormatName,
   type LogLevelName,
   optionalListenPort,
   positiveInteger,
@@ -57,6 +58,7 @@ export interface ProjectorConfig {
   /** Start the read model afresh when it was built from another Kafka cluster (local stacks), instead of stopping. */
   readonly resetOnNewCluster: boolean;
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
 }
 
 export const projectorVariables = {
@@ -120,6 +122,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
         lagIntervalMs: v.PROJECTOR_LAG_INTERVAL_SECONDS * 1000,
         resetOnNewCluster: v.PROJECTOR_RESET_ON_NEW_CLUSTER,
         logLevels: enabledLogLevels(v.LOG_LEVEL),
+        logFormat: v.LOG_FORMAT,
       };
     },
     env,

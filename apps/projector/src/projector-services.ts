@@ -1,5 +1,6 @@
 import {
   assertOwnItemEncoding,
+  ConsumedOffsets,
   dropReadModel,
   openReadModel,
   readChangelogContract,
@@ -14,13 +15,12 @@ import {
   RelayTransactions,
   type RecordProducer,
 } from '@crosscare/kafka';
-import { registerProcessMetrics } from '@crosscare/metrics';
+import { LagMonitor, registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxRelay } from './changelog/outbox-relay';
 import type { ProjectorConsumer } from './consumer/projector-consumer';
-import { LagMonitor } from './metrics/lag-monitor';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import type { ProjectorConfig } from './projector-config';
 import { projectorPipeline } from './projector-pipeline';
@@ -91,6 +91,7 @@ export class ProjectorServices {
     });
     // Here, not in ProjectorMetrics: a rebuild's metrics are never served, and need no event-loop monitor.
     registerProcessMetrics(metrics.registry);
+    registerCertificateExpiry(metrics.registry, { 'kafka-ca': config.kafka.tls?.ca });
     // Its own producer, transactional, connected only while this instance relays: see OutboxRelay.
     const relayTransactions = new RelayTransactions(kafka, {
       transactionalId: relayTransactionalId(config.groupId, schema),
@@ -119,15 +120,17 @@ export class ProjectorServices {
     // The projector only looks its changelog schemas up (the admin/CI principal registers them): one it cannot find
     // stops the start, naming the subject, instead of the first change.
     await changelog.resolveSchemaIds();
-    const lag = new LagMonitor(
-      admin,
-      db,
-      consumer.topics,
-      config.groupId,
-      metrics,
-      config.lagIntervalMs,
-      (m) => log.warn(m),
-    );
+    // One group reads the ICS topics and the other side's changelog: its lag covers both.
+    const offsets = new ConsumedOffsets();
+    const lag = new LagMonitor({
+      brokers: admin,
+      positions: (topics) => offsets.all(db, topics),
+      topics: consumer.topics,
+      group: config.groupId,
+      metrics: metrics.lag,
+      intervalMs: config.lagIntervalMs,
+      warn: (m) => log.warn(m),
+    });
     const services = new ProjectorServices(
       config,
       schema,

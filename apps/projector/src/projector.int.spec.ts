@@ -292,7 +292,7 @@ describe('projector (real broker, registry and Postgres)', () => {
       const qhl = recordChangeTopic('QHL', region.prefix);
       const lagLines = metrics
         .split('\n')
-        .filter((line) => line.startsWith('crosscare_projector_consumer_lag{'))
+        .filter((line) => line.startsWith('crosscare_consumer_lag{'))
         .filter(
           (line) =>
             line.includes(`group="${ccr.services.config.groupId}"`) && line.includes(`topic="${qhl}"`),
@@ -300,6 +300,13 @@ describe('projector (real broker, registry and Postgres)', () => {
       expect(lagLines.length).toBe(3);
       for (const line of lagLines) expect(line).toMatch(/ \d+$/);
       expect(metrics).toContain('crosscare_projector_events_total{');
+      expect(metrics).toMatch(
+        /^crosscare_consumer_lag_measured_timestamp_seconds\{group="[^"]+",.*service="projector"/m,
+      );
+      // The shared HTTP pair, by route pattern: the probes above were counted.
+      expect(metrics).toContain(
+        'crosscare_http_requests_total{route="/health/ready",method="GET",status="200"',
+      );
     } finally {
       await app.close();
     }

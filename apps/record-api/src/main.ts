@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
 import { recordAccessAuditTopic } from '@crosscare/events';
+import { installServiceLogger } from '@crosscare/logging/nest';
 import { Logger } from '@nestjs/common';
 import { createRecordApiApp } from './record-api-app';
 import { loadRecordApiConfig } from './record-api-config';
@@ -13,6 +14,8 @@ import { RecordApiServices } from './record-api-services';
  */
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-record-api', () => loadRecordApiConfig());
+  // One JSON object per line from here on, Nest's own lines and kafkajs's included (docs/operations.md, Logs).
+  installServiceLogger('crosscare-record-api', config);
   const logger = new Logger('RecordApi');
   const services = await RecordApiServices.start(config);
   const app = await createRecordApiApp(services);

@@ -10,6 +10,7 @@ import {
   listenPort,
   loadConfig,
   loggingVariables,
+  type LogFormatName,
   type LogLevelName,
   positiveInteger,
   type SchemaRegistryConfig,
@@ -60,6 +61,7 @@ export interface RecordApiConfig {
   /** How long a read waits for the audit event's acknowledgement before answering 503 without the record. */
   readonly auditTimeoutMs: number;
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
   /**
    * Proxies whose X-Forwarded-For names the client, as Express's 'trust proxy' takes them (a hop count or addresses
    * and subnets); undefined trusts none, so the audited client address is the socket's peer.
@@ -157,6 +159,7 @@ export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): Recor
       },
       auditTimeoutMs: v.RECORD_API_AUDIT_TIMEOUT_MS,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      logFormat: v.LOG_FORMAT,
       trustedProxies: v.RECORD_API_TRUSTED_PROXIES,
     }),
     env,

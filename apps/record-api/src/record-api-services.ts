@@ -13,11 +13,10 @@ import {
 } from '@crosscare/governance';
 import { readerTokenVerifier, type ReaderTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
-import { processMetricsRegistry } from '@crosscare/metrics';
+import { registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
 import { ReadModelReader } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from './audit/audit-trail';
 import { AccessThrottle } from './access/access-throttle';
@@ -25,6 +24,7 @@ import { alertKeyOf, type AccessAlertRaised } from './audit/access-alert';
 import { auditKeyOf, type RecordAccessed } from './audit/record-accessed';
 import { AUDIT_NAMESPACE, RECORD_API_AUDIT_SCHEMAS } from './audit/record-accessed-schema';
 import type { RecordApiConfig } from './record-api-config';
+import { RecordApiMetrics } from './record-api-metrics';
 import { SharedRecordReads } from './shared-record-reads';
 
 export const AUDIT_TOPIC_PARTITIONS = 6;
@@ -51,10 +51,9 @@ export class RecordApiServices {
     readonly alerts: AuditTrail<AuditRecords>,
     readonly tokens: ReaderTokenVerifier,
     readonly reads: SharedRecordReads,
+    /** What GET /metrics serves: reads, audit failures, HTTP and the process's own figures; no patient's data. */
+    readonly metrics: RecordApiMetrics,
   ) {}
-
-  /** What GET /metrics serves: the process's own figures (memory, heap, event-loop delay); no patient's data. */
-  readonly metrics: Registry = processMetricsRegistry();
 
   static async start(config: RecordApiConfig): Promise<RecordApiServices> {
     const log = new Logger('RecordApi');
@@ -101,6 +100,9 @@ export class RecordApiServices {
     const audit = new AuditTrail(serde, send, topic, config.auditTimeoutMs);
     const alerts = new AuditTrail(serde, send, alertTopic, config.auditTimeoutMs);
     const readModel = new ReadModelReader(db, config.collaborative, config.databaseSchema);
+    const metrics = new RecordApiMetrics();
+    registerProcessMetrics(metrics.registry);
+    registerCertificateExpiry(metrics.registry, { 'kafka-ca': config.kafka.tls?.ca });
     const reads = new SharedRecordReads({
       records: readModel,
       log: {
@@ -125,8 +127,10 @@ export class RecordApiServices {
       throttle: new AccessThrottle(config.throttle),
       clock: Date.now,
       newId: randomUUID,
-      onLogFailure: (error, correlationId) =>
-        log.error(`request ${correlationId} refused (503): ${errorMessage(error)}`),
+      onLogFailure: (error, correlationId) => {
+        metrics.auditFailures.inc();
+        log.error(`request ${correlationId} refused (503): ${errorMessage(error)}`);
+      },
     });
     return new RecordApiServices(
       config,
@@ -139,6 +143,7 @@ export class RecordApiServices {
       alerts,
       tokens,
       reads,
+      metrics,
     );
   }
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { installServiceLogger } from '@crosscare/logging/nest';
 import { Logger } from '@nestjs/common';
 import { RegistryUserDirectory } from './auth/registry-users-file';
 import { createRegistryApp } from './registry-app';
@@ -12,6 +13,8 @@ import { loadRegistryConfig, type RegistryConfig } from './registry-config';
  */
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-schema-registry', () => loadRegistryConfig());
+  // One JSON object per line from here on, Nest's own lines and kafkajs's included (docs/operations.md, Logs).
+  installServiceLogger('crosscare-schema-registry', config);
   const logger = new Logger('SchemaRegistry');
   const app = await createRegistryApp(config);
   await app.listen(config.port, config.host);

@@ -6,6 +6,7 @@ import {
   listenHost,
   loadConfig,
   loggingVariables,
+  type LogFormatName,
   type LogLevelName,
   positiveInteger,
   toDatabaseConfig,
@@ -22,6 +23,7 @@ export interface RegistryConfig {
   /** Largest request body accepted, in bytes: a schema bigger than this is refused with 413. */
   readonly maxBodyBytes: number;
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
   /** Who may read and who may write, from SCHEMA_REGISTRY_AUTH_USERS. */
   readonly users?: RegistryUsers;
   /** More users, one entry per line, re-read while the registry runs (SCHEMA_REGISTRY_AUTH_USERS_FILE). */
@@ -53,6 +55,7 @@ export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): Regist
       databaseSchema: v.SCHEMA_REGISTRY_DATABASE_SCHEMA,
       maxBodyBytes: v.SCHEMA_REGISTRY_MAX_BODY_BYTES,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      logFormat: v.LOG_FORMAT,
       users: toRegistryUsers(v),
       usersFile: v.SCHEMA_REGISTRY_AUTH_USERS_FILE,
       anonymous: v.SCHEMA_REGISTRY_ALLOW_ANONYMOUS,

@@ -1,7 +1,6 @@
-import { processMetricsRegistry } from '@crosscare/metrics';
+import { registerProcessMetrics } from '@crosscare/metrics';
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { CompatibilityController } from './http/compatibility.controller';
 import { ConfigController } from './http/config.controller';
@@ -13,6 +12,7 @@ import { SchemasController } from './http/schemas.controller';
 import { SubjectsController } from './http/subjects.controller';
 import { RegistryService } from './registry/registry.service';
 import type { RegistryConfig } from './registry-config';
+import { RegistryMetrics } from './registry-metrics';
 import { openRegistryDatabase } from './storage/data-source';
 import { RegistryRepository } from './storage/registry-store';
 
@@ -59,8 +59,16 @@ export class SchemaRegistryModule {
           useFactory: (ds: DataSource) => new DataSourceCloser(ds),
           inject: [DataSource],
         },
-        // One per app: the process's figures (memory, heap, event-loop delay) on a registry of the app's own.
-        { provide: Registry, useFactory: () => processMetricsRegistry() },
+        // One per app, on a registry of its own: requests by operation, schemas stored, the process's figures.
+        {
+          provide: RegistryMetrics,
+          useFactory: (repo: RegistryRepository) => {
+            const metrics = new RegistryMetrics(() => repo.countSchemas());
+            registerProcessMetrics(metrics.registry);
+            return metrics;
+          },
+          inject: [RegistryRepository],
+        },
         { provide: APP_FILTER, useClass: RegistryExceptionFilter },
       ],
     };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { installServiceLogger } from '@crosscare/logging/nest';
 import { Logger } from '@nestjs/common';
 import { createSdePublisherApp } from './sde-publisher-app';
 import { loadSdePublisherConfig } from './sde-publisher-config';
@@ -13,6 +14,8 @@ import { SdePublisherServices } from './sde-publisher-services';
  */
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-sde-publisher', () => loadSdePublisherConfig());
+  // One JSON object per line from here on, Nest's own lines and kafkajs's included (docs/operations.md, Logs).
+  installServiceLogger('crosscare-sde-publisher', config);
   const logger = new Logger('SDE publisher');
   const services = await SdePublisherServices.start(config);
   const app = await createSdePublisherApp(services);

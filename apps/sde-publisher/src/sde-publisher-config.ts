@@ -11,6 +11,7 @@ import {
   listenPort,
   loadConfig,
   loggingVariables,
+  type LogFormatName,
   type LogLevelName,
   positiveInteger,
   type SchemaRegistryConfig,
@@ -48,6 +49,7 @@ export interface SdePublisherConfig {
    */
   readonly resetOnNewCluster: boolean;
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
 }
 
 export const sdePublisherVariables = {
@@ -102,6 +104,7 @@ export function loadSdePublisherConfig(env: NodeJS.ProcessEnv = process.env): Sd
       relayIntervalMs: v.SDE_PUBLISHER_RELAY_INTERVAL_MS,
       resetOnNewCluster: v.SDE_RESET_ON_NEW_CLUSTER,
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      logFormat: v.LOG_FORMAT,
     }),
     env,
     checkKafkaVariables,

@@ -17,12 +17,14 @@ import {
   RelayTransactions,
   type RecordProducer,
 } from '@crosscare/kafka';
-import { registerProcessMetrics } from '@crosscare/metrics';
+import { LagMonitor, registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
+import { DEFAULT_GRANTS_SCHEMA } from '@crosscare/subscribers';
 import { loadSdeProjects, projectRowSchema, projectRowSubject, type SdeRecordMap } from '@crosscare/sde';
 import { Logger } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { SdeConsumer } from './consumer/sde-consumer';
+import { grantExpiries, registerGrantExpiry } from './metrics/grant-expiry';
 import { SdeMetrics } from './metrics/sde-metrics';
 import { loadProjectKeys } from './project-keys';
 import { ProjectOutput } from './publishing/project-output';
@@ -32,6 +34,9 @@ import type { SdePublisherConfig } from './sde-publisher-config';
 import { sdeTopicSpecs } from './sde-topology';
 import { openSdeDatabase, resetSdeStore } from './store/sde-database';
 import { SdeStore } from './store/sde-store';
+
+/** How often the consumer group's lag is measured. */
+const LAG_INTERVAL_MS = 10_000;
 
 /**
  * One publisher instance, built from validated configuration and started: the approved projects with their keys and
@@ -49,6 +54,7 @@ export class SdePublisherServices {
     readonly metrics: SdeMetrics,
     readonly consumer: SdeConsumer,
     readonly relay: SdeOutboxRelay,
+    readonly lag: LagMonitor,
   ) {}
 
   static async start(config: SdePublisherConfig): Promise<SdePublisherServices> {
@@ -102,6 +108,13 @@ export class SdePublisherServices {
     }
     const metrics = new SdeMetrics({ instance: config.instanceId });
     registerProcessMetrics(metrics.registry);
+    registerCertificateExpiry(metrics.registry, { 'kafka-ca': config.kafka.tls?.ca });
+    // The publisher is the service that acts on SDE project grants; its role may read the register's table.
+    registerGrantExpiry(
+      metrics.registry,
+      () => grantExpiries(db, DEFAULT_GRANTS_SCHEMA),
+      (m) => log.warn(m),
+    );
     // Its own producer, transactional, connected only while this instance relays: see SdeOutboxRelay.
     const relayTransactions = new RelayTransactions(kafka, {
       transactionalId: relayTransactionalId(config.groupId, config.databaseSchema),
@@ -136,6 +149,15 @@ export class SdePublisherServices {
         onQueued: () => relay.notify(),
       },
     );
+    const lag = new LagMonitor({
+      brokers: admin,
+      positions: (topics) => store.positions.of(db, topics),
+      topics: consumer.topics,
+      group: config.groupId,
+      metrics: metrics.lag,
+      intervalMs: LAG_INTERVAL_MS,
+      warn: (m) => log.warn(m),
+    });
     const services = new SdePublisherServices(
       config,
       projects,
@@ -146,6 +168,7 @@ export class SdePublisherServices {
       metrics,
       consumer,
       relay,
+      lag,
     );
     try {
       await startFreshStoreFromTheBeginning(admin, db, store, consumer, config.groupId, log);
@@ -155,6 +178,7 @@ export class SdePublisherServices {
       throw error;
     }
     relay.start();
+    lag.start();
     return services;
   }
 
@@ -169,6 +193,7 @@ export class SdePublisherServices {
   }
 
   async stop(): Promise<void> {
+    await this.lag.stop();
     await this.consumer.stop().catch(() => undefined);
     await this.relay.stop().catch(() => undefined);
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);

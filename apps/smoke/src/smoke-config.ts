@@ -9,6 +9,7 @@ import {
   toKafkaConfig,
   toSchemaRegistryConfig,
   type KafkaConfig,
+  type LogFormatName,
   type LogLevelName,
   type SchemaRegistryConfig,
 } from '@crosscare/config';
@@ -17,6 +18,7 @@ export interface SmokeConfig {
   readonly kafka: KafkaConfig;
   readonly schemaRegistry: SchemaRegistryConfig;
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
   /** How many records the round trip sends. */
   readonly messages: number;
 }
@@ -35,6 +37,7 @@ export function loadSmokeConfig(env: NodeJS.ProcessEnv = process.env): SmokeConf
       kafka: toKafkaConfig(v),
       schemaRegistry: toSchemaRegistryConfig(v),
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      logFormat: v.LOG_FORMAT,
       messages: v.SMOKE_MESSAGES,
     }),
     env,

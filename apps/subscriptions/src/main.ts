@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { configOrExit, redactUrl } from '@crosscare/config';
 import { errorMessage } from '@crosscare/errors';
+import { installServiceLogger } from '@crosscare/logging/nest';
 import { Logger } from '@nestjs/common';
 import { createSubscriptionsApp } from './subscriptions-app';
 import { loadSubscriptionsConfig } from './subscriptions-config';
@@ -12,6 +13,8 @@ import { SubscriptionsServices } from './subscriptions-services';
  */
 async function main(): Promise<void> {
   const config = configOrExit('crosscare-subscriptions', () => loadSubscriptionsConfig());
+  // One JSON object per line from here on, Nest's own lines and kafkajs's included (docs/operations.md, Logs).
+  installServiceLogger('crosscare-subscriptions', config);
   const logger = new Logger('Subscriptions');
   const services = await SubscriptionsServices.start(config);
   const app = await createSubscriptionsApp(services);

@@ -1,4 +1,6 @@
+import { httpMetricsMiddleware } from '@crosscare/metrics';
 import type { INestApplication } from '@nestjs/common';
+import { nestLoggerOption } from '@crosscare/logging/nest';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
@@ -12,10 +14,11 @@ const MAX_BODY_BYTES = 256 * 1024;
 export async function createSubscriptionsApp(services: SubscriptionsServices): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(SubscriptionsModule.forRoot(services), {
     bodyParser: false,
-    logger: services.config.logLevels,
+    logger: nestLoggerOption(services.config),
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware(services.metrics.http));
   // The websocket channel shares the API's port: `<base>/websocket`.
   services.websockets.attach(app.getHttpServer());
   app.use(

@@ -11,6 +11,7 @@ import {
   listenPort,
   loadConfig,
   loggingVariables,
+  type LogFormatName,
   type LogLevelName,
   positiveInteger,
   type SchemaRegistryConfig,
@@ -90,6 +91,7 @@ export interface SubscriptionsConfig {
   readonly eventCacheSize: number;
   readonly delivery: DeliveryConfig;
   readonly logLevels: LogLevelName[];
+  readonly logFormat: LogFormatName;
 }
 
 export const subscriptionsVariables = {
@@ -237,6 +239,7 @@ export function loadSubscriptionsConfig(env: NodeJS.ProcessEnv = process.env): S
         allowLocalEndpoints: v.CROSSCARE_ENVIRONMENT === 'development',
       },
       logLevels: enabledLogLevels(v.LOG_LEVEL),
+      logFormat: v.LOG_FORMAT,
     }),
     env,
     checkSubscriptionsVariables,

@@ -10,11 +10,11 @@ import { DEFAULT_DELIVERY_POLICY, notificationBundle, topicByCode } from '@cross
 import { loadAccessRoles, loadProviderDirectory, type AccessRoles } from '@crosscare/governance';
 import { readerTokenVerifier } from '@crosscare/identity';
 import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
-import { registerProcessMetrics } from '@crosscare/metrics';
+import { LagMonitor, registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
 import { activeSharingObjection, relationshipEvidence } from '@crosscare/projection';
 import { ReadModelReader } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { BindingTokens } from './access/binding-tokens';
 import { HeaderSecrets } from './access/header-secrets';
@@ -41,6 +41,8 @@ import { SubscriptionsMetrics } from './subscriptions-metrics';
 const DEAD_LETTER_PARTITIONS = 1;
 /** How often expired subscriptions are turned off and numbered events past their retention forgotten. */
 const HOUSEKEEPING_MS = 60_000;
+/** How often the consumer group's lag is measured. */
+const LAG_INTERVAL_MS = 10_000;
 
 /**
  * One subscription service instance, built from validated configuration and started: the API's collaborators, the
@@ -68,6 +70,8 @@ export class SubscriptionsServices {
     readonly websockets: WebsocketChannel,
     private readonly readModel: ReadModelReader,
     private readonly log: Logger,
+    readonly lag: LagMonitor,
+    private readonly lagAdmin: Admin,
   ) {}
 
   static async start(config: SubscriptionsConfig): Promise<SubscriptionsServices> {
@@ -118,9 +122,14 @@ export class SubscriptionsServices {
       await admin.disconnect().catch(() => undefined);
     }
 
-    const metrics = new SubscriptionsMetrics({ instance: config.instanceId });
-    registerProcessMetrics(metrics.registry);
     const store = new SubscriptionStore();
+    const metrics = new SubscriptionsMetrics(
+      { instance: config.instanceId },
+      () => store.countByStatus(db),
+      (m) => log.warn(m),
+    );
+    registerProcessMetrics(metrics.registry);
+    registerCertificateExpiry(metrics.registry, { 'kafka-ca': config.kafka.tls?.ca });
     const readModel = new ReadModelReader(readModelDb, config.collaborative, config.readModelSchema);
     const care = async (nhsNumber: string): Promise<PatientCare> => {
       const set = await readModel.loadPatient(nhsNumber);
@@ -219,6 +228,18 @@ export class SubscriptionsServices {
         delivery.notify();
       },
     );
+    // An admin client of its own for the lag: the start's one is closed once the topics are in place.
+    const lagAdmin = kafka.admin();
+    await lagAdmin.connect();
+    const lag = new LagMonitor({
+      brokers: lagAdmin,
+      positions: (topics) => store.positions.of(db, topics),
+      topics,
+      group: config.groupId,
+      metrics: metrics.lag,
+      intervalMs: LAG_INTERVAL_MS,
+      warn: (m) => log.warn(m),
+    });
     const services: SubscriptionsServices = new SubscriptionsServices(
       config,
       db,
@@ -236,9 +257,12 @@ export class SubscriptionsServices {
       websockets,
       readModel,
       log,
+      lag,
+      lagAdmin,
     );
     await consumer.start();
     delivery.start();
+    lag.start();
     services.housekeeping = setInterval(() => void services.keepHouse(), HOUSEKEEPING_MS);
     services.housekeeping.unref();
     return services;
@@ -290,6 +314,8 @@ export class SubscriptionsServices {
 
   async stop(): Promise<void> {
     if (this.housekeeping) clearInterval(this.housekeeping);
+    await this.lag.stop();
+    await this.lagAdmin.disconnect().catch(() => undefined);
     await this.consumer.stop().catch(() => undefined);
     await this.websockets.close();
     await this.delivery.stop();

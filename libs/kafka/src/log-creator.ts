@@ -1,39 +1,46 @@
 import { logLevel, type logCreator } from 'kafkajs';
 
-/** The subset of Nest's LoggerService that kafkajs logs are routed to. */
+/**
+ * The subset of Nest's LoggerService that kafkajs logs are routed to: the service's logger (@crosscare/logging), through
+ * a Nest Logger whose context is 'Kafka'. The entry's own fields travel as structured fields under `kafka`.
+ */
 export interface LogSink {
-  /**
-   * One argument only: a Nest Logger made with its own context ('Kafka') would print any further argument as a
-   * second message, so the kafkajs namespace travels inside the line instead.
-   */
-  error(message: string): void;
-  warn(message: string): void;
-  log(message: string): void;
-  debug?(message: string): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  log(message: string, fields?: Record<string, unknown>): void;
+  debug?(message: string, fields?: Record<string, unknown>): void;
 }
 
 /**
- * Routes kafkajs's own logging into the service's logger as one line of JSON per entry, so broker errors carry
- * the same context as everything else the service logs. kafkajs never puts SASL passwords in log entries.
+ * Routes kafkajs's own logging into the service's logger, so that its lines are the service's JSON lines, with the
+ * same correlation id and redaction: the message as kafkajs wrote it, and its namespace and fields under `kafka`
+ * (kafkajs's `correlationId` there is a protocol request number, not Crosscare's). kafkajs never puts SASL passwords,
+ * or message values, in log entries.
  */
 export function kafkaLogCreator(sink: LogSink): logCreator {
   return () =>
     ({ namespace, level, log }) => {
-      const { message, ...extra } = log;
-      const line = `[kafkajs:${namespace}] ${message}${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`;
+      const {
+        message,
+        timestamp: _timestamp,
+        logger: _logger,
+        ...extra
+      } = log as typeof log & { logger?: unknown };
+      const fields = { kafka: { namespace, ...extra } };
+      const line = `${message} ${JSON.stringify(extra)}`;
       switch (effectiveLevel(namespace, level, message, line)) {
         case logLevel.ERROR:
         case logLevel.NOTHING:
-          sink.error(line);
+          sink.error(message, fields);
           break;
         case logLevel.WARN:
-          sink.warn(line);
+          sink.warn(message, fields);
           break;
         case logLevel.INFO:
-          sink.log(line);
+          sink.log(message, fields);
           break;
         default:
-          sink.debug?.(line);
+          sink.debug?.(message, fields);
       }
     };
 }

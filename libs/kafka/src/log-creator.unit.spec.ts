@@ -2,12 +2,12 @@ import { logLevel } from 'kafkajs';
 import { kafkaLogCreator, type LogSink } from './log-creator';
 
 function recordingSink() {
-  const lines: Array<{ level: string; message: string }> = [];
+  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   const sink: LogSink = {
-    error: (message) => lines.push({ level: 'error', message }),
-    warn: (message) => lines.push({ level: 'warn', message }),
-    log: (message) => lines.push({ level: 'log', message }),
-    debug: (message) => lines.push({ level: 'debug', message }),
+    error: (message, fields) => lines.push({ level: 'error', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+    log: (message, fields) => lines.push({ level: 'log', message, fields }),
+    debug: (message, fields) => lines.push({ level: 'debug', message, fields }),
   };
   return { sink, lines };
 }
@@ -20,11 +20,18 @@ const entry = (namespace: string, level: logLevel, message: string, extra: Recor
 });
 
 describe('kafkaLogCreator', () => {
-  it('keeps a real error as an error, the kafkajs namespace in the line', () => {
+  it('keeps a real error as an error, the kafkajs namespace and fields as structured fields', () => {
     const { sink, lines } = recordingSink();
-    kafkaLogCreator(sink)(logLevel.ERROR)(entry('Consumer', logLevel.ERROR, 'Crash: boom'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toEqual({ level: 'error', message: '[kafkajs:Consumer] Crash: boom {"timestamp":"t"}' });
+    kafkaLogCreator(sink)(logLevel.ERROR)(
+      entry('Consumer', logLevel.ERROR, 'Crash: boom', { groupId: 'g', correlationId: 7 }),
+    );
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: 'Crash: boom',
+        fields: { kafka: { namespace: 'Consumer', groupId: 'g', correlationId: 7 } },
+      },
+    ]);
   });
 
   it('turns a retried error response on a connection into a warning', () => {
@@ -35,7 +42,7 @@ describe('kafkaLogCreator', () => {
       }),
     );
     expect(lines[0].level).toBe('warn');
-    expect(lines[0].message).toContain('"error":"loading"');
+    expect(lines[0].fields).toEqual({ kafka: { namespace: 'Connection', error: 'loading' } });
   });
 
   it("logs kafkajs's warning about bounded idempotent retries as information: the publisher bounds them on purpose", () => {

@@ -11,7 +11,9 @@
  * - the subscription service owns its store's schema (`subscriptions`) and may SELECT the CCR read model, as a
  *   record API may, to learn who cares for a patient;
  * - the SDE publisher owns its store's schema (SDE_DATABASE_SCHEMA, `sde`), as ingest owns its ledger: the
- *   identifiable link between NHS numbers and pseudonymised rows lives there, so no other role may read it.
+ *   identifiable link between NHS numbers and pseudonymised rows lives there, so no other role may read it. It may
+ *   SELECT the subscriber grant register (`subscriber_access`, which `npm run subscribers` writes as the
+ *   administrator), to export when grants expire on /metrics: names, agreements and dates, no secret.
  * - nobody else may create in `public`, use the others' schemas, or make temporary tables.
  *
  * Pure: the plan and its SQL. `provisionDatabaseRoles` (database-access.ts) runs it as an administrator; the
@@ -54,6 +56,8 @@ export interface DatabaseAccessOptions {
   readonly subscriptionsSchema?: string;
   /** The collaborative whose read model the subscription service reads (SUBSCRIPTIONS_COLLABORATIVE), default CCR. */
   readonly subscriptionsReads?: DatabaseCollaborative;
+  /** The subscriber grant register's schema (libs/subscribers DEFAULT_GRANTS_SCHEMA), default `subscriber_access`. */
+  readonly grantsSchema?: string;
 }
 
 export interface LoginRole {
@@ -67,6 +71,8 @@ export interface LoginRole {
   readonly createsSchemas: boolean;
   /** A record API: the collaborative whose read model it may SELECT (whatever schema serves it). */
   readonly reads?: DatabaseCollaborative;
+  /** The grant register's schema it may SELECT (the SDE publisher, for its grant expiry gauge). */
+  readonly readsGrants?: string;
 }
 
 export interface DatabaseAccessPlan {
@@ -126,6 +132,7 @@ export function databaseAccessPlan(options: DatabaseAccessOptions): DatabaseAcce
       name: role('sde_publisher'),
       owns: [identifier(options.sdeSchema ?? 'sde', 'SDE schema')],
       createsSchemas: false,
+      readsGrants: identifier(options.grantsSchema ?? 'subscriber_access', 'grants schema'),
     },
     // Owns its store, and reads a read model only to learn who cares for a patient, as a record API reads it.
     {
@@ -248,6 +255,18 @@ export function provisioningStatements(
         `nspname = ${sqlLiteral(readModel)} OR nspname ~ ${sqlLiteral(rebuildSchemaPattern(readModel))}`,
         reader.name,
       ),
+    );
+  }
+
+  // The grant register, written by the administrator (npm run subscribers): readable by its readers now and for the
+  // tables a later migration of it creates. Created here when missing, so that the grants can follow.
+  for (const login of plan.logins.filter((l) => l.readsGrants)) {
+    const schema = login.readsGrants as string;
+    statements.push(
+      `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+      `GRANT USAGE ON SCHEMA "${schema}" TO "${login.name}"`,
+      `GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${login.name}"`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA "${schema}" GRANT SELECT ON TABLES TO "${login.name}"`,
     );
   }
   return statements;

@@ -85,14 +85,30 @@ describe('database roles', () => {
     }
   });
 
+  it('lets the SDE publisher, and nobody else, SELECT the subscriber grant register (for its expiry gauge)', () => {
+    const plan = databaseAccessPlan({ database: 'crosscare', grantsSchema: 'grants' });
+    const statements = provisioningStatements(plan, () => "'pw'");
+    const onRegister = statements.filter((s) => s.includes('"grants"'));
+    expect(onRegister).toEqual([
+      'CREATE SCHEMA IF NOT EXISTS "grants"',
+      'GRANT USAGE ON SCHEMA "grants" TO "crosscare_sde_publisher"',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA "grants" TO "crosscare_sde_publisher"',
+      'ALTER DEFAULT PRIVILEGES IN SCHEMA "grants" GRANT SELECT ON TABLES TO "crosscare_sde_publisher"',
+    ]);
+  });
+
   it('has the SDE publisher own its store exactly as ingest owns its ledger, and grants nobody else on it', () => {
     const plan = databaseAccessPlan({ database: 'crosscare', sdeSchema: 'sde_store' });
     const statements = provisioningStatements(plan, () => "'pw'");
     const like = (service: 'ingest' | 'sde-publisher') => {
       const { name, owns } = loginRole(plan, service);
-      return statements
-        .filter((s) => s.includes(`"${name}"`) || s.includes(`'${name}'`) || s.includes(`"${owns[0]}"`))
-        .map((s) => s.replaceAll(name, '<role>').replaceAll(owns[0], '<schema>'));
+      return (
+        statements
+          .filter((s) => s.includes(`"${name}"`) || s.includes(`'${name}'`) || s.includes(`"${owns[0]}"`))
+          // Its read of the grant register is the one difference: the next test.
+          .filter((s) => !s.includes('"subscriber_access"'))
+          .map((s) => s.replaceAll(name, '<role>').replaceAll(owns[0], '<schema>'))
+      );
     };
     expect(like('sde-publisher')).toEqual(like('ingest'));
     expect(statements).toContain(

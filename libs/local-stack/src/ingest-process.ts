@@ -14,6 +14,7 @@ export const INGEST_APP = new LocalApp({
       'metrics',
       'events',
       'kafka',
+      'logging',
       'governance',
       'fhir',
       'hl7v2',

@@ -25,7 +25,8 @@ export function localTlsPaths(paths: StackPaths): LocalTls {
   };
 }
 
-/** Days the local CA and broker certificate are valid; a new machine or `stack:down --purge-tls` makes new ones. */
+/** Days the local CA and broker certificate are valid; a new machine, or deleting `<home>/tls` with the stack
+ * down, makes new ones. */
 const VALIDITY_DAYS = 825;
 
 function keytool(): string {

@@ -9,13 +9,17 @@ import { SCHEMA_REGISTRY_APP } from './schema-registry-process';
 import { SDE_PUBLISHER_APP } from './sde-publisher-process';
 import { SUBSCRIPTIONS_APP } from './subscriptions-process';
 
-/** The @crosscare libs the bundled code under `dir` imports (tests and test helpers are not bundled). */
+/**
+ * The @crosscare libs the bundled code under `dir` imports. Tests, test helpers and command-line tools (a lib's `cli`
+ * folder, run by tsx and exported by no barrel) are not bundled.
+ */
 function importedLibs(dir: string): Set<string> {
   const libs = new Set<string>();
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'testing') importedLibs(full).forEach((lib) => libs.add(lib));
+      if (entry.name !== 'testing' && entry.name !== 'cli')
+        importedLibs(full).forEach((lib) => libs.add(lib));
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
       for (const match of fs.readFileSync(full, 'utf8').matchAll(/from '@crosscare\/([a-z0-9-]+)'/g)) {
         libs.add(match[1]);

@@ -43,6 +43,11 @@ export interface LocalAppRecord {
   readonly otherPorts?: ReadonlyArray<Pick<LocalAppPort, 'name' | 'port'>>;
   readonly url: string;
   readonly logFile: string;
+  /**
+   * The log file's size when this process started: its own lines begin there (the file keeps earlier runs' lines,
+   * for the reason a service stopped). `npm run logs:check` checks from here. Absent in records from before it was kept.
+   */
+  readonly logStart?: number;
   /** mtime of the build it runs: a newer build means this process runs old code. */
   readonly builtAt: number;
   /** configurationFingerprint of the variables it was started with; absent in records from before it was kept. */
@@ -253,6 +258,7 @@ export class LocalApp {
 
     return progress.step(`Starting the ${label} on ${url}`, async (tick) => {
       const out = fs.openSync(logFile, 'a');
+      const logStart = fs.fstatSync(out).size;
       const child = spawn(process.execPath, [this.entry], {
         cwd: REPO_ROOT,
         detached: true, // outlives the npm script that started it, like the brokers
@@ -268,6 +274,7 @@ export class LocalApp {
         otherPorts: otherPorts.map(({ name, port: other }) => ({ name, port: other })),
         url,
         logFile,
+        logStart,
         builtAt: this.builtAt(),
         configuration: configurationFingerprint(options.env),
       };

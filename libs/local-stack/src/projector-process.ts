@@ -8,6 +8,7 @@ const PROJECTOR_SOURCES = [
     'errors',
     'events',
     'kafka',
+    'logging',
     'governance',
     'database',
     'projection',

@@ -15,6 +15,7 @@ export const RECORD_API_APP = new LocalApp({
       'metrics',
       'events',
       'kafka',
+      'logging',
       'governance',
       'identity',
       'fhir',

@@ -231,7 +231,8 @@ export function databaseComposeEnv(paths: StackPaths): Record<string, string> {
 
 /**
  * Writes what docker-compose.yml takes from the environment (registry users, the services' registry and database
- * passwords, the SDE publisher's keys named by `sdeKeyNames`, the subscription service's header key) to `<home>/compose.env`, owner-only, for
+ * passwords, the SDE publisher's keys named by `sdeKeyNames`, the subscription service's header key, Grafana's admin
+ * password) to `<home>/compose.env`, owner-only, for
  * `docker compose --env-file`; returns its path.
  */
 export function writeComposeEnv(paths: StackPaths, sdeKeyNames: readonly string[] = []): string {
@@ -242,6 +243,8 @@ export function writeComposeEnv(paths: StackPaths, sdeKeyNames: readonly string[
     ...sdeKeyComposeEnv(paths, sdeKeyNames),
     // The subscription service's header key: compose copies it into the container as a secret.
     CROSSCARE_SUBSCRIPTIONS_HEADER_KEY: fs.readFileSync(ensureSubscriptionsHeaderKey(paths), 'utf8').trim(),
+    // Grafana's admin: compose's Grafana has no default password and no anonymous access.
+    CROSSCARE_GRAFANA_ADMIN_PASSWORD: localSecret(paths, 'grafana-admin'),
   }).map(([name, value]) => `${name}=${value}`);
   fs.mkdirSync(paths.home, { recursive: true });
   const aside = `${file}.${process.pid}.tmp`;

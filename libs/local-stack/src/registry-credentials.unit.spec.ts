@@ -126,6 +126,7 @@ describe('local registry credentials', () => {
       'CROSSCARE_SDE_KEY_SDE_DIABETES_OUTCOMES',
       'CROSSCARE_SDE_KEY_SDE_URGENT_CARE_FLOW',
       'CROSSCARE_SUBSCRIPTIONS_HEADER_KEY',
+      'CROSSCARE_GRAFANA_ADMIN_PASSWORD',
     ]);
     expect(values.SCHEMA_REGISTRY_AUTH_USERS).toBe(localRegistryAuthUsers(paths));
     expect(values.CROSSCARE_REGISTRY_PROJECTOR_OHC_PASSWORD).toBe(secret('projector-ohc'));

@@ -7,9 +7,19 @@ export const SDE_PUBLISHER_APP = new LocalApp({
   label: 'SDE publisher',
   sources: [
     'apps/sde-publisher/src',
-    ...['cli', 'config', 'errors', 'events', 'kafka', 'governance', 'database', 'sde', 'metrics'].map(
-      (lib) => `libs/${lib}/src`,
-    ),
+    ...[
+      'cli',
+      'config',
+      'errors',
+      'events',
+      'kafka',
+      'logging',
+      'governance',
+      'database',
+      'sde',
+      'metrics',
+      'subscribers',
+    ].map((lib) => `libs/${lib}/src`),
   ],
   // Readiness (consuming, its store answers): stack:up returns once the publisher follows the ICS topics.
   healthPath: '/health/ready',

@@ -13,6 +13,7 @@ export const SUBSCRIPTIONS_APP = new LocalApp({
       'metrics',
       'events',
       'kafka',
+      'logging',
       'governance',
       'identity',
       'fhir',

@@ -5,12 +5,14 @@ import { CreateReadModel1764200000000 } from './migrations/1764200000000-create-
 import { RecordSourceCluster1764200000002 } from './migrations/1764200000002-record-source-cluster';
 import { StoreItemsAsAvro1764200000003 } from './migrations/1764200000003-store-items-as-avro';
 import { ItemLevelChangelog1764200000004 } from './migrations/1764200000004-item-level-changelog';
+import { ChangelogCorrelationId1764200000005 } from './migrations/1764200000005-changelog-correlation-id';
 
 export const READ_MODEL_MIGRATIONS = [
   CreateReadModel1764200000000,
   RecordSourceCluster1764200000002,
   StoreItemsAsAvro1764200000003,
   ItemLevelChangelog1764200000004,
+  ChangelogCorrelationId1764200000005,
 ];
 
 // Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.

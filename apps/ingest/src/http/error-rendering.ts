@@ -33,8 +33,10 @@ export const renderProblem: ErrorRenderer = (req, res, error) => {
 
 /** Anything that is not an IngestError is a bug or an outage we did not foresee: one log line, a bare 500. */
 export function unexpected(req: Request, res: Response, error: unknown): IngestError {
+  // The route's template, not the path: `/fhir/Patient/<id>` names a record of the sender's, which logs do not hold.
+  const route = (req.route as { path?: string } | undefined)?.path ?? `${req.baseUrl || '/'} (no route)`;
   logger.error(
-    `unexpected error on ${req.method} ${req.path} (correlation ${correlationIdOf(req, res)}): ` +
+    `unexpected error on ${req.method} ${route} (correlation ${correlationIdOf(req, res)}): ` +
       errorStack(error),
   );
   return new IngestError(500, [

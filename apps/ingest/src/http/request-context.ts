@@ -1,17 +1,14 @@
 import type { Provider } from '@crosscare/governance';
+import { correlationIdOf as correlationIdFrom, HTTP_CORRELATION_HEADER } from '@crosscare/logging';
 import type { Request, Response } from 'express';
-import { randomUUID } from 'node:crypto';
-
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** The sender's X-Correlation-Id when it is sane, else a new one; echoed on the response. */
 export function correlationIdOf(req: Request, res: Response): string {
   const existing = res.locals.correlationId as string | undefined;
   if (existing) return existing;
-  const sent = req.header('x-correlation-id');
-  const id = sent && CORRELATION_ID.test(sent) ? sent : randomUUID();
+  const id = correlationIdFrom(req.header(HTTP_CORRELATION_HEADER));
   res.locals.correlationId = id;
-  res.setHeader('X-Correlation-Id', id);
+  res.setHeader(HTTP_CORRELATION_HEADER, id);
   return id;
 }
 

@@ -6,7 +6,8 @@ import {
   readSecurity,
   type AckOutcome,
 } from '@crosscare/hl7v2';
-import { careSettingOf, type Provider } from '@crosscare/governance';
+import { careSettingOf, type Provider, type ProviderType } from '@crosscare/governance';
+import { withCorrelation } from '@crosscare/logging';
 import type { ProviderAdmission } from '../auth/provider-admission';
 import { databaseUnavailable, IngestError, rejectedInput } from '../ingest-error';
 import type { RecordChangeIntake } from './record-change-intake';
@@ -16,6 +17,10 @@ export interface Hl7v2Answer {
   readonly status: number;
   readonly ack: string;
   readonly retryAfterSeconds?: number;
+  /** The sender's provider type once authenticated (MLLP's counters label by it); undefined before. */
+  readonly providerType?: ProviderType;
+  /** The message's correlation id, once its control id is read (the HTTP request's, or `<MSH-4>.<MSH-10>`). */
+  readonly correlationId?: string;
 }
 
 /**
@@ -31,7 +36,7 @@ export class Hl7v2Intake {
 
   /**
    * `correlationId` is the HTTP request's; over MLLP there is none, and the message's own identity is used instead
-   * (`<MSH-4>.<MSH-10>`), so a PAS feed can be traced by the control ids it logs.
+   * (`<MSH-4>.<MSH-10>`), so a PAS feed can be traced by the control ids it logs. The answer says which was used.
    */
   async handle(er7: string, correlationId?: string, viaHttp?: Provider): Promise<Hl7v2Answer> {
     // Over MLLP the credential is in MSH-8: who is sending is settled before anything else is looked at, so an
@@ -45,7 +50,10 @@ export class Hl7v2Intake {
         return this.answer(er7, refusal.status, outcomeOf(refusal), refusal.retryAfterSeconds);
       }
     }
+    return { ...(await this.handleFrom(provider, er7, correlationId)), providerType: provider.type };
+  }
 
+  private async handleFrom(provider: Provider, er7: string, correlationId?: string): Promise<Hl7v2Answer> {
     const control = readMessageControl(er7);
     if (!control.ok)
       return this.answer(er7, rejectedInput(control.issues).status, {
@@ -61,6 +69,19 @@ export class Hl7v2Intake {
         detail: `MSH-4 names ${sendingFacility}, but the credential belongs to ${provider.odsCode}`,
       });
 
+    const id = correlationId ?? messageCorrelationId(sendingFacility, controlId);
+    return withCorrelation(id, async () => ({
+      ...(await this.publish(provider, er7, controlId, id)),
+      correlationId: id,
+    }));
+  }
+
+  private async publish(
+    provider: Provider,
+    er7: string,
+    controlId: string,
+    id: string,
+  ): Promise<Hl7v2Answer> {
     const mapping = mapHl7v2Message(er7, { careSetting: careSettingOf(provider.type) });
     if (!mapping.ok) return this.answer(er7, 422, { kind: 'invalid', issues: mapping.issues });
 
@@ -68,7 +89,7 @@ export class Hl7v2Intake {
       const events = await this.records.submit(
         provider,
         [{ location: `MSH-10 ${controlId}`, drafts: mapping.value.drafts }],
-        correlationId ?? messageCorrelationId(sendingFacility, controlId),
+        id,
       );
       return this.answer(er7, 202, { kind: 'accepted', eventIds: events.map((e) => e.eventId) });
     } catch (error) {

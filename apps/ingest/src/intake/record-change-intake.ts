@@ -88,7 +88,7 @@ export interface OptOutOutlet {
  */
 export interface Acceptance {
   refusal(): Promise<IngestError | undefined>;
-  accepted(): void;
+  accepted(events: number): void;
 }
 
 /** A draft completed as its sender: the record-change event, or the opt-out change, it becomes. */
@@ -293,7 +293,7 @@ export class RecordChangeIntake<S extends IntakeSender = Sender> {
       );
       return new Set(toSend.map((p) => p.entry));
     });
-    if (claimed.size > 0) this.acceptance.accepted();
+    if (claimed.size > 0) this.acceptance.accepted(claimed.size);
 
     return units.map((_, u) => {
       const failed = outcomes[u];

@@ -27,7 +27,8 @@ export interface IngestOutboxRelayOptions {
   readonly rowsPerRound?: number;
   readonly log: { log(message: string): void; warn(message: string): void };
   /** Told of each round that published (events published, the round's position). */
-  readonly onPublished?: (count: number) => void;
+  /** Told of each relay transaction committed: how many rows, and when each was accepted (epoch ms). */
+  readonly onPublished?: (count: number, acceptedAt: readonly number[]) => void;
 }
 
 /** The relay's hold on Kafka while this instance leads: its producer and how far it has published. */
@@ -143,7 +144,10 @@ export class IngestOutboxRelay {
     }
     tenure.position = next;
     await this.outbox.removeThrough(leader, next);
-    this.options.onPublished?.(rows.length);
+    this.options.onPublished?.(
+      rows.length,
+      rows.map((r) => r.acceptedAt),
+    );
     return rows.length;
   }
 

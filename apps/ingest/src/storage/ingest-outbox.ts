@@ -28,6 +28,8 @@ export interface OutboxRow {
   readonly key: Buffer | null;
   readonly value: Buffer;
   readonly headers: Record<string, string>;
+  /** When the row was committed (its transaction's start, epoch ms): the publish delay is measured from it. */
+  readonly acceptedAt: number;
 }
 
 /**
@@ -64,7 +66,8 @@ export class IngestOutbox {
     const rows = (await runner.query(
       // The text form under another name: ORDER BY resolves a bare name to an output column first, and ordering
       // transaction ids as text ('1000' before '999') once republished rows past the position it then took.
-      `select o.id, o.xid::text as xid_text, o.topic, o.partition, o.key, o.value, o.headers from ingest_outbox o
+      `select o.id, o.xid::text as xid_text, o.topic, o.partition, o.key, o.value, o.headers,
+              (extract(epoch from o.accepted_at) * 1000)::float8 as accepted_ms from ingest_outbox o
         where (o.xid, o.id) > ($1::text::xid8, $2::bigint) and o.xid < pg_snapshot_xmin(pg_current_snapshot())
         order by o.xid, o.id
         limit $3`,
@@ -77,6 +80,7 @@ export class IngestOutbox {
       key: Buffer | null;
       value: Buffer;
       headers: Record<string, string>;
+      accepted_ms: number;
     }[];
     return rows.map((r) => ({
       position: { xid: BigInt(r.xid_text), id: BigInt(r.id) },
@@ -85,6 +89,7 @@ export class IngestOutbox {
       key: r.key,
       value: r.value,
       headers: r.headers,
+      acceptedAt: Number(r.accepted_ms),
     }));
   }
 

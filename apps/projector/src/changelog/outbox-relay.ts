@@ -1,5 +1,6 @@
 import { RelayLoop } from '@crosscare/database';
 import { chunksBySize, partitionOfKey, type RelayTransactions } from '@crosscare/kafka';
+import { CORRELATION_HEADER } from '@crosscare/logging';
 import { ChangelogOutbox, SEQUENCE_HEADER } from '@crosscare/read-model';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
@@ -113,7 +114,10 @@ export class OutboxRelay {
               key: r.key,
               value: r.payload,
               partition: partitionOfKey(r.nhs_number, this.options.changelogPartitions),
-              headers: { [SEQUENCE_HEADER]: r.sequence },
+              // The provider request behind the change, for following it into subscribers' logs (none for a fill).
+              headers: r.correlation_id
+                ? { [SEQUENCE_HEADER]: r.sequence, [CORRELATION_HEADER]: r.correlation_id }
+                : { [SEQUENCE_HEADER]: r.sequence },
             })),
           },
         ]);

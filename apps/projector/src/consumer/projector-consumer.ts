@@ -6,6 +6,7 @@ import {
   type ReadChangelogMessage,
 } from '@crosscare/read-model';
 import type { RecordChangeSerde } from '@crosscare/events';
+import { correlationIdFromHeaders, distinctCorrelationIds, withCorrelation } from '@crosscare/logging';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
@@ -24,7 +25,12 @@ export interface ProjectorConsumerOptions {
   readonly fetchMinBytes?: number;
   readonly fetchMaxWaitMs?: number;
   readonly sessionTimeoutMs?: number;
-  readonly log: { log(message: string): void; warn(message: string): void; error(message: string): void };
+  readonly log: {
+    log(message: string): void;
+    warn(message: string, fields?: Record<string, unknown>): void;
+    error(message: string): void;
+    debug?(message: string, fields?: Record<string, unknown>): void;
+  };
   /** Called once when a batch finds its read model switched by a rebuild; the batch is not committed. */
   readonly onReadModelSwitched?: (error: ReadModelSwitchedError) => void;
   /** First step of the transaction that moves a position past markers, as of every batch's (the projections'). */
@@ -167,7 +173,9 @@ export class ProjectorConsumer {
         ),
       });
       const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, decode)));
-      outcome = await this.remote.project({ topic: batch.topic, partition: batch.partition, messages }, sink);
+      outcome = await this.underCorrelation(batch, messages, () =>
+        this.remote.project({ topic: batch.topic, partition: batch.partition, messages }, sink),
+      );
       if (outcome.gaps > 0) {
         this.metrics.changelogGaps.inc({ topic: batch.topic }, outcome.gaps);
         this.options.log.warn(
@@ -181,9 +189,8 @@ export class ProjectorConsumer {
         return { value: decoded.event, payloadAsRead: decoded.payloadAsRead };
       };
       const messages = await Promise.all(batch.messages.map((m) => this.sourceMessage(m, decode)));
-      outcome = await this.records.project(
-        { topic: batch.topic, partition: batch.partition, messages },
-        sink,
+      outcome = await this.underCorrelation(batch, messages, () =>
+        this.records.project({ topic: batch.topic, partition: batch.partition, messages }, sink),
       );
     }
     // Committed to the read model: count it now, whatever happens to the informational Kafka commit below.
@@ -191,6 +198,7 @@ export class ProjectorConsumer {
     this.metrics.events.inc({ ...labels, outcome: 'projected' }, outcome.projected);
     this.metrics.events.inc({ ...labels, outcome: 'already_applied' }, outcome.alreadyApplied);
     this.metrics.events.inc({ ...labels, outcome: 'dead_lettered' }, outcome.deadLettered);
+    this.metrics.deadLetters.inc(labels, outcome.deadLettered);
     this.metrics.batchSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     this.metrics.highWatermark.set(
       { ...labels, partition: String(batch.partition) },
@@ -258,7 +266,33 @@ export class ProjectorConsumer {
         reason: error instanceof NoValueError ? error.message : `cannot decode: ${errorMessage(error)}`,
       };
     }
-    return { offset: message.offset, key: message.key, value: message.value, decoded };
+    return {
+      offset: message.offset,
+      key: message.key,
+      value: message.value,
+      decoded,
+      correlationId: correlationIdFromHeaders(message.headers),
+    };
+  }
+
+  /**
+   * Runs a batch's projection under its correlation id when all its messages share one (a provider request's events
+   * on one partition), so every line it logs carries it; a batch of several requests names them all at debug.
+   */
+  private underCorrelation<T, R>(
+    batch: { topic: string; partition: number },
+    messages: readonly SourceMessage<T>[],
+    work: () => Promise<R>,
+  ): Promise<R> {
+    const ids = distinctCorrelationIds(messages.map((m) => m.correlationId));
+    this.options.log.debug?.('projecting a batch', {
+      topic: batch.topic,
+      partition: batch.partition,
+      firstOffset: messages[0]?.offset,
+      messages: messages.length,
+      correlationIds: ids,
+    });
+    return withCorrelation(ids.length === 1 ? ids[0] : undefined, work);
   }
 
   private async seekToStoredOffsets(): Promise<void> {

@@ -1,8 +1,10 @@
+import { ConsumerLagMetrics, deadLetterCounter, HttpMetrics, serviceLabels } from '@crosscare/metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
- * The projector's Prometheus metrics, named once here. Lag is what an autoscaler acts on: it is measured from the
- * read model's own positions, the ones that count, not from Kafka's committed offsets.
+ * The projector's Prometheus metrics, named once here. Lag (crosscare_consumer_lag, libs/metrics) is what an
+ * autoscaler acts on: it is measured from the read model's own positions, the ones that count, not from Kafka's
+ * committed offsets.
  */
 export class ProjectorMetrics {
   readonly registry = new Registry();
@@ -19,13 +21,6 @@ export class ProjectorMetrics {
     help: 'Time to project one partition batch: decode, database transaction, commit.',
     labelNames: ['topic'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-
-  readonly lag = new Gauge({
-    name: 'crosscare_projector_consumer_lag',
-    help: "Messages in a partition not yet in the read model: the partition's end offset minus the read model's position.",
-    labelNames: ['group', 'topic', 'partition'] as const,
     registers: [this.registry],
   });
 
@@ -55,7 +50,15 @@ export class ProjectorMetrics {
     registers: [this.registry],
   });
 
+  readonly lag: ConsumerLagMetrics;
+  readonly deadLetters: Counter<'topic'>;
+  readonly http: HttpMetrics;
+
+  /** `labels`: the collaborative (ccr/ohc) and instance, beside `service="projector"` on every series. */
   constructor(labels: Record<string, string>) {
-    this.registry.setDefaultLabels(labels);
+    this.registry.setDefaultLabels(serviceLabels('projector', labels));
+    this.lag = new ConsumerLagMetrics(this.registry);
+    this.deadLetters = deadLetterCounter(this.registry);
+    this.http = new HttpMetrics(this.registry);
   }
 }

@@ -13,6 +13,12 @@ export interface SourceMessage<T> {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly decoded: Decoded<T>;
+  /**
+   * The Kafka header `crosscare-correlation-id`: the provider request the message came from. Absent on messages
+   * without it (older changelog messages, a rebuild's fill, other producers); a record change carries it in its
+   * header too.
+   */
+  readonly correlationId?: string;
 }
 
 /** A message either decoded, or could never be (corrupt frame, unknown schema): the latter is a dead letter. */

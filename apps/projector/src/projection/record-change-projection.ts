@@ -1,5 +1,6 @@
 import { errorMessage, isRetriable, sqlStateOf } from '@crosscare/errors';
 import type { RecordChangeEvent } from '@crosscare/events';
+import { isCorrelationId } from '@crosscare/logging';
 import { isItemEvent, planBatch } from '@crosscare/projection';
 import {
   ChangelogOutbox,
@@ -118,7 +119,7 @@ export class RecordChangeProjection {
     const writes = plan.writes.map((w) => ({ ...w, item: w.removed ? null : (items.get(w.event) ?? null) }));
     await this.store.writeItems(tx, writes, survivors, changes);
     const touched = changes?.touched().length ?? 0;
-    if (changes && touched > 0) await this.publish(tx, changes);
+    if (changes && touched > 0) await this.publish(tx, changes, correlationsOf(decoded));
     if (letters.length > 0) await sink(letters);
     await this.offsets.advance(tx, batch.topic, batch.partition, BigInt(fresh[fresh.length - 1].offset) + 1n);
     return {
@@ -129,12 +130,25 @@ export class RecordChangeProjection {
     };
   }
 
-  /** Numbers each touched patient's change and writes its messages to the outbox: changed items, then the head. */
-  private async publish(tx: EntityManager, changes: PatientChanges): Promise<void> {
+  /**
+   * Numbers each touched patient's change and writes its messages to the outbox: changed items, then the head, each
+   * with the correlation id of the request that changed the patient (the header `crosscare-correlation-id`).
+   */
+  private async publish(
+    tx: EntityManager,
+    changes: PatientChanges,
+    correlationOf: (nhsNumber: string) => string | undefined,
+  ): Promise<void> {
     const heads = await this.store.nextSequences(tx, changes);
+    const messages = await outboxMessagesOf(
+      heads,
+      changes,
+      this.options.collaborative,
+      this.options.changelog,
+    );
     await this.outbox.add(
       tx,
-      await outboxMessagesOf(heads, changes, this.options.collaborative, this.options.changelog),
+      messages.map((m) => ({ ...m, correlationId: correlationOf(m.nhsNumber) })),
     );
   }
 
@@ -171,6 +185,24 @@ export class RecordChangeProjection {
       return { projected: 0, alreadyApplied: 0, deadLettered: 1, touched: 0 };
     });
   }
+}
+
+/**
+ * Which request changed each patient in a batch: the correlation id of the patient's last event in it (its Kafka
+ * header, else the event's own header). A patient changed only through another's event (a merge's other side) takes
+ * the batch's id when the whole batch is one request's; otherwise none.
+ */
+export function correlationsOf(
+  decoded: readonly { message: SourceMessage<RecordChangeEvent>; event: RecordChangeEvent }[],
+): (nhsNumber: string) => string | undefined {
+  const byPatient = new Map<string, string>();
+  for (const { message, event } of decoded) {
+    const id = message.correlationId ?? event.header.correlationId;
+    if (isCorrelationId(id)) byPatient.set(event.header.nhsNumber, id);
+  }
+  const ids = new Set(byPatient.values());
+  const single = ids.size === 1 ? [...ids][0] : undefined;
+  return (nhsNumber) => byPatient.get(nhsNumber) ?? single;
 }
 
 /** An item event's bytes as the read model stores them, undefined for other events, or why it cannot be stored. */

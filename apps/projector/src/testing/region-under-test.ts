@@ -1,4 +1,5 @@
 import { ChangelogSerde, SEQUENCE_HEADER, type ReadChangelogMessage } from '@crosscare/read-model';
+import { Logger } from '@nestjs/common';
 import {
   createRecordChangeSerde,
   recordChangeTopic,
@@ -103,9 +104,11 @@ export class RegionUnderTest {
     schema = this.newSchema(collaborative),
     extra: NodeJS.ProcessEnv = {},
   ): Promise<ProjectorRuntime> {
-    const runtime = await ProjectorRuntime.start(
-      loadProjectorConfig(this.environment(collaborative, schema, extra)),
-    );
+    const config = loadProjectorConfig(this.environment(collaborative, schema, extra));
+    // Nest's console logger, as main.ts's service logger would be, writes only LOG_LEVEL and above (no app is created
+    // here to set it): per-batch debug lines stay out of test output.
+    Logger.overrideLogger(config.logLevels);
+    const runtime = await ProjectorRuntime.start(config);
     this.running.push(runtime);
     return runtime;
   }

@@ -10,6 +10,6 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', METRICS_CONTENT_TYPE)
   metrics(): Promise<string> {
-    return this.services.metrics.metrics();
+    return this.services.metrics.registry.metrics();
   }
 }

@@ -165,4 +165,9 @@ export class RegistryRepository {
   async ping(): Promise<void> {
     await this.dataSource.query('select 1');
   }
+
+  /** How many schemas are stored (each id once), for /metrics. */
+  countSchemas(): Promise<number> {
+    return this.dataSource.manager.count(SchemaRow);
+  }
 }

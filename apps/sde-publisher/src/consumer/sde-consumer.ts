@@ -175,6 +175,7 @@ export class SdeConsumer {
           ],
         });
         this.metrics.events.inc({ topic, outcome: 'dead-lettered' });
+        this.metrics.deadLetters.inc({ topic });
       }
     }
     return decoded;

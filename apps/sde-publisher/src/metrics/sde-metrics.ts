@@ -1,3 +1,4 @@
+import { ConsumerLagMetrics, deadLetterCounter, HttpMetrics, serviceLabels } from '@crosscare/metrics';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The publisher's Prometheus metrics, on a registry of its own (tests run several publishers in one process). */
@@ -33,7 +34,11 @@ export class SdeMetrics {
     registers: [this.registry],
   });
 
+  readonly lag = new ConsumerLagMetrics(this.registry);
+  readonly deadLetters = deadLetterCounter(this.registry);
+  readonly http = new HttpMetrics(this.registry);
+
   constructor(labels: { instance: string }) {
-    this.registry.setDefaultLabels(labels);
+    this.registry.setDefaultLabels(serviceLabels('sde-publisher', labels));
   }
 }

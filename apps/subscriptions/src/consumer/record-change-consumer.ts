@@ -1,5 +1,11 @@
 import { CrosscareError, errorMessage, isRetriable } from '@crosscare/errors';
 import type { RecordChangeSerde } from '@crosscare/events';
+import {
+  correlationIdFromHeaders,
+  distinctCorrelationIds,
+  isCorrelationId,
+  withCorrelation,
+} from '@crosscare/logging';
 import type { RecordProducer } from '@crosscare/kafka';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -13,7 +19,11 @@ export interface RecordChangeConsumerOptions {
   /** Where messages that can never be decoded go, with the reason: they must not stall a partition. */
   readonly deadLetterTopic: string;
   readonly partitionsConsumedConcurrently: number;
-  readonly log: { warn(message: string): void; error(message: string): void };
+  readonly log: {
+    warn(message: string): void;
+    error(message: string): void;
+    debug?(message: string, fields?: Record<string, unknown>): void;
+  };
 }
 
 /** Numbers a batch's record changes for the subscriptions they notify, inside the batch's transaction. */
@@ -113,7 +123,17 @@ export class RecordChangeConsumer {
         const change = await this.decode(topic, partition, message);
         if (change) changes.push(change);
       }
-      numbered = await this.numberEvents(tx, changes);
+      const ids = distinctCorrelationIds(changes.map((c) => c.correlationId));
+      this.options.log.debug?.('matching a batch', {
+        topic,
+        partition,
+        firstOffset: fresh[0].offset,
+        changes: changes.length,
+        correlationIds: ids,
+      });
+      numbered = await withCorrelation(ids.length === 1 ? ids[0] : undefined, () =>
+        this.numberEvents(tx, changes),
+      );
       await this.store.positions.advance(tx, topic, partition, last + 1n);
     });
     this.metrics.recordChanges.inc({ outcome: 'consumed' }, changes.length);
@@ -139,7 +159,11 @@ export class RecordChangeConsumer {
     try {
       if (message.value === null || message.value.length === 0) throw new NoValueError();
       const { event } = await this.serde.decode(message.value);
-      return { event, source: { topic, partition, offset: message.offset } };
+      // The provider request it came from: the header, else the event's own (a record change always carries one).
+      const correlationId =
+        correlationIdFromHeaders(message.headers) ??
+        (isCorrelationId(event.header.correlationId) ? event.header.correlationId : undefined);
+      return { event, source: { topic, partition, offset: message.offset }, correlationId };
     } catch (error) {
       if (isRetriable(error)) throw error;
       const reason =
@@ -159,6 +183,7 @@ export class RecordChangeConsumer {
         ],
       });
       this.metrics.recordChanges.inc({ outcome: 'dead-lettered' });
+      this.metrics.deadLetters.inc({ topic });
       return undefined;
     }
   }

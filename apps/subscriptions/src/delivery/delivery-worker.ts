@@ -1,4 +1,5 @@
 import { errorMessage } from '@crosscare/errors';
+import { distinctCorrelationIds, withCorrelation } from '@crosscare/logging';
 import {
   afterFailure,
   notificationBundle,
@@ -21,7 +22,11 @@ export interface DeliveryWorkerOptions {
   readonly baseUrl: string;
   /** Development only: endpoints on this host or a private network (a local receiver). */
   readonly allowLocalEndpoints: boolean;
-  readonly log: { warn(message: string): void; error(message: string): void };
+  readonly log: {
+    warn(message: string): void;
+    error(message: string): void;
+    log?(message: string, fields?: Record<string, unknown>): void;
+  };
   readonly clock?: () => number;
 }
 
@@ -162,7 +167,21 @@ export class DeliveryWorker {
         events: notificationEvents,
         now: now().toISOString(),
       });
-      const outcome = await this.post(row, headers, bundle, 'event-notification');
+      // The notification goes with the first event's request's correlation id (X-Correlation-Id), and the line below
+      // names every one it carries: one request can be followed to the subscriber.
+      const correlationIds = distinctCorrelationIds(events.map((e) => e.correlationId));
+      const outcome = await withCorrelation(correlationIds[0], () =>
+        this.post(row, headers, bundle, 'event-notification', correlationIds[0]),
+      );
+      this.options.log.log?.('event notification sent', {
+        subscription: row.id,
+        channel: row.channelType,
+        events: events.length,
+        firstEventNumber: events[0].eventNumber,
+        delivered: outcome.ok,
+        correlationId: correlationIds[0],
+        correlationIds,
+      });
       if (outcome.ok) this.metrics.eventsDelivered.inc(events.length);
       await this.record(row, outcome, events[events.length - 1].eventNumber);
       return;
@@ -184,6 +203,7 @@ export class DeliveryWorker {
     headers: readonly string[],
     bundle: object,
     kind: string,
+    correlationId?: string,
   ): Promise<PostOutcome> {
     const timeoutMs = Math.min(this.options.timeoutMs, (row.timeoutSeconds ?? Infinity) * 1000);
     const started = process.hrtime.bigint();
@@ -193,9 +213,13 @@ export class DeliveryWorker {
         ? await this.websockets.send(row.id, body)
         : await postNotification(row.endpoint!, headers, body, timeoutMs, {
             allowLocalEndpoints: this.options.allowLocalEndpoints,
+            correlationId,
           });
     this.metrics.deliverySeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    this.metrics.deliveries.inc({ kind, outcome: outcome.ok ? 'delivered' : 'failed' });
+    const channel = row.channelType;
+    this.metrics.deliveries.inc({ channel, kind, outcome: outcome.ok ? 'delivered' : 'failed' });
+    // The subscription's last attempt failed: this one is a retry, whatever it sends now.
+    if (row.consecutiveFailures > 0) this.metrics.retries.inc({ channel });
     return outcome;
   }
 

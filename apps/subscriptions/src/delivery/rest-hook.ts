@@ -1,5 +1,6 @@
 import { errorMessage } from '@crosscare/errors';
 import { isLocalHost } from '@crosscare/fhir-subscriptions';
+import { HTTP_CORRELATION_HEADER } from '@crosscare/logging';
 import { lookup } from 'node:dns/promises';
 
 /** The answer of one POST, as delivery judges it. */
@@ -22,7 +23,11 @@ export async function postNotification(
   headers: readonly string[],
   body: string,
   timeoutMs: number,
-  options: { readonly allowLocalEndpoints: boolean } = { allowLocalEndpoints: false },
+  options: {
+    readonly allowLocalEndpoints: boolean;
+    /** Sent as X-Correlation-Id: the provider request behind the (first) event the notification carries. */
+    readonly correlationId?: string;
+  } = { allowLocalEndpoints: false },
 ): Promise<PostOutcome> {
   if (!options.allowLocalEndpoints) {
     const refused = await localAddressOf(new URL(endpoint).hostname);
@@ -36,6 +41,11 @@ export async function postNotification(
     sent[name] = header.slice(colon + 1).trim();
   }
   sent['Content-Type'] = 'application/fhir+json';
+  if (options.correlationId) {
+    // Crosscare's, not the subscriber's: a channel header of that name gives way.
+    for (const name of Object.keys(sent)) if (name.toLowerCase() === 'x-correlation-id') delete sent[name];
+    sent[HTTP_CORRELATION_HEADER] = options.correlationId;
+  }
   try {
     const response = await fetch(endpoint, {
       method: 'POST',

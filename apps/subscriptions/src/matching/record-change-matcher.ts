@@ -9,6 +9,8 @@ import type { IndexedSubscription, SubscriptionIndex } from './subscription-inde
 export interface SourcedRecordChange {
   readonly event: RecordChangeEvent;
   readonly source: SourcePosition;
+  /** The provider request it came from (its Kafka header `crosscare-correlation-id`, else its own header). */
+  readonly correlationId?: string;
 }
 
 /** What the patient's shared record says about who cares for them, as the record API decides reads by. */
@@ -60,7 +62,7 @@ export async function matchRecordChanges(
   const matches: EventMatch[] = [];
   // Encounters started earlier in this batch: the read model may not hold them yet when their end comes with them.
   const startedInBatch = new Map<string, EncounterClass>();
-  for (const { event, source } of changes) {
+  for (const { event, source, correlationId } of changes) {
     if (isEventOf(event, 'EncounterStarted'))
       startedInBatch.set(encounterKey(event.header), event.encounterClass);
     let topicEvents = topicEventsOf(event);
@@ -89,6 +91,7 @@ export async function matchRecordChanges(
           nhsNumber: header.nhsNumber,
           occurredAt: new Date(Number(header.occurredAt)),
           source,
+          ...(correlationId === undefined ? {} : { correlationId }),
         });
       }
   }

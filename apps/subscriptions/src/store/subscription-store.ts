@@ -68,6 +68,8 @@ export interface SubscriptionEventRow {
   readonly nhsNumber: string;
   readonly occurredAt: Date;
   readonly source: SourcePosition;
+  /** The provider request behind the record change (its header `crosscare-correlation-id`), when it had one. */
+  readonly correlationId?: string;
 }
 
 export interface SourcePosition {
@@ -180,6 +182,16 @@ export class SubscriptionStore {
     return rows.map(toRow);
   }
 
+  /** How many subscriptions are in each status (every status, 0 when none): one grouped count, for /metrics. */
+  async countByStatus(db: Db): Promise<Record<SubscriptionStatus, number>> {
+    const rows = await db.query<{ status: SubscriptionStatus; count: number }[]>(
+      `select status, count(*)::int as count from subscriptions group by status`,
+    );
+    const counts: Record<SubscriptionStatus, number> = { requested: 0, active: 0, error: 0, off: 0 };
+    for (const r of rows) counts[r.status] = r.count;
+    return counts;
+  }
+
   async indexVersion(db: Db): Promise<string> {
     const [row] = await db.query<{ version: string }[]>(`select version from subscription_index_version`);
     return row.version;
@@ -233,9 +245,9 @@ export class SubscriptionStore {
     );
     await tx.query(
       `insert into subscription_events (subscription_id, event_number, record_change_id, topic, focus_type, focus_id,
-         nhs_number, occurred_at, source_topic, source_partition, source_offset, numbered_at)
+         nhs_number, occurred_at, source_topic, source_partition, source_offset, correlation_id, numbered_at)
        select *, $12::timestamptz from unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::text[],
-         $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[], $11::bigint[])`,
+         $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::int[], $11::bigint[], $13::text[])`,
       [
         numbered.map((e) => e.subscriptionId),
         numbered.map((e) => e.eventNumber),
@@ -249,6 +261,7 @@ export class SubscriptionStore {
         numbered.map((e) => e.source.partition),
         numbered.map((e) => e.source.offset),
         now,
+        numbered.map((e) => e.correlationId ?? null),
       ],
     );
     return numbered;
@@ -362,6 +375,7 @@ interface RawEvent {
   source_topic: string;
   source_partition: number;
   source_offset: string;
+  correlation_id: string | null;
 }
 
 function toEventRow(r: RawEvent): SubscriptionEventRow {
@@ -375,5 +389,6 @@ function toEventRow(r: RawEvent): SubscriptionEventRow {
     nhsNumber: r.nhs_number,
     occurredAt: r.occurred_at,
     source: { topic: r.source_topic, partition: r.source_partition, offset: r.source_offset },
+    ...(r.correlation_id === null ? {} : { correlationId: r.correlation_id }),
   };
 }

@@ -2,8 +2,12 @@ import type { DatabaseConfig } from '@crosscare/config';
 import { createSchemaDataSource, openMigrated } from '@crosscare/database';
 import { DataSource } from 'typeorm';
 import { CreateSubscriptionTables1765300000000 } from './migrations/1765300000000-create-subscription-tables';
+import { EventCorrelationId1765300000001 } from './migrations/1765300000001-event-correlation-id';
 
-export const SUBSCRIPTIONS_MIGRATIONS = [CreateSubscriptionTables1765300000000];
+export const SUBSCRIPTIONS_MIGRATIONS = [
+  CreateSubscriptionTables1765300000000,
+  EventCorrelationId1765300000001,
+];
 
 /** The schema the service owns (SUBSCRIPTIONS_DATABASE_SCHEMA). */
 export const DEFAULT_SUBSCRIPTIONS_SCHEMA = 'subscriptions';

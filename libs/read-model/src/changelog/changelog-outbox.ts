@@ -11,6 +11,8 @@ export interface OutboxMessage {
   readonly key: string;
   /** The framed Avro value; null for a tombstone. */
   readonly payload: Buffer | null;
+  /** The provider request behind the change, sent as the header `crosscare-correlation-id`; none for a rebuild's fill. */
+  readonly correlationId?: string;
 }
 
 /** A changelog message waiting in the outbox, as the relay sends it. */
@@ -20,6 +22,7 @@ export interface OutboxRow {
   readonly sequence: string;
   readonly key: string;
   readonly payload: Buffer | null;
+  readonly correlation_id: string | null;
 }
 
 /**
@@ -39,12 +42,12 @@ export class ChangelogOutbox {
         payloads.push(m.payload);
         offset += m.payload.length;
       }
-      return { i, n: m.nhsNumber, s: m.sequence, k: m.key, ...slice };
+      return { i, n: m.nhsNumber, s: m.sequence, k: m.key, c: m.correlationId ?? null, ...slice };
     });
     await tx.query(
-      `insert into changelog_outbox (nhs_number, sequence, key, payload)
-       select n, s, k, case when bo is null then null else substring($2::bytea from bo for bl) end
-       from json_to_recordset($1::json) as w(i integer, n text, s bigint, k text, bo integer, bl integer)
+      `insert into changelog_outbox (nhs_number, sequence, key, payload, correlation_id)
+       select n, s, k, case when bo is null then null else substring($2::bytea from bo for bl) end, c
+       from json_to_recordset($1::json) as w(i integer, n text, s bigint, k text, c text, bo integer, bl integer)
        order by i`,
       [JSON.stringify(values), Buffer.concat(payloads)],
     );
@@ -53,7 +56,7 @@ export class ChangelogOutbox {
   /** The oldest `limit` messages, in the order they were added. */
   oldest(q: Query, limit: number): Promise<OutboxRow[]> {
     return q.query<OutboxRow[]>(
-      `select id, nhs_number, sequence, key, payload from changelog_outbox order by id limit $1`,
+      `select id, nhs_number, sequence, key, payload, correlation_id from changelog_outbox order by id limit $1`,
       [limit],
     );
   }
