@@ -4,7 +4,7 @@
  * settings (the same declarations ensureTopics receives), and the consumer groups with the topics they read.
  *
  * It lives under test/ because it reads the apps' own declarations (apps/projector's topology, apps/sde-publisher's
- * topic specs, apps/record-api's audit partitions), and libs never import apps; libs/deployment turns it into
+ * topic specs, the record API's, ingest's and subscriptions' own topics), and libs never import apps; libs/deployment turns it into
  * resources.
  */
 import {
@@ -36,8 +36,11 @@ import {
 } from '@crosscare/deployment';
 import type { TopicSpec } from '@crosscare/kafka';
 import { loadSdeProjects, Pseudonymiser } from '@crosscare/sde';
+import { grantAuditTopicSpec } from '@crosscare/subscribers';
 import { projectorTopicSpecs, projectorTopology } from '../../apps/projector/src/projector-topology';
-import { AUDIT_TOPIC_PARTITIONS } from '../../apps/record-api/src/record-api-services';
+import { relayPositionTopicSpec } from '../../apps/ingest/src/relay/ingest-outbox-relay';
+import { auditTopicSpecs } from '../../apps/record-api/src/record-api-services';
+import { subscriptionsDeadLetterTopicSpec } from '../../apps/subscriptions/src/subscriptions-services';
 import { ProjectOutput } from '../../apps/sde-publisher/src/publishing/project-output';
 import { sdeTopicSpecs } from '../../apps/sde-publisher/src/sde-topology';
 import { optOutTopicSpec, recordChangeTopicSpecs } from '../../libs/local-stack/src/record-change-topics';
@@ -45,40 +48,13 @@ import { optOutTopicSpec, recordChangeTopicSpecs } from '../../libs/local-stack/
 const { topicPrefix } = DEFAULT_ACCESS_NAMING;
 const COLLABORATIVES: readonly CollaborativeCode[] = ['CCR', 'OHC'];
 
-/**
- * Topics whose declaration is written inline where the service provisions them, not exported, so they are restated
- * here with where they come from. An export from each place would let this file import them as it does the others.
- */
-function inlineDeclaredTopics(): TopicSpec[] {
+/** Topics the record API, subscriptions, ingest's relay and the subscribers command provision, as they do. */
+function serviceOwnedTopics(): TopicSpec[] {
   return [
-    // apps/record-api/src/record-api-services.ts: AUDIT_TOPIC_CONFIG (not exported), kept forever.
-    ...[recordAccessAuditTopic(topicPrefix), accessAlertTopic(topicPrefix)].map((name) => ({
-      name,
-      partitions: AUDIT_TOPIC_PARTITIONS,
-      replicationFactor: TOPIC_REPLICAS,
-      config: { 'retention.ms': '-1' },
-    })),
-    // apps/subscriptions/src/subscriptions-services.ts: DEAD_LETTER_PARTITIONS = 1 (not exported), kept forever.
-    {
-      name: subscriptionsDeadLetterTopic(topicPrefix),
-      partitions: 1,
-      replicationFactor: TOPIC_REPLICAS,
-      config: { 'retention.ms': '-1' },
-    },
-    // apps/ingest/src/relay/ingest-outbox-relay.ts (committedPosition): one compacted partition.
-    {
-      name: ingestRelayPositionTopic(topicPrefix),
-      partitions: 1,
-      replicationFactor: TOPIC_REPLICAS,
-      config: { 'cleanup.policy': 'compact' },
-    },
-    // libs/subscribers/src/cli/subscribers-cli.ts: the grants' audit, one partition kept forever (the admin creates it).
-    {
-      name: subscriberGrantAuditTopic(topicPrefix),
-      partitions: 1,
-      replicationFactor: TOPIC_REPLICAS,
-      config: { 'retention.ms': '-1' },
-    },
+    ...auditTopicSpecs(recordAccessAuditTopic(topicPrefix), accessAlertTopic(topicPrefix), TOPIC_REPLICAS),
+    subscriptionsDeadLetterTopicSpec(subscriptionsDeadLetterTopic(topicPrefix), TOPIC_REPLICAS),
+    relayPositionTopicSpec(ingestRelayPositionTopic(topicPrefix), TOPIC_REPLICAS),
+    grantAuditTopicSpec(subscriberGrantAuditTopic(topicPrefix), TOPIC_REPLICAS),
   ];
 }
 
@@ -102,7 +78,7 @@ export function deploymentCatalogue(): DeploymentCatalogue {
     optOutTopicSpec(TOPIC_REPLICAS, topicPrefix),
     ...topologies.flatMap((topology) => projectorTopicSpecs(topology, TOPIC_REPLICAS)),
     ...sdeTopicSpecs(sdeProjectOutputs(), sdePublisherDeadLetterTopic(topicPrefix), TOPIC_REPLICAS),
-    ...inlineDeclaredTopics(),
+    ...serviceOwnedTopics(),
   ];
 
   const consumers: ConsumerDeployment[] = [

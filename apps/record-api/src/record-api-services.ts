@@ -12,7 +12,13 @@ import {
   type ProviderDirectory,
 } from '@crosscare/governance';
 import { readerTokenVerifier, type ReaderTokenVerifier } from '@crosscare/identity';
-import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import {
+  createKafka,
+  createRecordProducer,
+  ensureTopics,
+  type RecordProducer,
+  type TopicSpec,
+} from '@crosscare/kafka';
 import { registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
 import { ReadModelReader } from '@crosscare/read-model';
 import { Logger } from '@nestjs/common';
@@ -33,6 +39,20 @@ export const AUDIT_TOPIC_PARTITIONS = 6;
 type AuditRecords = { RecordAccessed: RecordAccessed; AccessAlertRaised: AccessAlertRaised };
 /** Audit events are kept forever: the audit requirement outlives any operational retention window. */
 const AUDIT_TOPIC_CONFIG = { 'retention.ms': '-1' };
+
+/** The audit and alert topics as the record API provisions them (and deploy/k8s declares them). */
+export function auditTopicSpecs(
+  auditTopic: string,
+  alertTopic: string,
+  replicationFactor?: number,
+): TopicSpec[] {
+  return [auditTopic, alertTopic].map((name) => ({
+    name,
+    partitions: AUDIT_TOPIC_PARTITIONS,
+    replicationFactor,
+    config: AUDIT_TOPIC_CONFIG,
+  }));
+}
 
 /**
  * Everything the record API's routes share, built once at start from validated config. Plain objects, each taking
@@ -81,10 +101,7 @@ export class RecordApiServices {
     try {
       await db.initialize();
       await admin.connect();
-      await ensureTopics(admin, [
-        { name: topic, partitions: AUDIT_TOPIC_PARTITIONS, config: AUDIT_TOPIC_CONFIG },
-        { name: alertTopic, partitions: AUDIT_TOPIC_PARTITIONS, config: AUDIT_TOPIC_CONFIG },
-      ]);
+      await ensureTopics(admin, auditTopicSpecs(topic, alertTopic));
       // The record API only looks its audit schemas up (the admin/CI principal registers them): one the registry does
       // not hold stops the start, naming the subject, rather than every read.
       await serde.resolveSchemaIds();

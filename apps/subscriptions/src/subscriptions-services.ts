@@ -9,7 +9,13 @@ import {
 import { DEFAULT_DELIVERY_POLICY, notificationBundle, topicByCode } from '@crosscare/fhir-subscriptions';
 import { loadAccessRoles, loadProviderDirectory, type AccessRoles } from '@crosscare/governance';
 import { readerTokenVerifier } from '@crosscare/identity';
-import { createKafka, createRecordProducer, ensureTopics, type RecordProducer } from '@crosscare/kafka';
+import {
+  createKafka,
+  createRecordProducer,
+  ensureTopics,
+  type RecordProducer,
+  type TopicSpec,
+} from '@crosscare/kafka';
 import { LagMonitor, registerCertificateExpiry, registerProcessMetrics } from '@crosscare/metrics';
 import { activeSharingObjection, relationshipEvidence } from '@crosscare/projection';
 import { ReadModelReader } from '@crosscare/read-model';
@@ -39,6 +45,11 @@ import type { SubscriptionsConfig } from './subscriptions-config';
 import { SubscriptionsMetrics } from './subscriptions-metrics';
 
 const DEAD_LETTER_PARTITIONS = 1;
+
+/** The dead-letter topic as the service provisions it (and deploy/k8s declares it): kept for ever, for replay. */
+export function subscriptionsDeadLetterTopicSpec(name: string, replicationFactor?: number): TopicSpec {
+  return { name, partitions: DEAD_LETTER_PARTITIONS, replicationFactor, config: { 'retention.ms': '-1' } };
+}
 /** How often expired subscriptions are turned off and numbered events past their retention forgotten. */
 const HOUSEKEEPING_MS = 60_000;
 /** How often the consumer group's lag is measured. */
@@ -107,9 +118,7 @@ export class SubscriptionsServices {
         await resetConsumedState(db);
         await checkSourceCluster(db, cluster.clusterId);
       }
-      await ensureTopics(admin, [
-        { name: deadLetterTopic, partitions: DEAD_LETTER_PARTITIONS, config: { 'retention.ms': '-1' } },
-      ]);
+      await ensureTopics(admin, [subscriptionsDeadLetterTopicSpec(deadLetterTopic)]);
       await producer.connect();
     } catch (error) {
       await Promise.allSettled([

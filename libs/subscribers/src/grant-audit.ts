@@ -1,8 +1,14 @@
 import { AUDIT_NAMESPACE, AUDIT_SCHEMAS, EventSerde, type EventSchemaRegistry } from '@crosscare/events';
-import type { RecordProducer } from '@crosscare/kafka';
+import type { RecordProducer, TopicSpec } from '@crosscare/kafka';
 import { randomUUID } from 'node:crypto';
 import type { GrantChange } from './grant-store';
 import type { SubscriberGrant } from './subscriber-grant';
+
+/** The grants' audit topic: one partition kept for ever, like the record access audit (a grant's history outlives any
+ * retention window). The admin's `subscribers` command provisions it; deploy/k8s declares it. */
+export function grantAuditTopicSpec(name: string, replicationFactor?: number): TopicSpec {
+  return { name, partitions: 1, replicationFactor, config: { 'retention.ms': '-1' } };
+}
 
 /** schemas/audit/SubscriberGrantChanged.avsc, as published. */
 export interface SubscriberGrantChanged {

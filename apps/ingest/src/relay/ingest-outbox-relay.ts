@@ -1,6 +1,6 @@
 import { RelayLoop } from '@crosscare/database';
 import { errorMessage } from '@crosscare/errors';
-import { chunksBySize, ensureTopics, messageBytes } from '@crosscare/kafka';
+import { chunksBySize, ensureTopics, messageBytes, type TopicSpec } from '@crosscare/kafka';
 import { Partitioners, type Kafka, type PartitionOffset, type Producer } from 'kafkajs';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { IngestOutbox, type OutboxRow, type RelayPosition } from '../storage/ingest-outbox';
@@ -220,9 +220,7 @@ export class IngestOutboxRelay {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [
-        { name: this.options.positionTopic, partitions: 1, config: { 'cleanup.policy': 'compact' } },
-      ]);
+      await ensureTopics(admin, [relayPositionTopicSpec(this.options.positionTopic)]);
       const [found] = await admin.fetchOffsets({
         groupId: this.options.relayId,
         topics: [this.options.positionTopic],
@@ -260,4 +258,12 @@ function byTopic(rows: readonly OutboxRow[]) {
     topics.set(row.topic, entry);
   }
   return [...topics.values()];
+}
+
+/**
+ * The relay's position topic as the relay provisions it (and deploy/k8s declares it): one compacted partition holding
+ * the consumer-group offset its transactions commit.
+ */
+export function relayPositionTopicSpec(name: string, replicationFactor?: number): TopicSpec {
+  return { name, partitions: 1, replicationFactor, config: { 'cleanup.policy': 'compact' } };
 }

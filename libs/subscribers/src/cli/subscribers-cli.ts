@@ -29,7 +29,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { z } from 'zod';
 import { kafkajsConfiguration, librdkafkaProperties } from '../client-configuration';
-import { GrantAudit } from '../grant-audit';
+import { GrantAudit, grantAuditTopicSpec } from '../grant-audit';
 import { DEFAULT_GRANTS_SCHEMA, GrantStore, type StoredGrant } from '../grant-store';
 import { SubscriberAccess } from '../subscriber-access';
 import { grantScope, GrantRequestError, validateGrantRequest } from '../subscriber-grant';
@@ -132,8 +132,7 @@ export async function runSubscribers(
     }
     await admin.connect();
     const auditTopic = subscriberGrantAuditTopic(config.naming.topicPrefix);
-    // Kept for ever, like the record access audit: a grant's history outlives any retention window.
-    await ensureTopics(admin, [{ name: auditTopic, partitions: 1, config: { 'retention.ms': '-1' } }]);
+    await ensureTopics(admin, [grantAuditTopicSpec(auditTopic)]);
     await producer.connect();
     const java = checkJava();
     const distribution = await ensureKafkaDistribution(stackPaths(), silentProgress);
