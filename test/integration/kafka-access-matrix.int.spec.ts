@@ -33,6 +33,7 @@ import {
 import { createRecordProducer, positionKey, readAtPositions } from '@crosscare/kafka';
 import { readDeadLetters } from '../../apps/projector/src/dead-letters/dead-letter-store';
 import {
+  capturedKafkaLog,
   consumeRefusal as consumeRefusalOf,
   eventually,
   GROUP_DENIED,
@@ -123,7 +124,7 @@ beforeAll(async () => {
       name,
       new TestKafka(principals.environment(name), {
         retry: { retries: 1 },
-        logger: { error: (m) => kafkaLog.push(m), warn: (m) => kafkaLog.push(m), log: () => {} },
+        logger: capturedKafkaLog(kafkaLog),
       }),
     );
   }

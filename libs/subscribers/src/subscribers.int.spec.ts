@@ -8,6 +8,7 @@ import {
   subscriberGrantAuditTopic,
 } from '@crosscare/events';
 import {
+  capturedKafkaLog,
   consumeRefusal,
   eventually,
   produceRefusal,
@@ -196,7 +197,7 @@ describe('npm run subscribers (real broker, registry and Postgres)', () => {
     const log: string[] = [];
     const logged = new TestKafka(client.environment, {
       retry: { retries: 1 },
-      logger: { error: (m) => log.push(m), warn: (m) => log.push(m), log: () => {} },
+      logger: capturedKafkaLog(log),
     });
     clients.push(logged);
     expect(await consumeRefusal(logged, CCR, `${idPrefix}-someone-else`, log)).toMatchObject(GROUP_DENIED);

@@ -1,4 +1,15 @@
+import type { LogSink } from '@crosscare/kafka';
 import type { TestKafka } from './test-kafka';
+
+/**
+ * A kafkajs log sink for a TestKafka that keeps its errors and warnings as lines `<message> <fields as JSON>`, where
+ * failureOf finds the coordinator's answer.
+ */
+export function capturedKafkaLog(lines: string[]): LogSink {
+  const keep = (message: string, fields?: Record<string, unknown>) =>
+    lines.push(`${message} ${JSON.stringify(fields?.kafka ?? {})}`);
+  return { error: keep, warn: keep, log: () => {} };
+}
 
 /**
  * How a refusal by the broker is observed, so that a test of a denial names the refusal it expects and cannot pass
@@ -48,7 +59,7 @@ export function failureOf(error: unknown, kafkaLog: readonly string[] = []): Fai
   };
   if (failure.name !== 'KafkaJSGroupCoordinatorNotFound') return failure;
   const answers = kafkaLog
-    .filter((line) => /\] Response (Find|Group)Coordinator\(/.test(line))
+    .filter((line) => /^Response (Find|Group)Coordinator\(/.test(line))
     .map((line) => (JSON.parse(line.slice(line.indexOf(' {') + 1)) as { error?: string }).error);
   return { ...failure, coordinatorAnswer: answers.at(-1) };
 }
