@@ -12,6 +12,7 @@ import {
   createKafka,
   createRecordProducer,
   ensureTopics,
+  topicPartitionCount,
   RelayTransactions,
   type RecordProducer,
 } from '@crosscare/kafka';
@@ -77,7 +78,7 @@ export class ProjectorServices {
       db = await ensureSameCluster(db, (await admin.describeCluster()).clusterId, config, schema, log);
       await assertOwnItemEncoding(db, schema);
       await ensureTopics(admin, projectorTopicSpecs(topology));
-      changelogPartitions = await partitionCount(admin, topology.changelogTopic);
+      changelogPartitions = await topicPartitionCount(admin, topology.changelogTopic);
       await warnIfChangelogIncomplete(db, topology.changelogTopic, log);
       await producer.connect();
     } catch (error) {
@@ -202,14 +203,6 @@ async function ensureSameCluster(
   const fresh = await openReadModel(config.database, schema);
   await checkSourceCluster(fresh, clusterId);
   return fresh;
-}
-
-/** The topic's partition count, as the brokers have it. */
-async function partitionCount(admin: Admin, topic: string): Promise<number> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-  const partitions = topics.find((t) => t.name === topic)?.partitions.length ?? 0;
-  if (partitions < 1) throw new Error(`the brokers report no partitions for ${topic}`);
-  return partitions;
 }
 
 /**

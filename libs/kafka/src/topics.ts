@@ -59,7 +59,12 @@ export async function ensureTopics(
   );
 
   if (present.length > 0) {
-    const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+    const metadata = await fetchKnownTopicMetadata(
+      admin,
+      present.map((s) => s.name),
+      undefined,
+      sleep,
+    );
     for (const spec of present) {
       const topic = metadata.topics.find((t) => t.name === spec.name);
       const actual = topic?.partitions.length ?? 0;
@@ -103,6 +108,29 @@ export async function waitUntilKnown(
   }
 }
 
+/**
+ * The topics' metadata, asked again while the broker kafkajs picks has not applied them yet. waitUntilKnown saw one
+ * broker's answer; kafkajs asks a broker at random and retries only on that one, so the next request can still meet
+ * a broker answering "does not host this topic-partition" for a topic created a moment ago (a projector of a fresh
+ * three-broker cluster failed to start so).
+ */
+export async function fetchKnownTopicMetadata(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<Awaited<ReturnType<Admin['fetchTopicMetadata']>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      return await admin.fetchTopicMetadata({ topics: [...topics] });
+    } catch (error) {
+      if (!isNotYetKnown(error) || Date.now() >= deadline) throw error;
+    }
+    await sleep(delay);
+  }
+}
+
 function isNotYetKnown(error: unknown): boolean {
   const type = (error as { type?: unknown } | null)?.type;
   return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
@@ -135,7 +163,7 @@ export async function topicPartitionCount(
   topic: string,
 ): Promise<number> {
   if (!(await admin.listTopics()).includes(topic)) throw new UnknownTopicError(topic);
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  const metadata = await fetchKnownTopicMetadata(admin, [topic]);
   const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
   if (partitions === 0) throw new UnknownTopicError(topic);
   return partitions;

@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import {
   ensureTopics,
+  fetchKnownTopicMetadata,
   TopicMismatchError,
   topicPartitionCount,
   UnknownTopicError,
@@ -104,6 +105,28 @@ describe('ensureTopics', () => {
   });
 });
 
+describe('fetchKnownTopicMetadata', () => {
+  it('asks again while the broker does not host the topic yet, then answers', async () => {
+    const { admin, asked } = brokerAnswering(notHosted, notHosted, led('t'));
+
+    await expect(fetchKnownTopicMetadata(admin, ['t'], 30_000, noWait)).resolves.toEqual(led('t'));
+    expect(asked).toHaveLength(3);
+  });
+
+  it('gives up at once on any other error, and on a topic still unknown after its time', async () => {
+    const denied = Object.assign(new Error('Topic authorization failed'), {
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+    });
+    const refusing = brokerAnswering(denied, led('t'));
+    await expect(fetchKnownTopicMetadata(refusing.admin, ['t'], 30_000, noWait)).rejects.toBe(denied);
+    expect(refusing.asked).toHaveLength(1);
+
+    await expect(fetchKnownTopicMetadata(brokerAnswering(notHosted).admin, ['t'], 0, noWait)).rejects.toBe(
+      notHosted,
+    );
+  });
+});
+
 describe('topicPartitionCount', () => {
   const partitions = (n: number): Metadata => ({
     topics: [
@@ -127,6 +150,14 @@ describe('topicPartitionCount', () => {
     };
 
     await expect(topicPartitionCount(admin, 't')).resolves.toBe(6);
+  });
+
+  it('given a listed topic a broker has not applied yet, asks again rather than failing the start', async () => {
+    const { admin: broker, asked } = brokerAnswering(notHosted, partitions(6));
+    const admin = { ...broker, listTopics: () => Promise.resolve(['t']) };
+
+    await expect(topicPartitionCount(admin, 't')).resolves.toBe(6);
+    expect(asked).toHaveLength(2);
   });
 
   it('given a topic the cluster does not list, fails at once naming it, without asking for its metadata', async () => {
