@@ -16,10 +16,15 @@
  * Every issued number is accepted, not only the test range: production traffic carries real ones.
  */
 export function isValidNhsNumber(value: string): boolean {
-  return /^\d{10}$/.test(value) && checkDigitHolds(value) && issuingScheme(value) === 'nhs';
+  return /^\d{10}$/.test(value) && passesNhsCheckDigit(value) && issuingScheme(value) === 'nhs';
 }
 
-function checkDigitHolds(digits: string): boolean {
+/**
+ * Whether ten digits pass the NHS number's modulus-11 check, whatever their range. This file imports nothing, so that
+ * libs/logging's redaction can use it (`@crosscare/governance/nhs-number`) without the provider directory.
+ */
+export function passesNhsCheckDigit(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits)) return false;
   let sum = 0;
   for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
   const check = 11 - (sum % 11);
@@ -55,7 +60,7 @@ export function normaliseNhsNumber(value: string): string | null {
 export function nhsNumberProblem(value: string): string {
   const digits = value.trim().replace(/[\s-]/g, '');
   if (!/^\d{10}$/.test(digits)) return 'an NHS number has 10 digits';
-  if (!checkDigitHolds(digits)) return 'the NHS number fails its modulus-11 check digit';
+  if (!passesNhsCheckDigit(digits)) return 'the NHS number fails its modulus-11 check digit';
   switch (issuingScheme(digits)) {
     case 'chi':
       return "the number is in Scotland's CHI number range, not an NHS number (England, Wales, Isle of Man)";

@@ -13,6 +13,7 @@ export const SCHEMA_REGISTRY_APP = new LocalApp({
     'libs/config/src',
     'libs/database/src',
     'libs/errors/src',
+    'libs/governance/src',
     'libs/logging/src',
     'libs/metrics/src',
   ],

@@ -1,12 +1,6 @@
-import { isValidNhsNumber } from '@crosscare/governance';
+import { isValidNhsNumber, passesNhsCheckDigit } from '@crosscare/governance';
 import fc from 'fast-check';
-import {
-  NHS_NUMBER_REDACTION,
-  passesNhsCheckDigit,
-  redactNhsNumbers,
-  redactValue,
-  syntheticNhsNumberColumns,
-} from './redact';
+import { NHS_NUMBER_REDACTION, redactNhsNumbers, redactValue, syntheticNhsNumberColumns } from './redact';
 
 /** Ten digits with a valid check digit, from nine. */
 function withCheckDigit(nine: string): string | undefined {
