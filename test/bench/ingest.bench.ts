@@ -179,7 +179,7 @@ async function outboxEmpty(metricsUrl: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const text = await (await fetch(metricsUrl)).text();
-    const pending = /^crosscare_ingest_outbox_pending (\S+)$/m.exec(text)?.[1];
+    const pending = /^crosscare_ingest_outbox_pending(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1];
     if (pending === '0') return;
     await new Promise((r) => setTimeout(r, 20));
   }
