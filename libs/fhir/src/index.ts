@@ -39,3 +39,5 @@ export { httpStatusForIssues, statusLine } from './responses/http-status';
 export { ensureR4DefinitionsLoaded } from './validation/structural-validation';
 export { fhirJsonToXml, fhirXmlToJson, FhirXmlError, MAX_XML_DEPTH } from './xml/fhir-xml';
 export * from './render';
+export * from './search/searchable-resources';
+export * from './search/search-index';

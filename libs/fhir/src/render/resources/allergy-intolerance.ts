@@ -28,7 +28,7 @@ const CATEGORIES: Record<AllergyCategory, AllergyIntolerance['category']> = {
   BIOLOGIC: ['biologic'],
   OTHER: undefined,
 };
-const CLINICAL_STATUSES: Record<AllergyClinicalStatus, string | undefined> = {
+export const ALLERGY_INTOLERANCE_CLINICAL_STATUSES: Record<AllergyClinicalStatus, string | undefined> = {
   ACTIVE: 'active',
   INACTIVE: 'inactive',
   RESOLVED: 'resolved',
@@ -64,7 +64,8 @@ export function renderAllergyIntolerance(
     resourceType: 'AllergyIntolerance',
     ...itemFrame(allergy.header, 'AllergyRecorded'),
     clinicalStatus:
-      conceptFrom(ALLERGY_CLINICAL, CLINICAL_STATUSES[allergy.clinicalStatus]) ?? UNKNOWN_CLINICAL_STATUS,
+      conceptFrom(ALLERGY_CLINICAL, ALLERGY_INTOLERANCE_CLINICAL_STATUSES[allergy.clinicalStatus]) ??
+      UNKNOWN_CLINICAL_STATUS,
     ...optional('category', CATEGORIES[allergy.category]),
     ...optional('criticality', CRITICALITIES[allergy.criticality]),
     code: codeableConcept(allergy.substance),

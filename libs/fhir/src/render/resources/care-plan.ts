@@ -10,7 +10,7 @@ import {
 } from '../fhir-values';
 import { itemFrame, type RenderContext } from '../render-context';
 
-const STATUSES: Record<CarePlanStatus, CarePlan['status']> = {
+export const CARE_PLAN_STATUSES: Record<CarePlanStatus, CarePlan['status']> = {
   DRAFT: 'draft',
   ACTIVE: 'active',
   ON_HOLD: 'on-hold',
@@ -36,7 +36,7 @@ export function renderCarePlan(plan: CarePlanRecorded, context: RenderContext): 
         subject: patientReference(context.nhsNumber),
       })),
     ),
-    status: STATUSES[plan.status],
+    status: CARE_PLAN_STATUSES[plan.status],
     intent: 'plan',
     category: [codeableConcept(plan.category)],
     title: plan.title,

@@ -20,7 +20,7 @@ const CONDITION_CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clin
 const CONDITION_VERIFICATION = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
 const CONDITION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/condition-category';
 
-const CLINICAL_STATUSES: Record<ProblemClinicalStatus, string | undefined> = {
+export const CONDITION_CLINICAL_STATUSES: Record<ProblemClinicalStatus, string | undefined> = {
   ACTIVE: 'active',
   RECURRENCE: 'recurrence',
   RELAPSE: 'relapse',
@@ -59,7 +59,10 @@ export function renderCondition(problem: ProblemRecorded, context: RenderContext
       'extension',
       significance === undefined ? null : [{ url: UK_CORE_PROBLEM_SIGNIFICANCE, valueCode: significance }],
     ),
-    ...optional('clinicalStatus', conceptFrom(CONDITION_CLINICAL, CLINICAL_STATUSES[problem.clinicalStatus])),
+    ...optional(
+      'clinicalStatus',
+      conceptFrom(CONDITION_CLINICAL, CONDITION_CLINICAL_STATUSES[problem.clinicalStatus]),
+    ),
     ...optional(
       'verificationStatus',
       conceptFrom(CONDITION_VERIFICATION, VERIFICATION_STATUSES[problem.verificationStatus]),

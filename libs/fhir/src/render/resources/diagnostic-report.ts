@@ -20,7 +20,7 @@ import {
 import { itemFrame, type RenderContext } from '../render-context';
 import { INTERPRETATIONS } from './observation';
 
-const STATUSES: Record<DiagnosticReportStatus, DiagnosticReport['status']> = {
+export const DIAGNOSTIC_REPORT_STATUSES: Record<DiagnosticReportStatus, DiagnosticReport['status']> = {
   REGISTERED: 'registered',
   PARTIAL: 'partial',
   PRELIMINARY: 'preliminary',
@@ -64,7 +64,7 @@ export function renderDiagnosticReport(
     resourceType: 'DiagnosticReport',
     ...itemFrame(report.header, 'DiagnosticReportIssued'),
     ...nonEmpty('contained', contained),
-    status: STATUSES[report.status],
+    status: DIAGNOSTIC_REPORT_STATUSES[report.status],
     ...optional('category', category && [category]),
     code: codeableConcept(report.code),
     subject,

@@ -20,7 +20,7 @@ import { itemFrame, type RenderContext } from '../render-context';
 import { itemResourceId, uuidReference } from '../resource-ids';
 
 /** A document of unknown status is shown as current, as the projection's view does. */
-const STATUSES: Record<DocumentStatus, DocumentReference['status']> = {
+export const DOCUMENT_REFERENCE_STATUSES: Record<DocumentStatus, DocumentReference['status']> = {
   CURRENT: 'current',
   SUPERSEDED: 'superseded',
   UNKNOWN: 'current',
@@ -51,7 +51,7 @@ export function renderDocumentReference(
   return {
     resourceType: 'DocumentReference',
     ...itemFrame(header, 'DocumentRecorded'),
-    status: STATUSES[document.status],
+    status: DOCUMENT_REFERENCE_STATUSES[document.status],
     ...optional('docStatus', document.docStatus && DOC_STATUSES[document.docStatus]),
     type: codeableConcept(document.type),
     ...optional('category', document.category && [codeableConcept(document.category)]),

@@ -86,6 +86,9 @@ const OUTCOME_DISPOSITIONS: Record<EncounterOutcome, CodeableConcept | undefined
   OTHER: conceptFrom(DISCHARGE_DISPOSITION, 'oth', 'Other'),
 };
 
+/** An Encounter is in progress until its end arrives, and finished from then. */
+export const encounterStatus = (ended: boolean): Encounter['status'] => (ended ? 'finished' : 'in-progress');
+
 /**
  * EncounterStarted and its EncounterEnded → one Encounter, finished once ended. meta and identifier follow the
  * latest version of the source record either part carries.
@@ -110,7 +113,7 @@ export function renderEncounter(parts: EncounterParts, context: RenderContext): 
         subject: patientReference(context.nhsNumber),
       })),
     ),
-    status: ended === null ? 'in-progress' : 'finished',
+    status: encounterStatus(ended !== null),
     class: started === null ? UNKNOWN_CLASS : CLASSES[started.encounterClass],
     ...optional('type', started && [careSetting(started.careSetting)]),
     ...optional('serviceType', started?.specialty && codeableConcept(started.specialty)),

@@ -1,9 +1,16 @@
-import type { ImmunisationRecorded } from '@crosscare/events';
+import type { ImmunisationRecorded, ImmunisationStatus } from '@crosscare/events';
 import type { Immunization } from '@medplum/fhirtypes';
 import { codeableConcept, fhirInstant, optional, patientReference } from '../fhir-values';
 import { itemFrame, type RenderContext } from '../render-context';
 
 const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
+
+/** Undefined for UNKNOWN: the code system has no "unknown" (see withUnknownStatus). */
+export const IMMUNIZATION_STATUSES: Record<ImmunisationStatus, Immunization['status'] | undefined> = {
+  COMPLETED: 'completed',
+  NOT_DONE: 'not-done',
+  UNKNOWN: undefined,
+};
 
 /** ImmunisationRecorded → Immunization. */
 export function renderImmunization(immunisation: ImmunisationRecorded, context: RenderContext): Immunization {
@@ -28,8 +35,8 @@ export function renderImmunization(immunisation: ImmunisationRecorded, context: 
           ],
     ),
   };
-  if (immunisation.status === 'UNKNOWN') return withUnknownStatus(rendered);
-  return { ...rendered, status: immunisation.status === 'COMPLETED' ? 'completed' : 'not-done' };
+  const status = IMMUNIZATION_STATUSES[immunisation.status];
+  return status === undefined ? withUnknownStatus(rendered) : { ...rendered, status };
 }
 
 /**

@@ -12,14 +12,14 @@ import {
 } from '../fhir-values';
 import { itemFrame, type RenderContext } from '../render-context';
 
-interface DispenseOutcome {
+export interface DispenseOutcome {
   readonly status: MedicationDispense['status'];
   /** The EPS dispense notification item type, which says more than the status (e.g. a partial dispense). */
   readonly type: CodeableConcept | undefined;
   readonly handedOver: boolean;
 }
 
-const OUTCOMES: Record<DispenseStatus, DispenseOutcome> = {
+export const MEDICATION_DISPENSE_OUTCOMES: Record<DispenseStatus, DispenseOutcome> = {
   COMPLETED: {
     status: 'completed',
     type: conceptFrom(EPS_DISPENSE_TYPE, '0001', 'Item fully dispensed'),
@@ -45,7 +45,7 @@ export function renderMedicationDispense(
   context: RenderContext,
 ): MedicationDispense {
   const { header, pharmacyOdsCode, prescriptionId } = dispensed;
-  const outcome = OUTCOMES[dispensed.status];
+  const outcome = MEDICATION_DISPENSE_OUTCOMES[dispensed.status];
   return {
     resourceType: 'MedicationDispense',
     ...itemFrame(header, 'MedicationDispensed'),

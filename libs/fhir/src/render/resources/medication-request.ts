@@ -17,7 +17,7 @@ const COURSE_OF_THERAPY = 'http://terminology.hl7.org/CodeSystem/medicationreque
 const UK_CORE_COURSE_OF_THERAPY =
   'https://fhir.hl7.org.uk/CodeSystem/UKCore-MedicationRequestCourseOfTherapy';
 
-const STATUSES: Record<PrescriptionStatus, MedicationRequest['status']> = {
+export const MEDICATION_REQUEST_STATUSES: Record<PrescriptionStatus, MedicationRequest['status']> = {
   ACTIVE: 'active',
   ON_HOLD: 'on-hold',
   COMPLETED: 'completed',
@@ -64,7 +64,7 @@ export function renderMedicationRequest(
     resourceType: 'MedicationRequest',
     ...itemFrame(header, 'MedicationPrescribed'),
     ...optional('extension', repeatInformation && [repeatInformation]),
-    status: STATUSES[prescription.status],
+    status: MEDICATION_REQUEST_STATUSES[prescription.status],
     intent: 'order',
     medicationCodeableConcept: codeableConcept(prescription.medication),
     subject: patientReference(context.nhsNumber),

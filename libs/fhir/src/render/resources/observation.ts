@@ -42,17 +42,22 @@ export const INTERPRETATIONS: Record<ObservationInterpretation, CodeableConcept>
 };
 
 /**
- * ObservationRecorded → Observation. The event carries no status: a value is a result the provider recorded
- * (final); without one it may be pending or a coded finding, which Crosscare cannot tell apart (unknown).
+ * The event carries no status: a value is a result the provider recorded (final); without one it may be pending or
+ * a coded finding, which Crosscare cannot tell apart (unknown).
  */
+export function observationStatus(observation: ObservationRecorded): Observation['status'] {
+  const { valueQuantity, valueCoded, valueString } = observation;
+  return valueQuantity !== null || valueCoded !== null || valueString !== null ? 'final' : 'unknown';
+}
+
+/** ObservationRecorded → Observation, its status as observationStatus says. */
 export function renderObservation(observation: ObservationRecorded, context: RenderContext): Observation {
   const { valueQuantity, valueCoded, valueString, interpretation } = observation;
-  const hasValue = valueQuantity !== null || valueCoded !== null || valueString !== null;
   const category = CATEGORIES[observation.category];
   return {
     resourceType: 'Observation',
     ...itemFrame(observation.header, 'ObservationRecorded'),
-    status: hasValue ? 'final' : 'unknown',
+    status: observationStatus(observation),
     ...optional('category', category && [category]),
     code: codeableConcept(observation.code),
     subject: patientReference(context.nhsNumber),

@@ -9,7 +9,7 @@ import {
 } from '../fhir-values';
 import { itemFrame, type RenderContext } from '../render-context';
 
-const STATUSES: Record<ProcedureStatus, Procedure['status']> = {
+export const PROCEDURE_STATUSES: Record<ProcedureStatus, Procedure['status']> = {
   PREPARATION: 'preparation',
   IN_PROGRESS: 'in-progress',
   NOT_DONE: 'not-done',
@@ -37,7 +37,7 @@ export function renderProcedure(procedure: ProcedureRecorded, context: RenderCon
   return {
     resourceType: 'Procedure',
     ...itemFrame(procedure.header, 'ProcedureRecorded'),
-    status: STATUSES[procedure.status],
+    status: PROCEDURE_STATUSES[procedure.status],
     code: codeableConcept(procedure.code),
     subject: patientReference(context.nhsNumber),
     ...performed,

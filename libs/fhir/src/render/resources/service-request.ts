@@ -18,7 +18,7 @@ const PRIORITIES: Record<ReferralPriority, ServiceRequest['priority']> = {
   EMERGENCY: 'stat',
   UNKNOWN: undefined,
 };
-const STATUSES: Record<ReferralStatus, ServiceRequest['status']> = {
+export const SERVICE_REQUEST_STATUSES: Record<ReferralStatus, ServiceRequest['status']> = {
   ACTIVE: 'active',
   ON_HOLD: 'on-hold',
   REVOKED: 'revoked',
@@ -34,7 +34,7 @@ export function renderServiceRequest(referral: ReferralMade, context: RenderCont
     resourceType: 'ServiceRequest',
     ...frame,
     identifier: [...frame.identifier, ...(ubrn === null ? [] : [{ system: UBRN_SYSTEM, value: ubrn }])],
-    status: STATUSES[referral.status],
+    status: SERVICE_REQUEST_STATUSES[referral.status],
     intent: 'order',
     ...optional('priority', PRIORITIES[referral.priority]),
     code: codeableConcept(referral.service),
