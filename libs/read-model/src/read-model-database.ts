@@ -6,6 +6,7 @@ import { RecordSourceCluster1764200000002 } from './migrations/1764200000002-rec
 import { StoreItemsAsAvro1764200000003 } from './migrations/1764200000003-store-items-as-avro';
 import { ItemLevelChangelog1764200000004 } from './migrations/1764200000004-item-level-changelog';
 import { ChangelogCorrelationId1764200000005 } from './migrations/1764200000005-changelog-correlation-id';
+import { RecordSearchIndex1764200000006 } from './migrations/1764200000006-record-search-index';
 
 export const READ_MODEL_MIGRATIONS = [
   CreateReadModel1764200000000,
@@ -13,6 +14,7 @@ export const READ_MODEL_MIGRATIONS = [
   StoreItemsAsAvro1764200000003,
   ItemLevelChangelog1764200000004,
   ChangelogCorrelationId1764200000005,
+  RecordSearchIndex1764200000006,
 ];
 
 // Any fixed 64-bit key; the same on every instance so that instances starting together migrate one at a time.

@@ -1,3 +1,4 @@
+import { searchIndexOf } from '@crosscare/fhir';
 import {
   compareCodeUnits,
   itemKeyString,
@@ -149,6 +150,8 @@ export class PatientRecordStore {
         items.push(w.item);
         offset += w.item.length;
       }
+      // What a search of the patient's history finds the item by; a tombstone is found by nothing.
+      const search = w.removed ? null : searchIndexOf(w.event);
       return {
         p: w.providerOdsCode,
         s: w.sourceRecordId,
@@ -163,23 +166,32 @@ export class PatientRecordStore {
         o: w.occurredAt,
         r: w.recordedAt,
         x: w.removed,
+        sr: search?.resourceType ?? null,
+        sd: search?.date ?? null,
+        ss: search?.status ?? null,
+        sc: search?.codes ?? [],
         ...slice,
       };
     });
     const params = [JSON.stringify(values), Buffer.concat(items)];
     const upsert = `insert into record_item as item (provider_ods_code, source_record_id, part, nhs_number, kind, ics,
-           collaborative, source_record_version, event_id, event_type, occurred_at, recorded_at, removed, item)
+           collaborative, source_record_version, event_id, event_type, occurred_at, recorded_at, removed, item,
+           search_resource, search_date, search_status, search_codes)
          select p, s, part, n, k, i, c, v, e, t, to_timestamp(o / 1000.0), to_timestamp(r / 1000.0), x,
-           case when bo is null then null else substring($2::bytea from bo for bl) end from w
+           case when bo is null then null else substring($2::bytea from bo for bl) end,
+           sr, to_timestamp(sd / 1000.0), ss, sc from w
          on conflict (provider_ods_code, source_record_id, part) do update set
            nhs_number = excluded.nhs_number, kind = excluded.kind, ics = excluded.ics,
            collaborative = excluded.collaborative, source_record_version = excluded.source_record_version,
            event_id = excluded.event_id, event_type = excluded.event_type, occurred_at = excluded.occurred_at,
-           recorded_at = excluded.recorded_at, removed = excluded.removed, item = excluded.item
+           recorded_at = excluded.recorded_at, removed = excluded.removed, item = excluded.item,
+           search_resource = excluded.search_resource, search_date = excluded.search_date,
+           search_status = excluded.search_status, search_codes = excluded.search_codes
          where ${supersedesSql('excluded', 'item')}`;
     const input = `w as (
          select * from json_to_recordset($1::json) as w(p text, s text, part text, n text, k text, i text, c text,
-           v bigint, e text, t text, o double precision, r double precision, x boolean, bo integer, bl integer)
+           v bigint, e text, t text, o double precision, r double precision, x boolean, bo integer, bl integer,
+           sr text, sd double precision, ss text, sc text[])
        )`;
     if (!changes) {
       // A rebuild publishes nothing while it replays, so it need not learn what each write changed.

@@ -1,3 +1,4 @@
+import { searchIndexOf } from '@crosscare/fhir';
 import {
   changelogKey,
   type ChangelogMessage,
@@ -69,23 +70,39 @@ export class RemoteViewStore {
     const bytes: Buffer[] = [];
     let offset = 1;
     const rowsIn = values.map((m) => {
+      const { header } = m.event;
+      const search = searchIndexOf(m.event);
       const row = {
         ...keyColumns(m.nhsNumber, m.key),
         k: m.kind,
         s: m.sequence,
         bo: offset,
         bl: m.storedItem.length,
+        t: header.eventType,
+        v: header.sourceRecordVersion,
+        ra: header.recordedAt,
+        sr: search?.resourceType ?? null,
+        sd: search?.date ?? null,
+        ss: search?.status ?? null,
+        sc: search?.codes ?? [],
       };
       bytes.push(m.storedItem);
       offset += m.storedItem.length;
       return row;
     });
     await tx.query(
-      `insert into remote_record_item as r (nhs_number, provider_ods_code, source_record_id, part, kind, sequence, item)
-       select n, p, s_id, part, k, s, substring($2::bytea from bo for bl)
-       from json_to_recordset($1::json) as w(n text, p text, s_id text, part text, k text, s bigint, bo integer, bl integer)
+      `insert into remote_record_item as r (nhs_number, provider_ods_code, source_record_id, part, kind, sequence, item,
+         event_type, source_record_version, recorded_at, search_resource, search_date, search_status, search_codes)
+       select n, p, s_id, part, k, s, substring($2::bytea from bo for bl),
+         t, v, to_timestamp(ra / 1000.0), sr, to_timestamp(sd / 1000.0), ss, sc
+       from json_to_recordset($1::json) as w(n text, p text, s_id text, part text, k text, s bigint, bo integer,
+         bl integer, t text, v bigint, ra double precision, sr text, sd double precision, ss text, sc text[])
        on conflict (nhs_number, provider_ods_code, source_record_id, part) do update set
-         kind = excluded.kind, sequence = excluded.sequence, item = excluded.item
+         kind = excluded.kind, sequence = excluded.sequence, item = excluded.item,
+         event_type = excluded.event_type, source_record_version = excluded.source_record_version,
+         recorded_at = excluded.recorded_at, search_resource = excluded.search_resource,
+         search_date = excluded.search_date, search_status = excluded.search_status,
+         search_codes = excluded.search_codes
        where excluded.sequence >= r.sequence`,
       [JSON.stringify(rowsIn), Buffer.concat(bytes)],
     );
