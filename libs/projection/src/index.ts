@@ -20,8 +20,23 @@ export { activeSharingObjection } from './view/sharing-objection-view';
 export { isRestrictedInvolvement } from './view/social-care-view';
 export * from './view/record-filter';
 export * from './view/relationship-evidence';
-export { MAX_OBSERVATIONS } from './view/clinical-view';
-export { MAX_RESULT_REPORTS } from './view/result-view';
+export {
+  MAX_DISPENSINGS,
+  MAX_OBSERVATIONS,
+  allergyEntryOf,
+  carePlanEntryOf,
+  dispensingEntryOf,
+  immunisationEntryOf,
+  observationEntryOf,
+  prescriptionEntryOf,
+  problemEntryOf,
+  referralEntryOf,
+} from './view/clinical-view';
+export { MAX_RESULT_REPORTS, resultReportEntryOf } from './view/result-view';
+export { documentEntryOf } from './view/document-view';
+export { encounterEntryOf } from './view/encounter-view';
+export { procedureEntryOf } from './view/procedure-view';
+export * from './view/shortened-sections';
 export * from './changelog-message';
 export * from './changelog-key';
 export * from './changelog-fold';

@@ -2,6 +2,21 @@ import { MILLIS_PER_DAY, epochDay, type RecordChangeEvent } from '@crosscare/eve
 import { testNhsNumber } from '@crosscare/events/synthetic';
 import type { PatientRecord } from './patient-record';
 import { viewSharedRecord, type SharedRecordViewOptions } from './shared-record-view';
+import {
+  MAX_DISPENSINGS,
+  allergyEntryOf,
+  carePlanEntryOf,
+  dispensingEntryOf,
+  immunisationEntryOf,
+  observationEntryOf,
+  prescriptionEntryOf,
+  problemEntryOf,
+  referralEntryOf,
+} from './view/clinical-view';
+import { documentEntryOf } from './view/document-view';
+import { encounterEntryOf } from './view/encounter-view';
+import { procedureEntryOf } from './view/procedure-view';
+import { resultReportEntryOf } from './view/result-view';
 import { TEST_NOW, TEST_PROVIDERS, testEvents } from './testing/record-change-factories';
 
 const PROVIDER_NAMES: Record<string, string> = {
@@ -332,6 +347,64 @@ describe('viewSharedRecord', () => {
     expect(view.observations.map((entry) => entry.provenance.sourceRecordId)).toEqual(
       Array.from({ length: 50 }, (_, i) => `obs-${i}`),
     );
+  });
+
+  it('given more than 50 dispensings, then the 50 most recently dispensed are shown, newest first', () => {
+    const dispensings = Array.from({ length: 70 }, (_, i) =>
+      testEvents.MedicationDispensed({ header: { sourceRecordId: `disp-${i}`, occurredAt: daysAgo(i) } }),
+    );
+
+    const view = viewSharedRecord([snapshot('CCR', dispensings.reverse())], options);
+
+    expect(MAX_DISPENSINGS).toBe(50);
+    expect(view.medications.dispensed.map((entry) => entry.provenance.sourceRecordId)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `disp-${i}`),
+    );
+  });
+
+  it('given one item of each list, then the view lists it as its entry mapper renders it alone', () => {
+    const header = (id: string) => ({ header: { ...ohc, sourceRecordId: id } });
+    const started = testEvents.EncounterStarted(header('enc'));
+    const ended = testEvents.EncounterEnded(header('enc'));
+    const endOnly = testEvents.EncounterEnded({ ...header('end-only'), endedAt: daysAgo(1) });
+    const events = {
+      problem: testEvents.ProblemRecorded(),
+      allergy: testEvents.AllergyRecorded(),
+      prescription: testEvents.MedicationPrescribed(),
+      dispensing: testEvents.MedicationDispensed(),
+      observation: testEvents.ObservationRecorded(),
+      immunisation: testEvents.ImmunisationRecorded(),
+      carePlan: testEvents.CarePlanRecorded(),
+      referral: testEvents.ReferralMade(),
+      document: testEvents.DocumentRecorded(),
+      result: testEvents.DiagnosticReportIssued(header('report')),
+      procedure: testEvents.ProcedureRecorded(header('procedure')),
+    };
+    const names = options.providerName;
+
+    const view = viewSharedRecord(
+      [snapshot('CCR', Object.values(events)), snapshot('OHC', [started, ended, endOnly])],
+      options,
+    );
+
+    expect(view.problems).toEqual([problemEntryOf(events.problem, names)]);
+    expect(view.allergies).toEqual([allergyEntryOf(events.allergy, names)]);
+    expect(view.medications).toEqual({
+      prescribed: [prescriptionEntryOf(events.prescription, names)],
+      dispensed: [dispensingEntryOf(events.dispensing, names)],
+    });
+    expect(view.observations).toEqual([observationEntryOf(events.observation, names)]);
+    expect(view.immunisations).toEqual([immunisationEntryOf(events.immunisation, names)]);
+    expect(view.carePlans).toEqual([carePlanEntryOf(events.carePlan, names)]);
+    expect(view.referrals).toEqual([referralEntryOf(events.referral, names)]);
+    expect(view.documents).toEqual([documentEntryOf(events.document, names)]);
+    expect(view.results).toEqual([resultReportEntryOf(events.result, names)]);
+    expect(view.procedures).toEqual([procedureEntryOf(events.procedure, names)]);
+    expect(view.encounters).toEqual([
+      encounterEntryOf(null, endOnly, names),
+      encounterEntryOf(started, ended, names),
+    ]);
+    expect(view.encounters[0]).toMatchObject({ open: false, started: null });
   });
 
   describe('given diagnostic reports and procedures', () => {

@@ -35,4 +35,9 @@ export const CROSSCARE_EXTENSIONS = {
   placeOfDeath: `${STRUCTURE_DEFINITIONS}/Extension-PlaceOfDeath`,
   /** On an EpisodeOfCare, valueString: the service or package of care as the council describes it. */
   socialCareService: `${STRUCTURE_DEFINITIONS}/Extension-SocialCareService`,
+  /**
+   * On an OperationOutcome issue: a section of the record the answer lists only part of. Sub-extensions shown and
+   * total (valueInteger), and search (valueUri: the FHIR search of the section's whole history).
+   */
+  shortenedSection: `${STRUCTURE_DEFINITIONS}/Extension-ShortenedSection`,
 } as const;

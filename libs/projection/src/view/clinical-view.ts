@@ -84,7 +84,7 @@ export interface DispensingEntry {
 export interface MedicationsSection {
   /** Prescriptions in force (ACTIVE or ON_HOLD), newest first. */
   readonly prescribed: PrescriptionEntry[];
-  /** Every dispensing, newest first. */
+  /** The most recent dispensings (at most MAX_DISPENSINGS), newest first. */
   readonly dispensed: DispensingEntry[];
 }
 
@@ -132,6 +132,8 @@ export interface ReferralEntry {
 
 /** How many observations the view shows: the recent ones matter at the point of care; the rest stay in the record. */
 export const MAX_OBSERVATIONS = 50;
+/** How many dispensings the view shows: repeat medication collects hundreds; the rest stay in the record. */
+export const MAX_DISPENSINGS = 50;
 
 const CURRENT_PROBLEM: ReadonlySet<ProblemClinicalStatus> = new Set(['ACTIVE', 'RECURRENCE', 'RELAPSE']);
 const ENDED_ALLERGY: ReadonlySet<AllergyClinicalStatus> = new Set(['RESOLVED', 'INACTIVE']);
@@ -147,14 +149,9 @@ export function problemsOf(
   const current = problems.filter(
     (problem) => CURRENT_PROBLEM.has(problem.clinicalStatus) && problem.verificationStatus !== 'REFUTED',
   );
-  return newestFirst(current, (problem) => problem.onsetDate).map((problem) => ({
-    code: codeOf(problem.code),
-    clinicalStatus: problem.clinicalStatus,
-    verificationStatus: problem.verificationStatus,
-    significance: problem.significance,
-    onsetDate: isoDateOrNull(problem.onsetDate),
-    provenance: provenanceOf(problem, names),
-  }));
+  return newestFirst(current, (problem) => problem.onsetDate).map((problem) =>
+    problemEntryOf(problem, names),
+  );
 }
 
 /** Allergies not resolved or inactive; UNKNOWN status is kept, since missing a real allergy is the worse error. */
@@ -163,7 +160,76 @@ export function allergiesOf(
   names: ProviderNames | undefined,
 ): AllergyEntry[] {
   const current = allergies.filter((allergy) => !ENDED_ALLERGY.has(allergy.clinicalStatus));
-  return newestFirst(current, (allergy) => allergy.onsetDate).map((allergy) => ({
+  return newestFirst(current, (allergy) => allergy.onsetDate).map((allergy) =>
+    allergyEntryOf(allergy, names),
+  );
+}
+
+export function medicationsOf(
+  prescribed: readonly MedicationPrescribed[],
+  dispensed: readonly MedicationDispensed[],
+  names: ProviderNames | undefined,
+): MedicationsSection {
+  return {
+    prescribed: newestFirst(prescribed.filter((item) => PRESCRIPTION_IN_FORCE.has(item.status))).map((item) =>
+      prescriptionEntryOf(item, names),
+    ),
+    dispensed: newestFirst(dispensed)
+      .slice(0, MAX_DISPENSINGS)
+      .map((item) => dispensingEntryOf(item, names)),
+  };
+}
+
+export function observationsOf(
+  observations: readonly ObservationRecorded[],
+  names: ProviderNames | undefined,
+): ObservationEntry[] {
+  return newestFirst(observations, (observation) => observation.effectiveAt)
+    .slice(0, MAX_OBSERVATIONS)
+    .map((observation) => observationEntryOf(observation, names));
+}
+
+/** Every immunisation, NOT_DONE included: a vaccination that was due and not given is clinically useful too. */
+export function immunisationsOf(
+  immunisations: readonly ImmunisationRecorded[],
+  names: ProviderNames | undefined,
+): ImmunisationEntry[] {
+  return newestFirst(immunisations, (immunisation) => immunisation.administeredAt).map((immunisation) =>
+    immunisationEntryOf(immunisation, names),
+  );
+}
+
+export function carePlansOf(
+  plans: readonly CarePlanRecorded[],
+  names: ProviderNames | undefined,
+): CarePlanEntry[] {
+  const current = plans.filter((plan) => !ENDED_CARE_PLAN.has(plan.status));
+  return newestFirst(current, (plan) => plan.period.start).map((plan) => carePlanEntryOf(plan, names));
+}
+
+export function referralsOf(
+  referrals: readonly ReferralMade[],
+  names: ProviderNames | undefined,
+): ReferralEntry[] {
+  const open = referrals.filter((referral) => OPEN_REFERRAL.has(referral.status));
+  return newestFirst(open).map((referral) => referralEntryOf(referral, names));
+}
+
+// One item as the view shows it, whatever its status: a search of the record renders its items with these too.
+
+export function problemEntryOf(problem: ProblemRecorded, names: ProviderNames | undefined): ProblemEntry {
+  return {
+    code: codeOf(problem.code),
+    clinicalStatus: problem.clinicalStatus,
+    verificationStatus: problem.verificationStatus,
+    significance: problem.significance,
+    onsetDate: isoDateOrNull(problem.onsetDate),
+    provenance: provenanceOf(problem, names),
+  };
+}
+
+export function allergyEntryOf(allergy: AllergyRecorded, names: ProviderNames | undefined): AllergyEntry {
+  return {
     substance: codeOf(allergy.substance),
     category: allergy.category,
     clinicalStatus: allergy.clinicalStatus,
@@ -175,62 +241,60 @@ export function allergiesOf(
     })),
     onsetDate: isoDateOrNull(allergy.onsetDate),
     provenance: provenanceOf(allergy, names),
-  }));
-}
-
-export function medicationsOf(
-  prescribed: readonly MedicationPrescribed[],
-  dispensed: readonly MedicationDispensed[],
-  names: ProviderNames | undefined,
-): MedicationsSection {
-  return {
-    prescribed: newestFirst(prescribed.filter((item) => PRESCRIPTION_IN_FORCE.has(item.status))).map(
-      (item) => ({
-        medication: codeOf(item.medication),
-        dosageText: item.dosageText,
-        quantity: item.quantity && quantityOf(item.quantity),
-        courseType: item.courseType,
-        status: item.status,
-        courseEndDate: isoDateOrNull(item.courseEndDate),
-        provenance: provenanceOf(item, names),
-      }),
-    ),
-    dispensed: newestFirst(dispensed).map((item) => ({
-      pharmacyOdsCode: item.pharmacyOdsCode,
-      medication: codeOf(item.medication),
-      quantity: quantityOf(item.quantity),
-      dosageText: item.dosageText,
-      prescriptionId: item.prescriptionId,
-      status: item.status,
-      provenance: provenanceOf(item, names),
-    })),
   };
 }
 
-export function observationsOf(
-  observations: readonly ObservationRecorded[],
+export function prescriptionEntryOf(
+  item: MedicationPrescribed,
   names: ProviderNames | undefined,
-): ObservationEntry[] {
-  return newestFirst(observations, (observation) => observation.effectiveAt)
-    .slice(0, MAX_OBSERVATIONS)
-    .map((observation) => ({
-      code: codeOf(observation.code),
-      category: observation.category,
-      effectiveAt: isoInstant(observation.effectiveAt),
-      valueQuantity: observation.valueQuantity && quantityOf(observation.valueQuantity),
-      valueCoded: codeOrNull(observation.valueCoded),
-      valueString: observation.valueString,
-      interpretation: observation.interpretation,
-      provenance: provenanceOf(observation, names),
-    }));
+): PrescriptionEntry {
+  return {
+    medication: codeOf(item.medication),
+    dosageText: item.dosageText,
+    quantity: item.quantity && quantityOf(item.quantity),
+    courseType: item.courseType,
+    status: item.status,
+    courseEndDate: isoDateOrNull(item.courseEndDate),
+    provenance: provenanceOf(item, names),
+  };
 }
 
-/** Every immunisation, NOT_DONE included: a vaccination that was due and not given is clinically useful too. */
-export function immunisationsOf(
-  immunisations: readonly ImmunisationRecorded[],
+export function dispensingEntryOf(
+  item: MedicationDispensed,
   names: ProviderNames | undefined,
-): ImmunisationEntry[] {
-  return newestFirst(immunisations, (immunisation) => immunisation.administeredAt).map((immunisation) => ({
+): DispensingEntry {
+  return {
+    pharmacyOdsCode: item.pharmacyOdsCode,
+    medication: codeOf(item.medication),
+    quantity: quantityOf(item.quantity),
+    dosageText: item.dosageText,
+    prescriptionId: item.prescriptionId,
+    status: item.status,
+    provenance: provenanceOf(item, names),
+  };
+}
+
+export function observationEntryOf(
+  observation: ObservationRecorded,
+  names: ProviderNames | undefined,
+): ObservationEntry {
+  return {
+    code: codeOf(observation.code),
+    category: observation.category,
+    effectiveAt: isoInstant(observation.effectiveAt),
+    valueQuantity: observation.valueQuantity && quantityOf(observation.valueQuantity),
+    valueCoded: codeOrNull(observation.valueCoded),
+    valueString: observation.valueString,
+    interpretation: observation.interpretation,
+    provenance: provenanceOf(observation, names),
+  };
+}
+
+export function immunisationEntryOf(
+  immunisation: ImmunisationRecorded,
+  names: ProviderNames | undefined,
+): ImmunisationEntry {
+  return {
     vaccine: codeOf(immunisation.vaccine),
     status: immunisation.status,
     administeredAt: isoInstant(immunisation.administeredAt),
@@ -238,15 +302,11 @@ export function immunisationsOf(
     batchNumber: immunisation.batchNumber,
     site: codeOrNull(immunisation.site),
     provenance: provenanceOf(immunisation, names),
-  }));
+  };
 }
 
-export function carePlansOf(
-  plans: readonly CarePlanRecorded[],
-  names: ProviderNames | undefined,
-): CarePlanEntry[] {
-  const current = plans.filter((plan) => !ENDED_CARE_PLAN.has(plan.status));
-  return newestFirst(current, (plan) => plan.period.start).map((plan) => ({
+export function carePlanEntryOf(plan: CarePlanRecorded, names: ProviderNames | undefined): CarePlanEntry {
+  return {
     title: plan.title,
     category: codeOf(plan.category),
     status: plan.status,
@@ -254,15 +314,11 @@ export function carePlansOf(
     description: plan.description,
     addresses: plan.addresses.map(codeOf),
     provenance: provenanceOf(plan, names),
-  }));
+  };
 }
 
-export function referralsOf(
-  referrals: readonly ReferralMade[],
-  names: ProviderNames | undefined,
-): ReferralEntry[] {
-  const open = referrals.filter((referral) => OPEN_REFERRAL.has(referral.status));
-  return newestFirst(open).map((referral) => ({
+export function referralEntryOf(referral: ReferralMade, names: ProviderNames | undefined): ReferralEntry {
+  return {
     service: codeOf(referral.service),
     recipientOdsCode: referral.recipientOdsCode,
     recipientName: referral.recipientOdsCode === null ? null : (names?.(referral.recipientOdsCode) ?? null),
@@ -271,7 +327,7 @@ export function referralsOf(
     reason: codeOrNull(referral.reason),
     ubrn: referral.ubrn,
     provenance: provenanceOf(referral, names),
-  }));
+  };
 }
 
 function quantityOf(quantity: Quantity): Quantity {

@@ -47,7 +47,14 @@ export function documentsOf(
       document.status !== 'SUPERSEDED' &&
       !replaced.has(ownRecord(document.header.providerOdsCode, document.header.sourceRecordId)),
   );
-  return newestFirst(current, (document) => document.documentDate).map((document) => ({
+  return newestFirst(current, (document) => document.documentDate).map((document) =>
+    documentEntryOf(document, names),
+  );
+}
+
+/** One document as the view shows it, current or not. */
+export function documentEntryOf(document: DocumentRecorded, names: ProviderNames | undefined): DocumentEntry {
+  return {
     type: codeOf(document.type),
     category: codeOrNull(document.category),
     status: document.status,
@@ -65,7 +72,7 @@ export function documentsOf(
     data: document.data === null ? null : Buffer.from(document.data).toString('base64'),
     size: document.size,
     provenance: provenanceOf(document, names),
-  }));
+  };
 }
 
 const ownRecord = (providerOdsCode: string, sourceRecordId: string): string =>

@@ -45,9 +45,10 @@ export interface EncounterWindow {
   readonly recentDays: number;
 }
 
-interface Pair {
-  started?: EncounterStarted;
-  ended?: EncounterEnded;
+/** An encounter's current parts, as a provider's one record: either may be missing. */
+export interface EncounterPair {
+  readonly started?: EncounterStarted;
+  readonly ended?: EncounterEnded;
 }
 
 /**
@@ -60,8 +61,20 @@ export function encountersOf(
   window: EncounterWindow,
   names: ProviderNames | undefined,
 ): EncounterEntry[] {
-  const pairs = new Map<string, Pair>();
-  const pairOf = (event: EncounterStarted | EncounterEnded): Pair => {
+  const since = window.now - window.recentDays * MILLIS_PER_DAY;
+  return encounterPairs(starts, ends)
+    .filter((pair) => pair.ended === undefined || placedAt(pair) >= since)
+    .sort((a, b) => placedAt(b) - placedAt(a) || compareCodeUnits(eventIdOf(a), eventIdOf(b)))
+    .map((pair) => encounterEntryOf(pair.started ?? null, pair.ended ?? null, names));
+}
+
+/** Each encounter's start and end paired by the provider's record they belong to. */
+export function encounterPairs(
+  starts: readonly EncounterStarted[],
+  ends: readonly EncounterEnded[],
+): EncounterPair[] {
+  const pairs = new Map<string, { started?: EncounterStarted; ended?: EncounterEnded }>();
+  const pairOf = (event: EncounterStarted | EncounterEnded) => {
     const key = JSON.stringify([event.header.providerOdsCode, event.header.sourceRecordId]);
     let pair = pairs.get(key);
     if (pair === undefined) pairs.set(key, (pair = {}));
@@ -69,23 +82,27 @@ export function encountersOf(
   };
   for (const started of starts) pairOf(started).started = started;
   for (const ended of ends) pairOf(ended).ended = ended;
-
-  const since = window.now - window.recentDays * MILLIS_PER_DAY;
-  return [...pairs.values()]
-    .filter((pair) => pair.ended === undefined || placedAt(pair) >= since)
-    .sort((a, b) => placedAt(b) - placedAt(a) || compareCodeUnits(eventIdOf(a), eventIdOf(b)))
-    .map((pair) => ({
-      open: pair.ended === undefined,
-      started: pair.started === undefined ? null : startOf(pair.started, names),
-      ended: pair.ended === undefined ? null : endOf(pair.ended, names),
-    }));
+  return [...pairs.values()];
 }
 
-function placedAt(pair: Pair): number {
+/** One encounter as the view shows it, from whichever of its parts are known (at least one). */
+export function encounterEntryOf(
+  started: EncounterStarted | null,
+  ended: EncounterEnded | null,
+  names: ProviderNames | undefined,
+): EncounterEntry {
+  return {
+    open: ended === null,
+    started: started === null ? null : startOf(started, names),
+    ended: ended === null ? null : endOf(ended, names),
+  };
+}
+
+function placedAt(pair: EncounterPair): number {
   return pair.started?.startedAt ?? (pair.ended as EncounterEnded).endedAt;
 }
 
-function eventIdOf(pair: Pair): string {
+function eventIdOf(pair: EncounterPair): string {
   return (pair.started ?? (pair.ended as EncounterEnded)).header.eventId;
 }
 

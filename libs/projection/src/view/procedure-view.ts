@@ -22,7 +22,16 @@ export function proceduresOf(
   procedures: readonly ProcedureRecorded[],
   names: ProviderNames | undefined,
 ): ProcedureEntry[] {
-  return newestFirst(procedures, (procedure) => procedure.performedAt).map((procedure) => ({
+  return newestFirst(procedures, (procedure) => procedure.performedAt).map((procedure) =>
+    procedureEntryOf(procedure, names),
+  );
+}
+
+export function procedureEntryOf(
+  procedure: ProcedureRecorded,
+  names: ProviderNames | undefined,
+): ProcedureEntry {
+  return {
     code: codeOf(procedure.code),
     status: procedure.status,
     performedAt: isoInstantOrNull(procedure.performedAt),
@@ -32,5 +41,5 @@ export function proceduresOf(
     outcome: codeOrNull(procedure.outcome),
     performerOdsCode: procedure.performerOdsCode,
     provenance: provenanceOf(procedure, names),
-  }));
+  };
 }

@@ -50,31 +50,39 @@ export function resultsOf(
 ): ResultReportEntry[] {
   return newestFirst(reports, (report) => report.effectiveAt)
     .slice(0, MAX_RESULT_REPORTS)
-    .map((report) => ({
-      code: codeOf(report.code),
-      category: report.category,
-      status: report.status,
-      effectiveAt: isoInstant(report.effectiveAt),
-      issuedAt: isoInstantOrNull(report.issuedAt),
-      performerOdsCode: report.performerOdsCode,
-      conclusion: report.conclusion,
-      conclusionCodes: report.conclusionCodes.map(codeOf),
-      results:
-        report.status === 'CANCELLED'
-          ? []
-          : report.results.map((result) => ({
-              code: codeOf(result.code),
-              status: result.status,
-              valueQuantity: result.valueQuantity && {
-                value: result.valueQuantity.value,
-                unit: result.valueQuantity.unit,
-                ucumCode: result.valueQuantity.ucumCode,
-              },
-              valueCoded: codeOrNull(result.valueCoded),
-              valueString: result.valueString,
-              referenceRange: result.referenceRange,
-              interpretation: result.interpretation,
-            })),
-      provenance: provenanceOf(report, names),
-    }));
+    .map((report) => resultReportEntryOf(report, names));
+}
+
+/** One report as the view shows it, whether or not it is among the most recent. */
+export function resultReportEntryOf(
+  report: DiagnosticReportIssued,
+  names: ProviderNames | undefined,
+): ResultReportEntry {
+  return {
+    code: codeOf(report.code),
+    category: report.category,
+    status: report.status,
+    effectiveAt: isoInstant(report.effectiveAt),
+    issuedAt: isoInstantOrNull(report.issuedAt),
+    performerOdsCode: report.performerOdsCode,
+    conclusion: report.conclusion,
+    conclusionCodes: report.conclusionCodes.map(codeOf),
+    results:
+      report.status === 'CANCELLED'
+        ? []
+        : report.results.map((result) => ({
+            code: codeOf(result.code),
+            status: result.status,
+            valueQuantity: result.valueQuantity && {
+              value: result.valueQuantity.value,
+              unit: result.valueQuantity.unit,
+              ucumCode: result.valueQuantity.ucumCode,
+            },
+            valueCoded: codeOrNull(result.valueCoded),
+            valueString: result.valueString,
+            referenceRange: result.referenceRange,
+            interpretation: result.interpretation,
+          })),
+    provenance: provenanceOf(report, names),
+  };
 }
