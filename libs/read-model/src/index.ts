@@ -12,6 +12,8 @@ export * from './changelog/changelog-schema';
 export * from './changelog/changelog-serde';
 export * from './read/merge-pointers';
 export * from './read/merge-resolution';
+export * from './read/patient-history';
+export * from './read/patient-providers';
 export * from './read/patient-record-set';
 export * from './read/read-model-reader';
 export * from './read/remote-records';

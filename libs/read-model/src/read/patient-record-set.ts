@@ -64,6 +64,11 @@ export function patientRecordSet(input: {
   readonly collaborative: string;
   readonly local: readonly LocalPatient[];
   readonly remote: readonly PatientRecord[];
+  /**
+   * The local numbers that hold current items, when `local` was read with only some of its items (a search's access
+   * check); otherwise a local snapshot counts when it has items.
+   */
+  readonly localNumbersWithItems?: ReadonlySet<string>;
 }): PatientRecordSet {
   const { resolution } = input;
   const numbers = new Set(patientNumbers(resolution, input.local, input.remote));
@@ -80,7 +85,11 @@ export function patientRecordSet(input: {
         items: patient.items,
       }),
     )
-    .filter((record) => record.items.length > 0);
+    .filter((record) =>
+      input.localNumbersWithItems
+        ? input.localNumbersWithItems.has(record.nhsNumber)
+        : record.items.length > 0,
+    );
   const remoteRecords = input.remote.filter(
     (record) => numbers.has(record.nhsNumber) && record.mergedInto === null,
   );

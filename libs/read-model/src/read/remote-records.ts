@@ -1,6 +1,7 @@
 import { buildPatientRecord, type ItemKind, type PatientRecord } from '@crosscare/projection';
 import type { EntityManager } from 'typeorm';
 import { storedItemDecoder } from '../changelog/item-encoding';
+import { eventTypesPredicate } from './event-types-predicate';
 
 /**
  * The other collaborative's records of these NHS numbers, as the remote view holds them: each patient whose head it
@@ -9,6 +10,8 @@ import { storedItemDecoder } from '../changelog/item-encoding';
 export async function readRemoteRecords(
   tx: Pick<EntityManager, 'query'>,
   nhsNumbers: readonly string[],
+  /** Only items of these event types (all when absent): what a search's access check needs of a long history. */
+  eventTypes?: readonly string[],
 ): Promise<PatientRecord[]> {
   if (nhsNumbers.length === 0) return [];
   const heads = await tx.query<HeadRow[]>(
@@ -20,7 +23,7 @@ export async function readRemoteRecords(
   const decode = await storedItemDecoder(tx);
   const items = await tx.query<ItemRow[]>(
     `select nhs_number, provider_ods_code, source_record_id, part, kind, item from remote_record_item
-     where nhs_number = any($1::text[])`,
+     where nhs_number = any($1::text[]) ${eventTypes ? `and ${eventTypesPredicate(eventTypes)}` : ''}`,
     [heads.map((h) => h.nhs_number)],
   );
   return heads.map((head) =>

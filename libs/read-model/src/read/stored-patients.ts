@@ -1,6 +1,7 @@
 import type { ItemKind, PatientRecordInput, StoredItem } from '@crosscare/projection';
 import type { EntityManager } from 'typeorm';
 import { storedItemDecoder } from '../changelog/item-encoding';
+import { eventTypesPredicate } from './event-types-predicate';
 
 /** A patient as the read model stores it: what `buildPatientRecord` needs, but the collaborative. */
 export type StoredPatient = Omit<PatientRecordInput, 'collaborative'>;
@@ -13,6 +14,8 @@ export type StoredPatient = Omit<PatientRecordInput, 'collaborative'>;
 export async function readStoredPatients(
   q: Pick<EntityManager, 'query'>,
   nhsNumbers: readonly string[],
+  /** Only items of these event types (all when absent): what a search's access check needs of a long history. */
+  eventTypes?: readonly string[],
 ): Promise<StoredPatient[]> {
   if (nhsNumbers.length === 0) return [];
   const patients = await q.query<PatientRow[]>(
@@ -25,7 +28,7 @@ export async function readStoredPatients(
   const decode = await storedItemDecoder(q);
   const items = await q.query<ItemRow[]>(
     `select nhs_number, provider_ods_code, source_record_id, part, kind, item from record_item
-     where nhs_number = any($1::text[]) and not removed`,
+     where nhs_number = any($1::text[]) and not removed ${eventTypes ? `and ${eventTypesPredicate(eventTypes)}` : ''}`,
     [nhsNumbers],
   );
   const byPatient = new Map<string, StoredItem[]>();
