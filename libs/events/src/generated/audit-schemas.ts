@@ -266,7 +266,7 @@ export const AUDIT_SCHEMAS: {
           {
             type: 'enum',
             name: 'AccessDenial',
-            doc: "Why a request was refused. INVALID_REQUEST: a malformed request (format, purpose header, NHS number). BAD_TOKEN: no token, or one that failed verification (signature, issuer, audience, lifetime, algorithm, key). UNKNOWN_ORGANISATION: the organisation is not an active one in the provider directory. UNKNOWN_ROLE: Crosscare does not know the role. PURPOSE_NOT_PERMITTED: the role may not declare that purpose of use. NO_RELATIONSHIP: the reader's organisation has no legitimate relationship with the patient and the glass was not broken. OBJECTION: the patient objects to sharing and the reader's organisation holds none of the record. THROTTLED: too many requests from the user, organisation or address. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.",
+            doc: "Why a request was refused. INVALID_REQUEST: a malformed request (format, purpose header, NHS number). BAD_TOKEN: no token, or one that failed verification (signature, issuer, audience, lifetime, algorithm, key). UNKNOWN_ORGANISATION: the organisation is not an active one in the provider directory. UNKNOWN_ROLE: Crosscare does not know the role. PURPOSE_NOT_PERMITTED: the role may not declare that purpose of use. NO_RELATIONSHIP: the reader's organisation has no legitimate relationship with the patient and the glass was not broken. OBJECTION: the patient objects to sharing and the reader's organisation holds none of the record. THROTTLED: too many requests from the user, organisation or address. SECTION_NOT_GRANTED: a search of a part of the record (observations, medications, ...) the reader's role is not granted. UNKNOWN is what a reader built on an older schema sees when a newer writer uses a symbol it does not know; the record API never writes it.",
             symbols: [
               'INVALID_REQUEST',
               'BAD_TOKEN',
@@ -276,6 +276,7 @@ export const AUDIT_SCHEMAS: {
               'NO_RELATIONSHIP',
               'OBJECTION',
               'THROTTLED',
+              'SECTION_NOT_GRANTED',
               'UNKNOWN',
             ],
             default: 'UNKNOWN',
@@ -322,6 +323,49 @@ export const AUDIT_SCHEMAS: {
         type: { type: 'array', items: 'string' },
         default: [],
         doc: "Sections of the record the reader's role is not granted, left out of the answer (record-access-roles.json section names); empty when none or when refused.",
+      },
+      {
+        name: 'search',
+        type: [
+          'null',
+          {
+            type: 'record',
+            name: 'RecordSearched',
+            doc: "A search of the patient's history (FHIR search, or a section search of the JSON record route) rather than a read of the record view: which resources were asked for, with which parameters, and how many matched and were returned.",
+            fields: [
+              {
+                name: 'resourceType',
+                type: 'string',
+                doc: 'The FHIR resource type searched (Observation, MedicationDispense, ...), also for a JSON section search.',
+              },
+              {
+                name: 'query',
+                type: 'string',
+                doc: "The search's parameters in canonical form (names sorted, URL-encoded, the patient and the page position left out): what was asked, to the letter.",
+              },
+              {
+                name: 'continued',
+                type: 'boolean',
+                default: false,
+                doc: "False for a search's first page; true for a page reached by following a next link.",
+              },
+              {
+                name: 'total',
+                type: 'int',
+                default: 0,
+                doc: 'How many resources matched, over all pages; 0 when the request was refused.',
+              },
+              {
+                name: 'returned',
+                type: 'int',
+                default: 0,
+                doc: 'How many resources this page returned (0 for _summary=count).',
+              },
+            ],
+          },
+        ],
+        default: null,
+        doc: "Set for a search of the patient's history; null for a read of the shared record view.",
       },
     ],
   },

@@ -16,6 +16,7 @@ export const ACCESS_DENIALS = [
   'NO_RELATIONSHIP',
   'OBJECTION',
   'THROTTLED',
+  'SECTION_NOT_GRANTED',
 ] as const;
 export type AccessDenial = (typeof ACCESS_DENIALS)[number];
 
