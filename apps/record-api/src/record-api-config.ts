@@ -67,6 +67,11 @@ export interface RecordApiConfig {
    * and subnets); undefined trusts none, so the audited client address is the socket's peer.
    */
   readonly trustedProxies: number | string[] | undefined;
+  /**
+   * The record API's address as callers reach it (behind a gateway, its public URL), without a trailing slash:
+   * what paging and "the rest" links start with. Undefined: links relative to the API's root (/fhir/..., /patients/...).
+   */
+  readonly publicUrl: string | undefined;
 }
 
 export const recordApiVariables = {
@@ -114,6 +119,14 @@ export const recordApiVariables = {
     .default('production'),
   RECORD_API_AUDIT_TIMEOUT_MS: positiveInteger(5000, 60_000),
   RECORD_API_TRUSTED_PROXIES: trustedProxies(),
+  RECORD_API_PUBLIC_URL: z
+    .string()
+    .refine(isPublicBaseUrl, {
+      message:
+        'must be an http or https URL with no query or fragment, e.g. https://records.example.nhs.uk/api',
+    })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   // A clinician opening records one after another in clinic reads a few a minute; 120 covers a ward round's bursts.
   RECORD_API_USER_REQUESTS_PER_MINUTE: positiveInteger(120, 100_000),
   RECORD_API_USER_BURST: positiveInteger(30, 100_000),
@@ -161,8 +174,18 @@ export function loadRecordApiConfig(env: NodeJS.ProcessEnv = process.env): Recor
       logLevels: enabledLogLevels(v.LOG_LEVEL),
       logFormat: v.LOG_FORMAT,
       trustedProxies: v.RECORD_API_TRUSTED_PROXIES,
+      publicUrl: v.RECORD_API_PUBLIC_URL,
     }),
     env,
     checkKafkaVariables,
   );
+}
+
+function isPublicBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,16 @@
 import { CrosscareError } from '@crosscare/errors';
 
 export type RecordApiIssueCode =
-  'value' | 'required' | 'login' | 'forbidden' | 'throttled' | 'not-found' | 'transient' | 'exception';
+  | 'value'
+  | 'required'
+  | 'not-supported'
+  | 'invalid'
+  | 'login'
+  | 'forbidden'
+  | 'throttled'
+  | 'not-found'
+  | 'transient'
+  | 'exception';
 
 /**
  * The one error type the record API answers with, rendered as an OperationOutcome for FHIR reads and as RFC 9457

@@ -60,6 +60,27 @@ export class RecordApiMetrics {
     registers: [this.registry],
   });
 
+  readonly searches = new Counter({
+    name: 'crosscare_record_api_searches_total',
+    help: 'Searches of a patient history (FHIR search or a section of the record route), by outcome and resource type searched',
+    labelNames: ['outcome', 'resource'] as const,
+    registers: [this.registry],
+  });
+
+  readonly searchSeconds = new Histogram({
+    name: 'crosscare_record_api_search_seconds',
+    help: 'Time to answer one search of a patient history, audit write included, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** One search answered. `resource` is one of the searchable types, or 'other' for a type nobody can search. */
+  searched(outcome: ReadOutcome, resource: string, seconds: number): void {
+    this.searches.inc({ outcome, resource });
+    this.searchSeconds.observe({ outcome }, seconds);
+  }
+
   read(outcome: ReadOutcome, purpose: string, seconds: number): void {
     this.reads.inc({ outcome, purpose });
     this.readSeconds.observe({ outcome }, seconds);

@@ -122,6 +122,8 @@ export class RecordApiServices {
     registerCertificateExpiry(metrics.registry, { 'kafka-ca': config.kafka.tls?.ca });
     const reads = new SharedRecordReads({
       records: readModel,
+      history: readModel,
+      linkBase: config.publicUrl ?? '',
       log: {
         accessed: (event) =>
           audit.record({

@@ -7,9 +7,9 @@ import type { ClaimedIdentity, Reader, TokenCheck } from '@crosscare/identity';
 import type { AccessAlertRaised } from './audit/access-alert';
 import type { RecordAccessed } from './audit/record-accessed';
 import type { Answer } from './http/answer';
-import type { PatientRecordSet } from '@crosscare/read-model';
+import type { HistorySearch, PatientRecordSet } from '@crosscare/read-model';
 import type { SharedRecordDocument } from './record/shared-record-document';
-import { SharedRecordReads, type RecordReadRequest } from './shared-record-reads';
+import { SharedRecordReads, type HistorySearchRequest, type RecordReadRequest } from './shared-record-reads';
 import {
   ccrSnapshot,
   CLINICIAN_AT_GP,
@@ -84,12 +84,15 @@ function given(
     alert?: (event: AccessAlertRaised) => Promise<void>;
     /** PATIENT's record set, when not the fixtures' CCR and OHC snapshots. */
     patient?: PatientRecordSet;
+    linkBase?: string;
   } = {},
 ) {
   const audited: RecordAccessed[] = [];
   const alerts: AccessAlertRaised[] = [];
   const loaded: string[] = [];
   const failures: unknown[] = [];
+  const searched: string[] = [];
+  const searches: HistorySearch[] = [];
   let ids = 0;
   const sut = new SharedRecordReads({
     records: {
@@ -99,6 +102,27 @@ function given(
         if (nhsNumber === PATIENT || nhsNumber === RETIRED)
           return Promise.resolve(recordSet([ccrSnapshot(4), ohcSnapshot(7)], nhsNumber));
         return Promise.resolve({ ...recordSet([], nhsNumber), nhsNumber, mergedInto: null, mergedFrom: [] });
+      },
+    },
+    history: {
+      searchHistory(nhsNumber, decide) {
+        searched.push(nhsNumber);
+        const set =
+          nhsNumber === PATIENT
+            ? (options.patient ?? recordSet([ccrSnapshot(4), ohcSnapshot(7)], nhsNumber))
+            : { ...recordSet([], nhsNumber), nhsNumber, mergedInto: null, mergedFrom: [] };
+        const providers = new Set(
+          set.records.flatMap((record) =>
+            record.items.map((item) => item.header.providerOdsCode.toUpperCase()),
+          ),
+        );
+        const patient = { set, providers };
+        const search = decide(patient);
+        if (search !== null) searches.push(search);
+        return Promise.resolve({
+          patient,
+          page: search === null ? null : { total: 0, resources: [], next: null },
+        });
       },
     },
     log: {
@@ -114,8 +138,9 @@ function given(
     clock: () => TEST_NOW,
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
     onLogFailure: (error) => failures.push(error),
+    linkBase: options.linkBase,
   });
-  return { sut, audited, alerts, loaded, failures };
+  return { sut, audited, alerts, loaded, failures, searched, searches };
 }
 
 const request = (overrides: Partial<RecordReadRequest> = {}): RecordReadRequest => ({
@@ -171,6 +196,7 @@ describe('reading a shared record', () => {
         breakGlassReason: null,
         objectionApplied: false,
         sectionsWithheld: [],
+        search: null,
       },
     ]);
     expect(alerts).toEqual([]);
@@ -343,7 +369,15 @@ describe('reading a shared record', () => {
     const sections = (body: object) =>
       Object.keys(body).filter(
         (key) =>
-          !['nhsNumber', 'requestedNhsNumber', 'mergedInto', 'mergedFrom', 'sources', 'access'].includes(key),
+          ![
+            'nhsNumber',
+            'requestedNhsNumber',
+            'mergedInto',
+            'mergedFrom',
+            'sources',
+            'access',
+            'shortened',
+          ].includes(key),
       );
 
     const clinician = documentOf(await sut.read(request()));
@@ -359,6 +393,44 @@ describe('reading a shared record', () => {
     expect(reception).not.toHaveProperty('documents');
     expect(reception.access.sectionsWithheld).toContain('documents');
     expect(JSON.stringify(reception)).not.toContain(summary.header.eventId);
+  });
+
+  it('given 60 observations, when read in either format, then both show the 50 most recent and link to the rest', async () => {
+    const observations = Array.from({ length: 60 }, (_, i) =>
+      testEvents.ObservationRecorded({
+        effectiveAt: TEST_NOW - i * 60_000,
+        header: { nhsNumber: PATIENT, sourceRecordId: `obs-${i}` },
+      }),
+    );
+    const ohc = ohcSnapshot(7);
+    const { sut, audited } = given({
+      patient: recordSet([ccrSnapshot(4), { ...ohc, items: [...ohc.items, ...observations] }]),
+      linkBase: 'https://record.crosscare.test',
+    });
+
+    const json = documentOf(await sut.read(request()));
+    const bundle = JSON.parse((await sut.read(request({ formatParameter: 'fhir' }))).body) as Bundle;
+
+    expect(json.shortened).toEqual({
+      observations: expect.objectContaining({
+        shown: 50,
+        total: 60,
+        rest: `https://record.crosscare.test/patients/${PATIENT}/record?section=observations`,
+      }),
+    });
+    const resources = (bundle.entry ?? []).map((e) => e.resource as Resource);
+    expect(resources.filter((r) => r.resourceType === 'Observation')).toHaveLength(50);
+    const incomplete = resources.flatMap((r) =>
+      r.resourceType === 'OperationOutcome' ? r.issue.filter((i) => i.code === 'incomplete') : [],
+    );
+    expect(incomplete).toEqual([
+      expect.objectContaining({
+        expression: ['Observation'],
+        diagnostics: expect.stringContaining('https://record.crosscare.test/fhir/Observation?'),
+      }),
+    ]);
+    // details, problem, encounter, home care and the 50 observations shown (the safeguarding item is withheld)
+    expect(audited.map((event) => event.itemCount)).toEqual([54, 54]);
   });
 
   it('given reception staff asking for FHIR, when answered, then withheld sections are absent and an OperationOutcome says so', async () => {
@@ -694,6 +766,109 @@ describe('throttling and alerts', () => {
         identityVerified: false,
       }),
     ]);
+  });
+});
+
+describe('SharedRecordReads.search', () => {
+  const patientIdentifier = `https://fhir.nhs.uk/Id/nhs-number|${PATIENT}`;
+  const searchRequest = (overrides: Partial<HistorySearchRequest> = {}): HistorySearchRequest => ({
+    route: { kind: 'FHIR', resourceType: 'Observation' },
+    query: { 'patient.identifier': patientIdentifier, code: 'http://loinc.org|4548-4' },
+    authorization: bearer(),
+    purposeOfUse: 'DIRECT_CARE',
+    correlationId: 'corr-s',
+    clientIp: '10.0.0.9',
+    ...overrides,
+  });
+
+  it('given a clinician with a relationship, when searching, then the read model is searched for that patient with the parameters, and the search audited', async () => {
+    const { sut, audited, searches, searched } = given();
+    const answer = await sut.search(searchRequest());
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 0 });
+    expect(searched).toEqual([PATIENT]);
+    expect(searches).toEqual([
+      expect.objectContaining({
+        resourceType: 'Observation',
+        codes: [['http://loinc.org|4548-4']],
+        ownItemsOf: null,
+      }),
+    ]);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        outcome: 'RETURNED',
+        format: 'FHIR',
+        nhsNumber: PATIENT,
+        resolvedNhsNumber: PATIENT,
+        search: expect.objectContaining({
+          resourceType: 'Observation',
+          continued: false,
+          total: 0,
+          returned: 0,
+        }) as unknown,
+      }),
+    ]);
+  });
+
+  it('given no token and an unknown parameter, when searching, then the token is refused first (401) and nothing is searched', async () => {
+    const { sut, audited, searched } = given();
+    const answer = await sut.search(
+      searchRequest({
+        authorization: undefined,
+        query: { 'patient.identifier': patientIdentifier, colour: 'red' },
+      }),
+    );
+    expect(answer.status).toBe(401);
+    expect(searched).toEqual([]);
+    expect(audited[0]).toMatchObject({ outcome: 'DENIED', denial: 'BAD_TOKEN' });
+  });
+
+  it('given an unknown parameter from a known reader, when searching, then 400 not-supported, audited with the query, nothing searched', async () => {
+    const { sut, audited, searched } = given();
+    const answer = await sut.search(
+      searchRequest({ query: { 'patient.identifier': patientIdentifier, colour: 'red' } }),
+    );
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'not-supported' }],
+    });
+    expect(searched).toEqual([]);
+    expect(audited[0]).toMatchObject({
+      denial: 'INVALID_REQUEST',
+      search: { resourceType: 'Observation', query: expect.stringContaining('colour=red') as unknown },
+    });
+  });
+
+  it('given a role not granted the section, when searching, then 403 SECTION_NOT_GRANTED and nothing of the history is read', async () => {
+    const { sut, audited, searches } = given();
+    const answer = await sut.search(searchRequest({ authorization: bearer({ role: 'pharmacist' }) }));
+    expect(answer.status).toBe(403);
+    expect(searches).toEqual([]);
+    expect(audited[0]).toMatchObject({ outcome: 'DENIED', denial: 'SECTION_NOT_GRANTED' });
+  });
+
+  it('given a reader with no relationship, when searching, then 403 NO_RELATIONSHIP', async () => {
+    const { sut, audited, searches } = given();
+    const answer = await sut.search(
+      searchRequest({ authorization: bearer({ organisationOdsCode: STRANGER }) }),
+    );
+    expect(answer.status).toBe(403);
+    expect(searches).toEqual([]);
+    expect(audited[0]).toMatchObject({ denial: 'NO_RELATIONSHIP', nhsNumber: PATIENT });
+  });
+
+  it('given a section search on the record route, when answered, then JSON with the section and total', async () => {
+    const { sut } = given();
+    const answer = await sut.search(
+      searchRequest({ route: { kind: 'SECTION', nhsNumber: PATIENT }, query: { section: 'observations' } }),
+    );
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      section: 'observations',
+      resourceType: 'Observation',
+      total: 0,
+    });
   });
 });
 

@@ -146,6 +146,20 @@ export const METRIC_CATALOGUE: readonly CataloguedMetric[] = [
     services: ['record-api'],
   },
   {
+    name: 'crosscare_record_api_searches_total',
+    type: 'counter',
+    labels: ['outcome', 'resource'],
+    help: 'Searches of a patient history by outcome and FHIR resource type searched (a closed list)',
+    services: ['record-api'],
+  },
+  {
+    name: 'crosscare_record_api_search_seconds',
+    type: 'histogram',
+    labels: ['outcome'],
+    help: 'Time to answer a search of a patient history, audit write included',
+    services: ['record-api'],
+  },
+  {
     name: 'crosscare_record_api_audit_failures_total',
     type: 'counter',
     labels: [],

@@ -209,6 +209,7 @@ describe('RECORD_ACCESSED_SCHEMA from schemas/audit/RecordAccessed.avsc', () => 
       breakGlassReason: null,
       objectionApplied: false,
       sectionsWithheld: [],
+      search: null,
     });
   });
 });

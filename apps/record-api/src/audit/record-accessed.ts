@@ -42,6 +42,21 @@ export interface RecordAccessed {
   readonly breakGlassReason: string | null;
   readonly objectionApplied: boolean;
   readonly sectionsWithheld: string[];
+  /** Set for a search of the patient's history; null for a read of the record view. */
+  readonly search: RecordSearched | null;
+}
+
+/** What a search asked for and found (see RECORD_ACCESSED_SCHEMA's RecordSearched). */
+export interface RecordSearched {
+  readonly resourceType: string;
+  /** Canonical parameters, without the patient or the page position. */
+  readonly query: string;
+  /** Whether this page was reached by a next link (false for the first page). */
+  readonly continued: boolean;
+  /** Matches over all pages; 0 when refused. */
+  readonly total: number;
+  /** Resources this page returned. */
+  readonly returned: number;
 }
 
 /**
@@ -76,6 +91,7 @@ export interface RecordAccess {
   readonly breakGlassReason?: string;
   readonly objectionApplied?: boolean;
   readonly sectionsWithheld?: readonly RecordSection[];
+  readonly search?: RecordSearched;
 }
 
 /** The audit event of a request, under a fresh id, at the time given. */
@@ -117,6 +133,15 @@ export function recordAccessedEvent(
     breakGlassReason: access.breakGlassReason ?? null,
     objectionApplied: access.objectionApplied ?? false,
     sectionsWithheld: [...(access.sectionsWithheld ?? [])],
+    search: access.search
+      ? {
+          resourceType: access.search.resourceType,
+          query: access.search.query,
+          continued: access.search.continued,
+          total: access.search.total,
+          returned: access.search.returned,
+        }
+      : null,
   };
 }
 

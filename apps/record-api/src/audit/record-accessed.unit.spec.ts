@@ -65,6 +65,24 @@ describe('the RecordAccessed audit event', () => {
       breakGlassReason: 'collapsed in the street, no history',
       objectionApplied: false,
       sectionsWithheld: ['social-care'],
+      search: null,
+    });
+  });
+
+  it('given a search, when built, then it keeps what was searched and how many matched and were returned', () => {
+    const event = recordAccessedEvent(
+      {
+        ...access,
+        search: { resourceType: 'Observation', query: 'code=4548-4', continued: true, total: 62, returned: 12 },
+      },
+      stamp,
+    );
+    expect(event.search).toEqual({
+      resourceType: 'Observation',
+      query: 'code=4548-4',
+      continued: true,
+      total: 62,
+      returned: 12,
     });
   });
 

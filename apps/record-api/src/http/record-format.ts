@@ -42,3 +42,20 @@ function acceptWeights(accept: string): Map<string, number> {
   }
   return weights;
 }
+
+/**
+ * The format of an answer on the FHIR routes: always FHIR JSON. `_format` may say so in any of FHIR's ways; XML
+ * (which Crosscare's ingest reads but the record API does not write) or anything else is refused.
+ */
+export function fhirRouteFormat(formatParameter: unknown): FormatCheck {
+  if (formatParameter === undefined) return { ok: true, format: 'FHIR' };
+  const value = typeof formatParameter === 'string' ? formatParameter.trim() : undefined;
+  return value !== undefined && FHIR_ROUTE_FORMATS.has(value)
+    ? { ok: true, format: 'FHIR' }
+    : {
+        ok: false,
+        reason: `_format must be json, fhir or ${FHIR_JSON}: the record API answers FHIR JSON only`,
+      };
+}
+
+const FHIR_ROUTE_FORMATS: ReadonlySet<string> = new Set(['json', 'fhir', FHIR_JSON, PLAIN_JSON]);

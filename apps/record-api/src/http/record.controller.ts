@@ -6,18 +6,25 @@ import { purposeLabel, readOutcomeOf, thrownOutcomeOf, type ReadOutcome } from '
 import { RecordApiServices } from '../record-api-services';
 import { sendAnswer } from './send-answer';
 import { correlationIdOf } from './correlation-id';
+import { isSectionSearch } from '../search/search-parameters';
+import { searchPatientHistory } from './search-request';
 
 @Controller('patients')
 export class RecordController {
   constructor(@Inject(RecordApiServices) private readonly services: RecordApiServices) {}
 
-  /** One patient's shared record, across both collaboratives: JSON view, or a FHIR Bundle (Accept or _format). */
+  /**
+   * One patient's shared record, across both collaboratives: JSON view, or a FHIR Bundle (Accept or _format). With
+   * search parameters (section=...), a search of one section of the patient's history instead.
+   */
   @Get(':nhsNumber/record')
   async record(
     @Param('nhsNumber') nhsNumber: string,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    if (isSectionSearch(req.query))
+      return searchPatientHistory(this.services, req, res, { route: { kind: 'SECTION', nhsNumber } });
     // The app's first middleware chose it (and runs the request under it): withCorrelation in record-api-app.ts.
     const correlationId =
       (res.locals.correlationId as string | undefined) ?? correlationIdOf(req.header('x-correlation-id'));

@@ -1,6 +1,16 @@
-import { NHS_NUMBER_SYSTEM } from '@crosscare/fhir';
-import { viewSharedRecord } from '@crosscare/projection';
-import type { Bundle, OperationOutcome, Patient, Provenance, Resource } from '@medplum/fhirtypes';
+import { MILLIS_PER_DAY } from '@crosscare/events';
+import { CROSSCARE_EXTENSIONS, NHS_NUMBER_SYSTEM } from '@crosscare/fhir';
+import { shortenedSections, viewSharedRecord } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
+import type {
+  Bundle,
+  Condition,
+  Encounter,
+  OperationOutcome,
+  Patient,
+  Provenance,
+  Resource,
+} from '@medplum/fhirtypes';
 import {
   ccrSnapshot,
   CLINICIAN_AT_GP,
@@ -9,7 +19,9 @@ import {
   PATIENT,
   recordSet,
   RETIRED,
+  snapshot,
   TEST_NOW,
+  TEST_PROVIDERS,
 } from '../testing/record-set-fixtures';
 import type { PatientRecordSet } from '@crosscare/read-model';
 import { sharedRecordBundle } from './shared-record-bundle';
@@ -18,14 +30,16 @@ import type { RecordAccessSummary } from './shared-record-document';
 const BUNDLE_ID = '6a0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d';
 const CLINICIAN = CLINICIAN_AT_GP;
 
-function render(set: PatientRecordSet, includeRestricted: boolean) {
+function render(set: PatientRecordSet, includeRestricted: boolean, access = CLINICIAN, linkBase?: string) {
   const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted });
   return sharedRecordBundle(set, view, {
     bundleId: BUNDLE_ID,
     now: TEST_NOW,
     includeRestricted,
     providerName: () => undefined,
-    access: CLINICIAN,
+    access,
+    shortened: shortenedSections(set.records, view),
+    linkBase,
   });
 }
 
@@ -108,6 +122,7 @@ describe('what the access rules left out', () => {
       includeRestricted: false,
       providerName: () => undefined,
       access,
+      shortened: shortenedSections(set.records, view),
     });
     return ofType<OperationOutcome>(bundle, 'OperationOutcome')
       .filter((o) => !JSON.stringify(o).includes('restricted social care'))
@@ -129,5 +144,135 @@ describe('what the access rules left out', () => {
     expect(said.map(([, text]) => text).join(' ')).toMatch(
       /Emergency access[\s\S]*objects to sharing[\s\S]*problems/,
     );
+  });
+});
+
+describe('what the view lists only part of', () => {
+  const header = (sourceRecordId: string, overrides: object = {}) => ({
+    header: { nhsNumber: PATIENT, sourceRecordId, ...overrides },
+  });
+  const daysAgo = (days: number) => TEST_NOW - days * MILLIS_PER_DAY;
+  const observations = Array.from({ length: 60 }, (_, i) =>
+    testEvents.ObservationRecorded({ effectiveAt: TEST_NOW - i * 60_000, ...header(`obs-${i}`) }),
+  );
+  const patient = encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${PATIENT}`);
+  const shortenedIssues = (bundle: Bundle) =>
+    ofType<OperationOutcome>(bundle, 'OperationOutcome').flatMap((o) =>
+      o.issue.filter((i) => i.code === 'incomplete'),
+    );
+  const counts = (issue: OperationOutcome['issue'][number]) =>
+    Object.fromEntries(
+      (issue.extension?.[0].extension ?? []).map((e) => [e.url, e.valueInteger ?? e.valueUri]),
+    );
+
+  it('given 60 observations, then the 50 the view shows are rendered and an OperationOutcome says where the rest is', () => {
+    const set = recordSet([ccrSnapshot(), snapshot('OHC', 7, observations)]);
+
+    const { bundle, itemCount } = render(set, true, CLINICIAN, 'https://record.crosscare.test');
+
+    expect(ofType(bundle, 'Observation')).toHaveLength(50);
+    expect(provenanceEventIds(bundle)).toEqual(
+      expect.arrayContaining(observations.slice(0, 50).map((o) => o.header.eventId)),
+    );
+    expect(provenanceEventIds(bundle)).not.toContain(observations[50].header.eventId);
+    expect(itemCount).toBe(ofType(bundle, 'Provenance').length);
+    const search = `https://record.crosscare.test/fhir/Observation?patient.identifier=${patient}&_sort=-date`;
+    const issues = shortenedIssues(bundle);
+    expect(issues).toEqual([
+      {
+        extension: [
+          {
+            url: CROSSCARE_EXTENSIONS.shortenedSection,
+            extension: [
+              { url: 'shown', valueInteger: 50 },
+              { url: 'total', valueInteger: 60 },
+              { url: 'search', valueUri: search },
+            ],
+          },
+        ],
+        severity: 'information',
+        code: 'incomplete',
+        diagnostics: `50 of 60 observations shown (the 50 most recent). The rest: GET ${search}`,
+        details: { text: `50 of 60 observations shown (the 50 most recent). The rest: GET ${search}` },
+        expression: ['Observation'],
+      },
+    ]);
+    expect(CROSSCARE_EXTENSIONS.shortenedSection).toBe(
+      'https://fhir.crosscare.nhs.uk/StructureDefinition/shortened-section',
+    );
+  });
+
+  it('given the restricted items withheld and a broken glass too, then each notice is still there, in its own OperationOutcome', () => {
+    const set = recordSet([ccrSnapshot(), snapshot('OHC', 7, observations)]);
+
+    const { bundle, restrictedWithheld } = render(set, false, { ...CLINICIAN, breakGlass: true });
+
+    expect(restrictedWithheld).toBe(1);
+    const outcomes = ofType<OperationOutcome>(bundle, 'OperationOutcome');
+    expect(outcomes.map((o) => o.issue.map((i) => i.code))).toEqual([
+      ['suppressed'],
+      ['incomplete'],
+      ['informational'],
+    ]);
+    expect(new Set(outcomes.map((o) => o.id)).size).toBe(3);
+  });
+
+  it('given results, dispensings and old encounters beyond the view, then one issue each, in one OperationOutcome', () => {
+    const ohc = TEST_PROVIDERS.ohcAcuteTrust;
+    const oldStart = testEvents.EncounterStarted({ startedAt: daysAgo(400), ...header('old', ohc) });
+    const oldEnd = testEvents.EncounterEnded({ endedAt: daysAgo(399), ...header('old', ohc) });
+    const recentStart = testEvents.EncounterStarted({ startedAt: daysAgo(10), ...header('recent', ohc) });
+    const recentEnd = testEvents.EncounterEnded({ endedAt: daysAgo(9), ...header('recent', ohc) });
+    const set = recordSet([
+      snapshot('CCR', 4, [
+        EVENTS.details,
+        ...Array.from({ length: 55 }, (_, i) =>
+          testEvents.DiagnosticReportIssued({ effectiveAt: daysAgo(i), ...header(`report-${i}`) }),
+        ),
+        ...Array.from({ length: 70 }, (_, i) =>
+          testEvents.MedicationDispensed(header(`disp-${i}`, { occurredAt: daysAgo(i) })),
+        ),
+      ]),
+      snapshot('OHC', 7, [oldStart, oldEnd, recentStart, recentEnd]),
+    ]);
+
+    const { bundle } = render(set, true);
+
+    expect(ofType(bundle, 'DiagnosticReport')).toHaveLength(50);
+    expect(ofType(bundle, 'MedicationDispense')).toHaveLength(50);
+    const encounters = ofType<Encounter>(bundle, 'Encounter');
+    expect(encounters).toHaveLength(1);
+    expect(encounters[0].period?.end).toBe(new Date(daysAgo(9)).toISOString());
+    expect(provenanceEventIds(bundle)).toEqual(
+      expect.arrayContaining([recentStart.header.eventId, recentEnd.header.eventId]),
+    );
+    expect(provenanceEventIds(bundle)).not.toContain(oldEnd.header.eventId);
+    const outcomes = ofType<OperationOutcome>(bundle, 'OperationOutcome');
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0].issue.map((i) => [i.expression, counts(i).shown, counts(i).total])).toEqual([
+      [['MedicationDispense'], 50, 70],
+      [['Encounter'], 1, 2],
+      [['DiagnosticReport'], 50, 55],
+    ]);
+    expect(outcomes[0].issue[1].diagnostics).toMatch(
+      /^1 of 2 encounters shown \(open encounters and those of the last 365 days\)\. The rest: GET \/fhir\/Encounter\?/,
+    );
+  });
+
+  it('given a resolved problem, then it is rendered with its status and not said to be left out', () => {
+    const resolved = testEvents.ProblemRecorded({
+      clinicalStatus: 'RESOLVED',
+      ...header('problem-resolved'),
+    });
+    const set = recordSet([snapshot('CCR', 4, [EVENTS.details, EVENTS.problem, resolved])]);
+    const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: true });
+    expect(shortenedSections(set.records, view)).toHaveProperty('problems');
+
+    const { bundle } = render(set, true);
+
+    const conditions = ofType<Condition>(bundle, 'Condition');
+    expect(conditions).toHaveLength(2);
+    expect(conditions.map((c) => c.clinicalStatus?.coding?.[0].code).sort()).toEqual(['active', 'resolved']);
+    expect(ofType(bundle, 'OperationOutcome')).toEqual([]);
   });
 });

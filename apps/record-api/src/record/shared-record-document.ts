@@ -1,6 +1,8 @@
+import { SEARCHED_SECTIONS, type SearchedSection } from '@crosscare/fhir';
 import type { PurposeOfUse, RecordSection, Relationship } from '@crosscare/governance';
-import type { SharedRecordView } from '@crosscare/projection';
+import type { ShortenedSection, SharedRecordView } from '@crosscare/projection';
 import type { PatientRecordSet } from '@crosscare/read-model';
+import { fhirSearchUrl, sectionSearchUrl } from '../search/search-links';
 
 /**
  * Under which rules the answer was given: the role and purpose it was read in, why the reader's organisation may see
@@ -37,6 +39,88 @@ const VIEW_KEYS: { readonly [S in RecordSection]: readonly (keyof SharedRecordVi
   results: ['results'],
   procedures: ['procedures'],
 };
+
+/** The view key each searched list section is in: a section is withheld with the record section covering that key. */
+const SEARCHED_VIEW_KEYS: { readonly [S in SearchedSection]: keyof SharedRecordView } = {
+  problems: 'problems',
+  allergies: 'allergies',
+  prescriptions: 'medications',
+  dispensings: 'medications',
+  encounters: 'encounters',
+  observations: 'observations',
+  immunisations: 'immunisations',
+  'care-plans': 'carePlans',
+  referrals: 'referrals',
+  documents: 'documents',
+  results: 'results',
+  procedures: 'procedures',
+};
+
+/** What each searched section lists, as the notices name it. */
+const SECTION_NOUNS: { readonly [S in SearchedSection]: string } = {
+  problems: 'problems',
+  allergies: 'allergies',
+  prescriptions: 'prescriptions',
+  dispensings: 'dispensings',
+  encounters: 'encounters',
+  observations: 'observations',
+  immunisations: 'immunisations',
+  'care-plans': 'care plans',
+  referrals: 'referrals',
+  documents: 'documents',
+  results: 'result reports',
+  procedures: 'procedures',
+};
+
+/** The sections the view lists only part of (shortenedSections), by the names the record API searches them by. */
+export type ShortenedSections = Partial<Record<SearchedSection, ShortenedSection>>;
+
+/** A section the answer lists only part of: how much, by what rule, and where the rest is. */
+export interface ShortenedNotice extends ShortenedSection {
+  /** What the answer leaves out and where to get it, in words a clinician reads. */
+  readonly notice: string;
+  /** The section's whole history as JSON: GET it with the same headers. */
+  readonly rest: string;
+  /** The same history as a FHIR searchset. */
+  readonly fhirSearch: string;
+}
+
+/**
+ * The shortened sections of a read, each with its notice and links, in SEARCHED_SECTIONS order. Sections of the
+ * role's withheld record sections are left out whatever they were given: their counts would say what was withheld.
+ */
+export function shortenedNotices(
+  shortened: ShortenedSections,
+  access: Pick<RecordAccessSummary, 'sectionsWithheld'>,
+  nhsNumber: string,
+  linkBase: string,
+): Partial<Record<SearchedSection, ShortenedNotice>> {
+  const withheld = new Set(access.sectionsWithheld.flatMap((section) => VIEW_KEYS[section]));
+  const notices: Partial<Record<SearchedSection, ShortenedNotice>> = {};
+  for (const section of Object.keys(SEARCHED_SECTIONS) as SearchedSection[]) {
+    const counted = shortened[section];
+    if (counted === undefined || withheld.has(SEARCHED_VIEW_KEYS[section])) continue;
+    const rest = sectionSearchUrl(linkBase, nhsNumber, section);
+    notices[section] = {
+      shown: counted.shown,
+      total: counted.total,
+      rule: counted.rule,
+      notice: shortenedNoticeText(section, counted, `GET ${rest}`),
+      rest,
+      fhirSearch: fhirSearchUrl(linkBase, SEARCHED_SECTIONS[section], nhsNumber),
+    };
+  }
+  return notices;
+}
+
+/** "50 of 60 observations shown (the 50 most recent). The rest: GET /patients/…/record?section=observations" */
+export function shortenedNoticeText(
+  section: SearchedSection,
+  counted: ShortenedSection,
+  where: string,
+): string {
+  return `${counted.shown} of ${counted.total} ${SECTION_NOUNS[section]} shown (${counted.rule}). The rest: ${where}`;
+}
 
 /** What the answer says about what it leaves out, in words a clinician reads. */
 export function accessNotices(access: RecordAccessSummary): string[] {
@@ -76,6 +160,11 @@ export interface SharedRecordSource {
 export interface SharedRecordDocument extends Partial<Omit<SharedRecordView, 'sources' | 'mergedFrom'>> {
   readonly nhsNumber: string;
   readonly access: RecordAccessSummary & { readonly notices: string[] };
+  /**
+   * The granted list sections the answer shows only part of (the most recent observations, current problems...),
+   * each with what it keeps and where the rest is; empty when every list is whole.
+   */
+  readonly shortened: Partial<Record<SearchedSection, ShortenedNotice>>;
   readonly requestedNhsNumber: string;
   readonly mergedInto: string | null;
   readonly mergedFrom: string[];
@@ -88,6 +177,11 @@ export interface SharedRecordDocument extends Partial<Omit<SharedRecordView, 'so
   readonly formulaLikeText: string[];
 }
 
+export interface SharedRecordDocumentOptions {
+  /** Where the links to the rest of a shortened section start: the record API's public URL, or '' for relative. */
+  readonly linkBase?: string;
+}
+
 /**
  * Heads the view with the patient's identity. The view's own sources and mergedFrom are replaced: the view sees the
  * snapshots relabelled to the survivor, while the answer names the number each snapshot is really kept under.
@@ -96,6 +190,8 @@ export function sharedRecordDocument(
   set: PatientRecordSet,
   view: SharedRecordView,
   access: RecordAccessSummary,
+  shortened: ShortenedSections,
+  options: SharedRecordDocumentOptions = {},
 ): SharedRecordDocument {
   const { sources: _sources, mergedFrom: _mergedFrom, ...all } = view;
   const sections: Partial<typeof all> = { ...all };
@@ -113,6 +209,7 @@ export function sharedRecordDocument(
       updatedAt: new Date(source.updatedAt).toISOString(),
     })),
     access: { ...access, notices: accessNotices(access) },
+    shortened: shortenedNotices(shortened, access, set.nhsNumber, options.linkBase ?? ''),
     ...sections,
   };
   return { ...document, formulaLikeText: formulaLikeText(sections) };

@@ -1,4 +1,6 @@
-import { viewSharedRecord } from '@crosscare/projection';
+import { NHS_NUMBER_SYSTEM, SEARCHED_SECTIONS } from '@crosscare/fhir';
+import { shortenedSections, viewSharedRecord, VIEW_LIST_SECTIONS } from '@crosscare/projection';
+import { testEvents } from '@crosscare/projection/testing';
 import {
   ccrSnapshot,
   CLINICIAN_AT_GP,
@@ -7,6 +9,7 @@ import {
   PATIENT,
   recordSet,
   RETIRED,
+  snapshot,
   TEST_NOW,
 } from '../testing/record-set-fixtures';
 import { formulaLikeText, itemsShown, sharedRecordDocument } from './shared-record-document';
@@ -25,7 +28,7 @@ describe('the JSON answer', () => {
       providerName: names,
     });
 
-    const document = sharedRecordDocument(set, view, CLINICIAN);
+    const document = sharedRecordDocument(set, view, CLINICIAN, {});
 
     expect(document).toMatchObject({
       nhsNumber: PATIENT,
@@ -62,7 +65,7 @@ describe('the JSON answer', () => {
   it('given a retired number asked for, then the answer says which record answered instead', () => {
     const set = recordSet([ccrSnapshot()], RETIRED);
     const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
-    expect(sharedRecordDocument(set, view, CLINICIAN)).toMatchObject({
+    expect(sharedRecordDocument(set, view, CLINICIAN, {})).toMatchObject({
       nhsNumber: PATIENT,
       requestedNhsNumber: RETIRED,
       mergedInto: PATIENT,
@@ -82,16 +85,110 @@ describe('the JSON answer', () => {
   });
 });
 
+describe('sections the view lists only part of', () => {
+  const observations = Array.from({ length: 60 }, (_, i) =>
+    testEvents.ObservationRecorded({
+      effectiveAt: TEST_NOW - i * 60_000,
+      header: { nhsNumber: PATIENT, sourceRecordId: `obs-${i}` },
+    }),
+  );
+  const prescriptions = [
+    testEvents.MedicationPrescribed({ header: { nhsNumber: PATIENT, sourceRecordId: 'rx-active' } }),
+    testEvents.MedicationPrescribed({
+      status: 'STOPPED',
+      header: { nhsNumber: PATIENT, sourceRecordId: 'rx-stopped' },
+    }),
+  ];
+  const set = recordSet([ccrSnapshot(), snapshot('OHC', 7, [...observations, ...prescriptions])]);
+  const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
+  const shortened = shortenedSections(set.records, view);
+  const patient = encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${PATIENT}`);
+
+  it('are said right after the access rules: how many of how many, by what rule, and where the rest is', () => {
+    const document = sharedRecordDocument(set, view, CLINICIAN, shortened, {
+      linkBase: 'https://record.crosscare.test',
+    });
+
+    expect(document.shortened).toEqual({
+      prescriptions: {
+        shown: 1,
+        total: 2,
+        rule: 'prescriptions in force only: active or on hold',
+        notice:
+          '1 of 2 prescriptions shown (prescriptions in force only: active or on hold). The rest: GET ' +
+          `https://record.crosscare.test/patients/${PATIENT}/record?section=prescriptions`,
+        rest: `https://record.crosscare.test/patients/${PATIENT}/record?section=prescriptions`,
+        fhirSearch: `https://record.crosscare.test/fhir/MedicationRequest?patient.identifier=${patient}&_sort=-date`,
+      },
+      observations: {
+        shown: 50,
+        total: 60,
+        rule: 'the 50 most recent',
+        notice:
+          '50 of 60 observations shown (the 50 most recent). The rest: GET ' +
+          `https://record.crosscare.test/patients/${PATIENT}/record?section=observations`,
+        rest: `https://record.crosscare.test/patients/${PATIENT}/record?section=observations`,
+        fhirSearch: `https://record.crosscare.test/fhir/Observation?patient.identifier=${patient}&_sort=-date`,
+      },
+    });
+    const keys = Object.keys(document);
+    expect(keys[keys.indexOf('access') + 1]).toBe('shortened');
+    expect(document.observations).toHaveLength(50);
+  });
+
+  it('given no link base, then the links are relative to the record API', () => {
+    const document = sharedRecordDocument(set, view, CLINICIAN, shortened);
+
+    expect(document.shortened.observations).toMatchObject({
+      rest: `/patients/${PATIENT}/record?section=observations`,
+      fhirSearch: `/fhir/Observation?patient.identifier=${patient}&_sort=-date`,
+    });
+    expect(document.shortened.observations?.notice).toMatch(
+      /The rest: GET \/patients\/\d+\/record\?section=obs/,
+    );
+  });
+
+  it('given a section the role is not granted, then it is not listed, nor are its counts', () => {
+    const document = sharedRecordDocument(
+      set,
+      view,
+      { ...CLINICIAN, role: 'administrative', sectionsWithheld: ['medications', 'observations'] },
+      { ...shortened, dispensings: { shown: 50, total: 70, rule: 'the 50 most recent' } },
+    );
+
+    expect(document.shortened).toEqual({});
+    expect(JSON.stringify(document.shortened)).not.toContain('prescri');
+  });
+
+  it('given a record every list of which is whole, then the key is there and empty', () => {
+    const whole = recordSet([ccrSnapshot(), ohcSnapshot()]);
+    const wholeView = viewSharedRecord(whole.records, { now: TEST_NOW, includeRestricted: false });
+
+    expect(
+      sharedRecordDocument(whole, wholeView, CLINICIAN, shortenedSections(whole.records, wholeView)),
+    ).toHaveProperty('shortened', {});
+  });
+
+  it("names sections as the record API searches them: the projection's list sections are SEARCHED_SECTIONS", () => {
+    expect([...VIEW_LIST_SECTIONS]).toEqual(Object.keys(SEARCHED_SECTIONS));
+  });
+});
+
 describe('sections a role is not granted', () => {
   it('are absent from the answer, not empty, and the answer says which and why', () => {
     const set = recordSet([ccrSnapshot(), ohcSnapshot()]);
     const view = viewSharedRecord(set.records, { now: TEST_NOW, includeRestricted: false });
 
-    const document = sharedRecordDocument(set, view, {
-      ...CLINICIAN,
-      role: 'administrative',
-      sectionsWithheld: ['problems', 'medications', 'social-care'],
-    });
+    const document = sharedRecordDocument(
+      set,
+      view,
+      {
+        ...CLINICIAN,
+        role: 'administrative',
+        sectionsWithheld: ['problems', 'medications', 'social-care'],
+      },
+      {},
+    );
 
     expect(document).not.toHaveProperty('problems');
     expect(document).not.toHaveProperty('medications');
@@ -130,6 +227,6 @@ describe('text a spreadsheet would take for a formula', () => {
       providerName: names,
     });
 
-    expect(sharedRecordDocument(set, view, CLINICIAN).formulaLikeText).toEqual([]);
+    expect(sharedRecordDocument(set, view, CLINICIAN, {}).formulaLikeText).toEqual([]);
   });
 });

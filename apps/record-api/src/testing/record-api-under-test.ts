@@ -1,8 +1,10 @@
 import {
   encodeRecordItem,
   openReadModel,
+  PatientRecordStore,
   RemoteViewStore,
   type ReadChangelogMessage,
+  type StoredItemWrite,
 } from '@crosscare/read-model';
 import {
   EventSerde,
@@ -14,7 +16,7 @@ import {
 } from '@crosscare/events';
 import { TestIssuer } from '@crosscare/identity/testing';
 import type { Provider } from '@crosscare/governance';
-import { itemKindOf, partOf, type ItemKind, type PatientRecord } from '@crosscare/projection';
+import { itemKindOf, partOf, projectEvent, type ItemKind, type PatientRecord } from '@crosscare/projection';
 import { testEvents } from '@crosscare/projection/testing';
 import { readFromStart } from '@crosscare/kafka';
 import {
@@ -287,7 +289,11 @@ export async function storeGpProblem(
   return { gp, problem };
 }
 
-/** Stores the events in a read model as the projector would: the patient row (with its sequence), one row per item. */
+/**
+ * Stores the events in a read model as the projector would: the patient row (with its sequence), and the items
+ * through the projector's own store (PatientRecordStore.writeItems), so they carry what its writes carry (the search
+ * index among it). Items are stored under `nhsNumber` whatever number their events name.
+ */
 export async function storeLocalRecord(
   readModel: DataSource,
   nhsNumber: string,
@@ -300,31 +306,23 @@ export async function storeLocalRecord(
      on conflict (nhs_number) do update set sequence = excluded.sequence, merged_into = excluded.merged_into`,
     [nhsNumber, sequence, mergedInto],
   );
-  for (const event of events) {
-    const { header } = event;
-    await readModel.query(
-      `insert into record_item (provider_ods_code, source_record_id, part, nhs_number, kind, ics, collaborative,
-         source_record_version, event_id, event_type, occurred_at, recorded_at, removed, item)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), to_timestamp($12 / 1000.0),
-         false, $13)`,
-      [
-        header.providerOdsCode,
-        header.sourceRecordId,
-        partOf(header.eventType),
-        nhsNumber,
-        itemKindOf(header.eventType),
-        header.ics,
-        header.collaborative,
-        header.sourceRecordVersion,
-        header.eventId,
-        header.eventType,
-        header.occurredAt,
-        header.recordedAt,
-        encodeRecordItem(event),
-      ],
+  const writes: StoredItemWrite[] = events.flatMap((event) => {
+    const projected = projectEvent(event);
+    if (projected.outcome !== 'items') throw new Error(`${event.header.eventType} is not an item to store`);
+    return projected.writes.map((write) => ({
+      ...write,
+      item: write.removed ? null : encodeRecordItem(event),
+    }));
+  });
+  const survivors = new Map(events.map((event) => [event.header.nhsNumber, nhsNumber]));
+  for (let i = 0; i < writes.length; i += WRITE_CHUNK)
+    await readModel.transaction((tx) =>
+      new PatientRecordStore().writeItems(tx, writes.slice(i, i + WRITE_CHUNK), survivors),
     );
-  }
 }
+
+/** Items per statement: the projector's batches are about this size. */
+const WRITE_CHUNK = 1_000;
 
 /** Stores the other collaborative's record of a patient in a read model, as its changelog would have delivered it. */
 export async function storeRemoteRecord(readModel: DataSource, record: PatientRecord): Promise<void> {
