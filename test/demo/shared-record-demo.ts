@@ -143,6 +143,32 @@ async function main(): Promise<void> {
   // Alerts are the answer's first section: the reasonable adjustment flag heads the table.
   console.table(sectionRows(body));
   step(`sources: ${body.sources.map((s) => `${s.collaborative} sequence ${s.sequence}`).join(', ')}`);
+  const shortened = Object.entries(body.shortened ?? {});
+  step(
+    shortened.length === 0
+      ? 'what the view leaves out: nothing (shortened: {}); every list is shown whole'
+      : `what the view leaves out: ${shortened.map(([section, s]) => `${section} ${s.shown} of ${s.total} (the rest: ${s.rest})`).join('; ')}`,
+  );
+
+  // The patient's history on request, as a clinical system asks for it: FHIR search, audited like a read.
+  const patient = encodeURIComponent(`https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}`);
+  const searchPath = `/fhir/DiagnosticReport?patient.identifier=${patient}&_sort=-date`;
+  const searched = await fetch(`${recordApi}${searchPath}`, {
+    headers: { authorization: `Bearer ${gpToken}`, 'x-purpose-of-use': 'DIRECT_CARE' },
+  });
+  const found = (await searched.json()) as SearchBundle;
+  if (searched.status !== 200 || found.type !== 'searchset')
+    throw new Error(`the FHIR search answered ${searched.status}: ${JSON.stringify(found)}`);
+  const reports = (found.entry ?? []).filter((e) => e.search?.mode === 'match');
+  step(
+    `GET ${searchPath} (docs/record-api.md): a searchset of ${found.total} result report(s): ` +
+      reports
+        .map(
+          (e) =>
+            `${e.resource.code?.text ?? e.resource.code?.coding?.[0]?.display ?? '?'} (${e.resource.status})`,
+        )
+        .join(', '),
+  );
 
   const refused = await read(strangerToken, { 'x-purpose-of-use': 'DIRECT_CARE' });
   step(
@@ -241,7 +267,18 @@ interface ProblemView {
 interface RecordView {
   readonly sources: { collaborative: string; sequence: number }[];
   readonly access: { relationship: string | null; notices: string[] };
+  readonly shortened?: Record<string, { shown: number; total: number; rest: string }>;
   readonly [section: string]: unknown;
+}
+
+/** A FHIR searchset, as much of it as the demo prints. */
+interface SearchBundle {
+  readonly type: string;
+  readonly total?: number;
+  readonly entry?: {
+    readonly search?: { mode?: string };
+    readonly resource: { status?: string; code?: { text?: string; coding?: { display?: string }[] } };
+  }[];
 }
 
 /** The entries of a section: a list, one entry, or nested (medications, social care, an encounter's two parts). */

@@ -12,7 +12,8 @@ const ITEMS = Number(process.env.LONG_RECORD_ITEMS ?? 50_000);
 /**
  * A record far longer than any whole-record message could carry (the v1 changelog refused records over 8 MiB): one
  * patient with 50,000 observations goes through the CCR projector, its changelog, the OHC projector's remote view
- * and both record APIs, and no changelog message is larger than one item.
+ * and both record APIs, and no changelog message is larger than one item. Each record API shows the 50 most recent,
+ * says so, and finds all of them by search.
  */
 describe(`a patient with ${ITEMS} items, end to end (projectors → changelog → remote view → record APIs)`, () => {
   const nhsNumber = testNhsNumber(4242);
@@ -105,10 +106,26 @@ describe(`a patient with ${ITEMS} items, end to end (projectors → changelog �
       expect(body.observations.length).toBeGreaterThan(0);
       const fhir = await api.get(`/patients/${nhsNumber}/record?_format=fhir`, headers);
       expect(fhir.status).toBe(200);
-      const observations = ((fhir.body as Bundle).entry ?? []).filter(
-        (e) => e.resource?.resourceType === 'Observation',
+      const entries = (fhir.body as Bundle).entry ?? [];
+      const observations = entries.filter((e) => e.resource?.resourceType === 'Observation');
+      // The view's 50 most recent, and an OperationOutcome that says so and where the rest is.
+      expect(observations).toHaveLength(50);
+      const shortened = entries
+        .flatMap((e) => (e.resource?.resourceType === 'OperationOutcome' ? e.resource.issue : []))
+        .find((issue) => issue.code === 'incomplete' && issue.expression?.includes('Observation'));
+      const figures = Object.fromEntries(
+        (shortened?.extension?.[0]?.extension ?? []).map((e) => [e.url, e.valueInteger ?? e.valueUri]),
       );
-      expect(observations).toHaveLength(ITEMS);
+      expect(figures).toMatchObject({ shown: 50, total: ITEMS });
+
+      // The rest by search, over the index the projector (CCR) and the remote view (OHC) wrote.
+      const counted = await api.get(`${String(figures.search)}&_summary=count`, headers);
+      expect(counted.status).toBe(200);
+      expect((counted.body as Bundle).total).toBe(ITEMS);
+      const page = await api.get(`${String(figures.search)}&_count=100`, headers);
+      const found = ((page.body as Bundle).entry ?? []).filter((e) => e.search?.mode === 'match');
+      expect(found).toHaveLength(100);
+      expect((page.body as Bundle).link?.some((l) => l.relation === 'next')).toBe(true);
     }
   });
 });
