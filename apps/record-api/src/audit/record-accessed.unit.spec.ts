@@ -73,7 +73,13 @@ describe('the RecordAccessed audit event', () => {
     const event = recordAccessedEvent(
       {
         ...access,
-        search: { resourceType: 'Observation', query: 'code=4548-4', continued: true, total: 62, returned: 12 },
+        search: {
+          resourceType: 'Observation',
+          query: 'code=4548-4',
+          continued: true,
+          total: 62,
+          returned: 12,
+        },
       },
       stamp,
     );
