@@ -13,6 +13,8 @@ const PROJECTOR_SOURCES = [
     'database',
     'projection',
     'read-model',
+    // The read model's writes compute each item's search index (searchIndexOf).
+    'fhir',
     'cli',
     'metrics',
   ].map((lib) => `libs/${lib}/src`),

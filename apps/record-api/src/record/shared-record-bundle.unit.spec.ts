@@ -198,7 +198,7 @@ describe('what the view lists only part of', () => {
       },
     ]);
     expect(CROSSCARE_EXTENSIONS.shortenedSection).toBe(
-      'https://fhir.crosscare.nhs.uk/StructureDefinition/shortened-section',
+      'https://fhir.crosscare.nhs.uk/StructureDefinition/Extension-ShortenedSection',
     );
   });
 
