@@ -161,7 +161,15 @@ describe('alerts and documents (ingest → broker → projector → record API)'
     ]);
     const sections = Object.keys(raised).filter(
       (key) =>
-        !['nhsNumber', 'requestedNhsNumber', 'mergedInto', 'mergedFrom', 'sources', 'access'].includes(key),
+        ![
+          'nhsNumber',
+          'requestedNhsNumber',
+          'mergedInto',
+          'mergedFrom',
+          'sources',
+          'access',
+          'shortened',
+        ].includes(key),
     );
     expect(sections[0]).toBe('alerts');
     const [first, second] = await bundleResources();
