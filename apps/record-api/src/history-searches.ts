@@ -10,14 +10,7 @@ import {
 } from '@crosscare/governance';
 import { activeSharingObjection, relationshipEvidence } from '@crosscare/projection';
 import { isKnownPatient, type ReadModelReader } from '@crosscare/read-model';
-import {
-  accessSummary,
-  AuditedAccess,
-  NOBODY,
-  type AccessDependencies,
-  type Known,
-} from './access/audited-access';
-import { purposeOfUseOf } from './access/purpose-of-use';
+import { accessSummary, askedIn, AuditedAccess, type AccessDependencies } from './access/audited-access';
 import type { RecordSearched } from './audit/record-accessed';
 import { recordAnswer, type Answer } from './http/answer';
 import { fhirRouteFormat, requestedFormat } from './http/record-format';
@@ -83,16 +76,11 @@ export class HistorySearches {
         ? route.nhsNumber
         : null;
     const nhsNumber = askedNumber === null ? null : normaliseNhsNumber(askedNumber);
-    const purpose = purposeOfUseOf(request.purposeOfUse);
-    let known: Known = {
-      format: negotiated.ok ? negotiated.format : 'FHIR',
-      correlationId: request.correlationId,
-      clientIp: request.clientIp,
-      caller: NOBODY,
-      purpose: purpose.ok ? purpose.purpose : null,
-      requestedNhsNumber: nhsNumber,
-      resolvedNhsNumber: null,
-      search: parsed.ok
+    let known = askedIn(
+      request,
+      negotiated.ok ? negotiated.format : 'FHIR',
+      nhsNumber,
+      parsed.ok
         ? searchedOf(parsed.search, 0, 0)
         : {
             resourceType: askedResourceType(route, request.query),
@@ -101,7 +89,7 @@ export class HistorySearches {
             total: 0,
             returned: 0,
           },
-    };
+    );
     if (!negotiated.ok)
       return this.audited.deny(known, 'INVALID_REQUEST', invalidRequest('_format', negotiated.reason));
 

@@ -13,14 +13,7 @@ import {
   viewSharedRecord,
 } from '@crosscare/projection';
 import { isKnownPatient, type PatientRecordSet, type ReadModelReader } from '@crosscare/read-model';
-import {
-  accessSummary,
-  AuditedAccess,
-  NOBODY,
-  type AccessDependencies,
-  type Known,
-} from './access/audited-access';
-import { purposeOfUseOf } from './access/purpose-of-use';
+import { accessSummary, askedIn, AuditedAccess, type AccessDependencies } from './access/audited-access';
 import type { RecordFormat } from './audit/record-accessed';
 import { recordAnswer, type Answer } from './http/answer';
 import { requestedFormat } from './http/record-format';
@@ -74,16 +67,7 @@ export class SharedRecordReads {
     const negotiated = requestedFormat(request.formatParameter, request.accept);
     // Read first, refused in their turn: every refusal's audit then names the patient and purpose asked for, if valid.
     const nhsNumber = normaliseNhsNumber(request.nhsNumber);
-    const purpose = purposeOfUseOf(request.purposeOfUse);
-    let known: Known = {
-      format: negotiated.ok ? negotiated.format : 'JSON',
-      correlationId: request.correlationId,
-      clientIp: request.clientIp,
-      caller: NOBODY,
-      purpose: purpose.ok ? purpose.purpose : null,
-      requestedNhsNumber: nhsNumber,
-      resolvedNhsNumber: null,
-    };
+    let known = askedIn(request, negotiated.ok ? negotiated.format : 'JSON', nhsNumber);
     if (!negotiated.ok)
       return this.audited.deny(known, 'INVALID_REQUEST', invalidRequest('_format', negotiated.reason));
 

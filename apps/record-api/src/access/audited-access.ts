@@ -78,6 +78,29 @@ export interface Known {
 export const NOBODY: Caller = { verified: false };
 
 /**
+ * What a request's audit knows before anyone is identified: the format, the patient and purpose asked for (when
+ * readable; read first and refused in their turn, so that every refusal's audit names them), and how to reach it.
+ */
+export function askedIn(
+  request: AccessRequest & { readonly correlationId: string },
+  format: RecordFormat,
+  nhsNumber: string | null,
+  search?: RecordSearched,
+): Known {
+  const purpose = purposeOfUseOf(request.purposeOfUse);
+  return {
+    format,
+    correlationId: request.correlationId,
+    clientIp: request.clientIp,
+    caller: NOBODY,
+    purpose: purpose.ok ? purpose.purpose : null,
+    requestedNhsNumber: nhsNumber,
+    resolvedNhsNumber: null,
+    ...(search ? { search } : {}),
+  };
+}
+
+/**
  * The access rules' machinery every request of the record API goes through, reads and searches alike
  * (docs/record-access.md): the checks before any patient's data is looked at, the grant (with its break-glass alert),
  * and the audit of every answer, refusals included, written before it is sent; repeated refusals are alerted.
