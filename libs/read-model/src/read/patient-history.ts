@@ -154,51 +154,33 @@ async function itemPage(
   const losers =
     sides.length === 2 ? await supersededItems(tx, numbers, search.resourceType) : { local: [], remote: [] };
   // Written once per side: the count and the page share the conditions, and so their parameters.
-  const conditions = new Map(
-    sides.map((side) => {
-      const lost = side.other === 'remote' ? losers.local : losers.remote;
-      return [
-        side,
-        [
-          `i.nhs_number ${side.patient} ${side.live} and i.search_resource = $1`,
-          ...filtersOf(search, params, 'i.'),
-          ...(lost.length === 0
-            ? []
-            : [
-                `(i.provider_ods_code, i.source_record_id, i.part) not in (select unnest(${params.add(
-                  lost.map((k) => k.providerOdsCode),
-                  '::text[]',
-                )}), unnest(${params.add(
-                  lost.map((k) => k.sourceRecordId),
-                  '::text[]',
-                )}), unnest(${params.add(
-                  lost.map((k) => k.part),
-                  '::text[]',
-                )}))`,
-              ]),
-        ].join(' and '),
-      ];
-    }),
-  );
-  const where = (side: (typeof sides)[number]) => conditions.get(side) as string;
+  const conditioned = sides.map((side) => ({
+    ...side,
+    where: [
+      `i.nhs_number ${side.patient} ${side.live} and i.search_resource = $1`,
+      ...filtersOf(search, params, 'i.'),
+      ...notAmong(side.other === 'remote' ? losers.local : losers.remote, params),
+    ].join(' and '),
+  }));
 
   const [counted] = await tx.query<{ total: number }[]>(
     `select (${
-      sides.length === 0
+      conditioned.length === 0
         ? '0'
-        : sides.map((side) => `(select count(*) from ${side.table} i where ${where(side)})`).join(' + ')
+        : conditioned.map((side) => `(select count(*) from ${side.table} i where ${side.where})`).join(' + ')
     })::int as total`,
     params.values,
   );
   const total = counted?.total ?? 0;
-  if (search.count === 0 || sides.length === 0) return { total, rows: [] };
+  if (search.count === 0 || conditioned.length === 0) return { total, rows: [] };
 
   const limit = params.add(search.count + 1);
   const direction = search.sort === '-date' ? 'desc' : 'asc';
-  const arms = sides.flatMap((side) =>
-    armsOf(search, params).map(
+  const parts = armsOf(search, params);
+  const arms = conditioned.flatMap((side) =>
+    parts.map(
       (arm) => `(select i.provider_ods_code as p, i.source_record_id as s, i.part as g, i.search_date as d
-         from ${side.table} i where ${where(side)} and ${arm.condition}
+         from ${side.table} i where ${side.where} and ${arm.condition}
          order by ${arm.order} limit ${limit})`,
     ),
   );
@@ -241,6 +223,16 @@ function armsOf(search: HistorySearch, params: Parameters): { condition: string;
 /** A position's instant to the microsecond: a float conversion could put the boundary row on two pages or none. */
 const exactInstant = (parameter: string) =>
   `(timestamptz 'epoch' + ${parameter}::bigint * interval '1 microsecond')`;
+
+/** The condition that leaves out these items (a side's losers to the other side), if any. */
+function notAmong(keys: readonly ItemKey[], params: Parameters): string[] {
+  if (keys.length === 0) return [];
+  const column = (pick: (key: ItemKey) => string) => `unnest(${params.add(keys.map(pick), '::text[]')})`;
+  return [
+    `(i.provider_ods_code, i.source_record_id, i.part) not in (select ${column((k) => k.providerOdsCode)}, ` +
+      `${column((k) => k.sourceRecordId)}, ${column((k) => k.part)})`,
+  ];
+}
 
 /** An item's identity in a side's table. */
 interface ItemKey {
