@@ -10,7 +10,13 @@ import {
 } from '@crosscare/governance';
 import { activeSharingObjection, relationshipEvidence } from '@crosscare/projection';
 import { isKnownPatient, type ReadModelReader } from '@crosscare/read-model';
-import { accessSummary, askedIn, AuditedAccess, type AccessDependencies } from './access/audited-access';
+import {
+  accessSummary,
+  askedIn,
+  AuditedAccess,
+  type AccessDependencies,
+  type RouteRequest,
+} from './access/audited-access';
 import type { RecordSearched } from './audit/record-accessed';
 import { recordAnswer, type Answer } from './http/answer';
 import { fhirRouteFormat, requestedFormat } from './http/record-format';
@@ -24,20 +30,13 @@ import {
 } from './search/search-parameters';
 
 /** One search of a patient's history, as the HTTP edge hands it over. */
-export interface HistorySearchRequest {
+export interface HistorySearchRequest extends RouteRequest {
   /** GET /fhir/{resourceType}, or GET /patients/{nhsNumber}/record with search parameters. */
   readonly route:
     | { readonly kind: 'FHIR'; readonly resourceType: string }
     | { readonly kind: 'SECTION'; readonly nhsNumber: string };
   /** The query string as parsed. */
   readonly query: Record<string, unknown>;
-  readonly authorization?: string;
-  readonly purposeOfUse?: string;
-  readonly breakGlassReason?: string;
-  readonly formatParameter?: unknown;
-  readonly accept?: string;
-  readonly correlationId: string;
-  readonly clientIp: string;
 }
 
 export interface HistorySearchDependencies extends AccessDependencies {

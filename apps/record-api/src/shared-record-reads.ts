@@ -13,7 +13,13 @@ import {
   viewSharedRecord,
 } from '@crosscare/projection';
 import { isKnownPatient, type PatientRecordSet, type ReadModelReader } from '@crosscare/read-model';
-import { accessSummary, askedIn, AuditedAccess, type AccessDependencies } from './access/audited-access';
+import {
+  accessSummary,
+  askedIn,
+  AuditedAccess,
+  type AccessDependencies,
+  type RouteRequest,
+} from './access/audited-access';
 import type { RecordFormat } from './audit/record-accessed';
 import { recordAnswer, type Answer } from './http/answer';
 import { requestedFormat } from './http/record-format';
@@ -26,16 +32,8 @@ export type { AccessLog } from './access/audited-access';
 export type { HistorySearchRequest } from './history-searches';
 
 /** One GET /patients/{nhsNumber}/record, as the HTTP edge hands it over. */
-export interface RecordReadRequest {
+export interface RecordReadRequest extends RouteRequest {
   readonly nhsNumber: string;
-  readonly authorization?: string;
-  readonly purposeOfUse?: string;
-  readonly breakGlassReason?: string;
-  /** The `_format` query parameter, as parsed (possibly an array when repeated). */
-  readonly formatParameter?: unknown;
-  readonly accept?: string;
-  readonly correlationId: string;
-  readonly clientIp: string;
 }
 
 export interface SharedRecordReadsDependencies extends AccessDependencies {

@@ -40,6 +40,14 @@ export interface AccessRequest {
   readonly clientIp: string;
 }
 
+/** A request of a record route as the HTTP edge hands it over: who asks and why, the format asked for, its id. */
+export interface RouteRequest extends AccessRequest {
+  /** The `_format` query parameter, as parsed (possibly an array when repeated). */
+  readonly formatParameter?: unknown;
+  readonly accept?: string;
+  readonly correlationId: string;
+}
+
 /** Where the audit and the privacy officer's alerts go; each resolves once durably written, rejects when not. */
 export interface AccessLog {
   accessed(event: RecordAccessed): Promise<void>;

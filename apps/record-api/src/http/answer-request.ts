@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { RouteRequest } from '../access/audited-access';
 import { BREAK_GLASS_HEADER } from '../access/break-glass';
 import { PURPOSE_OF_USE_HEADER } from '../access/purpose-of-use';
 import { readOutcomeOf, thrownOutcomeOf, type ReadOutcome } from '../record-api-metrics';
@@ -6,15 +7,8 @@ import type { Answer } from './answer';
 import { correlationIdOf } from './correlation-id';
 import { sendAnswer } from './send-answer';
 
-/** What every record route reads off a request: who asks, why, in which format, from where. */
-export interface RequestContext {
-  readonly authorization?: string;
-  readonly purposeOfUse?: string;
-  readonly breakGlassReason?: string;
-  readonly accept?: string;
-  readonly correlationId: string;
-  readonly clientIp: string;
-}
+/** What every record route reads off a request's headers: who asks, why, the format accepted, from where. */
+export type RequestContext = Omit<RouteRequest, 'formatParameter'>;
 
 /**
  * Answers one request of a record route: `decide` gets what the request says and returns the answer; how it ended
