@@ -156,13 +156,21 @@ export class UnknownTopicError extends CrosscareError {
 /**
  * How many partitions a topic has, for producers that choose partitions themselves (a key that extends the one the
  * topic is partitioned by). Lists the topics first: asking a broker for the metadata of a missing topic makes kafkajs
- * retry for seconds before it fails.
+ * retry for seconds before it fails. A topic created a moment ago (a service's own, just ensured) may not be listed
+ * yet by the broker asked: KRaft brokers apply new metadata each in their own time. So it is listed again, for up to
+ * `waitMs`, before it is called missing.
  */
 export async function topicPartitionCount(
   admin: Pick<Admin, 'listTopics' | 'fetchTopicMetadata'>,
   topic: string,
+  waitMs = 10_000,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<number> {
-  if (!(await admin.listTopics()).includes(topic)) throw new UnknownTopicError(topic);
+  const deadline = Date.now() + waitMs;
+  for (let delay = 50; !(await admin.listTopics()).includes(topic); delay = Math.min(delay * 2, 1000)) {
+    if (Date.now() >= deadline) throw new UnknownTopicError(topic);
+    await sleep(delay);
+  }
   const metadata = await fetchKnownTopicMetadata(admin, [topic]);
   const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
   if (partitions === 0) throw new UnknownTopicError(topic);

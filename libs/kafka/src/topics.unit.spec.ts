@@ -160,13 +160,29 @@ describe('topicPartitionCount', () => {
     expect(asked).toHaveLength(2);
   });
 
-  it('given a topic the cluster does not list, fails at once naming it, without asking for its metadata', async () => {
+  it('given a topic the cluster does not list, fails once the wait is over, naming it, without asking for its metadata', async () => {
+    let listed = 0;
     const admin = {
-      listTopics: () => Promise.resolve(['other']),
+      listTopics: () => (listed++, Promise.resolve(['other'])),
       fetchTopicMetadata: () => Promise.reject(new Error('should not be asked')),
     };
 
-    await expect(topicPartitionCount(admin, 't')).rejects.toThrow(UnknownTopicError);
-    await expect(topicPartitionCount(admin, 't')).rejects.toThrow('topic t does not exist');
+    await expect(topicPartitionCount(admin, 't', 0)).rejects.toThrow(UnknownTopicError);
+    await expect(topicPartitionCount(admin, 't', 0)).rejects.toThrow('topic t does not exist');
+    expect(listed).toBe(2);
+  });
+
+  it('given a topic just created that the broker asked does not list yet, lists again until it does', async () => {
+    const answers = [[], ['other'], ['other', 't']];
+    const slept: number[] = [];
+    const admin = {
+      listTopics: () => Promise.resolve(answers.shift() ?? ['other', 't']),
+      fetchTopicMetadata: () => Promise.resolve(partitions(6)),
+    };
+
+    await expect(
+      topicPartitionCount(admin, 't', 10_000, (ms) => (slept.push(ms), Promise.resolve())),
+    ).resolves.toBe(6);
+    expect(slept).toEqual([50, 100]);
   });
 });
